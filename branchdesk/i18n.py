@@ -1,0 +1,74 @@
+"""The translation layer: every user-facing string goes through `t()`.
+
+Catalogs are TOML files, one per area and language: ``locales/<lang>/<area>.toml``.
+A key ``missing_file`` in ``importers.toml`` is looked up as ``importers.missing_file``.
+Areas are separate files so that each part of the app owns its strings; a test checks
+that both languages hold exactly the same keys.
+"""
+
+from __future__ import annotations
+
+import locale
+import os
+import tomllib
+from functools import cache
+from importlib import resources
+
+LANGUAGES = ("zh", "en")
+_current = "en"
+
+
+def _flatten(prefix: str, table: dict, out: dict[str, str]) -> None:
+    for key, value in table.items():
+        full = f"{prefix}.{key}"
+        if isinstance(value, dict):
+            _flatten(full, value, out)
+        else:
+            out[full] = str(value)
+
+
+@cache
+def catalog(language: str) -> dict[str, str]:
+    """All strings of one language, keyed ``area.key``."""
+    out: dict[str, str] = {}
+    folder = resources.files("branchdesk") / "locales" / language
+    for entry in sorted(folder.iterdir(), key=lambda e: e.name):
+        if entry.name.endswith(".toml"):
+            area = entry.name.removesuffix(".toml")
+            _flatten(area, tomllib.loads(entry.read_text(encoding="utf-8")), out)
+    return out
+
+
+def system_language() -> str:
+    """zh for a Chinese system locale, else en."""
+    for name in ("LC_ALL", "LC_MESSAGES", "LANG", "LANGUAGE"):
+        value = os.environ.get(name, "")
+        if value:
+            return "zh" if value.lower().startswith("zh") else "en"
+    try:
+        value = locale.getlocale()[0] or ""
+    except ValueError:
+        value = ""
+    return "zh" if value.lower().startswith(("zh", "chinese")) else "en"
+
+
+def set_language(language: str) -> None:
+    global _current
+    if language not in LANGUAGES:
+        raise ValueError(f"unknown language {language!r}; choose one of {', '.join(LANGUAGES)}")
+    _current = language
+
+
+def get_language() -> str:
+    return _current
+
+
+def t(key: str, /, **params: object) -> str:
+    """The text for `key` in the current language, with `{name}` fields filled in.
+
+    A missing key shows itself (``[key]``) rather than crashing: the parity test catches it.
+    """
+    text = catalog(_current).get(key) or catalog("en").get(key)
+    if text is None:
+        return f"[{key}]"
+    return text.format(**params) if params else text

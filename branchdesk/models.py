@@ -1,0 +1,180 @@
+"""The vocabulary of BranchDesk as pydantic models and enums, validated at the edges.
+
+Enums carry their Chinese and English labels so that every screen and export names a
+value the same way.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from enum import Enum
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from branchdesk.i18n import get_language
+
+
+class LabelledEnum(str, Enum):
+    """A str enum whose members know their zh and en labels: ``Need.PROFIT.label("zh") == "赚钱"``."""
+
+    def __new__(cls, code: str, zh: str, en: str) -> LabelledEnum:
+        member = str.__new__(cls, code)
+        member._value_ = code
+        member.zh = zh  # type: ignore[attr-defined]
+        member.en = en  # type: ignore[attr-defined]
+        return member
+
+    def label(self, language: str | None = None) -> str:
+        return getattr(self, language or get_language())
+
+    def __str__(self) -> str:
+        return self.value
+
+
+class Need(LabelledEnum):
+    PROFIT = ("profit", "赚钱", "profit")
+    RECOVERY = ("recovery", "解套", "recovery")
+    ALLOCATION = ("allocation", "配置", "allocation")
+    STAGE = ("stage", "舞台", "stage")
+
+
+class Experience(LabelledEnum):
+    NOVICE = ("novice", "新手", "novice")
+    INTERMEDIATE = ("intermediate", "进阶", "intermediate")
+    VETERAN = ("veteran", "资深", "veteran")
+
+
+class RiskLevel(LabelledEnum):
+    C1 = ("C1", "保守型", "conservative")
+    C2 = ("C2", "谨慎型", "cautious")
+    C3 = ("C3", "稳健型", "balanced")
+    C4 = ("C4", "积极型", "growth")
+    C5 = ("C5", "激进型", "aggressive")
+
+    @property
+    def rank(self) -> int:
+        return int(self.value[1])
+
+
+class ValueTier(LabelledEnum):
+    BASIC = ("basic", "普通", "basic")
+    SILVER = ("silver", "银卡", "silver")
+    GOLD = ("gold", "金卡", "gold")
+    DIAMOND = ("diamond", "钻石", "diamond")
+
+
+# Total assets (yuan) from which a member reaches silver, gold and diamond.
+DEFAULT_TIER_THRESHOLDS: tuple[float, float, float] = (100_000.0, 500_000.0, 3_000_000.0)
+
+
+def value_tier_for(
+    total_assets: float | None, thresholds: tuple[float, float, float] = DEFAULT_TIER_THRESHOLDS
+) -> ValueTier | None:
+    """The asset tier for a total, or None when the total is unknown."""
+    if total_assets is None:
+        return None
+    silver, gold, diamond = thresholds
+    if total_assets >= diamond:
+        return ValueTier.DIAMOND
+    if total_assets >= gold:
+        return ValueTier.GOLD
+    if total_assets >= silver:
+        return ValueTier.SILVER
+    return ValueTier.BASIC
+
+
+MOBILE_RE = re.compile(r"^1[3-9]\d{9}$")
+
+
+def mask_phone(phone: str | None) -> str:
+    """``13812345678`` → ``138****5678``; anything shorter is hidden but for its last digits."""
+    if not phone:
+        return ""
+    if len(phone) >= 11:
+        return f"{phone[:3]}****{phone[-4:]}"
+    return "*" * max(len(phone) - 2, 0) + phone[-2:]
+
+
+class Member(BaseModel):
+    """One person in the branch's communities. Key: account_no, else the normalised phone."""
+
+    model_config = ConfigDict(validate_assignment=True)
+
+    id: int | None = None
+    name: str = Field(min_length=1, max_length=100)
+    phone: str | None = None
+    account_no: str | None = None
+    branch: str | None = None
+    advisor: str | None = None
+    risk_level: RiskLevel | None = None
+    experience: Experience | None = None
+    needs: list[Need] = Field(default_factory=list)
+    tags: list[str] = Field(default_factory=list)
+    communities: list[str] = Field(default_factory=list)
+    opened_on: date | None = None
+    birthday: date | None = None
+    total_assets: float | None = Field(default=None, ge=0)
+    value_tier: ValueTier | None = None
+    last_active_on: date | None = None
+    notes: str | None = None
+    extra: dict[str, str] = Field(default_factory=dict)
+
+    @field_validator("name")
+    @classmethod
+    def _strip_name(cls, value: str) -> str:
+        value = value.strip()
+        if not value:
+            raise ValueError("name is empty")
+        return value
+
+    @field_validator("phone")
+    @classmethod
+    def _mobile(cls, value: str | None) -> str | None:
+        if value in (None, ""):
+            return None
+        if not MOBILE_RE.match(value):
+            raise ValueError("a mainland mobile number has 11 digits and starts with 1")
+        return value
+
+    @field_validator("account_no")
+    @classmethod
+    def _account(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        value = value.strip()
+        return value or None
+
+    @field_validator("needs")
+    @classmethod
+    def _unique_needs(cls, value: list[Need]) -> list[Need]:
+        return sorted(set(value), key=list(Need).index)
+
+    @field_validator("tags", "communities")
+    @classmethod
+    def _unique_words(cls, value: list[str]) -> list[str]:
+        seen: dict[str, None] = {}
+        for word in value:
+            word = word.strip()
+            if word:
+                seen.setdefault(word, None)
+        return list(seen)
+
+    @property
+    def key(self) -> str:
+        """The identity used to find this member again: account_no, else phone."""
+        if self.account_no:
+            return f"account:{self.account_no}"
+        return f"phone:{self.phone}"
+
+    @property
+    def masked_phone(self) -> str:
+        return mask_phone(self.phone)
+
+    def to_public_dict(self, *, reveal: bool = False) -> dict[str, Any]:
+        """Plain JSON-ready values: needs as codes, dates ISO, phone masked unless revealed."""
+        data = self.model_dump(mode="json")
+        if not reveal:
+            data["phone"] = self.masked_phone or None
+        return data
