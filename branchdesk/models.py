@@ -178,3 +178,34 @@ class Member(BaseModel):
         if not reveal:
             data["phone"] = self.masked_phone or None
         return data
+
+
+SORTABLE_FIELDS = (
+    "name", "advisor", "risk_level", "experience", "last_active_on",
+    "total_assets", "opened_on", "account_no", "id",
+)
+
+
+class MemberQuery(BaseModel):
+    """A segment of the roster: the filters a user set and the order they want."""
+
+    model_config = ConfigDict(frozen=True)
+
+    search: str = ""
+    need: Need | None = None
+    experience: Experience | None = None
+    risk_level: RiskLevel | None = None
+    advisor: str | None = None
+    community: str | None = None
+    tag: str | None = None
+    dormant_only: bool = False
+    dormant_days: int = Field(default=30, ge=1)
+    sort: str = "name"
+    descending: bool = False
+
+    @field_validator("sort")
+    @classmethod
+    def _sortable(cls, value: str) -> str:
+        if value not in SORTABLE_FIELDS:
+            raise ValueError(f"sort by one of {', '.join(SORTABLE_FIELDS)}")
+        return value

@@ -1,0 +1,327 @@
+"""Roster import: file → sheet → header → parsed rows → deduped records → plan → apply, and undo.
+
+The steps are separate so the import wizard can show each one; `import_roster` runs them
+all for the CLI. Applying is one transaction: a failure or a cancel leaves the database
+exactly as it was.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from branchdesk.errors import UserError
+from branchdesk.importers.headers import HeaderMatch, choose_sheet
+from branchdesk.importers.reader import SheetData, read_workbook
+from branchdesk.importers.rows import Issue, ParsedRow, parse_rows
+from branchdesk.store import audit, batches
+from branchdesk.store import members as member_rows
+from branchdesk.store.database import Store
+
+Progress = Callable[[int, int], None]  # (done, total)
+IsCancelled = Callable[[], bool]
+
+LIST_FIELDS = member_rows.JSON_LIST_COLUMNS
+
+
+class ImportCancelled(UserError):
+    def __init__(self) -> None:
+        super().__init__("importing.cancelled")
+
+
+@dataclass
+class LoadedRoster:
+    """A file read and its roster sheet found: what the wizard shows before parsing."""
+
+    path: Path
+    sheets: list[SheetData]
+    sheet: SheetData
+    header: HeaderMatch
+
+
+@dataclass
+class Record:
+    """One member as the file describes them, after merging repeats inside the file."""
+
+    row: int                    # first spreadsheet row it came from
+    values: dict[str, Any]      # stored form (see store.members.to_db), non-empty fields only
+    rows: list[int] = field(default_factory=list)
+
+    @property
+    def key(self) -> str:
+        account = self.values.get("account_no")
+        return f"account:{account}" if account else f"phone:{self.values.get('phone')}"
+
+
+@dataclass
+class PreparedRoster:
+    loaded: LoadedRoster
+    records: list[Record]
+    merged: int
+    invalid: list[Issue]
+    warnings: list[Issue]
+
+
+@dataclass
+class Plan:
+    """What applying would do, computed against the database as it is now."""
+
+    creates: list[dict[str, Any]]
+    updates: list[tuple[dict[str, Any], dict[str, Any]]]   # (before, after) stored rows with id
+    unchanged: int
+    merged: int
+    invalid: list[Issue]
+    warnings: list[Issue]
+
+
+@dataclass
+class ImportReport:
+    created: int
+    updated: int
+    unchanged: int
+    merged: int
+    invalid: int
+    batch_id: int | None
+    errors: list[Issue]
+    warnings: list[Issue]
+    sheet: str = ""
+    unknown_columns: list[str] = field(default_factory=list)
+    dry_run: bool = False
+
+    def to_json(self) -> dict[str, Any]:
+        def issue(i: Issue) -> dict[str, Any]:
+            return {"row": i.row, "column": i.column, "reason": i.reason}
+
+        return {
+            "created": self.created, "updated": self.updated, "unchanged": self.unchanged,
+            "merged": self.merged, "invalid": self.invalid, "batch_id": self.batch_id,
+            "dry_run": self.dry_run, "sheet": self.sheet,
+            "unknown_columns": self.unknown_columns,
+            "errors": [issue(i) for i in self.errors],
+            "warnings": [issue(i) for i in self.warnings],
+        }
+
+
+def load(path: str | Path, sheet: str | None = None) -> LoadedRoster:
+    """Read the file safely and find the sheet and header row that hold the roster."""
+    path = Path(path)
+    sheets = read_workbook(path, sheet=sheet)
+    chosen, header = choose_sheet(sheets, sheet, file=str(path))
+    return LoadedRoster(path, sheets, chosen, header)
+
+
+def _stored(values: dict[str, Any]) -> dict[str, Any]:
+    return member_rows.to_db(values)
+
+
+def prepare(loaded: LoadedRoster, header: HeaderMatch | None = None,
+            progress: Progress | None = None, cancelled: IsCancelled | None = None) -> PreparedRoster:
+    """Parse every row and merge repeats of one member (later non-empty values win, lists unite)."""
+    header = header or loaded.header
+    by_key: dict[str, Record] = {}
+    invalid: list[Issue] = []
+    warnings: list[Issue] = []
+    merged = 0
+    total = len(loaded.sheet.rows)
+    for count, parsed in enumerate(parse_rows(loaded.sheet, header), 1):
+        if count % 5000 == 0:
+            if cancelled and cancelled():
+                raise ImportCancelled()
+            if progress:
+                progress(min(count, total), total)
+        warnings.extend(parsed.warnings)
+        if parsed.error is not None:
+            invalid.append(parsed.error)
+            continue
+        record = Record(parsed.row, _record_values(parsed), [parsed.row])
+        existing = by_key.get(record.key)
+        if existing is None:
+            by_key[record.key] = record
+        else:
+            merged += 1
+            existing.values = merge_values(existing.values, record.values)
+            existing.rows.append(parsed.row)
+    return PreparedRoster(loaded, list(by_key.values()), merged, invalid, warnings)
+
+
+def _record_values(parsed: ParsedRow) -> dict[str, Any]:
+    values = dict(parsed.values)
+    if parsed.extra:
+        values["extra"] = dict(parsed.extra)
+    return _stored(values)
+
+
+def merge_values(old: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
+    """`new` over `old` in stored form: a non-empty value wins, an empty one never erases,
+    lists are united (old order first), unknown columns merged."""
+    merged = dict(old)
+    for column, value in new.items():
+        if value is None or value == "":
+            continue
+        if column in LIST_FIELDS:
+            before = json.loads(old.get(column) or "[]")
+            extra = [v for v in json.loads(value) if v not in before]
+            merged[column] = json.dumps(before + extra, ensure_ascii=False) if extra else (
+                old.get(column) or value)
+        elif column == "extra":
+            combined = {**json.loads(old.get("extra") or "{}"), **json.loads(value)}
+            merged[column] = json.dumps(combined, ensure_ascii=False)
+        else:
+            merged[column] = value
+    return merged
+
+
+_EMPTY_ROW = {c: None for c in member_rows.DATA_COLUMNS} | {
+    "needs": "[]", "tags": "[]", "communities": "[]", "extra": "{}"}
+
+
+def plan(conn, prepared: PreparedRoster) -> Plan:
+    """Compare the records with the database: which members to create, update, leave alone."""
+    by_account: dict[str, dict[str, Any]] = {}
+    by_phone: dict[str, dict[str, Any]] = {}
+    for row in member_rows.all_raw_rows(conn):
+        data = dict(zip(("id", *member_rows.DATA_COLUMNS), row, strict=True))
+        if data["account_no"]:
+            by_account[data["account_no"]] = data
+        if data["phone"]:
+            # A phone alone identifies a member only if that member has no account yet,
+            # or the row itself has no account (then the first holder of the phone).
+            by_phone.setdefault(data["phone"], data)
+    creates: list[dict[str, Any]] = []
+    updates: dict[int, tuple[dict[str, Any], dict[str, Any]]] = {}
+    unchanged = 0
+    merged = prepared.merged
+    for record in prepared.records:
+        values = record.values
+        current = None
+        if values.get("account_no"):
+            current = by_account.get(values["account_no"])
+            if current is None and values.get("phone"):
+                holder = by_phone.get(values["phone"])
+                if holder is not None and not holder["account_no"]:
+                    current = holder
+        elif values.get("phone"):
+            current = by_phone.get(values["phone"])
+        if current is None:
+            creates.append({**_EMPTY_ROW, **values})
+            continue
+        member_id = current["id"]
+        if member_id in updates:  # two records of the file found the same member
+            merged += 1
+            before, after = updates[member_id]
+            updates[member_id] = (before, {**merge_values(after, values), "id": member_id})
+            continue
+        after = {**merge_values(current, values), "id": member_id}
+        if after == current:
+            unchanged += 1
+        else:
+            updates[member_id] = (current, after)
+    # A member counted unchanged but later matched again stays counted once: records are
+    # keyed uniquely, so that only happens through the account/phone cross-match above.
+    return Plan(creates, list(updates.values()), unchanged, merged,
+                prepared.invalid, prepared.warnings)
+
+
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _report(plan_: Plan, loaded: LoadedRoster, batch_id: int | None, dry_run: bool) -> ImportReport:
+    return ImportReport(
+        created=len(plan_.creates), updated=len(plan_.updates), unchanged=plan_.unchanged,
+        merged=plan_.merged, invalid=len(plan_.invalid), batch_id=batch_id,
+        errors=plan_.invalid, warnings=plan_.warnings, sheet=loaded.sheet.name,
+        unknown_columns=list(loaded.header.unknown.values()), dry_run=dry_run,
+    )
+
+
+def preview(store: Store, prepared: PreparedRoster) -> ImportReport:
+    """The counts applying would give now, without writing anything."""
+    return _report(plan(store.conn, prepared), prepared.loaded, None, dry_run=True)
+
+
+def apply(store: Store, prepared: PreparedRoster, operator: str,
+          progress: Progress | None = None, cancelled: IsCancelled | None = None) -> ImportReport:
+    """Write the plan in one transaction, record the batch and one audit row."""
+    loaded = prepared.loaded
+    sha = file_sha256(loaded.path)
+    with store.transaction() as conn:
+        plan_ = plan(conn, prepared)
+        work = len(plan_.creates) + len(plan_.updates)
+        done = 0
+        step = 5000
+        created_ids: list[int] = []
+        for start in range(0, len(plan_.creates), step):
+            if cancelled and cancelled():
+                raise ImportCancelled()
+            created_ids += member_rows.insert_many(conn, plan_.creates[start:start + step])
+            done += min(step, len(plan_.creates) - start)
+            if progress:
+                progress(done, work)
+        for start in range(0, len(plan_.updates), step):
+            if cancelled and cancelled():
+                raise ImportCancelled()
+            member_rows.update_many(conn, [after for _, after in plan_.updates[start:start + step]])
+            done += min(step, len(plan_.updates) - start)
+            if progress:
+                progress(done, work)
+        report = _report(plan_, loaded, None, dry_run=False)
+        batch_id = batches.record(
+            conn, file_name=loaded.path.name, sha256=sha, sheet=loaded.sheet.name,
+            operator=operator, counts=report.to_json(),
+            created_ids=created_ids, updated_before=[before for before, _ in plan_.updates],
+        )
+        report.batch_id = batch_id
+        audit.append(
+            conn, operator=operator, action="import.roster", entity="import_batch",
+            entity_id=batch_id,
+            after={"file": loaded.path.name, "sha256": sha, "sheet": loaded.sheet.name,
+                   **{k: getattr(report, k) for k in ("created", "updated", "unchanged",
+                                                     "merged", "invalid")}},
+        )
+    return report
+
+
+def import_roster(store: Store, path: str | Path, operator: str, *, sheet: str | None = None,
+                  dry_run: bool = False, progress: Progress | None = None,
+                  cancelled: IsCancelled | None = None) -> ImportReport:
+    """The whole import, as `branchdesk import roster` runs it."""
+    prepared = prepare(load(path, sheet), progress=progress, cancelled=cancelled)
+    if dry_run:
+        return preview(store, prepared)
+    return apply(store, prepared, operator, progress=progress, cancelled=cancelled)
+
+
+def undo(store: Store, batch_id: int, operator: str) -> dict[str, int]:
+    """Restore the state before a batch: remove the members it created, give the members it
+    updated their old values back. Refused when a later batch touched the same members."""
+    with store.transaction() as conn:
+        batch = batches.get(conn, batch_id)
+        if batch is None:
+            raise UserError("importing.no_such_batch", id=batch_id)
+        if batch["undone_at"]:
+            raise UserError("importing.already_undone", id=batch_id, at=batch["undone_at"])
+        later = batches.later_overlapping(conn, batch_id)
+        if later:
+            raise UserError("importing.undo_later_first", id=batch_id,
+                            later=", ".join(str(b) for b in later))
+        created, before_rows = batches.changes(conn, batch_id)
+        member_rows.delete_many(conn, created)
+        member_rows.restore_many(conn, before_rows)
+        batches.mark_undone(conn, batch_id)
+        result = {"removed": len(created), "restored": len(before_rows)}
+        audit.append(conn, operator=operator, action="import.undo", entity="import_batch",
+                     entity_id=batch_id, after=result)
+    return result
+
+
+def list_batches(store: Store, limit: int = 50) -> list[dict[str, Any]]:
+    return batches.recent(store.conn, limit)

@@ -1,0 +1,138 @@
+"""The roster: find, page, read and edit members. Called by the CLI and the screens alike."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from pydantic import ValidationError
+
+from branchdesk.errors import UserError
+from branchdesk.models import DEFAULT_TIER_THRESHOLDS, Member, MemberQuery, value_tier_for
+from branchdesk.store import audit
+from branchdesk.store import members as member_rows
+from branchdesk.store.database import Store
+
+Thresholds = tuple[float, float, float]
+
+
+def to_member(data: dict[str, Any], thresholds: Thresholds = DEFAULT_TIER_THRESHOLDS) -> Member:
+    """A decoded row → a Member with its derived asset tier."""
+    data = {**data, "value_tier": value_tier_for(data.get("total_assets"), thresholds)}
+    try:
+        return Member.model_validate(data)
+    except ValidationError:
+        # A row written by another tool may not validate; still show it rather than fail.
+        return Member.model_construct(**data)
+
+
+def count_members(store: Store, query: MemberQuery, today: date | None = None) -> int:
+    return member_rows.count(store.conn, query, today or date.today())
+
+
+def total_members(store: Store) -> int:
+    return member_rows.total(store.conn)
+
+
+def list_members(
+    store: Store, query: MemberQuery | None = None, *, offset: int = 0, limit: int | None = None,
+    today: date | None = None, thresholds: Thresholds = DEFAULT_TIER_THRESHOLDS,
+) -> list[Member]:
+    rows = member_rows.page(store.conn, query or MemberQuery(), today or date.today(), offset, limit or -1)
+    return [to_member(row, thresholds) for row in rows]
+
+
+def filter_options(store: Store) -> dict[str, list[str]]:
+    """Values in use, for the roster's filter lists."""
+    conn = store.conn
+    return {
+        "advisor": member_rows.distinct(conn, "advisor"),
+        "community": member_rows.distinct(conn, "communities"),
+        "tag": member_rows.distinct(conn, "tags"),
+    }
+
+
+def get_member(store: Store, member_id: int,
+               thresholds: Thresholds = DEFAULT_TIER_THRESHOLDS) -> Member:
+    row = member_rows.get(store.conn, member_id)
+    if row is None:
+        raise UserError("roster.no_such_member", id=member_id)
+    return to_member(row, thresholds)
+
+
+EDITABLE_FIELDS = (
+    "name", "phone", "account_no", "branch", "advisor", "risk_level", "experience", "needs",
+    "tags", "communities", "opened_on", "birthday", "total_assets", "last_active_on", "notes",
+)
+
+
+def validate_changes(member: Member, changes: dict[str, Any]) -> Member:
+    """The member with `changes` applied, or a FieldErrors listing each bad field."""
+    unknown = set(changes) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise ValueError(f"not editable: {', '.join(sorted(unknown))}")
+    data = member.model_dump()
+    data.update(changes)
+    data.pop("value_tier", None)
+    try:
+        return Member.model_validate(data)
+    except ValidationError as error:
+        raise FieldErrors({str(e["loc"][0]): e["msg"] for e in error.errors()}) from error
+
+
+class FieldErrors(UserError):
+    """Validation failed; `fields` maps each bad field to its reason (shown next to the field)."""
+
+    def __init__(self, fields: dict[str, str]) -> None:
+        super().__init__("roster.invalid_fields", fields=", ".join(f"{k}: {v}" for k, v in fields.items()))
+        self.fields = fields
+
+
+def update_member(store: Store, operator: str, member_id: int, changes: dict[str, Any]) -> Member:
+    """Save edits to one member: validated, one transaction, one audit row (changed fields only)."""
+    with store.transaction() as conn:
+        before_row = member_rows.get(conn, member_id)
+        if before_row is None:
+            raise UserError("roster.no_such_member", id=member_id)
+        updated = validate_changes(to_member(before_row), changes)
+        after = member_rows.to_db(updated.model_dump(include=set(member_rows.DATA_COLUMNS)))
+        before = member_rows.to_db({k: before_row[k] for k in member_rows.DATA_COLUMNS})
+        changed = [k for k in member_rows.DATA_COLUMNS if before[k] != after[k]]
+        if not changed:
+            return to_member(before_row)
+        if "account_no" in changed and after["account_no"]:
+            clash = conn.execute(
+                "SELECT name FROM members WHERE account_no = ? AND id != ?",
+                (after["account_no"], member_id),
+            ).fetchone()
+            if clash:
+                raise FieldErrors({"account_no": f"already used by {clash[0]}"})
+        member_rows.update_many(conn, [{**after, "id": member_id}])
+        audit.append(
+            conn, operator=operator, action="member.update", entity="member", entity_id=member_id,
+            before={k: before[k] for k in changed}, after={k: after[k] for k in changed},
+        )
+    return get_member(store, member_id)
+
+
+def reveal_phone(store: Store, operator: str, member_id: int) -> str:
+    """The full phone number; who looked, and when, goes into the audit log."""
+    with store.transaction() as conn:
+        row = member_rows.get(conn, member_id)
+        if row is None:
+            raise UserError("roster.no_such_member", id=member_id)
+        audit.append(conn, operator=operator, action="member.reveal_phone", entity="member",
+                     entity_id=member_id)
+    return row["phone"] or ""
+
+
+def member_history(store: Store, member_id: int) -> list[dict]:
+    """The member's audit entries, newest first."""
+    return audit.entries_for(store.conn, "member", member_id)
+
+
+def record_reveal(store: Store, operator: str, count: int, query: dict[str, Any]) -> None:
+    """A listing with full phone numbers (`members --reveal`) is audited like a card reveal."""
+    with store.transaction() as conn:
+        audit.append(conn, operator=operator, action="members.reveal_phones", entity="member",
+                     after={"count": count, "query": query})

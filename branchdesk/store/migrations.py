@@ -1,0 +1,135 @@
+"""Forward-only schema migrations, numbered by SQLite's ``user_version``.
+
+Never edit a migration that has shipped: a database made by that version must keep
+opening. Add a new function at the end of MIGRATIONS instead.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+
+
+class SchemaTooNew(Exception):
+    def __init__(self, found: int, known: int) -> None:
+        super().__init__(f"schema {found} is newer than {known}")
+        self.found, self.known = found, known
+
+
+def run_script(conn: sqlite3.Connection, script: str) -> None:
+    """Run statements one by one: `executescript` would COMMIT the caller's transaction first."""
+    statement = ""
+    for line in script.splitlines(keepends=True):
+        statement += line
+        if sqlite3.complete_statement(statement):
+            conn.execute(statement)
+            statement = ""
+    if statement.strip():
+        conn.execute(statement)
+
+
+def _v1_roster(conn: sqlite3.Connection) -> None:
+    run_script(
+        conn,
+        """
+        CREATE TABLE members (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,  -- ids never reused: audit rows name them
+            name TEXT NOT NULL,
+            phone TEXT,
+            account_no TEXT,
+            branch TEXT,
+            advisor TEXT,
+            risk_level TEXT,
+            experience TEXT,
+            needs TEXT NOT NULL DEFAULT '[]',        -- JSON array of need codes
+            tags TEXT NOT NULL DEFAULT '[]',         -- JSON array
+            communities TEXT NOT NULL DEFAULT '[]',  -- JSON array
+            opened_on TEXT,
+            birthday TEXT,
+            total_assets REAL,
+            last_active_on TEXT,
+            notes TEXT,
+            extra TEXT NOT NULL DEFAULT '{}',        -- JSON object: columns nothing maps to
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        );
+        CREATE UNIQUE INDEX members_account ON members(account_no) WHERE account_no IS NOT NULL;
+        CREATE INDEX members_phone ON members(phone);
+
+        CREATE TABLE audit_log (
+            id INTEGER PRIMARY KEY,
+            at TEXT NOT NULL,
+            operator TEXT NOT NULL,
+            action TEXT NOT NULL,
+            entity TEXT NOT NULL,
+            entity_id TEXT,
+            before TEXT,
+            after TEXT,
+            prev_hash TEXT NOT NULL,
+            hash TEXT NOT NULL
+        );
+        -- The log is append-only for the app; the hash chain catches anyone who edits
+        -- the file by other means.
+        CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
+            BEGIN SELECT RAISE(ABORT, 'the audit log cannot be changed'); END;
+        CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
+            BEGIN SELECT RAISE(ABORT, 'the audit log cannot be changed'); END;
+
+        CREATE TABLE import_batches (
+            id INTEGER PRIMARY KEY,
+            file_name TEXT NOT NULL,
+            sha256 TEXT NOT NULL,
+            sheet TEXT,
+            operator TEXT NOT NULL,
+            imported_at TEXT NOT NULL,
+            created INTEGER NOT NULL,
+            updated INTEGER NOT NULL,
+            unchanged INTEGER NOT NULL,
+            merged INTEGER NOT NULL,
+            invalid INTEGER NOT NULL,
+            undone_at TEXT
+        );
+        -- What each batch did to each member, so that undo restores exactly the state before.
+        CREATE TABLE import_changes (
+            batch_id INTEGER NOT NULL REFERENCES import_batches(id),
+            member_id INTEGER NOT NULL,
+            kind TEXT NOT NULL CHECK (kind IN ('created', 'updated')),
+            before TEXT,                               -- JSON row before an update
+            PRIMARY KEY (batch_id, member_id)
+        );
+        CREATE INDEX import_changes_member ON import_changes(member_id);
+        """
+    )
+
+
+def _v2_roster_search(conn: sqlite3.Connection) -> None:
+    """Search and filter support for the roster screen on 100,000 members."""
+    run_script(
+        conn,
+        """
+        ALTER TABLE members ADD COLUMN search_text TEXT NOT NULL DEFAULT '';
+        UPDATE members SET search_text = lower(
+            name || ' ' || coalesce(phone, '') || ' ' || coalesce(account_no, '') || ' '
+            || tags || ' ' || communities || ' ' || coalesce(advisor, ''));
+        CREATE INDEX members_name ON members(name);
+        CREATE INDEX members_advisor ON members(advisor);
+        CREATE INDEX members_last_active ON members(last_active_on);
+        CREATE INDEX members_risk ON members(risk_level);
+        CREATE INDEX audit_log_entity ON audit_log(entity, entity_id);
+        """
+    )
+
+
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_v1_roster, _v2_roster_search]
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+def migrate(conn: sqlite3.Connection, target: int = SCHEMA_VERSION) -> int:
+    """Bring the schema up to `target`; the caller holds the transaction. Returns the version."""
+    version = conn.execute("PRAGMA user_version").fetchone()[0]
+    if version > SCHEMA_VERSION:
+        raise SchemaTooNew(version, SCHEMA_VERSION)
+    for number in range(version + 1, target + 1):
+        MIGRATIONS[number - 1](conn)
+        conn.execute(f"PRAGMA user_version = {number}")
+    return max(version, target)
