@@ -207,3 +207,14 @@ def find_by_number(conn: sqlite3.Connection, numbers: Iterable[str]) -> set[str]
                f" UNION SELECT account_no FROM members WHERE account_no IN ({marks})")
         found.update(row[0] for row in conn.execute(sql, [*chunk, *chunk]))
     return found
+
+
+def risk_counts(conn: sqlite3.Connection, community: str) -> dict[str, int]:
+    """How many members of a community sit at each risk level (C1…C5; '' for unknown)."""
+    rows = conn.execute(
+        "SELECT coalesce(risk_level, ''), count(*) FROM members"
+        " WHERE EXISTS (SELECT 1 FROM json_each(members.communities) WHERE value = ?)"
+        " GROUP BY 1",
+        (community,),
+    )
+    return dict(rows.fetchall())

@@ -120,7 +120,63 @@ def _v2_roster_search(conn: sqlite3.Connection) -> None:
     )
 
 
-MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_v1_roster, _v2_roster_search]
+def _v3_compliance(conn: sqlite3.Connection) -> None:
+    """Staff with roles and passwords, checked messages with their review trail, rule edits."""
+    run_script(
+        conn,
+        """
+        CREATE TABLE staff (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            name TEXT NOT NULL UNIQUE,
+            role TEXT NOT NULL CHECK (role IN ('staff', 'reviewer', 'manager')),
+            password_hash TEXT,                   -- scrypt; NULL until a password is set
+            active INTEGER NOT NULL DEFAULT 1,
+            created_at TEXT NOT NULL
+        );
+
+        -- One row per version of a message. Text, findings and the rule-pack version are
+        -- frozen once written; an edit is a new row linked to the one it replaces.
+        CREATE TABLE messages (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            previous_id INTEGER REFERENCES messages(id),
+            author TEXT NOT NULL,
+            community TEXT,
+            text TEXT NOT NULL,
+            verdict TEXT NOT NULL CHECK (verdict IN ('pass', 'warn', 'block')),
+            findings TEXT NOT NULL,               -- JSON list
+            pack_version TEXT NOT NULL,
+            status TEXT NOT NULL CHECK (status IN
+                ('draft', 'submitted', 'approved', 'rejected', 'sent', 'superseded')),
+            created_at TEXT NOT NULL,
+            submitted_at TEXT,
+            reviewer TEXT,
+            reviewed_at TEXT,
+            review_reason TEXT,
+            override_reason TEXT,
+            sent_at TEXT
+        );
+        CREATE INDEX messages_status ON messages(status, submitted_at);
+        CREATE TRIGGER messages_frozen BEFORE UPDATE OF text, findings, verdict, pack_version,
+            author, community, previous_id, created_at ON messages
+            BEGIN SELECT RAISE(ABORT, 'a checked message cannot be edited; save a new version'); END;
+        CREATE TRIGGER messages_kept BEFORE DELETE ON messages
+            BEGIN SELECT RAISE(ABORT, 'messages are kept for audit'); END;
+
+        -- A branch's own rules, and its edits or switch-offs of shipped rules.
+        CREATE TABLE rule_changes (
+            rule_id TEXT PRIMARY KEY,
+            definition TEXT,                      -- JSON rule; NULL = shipped rule as is
+            disabled INTEGER NOT NULL DEFAULT 0,
+            updated_by TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        );
+        """,
+    )
+
+
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
+    _v1_roster, _v2_roster_search, _v3_compliance,
+]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

@@ -1,0 +1,65 @@
+"""Compliance checks with the branch's rules: the shipped pack plus the branch's own rules
+and edits from the database, members' numbers for the privacy check, and the target
+community's risk levels for the suitability check."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import threading
+from typing import Any
+
+from branchdesk.compliance import CheckContext, Checker, CheckResult, load_rulepack
+from branchdesk.compliance.rulepack import Rule
+from branchdesk.store import members as member_rows
+from branchdesk.store import rules as rule_rows
+from branchdesk.store.database import Store
+
+_cache_lock = threading.Lock()
+_cache: dict[tuple[str, str], tuple[Checker, str]] = {}
+_NUMBER = re.compile(r"\d[\d\s\-]{5,22}\d")
+
+
+def _changes_fingerprint(changes: list[dict[str, Any]]) -> str:
+    payload = json.dumps(changes, ensure_ascii=False, sort_keys=True, default=str)
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()[:10]
+
+
+def checker_for(store: Store) -> tuple[Checker, str]:
+    """The checker for this database's rules and the pack version it reports.
+
+    Built once per set of rule changes (building the automaton is the slow part)."""
+    changes = rule_rows.all_changes(store.conn)
+    fingerprint = _changes_fingerprint(changes)
+    key = (str(store.path), fingerprint)
+    with _cache_lock:
+        if key in _cache:
+            return _cache[key]
+    pack = load_rulepack()
+    disabled = {c["rule_id"] for c in changes if c["disabled"] or c["definition"]}
+    extra = [Rule.model_validate(c["definition"]) for c in changes
+             if c["definition"] and not c["disabled"]]
+    checker = Checker(pack, extra_rules=extra, disabled=disabled)
+    version = pack.version if not changes else f"{pack.version}+local.{fingerprint}"
+    with _cache_lock:
+        _cache[key] = (checker, version)
+    return checker, version
+
+
+def known_numbers_in(store: Store, text: str) -> set[str]:
+    """Members' phones and account numbers that appear in the text (for the privacy rule)."""
+    candidates = {re.sub(r"\D", "", m) for m in _NUMBER.findall(text)}
+    return member_rows.find_by_number(store.conn, candidates) if candidates else set()
+
+
+def check_text(store: Store, text: str, community: str | None = None) -> CheckResult:
+    checker, version = checker_for(store)
+    context = CheckContext(
+        community=community,
+        community_risk_counts=member_rows.risk_counts(store.conn, community) if community else None,
+        known_numbers=known_numbers_in(store, text),
+    )
+    result = checker.check(text, context=context)
+    result.pack_version = version
+    return result

@@ -1,0 +1,81 @@
+"""A branch's compliance rules: the shipped pack, plus rules the branch adds, edits or
+switches off. Changes live in the database and every change is audited."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import ValidationError
+
+from branchdesk.compliance import load_rulepack
+from branchdesk.compliance.rulepack import Rule
+from branchdesk.errors import UserError
+from branchdesk.store import audit
+from branchdesk.store import rules as rule_rows
+from branchdesk.store.database import Store
+
+
+def _shipped() -> dict[str, Rule]:
+    return {rule.id: rule for rule in load_rulepack().rules}
+
+
+def list_rules(store: Store) -> list[dict[str, Any]]:
+    """Every rule in force or switched off, with where it comes from."""
+    changes = {c["rule_id"]: c for c in rule_rows.all_changes(store.conn)}
+    out = []
+    for rule_id, rule in _shipped().items():
+        change = changes.pop(rule_id, None)
+        definition = (change or {}).get("definition") or rule.model_dump(mode="json")
+        source = "edited" if change and change["definition"] else "shipped"
+        out.append({"id": rule_id, "source": source, "disabled": bool(change and change["disabled"]),
+                    "rule": definition})
+    for rule_id, change in changes.items():
+        out.append({"id": rule_id, "source": "custom", "disabled": change["disabled"],
+                    "rule": change["definition"]})
+    return out
+
+
+def validate_rule(definition: dict[str, Any]) -> Rule:
+    try:
+        return Rule.model_validate(definition)
+    except ValidationError as error:
+        problems = "; ".join(f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in error.errors())
+        raise UserError("rules.invalid", problems=problems) from error
+
+
+def save_rule(store: Store, operator: str, definition: dict[str, Any]) -> Rule:
+    """Add a branch rule, or replace a rule (a shipped one keeps its id, edited)."""
+    rule = validate_rule(definition)
+    stored = rule.model_dump(mode="json", exclude_none=True)
+    with store.transaction() as conn:
+        before = rule_rows.get(conn, rule.id)
+        rule_rows.put(conn, rule.id, definition=stored,
+                      disabled=bool(before and before["disabled"]), operator=operator)
+        audit.append(conn, operator=operator, action="rule.save", entity="rule", entity_id=rule.id,
+                     before=before and before["definition"], after=stored)
+    return rule
+
+
+def set_enabled(store: Store, operator: str, rule_id: str, enabled: bool) -> None:
+    known = {r["id"] for r in list_rules(store)}
+    if rule_id not in known:
+        raise UserError("rules.no_such", id=rule_id)
+    with store.transaction() as conn:
+        before = rule_rows.get(conn, rule_id)
+        rule_rows.put(conn, rule_id, definition=before and before["definition"],
+                      disabled=not enabled, operator=operator)
+        audit.append(conn, operator=operator, action="rule.enable" if enabled else "rule.disable",
+                     entity="rule", entity_id=rule_id,
+                     before={"disabled": bool(before and before["disabled"])},
+                     after={"disabled": not enabled})
+
+
+def reset_rule(store: Store, operator: str, rule_id: str) -> None:
+    """Drop the branch's edit of a shipped rule, or delete a branch rule."""
+    with store.transaction() as conn:
+        before = rule_rows.get(conn, rule_id)
+        if before is None:
+            raise UserError("rules.no_change", id=rule_id)
+        rule_rows.delete(conn, rule_id)
+        audit.append(conn, operator=operator, action="rule.reset", entity="rule", entity_id=rule_id,
+                     before=before["definition"])
