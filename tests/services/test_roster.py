@@ -3,12 +3,12 @@ from __future__ import annotations
 import json
 
 import pytest
+from support import TODAY
 
 from branchdesk.models import Experience, MemberQuery, Need, RiskLevel, ValueTier
 from branchdesk.services import roster
 from branchdesk.services.roster import FieldErrors
 from branchdesk.store import audit
-from support import TODAY
 
 
 def test_filters_narrow_the_roster(demo_store):
