@@ -82,6 +82,84 @@ def build_parser() -> argparse.ArgumentParser:
         dest="audit_command", metavar="WHAT", required=True)
     verify = audit.add_parser("verify", parents=[common], help="check the audit hash chain")
     verify.set_defaults(handler=cmd_audit_verify)
+    check = sub.add_parser("check", parents=[common], help="check messages against the compliance rules")
+    check.add_argument("file", nargs="?", metavar="FILE|-",
+                       help=".txt (one message), .jsonl, .csv or .xlsx; - reads one message from stdin")
+    check.add_argument("--text", help="check this text")
+    check.add_argument("--community", metavar="NAME", help="target community (suitability check)")
+    check.add_argument("--json", action="store_true", help="one JSON object per message and line")
+    check.add_argument("--report", metavar="FILE.xlsx", help="write every finding to a workbook")
+    check.set_defaults(handler=cmd_check)
+
+    staff = sub.add_parser("staff", parents=[common], help="staff members and roles").add_subparsers(
+        dest="staff_command", metavar="WHAT", required=True)
+    staff_list = staff.add_parser("list", parents=[common], help="list staff")
+    staff_list.add_argument("--json", action="store_true")
+    staff_list.set_defaults(handler=cmd_staff_list)
+    staff_add = staff.add_parser("add", parents=[common], help="add a staff member")
+    staff_add.add_argument("name")
+    staff_add.add_argument("--role", choices=("staff", "reviewer", "manager"), default="staff")
+    staff_add.add_argument("--no-password", action="store_true", help="set the password later")
+    staff_role = staff.add_parser("role", parents=[common], help="change a role (needs a manager)")
+    staff_role.add_argument("name")
+    staff_role.add_argument("role", choices=("staff", "reviewer", "manager"))
+    staff_pw = staff.add_parser("passwd", parents=[common], help="set a password")
+    staff_pw.add_argument("name")
+    staff_off = staff.add_parser("deactivate", parents=[common], help="switch a staff member off")
+    staff_off.add_argument("name")
+    for command, handler in ((staff_add, cmd_staff_add), (staff_role, cmd_staff_role),
+                             (staff_pw, cmd_staff_passwd), (staff_off, cmd_staff_deactivate)):
+        command.add_argument("--manager", metavar="NAME", help="a manager who authorises this")
+        command.add_argument("--password-stdin", action="store_true",
+                             help="read passwords from stdin, one per line, instead of prompting")
+        command.set_defaults(handler=handler)
+
+    rules = sub.add_parser("rules", parents=[common], help="compliance rules").add_subparsers(
+        dest="rules_command", metavar="WHAT", required=True)
+    rules_list = rules.add_parser("list", parents=[common], help="list rules")
+    rules_list.add_argument("--json", action="store_true")
+    rules_list.set_defaults(handler=cmd_rules_list)
+    rules_show = rules.add_parser("show", parents=[common], help="show one rule as TOML-like JSON")
+    rules_show.add_argument("rule_id")
+    rules_show.set_defaults(handler=cmd_rules_show)
+    rules_save = rules.add_parser("save", parents=[common],
+                                  help="add or edit a rule from a .toml or .json file")
+    rules_save.add_argument("file")
+    rules_save.set_defaults(handler=cmd_rules_save)
+    for name, enabled in (("enable", True), ("disable", False)):
+        toggle = rules.add_parser(name, parents=[common], help=f"{name} a rule")
+        toggle.add_argument("rule_id")
+        toggle.set_defaults(handler=cmd_rules_toggle, enabled=enabled)
+    rules_reset = rules.add_parser("reset", parents=[common],
+                                   help="drop the branch's edit of a rule, or delete a branch rule")
+    rules_reset.add_argument("rule_id")
+    rules_reset.set_defaults(handler=cmd_rules_reset)
+
+    messages = sub.add_parser("messages", parents=[common], help="community messages and review"
+                              ).add_subparsers(dest="messages_command", metavar="WHAT", required=True)
+    msg_list = messages.add_parser("list", parents=[common], help="recent messages")
+    msg_list.add_argument("--queue", action="store_true", help="only those waiting for review")
+    msg_list.add_argument("--json", action="store_true")
+    msg_list.set_defaults(handler=cmd_messages_list)
+    msg_draft = messages.add_parser("draft", parents=[common], help="check and save a draft")
+    msg_draft.add_argument("--text", required=True)
+    msg_draft.add_argument("--community", metavar="NAME")
+    msg_draft.add_argument("--revise", type=int, metavar="ID", help="a new version of message ID")
+    msg_draft.set_defaults(handler=cmd_messages_draft)
+    for name in ("submit", "sent"):
+        step = messages.add_parser(name, parents=[common], help=f"mark a message {name}")
+        step.add_argument("message_id", type=int)
+        step.set_defaults(handler=cmd_messages_step, step=name)
+    msg_approve = messages.add_parser("approve", parents=[common],
+                                      help="approve as a reviewer (asks your password)")
+    msg_approve.add_argument("message_id", type=int)
+    msg_approve.add_argument("--override", metavar="REASON", help="reason to approve despite a block")
+    msg_reject = messages.add_parser("reject", parents=[common], help="reject as a reviewer")
+    msg_reject.add_argument("message_id", type=int)
+    msg_reject.add_argument("--reason", required=True)
+    for command, handler in ((msg_approve, cmd_messages_approve), (msg_reject, cmd_messages_reject)):
+        command.add_argument("--password-stdin", action="store_true")
+        command.set_defaults(handler=handler)
     return parser
 
 
@@ -208,6 +286,245 @@ def cmd_audit_verify(args: argparse.Namespace, settings: Settings) -> int:
     print(t("cli.audit_broken", row=report.broken_at, verified=report.verified,
             problem=t(f"cli.audit_problem_{report.problem}")))
     return 1
+
+
+# --- compliance -------------------------------------------------------------------------
+
+def _password(args: argparse.Namespace, prompt: str) -> str:
+    if getattr(args, "password_stdin", False):
+        return sys.stdin.readline().rstrip("\r\n")
+    import getpass
+
+    return getpass.getpass(prompt)
+
+
+def _manager(args: argparse.Namespace):
+    from branchdesk.services.staff import Credentials
+
+    if not args.manager:
+        return None
+    return Credentials(args.manager, _password(args, t("cli.password_for", name=args.manager)))
+
+
+def _print_result(item_id: str, result) -> None:
+    print(t("cli.check_line", id=item_id, verdict=t(f"report.verdict_{result.verdict.value}")))
+    for f in result.findings:
+        print("  " + t("cli.finding_line", start=f.start, end=f.end, match=f.match,
+                       severity=f.severity.label(), category=f.category.label(), rule=f.rule))
+        print("    " + f.explanation)
+        if f.suggestion:
+            print("    → " + f.suggestion)
+
+
+def cmd_check(args: argparse.Namespace, settings: Settings) -> int:
+    from branchdesk.services import bulk_check
+    from branchdesk.services.checking import checker_for
+    from branchdesk.services.messages import finding_json
+
+    if args.text is not None:
+        items = [bulk_check.Item("1", args.text)]
+    elif args.file == "-":
+        items = [bulk_check.Item("1", sys.stdin.read())]
+    elif args.file:
+        items = bulk_check.read_items(args.file)
+    else:
+        raise UserError("checking.no_input")
+    store = _store(settings)
+    results = [(item, _check(store, item.text, args.community)) for item in items]
+    if args.json:
+        for item, result in results:
+            print(json.dumps({"id": item.id, "verdict": result.verdict.value,
+                              "findings": [finding_json(f) for f in result.findings]},
+                             ensure_ascii=False))
+    else:
+        for item, result in results:
+            _print_result(item.id, result)
+    if args.report:
+        from branchdesk.exports.findings import write_findings_report
+
+        write_findings_report(args.report, results, checker_for(store)[1])
+        if not args.json:
+            print(t("cli.report_written", file=args.report))
+    return 1 if any(r.verdict.value == "block" for _, r in results) else 0
+
+
+def _check(store, text: str, community: str | None):
+    from branchdesk.services.checking import check_text
+
+    return check_text(store, text, community)
+
+
+def cmd_staff_list(args: argparse.Namespace, settings: Settings) -> int:
+    from branchdesk.services import staff
+
+    people = staff.list_staff(_store(settings))
+    if args.json:
+        print(json.dumps(people, ensure_ascii=False))
+        return 0
+    if not people:
+        print(t("cli.no_staff"))
+    for p in people:
+        print(t("cli.staff_line", name=p["name"], role=t(f"staff.role.{p['role']}"),
+                password=t("cli.yes") if p["password_set"] else t("cli.no"),
+                active=t("cli.yes") if p["active"] else t("cli.no")))
+    return 0
+
+
+def cmd_staff_add(args: argparse.Namespace, settings: Settings) -> int:
+    from branchdesk.services import staff
+
+    store = _store(settings)
+    manager = _manager(args)
+    password = None if args.no_password else _password(args, t("cli.new_password_for", name=args.name))
+    staff.add_staff(store, settings.operator, args.name, args.role, password, manager=manager)
+    print(t("cli.staff_added", name=args.name, role=t(f"staff.role.{args.role}")))
+    return 0
+
+
+def cmd_staff_role(args: argparse.Namespace, settings: Settings) -> int:
+    from branchdesk.services import staff
+
+    staff.set_role(_store(settings), settings.operator, args.name, args.role, manager=_manager(args))
+    print(t("cli.staff_role_set", name=args.name, role=t(f"staff.role.{args.role}")))
+    return 0
+
+
+def cmd_staff_passwd(args: argparse.Namespace, settings: Settings) -> int:
+    from branchdesk.services import staff
+
+    store = _store(settings)
+    manager = _manager(args)
+    old = None
+    if manager is None and staff.has_password(store, args.name):
+        old = _password(args, t("cli.old_password_for", name=args.name))
+    new = _password(args, t("cli.new_password_for", name=args.name))
+    staff.set_password(store, settings.operator, args.name, new, old_password=old, manager=manager)
+    print(t("cli.password_set", name=args.name))
+    return 0
+
+
+def cmd_staff_deactivate(args: argparse.Namespace, settings: Settings) -> int:
+    from branchdesk.services import staff
+
+    staff.deactivate(_store(settings), settings.operator, args.name, manager=_manager(args))
+    print(t("cli.staff_deactivated", name=args.name))
+    return 0
+
+
+def cmd_rules_list(args: argparse.Namespace, settings: Settings) -> int:
+    from branchdesk.services import rules
+
+    listed = rules.list_rules(_store(settings))
+    if args.json:
+        print(json.dumps(listed, ensure_ascii=False))
+        return 0
+    for r in listed:
+        state = t("cli.rule_off") if r["disabled"] else ""
+        print(f"{r['id']:<32} {r['rule']['category']:<13} {r['rule']['severity']:<6} "
+              f"{t('rules.source.' + r['source'])}{state}")
+    return 0
+
+
+def cmd_rules_show(args: argparse.Namespace, settings: Settings) -> int:
+    from branchdesk.services import rules
+
+    for r in rules.list_rules(_store(settings)):
+        if r["id"] == args.rule_id:
+            print(json.dumps(r, ensure_ascii=False, indent=2))
+            return 0
+    raise UserError("rules.no_such", id=args.rule_id)
+
+
+def cmd_rules_save(args: argparse.Namespace, settings: Settings) -> int:
+    import tomllib
+    from pathlib import Path
+
+    from branchdesk.services import rules
+
+    path = Path(args.file)
+    try:
+        text = path.read_text(encoding="utf-8")
+        definition = json.loads(text) if path.suffix.lower() == ".json" else tomllib.loads(text)
+    except (OSError, UnicodeDecodeError, ValueError) as error:
+        raise UserError("cli.bad_rule_file", file=str(path), error=str(error)) from error
+    if isinstance(definition.get("rule"), dict):  # a [rule] table
+        definition = definition["rule"]
+    rule = rules.save_rule(_store(settings), settings.operator, definition)
+    print(t("cli.rule_saved", id=rule.id))
+    return 0
+
+
+def cmd_rules_toggle(args: argparse.Namespace, settings: Settings) -> int:
+    from branchdesk.services import rules
+
+    rules.set_enabled(_store(settings), settings.operator, args.rule_id, args.enabled)
+    print(t("cli.rule_enabled" if args.enabled else "cli.rule_disabled", id=args.rule_id))
+    return 0
+
+
+def cmd_rules_reset(args: argparse.Namespace, settings: Settings) -> int:
+    from branchdesk.services import rules
+
+    rules.reset_rule(_store(settings), settings.operator, args.rule_id)
+    print(t("cli.rule_reset", id=args.rule_id))
+    return 0
+
+
+def _print_message(m: dict) -> None:
+    print(t("cli.message_line", id=m["id"], status=t(f"messages.status.{m['status']}"),
+            verdict=t(f"report.verdict_{m['verdict']}"), author=m["author"],
+            community=m["community"] or "-", text=m["text"].replace("\n", " ")[:60]))
+
+
+def cmd_messages_list(args: argparse.Namespace, settings: Settings) -> int:
+    from branchdesk.services import messages
+
+    store = _store(settings)
+    found = messages.review_queue(store) if args.queue else messages.recent(store)
+    if args.json:
+        print(json.dumps(found, ensure_ascii=False))
+        return 0
+    for m in found:
+        _print_message(m)
+    return 0
+
+
+def cmd_messages_draft(args: argparse.Namespace, settings: Settings) -> int:
+    from branchdesk.services import messages
+
+    m = messages.save_draft(_store(settings), settings.operator, args.text, args.community,
+                            previous_id=args.revise)
+    _print_message(m)
+    return 0
+
+
+def cmd_messages_step(args: argparse.Namespace, settings: Settings) -> int:
+    from branchdesk.services import messages
+
+    store = _store(settings)
+    step = messages.submit if args.step == "submit" else messages.mark_sent
+    _print_message(step(store, settings.operator, args.message_id))
+    return 0
+
+
+def cmd_messages_approve(args: argparse.Namespace, settings: Settings) -> int:
+    from branchdesk.services import messages
+    from branchdesk.services.staff import Credentials
+
+    reviewer = Credentials(settings.operator, _password(args, t("cli.password_for",
+                                                                name=settings.operator)))
+    _print_message(messages.approve(_store(settings), reviewer, args.message_id, args.override))
+    return 0
+
+
+def cmd_messages_reject(args: argparse.Namespace, settings: Settings) -> int:
+    from branchdesk.services import messages
+    from branchdesk.services.staff import Credentials
+
+    reviewer = Credentials(settings.operator, _password(args, t("cli.password_for",
+                                                                name=settings.operator)))
+    _print_message(messages.reject(_store(settings), reviewer, args.message_id, args.reason))
+    return 0
 
 
 def cmd_open_app(args: argparse.Namespace, settings: Settings) -> int:

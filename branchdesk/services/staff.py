@@ -139,3 +139,8 @@ def deactivate(store: Store, operator: str, name: str, manager: Credentials | No
 def list_staff(store: Store) -> list[dict]:
     return [{k: v for k, v in row.items() if k != "password_hash"} | {
         "password_set": bool(row["password_hash"])} for row in staff_rows.all_staff(store.conn)]
+
+
+def has_password(store: Store, name: str) -> bool:
+    person = staff_rows.get(store.conn, name)
+    return bool(person and person["password_hash"])

@@ -1,0 +1,44 @@
+"""Excel workbook of compliance findings, for the compliance officer's files."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from branchdesk.errors import UserError
+from branchdesk.exports.safe_cell import append_row
+from branchdesk.i18n import t
+
+
+def write_findings_report(path: str | Path, results: list, pack_version: str) -> Path:
+    """One row per finding (and one per clean message), every text through the safe-cell helper."""
+    import openpyxl  # heavy: imported only when a report is written
+    from openpyxl.styles import Font
+
+    path = Path(path)
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = t("report.sheet_findings")
+    headers = [t(f"report.col_{name}") for name in (
+        "id", "verdict", "rule", "category", "severity", "start", "end", "match",
+        "explanation", "suggestion", "text")]
+    append_row(sheet, headers)
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for item, result in results:
+        verdict = t(f"report.verdict_{result.verdict.value}")
+        if not result.findings:
+            append_row(sheet, [item.id, verdict, "", "", "", None, None, "", "", "", item.text])
+        for f in result.findings:
+            append_row(sheet, [item.id, verdict, f.rule, f.category.label(), f.severity.label(),
+                               f.start, f.end, f.match, f.explanation, f.suggestion, item.text])
+    for letter, width in zip("ABCDEFGHIJK", (8, 8, 22, 12, 8, 6, 6, 16, 40, 40, 60), strict=True):
+        sheet.column_dimensions[letter].width = width
+    sheet.freeze_panes = "A2"
+    info = book.create_sheet(t("report.sheet_about"))
+    append_row(info, [t("report.pack_version"), pack_version])
+    append_row(info, [t("report.messages"), len(results)])
+    try:
+        book.save(path)
+    except OSError as error:
+        raise UserError("report.cannot_write", file=str(path), error=str(error)) from error
+    return path
