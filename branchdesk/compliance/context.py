@@ -1,0 +1,243 @@
+"""Context frames that cancel a match: negation, warning, quotation, education.
+
+Disclaimers and lessons contain the very words a rule bans ("不保本", "警惕‘稳赚不赔’的说法",
+"past performance does not guarantee…"), so a match is judged inside its clause and sentence:
+
+* a negator just before it in the same clause (不保本, 无法保证, 没有任何投资能保本);
+* a warning or reporting frame earlier in the sentence (警惕, 所谓, 凡是, 有人说, beware);
+* a condemnation later in the sentence (…都是骗局, …是违规的, …is a scam);
+* quotes around it with a frame word next to them (“稳赚不赔”的说法);
+* an education or enforcement cue anywhere in the sentence (被罚, 警示函, 证券法);
+* a list introduced by a framing line (常见违规话术有：…) or an education header (【投资者教育】).
+
+A contrast word (但/但是/but) starts a new scope, so "虽然不保本，但我保证年化8%" still blocks.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left, bisect_right
+from dataclasses import dataclass, field
+
+from branchdesk.compliance.rulepack import ContextCues
+from branchdesk.compliance.textnorm import Normalised, compact_phrase
+
+_CJK = re.compile(r"[\u3400-\u9fff]")
+# Sentence ends in the folded text (NFKC turns ！？； into !?;). A dot between digits is a decimal.
+_SENTENCE_END = re.compile(r"[。!?;\n]|\.(?!\d)")
+_CLAUSE_END = re.compile(r"[。!?;\n,、]|\.(?!\d)")
+_QUOTES = {"“": "”", "「": "」", "『": "』", '"': '"', "‘": "’", "《": "》"}
+_CLOSERS = frozenset(c for o, c in _QUOTES.items() if c != o)
+# Single characters that negate what directly follows them (after fillers): 不保本, 非保本.
+_IMMEDIATE_NEGATORS = frozenset("不非没无别勿未莫")
+_NEGATOR_REACH = 12  # compact characters before a match in which a negator still counts
+_QUOTE_FRAME_REACH = 10
+
+
+def _alternation(words: list[str], *, latin: bool) -> re.Pattern[str] | None:
+    if not words:
+        return None
+    parts = sorted({w for w in words if w}, key=len, reverse=True)
+    body = "|".join(re.escape(p) for p in parts)
+    return re.compile(rf"\b(?:{body})\b" if latin else f"(?:{body})")
+
+
+@dataclass(slots=True)
+class CueSet:
+    """One list of cues split by script: Chinese cues match the compact text, Latin ones the
+    folded text with word boundaries (compact text has lost its spaces)."""
+
+    zh: re.Pattern[str] | None
+    en: re.Pattern[str] | None
+
+    @classmethod
+    def build(cls, words: list[str]) -> CueSet:
+        zh = [compact_phrase(w) for w in words if _CJK.search(w)]
+        en = [w.lower() for w in words if not _CJK.search(w)]
+        return cls(_alternation(zh, latin=False), _alternation(en, latin=True))
+
+    def search(self, compact: str, norm: str) -> bool:
+        return bool(
+            (self.zh is not None and self.zh.search(compact))
+            or (self.en is not None and self.en.search(norm))
+        )
+
+
+@dataclass(slots=True)
+class Frames:
+    negators: CueSet
+    not_negators: CueSet
+    before: CueSet
+    after: CueSet
+    quote: CueSet
+    education: CueSet
+    contrast: re.Pattern[str]
+    headers: list[str] = field(default_factory=list)
+
+    @classmethod
+    def build(cls, cues: ContextCues) -> Frames:
+        contrast_words = sorted(cues.contrast or ["但是", "但", "but"], key=len, reverse=True)
+        parts = []
+        for word in contrast_words:
+            if _CJK.search(word):
+                # 但凡 ("whoever") and 不但 ("not only") are not contrasts.
+                parts.append(re.escape(word) + ("(?!凡)" if word == "但" else ""))
+            else:
+                parts.append(rf"\b{re.escape(word)}\b")
+        return cls(
+            negators=CueSet.build(cues.negators),
+            not_negators=CueSet.build(cues.not_negators),
+            before=CueSet.build(cues.frames_before),
+            after=CueSet.build(cues.frames_after),
+            quote=CueSet.build(cues.quote_frames),
+            education=CueSet.build(cues.education),
+            contrast=re.compile(r"(?<!不)(?:" + "|".join(parts) + ")"),
+            headers=[compact_phrase(h) for h in cues.headers],
+        )
+
+
+class Segment:
+    """One message inside a normalised (possibly multi-message) text, with its clause,
+    sentence and contrast boundaries computed once, when its first candidate is judged."""
+
+    def __init__(self, nz: Normalised, frames: Frames, start: int, end: int) -> None:
+        self.nz = nz
+        self.frames = frames
+        self.start = start
+        self.end = end
+        norm = nz.norm[start:end]
+        self.sentence_ends = [start + m.start() for m in _SENTENCE_END.finditer(norm)]
+        self.clause_ends = [start + m.start() for m in _CLAUSE_END.finditer(norm)]
+        self.contrasts = [(start + m.start(), start + m.end()) for m in frames.contrast.finditer(norm)]
+        self._header: bool | None = None
+
+    # -- slices -----------------------------------------------------------------------------
+    def _compact(self, ostart: int, oend: int) -> str:
+        nz = self.nz
+        return nz.compact[nz.to_compact(ostart) : nz.to_compact(oend)]
+
+    def _views(self, ostart: int, oend: int) -> tuple[str, str]:
+        return self._compact(ostart, oend), self.nz.norm[ostart:oend]
+
+    # -- scopes -----------------------------------------------------------------------------
+    def sentence(self, ostart: int, oend: int) -> tuple[int, int]:
+        i = bisect_left(self.sentence_ends, ostart) - 1
+        s_start = self.sentence_ends[i] + 1 if i >= 0 else self.start
+        j = bisect_left(self.sentence_ends, oend)
+        s_end = self.sentence_ends[j] if j < len(self.sentence_ends) else self.end
+        # A rhetorical question answers itself in the next sentence: "保本？不存在的。"
+        if s_end < self.end and self.nz.norm[s_end] == "?":
+            s_end = self.sentence_ends[j + 1] if j + 1 < len(self.sentence_ends) else self.end
+        return s_start, s_end
+
+    def before_scope(self, ostart: int, s_start: int) -> int:
+        """Start of the part of the sentence that can frame a match at ``ostart``."""
+        begin = s_start
+        for c_start, c_end in self.contrasts:
+            if c_end <= ostart and c_start >= s_start:
+                begin = max(begin, c_end)
+        return begin
+
+    def after_scope(self, oend: int, s_end: int) -> int:
+        for c_start, _ in self.contrasts:
+            if oend <= c_start < s_end:
+                return c_start
+        return s_end
+
+    def clause_start(self, ostart: int, floor: int) -> int:
+        i = bisect_left(self.clause_ends, ostart) - 1
+        return max(floor, self.clause_ends[i] + 1 if i >= 0 else self.start)
+
+    # -- the judgement ----------------------------------------------------------------------
+    def excused(self, ostart: int, oend: int) -> bool:
+        """True when the match at ``[ostart, oend)`` is negated, warned against, quoted as an
+        example or taught, rather than said."""
+        f = self.frames
+        if self.has_header():
+            return True
+        s_start, s_end = self.sentence(ostart, oend)
+        scope_start = self.before_scope(ostart, s_start)
+        clause = self.clause_start(ostart, scope_start)
+        if self.negated(clause, ostart):
+            return True
+        if f.before.search(*self._views(scope_start, ostart)):
+            return True
+        if f.after.search(*self._views(oend, self.after_scope(oend, s_end))):
+            return True
+        if f.education.search(*self._views(s_start, s_end)):
+            return True
+        return self.quoted(ostart, oend, s_start, s_end) or self.listed(ostart)
+
+    def negated(self, clause_start: int, ostart: int) -> bool:
+        nz = self.nz
+        cpos = nz.to_compact(ostart)
+        cfloor = nz.to_compact(clause_start)
+        if cpos > cfloor and nz.compact[cpos - 1] in _IMMEDIATE_NEGATORS:
+            return True
+        compact = nz.compact[max(cfloor, cpos - _NEGATOR_REACH) : cpos]
+        norm = nz.norm[max(clause_start, ostart - 4 * _NEGATOR_REACH) : ostart]
+        compact, norm = self._blank_not_negators(compact, norm)
+        return self.frames.negators.search(compact, norm)
+
+    def _blank_not_negators(self, compact: str, norm: str) -> tuple[str, str]:
+        nn = self.frames.not_negators
+        if nn.zh is not None:
+            compact = nn.zh.sub(lambda m: "_" * len(m.group()), compact)
+        if nn.en is not None:
+            norm = nn.en.sub(lambda m: "_" * len(m.group()), norm)
+        return compact, norm
+
+    def quoted(self, ostart: int, oend: int, s_start: int, s_end: int) -> bool:
+        norm = self.nz.norm
+        for q_open in range(ostart - 1, s_start - 1, -1):
+            char = norm[q_open]
+            if char in _CLOSERS:
+                return False  # the nearest quote before the match closes: not inside one
+            close = _QUOTES.get(char)
+            if close is None:
+                continue
+            if close == char and norm.count(char, s_start, ostart) % 2 == 0:
+                return False
+            q_close = norm.find(close, oend, s_end)
+            if q_close < 0:
+                return False
+            before = self._views(max(s_start, q_open - _QUOTE_FRAME_REACH), q_open)
+            after = self._views(q_close + 1, min(s_end, q_close + 1 + _QUOTE_FRAME_REACH))
+            f = self.frames
+            return (
+                f.quote.search(*after)
+                or f.quote.search(*before)
+                or f.before.search(*before)
+                or f.after.search(*self._views(q_close + 1, s_end))
+            )
+        return False
+
+    def listed(self, ostart: int) -> bool:
+        """A match in a list introduced by a framing line: "常见违规话术有：1.保本 2.…"."""
+        norm = self.nz.norm
+        colon = norm.rfind(":", self.start, ostart)
+        if colon < 0 or "\n\n" in norm[colon:ostart]:
+            return False
+        line_start = max(norm.rfind("\n", self.start, colon) + 1, self.start, colon - 30)
+        views = self._views(line_start, colon)
+        f = self.frames
+        return f.before.search(*views) or f.quote.search(*views) or f.education.search(*views)
+
+    def has_header(self) -> bool:
+        if self._header is None:
+            head = self._compact(self.start, min(self.end, self.start + 24))
+            self._header = any(head.startswith(h) for h in self.frames.headers)
+        return self._header
+
+    def clause_mentions(self, cues: CueSet, ostart: int, oend: int) -> bool:
+        """True when the clause around ``[ostart, oend)`` contains one of ``cues``."""
+        i = bisect_left(self.clause_ends, ostart) - 1
+        begin = self.clause_ends[i] + 1 if i >= 0 else self.start
+        j = bisect_left(self.clause_ends, oend)
+        end = self.clause_ends[j] if j < len(self.clause_ends) else self.end
+        return cues.search(*self._views(begin, end))
+
+    def in_sentence_between(self, a: int, b: int) -> bool:
+        """True when no sentence end lies between original offsets a < b."""
+        i = bisect_right(self.sentence_ends, a - 1)
+        return not (i < len(self.sentence_ends) and self.sentence_ends[i] < b)

@@ -1,0 +1,55 @@
+"""Pinyin spellings of the characters used in banned phrases, to catch mixes such as ``bao本``.
+
+Rather than guess characters from pinyin in the message (``bao`` could be 保, 宝, 包 or 报),
+each pinyin-enabled phrase is expanded into its mixed spellings, which join the automaton.
+Only characters of such phrases need a reading; a phrase with a character missing here simply
+gets fewer variants.
+"""
+
+from __future__ import annotations
+
+from itertools import product
+
+_READINGS = """
+保bao 本ben 收shou 益yi 稳wen 赚zhuan 不bu 赔pei 亏kui 包bao 底di 翻fan 倍bei 涨zhang 停ting
+内nei 幕mu 消xiao 息xi 部bu 必bi 牛niu 股gu 暴bao 利li 零ling 风feng 险xian 无wu 承cheng
+诺nuo 证zheng 确que 定ding 躺tang 赢ying 挣zheng 准zhun 荐jian 带dai 单dan 喊han 操cao 盘pan
+代dai 客ke 理li 财cai 配pei 资zi 妖yao 黑hei 马ma 庄zhuang 家jia 拉la 升sheng 十shi 百bai
+稳wen 胜sheng 到dao 手shou 刚gang 兑dui 息xi 费fei 会hui 员yuan 群qun 私si 募mu 原yuan 始shi
+金jin 回hui 报bao 本ben 利li 率lv 年nian 化hua 月yue 每mei 天tian 日ri 周zhou 大da 肉rou
+吃chi 上shang 车che 富fu 自zi 由you 夜ye 闭bi 眼yan 买mai 跌die 只zhi 对dui 绝jue 百bai 分fen
+"""
+
+
+def _table() -> dict[str, str]:
+    table: dict[str, str] = {}
+    for token in _READINGS.split():
+        table.setdefault(token[0], token[1:])
+    return table
+
+
+READINGS = _table()
+
+# An all-pinyin variant shorter than this is too likely to be part of an ordinary word.
+_MIN_FULL_PINYIN = 6
+# Phrases longer than this get no variants: 2**n spellings would swamp the automaton.
+_MAX_CHARS = 5
+
+
+def variants(phrase: str) -> list[str]:
+    """Mixed spellings of a Chinese phrase, at least one character in pinyin (phrase excluded).
+
+    ``保本`` → ``bao本``, ``保ben``, ``baoben``. A fully-pinyin spelling is kept only when
+    it is long enough not to occur inside ordinary text.
+    """
+    if len(phrase) > _MAX_CHARS or not all(ch in READINGS for ch in phrase):
+        return []
+    out: list[str] = []
+    for choice in product((False, True), repeat=len(phrase)):
+        if not any(choice):
+            continue
+        spelled = "".join(READINGS[ch] if pick else ch for ch, pick in zip(phrase, choice, strict=True))
+        if all(choice) and len(spelled) < _MIN_FULL_PINYIN:
+            continue
+        out.append(spelled)
+    return out

@@ -1,0 +1,170 @@
+"""Normalisation that keeps a map back to the original text.
+
+Two views of a text are built:
+
+* ``norm`` — the same length as the original, character for character: full-width and
+  compatibility forms folded (NFKC where it yields one character), letters lower-cased,
+  traditional characters simplified, a few look-alike characters folded. Because it is one to
+  one, an offset in ``norm`` *is* an offset in the original.
+* ``compact`` — ``norm`` without the characters people insert to dodge a filter: spaces,
+  zero-width characters, punctuation, symbols and emoji (``保 本``, ``稳.赚.不.赔``,
+  ``保本💰保收益``). A dot or comma between two digits stays (``15.5%``, ``3,000``).
+
+Matching runs on ``compact``; :meth:`Normalised.span` maps a compact span back to the exact
+original span. Everything is done with ``str.translate`` and one regular expression so that the
+cost per character stays in C.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from bisect import bisect_right
+from dataclasses import dataclass
+from functools import cache
+
+from branchdesk.compliance.t2s_table import PAIRS
+
+# Code point ranges whose NFKC form we fold: Latin-1 to CJK compatibility (full-width forms are
+# further up), Kangxi radicals, enclosed and squared forms, mathematical letters (𝐛𝐚𝐨).
+_NFKC_RANGES = (
+    (0x00A0, 0x33FF),
+    (0xF900, 0xFAFF),
+    (0xFE30, 0xFFEF),
+    (0x1D400, 0x1D7FF),
+    (0x1F100, 0x1F1FF),
+)
+
+# Look-alikes that NFKC and OpenCC leave alone but people use in place of a banned character.
+_LOOKALIKES = {
+    "夲": "本",  # a rare character that looks like 本 (保夲)
+    "収": "收",  # Japanese form (保収益)
+    "〇": "0",
+    "０": "0",
+}
+
+# Punctuation that ends a clause; a match may not run across one (see Normalised.crosses_hard).
+HARD_PUNCT = frozenset('。！？；，、!?;,\n\r“”「」『』"《》()（）[]【】')
+
+# Anything that is not a letter, digit, CJK character or percent sign is filler, except a dot
+# or comma between two digits. Underscore counts as filler although \w matches it.
+_FILLER = re.compile(r"(?:(?!(?<=\d)[.,](?=\d))(?:[^\w%]|_))+")
+
+
+@cache
+def fold_table() -> dict[int, str]:
+    """The one-to-one folding table used by ``str.translate`` (built once, ~20 ms)."""
+    table: dict[int, str] = {}
+    t2s = {pair[0]: pair[1] for pair in _pairs()}
+
+    def fold(char: str) -> str:
+        out = unicodedata.normalize("NFKC", char)
+        if len(out) != 1:
+            out = char
+        out = out.lower() if len(out.lower()) == 1 else out
+        out = t2s.get(out, out)
+        return _LOOKALIKES.get(out, out)
+
+    for low, high in _NFKC_RANGES:
+        for code in range(low, high + 1):
+            char = chr(code)
+            out = fold(char)
+            if out != char:
+                table[code] = out
+    for code in range(ord("A"), ord("Z") + 1):
+        table[code] = chr(code + 32)
+    for trad, simp in t2s.items():
+        table.setdefault(ord(trad), _LOOKALIKES.get(simp, simp))
+    for char, out in _LOOKALIKES.items():
+        table[ord(char)] = out
+    return table
+
+
+def _pairs() -> list[str]:
+    joined = "".join(PAIRS)
+    chars = list(joined)
+    return [chars[i] + chars[i + 1] for i in range(0, len(chars) - 1, 2)]
+
+
+def fold(text: str) -> str:
+    """``norm`` of a text: same length, folded width, case, script and look-alikes."""
+    return text.translate(fold_table())
+
+
+def compact_phrase(phrase: str) -> str:
+    """A rule phrase in the form it takes in ``compact`` text."""
+    return _FILLER.sub("", fold(phrase))
+
+
+@dataclass(frozen=True, slots=True)
+class Normalised:
+    """A text with its folded and compact views and the map between them."""
+
+    original: str
+    norm: str
+    compact: str
+    # Kept pieces: compact start and original start of each run of kept characters.
+    cstarts: list[int]
+    ostarts: list[int]
+
+    def to_original(self, cpos: int) -> int:
+        """Original offset of the compact character at ``cpos``."""
+        k = bisect_right(self.cstarts, cpos) - 1
+        return self.ostarts[k] + cpos - self.cstarts[k]
+
+    def span(self, cstart: int, cend: int) -> tuple[int, int]:
+        """Original span covering the compact span ``[cstart, cend)`` (non-empty)."""
+        return self.to_original(cstart), self.to_original(cend - 1) + 1
+
+    def to_compact(self, opos: int) -> int:
+        """Compact offset of the first kept character at or after original offset ``opos``."""
+        k = bisect_right(self.ostarts, opos) - 1
+        if k < 0:
+            return 0
+        length = (self.cstarts[k + 1] if k + 1 < len(self.cstarts) else len(self.compact)) - (self.cstarts[k])
+        inside = opos - self.ostarts[k]
+        if inside < length:
+            return self.cstarts[k] + inside
+        return self.cstarts[k] + length
+
+    def crosses_hard(self, cstart: int, cend: int) -> bool:
+        """True when the compact span hides clause punctuation between its characters and the
+        hiding is not the regular "one filler between every character" of an evasion
+        (``稳，赚，不，赔``). Keeps ``年化，15%`` or ``涨，停`` across two clauses from matching."""
+        k0 = bisect_right(self.cstarts, cstart) - 1
+        k1 = bisect_right(self.cstarts, cend - 1) - 1
+        if k0 == k1:
+            return False
+        hard = False
+        for k in range(k0, k1):
+            gap_start = self.ostarts[k] + self.cstarts[k + 1] - self.cstarts[k]
+            gap = self.norm[gap_start : self.ostarts[k + 1]]
+            if any(ch in HARD_PUNCT for ch in gap):
+                hard = True
+                break
+        if not hard:
+            return False
+        # Every pair of neighbouring characters separated, and at least three characters.
+        return not (k1 - k0 == cend - cstart - 1 and cend - cstart >= 3)
+
+
+def normalise(text: str) -> Normalised:
+    norm = fold(text)
+    cstarts: list[int] = []
+    ostarts: list[int] = []
+    pieces: list[str] = []
+    pos = 0
+    clen = 0
+    for m in _FILLER.finditer(norm):
+        start, end = m.span()
+        if start > pos:
+            cstarts.append(clen)
+            ostarts.append(pos)
+            pieces.append(norm[pos:start])
+            clen += start - pos
+        pos = end
+    if pos < len(norm) or not cstarts:
+        cstarts.append(clen)
+        ostarts.append(pos)
+        pieces.append(norm[pos:])
+    return Normalised(text, norm, "".join(pieces), cstarts, ostarts)
