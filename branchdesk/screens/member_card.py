@@ -1,0 +1,195 @@
+"""One member's card: see and edit the fields, needs and tags; reveal the phone (audited);
+read the history. Dismisses with True when something was saved, so the roster refreshes."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.screen import Screen
+from textual.widgets import Footer, Static, TabbedContent, TabPane
+
+from branchdesk.errors import UserError
+from branchdesk.i18n import t
+from branchdesk.models import Member
+from branchdesk.services import roster
+from branchdesk.widgets.member_card_form import MemberCardForm, parse_value
+from branchdesk.widgets.member_card_history import MemberCardHistory
+from branchdesk.widgets.member_card_unsaved import DISCARD, SAVE, UnsavedChangesScreen
+from branchdesk.widgets.tag_picker import TagPicker
+from branchdesk.widgets.translated_bindings import translate_bindings
+
+TABS = ("tab-details", "tab-needs", "tab-history")
+
+
+class MemberCardScreen(Screen[bool]):
+    CSS_PATH = "member_card.tcss"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+s", "save", "member_card.key.save"),
+        Binding("ctrl+r", "reveal", "member_card.key.reveal"),
+        Binding("ctrl+t", "next_tab", "member_card.key.next_tab"),
+        Binding("escape", "close", "member_card.key.close"),
+    ]
+
+    def __init__(self, member_id: int) -> None:
+        super().__init__()
+        translate_bindings(self)
+        self.member_id = member_id
+        self.member: Member | None = None
+        self.saved = False  # anything saved while open: the roster should refresh
+        self._baseline: dict[str, Any] = {}
+        self._revealed = False
+
+    # The app shell provides these (BranchDeskApp.store / .settings).
+    @property
+    def store(self) -> Any:
+        return self.app.store  # type: ignore[attr-defined]
+
+    @property
+    def operator(self) -> str:
+        return self.app.settings.operator  # type: ignore[attr-defined]
+
+    def compose(self) -> ComposeResult:
+        try:
+            self.member = roster.get_member(self.store, self.member_id,
+                                            self.app.settings.tier_thresholds)  # type: ignore[attr-defined]
+            known_tags = roster.filter_options(self.store)["tag"]
+        except UserError as error:
+            self.notify(error.message, severity="error")
+            self.call_later(self.dismiss, True)  # the roster shows a member that is gone: refresh
+            return
+        member = self.member
+        yield Static(self._title(member), id="card-title")
+        with TabbedContent(id="card-tabs", initial="tab-details"):
+            with TabPane(t("member_card.tab_details"), id="tab-details"):
+                yield MemberCardForm(member, id="card-form")
+            with TabPane(t("member_card.tab_needs"), id="tab-needs"):
+                yield TagPicker(member.needs, member.tags, known_tags, id="card-tags")
+                yield Static("", id="tags-error", classes="field-error")
+            with TabPane(t("member_card.tab_history"), id="tab-history"):
+                yield MemberCardHistory(id="card-history")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        if self.member is None:
+            return
+        self.query_one("#tags-error").display = False
+        self._baseline = self._values()
+        self._show_history()
+        self.query_one("#field-name").focus()
+
+    # --- what is on screen ----------------------------------------------------------------------
+
+    def _title(self, member: Member) -> str:
+        phone = (member.phone or "") if self._revealed else member.masked_phone
+        parts = [member.name, phone, member.account_no or "",
+                 member.value_tier.label() if member.value_tier else ""]
+        return "  ".join(p for p in parts if p)
+
+    @property
+    def form(self) -> MemberCardForm:
+        return self.query_one(MemberCardForm)
+
+    @property
+    def picker(self) -> TagPicker:
+        return self.query_one(TagPicker)
+
+    def _values(self) -> dict[str, Any]:
+        return {**self.form.values(), "needs": self.picker.needs, "tags": self.picker.tags}
+
+    def changes(self) -> dict[str, Any]:
+        """Fields whose value differs from what was loaded or last saved."""
+        return {k: v for k, v in self._values().items() if v != self._baseline.get(k)}
+
+    def _show_history(self) -> None:
+        entries = roster.member_history(self.store, self.member_id)
+        self.query_one(MemberCardHistory).show(entries, reveal=self._revealed)
+
+    # --- actions ----------------------------------------------------------------------------------
+
+    def action_save(self) -> bool:
+        """Save the changed fields in one audited transaction; True when nothing is left unsaved."""
+        changes = self.changes()
+        if not changes:
+            self.notify(t("member_card.nothing_to_save"))
+            return True
+        try:
+            member = roster.update_member(self.store, self.operator, self.member_id, changes)
+        except roster.FieldErrors as error:
+            self._show_errors(error.fields)
+            return False
+        except UserError as error:
+            self.notify(error.message, severity="error")
+            return False
+        self.member, self.saved = member, True
+        self.form.clear_errors()
+        self.query_one("#tags-error").display = False
+        self.form.load(member)
+        self._baseline = self._values()
+        self.query_one("#card-title", Static).update(self._title(member))
+        self._show_history()
+        self.notify(t("member_card.saved", name=member.name))
+        return True
+
+    def _show_errors(self, fields: dict[str, str]) -> None:
+        elsewhere = self.form.show_errors(fields)
+        tabs = self.query_one(TabbedContent)
+        if elsewhere:
+            error = self.query_one("#tags-error", Static)
+            error.update("\n".join(f"{name}: {fields[name]}" for name in elsewhere))
+            error.display = True
+        if len(elsewhere) < len(fields):
+            tabs.active = "tab-details"
+        else:
+            tabs.active = "tab-needs"
+        self.notify(t("member_card.fix_fields", count=len(fields)), severity="error")
+
+    def action_reveal(self) -> None:
+        if self._revealed or self.member is None:
+            return
+        phone = ""
+        if self.member.phone:
+            try:
+                phone = roster.reveal_phone(self.store, self.operator, self.member_id)
+            except UserError as error:
+                self.notify(error.message, severity="error")
+                return
+        self._revealed = True
+        self.form.reveal_phone(phone)
+        self._baseline["phone"] = parse_value("phone", phone)
+        self.query_one("#card-title", Static).update(self._title(self.member))
+        self._show_history()
+        self.query_one(TabbedContent).active = "tab-details"
+        self.query_one("#field-phone").focus()
+
+    def action_next_tab(self) -> None:
+        tabs = self.query_one(TabbedContent)
+        tabs.active = TABS[(TABS.index(tabs.active) + 1) % len(TABS)]
+        self._focus_tab(tabs.active)
+
+    @on(TabbedContent.TabActivated)
+    def _tab_shown(self, event: TabbedContent.TabActivated) -> None:
+        # Tab switched with the mouse or the tab bar: the history may be stale.
+        if event.pane.id == "tab-history":
+            self._show_history()
+
+    def _focus_tab(self, tab: str) -> None:
+        target = {"tab-details": "#field-name", "tab-needs": "#tag-choices",
+                  "tab-history": "#card-history"}[tab]
+        self.query_one(target).focus()
+
+    def action_close(self) -> None:
+        if self.member is None or not self.changes():
+            self.dismiss(self.saved)
+            return
+
+        def decided(choice: str | None) -> None:
+            if choice == SAVE and self.action_save():
+                self.dismiss(True)
+            elif choice == DISCARD:
+                self.dismiss(self.saved)
+
+        self.app.push_screen(UnsavedChangesScreen(), decided)
+

@@ -1,0 +1,1 @@
+"""Reusable Textual pieces the screens are built from."""

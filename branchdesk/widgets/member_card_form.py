@@ -1,0 +1,166 @@
+"""The member card's field form: one compact row per field, its error shown right under it.
+
+The form only turns text into plain values (blank → None, lists split); the roster service
+validates them, and its reasons come back through `show_errors`.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from textual.app import ComposeResult
+from textual.containers import Horizontal, VerticalScroll
+from textual.widgets import Input, Label, Select, Static
+
+from branchdesk.i18n import catalog, get_language, t
+from branchdesk.models import Experience, Member, RiskLevel
+
+TEXT_FIELDS = ("name", "phone", "account_no", "branch", "advisor")
+CHOICE_FIELDS = ("risk_level", "experience")
+LATER_TEXT_FIELDS = ("communities", "opened_on", "birthday", "total_assets", "last_active_on", "notes")
+FORM_FIELDS = (*TEXT_FIELDS, *CHOICE_FIELDS, *LATER_TEXT_FIELDS)
+LIST_FIELDS = ("communities",)
+DATE_FIELDS = ("opened_on", "birthday", "last_active_on")
+
+_LIST_SEPARATORS = re.compile(r"[,，、;；]")
+_LIST_JOIN = "、"
+
+
+def field_label(name: str) -> str:
+    return t(f"member_card.field.{name}")
+
+
+def _optional(key: str, default: str = "") -> str:
+    return t(key) if key in catalog(get_language()) else default
+
+
+def field_problem(name: str, reason: str) -> str:
+    """A translated hint for a field when we have one (pydantic's reasons are English)."""
+    return _optional(f"member_card.invalid.{name}", reason)
+
+
+def display_value(member: Member, name: str) -> str:
+    """A member's field as the form shows it."""
+    value = getattr(member, name)
+    if value is None:
+        return ""
+    if name in LIST_FIELDS:
+        return _LIST_JOIN.join(value)
+    if name in DATE_FIELDS:
+        return value.isoformat()
+    if name == "total_assets":
+        return format(value, "f").rstrip("0").rstrip(".")
+    if name in CHOICE_FIELDS:
+        return value.value
+    return str(value)
+
+
+def parse_value(name: str, text: str) -> Any:
+    """Form text → the plain value update_member takes (it validates the rest)."""
+    text = text.strip()
+    if name in LIST_FIELDS:
+        return [part.strip() for part in _LIST_SEPARATORS.split(text) if part.strip()]
+    if name == "total_assets":
+        text = text.replace(",", "").replace("，", "")
+    return text or None
+
+
+class MemberCardForm(VerticalScroll):
+    """Every editable field but needs and tags (those have the tag picker)."""
+
+    def __init__(self, member: Member, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._member = member
+        self.phone_revealed = False
+
+    def compose(self) -> ComposeResult:
+        member = self._member
+        for name in FORM_FIELDS:
+            with Horizontal(classes="field-row"):
+                yield Label(field_label(name), classes="field-label", id=f"label-{name}")
+                if name in CHOICE_FIELDS:
+                    yield self._choice(name, member)
+                elif name == "phone":
+                    # Masked until revealed: a disabled input can neither leak nor silently
+                    # overwrite the number with its mask.
+                    yield Input(member.masked_phone, id="field-phone", compact=True, disabled=True,
+                                placeholder=t("member_card.phone_hidden"))
+                else:
+                    yield Input(display_value(member, name), id=f"field-{name}", compact=True,
+                                placeholder=_optional(f"member_card.placeholder.{name}"))
+            yield Static("", classes="field-error", id=f"error-{name}")
+
+    def _choice(self, name: str, member: Member) -> Select[str]:
+        enum = RiskLevel if name == "risk_level" else Experience
+        options = [(f"{item.value} {item.label()}" if enum is RiskLevel else item.label(), item.value)
+                   for item in enum]
+        current = getattr(member, name)
+        return Select(options, value=current.value if current else Select.NULL,
+                      prompt=t("member_card.not_set"), id=f"field-{name}", compact=True)
+
+    def on_mount(self) -> None:
+        for name in FORM_FIELDS:
+            self.query_one(f"#error-{name}").display = False
+
+    # --- values -------------------------------------------------------------------------------
+
+    def values(self) -> dict[str, Any]:
+        """The fields as plain values; the phone only once revealed (else it is the mask)."""
+        out: dict[str, Any] = {}
+        for name in FORM_FIELDS:
+            if name == "phone" and not self.phone_revealed:
+                continue
+            widget = self.query_one(f"#field-{name}")
+            if isinstance(widget, Select):
+                out[name] = None if widget.value is Select.NULL else widget.value
+            else:
+                out[name] = parse_value(name, widget.value)
+        return out
+
+    def load(self, member: Member) -> None:
+        """Show a member's values (after a save: what the service stored, normalised)."""
+        for name in FORM_FIELDS:
+            if name == "phone" and not self.phone_revealed:
+                self.query_one("#field-phone", Input).value = member.masked_phone
+                continue
+            widget = self.query_one(f"#field-{name}")
+            if isinstance(widget, Select):
+                current = getattr(member, name)
+                widget.value = current.value if current else Select.NULL
+            else:
+                widget.value = display_value(member, name)
+
+    def reveal_phone(self, phone: str) -> None:
+        phone_input = self.query_one("#field-phone", Input)
+        phone_input.value = phone
+        phone_input.disabled = False
+        self.phone_revealed = True
+
+    # --- errors -------------------------------------------------------------------------------
+
+    def show_errors(self, errors: dict[str, str]) -> list[str]:
+        """Show each reason under its field; returns the fields this form does not hold."""
+        self.clear_errors()
+        elsewhere = []
+        first: str | None = None
+        for name, reason in errors.items():
+            if name not in FORM_FIELDS:
+                elsewhere.append(name)
+                continue
+            error = self.query_one(f"#error-{name}", Static)
+            error.update(field_problem(name, reason))
+            error.display = True
+            self.query_one(f"#field-{name}").add_class("-invalid")
+            first = first or name
+        if first is not None:
+            field = self.query_one(f"#field-{first}")
+            if field.focusable:
+                field.focus()
+            self.call_after_refresh(field.scroll_visible)
+        return elsewhere
+
+    def clear_errors(self) -> None:
+        for name in FORM_FIELDS:
+            self.query_one(f"#error-{name}").display = False
+            self.query_one(f"#field-{name}").remove_class("-invalid")

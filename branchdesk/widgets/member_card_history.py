@@ -1,0 +1,87 @@
+"""The member card's history: audit entries, newest first, one short paragraph each.
+
+Phone numbers inside old values stay masked unless the card has revealed the phone:
+the history must not be a way around the audited reveal.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from typing import Any
+
+from rich.text import Text
+from textual.containers import VerticalScroll
+from textual.widgets import Static
+
+from branchdesk.i18n import catalog, get_language, t
+from branchdesk.models import Experience, Need, RiskLevel, mask_phone
+
+_LISTS = ("needs", "tags", "communities")
+_ENUMS = {"risk_level": RiskLevel, "experience": Experience}
+EMPTY = "—"
+
+
+def local_time(at: str) -> str:
+    """An audit timestamp (UTC, ISO) in the office's local time, to the minute."""
+    try:
+        return datetime.fromisoformat(at).astimezone().strftime("%Y-%m-%d %H:%M")
+    except ValueError:
+        return at
+
+
+def action_label(action: str) -> str:
+    key = f"member_card.action.{action.replace('.', '_')}"
+    return t(key) if key in catalog(get_language()) else action
+
+
+def show_value(field: str, value: Any, *, reveal: bool) -> str:
+    """A stored value (as the audit log holds it) the way a person reads it."""
+    if value in (None, "", "[]", "{}"):
+        return EMPTY
+    if field in _LISTS:
+        items = json.loads(value) if isinstance(value, str) else list(value)
+        if field == "needs":
+            items = [Need(i).label() if i in Need._value2member_map_ else i for i in items]
+        return "、".join(str(i) for i in items) or EMPTY
+    if field in _ENUMS and value in _ENUMS[field]._value2member_map_:
+        member = _ENUMS[field](value)
+        return f"{member.value} {member.label()}" if field == "risk_level" else member.label()
+    if field == "phone" and not reveal:
+        return mask_phone(str(value))
+    return str(value)
+
+
+def _field_name(field: str) -> str:
+    key = f"member_card.field.{field}"
+    return t(key) if key in catalog(get_language()) else field
+
+
+def describe(entry: dict[str, Any], *, reveal: bool = False) -> Text:
+    """One audit entry: when, who, what, then each changed field before → after."""
+    text = Text()
+    text.append(local_time(entry["at"]), "dim")
+    text.append("  ")
+    text.append(entry["operator"], "bold")
+    text.append("  ")
+    text.append(action_label(entry["action"]))
+    before = json.loads(entry["before"]) if entry.get("before") else {}
+    after = json.loads(entry["after"]) if entry.get("after") else {}
+    if isinstance(before, dict) and isinstance(after, dict):
+        for field in dict.fromkeys([*before, *after]):
+            text.append(f"\n  {_field_name(field)}: ")
+            text.append(show_value(field, before.get(field), reveal=reveal), "dim")
+            text.append(" → ")
+            text.append(show_value(field, after.get(field), reveal=reveal))
+    return text
+
+
+class MemberCardHistory(VerticalScroll):
+    """A scrollable list of entries; focus it and use the arrow keys or page up / down."""
+
+    def show(self, entries: list[dict[str, Any]], *, reveal: bool = False) -> None:
+        self.remove_children()
+        if not entries:
+            self.mount(Static(t("member_card.no_history"), classes="history-empty"))
+            return
+        self.mount_all(Static(describe(e, reveal=reveal), classes="history-entry") for e in entries)
