@@ -70,6 +70,7 @@ _PREFIXES = ("客户", "会员", "成员", "投资者", "client", "customer", "m
 _OTHER_THING = ("编号", "工号", "代码", "id", "排名", "占比", "比例", "次数", "数量", "个数")
 _OTHER_THING_BEFORE = ("产品", "product")  # 产品风险等级 is a product's, not the client's
 _OTHER_THING_BY_FIELD = {"total_assets": ("等级", "级别", "层级", "分层", "类型")}
+_SCORED_COLUMNS = 256
 _LONGEST_CONTAINED_HEADER = 14  # longer text is a sentence (填写说明), not a header
 
 _MARKERS = re.compile(r"[*※★☆]")
@@ -256,14 +257,18 @@ def find_header(rows: Sequence[Sequence[Cell]], max_scan: int = 30) -> HeaderMat
     """
     best: HeaderMatch | None = None
     for index, row in enumerate(rows[:max_scan]):
-        texts = sum(1 for cell in row if isinstance(cell, str) and cell.strip())
+        # scoring looks at the first columns only: a sheet 16,000 columns wide stays quick
+        head = row[:_SCORED_COLUMNS]
+        texts = sum(1 for cell in head if isinstance(cell, str) and cell.strip())
         if texts < 2:
             continue
-        match = map_columns(row, index)
+        match = map_columns(head, index)
         if len(match.columns) < 2:
             continue
         if best is None or match.score > best.score:
             best = match
+    if best is not None and len(rows[best.row_index]) > _SCORED_COLUMNS:
+        best = map_columns(rows[best.row_index], best.row_index)
     return best
 
 

@@ -538,6 +538,9 @@ def normalize_amount(cell: Cell, multiplier: float = 1.0) -> float | None:
 
 
 def _amount_from_text(text: str, multiplier: float) -> float | None:
+    plain = text.replace(".", "", 1)
+    if plain.isdigit() and plain.isascii():  # "12345.67", the usual text of a CSV export
+        return _checked_amount(float(text) * multiplier)
     text = fold(text).lower()
     if text in PLACEHOLDERS:
         return None

@@ -200,3 +200,11 @@ def test_missing_name_column():
 def test_name_and_either_contact_column_is_enough(contact):
     sheet = Sheet("客户", [["姓名", contact], ["张三", "1"]])
     assert choose_sheet([sheet])[0] is sheet
+
+
+def test_very_wide_sheet_keeps_its_far_columns():
+    wide = [f"字段{i}" for i in range(2_000)]
+    rows = [[*ROSTER_HEADER, *wide] for _ in range(30)]
+    match = find_header(rows)
+    assert match.row_index == 0
+    assert match.unknown[len(ROSTER_HEADER) + 1_999] == "字段1999"
