@@ -75,7 +75,7 @@ def test_import_cleans_real_world_cells(store, tmp_path, writer):
     assert wang.phone == "13812345678" and wang.account_no == "000123"
     assert wang.risk_level is RiskLevel.C3 and wang.needs == [Need.PROFIT, Need.RECOVERY]
     assert "退休" in wang.tags and wang.opened_on == date(2024, 7, 2)
-    assert wang.total_assets == 125000 and wang.extra == {"序号": "1", "微信昵称": "芳芳"}
+    assert wang.total_assets == 125000 and wang.extra == {"微信昵称": "芳芳"}  # 序号 is only a row position
     li = members["李强"]
     assert li.phone == "13900001111" and li.account_no == "310000000002"
     assert li.communities == ["资产配置俱乐部", "ETF定投群"] and li.total_assets == 3_000_000
