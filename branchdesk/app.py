@@ -1,0 +1,171 @@
+"""The BranchDesk app: modes (top-level areas), global keys, command palette, language and
+theme switches, and the safety net that turns a user-caused error into a notification.
+
+Each area is a Textual mode with its own screen stack: "roster" today; "compose", "events"
+and "dashboard" slot into MODES the same way.
+"""
+
+from __future__ import annotations
+
+import sys
+from datetime import date
+from typing import Any, ClassVar
+
+from textual.app import App
+from textual.binding import Binding, BindingType
+from textual.dom import DOMNode
+from textual.worker import WorkerFailed
+
+from branchdesk.commands import BranchDeskCommands
+from branchdesk.errors import UserError
+from branchdesk.i18n import get_language, set_language, t
+from branchdesk.screens.help import HelpScreen
+from branchdesk.screens.roster import RosterScreen
+from branchdesk.settings import Settings
+from branchdesk.store.database import Store
+from branchdesk.widgets.errors import error_text, is_user_facing
+from branchdesk.widgets.translated_bindings import translate_bindings
+
+DARK_THEME = "textual-dark"
+LIGHT_THEME = "textual-light"
+
+
+def retranslate_bindings(node: DOMNode) -> None:
+    """Binding descriptions in the current language, from the class's catalog keys."""
+    merged = type(node)._merged_bindings
+    if merged is None:
+        return
+    node._bindings = merged.copy()
+    translate_bindings(node)
+
+
+class BranchDeskApp(App[None]):
+    CSS_PATH: ClassVar[list[str]] = ["app.tcss", "screens/roster.tcss"]
+    MODES: ClassVar[dict[str, Any]] = {"roster": RosterScreen}
+    DEFAULT_MODE = "roster"
+    # Textual's own system commands are English-only: ours replace them.
+    COMMANDS: ClassVar[set[Any]] = {BranchDeskCommands}
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+q", "quit", "app.key.quit", show=False, priority=True),
+        Binding("f1,question_mark", "help", "app.key.help"),
+        Binding("f2", "switch_language", "app.key.language", show=False),
+        Binding("f3", "toggle_theme", "app.key.theme", show=False),
+        Binding("ctrl+p", "command_palette", "app.key.palette", show=False, priority=True),
+        # Screens bind Tab already; these lines are here so the help screen lists them.
+        Binding("tab", "focus_next", "app.key.next_field", show=False),
+        Binding("shift+tab", "focus_previous", "app.key.previous_field", show=False),
+    ]
+
+    def __init__(self, settings: Settings, store: Store, *, today: date | None = None) -> None:
+        """`today` fixes the date used for dormant markers (tests, snapshots); None: the real date."""
+        super().__init__()
+        self.settings = settings
+        self.store = store
+        self.today = today
+        self.theme = DARK_THEME
+        translate_bindings(self)
+
+    # --- areas and screens -----------------------------------------------------------------------
+
+    def action_show_roster(self) -> None:
+        self.switch_mode("roster")
+
+    def action_help(self) -> None:
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen(self.screen))
+
+    def action_import_roster(self) -> None:
+        try:
+            from branchdesk.screens.import_wizard import ImportWizardScreen
+        except ModuleNotFoundError as error:
+            if error.name != "branchdesk.screens.import_wizard":
+                raise
+            feature = t("app.feature.import_wizard")
+            self.notify(t("app.not_ready", feature=feature), severity="warning")
+            return
+        if not isinstance(self.screen, ImportWizardScreen):
+            self.push_screen(ImportWizardScreen(), self._import_closed)
+
+    def _import_closed(self, imported: Any) -> None:
+        """The wizard dismisses with what it imported (a report or True), or None/False."""
+        if not imported:
+            return
+        self.reload_data()
+        self.notify(t("app.import_done"))
+
+    def reload_data(self) -> None:
+        """Every open screen that shows data reads it again."""
+        for screen in self._all_screens():
+            reload = getattr(screen, "reload_data", None)
+            if reload is not None:
+                reload()
+
+    def _all_screens(self) -> list[Any]:
+        return [screen for stack in self._screen_stacks.values() for screen in stack]
+
+    # --- language and theme ----------------------------------------------------------------------
+
+    async def action_switch_language(self) -> None:
+        language = "en" if get_language() == "zh" else "zh"
+        set_language(language)
+        self.settings.language = language
+        await self.relabel()
+        self.notify(t("app.language_switched"))
+
+    async def relabel(self) -> None:
+        """Every label in the new language. A screen with `relabel()` updates in place (keeping
+        what the user typed); any other screen is composed again."""
+        retranslate_bindings(self)
+        for screen in self._all_screens():
+            for node in screen.walk_children(with_self=True):
+                retranslate_bindings(node)
+            relabel = getattr(screen, "relabel", None)
+            if relabel is not None:
+                relabel()
+            else:
+                await screen.recompose()
+        self.screen.refresh_bindings()
+
+    def action_toggle_theme(self) -> None:
+        dark = self.theme != DARK_THEME
+        self.theme = DARK_THEME if dark else LIGHT_THEME
+        name = t("app.theme_dark") if dark else t("app.theme_light")
+        self.notify(t("app.theme_switched", theme=name))
+
+    def action_command_palette(self) -> None:
+        from textual.command import CommandPalette
+
+        # Textual's palette, with our placeholder text in the user's language.
+        if self.use_command_palette and not CommandPalette.is_open(self):
+            self.push_screen(CommandPalette(placeholder=t("app.palette_placeholder"),
+                                            id="--command-palette"))
+
+    # --- errors ----------------------------------------------------------------------------------
+
+    def _handle_exception(self, error: Exception) -> None:
+        """A locked database, a failed write or a bad value becomes a notification and the app
+        goes on (the transaction already rolled back). Anything else is a bug: Textual's
+        handling shows the traceback."""
+        cause = error.error if isinstance(error, WorkerFailed) else error
+        if is_user_facing(cause):
+            self.notify(error_text(cause), severity="error", timeout=10)
+            return
+        super()._handle_exception(error)
+
+
+def run_app(settings: Settings) -> int:
+    """Open the database and run the app; a database that cannot be opened is one message."""
+    from branchdesk.store.database import open_store
+
+    set_language(settings.language)
+    try:
+        store = open_store(settings.db_path)
+    except UserError as error:
+        print(f"branchdesk: {error.message}", file=sys.stderr)
+        return 2
+    try:
+        app = BranchDeskApp(settings, store)
+        app.run()
+    finally:
+        store.close()
+    return app.return_code or 0

@@ -1,0 +1,367 @@
+"""The roster (home screen): search as you type, filters, sort, and a paged table of members.
+
+The screen holds the user's choices (search text, filters, sort) and turns them into a
+MemberQuery; the table fetches the rows; the roster service does the SQL.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from datetime import date, timedelta
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal
+from textual.screen import Screen
+from textual.timer import Timer
+from textual.widgets import Footer, Input, Label, OptionList
+
+from branchdesk.i18n import t
+from branchdesk.models import Member, MemberQuery
+from branchdesk.services import roster
+from branchdesk.settings import Settings
+from branchdesk.widgets.app_header import AppHeader
+from branchdesk.widgets.errors import error_text
+from branchdesk.widgets.filter_bar import SELECT_FIELDS, FilterBar
+from branchdesk.widgets.roster_columns import SORT_COLUMNS, SORT_MARK
+from branchdesk.widgets.roster_table import RosterTable
+from branchdesk.widgets.status_line import StatusLine
+from branchdesk.widgets.translated_bindings import translate_bindings
+
+if TYPE_CHECKING:
+    from branchdesk.store.database import Store
+
+SEARCH_DEBOUNCE = 0.15  # seconds of quiet typing before a search runs
+# What `s` cycles through: the columns people sort by, each backed by an index.
+SORT_CYCLE = ("name", "last_active_on", "risk_level", "experience", "advisor", "account_no")
+PaletteCommand = tuple[str, str, Callable[[], Any]]
+
+
+class RosterSource:
+    """The roster service as the table sees it. Called from worker threads (the store gives
+    each thread its own connection)."""
+
+    def __init__(self, store: Store, settings: Settings, today: date | None = None) -> None:
+        self.store = store
+        self.settings = settings
+        self.today = today  # fixed in tests and snapshots; None means the real date
+
+    def _today(self) -> date:
+        return self.today or date.today()
+
+    def page(self, query: MemberQuery, offset: int, limit: int) -> list[Member]:
+        return roster.list_members(self.store, query, offset=offset, limit=limit,
+                                   today=self._today(), thresholds=self.settings.tier_thresholds)
+
+    def count(self, query: MemberQuery) -> int:
+        return roster.count_members(self.store, query, self._today())
+
+    def is_dormant(self, member: Member) -> bool:
+        # The same rule as the "dormant only" filter: no activity for dormant_days, or never.
+        last = member.last_active_on
+        return last is None or last < self._today() - timedelta(days=self.settings.dormant_days)
+
+
+class SearchBox(Input):
+    """The search field: Down or Enter goes to the list, Esc clears (then goes to the list)."""
+
+    HELP_SECTION = "roster_screen.help.search"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("down", "leave", "roster_screen.key.to_table"),
+        Binding("escape", "clear_or_leave", "roster_screen.key.clear_search"),
+    ]
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        translate_bindings(self)
+
+    def action_leave(self) -> None:
+        self.screen.query_one(RosterTable).focus()
+
+    def action_clear_or_leave(self) -> None:
+        if self.value:
+            self.value = ""
+        else:
+            self.action_leave()
+
+
+class RosterScreen(Screen[None]):
+    """Home: every member of the branch, a page at a time."""
+
+    HELP_SECTION = "roster_screen.help.screen"
+    TITLE_KEY = "roster_screen.title"
+    AUTO_FOCUS = "#search"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("slash", "focus_search", "roster_screen.key.search"),
+        Binding("f", "toggle_filters", "roster_screen.key.filters"),
+        Binding("d", "toggle_dormant", "roster_screen.key.dormant"),
+        Binding("s", "cycle_sort", "roster_screen.key.sort"),
+        Binding("r", "reverse_sort", "roster_screen.key.reverse", show=False),
+        Binding("c", "clear_filters", "roster_screen.key.clear", show=False),
+        Binding("i", "import_roster", "app.key.import"),
+        Binding("f5", "reload", "roster_screen.key.reload", show=False),
+    ]
+    # Single letters would be typed into a text field: they act only when none has focus.
+    LETTER_ACTIONS = frozenset({"focus_search", "toggle_filters", "toggle_dormant",
+                                "cycle_sort", "reverse_sort", "clear_filters",
+                                "import_roster"})
+
+    def __init__(self) -> None:
+        super().__init__()
+        translate_bindings(self)
+        self.search_text = ""
+        self.filters: dict[str, Any] = {}
+        self.sort = "name"
+        self.descending = False
+        self.total: int | None = None
+        self._debounce: Timer | None = None
+        self._last_keystroke = 0.0
+
+    # --- layout --------------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        app: Any = self.app
+        self.source = RosterSource(app.store, app.settings, getattr(app, "today", None))
+        yield AppHeader(self.TITLE_KEY)
+        with Horizontal(id="search-row"):
+            yield Label(t("roster_screen.search_label"), id="search-label")
+            yield SearchBox(placeholder=t("roster_screen.search_placeholder"), compact=True,
+                            id="search")
+        yield FilterBar(id="filter-bar", classes="-hidden")
+        yield RosterTable(self.source, id="roster-table")
+        yield StatusLine(id="status-line")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.table.load(self.current_query())
+        self._load_meta()
+        self._show_status()
+
+    @property
+    def table(self) -> RosterTable:
+        return self.query_one(RosterTable)
+
+    @property
+    def filter_bar(self) -> FilterBar:
+        return self.query_one(FilterBar)
+
+    @property
+    def search_box(self) -> SearchBox:
+        return self.query_one(SearchBox)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # False hides the key from the footer while the user types in a field.
+        return not (action in self.LETTER_ACTIONS and isinstance(self.focused, (Input, OptionList)))
+
+    # --- the query -----------------------------------------------------------------------------
+
+    def current_query(self) -> MemberQuery:
+        settings: Settings = self.app.settings  # type: ignore[attr-defined]
+        return MemberQuery(search=self.search_text.strip(), dormant_days=settings.dormant_days,
+                           sort=self.sort, descending=self.descending, **self.filters)
+
+    def requery(self) -> None:
+        self.table.load(self.current_query())
+        self._show_status()
+
+    @on(Input.Changed, "#search")
+    def _search_changed(self, event: Input.Changed) -> None:
+        """Debounced, but the first key after a pause searches at once (it feels instant);
+        a burst of typing waits for a 150 ms pause. The newest query always wins."""
+        self.search_text = event.value
+        now = time.monotonic()
+        quiet = now - self._last_keystroke >= SEARCH_DEBOUNCE
+        self._last_keystroke = now
+        if self._debounce is not None:
+            self._debounce.stop()
+            self._debounce = None
+        if quiet:
+            self.requery()
+        else:
+            self._debounce = self.set_timer(SEARCH_DEBOUNCE, self._search_now)
+
+    def _search_now(self) -> None:
+        self._debounce = None
+        self.requery()
+
+    @on(Input.Submitted, "#search")
+    def _search_submitted(self) -> None:
+        if self._debounce is not None:
+            self._debounce.stop()
+            self._search_now()
+        self.table.focus()
+
+    @on(FilterBar.Changed)
+    def _filters_changed(self, event: FilterBar.Changed) -> None:
+        self.filters = {k: v for k, v in event.values.items() if v not in (None, False)}
+        self.requery()
+
+    @on(RosterTable.CountChanged)
+    def _count_changed(self) -> None:
+        self._show_status()
+
+    @on(RosterTable.SortClicked)
+    def _sort_clicked(self, event: RosterTable.SortClicked) -> None:
+        if event.sort_field == self.sort:
+            self.action_reverse_sort()
+        else:
+            self.sort_by(event.sort_field)
+
+    @on(RosterTable.MemberChosen)
+    def _member_chosen(self, event: RosterTable.MemberChosen) -> None:
+        self.open_member(event.member_id)
+
+    # --- what the status line says ---------------------------------------------------------------
+
+    def filter_summary(self) -> str:
+        parts = []
+        for field in SELECT_FIELDS:
+            value = self.filters.get(field)
+            if value is None:
+                continue
+            shown = value.label() if hasattr(value, "label") else str(value)
+            if field == "risk_level":
+                shown = value.value
+            parts.append(t("roster_screen.filter_value", name=FilterBar.prompt(field), value=shown))
+        if self.filters.get("dormant_only"):
+            days = self.app.settings.dormant_days  # type: ignore[attr-defined]
+            parts.append(t("roster_screen.dormant_only_active", days=days))
+        return t("roster_screen.filter_separator").join(parts)
+
+    def _show_status(self) -> None:
+        table = self.table
+        total = "…" if self.total is None else f"{self.total:,}"
+        if table.counting or (table.loading and not table.row_count):
+            counts = t("roster_screen.counting")
+        else:
+            counts = t("roster_screen.shown", shown=f"{table.row_count:,}", total=total)
+        summary = self.filter_summary()
+        if summary:
+            counts += "  " + t("roster_screen.filters", filters=summary)
+        column = SORT_COLUMNS[self.sort].title
+        sort = t("roster_screen.sort", column=column, arrow=SORT_MARK[self.descending])
+        self.query_one(StatusLine).show(counts, sort)
+
+    # --- background reads ------------------------------------------------------------------------
+
+    @work(thread=True, exclusive=True, group="roster-meta", exit_on_error=False)
+    def _load_meta(self) -> None:
+        """The total and the advisors and communities for the filter lists."""
+        store = self.source.store
+        try:
+            total = roster.total_members(store)
+            options = roster.filter_options(store)
+        except Exception as error:
+            self.app.call_from_thread(self.notify, error_text(error), severity="error")
+            return
+        self.app.call_from_thread(self._meta_loaded, total, options)
+
+    def _meta_loaded(self, total: int, options: dict[str, list[str]]) -> None:
+        self.total = total
+        self.filter_bar.set_choices(options.get("advisor", []), options.get("community", []))
+        self._show_status()
+
+    # --- actions ---------------------------------------------------------------------------------
+
+    def action_focus_search(self) -> None:
+        self.search_box.focus()
+
+    def action_toggle_filters(self) -> None:
+        bar = self.filter_bar
+        bar.toggle_class("-hidden")
+        if bar.has_class("-hidden"):
+            if self.focused is None or bar in self.focused.ancestors_with_self:
+                self.table.focus()
+        else:
+            bar.query_one("#filter-need").focus()
+
+    def action_toggle_dormant(self) -> None:
+        self.filters["dormant_only"] = not self.filters.get("dormant_only", False)
+        if not self.filters["dormant_only"]:
+            del self.filters["dormant_only"]
+        self.filter_bar.set_values(self.filters)
+        self.requery()
+
+    def sort_by(self, field: str, descending: bool = False) -> None:
+        self.sort, self.descending = field, descending
+        self.requery()
+
+    def action_cycle_sort(self) -> None:
+        index = SORT_CYCLE.index(self.sort) if self.sort in SORT_CYCLE else -1
+        self.sort_by(SORT_CYCLE[(index + 1) % len(SORT_CYCLE)])
+
+    def action_reverse_sort(self) -> None:
+        self.sort_by(self.sort, not self.descending)
+
+    def action_clear_filters(self) -> None:
+        self.filters = {}
+        self.search_text = ""
+        with self.prevent(Input.Changed):
+            self.search_box.value = ""
+        self.filter_bar.set_values({})
+        self.requery()
+        self.notify(t("roster_screen.filters_cleared"))
+
+    def action_import_roster(self) -> None:
+        self.app.action_import_roster()  # type: ignore[attr-defined]
+
+    def action_reload(self) -> None:
+        self.reload_data()
+
+    def reload_data(self) -> None:
+        """Read everything again (after an edit, an import, or F5), keeping the cursor."""
+        self.table.reload()
+        self._load_meta()
+
+    def open_member(self, member_id: int) -> None:
+        try:
+            from branchdesk.screens.member_card import MemberCardScreen
+        except ModuleNotFoundError as error:
+            if error.name != "branchdesk.screens.member_card":
+                raise
+            feature = t("app.feature.member_card")
+            self.notify(t("app.not_ready", feature=feature), severity="warning")
+            return
+        self.app.push_screen(MemberCardScreen(member_id), self._card_closed)
+
+    def _card_closed(self, saved: bool | None) -> None:
+        if saved:
+            self.reload_data()
+
+    # --- language and palette --------------------------------------------------------------------
+
+    def relabel(self) -> None:
+        """The language changed: every label on this screen, in place (the user's search,
+        filters, sort and cursor stay)."""
+        self.query_one(AppHeader).refresh()
+        self.query_one("#search-label", Label).update(t("roster_screen.search_label"))
+        self.search_box.placeholder = t("roster_screen.search_placeholder")
+        self.filter_bar.relabel()
+        self.table.relabel()
+        self._show_status()
+
+    def palette_commands(self) -> list[PaletteCommand]:
+        """What this screen adds to the command palette."""
+        days = self.app.settings.dormant_days  # type: ignore[attr-defined]
+        commands: list[PaletteCommand] = [
+            (t("roster_screen.cmd.search"), t("roster_screen.cmd.search_help"),
+             self.action_focus_search),
+            (t("roster_screen.cmd.filters"), t("roster_screen.cmd.filters_help"),
+             self.action_toggle_filters),
+            (t("roster_screen.cmd.dormant"), t("roster_screen.cmd.dormant_help", days=days),
+             self.action_toggle_dormant),
+            (t("roster_screen.cmd.reverse"), t("roster_screen.cmd.reverse_help"),
+             self.action_reverse_sort),
+            (t("roster_screen.cmd.clear"), t("roster_screen.cmd.clear_help"),
+             self.action_clear_filters),
+            (t("roster_screen.cmd.reload"), t("roster_screen.cmd.reload_help"),
+             self.action_reload),
+        ]
+        for field in SORT_CYCLE:
+            commands.append((t("roster_screen.cmd.sort_by", column=SORT_COLUMNS[field].title),
+                             t("roster_screen.cmd.sort_by_help"),
+                             lambda field=field: self.sort_by(field)))
+        return commands

@@ -1,0 +1,40 @@
+"""Fixtures for driving the real app headless: a demo branch in a temporary database and a
+fixed "today", so dormant markers and snapshots never depend on the day the tests run."""
+
+from __future__ import annotations
+
+import pytest
+from support import TODAY
+
+from branchdesk.app import BranchDeskApp
+from branchdesk.i18n import set_language
+from branchdesk.screens.roster import SEARCH_DEBOUNCE
+from branchdesk.settings import Settings
+
+
+@pytest.fixture
+def make_app(demo_store):
+    """BranchDeskApp(language) on the 200-member demo branch."""
+
+    def make(language: str = "en", branch_name: str = "") -> BranchDeskApp:
+        set_language(language)
+        settings = Settings(db_path=demo_store.path, operator="tester", language=language,
+                            branch_name=branch_name)
+        return BranchDeskApp(settings, demo_store, today=TODAY)
+
+    return make
+
+
+async def _settle(pilot) -> None:
+    """Wait out the search debounce and every worker, then let the screen redraw."""
+    await pilot.pause(SEARCH_DEBOUNCE + 0.05)
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+    await pilot.app.workers.wait_for_complete()  # pages asked for by that redraw
+    await pilot.pause()
+
+
+@pytest.fixture
+def settle():
+    """`await settle(pilot)`: the screen as it is once every search and page has landed."""
+    return _settle

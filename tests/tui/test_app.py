@@ -1,0 +1,147 @@
+"""The app shell: language switch, help, command palette, theme, and starting up."""
+
+from __future__ import annotations
+
+import pytest
+from textual.command import CommandPalette
+from textual.widgets import Footer
+from textual.widgets._footer import FooterKey
+
+from branchdesk.app import BranchDeskApp, run_app
+from branchdesk.i18n import get_language
+from branchdesk.screens.help import HelpScreen
+from branchdesk.screens.roster import RosterScreen
+from branchdesk.settings import Settings
+from branchdesk.widgets.app_header import AppHeader
+from branchdesk.widgets.roster_table import RosterTable
+from branchdesk.widgets.status_line import StatusLine
+
+
+def descriptions(node) -> dict[str, str]:
+    return {binding.action: binding.description for _key, binding in node._bindings}
+
+
+def header_text(app) -> str:
+    return str(app.screen.query_one(AppHeader).render())
+
+
+async def test_header_names_branch_database_and_operator(settle, make_app):
+    app = make_app(branch_name="上海陆家嘴营业部")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        text = header_text(app)
+        assert "上海陆家嘴营业部" in text and "branch.db" in text and "tester" in text
+        assert app.current_mode == "roster"
+
+
+async def test_switching_language_relabels_everything_and_keeps_the_search(settle, make_app):
+    app = make_app("en")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("1")                        # a search the switch must keep
+        await settle(pilot)
+        count = app.screen.query_one(RosterTable).row_count
+        assert descriptions(app.screen)["toggle_filters"] == "Filters"
+        await pilot.press("f2")
+        await settle(pilot)
+        assert get_language() == "zh" and app.settings.language == "zh"
+        assert descriptions(app.screen)["toggle_filters"] == "筛选"
+        assert descriptions(app)["help"] == "帮助"
+        assert "名客户" in app.screen.query_one(StatusLine).text
+        assert "花名册" in header_text(app)
+        assert app.screen.query_one("#search").value == "1"
+        assert app.screen.query_one(RosterTable).row_count == count
+        assert any(n.message == "已切换为中文" for n in app._notifications)
+        await pilot.press("f2")
+        await settle(pilot)
+        assert descriptions(app.screen)["toggle_filters"] == "Filters"
+
+
+async def test_help_screen_lists_the_keys_of_the_screen_and_closes(settle, make_app):
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("f1")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        text = str(app.screen.query_one("#help-keys").render())
+        for words in ("Roster", "Filters", "Dormant", "Member list", "Open", "Search box",
+                      "Everywhere", "Quit", "中文"):
+            assert words in text
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, RosterScreen)
+        await pilot.press("down", "question_mark")    # ? works once focus is off the search box
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+
+
+async def test_palette_offers_every_area_and_action(settle, make_app):
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        assert CommandPalette.is_open(app)
+        titles = [c[0] for c in app.screen._providers[0].commands()]
+        for title in ("Open the roster", "Import a roster file", "Show the keys", "切换到中文",
+                      "Switch between light and dark", "Show or hide the filters",
+                      "Dormant members only", "Sort by Last active", "Quit BranchDesk"):
+            assert title in titles
+
+
+async def test_palette_switches_to_light_theme(settle, make_app):
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        dark = app.theme
+        await pilot.press("ctrl+p", *"light", "enter")
+        await pilot.pause()
+        assert app.theme != dark
+        assert not CommandPalette.is_open(app)
+
+
+async def test_palette_reaches_the_import_wizard(settle, make_app):
+    wizard = pytest.importorskip("branchdesk.screens.import_wizard")
+
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+p", *"import", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, wizard.ImportWizardScreen)
+
+
+def footer_actions(app) -> set[str]:
+    return {key.action for key in app.screen.query_one(Footer).query(FooterKey)}
+
+
+async def test_footer_shows_the_keys_of_the_focused_part(settle, make_app):
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        # Typing in the search box: single-letter keys would be typed, so they are hidden.
+        shown = footer_actions(app)
+        assert "toggle_filters" not in shown and "leave" in shown
+        await pilot.press("down")
+        await pilot.pause()
+        shown = footer_actions(app)
+        assert {"open", "toggle_filters", "cycle_sort", "focus_search", "help"} <= shown
+
+
+def test_run_app_reports_a_database_it_cannot_open(tmp_path, capsys):
+    folder = tmp_path / "a-folder"
+    folder.mkdir()
+    settings = Settings(db_path=folder, operator="tester", language="en")
+    assert run_app(settings) == 2
+    assert "is a folder" in capsys.readouterr().err
+
+
+async def test_quit_with_ctrl_q(settle, make_app):
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+    assert app.return_code == 0
+    assert isinstance(app, BranchDeskApp)
