@@ -15,6 +15,7 @@ from branchdesk.errors import UserError
 from branchdesk.i18n import t
 from branchdesk.models import Member
 from branchdesk.services import roster
+from branchdesk.widgets.app_header import AppHeader
 from branchdesk.widgets.member_card_form import MemberCardForm, parse_value
 from branchdesk.widgets.member_card_history import MemberCardHistory
 from branchdesk.widgets.member_card_unsaved import DISCARD, SAVE, UnsavedChangesScreen
@@ -26,6 +27,7 @@ TABS = ("tab-details", "tab-needs", "tab-history")
 
 class MemberCardScreen(Screen[bool]):
     CSS_PATH = "member_card.tcss"
+    HELP_SECTION = "member_card.help.screen"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "save", "member_card.key.save"),
         Binding("ctrl+r", "reveal", "member_card.key.reveal"),
@@ -57,17 +59,18 @@ class MemberCardScreen(Screen[bool]):
                                             self.app.settings.tier_thresholds)  # type: ignore[attr-defined]
             known_tags = roster.filter_options(self.store)["tag"]
         except UserError as error:
-            self.notify(error.message, severity="error")
+            self.notify(error.message, severity="error", markup=False)
             self.call_later(self.dismiss, True)  # the roster shows a member that is gone: refresh
             return
         member = self.member
-        yield Static(self._title(member), id="card-title")
+        yield AppHeader("member_card.title")
+        yield Static(self._title(member), id="card-title", markup=False)
         with TabbedContent(id="card-tabs", initial="tab-details"):
             with TabPane(t("member_card.tab_details"), id="tab-details"):
                 yield MemberCardForm(member, id="card-form")
             with TabPane(t("member_card.tab_needs"), id="tab-needs"):
                 yield TagPicker(member.needs, member.tags, known_tags, id="card-tags")
-                yield Static("", id="tags-error", classes="field-error")
+                yield Static("", id="tags-error", classes="field-error", markup=False)
             with TabPane(t("member_card.tab_history"), id="tab-history"):
                 yield MemberCardHistory(id="card-history")
         yield Footer()
@@ -113,7 +116,7 @@ class MemberCardScreen(Screen[bool]):
         """Save the changed fields in one audited transaction; True when nothing is left unsaved."""
         changes = self.changes()
         if not changes:
-            self.notify(t("member_card.nothing_to_save"))
+            self.notify(t("member_card.nothing_to_save"), markup=False)
             return True
         try:
             member = roster.update_member(self.store, self.operator, self.member_id, changes)
@@ -121,7 +124,7 @@ class MemberCardScreen(Screen[bool]):
             self._show_errors(error.fields)
             return False
         except UserError as error:
-            self.notify(error.message, severity="error")
+            self.notify(error.message, severity="error", markup=False)
             return False
         self.member, self.saved = member, True
         self.form.clear_errors()
@@ -130,7 +133,7 @@ class MemberCardScreen(Screen[bool]):
         self._baseline = self._values()
         self.query_one("#card-title", Static).update(self._title(member))
         self._show_history()
-        self.notify(t("member_card.saved", name=member.name))
+        self.notify(t("member_card.saved", name=member.name), markup=False)
         return True
 
     def _show_errors(self, fields: dict[str, str]) -> None:
@@ -144,7 +147,7 @@ class MemberCardScreen(Screen[bool]):
             tabs.active = "tab-details"
         else:
             tabs.active = "tab-needs"
-        self.notify(t("member_card.fix_fields", count=len(fields)), severity="error")
+        self.notify(t("member_card.fix_fields", count=len(fields)), severity="error", markup=False)
 
     def action_reveal(self) -> None:
         if self._revealed or self.member is None:
@@ -154,7 +157,7 @@ class MemberCardScreen(Screen[bool]):
             try:
                 phone = roster.reveal_phone(self.store, self.operator, self.member_id)
             except UserError as error:
-                self.notify(error.message, severity="error")
+                self.notify(error.message, severity="error", markup=False)
                 return
         self._revealed = True
         self.form.reveal_phone(phone)
@@ -163,6 +166,19 @@ class MemberCardScreen(Screen[bool]):
         self._show_history()
         self.query_one(TabbedContent).active = "tab-details"
         self.query_one("#field-phone").focus()
+
+    def relabel(self) -> None:
+        """The language changed (the app calls this): relabel in place, keeping the edits."""
+        if self.member is None:
+            return
+        self.query_one(AppHeader).refresh()
+        self.query_one("#card-title", Static).update(self._title(self.member))
+        tabs = self.query_one(TabbedContent)
+        for pane in TABS:
+            tabs.get_tab(pane).label = t(f"member_card.{pane.replace('-', '_')}")
+        self.form.relabel()
+        self.picker.relabel()
+        self._show_history()
 
     def action_next_tab(self) -> None:
         tabs = self.query_one(TabbedContent)

@@ -78,7 +78,7 @@ class MemberCardForm(VerticalScroll):
         member = self._member
         for name in FORM_FIELDS:
             with Horizontal(classes="field-row"):
-                yield Label(field_label(name), classes="field-label", id=f"label-{name}")
+                yield Label(field_label(name), classes="field-label", id=f"label-{name}", markup=False)
                 if name in CHOICE_FIELDS:
                     yield self._choice(name, member)
                 elif name == "phone":
@@ -89,19 +89,40 @@ class MemberCardForm(VerticalScroll):
                 else:
                     yield Input(display_value(member, name), id=f"field-{name}", compact=True,
                                 placeholder=_optional(f"member_card.placeholder.{name}"))
-            yield Static("", classes="field-error", id=f"error-{name}")
+            yield Static("", classes="field-error", id=f"error-{name}", markup=False)
+
+    @staticmethod
+    def _options(name: str) -> list[tuple[str, str]]:
+        enum = RiskLevel if name == "risk_level" else Experience
+        return [(f"{item.value} {item.label()}" if enum is RiskLevel else item.label(), item.value)
+                for item in enum]
 
     def _choice(self, name: str, member: Member) -> Select[str]:
-        enum = RiskLevel if name == "risk_level" else Experience
-        options = [(f"{item.value} {item.label()}" if enum is RiskLevel else item.label(), item.value)
-                   for item in enum]
         current = getattr(member, name)
-        return Select(options, value=current.value if current else Select.NULL,
+        return Select(self._options(name), value=current.value if current else Select.NULL,
                       prompt=t("member_card.not_set"), id=f"field-{name}", compact=True)
 
     def on_mount(self) -> None:
+        self._errors: dict[str, str] = {}
         for name in FORM_FIELDS:
             self.query_one(f"#error-{name}").display = False
+
+    def relabel(self) -> None:
+        """The language changed: labels, placeholders, choices and errors; values stay."""
+        for name in FORM_FIELDS:
+            self.query_one(f"#label-{name}", Label).update(field_label(name))
+            widget = self.query_one(f"#field-{name}")
+            if isinstance(widget, Select):
+                value = widget.value
+                widget.set_options(self._options(name))
+                widget.prompt = t("member_card.not_set")
+                widget.value = value
+            elif name == "phone":
+                widget.placeholder = t("member_card.phone_hidden")
+            else:
+                widget.placeholder = _optional(f"member_card.placeholder.{name}")
+        if self._errors:
+            self.show_errors(self._errors, focus=False)
 
     # --- values -------------------------------------------------------------------------------
 
@@ -139,9 +160,10 @@ class MemberCardForm(VerticalScroll):
 
     # --- errors -------------------------------------------------------------------------------
 
-    def show_errors(self, errors: dict[str, str]) -> list[str]:
+    def show_errors(self, errors: dict[str, str], *, focus: bool = True) -> list[str]:
         """Show each reason under its field; returns the fields this form does not hold."""
         self.clear_errors()
+        self._errors = dict(errors)
         elsewhere = []
         first: str | None = None
         for name, reason in errors.items():
@@ -153,7 +175,7 @@ class MemberCardForm(VerticalScroll):
             error.display = True
             self.query_one(f"#field-{name}").add_class("-invalid")
             first = first or name
-        if first is not None:
+        if first is not None and focus:
             field = self.query_one(f"#field-{first}")
             if field.focusable:
                 field.focus()
@@ -161,6 +183,7 @@ class MemberCardForm(VerticalScroll):
         return elsewhere
 
     def clear_errors(self) -> None:
+        self._errors = {}
         for name in FORM_FIELDS:
             self.query_one(f"#error-{name}").display = False
             self.query_one(f"#field-{name}").remove_class("-invalid")

@@ -80,8 +80,9 @@ class MemberCardHistory(VerticalScroll):
     """A scrollable list of entries; focus it and use the arrow keys or page up / down."""
 
     def show(self, entries: list[dict[str, Any]], *, reveal: bool = False) -> None:
-        self.remove_children()
+        self.remove_children()  # a language switch or a save: draw it all again
         if not entries:
-            self.mount(Static(t("member_card.no_history"), classes="history-empty"))
+            self.mount(Static(t("member_card.no_history"), classes="history-empty", markup=False))
             return
-        self.mount_all(Static(describe(e, reveal=reveal), classes="history-entry") for e in entries)
+        self.mount_all(Static(describe(e, reveal=reveal), classes="history-entry", markup=False)
+                       for e in entries)

@@ -39,7 +39,7 @@ class UnsavedChangesScreen(ModalScreen[str]):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Label(t("member_card.unsaved_question"))
+            yield Label(t("member_card.unsaved_question"), markup=False)
             with Horizontal():
                 yield Button(t("member_card.unsaved_save"), id=SAVE, variant="primary")
                 yield Button(t("member_card.unsaved_discard"), id=DISCARD, variant="error")

@@ -45,12 +45,20 @@ class TagPicker(Vertical):
             Selection(self._need_prompt(need), (NEED, need.value), need in self._needs)
             for need in Need
         ]
-        choices += [Selection(tag, (TAG, tag), True) for tag in self._tags]
-        choices += [Selection(tag, (TAG, tag), False) for tag in self._known]
+        choices += [Selection(Text(tag), (TAG, tag), True) for tag in self._tags]
+        choices += [Selection(Text(tag), (TAG, tag), False) for tag in self._known]
         self._order: list[Choice] = [c.value for c in choices]
         yield SelectionList[Choice](*choices, id="tag-choices")
-        yield Label(t("member_card.new_tag_label"), classes="field-label")
+        yield Label(t("member_card.new_tag_label"), classes="field-label", id="new-tag-label",
+                    markup=False)
         yield Input(placeholder=t("member_card.new_tag_placeholder"), id="new-tag", compact=True)
+
+    def relabel(self) -> None:
+        """The language changed: the needs' names and the new-tag box; the selection stays."""
+        for index, need in enumerate(Need):  # the needs are always the first options
+            self.choices.replace_option_prompt_at_index(index, self._need_prompt(need))
+        self.query_one("#new-tag-label", Label).update(t("member_card.new_tag_label"))
+        self.query_one("#new-tag", Input).placeholder = t("member_card.new_tag_placeholder")
 
     @staticmethod
     def _need_prompt(need: Need) -> Text:
@@ -94,7 +102,7 @@ class TagPicker(Vertical):
             if text.lower() in (need.value, need.zh, need.en):
                 value = (NEED, need.value)
         if value not in self._order:
-            choices.add_option(Selection(text, value, False))
+            choices.add_option(Selection(Text(text), value, False))
             self._order.append(value)
         choices.select(value)  # posts SelectedChanged, hence our Changed
         choices.highlighted = self._order.index(value)
