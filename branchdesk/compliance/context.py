@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from branchdesk.compliance.rulepack import ContextCues
 from branchdesk.compliance.textnorm import Normalised, compact_phrase
@@ -28,6 +28,7 @@ _SENTENCE_END = re.compile(r"[。!?;\n]|\.(?!\d)")
 _CLAUSE_END = re.compile(r"[。!?;\n,、]|\.(?!\d)")
 _QUOTES = {"“": "”", "「": "」", "『": "』", '"': '"', "‘": "’", "《": "》"}
 _CLOSERS = frozenset(c for o, c in _QUOTES.items() if c != o)
+_ALL_QUOTES = tuple(set(_QUOTES) | _CLOSERS)
 # Single characters that negate what directly follows them (after fillers): 不保本, 非保本.
 _IMMEDIATE_NEGATORS = frozenset("不非没无别勿未莫")
 _NEGATOR_REACH = 12  # compact characters before a match in which a negator still counts
@@ -72,7 +73,7 @@ class Frames:
     quote: CueSet
     education: CueSet
     contrast: re.Pattern[str]
-    headers: list[str] = field(default_factory=list)
+    headers: tuple[str, ...] = ()
 
     @classmethod
     def build(cls, cues: ContextCues) -> Frames:
@@ -92,7 +93,7 @@ class Frames:
             quote=CueSet.build(cues.quote_frames),
             education=CueSet.build(cues.education),
             contrast=re.compile(r"(?<!不)(?:" + "|".join(parts) + ")"),
-            headers=[compact_phrase(h) for h in cues.headers],
+            headers=tuple(compact_phrase(h) for h in cues.headers),
         )
 
 
@@ -189,28 +190,27 @@ class Segment:
 
     def quoted(self, ostart: int, oend: int, s_start: int, s_end: int) -> bool:
         norm = self.nz.norm
-        for q_open in range(ostart - 1, s_start - 1, -1):
-            char = norm[q_open]
-            if char in _CLOSERS:
-                return False  # the nearest quote before the match closes: not inside one
-            close = _QUOTES.get(char)
-            if close is None:
-                continue
-            if close == char and norm.count(char, s_start, ostart) % 2 == 0:
-                return False
-            q_close = norm.find(close, oend, s_end)
-            if q_close < 0:
-                return False
-            before = self._views(max(s_start, q_open - _QUOTE_FRAME_REACH), q_open)
-            after = self._views(q_close + 1, min(s_end, q_close + 1 + _QUOTE_FRAME_REACH))
-            f = self.frames
-            return (
-                f.quote.search(*after)
-                or f.quote.search(*before)
-                or f.before.search(*before)
-                or f.after.search(*self._views(q_close + 1, s_end))
-            )
-        return False
+        q_open = max(norm.rfind(q, s_start, ostart) for q in _ALL_QUOTES)
+        if q_open < 0:
+            return False
+        char = norm[q_open]
+        if char in _CLOSERS:
+            return False  # the nearest quote before the match closes: not inside one
+        close = _QUOTES[char]
+        if close == char and norm.count(char, s_start, ostart) % 2 == 0:
+            return False
+        q_close = norm.find(close, oend, s_end)
+        if q_close < 0:
+            return False
+        before = self._views(max(s_start, q_open - _QUOTE_FRAME_REACH), q_open)
+        after = self._views(q_close + 1, min(s_end, q_close + 1 + _QUOTE_FRAME_REACH))
+        f = self.frames
+        return (
+            f.quote.search(*after)
+            or f.quote.search(*before)
+            or f.before.search(*before)
+            or f.after.search(*self._views(q_close + 1, s_end))
+        )
 
     def listed(self, ostart: int) -> bool:
         """A match in a list introduced by a framing line: "常见违规话术有：1.保本 2.…"."""
@@ -221,12 +221,12 @@ class Segment:
         line_start = max(norm.rfind("\n", self.start, colon) + 1, self.start, colon - 30)
         views = self._views(line_start, colon)
         f = self.frames
-        return f.before.search(*views) or f.quote.search(*views) or f.education.search(*views)
+        return f.before.search(*views) or f.education.search(*views)
 
     def has_header(self) -> bool:
         if self._header is None:
             head = self._compact(self.start, min(self.end, self.start + 24))
-            self._header = any(head.startswith(h) for h in self.frames.headers)
+            self._header = bool(self.frames.headers) and head.startswith(self.frames.headers)
         return self._header
 
     def clause_mentions(self, cues: CueSet, ostart: int, oend: int) -> bool:

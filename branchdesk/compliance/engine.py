@@ -18,11 +18,23 @@ import ahocorasick_rs
 
 from branchdesk.compliance import detectors
 from branchdesk.compliance.context import CueSet, Frames, Segment
-from branchdesk.compliance.findings import CheckContext, CheckResult, Finding, verdict_for
+from branchdesk.compliance.findings import (
+    CheckContext,
+    CheckResult,
+    Finding,
+    Verdict,
+    verdict_for,
+)
 from branchdesk.compliance.findings import is_chinese as _is_chinese
 from branchdesk.compliance.pinyin import variants
 from branchdesk.compliance.rulepack import Category, Rule, RulePack, Severity
-from branchdesk.compliance.textnorm import Normalised, compact_phrase, normalise
+from branchdesk.compliance.textnorm import (
+    Normalised,
+    compact_phrase,
+    fold,
+    normalise,
+    strip_filler,
+)
 
 # Roles a term plays for a rule.
 PHRASE, LEFT, RIGHT, EXCLUDE, ANCHOR, TRIGGER, SATISFY = range(7)
@@ -45,7 +57,10 @@ _CN_DIGITS = {
     "数": 3,
 }
 _CN_UNITS = {"十": 10, "百": 100, "千": 1000, "万": 10000}
-_SEPARATOR = "\n"  # between messages of one bulk check: a hard boundary no match crosses
+_CLAUSE_PUNCT = frozenset("。；，、!?;,\n")  # in folded text (NFKC made ！？；， ASCII)
+_LONG_DIGITS = re.compile(r"\d{6,}")
+# Between messages of a batch: a letter (kept in compact text) that no rule contains.
+_SEPARATOR = "\ua66e"
 
 
 @dataclass(slots=True)
@@ -127,7 +142,8 @@ class Checker:
         terms: list[str] = []
 
         def add(phrase: str, rule: int, role: int) -> None:
-            suffix_ok = phrase.endswith("*") and not _CJK.search(phrase)
+            # Anchors only gate patterns, so "yield" may also be "yielding".
+            suffix_ok = role == ANCHOR or (phrase.endswith("*") and not _CJK.search(phrase))
             term = compact_phrase(phrase.rstrip("*"))
             if not term:
                 return
@@ -156,13 +172,24 @@ class Checker:
             for word in rule.satisfied_by:
                 add(word, i, SATISFY)
         self.index = index_factory(terms)
+        # Terms that can lead to a finding by themselves (not risk warnings, exclusions or
+        # the second word of a proximity pair).
+        self._actionable = [
+            any(use.role in (PHRASE, LEFT, ANCHOR, TRIGGER) for use in term_uses) for term_uses in self._uses
+        ]
+        # English words must start (and, unless written "word*", end) at a word boundary.
+        self._latin_start = [bool(_LATIN.match(term[0])) for term in terms]
+        self._latin_end = [bool(_LATIN.match(term[-1])) for term in terms]
         self._patterns = [[re.compile(p) for p in rule.patterns] for rule in self.rules]
-        # Rules judged on every message, hit or not: unanchored patterns and number detectors.
+        # Rules judged on every message, hit or not: patterns without anchors (custom rules).
         self._unanchored = [
             i
             for i, rule in enumerate(self.rules)
-            if (rule.patterns and not rule.anchors and rule.kind != "suitability") or rule.kind == "privacy"
+            if rule.patterns and not rule.anchors and rule.kind not in ("suitability", "disclosure")
         ]
+        # Number detectors: judged only on messages holding a run of six digits or more.
+        self._privacy_rules = [i for i, rule in enumerate(self.rules) if rule.kind == "privacy"]
+        self._suitability_rules = [i for i, rule in enumerate(self.rules) if rule.kind == "suitability"]
         self._unless = [
             CueSet.build(rule.unless_in_clause) if rule.unless_in_clause else None for rule in self.rules
         ]
@@ -172,52 +199,118 @@ class Checker:
         return self.check_many([text], context)[0]
 
     def check_many(self, texts: Sequence[str], context: CheckContext | None = None) -> list[CheckResult]:
-        """Check many messages in one pass (a chat export): the same findings as checking
-        each one, at a fraction of the cost per message."""
-        starts: list[int] = []
-        pos = 0
-        for text in texts:
-            starts.append(pos)
-            pos += len(text) + len(_SEPARATOR)
-        nz = normalise(_SEPARATOR.join(texts))
-        per_segment = self._hits_by_segment(nz, starts, texts)
+        """Check many messages (a chat export) with one automaton pass over all of them:
+        the same findings as checking each one, at a fraction of the cost per message."""
+        if len(texts) == 1:
+            norm_all = fold(texts[0])
+            joined, cstarts = strip_filler(norm_all), [0]
+        else:
+            norm_all, joined, cstarts = self._fold_many(texts)
+        raw: dict[int, list[tuple[int, int, int]]] = defaultdict(list)
+        for term_id, cstart, cend in self.index.find(joined):
+            k = bisect_right(cstarts, cstart) - 1
+            raw[k].append((term_id, cstart - cstarts[k], cend - cstarts[k]))
+        ends = [*cstarts[1:], len(joined) + 1]
+        for k in list(raw):
+            if not self._worth_judging(raw[k], joined[cstarts[k] : ends[k] - 1]):
+                del raw[k]
+        with_digits = {bisect_right(cstarts, m.start()) - 1 for m in _LONG_DIGITS.finditer(joined)}
+        suitability = context is not None and bool(context.community_risk_counts)
+        everywhere = bool(self._unanchored) or suitability
+        clean = CheckResult(Verdict.PASS, [], self.pack_version)
         results = []
+        next_start = 0
         for k, text in enumerate(texts):
-            findings = self._judge(nz, starts[k], starts[k] + len(text), per_segment.get(k, []), context)
+            ostart, next_start = next_start, next_start + len(text) + len(_SEPARATOR)
+            digits = k in with_digits
+            if k not in raw and not digits and not everywhere:
+                results.append(clean)  # nothing any rule looks at: most messages of an export
+                continue
+            rules = set(self._unanchored)
+            if digits:
+                rules.update(self._privacy_rules)
+            if suitability:
+                rules.update(self._suitability_rules)
+            nz = normalise(text, norm_all[ostart : ostart + len(text)])
+            found = raw.get(k, [])
+            if len(nz.compact) != ends[k] - 1 - cstarts[k]:
+                # Safety net (the batch and the message must compact alike): match it alone.
+                found = self.index.find(nz.compact)
+            findings = self._judge(nz, self._valid_hits(nz, found), context, rules)
             results.append(CheckResult(verdict_for(findings), findings, self.pack_version))
         return results
 
     # -- matching -------------------------------------------------------------------------
-    def _hits_by_segment(
-        self, nz: Normalised, starts: list[int], texts: Sequence[str]
-    ) -> dict[int, list[_Hit]]:
-        out: dict[int, list[_Hit]] = defaultdict(list)
-        norm = nz.norm
-        for term_id, cstart, cend in self.index.find(nz.compact):
-            ostart, oend = nz.span(cstart, cend)
-            seg = bisect_right(starts, ostart) - 1
-            if oend > starts[seg] + len(texts[seg]) or nz.crosses_hard(cstart, cend):
-                continue
-            term = self.index.terms[term_id]
-            if _LATIN.match(term[0]) and ostart > starts[seg] and _LATIN.match(norm[ostart - 1]):
-                continue
-            latin_end = _LATIN.match(term[-1]) is not None
-            followed = oend < len(norm) and _LATIN.match(norm[oend]) is not None
+    @staticmethod
+    def _fold_many(texts: Sequence[str]) -> tuple[str, str, list[int]]:
+        """All messages folded (joined by a separator), their compact forms likewise, and
+        where each compact form starts.
+
+        One translate and one substitution for the whole batch; the separator is a letter no
+        rule contains, so it survives filler removal and no match can cross it."""
+        norm_all = fold(_SEPARATOR.join(texts))
+        if norm_all.count(_SEPARATOR) == len(texts) - 1:
+            joined = strip_filler(norm_all)
+            cstarts = [0]
+            find = joined.find
+            at = find(_SEPARATOR)
+            while at >= 0:
+                cstarts.append(at + 1)
+                at = find(_SEPARATOR, at + 1)
+            return norm_all, joined, cstarts
+        # A message holds the separator itself: join compact forms one by one.
+        compacts = [strip_filler(fold(text)) for text in texts]
+        cstarts = [0]
+        for compact in compacts[:-1]:
+            cstarts.append(cstarts[-1] + len(compact) + 1)
+        return norm_all, _SEPARATOR.join(compacts), cstarts
+
+    def _worth_judging(self, found: list[tuple[int, int, int]], compact: str) -> bool:
+        """Whether a message's automaton matches can lead to a finding. Risk warnings,
+        exclusions and a lone second word of a proximity pair cannot; a pattern anchor can
+        only if one of its patterns matches (most "涨" are not "涨了12%")."""
+        anchored: set[int] = set()
+        triggered: set[int] = set()
+        satisfied: set[int] = set()
+        for term_id, _, _ in found:
             for use in self._uses[term_id]:
-                if latin_end and followed and not use.suffix_ok:
+                if use.role == ANCHOR:
+                    anchored.add(use.rule)
+                elif use.role == TRIGGER:
+                    triggered.add(use.rule)
+                elif use.role == SATISFY:
+                    satisfied.add(use.rule)
+                elif use.role in (PHRASE, LEFT):
+                    return True
+        if triggered - satisfied:
+            return True
+        return any(p.search(compact) for rule in anchored - satisfied for p in self._patterns[rule])
+
+    def _valid_hits(self, nz: Normalised, raw: list[tuple[int, int, int]]) -> list[_Hit]:
+        """Automaton matches that respect clause punctuation and English word boundaries,
+        one per rule that uses the term."""
+        out: list[_Hit] = []
+        norm = nz.norm
+        latin_start, latin_end, uses = self._latin_start, self._latin_end, self._uses
+        for term_id, cstart, cend in raw:
+            if cend - cstart > 1 and nz.crosses_hard(cstart, cend):
+                continue
+            followed = False
+            if latin_start[term_id] or latin_end[term_id]:
+                ostart, oend = nz.span(cstart, cend)
+                if latin_start[term_id] and ostart > 0 and _LATIN.match(norm[ostart - 1]):
                     continue
-                out[seg].append(_Hit(use.rule, use.role, cstart, cend))
+                followed = latin_end[term_id] and oend < len(norm) and bool(_LATIN.match(norm[oend]))
+            for use in uses[term_id]:
+                if not (followed and not use.suffix_ok):
+                    out.append(_Hit(use.rule, use.role, cstart, cend))
         return out
 
     def _judge(
-        self,
-        nz: Normalised,
-        ostart: int,
-        oend: int,
-        hits: list[_Hit],
-        context: CheckContext | None,
+        self, nz: Normalised, hits: list[_Hit], context: CheckContext | None, always: set[int]
     ) -> list[Finding]:
-        cstart, cend = nz.to_compact(ostart), nz.to_compact(oend)
+        ostart, oend = 0, len(nz.original)
+        cstart, cend = 0, len(nz.compact)
         by_rule: dict[int, list[_Hit]] = defaultdict(list)
         for hit in hits:
             by_rule[hit.rule].append(hit)
@@ -230,16 +323,13 @@ class Checker:
             return segment
 
         candidates: list[_Candidate] = []
-        rule_ids = set(by_rule) | set(self._unanchored)
-        if context is not None and context.community_risk_counts:
-            rule_ids |= {i for i, r in enumerate(self.rules) if r.kind == "suitability"}
-        for i in sorted(rule_ids):
+        for i in sorted(by_rule.keys() | always):
             rule = self.rules[i]
             rule_hits = by_rule.get(i, [])
             found = self._rule_candidates(i, rule, rule_hits, nz, cstart, cend, seg, context)
             candidates.extend(found)
-        findings = [self._finding(nz, ostart, c, context) for c in candidates]
-        return _dedupe([f for f in findings if f is not None])
+        findings = [self._finding(nz, c) for c in candidates]
+        return _dedupe(findings)
 
     def _rule_candidates(
         self,
@@ -302,7 +392,7 @@ class Checker:
                 if gap > near.window:
                     continue
                 a, b = min(left.cstart, right.cstart), max(left.cend, right.cend)
-                if nz.crosses_hard(a, b) or self._broken(nz, left, right):
+                if self._broken(nz, left, right):
                     continue
                 if best is None or gap < best[0]:
                     best = (gap, a, b)
@@ -312,15 +402,20 @@ class Checker:
 
     def _broken(self, nz: Normalised, left: _Hit, right: _Hit) -> bool:
         """A negator or clause punctuation between the two words breaks the link
-        (承诺的是服务，不是收益; we promise service, not returns)."""
+        (承诺的是服务，不是收益; we promise service, not returns) — except that a promise
+        word closing its clause governs the next one (我保证，下周至少涨20%)."""
         a, b = sorted(((left.cstart, left.cend), (right.cstart, right.cend)))
         between_c = nz.compact[a[1] : b[0]]
+        oa, ob = nz.span(*a)[1], nz.span(*b)[0]
+        between_o = nz.norm[oa:ob]
+        hard = [i for i, ch in enumerate(between_o) if ch in _CLAUSE_PUNCT]
+        if hard:
+            promise_first = left.cstart < right.cstart
+            first = between_o.lstrip(" ")[:1]
+            if not (promise_first and len(hard) == 1 and first in ",:"):
+                return True
         if not between_c:
             return False
-        oa, ob = nz.span(a[0], a[1])[1], nz.span(b[0], b[1])[0]
-        between_o = nz.norm[oa:ob]
-        if any(ch in "。！？；，、!?;,\n" for ch in between_o):
-            return True
         negators = self.frames.negators
         return any(ch in "不没非无未别" for ch in between_c) or negators.search(between_c, between_o)
 
@@ -374,9 +469,7 @@ class Checker:
         return [best]
 
     # -- findings ---------------------------------------------------------------------------
-    def _finding(
-        self, nz: Normalised, seg_start: int, cand: _Candidate, context: CheckContext | None
-    ) -> Finding | None:
+    def _finding(self, nz: Normalised, cand: _Candidate) -> Finding:
         rule = self.rules[cand.rule]
         ostart, oend = nz.span(cand.cstart, cand.cend)
         match = nz.original[ostart:oend]
@@ -404,8 +497,8 @@ class Checker:
             rule=rule.id,
             category=Category(rule.category),
             severity=Severity(rule.severity),
-            start=ostart - seg_start,
-            end=oend - seg_start,
+            start=ostart,
+            end=oend,
             match=match,
             explanation_zh=explanation_zh,
             explanation_en=explanation_en,

@@ -40,15 +40,18 @@ _LOOKALIKES = {
     "夲": "本",  # a rare character that looks like 本 (保夲)
     "収": "收",  # Japanese form (保収益)
     "〇": "0",
+    "帐": "账",  # 帐户 is a common variant spelling of 账户
     "０": "0",
 }
 
 # Punctuation that ends a clause; a match may not run across one (see Normalised.crosses_hard).
 HARD_PUNCT = frozenset('。！？；，、!?;,\n\r“”「」『』"《》()（）[]【】')
 
-# Anything that is not a letter, digit, CJK character or percent sign is filler, except a dot
-# or comma between two digits. Underscore counts as filler although \w matches it.
-_FILLER = re.compile(r"(?:(?!(?<=\d)[.,](?=\d))(?:[^\w%]|_))+")
+# Anything that is not a letter, digit, CJK character or percent sign is filler, except a dot,
+# comma, enumeration comma, semicolon or slash between two digits: 15.5%, 3,000, and
+# 600036、601318 stays two numbers. Underscore counts as filler although \w matches it.
+_FILLER = re.compile(r"(?:(?!(?<=\d)[.,、;/](?=\d))(?:[^\w%]|_))+")
+_KEPT = re.compile(r"(?:[^\W_]|%|(?<=\d)[.,、;/](?=\d))+")
 
 
 @cache
@@ -91,12 +94,17 @@ def fold(text: str) -> str:
     return text.translate(fold_table())
 
 
+def strip_filler(norm: str) -> str:
+    """``compact`` of an already folded text."""
+    return _FILLER.sub("", norm)
+
+
 def compact_phrase(phrase: str) -> str:
     """A rule phrase in the form it takes in ``compact`` text."""
     return _FILLER.sub("", fold(phrase))
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Normalised:
     """A text with its folded and compact views and the map between them."""
 
@@ -106,6 +114,8 @@ class Normalised:
     # Kept pieces: compact start and original start of each run of kept characters.
     cstarts: list[int]
     ostarts: list[int]
+    # Compact offset for every original offset, built on first use (see to_compact).
+    _o2c: list[int] | None = None
 
     def to_original(self, cpos: int) -> int:
         """Original offset of the compact character at ``cpos``."""
@@ -117,15 +127,24 @@ class Normalised:
         return self.to_original(cstart), self.to_original(cend - 1) + 1
 
     def to_compact(self, opos: int) -> int:
-        """Compact offset of the first kept character at or after original offset ``opos``."""
-        k = bisect_right(self.ostarts, opos) - 1
-        if k < 0:
-            return 0
-        length = (self.cstarts[k + 1] if k + 1 < len(self.cstarts) else len(self.compact)) - (self.cstarts[k])
-        inside = opos - self.ostarts[k]
-        if inside < length:
-            return self.cstarts[k] + inside
-        return self.cstarts[k] + length
+        """Compact offset of the first kept character at or after original offset ``opos``
+        (that is, the number of kept characters before it)."""
+        o2c = self._o2c
+        if o2c is None:
+            o2c = self._o2c = self._build_o2c()
+        return o2c[opos]
+
+    def _build_o2c(self) -> list[int]:
+        size = len(self.norm)
+        o2c = [0] * (size + 1)
+        pieces = len(self.cstarts)
+        for k in range(pieces):
+            cstart, ostart = self.cstarts[k], self.ostarts[k]
+            length = (self.cstarts[k + 1] if k + 1 < pieces else len(self.compact)) - cstart
+            o2c[ostart : ostart + length] = range(cstart, cstart + length)
+            gap_end = self.ostarts[k + 1] if k + 1 < pieces else size + 1
+            o2c[ostart + length : gap_end] = [cstart + length] * (gap_end - ostart - length)
+        return o2c
 
     def crosses_hard(self, cstart: int, cend: int) -> bool:
         """True when the compact span hides clause punctuation between its characters and the
@@ -148,23 +167,23 @@ class Normalised:
         return not (k1 - k0 == cend - cstart - 1 and cend - cstart >= 3)
 
 
-def normalise(text: str) -> Normalised:
-    norm = fold(text)
-    cstarts: list[int] = []
+def normalise(text: str, norm: str | None = None, compact: str | None = None) -> Normalised:
+    """The views of ``text``; pass ``norm`` and ``compact`` when they are already at hand."""
+    norm = fold(text) if norm is None else norm
+    # Runs of kept characters, found in C; their lengths give the compact offsets.
     ostarts: list[int] = []
-    pieces: list[str] = []
-    pos = 0
+    cstarts: list[int] = []
     clen = 0
-    for m in _FILLER.finditer(norm):
+    for m in _KEPT.finditer(norm):
         start, end = m.span()
-        if start > pos:
-            cstarts.append(clen)
-            ostarts.append(pos)
-            pieces.append(norm[pos:start])
-            clen += start - pos
-        pos = end
-    if pos < len(norm) or not cstarts:
+        ostarts.append(start)
         cstarts.append(clen)
-        ostarts.append(pos)
-        pieces.append(norm[pos:])
-    return Normalised(text, norm, "".join(pieces), cstarts, ostarts)
+        clen += end - start
+    if not ostarts:
+        return Normalised(text, norm, "", [0], [len(norm)])
+    if len(ostarts) == 1:
+        start = ostarts[0]
+        return Normalised(text, norm, norm[start : start + clen], cstarts, ostarts)
+    if compact is None:
+        compact = _FILLER.sub("", norm)
+    return Normalised(text, norm, compact, cstarts, ostarts)
