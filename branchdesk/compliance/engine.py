@@ -31,6 +31,7 @@ from branchdesk.compliance.rulepack import Category, Rule, RulePack, Severity
 from branchdesk.compliance.textnorm import (
     Normalised,
     compact_phrase,
+    crosses_sentence,
     fold,
     normalise,
     strip_filler,
@@ -430,7 +431,9 @@ class Checker:
                     if value is None or value < rule.min_value:
                         continue
                 a, b = m.span("hit") if groups.get("hit") is not None else m.span()
-                if a == b or nz.crosses_hard(a, b):
+                if a == b:
+                    continue
+                if crosses_sentence(nz, a, b) if rule.cross_clauses else nz.crosses_hard(a, b):
                     continue
                 out.append(_Candidate(i, a, b, {k: v for k, v in groups.items() if v}))
         return out

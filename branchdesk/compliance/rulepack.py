@@ -71,6 +71,7 @@ class Rule(BaseModel):
     ``excludes`` are longer words that contain a match and make it harmless (保证金 for 保证);
     ``unless_in_clause`` words cancel a match anywhere in its clause (大盘 for a price move).
     ``contextual`` rules are cancelled by negation, warning, quotation and education frames.
+    A pattern match may run across commas only with ``cross_clauses`` (never across 。！？).
     ``pinyin`` rules also match pinyin mixes of their Chinese phrases (bao本, wen赚bu赔).
     """
 
@@ -90,6 +91,7 @@ class Rule(BaseModel):
     detector: PrivacyDetector | None = None
     min_value: float | None = None
     contextual: bool = True
+    cross_clauses: bool = False
     pinyin: bool = False
     explanation_zh: str
     explanation_en: str

@@ -167,6 +167,15 @@ class Normalised:
         return not (k1 - k0 == cend - cstart - 1 and cend - cstart >= 3)
 
 
+_SENTENCE_PUNCT = frozenset("。!?\n\r")
+
+
+def crosses_sentence(nz: Normalised, cstart: int, cend: int) -> bool:
+    """True when the compact span hides a sentence end (。！？ or a line break)."""
+    ostart, oend = nz.span(cstart, cend)
+    return any(ch in _SENTENCE_PUNCT for ch in nz.norm[ostart:oend])
+
+
 def normalise(text: str, norm: str | None = None, compact: str | None = None) -> Normalised:
     """The views of ``text``; pass ``norm`` and ``compact`` when they are already at hand."""
     norm = fold(text) if norm is None else norm
