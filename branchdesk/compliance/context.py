@@ -33,6 +33,13 @@ _ALL_QUOTES = tuple(set(_QUOTES) | _CLOSERS)
 _IMMEDIATE_NEGATORS = frozenset("不非没无别勿未莫")
 _NEGATOR_REACH = 12  # compact characters before a match in which a negator still counts
 _QUOTE_FRAME_REACH = 10
+# A question that asks (哪只、能不能、有没有…) reports or explores a claim rather than making it.
+_INTERROGATIVE = re.compile(
+    r"哪只|哪个|哪些|哪种|哪里|什么|能不能|有没有|会不会|是不是|可不可以|怎么|如何|为什么"
+)
+_NO_ANSWER = re.compile(
+    r"不|没|未必|当然不|并不|并非|因人而异|很难说|说不准|谁也|没人|no\b|not\b|nobody|never"
+)
 
 
 def _alternation(words: list[str], *, latin: bool) -> re.Pattern[str] | None:
@@ -40,7 +47,8 @@ def _alternation(words: list[str], *, latin: bool) -> re.Pattern[str] | None:
         return None
     parts = sorted({w for w in words if w}, key=len, reverse=True)
     body = "|".join(re.escape(p) for p in parts)
-    return re.compile(rf"\b(?:{body})\b" if latin else f"(?:{body})")
+    # Not \b: an English word right next to a Chinese character (今年CPI上涨) is still a word.
+    return re.compile(rf"(?<![a-z0-9])(?:{body})(?![a-z0-9])" if latin else f"(?:{body})")
 
 
 @dataclass(slots=True)
@@ -167,7 +175,22 @@ class Segment:
             return True
         if f.education.search(*self._views(s_start, s_end)):
             return True
+        if self.asked(clause, ostart):
+            return True
         return self.quoted(ostart, oend, s_start, s_end) or self.listed(ostart)
+
+    def asked(self, clause_start: int, ostart: int) -> bool:
+        """The match sits in a real question: 有没有稳赚不赔的产品？ 这只会不会翻倍？"""
+        norm = self.nz.norm
+        j = bisect_left(self.sentence_ends, ostart + 1)
+        if j >= len(self.sentence_ends) or norm[self.sentence_ends[j]] != "?":
+            return False
+        if _INTERROGATIVE.search(norm, clause_start, ostart + 1):
+            return True
+        # A question answered "no" right after: 一定能赚钱吗？不一定。
+        q_mark = self.sentence_ends[j]
+        answer = norm[q_mark + 1 : q_mark + 12].lstrip()
+        return bool(_NO_ANSWER.match(answer))
 
     def negated(self, clause_start: int, ostart: int) -> bool:
         nz = self.nz
@@ -202,6 +225,9 @@ class Segment:
         q_close = norm.find(close, oend, s_end)
         if q_close < 0:
             return False
+        inner = norm[q_open:q_close]
+        if "?" in inner or _INTERROGATIVE.search(inner):
+            return True  # a question being quoted: 有客户问“哪只股票能翻倍”
         before = self._views(max(s_start, q_open - _QUOTE_FRAME_REACH), q_open)
         after = self._views(q_close + 1, min(s_end, q_close + 1 + _QUOTE_FRAME_REACH))
         f = self.frames

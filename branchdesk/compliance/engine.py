@@ -26,7 +26,7 @@ from branchdesk.compliance.findings import (
     verdict_for,
 )
 from branchdesk.compliance.findings import is_chinese as _is_chinese
-from branchdesk.compliance.pinyin import variants
+from branchdesk.compliance.pinyin import homophones, variants
 from branchdesk.compliance.rulepack import Category, Rule, RulePack, Severity
 from branchdesk.compliance.textnorm import (
     Normalised,
@@ -159,7 +159,8 @@ class Checker:
             for phrase in rule.phrases:
                 add(phrase, i, main_role)
                 if rule.pinyin:
-                    for spelled in variants(compact_phrase(phrase)):
+                    compact = compact_phrase(phrase)
+                    for spelled in variants(compact) + homophones(compact):
                         add(spelled, i, main_role)
             if rule.near is not None:
                 for word in rule.near.left:
@@ -390,16 +391,25 @@ class Checker:
                     gap = left.cstart - right.cend
                 else:
                     continue
-                if gap > near.window:
+                # A promise word closing its clause governs the whole next one: twice the reach.
+                reach = near.window * 2 if right.cstart >= left.cend else near.window
+                if gap > reach:
                     continue
                 a, b = min(left.cstart, right.cstart), max(left.cend, right.cend)
                 if self._broken(nz, left, right):
+                    continue
+                if gap > near.window and not self._promise_closes_clause(nz, left, right):
                     continue
                 if best is None or gap < best[0]:
                     best = (gap, a, b)
             if best is not None:
                 out.append(_Candidate(i, best[1], best[2]))
         return out
+
+    @staticmethod
+    def _promise_closes_clause(nz: Normalised, left: _Hit, right: _Hit) -> bool:
+        oa, ob = nz.span(left.cstart, left.cend)[1], nz.span(right.cstart, right.cend)[0]
+        return nz.norm[oa:ob].lstrip(" ")[:1] in (",", ":")
 
     def _broken(self, nz: Normalised, left: _Hit, right: _Hit) -> bool:
         """A negator or clause punctuation between the two words breaks the link

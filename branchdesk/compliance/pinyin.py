@@ -1,4 +1,4 @@
-"""Pinyin spellings of the characters used in banned phrases, to catch mixes such as ``bao本``.
+"""Pinyin and homophone spellings of banned phrases, to catch ``bao本`` and ``内慕消息``.
 
 Rather than guess characters from pinyin in the message (``bao`` could be 保, 宝, 包 or 报),
 each pinyin-enabled phrase is expanded into its mixed spellings, which join the automaton.
@@ -52,4 +52,43 @@ def variants(phrase: str) -> list[str]:
         if all(choice) and len(spelled) < _MIN_FULL_PINYIN:
             continue
         out.append(spelled)
+    return out
+
+
+# Characters swapped in for a banned one because they sound (or look) alike: 内慕消息, 稳转不赔.
+_HOMOPHONES = {
+    "幕": "慕募墓",
+    "赚": "转撰",
+    "赔": "陪培",
+    "稳": "吻温",
+    "保": "宝堡饱",
+    "益": "溢亦",
+    "涨": "胀长",
+    "停": "亭婷",
+    "翻": "番帆",
+    "倍": "贝背",
+    "荐": "见建",
+    "股": "鼓古",
+    "消": "宵销",
+    "息": "熄惜",
+    "险": "显",
+    "风": "疯峰",
+    "亏": "窥",
+    "收": "手",
+    "内": "呐",
+    "财": "才材",
+    "庄": "装妆",
+    "盘": "磐",
+}
+_MIN_HOMOPHONE_CHARS = 3  # a two-character swap (宝本) is too likely to be a real word
+
+
+def homophones(phrase: str) -> list[str]:
+    """Spellings of a Chinese phrase with one character swapped for a sound-alike."""
+    if len(phrase) < _MIN_HOMOPHONE_CHARS:
+        return []
+    out = []
+    for i, char in enumerate(phrase):
+        for alike in _HOMOPHONES.get(char, ""):
+            out.append(phrase[:i] + alike + phrase[i + 1 :])
     return out

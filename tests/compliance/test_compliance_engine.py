@@ -98,6 +98,10 @@ COMPLIANT = [
     "融资融券要缴纳保证金，维持担保比例过低会被平仓",
     "No investment is risk-free.",
     "很多人以为打新稳赚不赔，其实破发并不少见",
+    "有没有稳赚不赔的产品？没有。",
+    "只要坚持定投，一定能赚钱吗？不一定。",
+    "今天有客户问我“哪只股票能翻倍”，说实话没人知道。",
+    "今年CPI上涨2%，物价基本平稳",
 ]
 
 
@@ -110,6 +114,11 @@ def test_a_promise_next_to_a_disclaimer_still_blocks(checker):
     result = checker.check("虽然不保本，但我保证年化8%")
     assert result.verdict is Verdict.BLOCK
     assert [f.match for f in result.findings if f.severity.value == "block"] == ["保证年化8%"]
+
+
+@pytest.mark.parametrize("text", ["想要稳赚不赔吗？马上加入我们！", "这只票一定能翻倍吗？当然能！"])
+def test_rhetorical_questions_still_block(checker, text):
+    assert verdict(checker, text) == "block"
 
 
 def test_a_promise_word_closing_its_clause_governs_the_next(checker):
