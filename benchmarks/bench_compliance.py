@@ -119,10 +119,8 @@ def read_messages(path: Path, limit: int | None = None) -> list[str]:
             size += len(line.encode("utf-8"))
             if limit is not None and size > limit:
                 break
-            _, _, rest = line.partition(" ")
-            _, _, rest = rest.partition(" ")
-            _, _, text = rest.partition(": ")
-            messages.append(text.rstrip("\n"))
+            # "2025-03-01 09:15:22 " is 20 characters; the name ends at the first ": ".
+            messages.append(line[20:].partition(": ")[2].rstrip("\n"))
     return messages
 
 

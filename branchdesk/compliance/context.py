@@ -28,7 +28,7 @@ _SENTENCE_END = re.compile(r"[。!?;\n]|\.(?!\d)")
 _CLAUSE_END = re.compile(r"[。!?;\n,、]|\.(?!\d)")
 _QUOTES = {"“": "”", "「": "」", "『": "』", '"': '"', "‘": "’", "《": "》"}
 _CLOSERS = frozenset(c for o, c in _QUOTES.items() if c != o)
-_ALL_QUOTES = tuple(set(_QUOTES) | _CLOSERS)
+_QUOTE_CHARS = re.compile("[" + re.escape("".join(set(_QUOTES) | _CLOSERS)) + "]")
 # Single characters that negate what directly follows them (after fillers): 不保本, 非保本.
 _IMMEDIATE_NEGATORS = frozenset("不非没无别勿未莫")
 _NEGATOR_REACH = 12  # compact characters before a match in which a negator still counts
@@ -73,9 +73,46 @@ class CueSet:
 
 
 @dataclass(slots=True)
+class GuardedCueSet:
+    """Cues that some longer words contain without meaning them (不 in 不仅, 别 in 特别): one
+    scan where, at each position, the longer harmless words are tried first."""
+
+    zh: re.Pattern[str] | None
+    en: re.Pattern[str] | None
+
+    @classmethod
+    def build(cls, words: list[str], harmless: list[str]) -> GuardedCueSet:
+        def pattern(cues: list[str], skip: list[str], latin: bool) -> re.Pattern[str] | None:
+            if not cues:
+                return None
+            alt = "|".join(re.escape(w) for w in sorted(set(cues), key=len, reverse=True))
+            core = f"(?P<hit>{alt})"
+            if skip:
+                alt_skip = "|".join(re.escape(w) for w in sorted(set(skip), key=len, reverse=True))
+                core = f"(?P<skip>{alt_skip})|{core}"
+            return re.compile(rf"(?<![a-z0-9])(?:{core})(?![a-z0-9])" if latin else core)
+
+        def split(ws: list[str]) -> tuple[list[str], list[str]]:
+            return (
+                [compact_phrase(w) for w in ws if _CJK.search(w)],
+                [w.lower() for w in ws if not _CJK.search(w)],
+            )
+
+        (zh, en), (zh_skip, en_skip) = split(words), split(harmless)
+        return cls(pattern(zh, zh_skip, False), pattern(en, en_skip, True))
+
+    def search(self, compact: str, norm: str) -> bool:
+        for found, text in ((self.zh, compact), (self.en, norm)):
+            if found is not None:
+                for m in found.finditer(text):
+                    if m.lastgroup == "hit":
+                        return True
+        return False
+
+
+@dataclass(slots=True)
 class Frames:
-    negators: CueSet
-    not_negators: CueSet
+    negators: GuardedCueSet
     before: CueSet
     after: CueSet
     quote: CueSet
@@ -94,8 +131,7 @@ class Frames:
             else:
                 parts.append(rf"\b{re.escape(word)}\b")
         return cls(
-            negators=CueSet.build(cues.negators),
-            not_negators=CueSet.build(cues.not_negators),
+            negators=GuardedCueSet.build(cues.negators, cues.not_negators),
             before=CueSet.build(cues.frames_before),
             after=CueSet.build(cues.frames_after),
             quote=CueSet.build(cues.quote_frames),
@@ -119,6 +155,7 @@ class Segment:
         self.clause_ends = [start + m.start() for m in _CLAUSE_END.finditer(norm)]
         self.contrasts = [(start + m.start(), start + m.end()) for m in frames.contrast.finditer(norm)]
         self._header: bool | None = None
+        self._taught: dict[tuple[int, int], bool] = {}
 
     # -- slices -----------------------------------------------------------------------------
     def _compact(self, ostart: int, oend: int) -> str:
@@ -173,11 +210,19 @@ class Segment:
             return True
         if f.after.search(*self._views(oend, self.after_scope(oend, s_end))):
             return True
-        if f.education.search(*self._views(s_start, s_end)):
+        if self.taught(s_start, s_end):
             return True
         if self.asked(clause, ostart):
             return True
         return self.quoted(ostart, oend, s_start, s_end) or self.listed(ostart)
+
+    def taught(self, s_start: int, s_end: int) -> bool:
+        """An education or enforcement cue in the sentence (memoised: candidates share it)."""
+        key = (s_start, s_end)
+        found = self._taught.get(key)
+        if found is None:
+            found = self._taught[key] = self.frames.education.search(*self._views(s_start, s_end))
+        return found
 
     def asked(self, clause_start: int, ostart: int) -> bool:
         """The match sits in a real question: 有没有稳赚不赔的产品？ 这只会不会翻倍？"""
@@ -200,22 +245,14 @@ class Segment:
             return True
         compact = nz.compact[max(cfloor, cpos - _NEGATOR_REACH) : cpos]
         norm = nz.norm[max(clause_start, ostart - 4 * _NEGATOR_REACH) : ostart]
-        compact, norm = self._blank_not_negators(compact, norm)
         return self.frames.negators.search(compact, norm)
-
-    def _blank_not_negators(self, compact: str, norm: str) -> tuple[str, str]:
-        nn = self.frames.not_negators
-        if nn.zh is not None:
-            compact = nn.zh.sub(lambda m: "_" * len(m.group()), compact)
-        if nn.en is not None:
-            norm = nn.en.sub(lambda m: "_" * len(m.group()), norm)
-        return compact, norm
 
     def quoted(self, ostart: int, oend: int, s_start: int, s_end: int) -> bool:
         norm = self.nz.norm
-        q_open = max(norm.rfind(q, s_start, ostart) for q in _ALL_QUOTES)
-        if q_open < 0:
+        quotes = [m.start() for m in _QUOTE_CHARS.finditer(norm, s_start, ostart)]
+        if not quotes:
             return False
+        q_open = quotes[-1]
         char = norm[q_open]
         if char in _CLOSERS:
             return False  # the nearest quote before the match closes: not inside one

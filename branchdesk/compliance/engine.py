@@ -13,6 +13,7 @@ from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from itertools import accumulate
 
 import ahocorasick_rs
 
@@ -39,6 +40,7 @@ from branchdesk.compliance.textnorm import (
 
 # Roles a term plays for a rule.
 PHRASE, LEFT, RIGHT, EXCLUDE, ANCHOR, TRIGGER, SATISFY = range(7)
+_STARTS = frozenset((PHRASE, LEFT, ANCHOR, TRIGGER))  # roles that can start a finding
 
 _LATIN = re.compile(r"[a-z0-9]")
 _CJK = re.compile(r"[\u3400-\u9fff]")
@@ -179,6 +181,7 @@ class Checker:
         self._actionable = [
             any(use.role in (PHRASE, LEFT, ANCHOR, TRIGGER) for use in term_uses) for term_uses in self._uses
         ]
+        self._strong = [any(use.role in (PHRASE, LEFT) for use in term_uses) for term_uses in self._uses]
         # English words must start (and, unless written "word*", end) at a word boundary.
         self._latin_start = [bool(_LATIN.match(term[0])) for term in terms]
         self._latin_end = [bool(_LATIN.match(term[-1])) for term in terms]
@@ -209,37 +212,40 @@ class Checker:
         else:
             norm_all, joined, cstarts = self._fold_many(texts)
         raw: dict[int, list[tuple[int, int, int]]] = defaultdict(list)
+        strong: set[int] = set()  # messages holding a phrase: judged whatever else they hold
+        is_strong = self._strong
         for term_id, cstart, cend in self.index.find(joined):
             k = bisect_right(cstarts, cstart) - 1
             raw[k].append((term_id, cstart - cstarts[k], cend - cstarts[k]))
+            if is_strong[term_id]:
+                strong.add(k)
         ends = [*cstarts[1:], len(joined) + 1]
-        for k in list(raw):
-            if not self._worth_judging(raw[k], joined[cstarts[k] : ends[k] - 1]):
-                del raw[k]
+        todo = strong | {
+            k for k in raw.keys() - strong if self._worth_judging(raw[k], joined[cstarts[k] : ends[k] - 1])
+        }
         with_digits = {bisect_right(cstarts, m.start()) - 1 for m in _LONG_DIGITS.finditer(joined)}
         suitability = context is not None and bool(context.community_risk_counts)
-        everywhere = bool(self._unanchored) or suitability
-        clean = CheckResult(Verdict.PASS, [], self.pack_version)
-        results = []
-        next_start = 0
-        for k, text in enumerate(texts):
-            ostart, next_start = next_start, next_start + len(text) + len(_SEPARATOR)
-            digits = k in with_digits
-            if k not in raw and not digits and not everywhere:
-                results.append(clean)  # nothing any rule looks at: most messages of an export
-                continue
+        if self._unanchored or suitability:
+            todo = set(range(len(texts)))
+        todo |= with_digits
+        version = self.pack_version
+        # Most messages of an export hold nothing any rule looks at: they pass as they are.
+        results = [CheckResult(Verdict.PASS, [], version) for _ in texts]
+        offsets = list(accumulate((len(t) + len(_SEPARATOR) for t in texts[:-1]), initial=0))
+        for k in sorted(todo):
+            text, ostart = texts[k], offsets[k]
             rules = set(self._unanchored)
-            if digits:
+            if k in with_digits:
                 rules.update(self._privacy_rules)
             if suitability:
                 rules.update(self._suitability_rules)
             nz = normalise(text, norm_all[ostart : ostart + len(text)])
             found = raw.get(k, [])
-            if len(nz.compact) != ends[k] - 1 - cstarts[k]:
+            if nz.compact != joined[cstarts[k] : ends[k] - 1]:
                 # Safety net (the batch and the message must compact alike): match it alone.
                 found = self.index.find(nz.compact)
             findings = self._judge(nz, self._valid_hits(nz, found), context, rules)
-            results.append(CheckResult(verdict_for(findings), findings, self.pack_version))
+            results[k] = CheckResult(verdict_for(findings), findings, version)
         return results
 
     # -- matching -------------------------------------------------------------------------
@@ -314,8 +320,11 @@ class Checker:
         ostart, oend = 0, len(nz.original)
         cstart, cend = 0, len(nz.compact)
         by_rule: dict[int, list[_Hit]] = defaultdict(list)
+        live: set[int] = set(always)  # rules with a hit that can start a finding
         for hit in hits:
             by_rule[hit.rule].append(hit)
+            if hit.role in _STARTS:
+                live.add(hit.rule)
         segment: Segment | None = None
 
         def seg() -> Segment:
@@ -325,7 +334,7 @@ class Checker:
             return segment
 
         candidates: list[_Candidate] = []
-        for i in sorted(by_rule.keys() | always):
+        for i in sorted(live):
             rule = self.rules[i]
             rule_hits = by_rule.get(i, [])
             found = self._rule_candidates(i, rule, rule_hits, nz, cstart, cend, seg, context)

@@ -6,7 +6,7 @@ import re
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 from enum import Enum
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from branchdesk.compliance.rulepack import Category, Severity
 from branchdesk.i18n import get_language, t
@@ -35,9 +35,10 @@ class Verdict(str, Enum):
         return t(f"compliance.verdict.{self.value}")
 
 
-@dataclass(frozen=True, slots=True)
-class Finding:
-    """One rule hit. ``match == text[start:end]`` of the checked (original) text."""
+class Finding(NamedTuple):
+    """One rule hit. ``match == text[start:end]`` of the checked (original) text.
+
+    Immutable; a named tuple because an export checks hundreds of thousands of messages."""
 
     rule: str
     category: Category
@@ -63,8 +64,9 @@ class Finding:
         return self.suggestion_zh if get_language() == "zh" else self.suggestion_en
 
 
-@dataclass(frozen=True, slots=True)
-class CheckResult:
+class CheckResult(NamedTuple):
+    """The verdict on one message, its findings in text order, and the pack version used."""
+
     verdict: Verdict
     findings: list[Finding]
     pack_version: str
