@@ -176,12 +176,8 @@ class Checker:
             for word in rule.satisfied_by:
                 add(word, i, SATISFY)
         self.index = index_factory(terms)
-        # Terms that can lead to a finding by themselves (not risk warnings, exclusions or
-        # the second word of a proximity pair).
-        self._actionable = [
-            any(use.role in (PHRASE, LEFT, ANCHOR, TRIGGER) for use in term_uses) for term_uses in self._uses
-        ]
-        self._strong = [any(use.role in (PHRASE, LEFT) for use in term_uses) for term_uses in self._uses]
+        # Terms whose mere presence makes a message worth judging (see _worth_judging).
+        self._strong = [any(use.role == PHRASE for use in term_uses) for term_uses in self._uses]
         # English words must start (and, unless written "word*", end) at a word boundary.
         self._latin_start = [bool(_LATIN.match(term[0])) for term in terms]
         self._latin_end = [bool(_LATIN.match(term[-1])) for term in terms]
@@ -275,22 +271,29 @@ class Checker:
 
     def _worth_judging(self, found: list[tuple[int, int, int]], compact: str) -> bool:
         """Whether a message's automaton matches can lead to a finding. Risk warnings,
-        exclusions and a lone second word of a proximity pair cannot; a pattern anchor can
-        only if one of its patterns matches (most "涨" are not "涨了12%")."""
+        exclusions and half a proximity pair cannot; a pattern anchor can only if one of its
+        patterns matches (most "涨" are not "涨了12%")."""
         anchored: set[int] = set()
         triggered: set[int] = set()
         satisfied: set[int] = set()
+        lefts: set[int] = set()
+        rights: set[int] = set()
         for term_id, _, _ in found:
             for use in self._uses[term_id]:
-                if use.role == ANCHOR:
+                role = use.role
+                if role == ANCHOR:
                     anchored.add(use.rule)
-                elif use.role == TRIGGER:
+                elif role == TRIGGER:
                     triggered.add(use.rule)
-                elif use.role == SATISFY:
+                elif role == SATISFY:
                     satisfied.add(use.rule)
-                elif use.role in (PHRASE, LEFT):
+                elif role == LEFT:
+                    lefts.add(use.rule)
+                elif role == RIGHT:
+                    rights.add(use.rule)
+                elif role == PHRASE:
                     return True
-        if triggered - satisfied:
+        if triggered - satisfied or lefts & rights:
             return True
         return any(p.search(compact) for rule in anchored - satisfied for p in self._patterns[rule])
 
@@ -498,8 +501,8 @@ class Checker:
         values = cand.value or {}
         explanation_zh, explanation_en = rule.explanation_zh, rule.explanation_en
         if rule.kind == "suitability":
-            explanation_zh = explanation_zh.format(**values)
-            explanation_en = explanation_en.format(**values)
+            explanation_zh = explanation_zh.format_map(_Blanks(values))
+            explanation_en = explanation_en.format_map(_Blanks(values))
         action = "none"
         replacement = None
         if rule.kind == "disclosure":
@@ -507,13 +510,8 @@ class Checker:
         elif rule.kind == "privacy":
             action, replacement = "replace", detectors.mask(match)
         else:
-            chinese = _is_chinese(match)
-            replacement = rule.replacement_zh if chinese else rule.replacement_en
-            replacement = (
-                replacement
-                if replacement is not None
-                else (rule.replacement_en if chinese else rule.replacement_zh)
-            )
+            # The rewrite goes into the message, so it follows the message's language.
+            replacement = rule.replacement_zh if _is_chinese(match) else rule.replacement_en
             action = "replace" if replacement is not None else "none"
         return Finding(
             rule=rule.id,
@@ -530,6 +528,13 @@ class Checker:
             action=action,
             replacement=replacement,
         )
+
+
+class _Blanks(dict):
+    """Fields a custom rule's text names but the finding lacks stay visible, not a crash."""
+
+    def __missing__(self, key: str) -> str:
+        return "{" + key + "}"
 
 
 def _dedupe(findings: list[Finding]) -> list[Finding]:

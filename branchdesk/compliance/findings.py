@@ -121,8 +121,13 @@ def is_chinese(text: str) -> bool:
     return bool(_CJK.search(text))
 
 
-def append_risk_warning(text: str, sentence: str) -> str:
-    """``text`` with ``sentence`` added as its last sentence, punctuated for its language."""
+def append_risk_warning(text: str, sentence: str | None = None) -> str:
+    """``text`` with a risk warning added as its last sentence, punctuated for its language.
+
+    Without ``sentence``, the shipped pack's disclosure suggestion in the message's language
+    (the same sentence "apply suggestion" appends for a disclosure finding)."""
+    if sentence is None:
+        sentence = _default_warning(is_chinese(text))
     body = text.rstrip()
     if not body:
         return sentence
@@ -131,6 +136,15 @@ def append_risk_warning(text: str, sentence: str) -> str:
         return f"{body}{joiner}\n{sentence}"
     joiner = "" if body[-1] in ".!?。！？" else "."
     return f"{body}{joiner} {sentence}"
+
+
+def _default_warning(chinese: bool) -> str:
+    from branchdesk.compliance.rulepack import load_rulepack  # the pack parse is cached
+
+    for rule in load_rulepack().rules:
+        if rule.kind == "disclosure":
+            return rule.suggestion_zh if chinese else rule.suggestion_en
+    return "投资有风险，入市需谨慎。" if chinese else "Investing involves risk."
 
 
 def apply_suggestion(text: str, finding: Finding) -> str:

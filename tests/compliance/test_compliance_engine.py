@@ -11,6 +11,7 @@ from branchdesk.compliance import (
     Checker,
     Finding,
     Verdict,
+    append_risk_warning,
     apply_suggestion,
     load_rulepack,
 )
@@ -232,6 +233,15 @@ def test_appending_the_risk_warning_clears_the_disclosure_finding(checker):
     fixed = apply_suggestion(text, finding)
     assert fixed.startswith(text)
     assert checker.check(fixed).verdict is Verdict.PASS
+
+
+def test_the_risk_warning_helper(checker):
+    text = "XX红利ETF股息率5.8%，适合长期配置"
+    fixed = append_risk_warning(text)
+    assert fixed.startswith(text) and "投资有风险" in fixed
+    assert checker.check(fixed).verdict is Verdict.PASS
+    assert "past performance" in append_risk_warning("Our fund returned 6%").lower()
+    assert append_risk_warning("你好！", "投资有风险。") == "你好！\n投资有风险。"
 
 
 def test_appending_in_english(checker):
