@@ -293,12 +293,13 @@ class Segment:
         return self._header
 
     def clause_mentions(self, cues: CueSet, ostart: int, oend: int) -> bool:
-        """True when the clause around ``[ostart, oend)`` contains one of ``cues``."""
+        """True when the clause around ``[ostart, oend)``, outside the match itself, contains
+        one of ``cues`` (跑赢指数 is about a product; 沪指涨1% is about the market)."""
         i = bisect_left(self.clause_ends, ostart) - 1
         begin = self.clause_ends[i] + 1 if i >= 0 else self.start
         j = bisect_left(self.clause_ends, oend)
         end = self.clause_ends[j] if j < len(self.clause_ends) else self.end
-        return cues.search(*self._views(begin, end))
+        return cues.search(*self._views(begin, ostart)) or cues.search(*self._views(oend, end))
 
     def in_sentence_between(self, a: int, b: int) -> bool:
         """True when no sentence end lies between original offsets a < b."""
