@@ -230,10 +230,10 @@ class Segment:
         j = bisect_left(self.sentence_ends, ostart + 1)
         if j >= len(self.sentence_ends) or norm[self.sentence_ends[j]] != "?":
             return False
-        if _INTERROGATIVE.search(norm, clause_start, ostart + 1):
+        q_mark = self.sentence_ends[j]
+        if _INTERROGATIVE.search(norm, clause_start, q_mark):
             return True
         # A question answered "no" right after: 一定能赚钱吗？不一定。
-        q_mark = self.sentence_ends[j]
         answer = norm[q_mark + 1 : q_mark + 12].lstrip()
         return bool(_NO_ANSWER.match(answer))
 
