@@ -134,8 +134,11 @@ class RosterTable(ScrollView, can_focus=True):
         """Show `query`: rows stay as they are until its first page arrives, then swap at once."""
         self._latest += 1
         self.loading = True
-        first = self.cursor_row // PAGE_SIZE if keep_position else 0
-        wanted = sorted({0, first, min(first + 1, max(self.row_count - 1, 0) // PAGE_SIZE)})
+        wanted = [0]  # a new query starts at the top: one page, one query
+        if keep_position:  # and a reload also needs the rows on screen, to swap without a flash
+            top = round(self.scroll_y)
+            last = max(top + self.visible_rows - 1, self.cursor_row)
+            wanted = sorted({0, *range(top // PAGE_SIZE, last // PAGE_SIZE + 1)})
         self._load(self._latest, query, wanted, keep_position)
 
     def reload(self) -> None:
