@@ -235,10 +235,12 @@ class Checker:
                 rules.update(self._privacy_rules)
             if suitability:
                 rules.update(self._suitability_rules)
-            nz = normalise(text, norm_all[ostart : ostart + len(text)])
+            compact = joined[cstarts[k] : ends[k] - 1]
+            nz = normalise(text, norm_all[ostart : ostart + len(text)], compact)
             found = raw.get(k, [])
-            if nz.compact != joined[cstarts[k] : ends[k] - 1]:
-                # Safety net (the batch and the message must compact alike): match it alone.
+            if nz.compact is not compact:
+                # normalise() disagreed with the batch (cannot happen by construction, but a
+                # wrong offset would be worse than a slow path): match this message alone.
                 found = self.index.find(nz.compact)
             findings = self._judge(nz, self._valid_hits(nz, found), context, rules)
             results[k] = CheckResult(verdict_for(findings), findings, version)

@@ -189,10 +189,8 @@ def normalise(text: str, norm: str | None = None, compact: str | None = None) ->
         cstarts.append(clen)
         clen += end - start
     if not ostarts:
-        return Normalised(text, norm, "", [0], [len(norm)])
-    if len(ostarts) == 1:
-        start = ostarts[0]
-        return Normalised(text, norm, norm[start : start + clen], cstarts, ostarts)
-    if compact is None:
-        compact = _FILLER.sub("", norm)
+        return Normalised(text, norm, compact if compact == "" else "", [0], [len(norm)])
+    if compact is None or len(compact) != clen:
+        one_piece = len(ostarts) == 1
+        compact = norm[ostarts[0] : ostarts[0] + clen] if one_piece else _FILLER.sub("", norm)
     return Normalised(text, norm, compact, cstarts, ostarts)
