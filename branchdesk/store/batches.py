@@ -20,14 +20,25 @@ def record(conn: sqlite3.Connection, *, file_name: str, sha256: str, sheet: str,
     )
     batch_id = int(cursor.lastrowid)
     conn.executemany(
-        "INSERT INTO import_changes (batch_id, member_id, kind, before) VALUES (?, ?, 'created', NULL)",
-        ((batch_id, member_id) for member_id in created_ids),
+        "INSERT INTO import_created (batch_id, first_id, last_id) VALUES (?, ?, ?)",
+        ((batch_id, first, last) for first, last in _runs(created_ids)),
     )
     conn.executemany(
-        "INSERT INTO import_changes (batch_id, member_id, kind, before) VALUES (?, ?, 'updated', ?)",
+        "INSERT INTO import_changes (batch_id, member_id, before) VALUES (?, ?, ?)",
         ((batch_id, row["id"], json.dumps(row, ensure_ascii=False)) for row in updated_before),
     )
     return batch_id
+
+
+def _runs(ids: list[int]) -> list[tuple[int, int]]:
+    """[1, 2, 3, 7, 8] → [(1, 3), (7, 8)]."""
+    runs: list[tuple[int, int]] = []
+    for member_id in sorted(ids):
+        if runs and runs[-1][1] == member_id - 1:
+            runs[-1] = (runs[-1][0], member_id)
+        else:
+            runs.append((member_id, member_id))
+    return runs
 
 
 _COLUMNS = ("id", "file_name", "sha256", "sheet", "operator", "imported_at", "created", "updated",
@@ -49,29 +60,29 @@ def recent(conn: sqlite3.Connection, limit: int) -> list[dict[str, Any]]:
 
 
 def later_overlapping(conn: sqlite3.Connection, batch_id: int) -> list[int]:
-    """Later batches, still in force, that changed a member this batch changed."""
+    """Later batches, still in force, that updated a member this batch created or updated
+    (a later batch never creates a member that already exists)."""
     rows = conn.execute(
-        "SELECT DISTINCT later.batch_id FROM import_changes AS mine"
-        " JOIN import_changes AS later ON later.member_id = mine.member_id"
+        "SELECT DISTINCT later.batch_id FROM import_changes AS later"
         " JOIN import_batches AS b ON b.id = later.batch_id"
-        " WHERE mine.batch_id = ? AND later.batch_id > ? AND b.undone_at IS NULL"
+        " WHERE later.batch_id > :batch AND b.undone_at IS NULL AND ("
+        "   later.member_id IN (SELECT member_id FROM import_changes WHERE batch_id = :batch)"
+        "   OR EXISTS (SELECT 1 FROM import_created AS c WHERE c.batch_id = :batch"
+        "              AND later.member_id BETWEEN c.first_id AND c.last_id))"
         " ORDER BY later.batch_id",
-        (batch_id, batch_id),
+        {"batch": batch_id},
     )
     return [row[0] for row in rows]
 
 
 def changes(conn: sqlite3.Connection, batch_id: int) -> tuple[list[int], list[dict[str, Any]]]:
     """(ids the batch created, rows as they were before the batch updated them)."""
-    created: list[int] = []
-    before: list[dict[str, Any]] = []
-    for member_id, kind, snapshot in conn.execute(
-        "SELECT member_id, kind, before FROM import_changes WHERE batch_id = ?", (batch_id,)
-    ):
-        if kind == "created":
-            created.append(member_id)
-        else:
-            before.append(json.loads(snapshot))
+    created = [member_id
+               for first, last in conn.execute(
+                   "SELECT first_id, last_id FROM import_created WHERE batch_id = ?", (batch_id,))
+               for member_id in range(first, last + 1)]
+    before = [json.loads(snapshot) for (snapshot,) in conn.execute(
+        "SELECT before FROM import_changes WHERE batch_id = ?", (batch_id,))]
     return created, before
 
 

@@ -89,15 +89,22 @@ def _v1_roster(conn: sqlite3.Connection) -> None:
             invalid INTEGER NOT NULL,
             undone_at TEXT
         );
-        -- What each batch did to each member, so that undo restores exactly the state before.
+        -- What each batch did, so that undo restores exactly the state before: the members
+        -- it updated with their rows before, and the id ranges of the members it created
+        -- (ids are handed out in order, so 100,000 new members are one range, not 100,000 rows).
         CREATE TABLE import_changes (
             batch_id INTEGER NOT NULL REFERENCES import_batches(id),
             member_id INTEGER NOT NULL,
-            kind TEXT NOT NULL CHECK (kind IN ('created', 'updated')),
-            before TEXT,                               -- JSON row before an update
+            before TEXT NOT NULL,                      -- JSON row before the update
             PRIMARY KEY (batch_id, member_id)
         );
         CREATE INDEX import_changes_member ON import_changes(member_id);
+        CREATE TABLE import_created (
+            batch_id INTEGER NOT NULL REFERENCES import_batches(id),
+            first_id INTEGER NOT NULL,
+            last_id INTEGER NOT NULL
+        );
+        CREATE INDEX import_created_batch ON import_created(batch_id);
         """
     )
 
@@ -112,9 +119,7 @@ def _v2_roster_search(conn: sqlite3.Connection) -> None:
             name || ' ' || coalesce(phone, '') || ' ' || coalesce(account_no, '') || ' '
             || tags || ' ' || communities || ' ' || coalesce(advisor, ''));
         CREATE INDEX members_name ON members(name);
-        CREATE INDEX members_advisor ON members(advisor);
         CREATE INDEX members_last_active ON members(last_active_on);
-        CREATE INDEX members_risk ON members(risk_level);
         CREATE INDEX audit_log_entity ON audit_log(entity, entity_id);
         """
     )
