@@ -176,6 +176,15 @@ class Checker:
             for word in rule.satisfied_by:
                 add(word, i, SATISFY)
         self.index = index_factory(terms)
+        # Per term, the rules for which it is an anchor, trigger, risk warning, left or right
+        # proximity word (see _worth_judging).
+        self._profiles = [
+            tuple(
+                frozenset(u.rule for u in term_uses if u.role == role)
+                for role in (ANCHOR, TRIGGER, SATISFY, LEFT, RIGHT)
+            )
+            for term_uses in self._uses
+        ]
         # Terms whose mere presence makes a message worth judging (see _worth_judging).
         self._strong = [any(use.role == PHRASE for use in term_uses) for term_uses in self._uses]
         # English words must start (and, unless written "word*", end) at a word boundary.
@@ -210,12 +219,17 @@ class Checker:
         raw: dict[int, list[tuple[int, int, int]]] = defaultdict(list)
         strong: set[int] = set()  # messages holding a phrase: judged whatever else they hold
         is_strong = self._strong
+        ends = [*cstarts[1:], len(joined) + 1]
+        # Matches come ordered by end, and none crosses a separator, so the message index only
+        # grows: walk it forward instead of searching for every match.
+        k, base, limit = 0, 0, ends[0]
         for term_id, cstart, cend in self.index.find(joined):
-            k = bisect_right(cstarts, cstart) - 1
-            raw[k].append((term_id, cstart - cstarts[k], cend - cstarts[k]))
+            if cend > limit:
+                k = bisect_right(cstarts, cstart) - 1
+                base, limit = cstarts[k], ends[k]
+            raw[k].append((term_id, cstart - base, cend - base))
             if is_strong[term_id]:
                 strong.add(k)
-        ends = [*cstarts[1:], len(joined) + 1]
         todo = strong | {
             k for k in raw.keys() - strong if self._worth_judging(raw[k], joined[cstarts[k] : ends[k] - 1])
         }
@@ -280,21 +294,14 @@ class Checker:
         satisfied: set[int] = set()
         lefts: set[int] = set()
         rights: set[int] = set()
+        profiles = self._profiles
         for term_id, _, _ in found:
-            for use in self._uses[term_id]:
-                role = use.role
-                if role == ANCHOR:
-                    anchored.add(use.rule)
-                elif role == TRIGGER:
-                    triggered.add(use.rule)
-                elif role == SATISFY:
-                    satisfied.add(use.rule)
-                elif role == LEFT:
-                    lefts.add(use.rule)
-                elif role == RIGHT:
-                    rights.add(use.rule)
-                elif role == PHRASE:
-                    return True
+            anchor, trigger, satisfy, left, right = profiles[term_id]
+            anchored |= anchor
+            triggered |= trigger
+            satisfied |= satisfy
+            lefts |= left
+            rights |= right
         if triggered - satisfied or lefts & rights:
             return True
         return any(p.search(compact) for rule in anchored - satisfied for p in self._patterns[rule])
@@ -447,19 +454,22 @@ class Checker:
     def _regex(self, i: int, rule: Rule, nz: Normalised, cstart: int, cend: int) -> list[_Candidate]:
         out: list[_Candidate] = []
         text = nz.compact
+        min_value = rule.min_value
+        keep_groups = rule.kind == "suitability"
         for pattern in self._patterns[i]:
+            has_n, has_hit = "n" in pattern.groupindex, "hit" in pattern.groupindex
             for m in pattern.finditer(text, cstart, cend):
-                groups = m.groupdict()
-                if rule.min_value is not None and groups.get("n") is not None:
-                    value = parse_number(groups["n"])
-                    if value is None or value < rule.min_value:
+                if min_value is not None and has_n and m.group("n") is not None:
+                    value = parse_number(m.group("n"))
+                    if value is None or value < min_value:
                         continue
-                a, b = m.span("hit") if groups.get("hit") is not None else m.span()
+                a, b = m.span("hit") if has_hit and m.group("hit") is not None else m.span()
                 if a == b:
                     continue
                 if crosses_sentence(nz, a, b) if rule.cross_clauses else nz.crosses_hard(a, b):
                     continue
-                out.append(_Candidate(i, a, b, {k: v for k, v in groups.items() if v}))
+                values = {k: v for k, v in m.groupdict().items() if v} if keep_groups else None
+                out.append(_Candidate(i, a, b, values))
         return out
 
     def _disclosure(

@@ -150,10 +150,11 @@ class Normalised:
         """True when the compact span hides clause punctuation between its characters and the
         hiding is not the regular "one filler between every character" of an evasion
         (``稳，赚，不，赔``). Keeps ``年化，15%`` or ``涨，停`` across two clauses from matching."""
-        k0 = bisect_right(self.cstarts, cstart) - 1
-        k1 = bisect_right(self.cstarts, cend - 1) - 1
-        if k0 == k1:
-            return False
+        cstarts = self.cstarts
+        k0 = bisect_right(cstarts, cstart) - 1
+        if k0 + 1 == len(cstarts) or cend <= cstarts[k0 + 1]:
+            return False  # inside one run of kept characters: nothing hidden
+        k1 = bisect_right(cstarts, cend - 1) - 1
         hard = False
         for k in range(k0, k1):
             gap_start = self.ostarts[k] + self.cstarts[k + 1] - self.cstarts[k]
