@@ -39,7 +39,9 @@ def test_corpus_is_large_varied_and_balanced():
     assert sum(1 for i in items if i["split"] == "holdout") >= 60
 
 
-@pytest.mark.parametrize("split", [None, "tune", "holdout", "fresh", "blind", "blind2", "blind3", "blind4"])
+@pytest.mark.parametrize(
+    "split", [None, "tune", "holdout", "fresh", "blind", "blind2", "blind3", "blind4", "blind5"]
+)
 def test_corpus_metrics(checker, split):
     items = [i for i in load_corpus() if split in (None, i["split"])]
     m = measure(items, checker)
