@@ -34,9 +34,11 @@ _IMMEDIATE_NEGATORS = frozenset("不非没无别勿未莫")
 _NEGATOR_REACH = 12  # compact characters before a match in which a negator still counts
 _QUOTE_FRAME_REACH = 10
 # A question that asks (哪只、能不能、有没有…) reports or explores a claim rather than making it.
+# (还在等什么、怕什么 are rhetorical pushes, not questions.)
 _INTERROGATIVE = re.compile(
-    r"哪只|哪个|哪些|哪种|哪里|什么|能不能|有没有|会不会|是不是|可不可以|怎么|如何|为什么"
+    r"哪只|哪个|哪些|哪种|哪里|(?<![等豫怕])什么|能不能|有没有|会不会|是不是|可不可以|怎么|如何|为什么"
 )
+_QUOTED_ASKED = re.compile(r"\s*(?:是不是|是否|算不算|能不能|靠不靠谱|可不可信|是真的吗|可信吗|靠谱吗)")
 _NO_ANSWER = re.compile(
     r"不|没|未必|当然不|并不|并非|因人而异|很难说|说不准|谁也|没人|no\b|not\b|nobody|never"
 )
@@ -212,7 +214,7 @@ class Segment:
             return True
         if self.taught(s_start, s_end):
             return True
-        if self.asked(clause, ostart):
+        if self.asked(clause, ostart) or self.topic(ostart, oend):
             return True
         return self.quoted(ostart, oend, s_start, s_end) or self.listed(ostart)
 
@@ -223,6 +225,12 @@ class Segment:
         if found is None:
             found = self._taught[key] = self.frames.education.search(*self._views(s_start, s_end))
         return found
+
+    def topic(self, ostart: int, oend: int) -> bool:
+        """A term named as a topic heading: 关于差额补足：…"""
+        nz = self.nz
+        before = nz.compact[max(0, nz.to_compact(ostart) - 2) : nz.to_compact(ostart)]
+        return before == "关于" and nz.norm[oend : oend + 1] in (":", ",")
 
     def asked(self, clause_start: int, ostart: int) -> bool:
         """The match sits in a real question: 有没有稳赚不赔的产品？ 这只会不会翻倍？"""
@@ -265,6 +273,8 @@ class Segment:
         inner = norm[q_open:q_close]
         if "?" in inner or _INTERROGATIVE.search(inner):
             return True  # a question being quoted: 有客户问“哪只股票能翻倍”
+        if _QUOTED_ASKED.match(norm, q_close + 1):
+            return True  # a quoted term asked about: “稳稳的幸福”是不是保本产品
         before = self._views(max(s_start, q_open - _QUOTE_FRAME_REACH), q_open)
         after = self._views(q_close + 1, min(s_end, q_close + 1 + _QUOTE_FRAME_REACH))
         f = self.frames

@@ -1,7 +1,15 @@
 """The labelled corpus (tests/compliance/corpus.jsonl, written for this project): the checker
 must block violations with the right category, warn every missing risk warning, and leave
-compliant look-alikes alone. The held-out split was written after the rules were tuned on the
-other split and is asserted separately, so a rule fitted to single sentences shows up here."""
+compliant look-alikes alone.
+
+The corpus grew in batches ("split"). ``tune`` was written first and the rules fitted to it;
+each later batch (holdout, fresh, blind, blind2 … blind6) was written *before* being run, its
+first-run metrics noted, and only then were rule families widened to cover it. The first runs
+are the honest estimate for unseen messages (pooled over the eight later batches: 54% of
+violations blocked with the right category, 87% of missing disclosures warned, 5.7% of
+compliant messages blocked, 2.4% warned; the last batch alone 71% / 67% / 10% / 0%). This
+test keeps every batch at the targets so that no later change loses what an earlier one won.
+"""
 
 from __future__ import annotations
 
@@ -11,6 +19,8 @@ import pytest
 from compliance.corpus_metrics import load_corpus, measure
 
 from branchdesk.compliance import Checker, load_rulepack
+
+SPLITS = sorted({item["split"] for item in load_corpus()})
 
 
 @pytest.fixture(scope="module")
@@ -32,21 +42,20 @@ def test_corpus_is_large_varied_and_balanced():
         "suitability",
         "privacy",
     ):
-        assert categories[category] >= 4, category
+        assert categories[category] >= 10, category
     compliant = sum(1 for i in items if i["expect"] == "pass")
     assert 0.35 <= compliant / len(items) <= 0.5
-    assert sum(1 for i in items if i["kind"] == "evasion") >= 10
-    assert sum(1 for i in items if i["split"] == "holdout") >= 60
+    assert sum(1 for i in items if i["kind"] == "evasion") >= 20
+    assert sum(1 for i in items if i["split"] != "tune") >= 200
 
 
-@pytest.mark.parametrize(
-    "split", [None, "tune", "holdout", "fresh", "blind", "blind2", "blind3", "blind4", "blind5"]
-)
+@pytest.mark.parametrize("split", [None, *SPLITS])
 def test_corpus_metrics(checker, split):
     items = [i for i in load_corpus() if split in (None, i["split"])]
     m = measure(items, checker)
     report = m.summary() + "\n" + "\n".join(m.misses)
     assert m.block_recall >= 0.95, report
+    assert m.right_category_rate >= 0.95, report
     assert m.disclosure_recall == 1.0, report
     assert m.false_block_rate <= 0.02, report
     assert m.warn_rate <= 0.10, report
