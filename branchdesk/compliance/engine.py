@@ -315,14 +315,14 @@ class Checker:
         for term_id, cstart, cend in raw:
             if cend - cstart > 1 and nz.crosses_hard(cstart, cend):
                 continue
-            followed = False
+            preceded = followed = False
             if latin_start[term_id] or latin_end[term_id]:
                 ostart, oend = nz.span(cstart, cend)
-                if latin_start[term_id] and ostart > 0 and _LATIN.match(norm[ostart - 1]):
-                    continue
+                preceded = latin_start[term_id] and ostart > 0 and bool(_LATIN.match(norm[ostart - 1]))
                 followed = latin_end[term_id] and oend < len(norm) and bool(_LATIN.match(norm[oend]))
             for use in uses[term_id]:
-                if not (followed and not use.suffix_ok):
+                # Anchors only gate patterns: they need no word boundary ("10x" → "xreturn").
+                if use.role == ANCHOR or not (preceded or (followed and not use.suffix_ok)):
                     out.append(_Hit(use.rule, use.role, cstart, cend))
         return out
 
