@@ -1,0 +1,120 @@
+"""Read any roster spreadsheet safely and hand back its cells.
+
+    sheets = read_workbook("名单.xlsx")            # every non-empty sheet, in workbook order
+    sheets = read_workbook(path, sheet="客户")      # only that one
+
+.xlsx .xlsm .xls .xlsb .ods are parsed by python-calamine in a child process (see sandbox.py);
+.csv .tsv .txt by the csv module here. The format is taken from the bytes, not the name: an
+.xls that is really HTML, text or an .xlsx is read as what it is. Before any parsing the file
+is looked at (safety.py), and every problem a user can cause becomes a UserError whose key is
+``reader.<name>``. Values come back as the parser gives them (numbers as floats, a phone as
+13849593103.0); blanks are None; strings are left exactly as they are.
+"""
+
+from __future__ import annotations
+
+import datetime
+import stat
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from branchdesk.errors import UserError
+from branchdesk.importers import rowcodec, safety
+from branchdesk.importers.safety import refuse
+
+Cell = str | int | float | bool | datetime.date | datetime.datetime | datetime.time | None
+
+SUPPORTED_EXTENSIONS = (".xlsx", ".xlsm", ".xls", ".xlsb", ".ods", ".csv", ".tsv", ".txt")
+_ZIPPED = ("xlsx", "xlsb", "ods")
+_HEAD_BYTES = 8192
+
+
+@dataclass
+class SheetData:
+    name: str
+    rows: list[list[Cell]]  # blank cells are None; every row has the same length
+    first_row: int          # 1-based spreadsheet row number of rows[0]
+    first_col: int          # 0-based column index of rows[i][0]
+
+
+def read_workbook(path: str | Path, *, sheet: str | None = None,
+                  timeout: float = 120.0) -> list[SheetData]:
+    """All non-empty sheets in workbook order (only the named one when `sheet` is given)."""
+    path = Path(path)
+    limits = safety.LIMITS
+    head = _look(path, limits)
+    kind = safety.detect(path, head, limits)
+    if kind == "text":
+        sheets = _read_text(path, sheet, limits, timeout)
+    else:
+        from branchdesk.importers.sandbox import Child
+
+        if kind in _ZIPPED:
+            safety.check_zip_directory(path, limits)
+        with Child(kind, path, sheet, limits, timeout) as child:
+            if kind in _ZIPPED:  # runs while the child parses; its findings win
+                safety.scan_zip_parts(path, kind, limits)
+            sheets = _collect(child.messages(), path)
+    if not sheets:
+        if sheet is not None:
+            raise refuse("sheet_empty", path, sheet=sheet)
+        raise refuse("no_data", path)
+    return sheets
+
+
+def _look(path: Path, limits: safety.Limits) -> bytes:
+    """The checks that need only the name and the first bytes."""
+    try:
+        info = path.stat()
+    except FileNotFoundError:
+        raise refuse("missing_file", path) from None
+    except OSError as error:
+        raise refuse("cannot_open", path, reason=error.strerror or str(error)) from None
+    if stat.S_ISDIR(info.st_mode):
+        raise refuse("is_folder", path)
+    if path.suffix.lower() not in SUPPORTED_EXTENSIONS:
+        raise refuse("unsupported_extension", path, extension=path.suffix or "(none)",
+                     supported=" ".join(SUPPORTED_EXTENSIONS))
+    if not stat.S_ISREG(info.st_mode):  # a pipe or a device would block or never end
+        raise refuse("not_spreadsheet", path)
+    if info.st_size == 0:
+        raise refuse("empty_file", path)
+    if info.st_size > limits.max_file_bytes:
+        raise refuse("file_too_large", path, size=_megabytes(info.st_size),
+                     limit=_megabytes(limits.max_file_bytes))
+    try:
+        with path.open("rb") as f:  # a workbook open in Excel on Windows fails here
+            return f.read(_HEAD_BYTES)
+    except OSError as error:
+        raise refuse("cannot_open", path, reason=error.strerror or str(error)) from None
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / 1e6:,.0f} MB"
+
+
+def _read_text(path: Path, sheet: str | None, limits: safety.Limits,
+               timeout: float) -> list[SheetData]:
+    from branchdesk.importers.csv_reader import read_delimited
+
+    name = path.stem
+    if sheet is not None and sheet.strip().casefold() != name.casefold():
+        raise refuse("sheet_not_found", path, sheet=sheet, sheets=name)
+    rows, first_row, first_col = read_delimited(path, limits, timeout)
+    return [SheetData(name, list(rows), first_row, first_col)] if rows else []
+
+
+def _collect(messages: Any, path: Path) -> list[SheetData]:
+    """Assemble the child's messages into sheets, converting each batch as it arrives."""
+    sheets: list[SheetData] = []
+    for message in messages:
+        tag = message[0]
+        if tag == "rows":
+            sheets[-1].rows.extend(rowcodec.decode(message[2], columnar=message[1]))
+        elif tag == "sheet":
+            sheets.append(SheetData(message[1], [], message[2], message[3]))
+        elif tag == "error":
+            params = {**message[2], "file": path.name}
+            raise UserError(message[1], **params)
+    return [s for s in sheets if any(any(v is not None for v in r) for r in s.rows)]

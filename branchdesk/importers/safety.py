@@ -1,0 +1,435 @@
+"""Look before reading: what a file really is, and whether it is safe to hand to a parser.
+
+Everything here reads a bounded amount of the file at a time. The zip checks use the central
+directory first (sizes, ratios, entry count) and then inflate each part in 1 MiB pieces with a
+byte budget, so a zip bomb never becomes more than one piece in memory. The scan of the XML
+looks for DOCTYPE/ENTITY declarations, text runs longer than a cell may hold, and cell
+references far enough apart that calamine would try to allocate the whole rectangle (it aborts
+the process on A1 + XFD1048576: calamine issue #693).
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+import struct
+import zipfile
+import zlib
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from operator import itemgetter
+from pathlib import Path
+from typing import BinaryIO, Literal
+
+from branchdesk.errors import UserError
+
+Kind = Literal["xlsx", "xlsb", "ods", "xls", "text", "html"]
+
+
+@dataclass(frozen=True)
+class Limits:
+    """What any one import may cost. Tests swap in smaller ones through `LIMITS`."""
+
+    max_file_bytes: int = 512 << 20
+    max_rows: int = 500_000            # rows of one sheet's used area, header included
+    max_cells: int = 10_000_000        # cells of all sheets read, blanks inside the area included
+    max_cell_chars: int = 32_767       # Excel's own limit for one cell
+    max_zip_entries: int = 10_000
+    max_unzipped_bytes: int = 1 << 30  # 10 M cells of sheet XML is about 500 MB
+    max_ratio: int = 200               # deflate of a real sheet: 5-50x; a crafted bomb ~1000x
+    ratio_floor: int = 1 << 20         # small parts may compress as well as they like
+    child_memory_bytes: int = 3 << 30  # address space of the parsing process (POSIX only)
+
+
+LIMITS = Limits()
+
+_CHUNK = 1 << 20
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_ZIP_MAGICS = (b"PK\x03\x04", b"PK\x05\x06")
+_ODS_MIME = b"application/vnd.oasis.opendocument.spreadsheet"
+
+
+def refuse(key: str, file: Path, **params: object) -> UserError:
+    return UserError(f"reader.{key}", file=file.name, **params)
+
+
+# ---------------------------------------------------------------- what is it?
+
+
+def detect(path: Path, head: bytes, limits: Limits) -> Kind:
+    """The real format from the first bytes (and the zip or OLE directory), not the name."""
+    if head.startswith(_ZIP_MAGICS):
+        return _zip_kind(path, limits)
+    if head.startswith(_OLE_MAGIC):
+        return _ole_kind(path)
+    text = _sniff_text(head)
+    if text is None or head.startswith((b"%PDF", b"{\\rtf")):
+        raise refuse("not_spreadsheet", path)
+    start = text.lstrip("\ufeff \t\r\n").lower()
+    if start.startswith("<"):
+        # broker systems often save an HTML table or an XML document under a .xls name
+        if "urn:schemas-microsoft-com:office:spreadsheet" in text:
+            raise refuse("xml_spreadsheet", path)
+        if "<table" in start or "<html" in start or start.startswith("<!doctype html"):
+            return "html"
+        raise refuse("not_spreadsheet", path)
+    return "text"
+
+
+def _sniff_text(head: bytes) -> str | None:
+    """The start of the file as text, or None when it looks binary (NUL bytes, no UTF-16 BOM).
+    Text in an unknown encoding still counts as text: the CSV reader names the problem."""
+    for bom, codec in ((codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be")):
+        if head.startswith(bom):
+            return head[2:].decode(codec, "replace")
+    if b"\x00" in head:
+        return None
+    for codec in ("utf-8", "gb18030"):
+        try:
+            return decode_sample(head, codec)
+        except UnicodeDecodeError:
+            continue
+    return head.decode("latin-1")
+
+
+def decode_sample(head: bytes, codec: str) -> str:
+    """Decode the first bytes of a file strictly; only a character cut at the end is let go."""
+    try:
+        return head.decode(codec)
+    except UnicodeDecodeError as error:
+        if error.start < len(head) - 3:
+            raise
+        return head[:error.start].decode(codec)
+
+
+def _zip_kind(path: Path, limits: Limits) -> Kind:
+    _check_end_record(path, limits)
+    try:
+        with zipfile.ZipFile(path) as z:
+            names = set(z.namelist())
+            mime = b""
+            if "mimetype" in names:
+                with z.open("mimetype") as f:
+                    mime = f.read(100)
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError):
+        raise refuse("corrupt", path) from None
+    if "xl/workbook.xml" in names:
+        return "xlsx"
+    if "xl/workbook.bin" in names:
+        return "xlsb"
+    if mime.startswith(_ODS_MIME) or (not mime and "content.xml" in names):
+        return "ods"
+    if "EncryptedPackage" in names:
+        raise refuse("encrypted", path)
+    raise refuse("not_spreadsheet", path)
+
+
+def _ole_kind(path: Path) -> Kind:
+    """Excel 97-2003 files and password-protected .xlsx files are both OLE containers."""
+    with path.open("rb") as f:
+        names = set(ole_stream_names(f, path))
+    if names & {"EncryptionInfo", "EncryptedPackage"}:
+        raise refuse("encrypted", path)
+    if names & {"Workbook", "Book"}:
+        return "xls"
+    raise refuse("not_spreadsheet", path)
+
+
+def ole_stream_names(f: BinaryIO, path: Path) -> Iterator[str]:
+    """Names in an OLE (Compound File) directory, following the FAT chain with bounds."""
+    header = f.read(512)
+    if len(header) < 512:
+        raise refuse("corrupt", path)
+    shift, = struct.unpack_from("<H", header, 30)
+    if shift not in (9, 12):
+        raise refuse("corrupt", path)
+    size = 1 << shift
+    n_fat, dir_start = struct.unpack_from("<II", header, 44)
+    difat_next, n_difat = struct.unpack_from("<II", header, 68)
+    end = f.seek(0, 2)
+    max_sectors = end // size + 1
+    if n_fat > max_sectors or n_difat > max_sectors:
+        raise refuse("corrupt", path)
+
+    def sector(number: int) -> bytes:
+        f.seek((number + 1) << shift)
+        data = f.read(size)
+        if len(data) < size:
+            raise refuse("corrupt", path)
+        return data
+
+    fat_sectors = list(struct.unpack_from("<109I", header, 76))
+    for _ in range(n_difat):
+        if difat_next >= max_sectors:
+            break
+        block = struct.unpack(f"<{size // 4}I", sector(difat_next))
+        fat_sectors.extend(block[:-1])
+        difat_next = block[-1]
+    fat: list[int] = []
+    for number in fat_sectors[:n_fat]:
+        if number >= max_sectors:
+            raise refuse("corrupt", path)
+        fat.extend(struct.unpack(f"<{size // 4}I", sector(number)))
+    current, seen = dir_start, 0
+    while current < len(fat) and seen < min(max_sectors, 10_000):
+        block = sector(current)
+        for offset in range(0, size, 128):
+            name_len, kind = struct.unpack_from("<HB", block, offset + 64)
+            if kind in (1, 2, 5) and 2 <= name_len <= 64:
+                yield block[offset:offset + name_len - 2].decode("utf-16-le", "replace")
+        current, seen = fat[current], seen + 1
+    if seen == 0:
+        raise refuse("corrupt", path)
+
+
+# ---------------------------------------------------------------- zip containers
+
+
+def _check_end_record(path: Path, limits: Limits) -> None:
+    """The entry count from the end record, before zipfile builds an object per entry."""
+    with path.open("rb") as f:
+        size = f.seek(0, 2)
+        f.seek(max(0, size - 65_557))
+        tail = f.read()
+    at = tail.rfind(b"PK\x05\x06")
+    if at < 0 or len(tail) < at + 22:
+        raise refuse("corrupt", path)
+    entries, directory_size = struct.unpack_from("<HI", tail, at + 10)
+    # 0xFFFF / 0xFFFFFFFF mean "see the zip64 record": only files far beyond our caps need it
+    if entries > limits.max_zip_entries or directory_size > limits.max_zip_entries * 1024:
+        raise refuse("zip_bomb", path)
+
+
+def check_zip_directory(path: Path, limits: Limits) -> None:
+    """Refuse on the central directory alone: cheap, and done before any process starts."""
+    try:
+        with zipfile.ZipFile(path) as z:
+            infos = z.infolist()
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError):
+        raise refuse("corrupt", path) from None
+    if len(infos) > limits.max_zip_entries:
+        raise refuse("zip_bomb", path)
+    total = 0
+    for info in infos:
+        if info.flag_bits & 0x1:
+            raise refuse("encrypted", path)
+        if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+            raise refuse("corrupt", path)
+        total += info.file_size
+        ratio_bad = info.file_size > max(limits.ratio_floor, limits.max_ratio * info.compress_size)
+        if total > limits.max_unzipped_bytes or ratio_bad:
+            raise refuse("zip_bomb", path)
+
+
+def scan_zip_parts(path: Path, kind: Kind, limits: Limits) -> None:
+    """Inflate every part calamine may read, within its declared size, and scan the XML."""
+    sheet_names = _xlsx_sheet_parts(path) if kind == "xlsx" else {}
+    with zipfile.ZipFile(path) as z, path.open("rb") as raw:
+        for info in sorted(z.infolist(), key=lambda i: i.header_offset):
+            name = info.filename
+            is_xml = name.endswith((".xml", ".rels"))
+            if not (is_xml or name.endswith(".bin")):
+                continue  # pictures and the like: calamine never inflates them
+            pieces = _inflate(raw, info, path)
+            if not is_xml:
+                for _ in pieces:
+                    pass
+                continue
+            extent = _scan_xml(pieces, path, limits, with_cells=(kind == "xlsx"))
+            if extent is not None:
+                _check_extent(extent, sheet_names.get(name, name), path, limits)
+
+
+def _inflate(raw: BinaryIO, info: zipfile.ZipInfo, path: Path) -> Iterator[bytes]:
+    """The part's bytes in pieces; more bytes than the directory declared is a bomb."""
+    raw.seek(info.header_offset)
+    local = raw.read(30)
+    if len(local) < 30 or local[:4] != b"PK\x03\x04":
+        raise refuse("corrupt", path)
+    name_len, extra_len = struct.unpack_from("<HH", local, 26)
+    raw.seek(info.header_offset + 30 + name_len + extra_len)
+    left = info.compress_size
+    produced = 0
+    inflater = zlib.decompressobj(-zlib.MAX_WBITS) if info.compress_type else None
+    pending = b""
+    while True:
+        if not pending:
+            if left <= 0:
+                break
+            pending = raw.read(min(left, 1 << 16))
+            if not pending:
+                raise refuse("corrupt", path)  # the file ends inside the part
+            left -= len(pending)
+        if inflater is None:
+            piece, pending = pending, b""
+        else:
+            try:
+                piece = inflater.decompress(pending, _CHUNK)
+            except zlib.error:
+                raise refuse("corrupt", path) from None
+            pending = inflater.unconsumed_tail
+        produced += len(piece)
+        if produced > info.file_size:
+            raise refuse("zip_bomb", path)
+        if piece:
+            yield piece
+        if inflater is not None and inflater.eof:
+            break
+
+
+def _xlsx_sheet_parts(path: Path) -> dict[str, str]:
+    """Part name → sheet name, best effort, for messages only."""
+    try:
+        with zipfile.ZipFile(path) as z:
+            book = z.read("xl/workbook.xml")[:1 << 20].decode("utf-8", "replace")
+            rels = z.read("xl/_rels/workbook.xml.rels")[:1 << 20].decode("utf-8", "replace")
+    except (KeyError, zipfile.BadZipFile, OSError, ValueError):
+        return {}
+    targets = {}
+    for rel in re.findall(r"<Relationship\b[^>]*>", rels):
+        rid, target = re.search(r'\bId="([^"]*)"', rel), re.search(r'\bTarget="([^"]*)"', rel)
+        if rid and target:
+            part = target.group(1).lstrip("/")
+            targets[rid.group(1)] = part if part.startswith("xl/") else f"xl/{part}"
+    out = {}
+    for sheet in re.findall(r"<(?:\w+:)?sheet\b[^>]*>", book):
+        name, rid = re.search(r'\bname="([^"]*)"', sheet), re.search(r'\br:id="([^"]*)"', sheet)
+        if name and rid and rid.group(1) in targets:
+            out[targets[rid.group(1)]] = _unescape(name.group(1))
+    return out
+
+
+def _unescape(text: str) -> str:
+    from html import unescape
+
+    return unescape(text)
+
+
+# ---------------------------------------------------------------- XML scan
+
+_DOCTYPE = re.compile(rb"<!(?i:doctype|entity)")
+# Every cell tag; the form every writer uses (`<c r="A1"`) yields its reference, any other
+# form (r elsewhere or missing, odd spacing) yields empty groups and sends the piece down the
+# slow, general pattern.
+_CELL_START = re.compile(rb'<c(?: r="([A-Za-z]+)([0-9]+)"|(?=[\s>/]))')
+_PREFIXED_CELL = re.compile(rb":c[\s>/]")
+_ANY_CELL = re.compile(
+    rb"<(?:[\w.-]+:)?c(?=[\s>/])(?:[^>]*?\sr\s*=\s*[\"']([A-Za-z]+)([0-9]+)[\"'])?[^>]*(?<!/)>"
+)
+_ROW_REF = re.compile(rb"<(?:[\w.-]+:)?row\s[^>]*?\br\s*=\s*[\"']([0-9]+)[\"']")
+_letters, _digits = itemgetter(0), itemgetter(1)
+
+
+@dataclass
+class Extent:
+    """The rectangle calamine will allocate for a sheet: from its cells with references."""
+
+    min_row: int = 1 << 62
+    max_row: int = 0
+    columns: set[bytes] = field(default_factory=set)
+    cells_without_refs: bool = False  # then calamine counts rows from <row r=…>
+    max_row_element: int = 0
+
+    def add(self, refs: list[tuple[bytes, bytes]], letters: set[bytes]) -> None:
+        digits = list(filter(None, map(_digits, refs)))
+        if b"" in letters:
+            self.cells_without_refs = True
+        if digits:
+            if len(set(map(len, digits))) == 1:  # usual: compare the bytes, no int() per cell
+                low, high = int(min(digits)), int(max(digits))
+            else:
+                numbers = list(map(int, digits))
+                low, high = min(numbers), max(numbers)
+            self.min_row, self.max_row = min(self.min_row, low), max(self.max_row, high)
+        self.columns |= letters
+
+    def size(self) -> tuple[int, int]:
+        max_row = max(self.max_row, self.max_row_element if self.cells_without_refs else 0)
+        if max_row == 0:
+            return 0, 0
+        low = 1 if self.cells_without_refs else min(self.min_row, max_row)
+        cols = [_column_number(c) for c in self.columns if c]
+        width = (max(cols) - min(cols) + 1) if cols else 1
+        return max_row - low + 1, width
+
+
+def _column_number(letters: bytes) -> int:
+    n = 0
+    for ch in letters.upper()[:8]:  # more than 8 letters is absurd either way
+        n = n * 26 + ch - 64
+    return n
+
+
+def _scan_xml(pieces: Iterator[bytes], path: Path, limits: Limits,
+              with_cells: bool) -> Extent | None:
+    """One pass over an XML part in pieces: refuse DOCTYPE and over-long text; measure cells.
+
+    A piece is cut after its last '<' so no tag is split; the rest waits for the next one.
+    """
+    extent = Extent() if with_cells else None
+    carry = b""
+    decoder = None
+    first = True
+    window = limits.max_cell_chars // 2 + 1
+    for piece in pieces:
+        if first:
+            first = False
+            if piece.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+                decoder = codecs.getincrementaldecoder("utf-16")()
+        if decoder is not None:
+            piece = decoder.decode(piece).encode("utf-8")
+        data = carry + piece
+        cut = data.rfind(b"<")
+        if cut <= 0:
+            carry = data
+            if len(carry) > 10 * limits.max_cell_chars:  # no tag in 320 KB: a giant text
+                raise refuse("cell_too_long", path, limit=f"{limits.max_cell_chars:,}")
+            continue
+        body, carry = data[:cut], data[cut:]
+        _scan_body(body, path, limits, window, extent)
+    if carry:
+        _scan_body(carry, path, limits, window, extent)
+    return extent
+
+
+def _scan_body(body: bytes, path: Path, limits: Limits, window: int,
+               extent: Extent | None) -> None:
+    if _DOCTYPE.search(body):
+        raise refuse("xml_entities", path)
+    # A run of text longer than the limit fills at least one whole aligned window.
+    for start in range(0, len(body) - window + 1, window):
+        if body.find(b"<", start, start + window) < 0:
+            _check_run(body, start, path, limits)
+    if extent is None:
+        return
+    refs = _CELL_START.findall(body)
+    letters = set(map(_letters, refs))
+    if b"" in letters or _PREFIXED_CELL.search(body):
+        refs = _ANY_CELL.findall(body)
+        letters = set(map(_letters, refs))
+        rows = _ROW_REF.findall(body)
+        if rows:
+            extent.max_row_element = max(extent.max_row_element, max(map(int, rows)))
+    if refs:
+        extent.add(refs, letters)
+
+
+def _check_run(body: bytes, inside: int, path: Path, limits: Limits) -> None:
+    """Measure the text around a window with no tag: characters, not bytes, decide."""
+    start = body.rfind(b">", 0, inside) + 1
+    end = body.find(b"<", inside)
+    end = len(body) if end < 0 else end
+    if end - start > 10 * limits.max_cell_chars:
+        raise refuse("cell_too_long", path, limit=f"{limits.max_cell_chars:,}")
+    if len(_unescape(body[start:end].decode("utf-8", "replace"))) > limits.max_cell_chars:
+        raise refuse("cell_too_long", path, limit=f"{limits.max_cell_chars:,}")
+
+
+def _check_extent(extent: Extent, sheet: str, path: Path, limits: Limits) -> None:
+    rows, cols = extent.size()
+    if rows > limits.max_rows:
+        raise refuse("too_many_rows", path, sheet=sheet, rows=f"{rows:,}",
+                     limit=f"{limits.max_rows:,}")
+    if rows * cols > limits.max_cells:
+        raise refuse("sheet_too_large", path, sheet=sheet, rows=f"{rows:,}", cols=f"{cols:,}",
+                     limit=f"{limits.max_cells:,}")

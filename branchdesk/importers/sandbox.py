@@ -1,0 +1,135 @@
+"""Parse in a child process, so that a crash, a hang or a memory blow-up ends the child, not the app.
+
+Start method: a fork server where the platform has one (POSIX), else spawn (Windows). The
+fork server is started once, with python_calamine already imported, and forks a small clean
+process per file; plain fork would copy the app with its threads, and spawn pays for a new
+interpreter every time. Rows come back in pickled batches that the parent unpickles while the
+child converts the next ones.
+Measured on a 100,000 x 13 .xlsx, 2 cores, medians of 5: bare calamine read 0.95 s;
+through a forkserver child 1.23 s (fork 1.24 s, spawn 1.30-1.84 s; first forkserver
+call +0.25 s); pickling the whole result at once instead of in batches: 1.90 s.
+"""
+
+from __future__ import annotations
+
+import io
+import multiprocessing
+import pickle
+import signal
+import time
+from collections.abc import Iterator
+from multiprocessing import spawn
+from multiprocessing.context import BaseContext
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+from branchdesk.importers import worker
+from branchdesk.importers.safety import Limits, refuse
+
+_context: BaseContext | None = None
+_PROCESS_NAME = "branchdesk-reader"
+
+
+def _without_main(name: str | None) -> dict[str, Any]:
+    """Spawn and forkserver children re-run the parent's __main__ script before the target,
+    so an unguarded script (no `if __name__ == "__main__"`) would read the file again inside
+    the child. The worker needs nothing from __main__: drop that step for our children only."""
+    data = _preparation_data(name)
+    if name == _PROCESS_NAME:
+        data.pop("init_main_from_path", None)
+        data.pop("init_main_from_name", None)
+    return data
+
+
+_preparation_data = spawn.get_preparation_data
+spawn.get_preparation_data = _without_main
+
+
+def context() -> BaseContext:
+    global _context
+    if _context is None:
+        method = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
+        _context = multiprocessing.get_context(method)
+        if method == "forkserver":
+            _context.set_forkserver_preload(["python_calamine", "branchdesk.importers.worker"])
+    return _context
+
+
+def warm_up() -> None:
+    """Start the fork server now (e.g. when the app opens) so the first import does not wait."""
+    if context().get_start_method() == "forkserver":
+        from multiprocessing import forkserver
+
+        forkserver.ensure_running()
+
+
+class _Unpickler(pickle.Unpickler):
+    """Only the classes a cell can hold: a misbehaving child cannot make the parent run code."""
+
+    _allowed = frozenset({("datetime", "date"), ("datetime", "datetime"), ("datetime", "time"),
+                          ("datetime", "timedelta")})
+
+    def find_class(self, module: str, name: str) -> Any:
+        if (module, name) in self._allowed:
+            return super().find_class(module, name)
+        raise pickle.UnpicklingError(f"{module}.{name} is not a cell value")
+
+
+class Child:
+    """One parse in one child process; use as a context manager so the child always ends."""
+
+    def __init__(self, kind: str, path: Path, sheet: str | None, limits: Limits,
+                 timeout: float) -> None:
+        ctx = context()
+        self._path, self._timeout = path, timeout
+        self._deadline = time.monotonic() + timeout
+        self._conn, child_end = ctx.Pipe(duplex=False)
+        self._process = ctx.Process(
+            target=worker.main, args=(child_end, kind, str(path), sheet, limits, timeout),
+            name=_PROCESS_NAME, daemon=True)
+        try:
+            self._process.start()
+        finally:
+            child_end.close()  # else the parent never sees end-of-file when the child dies
+
+    def messages(self) -> Iterator[tuple[Any, ...]]:
+        while True:
+            remaining = self._deadline - time.monotonic()
+            if remaining <= 0 or not self._conn.poll(remaining):
+                raise self._timed_out()
+            try:
+                data = self._conn.recv_bytes()
+            except (EOFError, OSError):
+                raise self._died() from None
+            try:
+                message = _Unpickler(io.BytesIO(data)).load()
+            except (pickle.UnpicklingError, EOFError, ValueError, TypeError):
+                raise refuse("crashed", self._path) from None
+            yield message
+            if message[0] in ("done", "error"):
+                return
+
+    def _timed_out(self) -> Exception:
+        self.close()
+        return refuse("timeout", self._path, seconds=f"{self._timeout:g}")
+
+    def _died(self) -> Exception:
+        self._process.join(5)
+        code = self._process.exitcode
+        if code is not None and -code == getattr(signal, "SIGXCPU", None):
+            return refuse("timeout", self._path, seconds=f"{self._timeout:g}")
+        return refuse("crashed", self._path)
+
+    def close(self) -> None:
+        if self._process.is_alive():
+            self._process.kill()
+        self._process.join(5)
+        self._conn.close()
+
+    def __enter__(self) -> Child:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        self.close()
