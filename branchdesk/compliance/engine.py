@@ -28,7 +28,7 @@ from branchdesk.compliance.findings import (
 )
 from branchdesk.compliance.findings import is_chinese as _is_chinese
 from branchdesk.compliance.pinyin import homophones, variants
-from branchdesk.compliance.rulepack import Category, Rule, RulePack, Severity
+from branchdesk.compliance.rulepack import Category, Near, Rule, RulePack, Severity
 from branchdesk.compliance.textnorm import (
     Normalised,
     compact_phrase,
@@ -61,6 +61,7 @@ _CN_DIGITS = {
 }
 _CN_UNITS = {"十": 10, "百": 100, "千": 1000, "万": 10000}
 _CLAUSE_PUNCT = frozenset("。；，、!?;,\n")  # in folded text (NFKC made ！？；， ASCII)
+_SENTENCE_PUNCT = frozenset("。!?;\n")
 _LONG_DIGITS = re.compile(r"\d{6,}")
 # Between messages of a batch: a letter (kept in compact text) that no rule contains.
 _SEPARATOR = "\ua66e"
@@ -417,7 +418,7 @@ class Checker:
                 if gap > reach:
                     continue
                 a, b = min(left.cstart, right.cstart), max(left.cend, right.cend)
-                if self._broken(nz, left, right):
+                if self._broken(nz, near, left, right):
                     continue
                 if gap > near.window and not self._promise_closes_clause(nz, left, right):
                     continue
@@ -432,7 +433,7 @@ class Checker:
         oa, ob = nz.span(left.cstart, left.cend)[1], nz.span(right.cstart, right.cend)[0]
         return nz.norm[oa:ob].lstrip(" ")[:1] in (",", ":")
 
-    def _broken(self, nz: Normalised, left: _Hit, right: _Hit) -> bool:
+    def _broken(self, nz: Normalised, near: Near, left: _Hit, right: _Hit) -> bool:
         """A negator or clause punctuation between the two words breaks the link
         (承诺的是服务，不是收益; we promise service, not returns) — except that a promise
         word closing its clause governs the next one (我保证，下周至少涨20%)."""
@@ -440,7 +441,9 @@ class Checker:
         between_c = nz.compact[a[1] : b[0]]
         oa, ob = nz.span(*a)[1], nz.span(*b)[0]
         between_o = nz.norm[oa:ob]
-        hard = [i for i, ch in enumerate(between_o) if ch in _CLAUSE_PUNCT]
+        # English runs on through commas; Chinese clauses end at them.
+        stops = _SENTENCE_PUNCT if _LATIN.match(nz.compact[left.cstart]) else _CLAUSE_PUNCT
+        hard = [i for i, ch in enumerate(between_o) if ch in stops]
         if hard:
             promise_first = left.cstart < right.cstart
             first = between_o.lstrip(" ")[:1]
@@ -448,6 +451,8 @@ class Checker:
                 return True
         if not between_c:
             return False
+        if not near.through_contrast and self.frames.contrast.search(between_o):
+            return True  # 承诺的是服务，但收益要看市场 / we promise service, but returns vary
         negators = self.frames.negators
         return any(ch in "不没非无未别" for ch in between_c) or negators.search(between_c, between_o)
 

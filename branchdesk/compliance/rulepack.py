@@ -53,6 +53,9 @@ class Near(BaseModel):
     right: list[str] = Field(min_length=1)
     window: int = Field(default=8, ge=0, le=60)
     ordered: bool = False
+    # A contrast word (但/but) between the words normally breaks the link; some rules are
+    # exactly that shape ("your profile says cautious, but it is fine for you").
+    through_contrast: bool = False
 
 
 class Rule(BaseModel):
