@@ -35,10 +35,11 @@ def checker_for(store: Store) -> tuple[Checker, str]:
         if key in _cache:
             return _cache[key]
     pack = load_rulepack()
-    disabled = {c["rule_id"] for c in changes if c["disabled"] or c["definition"]}
-    extra = [Rule.model_validate(c["definition"]) for c in changes
-             if c["definition"] and not c["disabled"]]
-    checker = Checker(pack, extra_rules=extra, disabled=disabled)
+    # An edited shipped rule replaces the shipped one under the same id; a branch rule is added.
+    edited = {c["rule_id"]: Rule.model_validate(c["definition"]) for c in changes if c["definition"]}
+    pack = pack.model_copy(update={"rules": [edited.pop(r.id, r) for r in pack.rules]})
+    disabled = {c["rule_id"] for c in changes if c["disabled"]}
+    checker = Checker(pack, extra_rules=list(edited.values()), disabled=disabled)
     version = pack.version if not changes else f"{pack.version}+local.{fingerprint}"
     with _cache_lock:
         _cache[key] = (checker, version)
