@@ -79,8 +79,8 @@ def _parse(f: TextIO, path: Path, limits: Limits, deadline: float,
         for number, record in enumerate(csv.reader(all_lines(), delimiter=delimiter), 1):
             if number % 10_000 == 0 and time.monotonic() > deadline:
                 raise refuse("timeout", path, seconds=f"{timeout:g}")
-            if number > limits.max_rows:
-                raise refuse("too_many_rows", path, sheet=path.stem, rows=f"> {limits.max_rows:,}",
+            if number - 1 > limits.max_rows:
+                raise refuse("too_many_rows", path, sheet=path.stem, rows=f"{number:,}+",
                              limit=f"{limits.max_rows:,}")
             cells += len(record)
             if cells > limits.max_cells:

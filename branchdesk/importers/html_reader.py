@@ -92,9 +92,9 @@ class _TableParser(HTMLParser):
         table.rows.append(table.row)
         self.cells += len(table.row)
         table.row = None
-        if len(table.rows) > self.limits.max_rows:
+        if len(table.rows) - 1 > self.limits.max_rows:
             raise refuse("too_many_rows", self.path, sheet=self.path.stem,
-                         rows=f"> {self.limits.max_rows:,}", limit=f"{self.limits.max_rows:,}")
+                         rows=f"{len(table.rows):,}+", limit=f"{self.limits.max_rows:,}")
         if self.cells > self.limits.max_cells:
             raise refuse("too_many_cells", self.path, limit=f"{self.limits.max_cells:,}")
 

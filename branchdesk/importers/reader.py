@@ -43,6 +43,7 @@ def read_workbook(path: str | Path, *, sheet: str | None = None,
     """All non-empty sheets in workbook order (only the named one when `sheet` is given)."""
     path = Path(path)
     limits = safety.LIMITS
+    timeout = min(max(float(timeout), 0.0), 86_400.0)
     head = _look(path, limits)
     kind = safety.detect(path, head, limits)
     if kind == "text":
@@ -102,7 +103,7 @@ def _read_text(path: Path, sheet: str | None, limits: safety.Limits,
     if sheet is not None and sheet.strip().casefold() != name.casefold():
         raise refuse("sheet_not_found", path, sheet=sheet, sheets=name)
     rows, first_row, first_col = read_delimited(path, limits, timeout)
-    return [SheetData(name, list(rows), first_row, first_col)] if rows else []
+    return [SheetData(name, rows, first_row, first_col)] if rows else []
 
 
 def _collect(messages: Any, path: Path) -> list[SheetData]:

@@ -17,6 +17,7 @@ import zipfile
 import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from html import unescape
 from operator import itemgetter
 from pathlib import Path
 from typing import BinaryIO, Literal
@@ -31,7 +32,7 @@ class Limits:
     """What any one import may cost. Tests swap in smaller ones through `LIMITS`."""
 
     max_file_bytes: int = 512 << 20
-    max_rows: int = 500_000            # rows of one sheet's used area, header included
+    max_rows: int = 500_000            # data rows of one sheet: all rows of its area but the first
     max_cells: int = 10_000_000        # cells of all sheets read, blanks inside the area included
     max_cell_chars: int = 32_767       # Excel's own limit for one cell
     max_zip_entries: int = 10_000
@@ -224,20 +225,23 @@ def check_zip_directory(path: Path, limits: Limits) -> None:
 def scan_zip_parts(path: Path, kind: Kind, limits: Limits) -> None:
     """Inflate every part calamine may read, within its declared size, and scan the XML."""
     sheet_names = _xlsx_sheet_parts(path) if kind == "xlsx" else {}
-    with zipfile.ZipFile(path) as z, path.open("rb") as raw:
-        for info in sorted(z.infolist(), key=lambda i: i.header_offset):
-            name = info.filename
-            is_xml = name.endswith((".xml", ".rels"))
-            if not (is_xml or name.endswith(".bin")):
-                continue  # pictures and the like: calamine never inflates them
-            pieces = _inflate(raw, info, path)
-            if not is_xml:
-                for _ in pieces:
-                    pass
-                continue
-            extent = _scan_xml(pieces, path, limits, with_cells=(kind == "xlsx"))
-            if extent is not None:
-                _check_extent(extent, sheet_names.get(name, name), path, limits)
+    try:
+        with zipfile.ZipFile(path) as z, path.open("rb") as raw:
+            for info in sorted(z.infolist(), key=lambda i: i.header_offset):
+                name = info.filename
+                is_xml = name.endswith((".xml", ".rels"))
+                if not (is_xml or name.endswith(".bin")):
+                    continue  # pictures and the like: calamine never inflates them
+                pieces = _inflate(raw, info, path)
+                if not is_xml:
+                    for _ in pieces:
+                        pass
+                    continue
+                extent = _scan_xml(pieces, path, limits, with_cells=(kind == "xlsx"))
+                if extent is not None:
+                    _check_extent(extent, sheet_names.get(name, name), path, limits)
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError, struct.error):
+        raise refuse("corrupt", path) from None
 
 
 def _inflate(raw: BinaryIO, info: zipfile.ZipInfo, path: Path) -> Iterator[bytes]:
@@ -295,14 +299,8 @@ def _xlsx_sheet_parts(path: Path) -> dict[str, str]:
     for sheet in re.findall(r"<(?:\w+:)?sheet\b[^>]*>", book):
         name, rid = re.search(r'\bname="([^"]*)"', sheet), re.search(r'\br:id="([^"]*)"', sheet)
         if name and rid and rid.group(1) in targets:
-            out[targets[rid.group(1)]] = _unescape(name.group(1))
+            out[targets[rid.group(1)]] = unescape(name.group(1))
     return out
-
-
-def _unescape(text: str) -> str:
-    from html import unescape
-
-    return unescape(text)
 
 
 # ---------------------------------------------------------------- XML scan
@@ -421,13 +419,13 @@ def _check_run(body: bytes, inside: int, path: Path, limits: Limits) -> None:
     end = len(body) if end < 0 else end
     if end - start > 10 * limits.max_cell_chars:
         raise refuse("cell_too_long", path, limit=f"{limits.max_cell_chars:,}")
-    if len(_unescape(body[start:end].decode("utf-8", "replace"))) > limits.max_cell_chars:
+    if len(unescape(body[start:end].decode("utf-8", "replace"))) > limits.max_cell_chars:
         raise refuse("cell_too_long", path, limit=f"{limits.max_cell_chars:,}")
 
 
 def _check_extent(extent: Extent, sheet: str, path: Path, limits: Limits) -> None:
     rows, cols = extent.size()
-    if rows > limits.max_rows:
+    if rows - 1 > limits.max_rows:
         raise refuse("too_many_rows", path, sheet=sheet, rows=f"{rows:,}",
                      limit=f"{limits.max_rows:,}")
     if rows * cols > limits.max_cells:

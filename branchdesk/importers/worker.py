@@ -51,7 +51,7 @@ def main(conn: Connection, kind: str, path: str, sheet: str | None, limits: Limi
     except MemoryError:
         send(("error", "reader.out_of_memory", {}))
     except BaseException as error:  # calamine's PanicException is not an Exception
-        send(("error", _calamine_key(error), {}))
+        send(("error", *_calamine_error(error, limits)))
     finally:
         conn.close()
 
@@ -82,10 +82,14 @@ def _confine(limits: Limits, timeout: float) -> None:
             pass
 
 
-def _calamine_key(error: BaseException) -> str:
+def _calamine_error(error: BaseException, limits: Limits) -> tuple[str, dict[str, object]]:
     from python_calamine import PasswordError
 
-    return "reader.encrypted" if isinstance(error, PasswordError) else "reader.corrupt"
+    if isinstance(error, PasswordError):
+        return "reader.encrypted", {}
+    if "limit exceeded" in str(error).lower():  # calamine's own cap, e.g. ODS repeated cells
+        return "reader.too_many_cells", {"limit": f"{limits.max_cells:,}"}
+    return "reader.corrupt", {}
 
 
 def _calamine_sheets(kind: str, path: str, wanted: str | None,
@@ -107,9 +111,9 @@ def _calamine_sheets(kind: str, path: str, wanted: str | None,
         if start is None:
             continue
         height, width = sheet.height, sheet.width
-        if height > limits.max_rows:
+        if height - 1 > limits.max_rows:
             raise UserError("reader.too_many_rows", sheet=name, rows=f"{height:,}",
-                           limit=f"{limits.max_rows:,}")
+                            limit=f"{limits.max_rows:,}")
         cells += height * width
         if cells > limits.max_cells:
             raise UserError("reader.too_many_cells", limit=f"{limits.max_cells:,}")

@@ -7,9 +7,10 @@ validates them, and its reasons come back through `show_errors`.
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, ClassVar
 
 from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Input, Label, Select, Static
 
@@ -66,8 +67,23 @@ def parse_value(name: str, text: str) -> Any:
     return text or None
 
 
+class ChoiceField(Select[str]):
+    """A choice list that Enter or space opens, so up and down stay free to move between fields."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("down", "app.focus_next", show=False),
+        Binding("up", "app.focus_previous", show=False),
+    ]
+
+
 class MemberCardForm(VerticalScroll):
     """Every editable field but needs and tags (those have the tag picker)."""
+
+    # Up and down move between fields, as in a spreadsheet (a choice list opens with Enter).
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("down", "app.focus_next", show=False),
+        Binding("up", "app.focus_previous", show=False),
+    ]
 
     def __init__(self, member: Member, *, id: str | None = None) -> None:
         super().__init__(id=id)
@@ -85,9 +101,12 @@ class MemberCardForm(VerticalScroll):
                     # Masked until revealed: a disabled input can neither leak nor silently
                     # overwrite the number with its mask.
                     yield Input(member.masked_phone, id="field-phone", compact=True, disabled=True,
+                            select_on_focus=False,
                                 placeholder=t("member_card.phone_hidden"))
                 else:
+                    # The cursor goes to the end: typing must not silently replace the value.
                     yield Input(display_value(member, name), id=f"field-{name}", compact=True,
+                                select_on_focus=False,
                                 placeholder=_optional(f"member_card.placeholder.{name}"))
             yield Static("", classes="field-error", id=f"error-{name}", markup=False)
 
@@ -97,10 +116,10 @@ class MemberCardForm(VerticalScroll):
         return [(f"{item.value} {item.label()}" if enum is RiskLevel else item.label(), item.value)
                 for item in enum]
 
-    def _choice(self, name: str, member: Member) -> Select[str]:
+    def _choice(self, name: str, member: Member) -> ChoiceField:
         current = getattr(member, name)
-        return Select(self._options(name), value=current.value if current else Select.NULL,
-                      prompt=t("member_card.not_set"), id=f"field-{name}", compact=True)
+        return ChoiceField(self._options(name), value=current.value if current else Select.NULL,
+                           prompt=t("member_card.not_set"), id=f"field-{name}", compact=True)
 
     def on_mount(self) -> None:
         self._errors: dict[str, str] = {}

@@ -425,6 +425,25 @@ def test_a_dimension_claim_alone_is_harmless(tmp_path):
     assert read_workbook(path)[0].rows == [["x"]]
 
 
+def test_ods_repeating_one_cell_over_the_whole_sheet(tmp_path):
+    content = (
+        '<?xml version="1.0" encoding="UTF-8"?><office:document-content '
+        'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+        'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+        'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"><office:body><office:spreadsheet>'
+        '<table:table table:name="S"><table:table-row table:number-rows-repeated="1048576">'
+        '<table:table-cell table:number-columns-repeated="16384" office:value-type="string">'
+        "<text:p>x</text:p></table:table-cell></table:table-row></table:table>"
+        "</office:spreadsheet></office:body></office:document-content>")
+    path = tmp_path / "repeat.ods"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
+        z.writestr("content.xml", content)
+        z.writestr("META-INF/manifest.xml", '<?xml version="1.0"?><manifest:manifest xmlns:manifest='
+                   '"urn:oasis:names:tc:opendocument:xmlns:manifest:1.0"/>')
+    assert error_of(path).key == "reader.too_many_cells"  # calamine's own cap, reported as ours
+
+
 def test_a_crash_in_the_child_is_reported_not_shared(tmp_path, monkeypatch):
     monkeypatch.setattr(safety, "scan_zip_parts", lambda *args: None)  # let calamine meet it
     rows = f'<row r="1">{CELL_X}</row><row r="1048576"><c r="XFD1048576"><v>1</v></c></row>'
@@ -491,7 +510,7 @@ def test_long_csv_fields(tmp_path):
 
 
 def test_too_many_rows_means_split_the_file(tmp_path, limits):
-    limits(max_rows=4)
+    limits(max_rows=3)  # data rows: the first row is the header
     book = openpyxl.Workbook()
     for row in roster_rows(8):
         book.active.append(row)

@@ -20,7 +20,8 @@ CLEAN = "本周六下午两点在营业部三楼举办新手课程，欢迎报�
 @pytest.fixture
 def team(store):
     staff.add_staff(store, "admin", "周经理", "manager", "manager-pw")
-    staff.add_staff(store, "周经理", "合规王", "reviewer", "review-pw", manager=Credentials("周经理", "manager-pw"))
+    staff.add_staff(store, "周经理", "合规王", "reviewer", "review-pw",
+                    manager=Credentials("周经理", "manager-pw"))
     staff.add_staff(store, "周经理", "小李", "staff", "staff-pw")
     return store
 
