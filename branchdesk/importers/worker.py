@@ -11,6 +11,7 @@ inputs) shows up in the parent as a dead child.
 from __future__ import annotations
 
 import contextlib
+import gc
 import os
 import pickle
 from collections.abc import Iterable, Iterator
@@ -58,6 +59,7 @@ def main(conn: Connection, kind: str, path: str, sheet: str | None, limits: Limi
 
 def _confine(limits: Limits, timeout: float) -> None:
     """Memory and CPU ceilings (POSIX), no core dumps, and no output over the user's screen."""
+    gc.disable()  # a short life making rows without cycles: the collector would only rescan them
     devnull = os.open(os.devnull, os.O_WRONLY)
     for fd in (1, 2):  # calamine prints a backtrace when it aborts: keep it off the TUI
         with contextlib.suppress(OSError):
