@@ -148,3 +148,18 @@ async def test_language_switch_keeps_the_edits(demo_store, make_app, settle):
         assert card.query_one("#field-name", Input).value == member.name + "x"
         assert card.changes() == {"name": member.name + "x"}
         assert {b.description for _, b in card._bindings} >= {"保存", "查看手机号"}
+
+
+async def test_arrow_keys_move_between_fields(demo_store, make_app, settle):
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_card(pilot, settle)
+        card = app.screen
+        await pilot.press("down")                         # the masked phone is skipped
+        assert card.query_one("#field-account_no").has_focus
+        await pilot.press("down", "down", "down")         # branch, advisor, risk level
+        assert card.query_one("#field-risk_level").has_focus
+        await pilot.press("down")                         # a choice list does not open on down
+        assert card.query_one("#field-experience").has_focus
+        await pilot.press("up", "up")
+        assert card.query_one("#field-advisor").has_focus
