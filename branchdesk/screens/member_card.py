@@ -60,8 +60,7 @@ class MemberCardScreen(Screen[bool]):
             known_tags = roster.filter_options(self.store)["tag"]
         except UserError as error:
             self.notify(error.message, severity="error", markup=False)
-            self.call_later(self.dismiss, True)  # the roster shows a member that is gone: refresh
-            return
+            return  # on_mount closes the card
         member = self.member
         yield AppHeader("member_card.title")
         yield Static(self._title(member), id="card-title", markup=False)
@@ -77,6 +76,7 @@ class MemberCardScreen(Screen[bool]):
 
     def on_mount(self) -> None:
         if self.member is None:
+            self.dismiss(True)  # the roster shows a member that is gone: refresh it
             return
         self.query_one("#tags-error").display = False
         self._baseline = self._values()

@@ -163,3 +163,14 @@ async def test_arrow_keys_move_between_fields(demo_store, make_app, settle):
         assert card.query_one("#field-experience").has_focus
         await pilot.press("up", "up")
         assert card.query_one("#field-advisor").has_focus
+
+
+async def test_a_member_removed_meanwhile_closes_the_card_with_a_message(make_app, settle):
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        app.push_screen(MemberCardScreen(999_999))   # e.g. removed by an import undo
+        await pilot.pause()
+        await pilot.pause()
+        assert isinstance(app.screen, RosterScreen)
+        assert any("999999" in n.message for n in app._notifications)
