@@ -140,6 +140,10 @@ class BranchDeskApp(App[None]):
             self.push_screen(CommandPalette(placeholder=t("app.palette_placeholder"),
                                             id="--command-palette"))
 
+    def action_help_quit(self) -> None:
+        """Ctrl+C copies in a text field; say how to quit, in the user's language."""
+        self.notify(t("app.quit_hint"), title=t("app.quit_title"))
+
     # --- errors ----------------------------------------------------------------------------------
 
     def _handle_exception(self, error: Exception) -> None:

@@ -145,3 +145,13 @@ async def test_quit_with_ctrl_q(settle, make_app):
         await pilot.pause()
     assert app.return_code == 0
     assert isinstance(app, BranchDeskApp)
+
+
+async def test_ctrl_c_says_how_to_quit_in_the_users_language(settle, make_app):
+    app = make_app("zh")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("down", "ctrl+c")
+        await pilot.pause()
+        assert app.is_running
+        assert any("Ctrl+Q" in n.message and "退出" in n.message for n in app._notifications)

@@ -202,3 +202,23 @@ async def test_columns_adapt_to_the_width(settle, make_app, size):
         keys = [c.key for c, _ in table(app)._columns]
         assert {"name", "phone", "risk", "needs", "advisor", "last_active", "dormant"} <= set(keys)
         assert ("account" in keys) == (size[0] >= 120)
+
+
+async def test_clicking_a_column_title_sorts_by_it(settle, make_app, demo_store):
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        t = table(app)
+        x = 1
+        for column, width in t._columns:
+            if column.key == "risk":
+                break
+            x += width + 2
+        await pilot.click(RosterTable, offset=(x, 0))
+        await settle(pilot)
+        assert "Sort: Risk ▲" in status(app)
+        first = everyone(demo_store, sort="risk_level")[0]
+        assert shown_members(app)[0].id == first.id
+        await pilot.click(RosterTable, offset=(x, 0))   # again: the other way round
+        await settle(pilot)
+        assert "Sort: Risk ▼" in status(app)
