@@ -67,9 +67,6 @@ class BranchDeskApp(App[None]):
 
     # --- areas and screens -----------------------------------------------------------------------
 
-    def action_show_roster(self) -> None:
-        self.switch_mode("roster")
-
     def action_help(self) -> None:
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen(self.screen))

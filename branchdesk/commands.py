@@ -19,8 +19,15 @@ Command = tuple[str, str, Callable[[], Any]]
 class BranchDeskCommands(Provider):
     def commands(self) -> list[Command]:
         app: Any = self.app
-        found: list[Command] = [
-            (t("app.cmd.roster"), t("app.cmd.roster_help"), app.action_show_roster),
+        found: list[Command] = []
+        # One command per top-level area (a mode): a new area shows up here by itself.
+        for mode, screen_type in app.MODES.items():
+            title_key = getattr(screen_type, "TITLE_KEY", None)
+            if title_key:
+                help_key = getattr(screen_type, "AREA_HELP", "app.cmd.area_help")
+                found.append((t("app.cmd.area", area=t(title_key)), t(help_key),
+                              lambda mode=mode: app.switch_mode(mode)))
+        found += [
             (t("app.cmd.import"), t("app.cmd.import_help"), app.action_import_roster),
             (t("app.cmd.help"), t("app.cmd.help_help"), app.action_help),
             (t("app.cmd.language"), t("app.cmd.language_help"), app.action_switch_language),

@@ -20,7 +20,7 @@ KEY_USES = [
     re.compile(r"\bt\(\s*[\"']" + KEY + r"[\"']"),
     re.compile(r"\w*Error\(\s*[\"']" + KEY + r"[\"']"),
     re.compile(r"Binding\(\s*\"[^\"]*\",\s*\"[^\"]*\",\s*\"" + KEY + r"\""),
-    re.compile(r"(?:HELP_SECTION|TITLE_KEY)\s*=\s*\"" + KEY + r"\""),
+    re.compile(r"(?:HELP_SECTION|TITLE_KEY|AREA_HELP)\s*=\s*\"" + KEY + r"\""),
 ]
 
 

@@ -93,6 +93,7 @@ class RosterScreen(Screen[None]):
 
     HELP_SECTION = "roster_screen.help.screen"
     TITLE_KEY = "roster_screen.title"
+    AREA_HELP = "roster_screen.area_help"  # under "Open the roster" in the palette
     AUTO_FOCUS = "#search"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("slash", "focus_search", "roster_screen.key.search"),

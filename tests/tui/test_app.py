@@ -84,7 +84,7 @@ async def test_palette_offers_every_area_and_action(settle, make_app):
         await pilot.pause()
         assert CommandPalette.is_open(app)
         titles = [c[0] for c in app.screen._providers[0].commands()]
-        for title in ("Open the roster", "Import a roster file", "Show the keys", "切换到中文",
+        for title in ("Go to Roster", "Import a roster file", "Show the keys", "切换到中文",
                       "Switch between light and dark", "Show or hide the filters",
                       "Dormant members only", "Sort by Last active", "Quit BranchDesk"):
             assert title in titles
