@@ -122,7 +122,6 @@ class RosterTable(ScrollView, can_focus=True):
         self.loading = False
         self._cache: LRUCache[int, list[Member]] = LRUCache(CACHE_PAGES)
         self._pending: set[int] = set()
-        self._fetch_scheduled = False
         self._latest = 0  # generation of the newest query asked for
         self._shown = 0  # generation of the rows on screen
         self._layout_key: tuple[int, str] | None = None
