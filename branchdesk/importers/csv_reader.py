@@ -91,9 +91,10 @@ def _parse(f: TextIO, path: Path, limits: Limits, deadline: float,
                 record = [_unwrap(v) for v in record]
             rows.append([v or None for v in record])
             width = max(width, len(record))
-    except csv.Error:
-        # a field over csv's own 131,072 limit (or a quote never closed): far past Excel's
-        raise refuse("cell_too_long", path, limit=f"{limits.max_cell_chars:,}") from None
+    except csv.Error as error:
+        if "field larger" in str(error):  # past csv's own 131,072 (or a quote never closed)
+            raise refuse("cell_too_long", path, limit=f"{limits.max_cell_chars:,}") from None
+        raise refuse("not_spreadsheet", path) from None
     return trim_blank_edges(rows, width)
 
 

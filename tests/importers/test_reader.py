@@ -11,6 +11,8 @@ import datetime
 import multiprocessing
 import re
 import struct
+import subprocess
+import sys
 import time
 import tracemalloc
 import zipfile
@@ -538,6 +540,18 @@ def test_timeout_stops_the_child(tmp_path):
     assert error.key == "reader.timeout"
     (tmp_path / "slow.csv").write_text("a,b\n" * 20_000)
     assert error_of(tmp_path / "slow.csv", timeout=0.0).key == "reader.timeout"
+
+
+def test_a_script_without_a_main_guard_can_read(tmp_path):
+    """The child must not run the caller's script again (spawn and forkserver would)."""
+    book = openpyxl.Workbook()
+    book.active.append(["x"])
+    book.save(tmp_path / "a.xlsx")
+    script = tmp_path / "unguarded.py"
+    script.write_text("from branchdesk.importers.reader import read_workbook\n"
+                      f"print(read_workbook({str(tmp_path / 'a.xlsx')!r})[0].rows)\n")
+    done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=60)
+    assert done.stdout.strip() == "[['x']]", done.stderr
 
 
 # ---------------------------------------------------------------- the texts
