@@ -74,13 +74,12 @@ def from_db(row: Sequence[Any]) -> dict[str, Any]:
 
 
 def search_text(values: dict[str, Any]) -> str:
-    """What search-as-you-type matches: name, phone, account, tags, communities, advisor."""
-    parts = [values.get("name") or "", values.get("phone") or "", values.get("account_no") or ""]
-    for column in ("tags", "communities"):
-        raw = values.get(column) or ""
-        # The JSON text itself is searchable once its brackets and quotes are blanked out.
-        parts.append(raw.translate(_JSON_PUNCTUATION) if isinstance(raw, str) else " ".join(raw))
-    parts.append(values.get("advisor") or "")
+    """What search-as-you-type matches: name, phone, account number and tags. (Advisor and
+    community have filters of their own; matching them too would bury a surname search.)"""
+    raw = values.get("tags") or ""
+    # The JSON text itself is searchable once its brackets and quotes are blanked out.
+    tags = raw.translate(_JSON_PUNCTUATION) if isinstance(raw, str) else " ".join(raw)
+    parts = (values.get("name") or "", values.get("phone") or "", values.get("account_no") or "", tags)
     return " ".join(parts).lower()
 
 

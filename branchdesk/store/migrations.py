@@ -116,8 +116,7 @@ def _v2_roster_search(conn: sqlite3.Connection) -> None:
         """
         ALTER TABLE members ADD COLUMN search_text TEXT NOT NULL DEFAULT '';
         UPDATE members SET search_text = lower(
-            name || ' ' || coalesce(phone, '') || ' ' || coalesce(account_no, '') || ' '
-            || tags || ' ' || communities || ' ' || coalesce(advisor, ''));
+            name || ' ' || coalesce(phone, '') || ' ' || coalesce(account_no, '') || ' ' || tags);
         CREATE INDEX members_name ON members(name);
         CREATE INDEX members_last_active ON members(last_active_on);
         CREATE INDEX audit_log_entity ON audit_log(entity, entity_id);
