@@ -55,8 +55,12 @@ def help_sections(screen: Screen) -> list[Section]:
     app = screen.app
     sections: list[Section] = [(t("app.help.global"), binding_rows(app, app.get_key_display))]
     seen: set[str] = set()
+    # Any screen gets a section (titled by its name if it has no HELP_SECTION); a widget
+    # only when it names one.
+    screen_key = (getattr(screen, "HELP_SECTION", None) or getattr(screen, "TITLE_KEY", None)
+                  or "app.help.this_screen")
     for node in [screen, *screen.query("*")]:
-        key = getattr(node, "HELP_SECTION", None)
+        key = screen_key if node is screen else getattr(node, "HELP_SECTION", None)
         if key and key not in seen:
             seen.add(key)
             rows = binding_rows(node, app.get_key_display)

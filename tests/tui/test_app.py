@@ -155,3 +155,17 @@ async def test_ctrl_c_says_how_to_quit_in_the_users_language(settle, make_app):
         await pilot.pause()
         assert app.is_running
         assert any("Ctrl+Q" in n.message and "退出" in n.message for n in app._notifications)
+
+
+async def test_help_on_the_member_card_lists_its_keys(settle, make_app):
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("down", "enter")            # open the first member's card
+        await pilot.pause()
+        await pilot.press("f1")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        text = str(app.screen.query_one("#help-keys").render())
+        assert "This screen" in text or "Member" in text
+        assert "Quit" in text
