@@ -33,6 +33,8 @@ _QUOTE_CHARS = re.compile("[" + re.escape("".join(set(_QUOTES) | _CLOSERS)) + "]
 _IMMEDIATE_NEGATORS = frozenset("不非没无别勿未莫")
 _NEGATOR_REACH = 12  # compact characters before a match in which a negator still counts
 _QUOTE_FRAME_REACH = 10
+_FRAME_REACH = 240  # characters either side of a match in which a frame may stand
+_LIST_REACH = 400  # characters back to a framing line's colon (keeps long texts linear)
 # A question that asks (哪只、能不能、有没有…) reports or explores a claim rather than making it.
 # (还在等什么、怕什么 are rhetorical pushes, not questions.)
 _INTERROGATIVE = re.compile(
@@ -156,6 +158,8 @@ class Segment:
         self.sentence_ends = [start + m.start() for m in _SENTENCE_END.finditer(norm)]
         self.clause_ends = [start + m.start() for m in _CLAUSE_END.finditer(norm)]
         self.contrasts = [(start + m.start(), start + m.end()) for m in frames.contrast.finditer(norm)]
+        self.contrast_starts = [c for c, _ in self.contrasts]
+        self.contrast_ends = [e for _, e in self.contrasts]
         self._header: bool | None = None
         self._taught: dict[tuple[int, int], bool] = {}
 
@@ -179,17 +183,18 @@ class Segment:
         return s_start, s_end
 
     def before_scope(self, ostart: int, s_start: int) -> int:
-        """Start of the part of the sentence that can frame a match at ``ostart``."""
-        begin = s_start
-        for c_start, c_end in self.contrasts:
-            if c_end <= ostart and c_start >= s_start:
-                begin = max(begin, c_end)
-        return begin
+        """Start of the part of the sentence that can frame a match at ``ostart``: after the
+        last contrast word (但/but) that ends before it."""
+        i = bisect_right(self.contrast_ends, ostart) - 1
+        if i >= 0 and self.contrasts[i][0] >= s_start:
+            return max(s_start, self.contrast_ends[i])
+        return s_start
 
     def after_scope(self, oend: int, s_end: int) -> int:
-        for c_start, _ in self.contrasts:
-            if oend <= c_start < s_end:
-                return c_start
+        """End of the part of the sentence after a match: the next contrast word, if any."""
+        i = bisect_left(self.contrast_starts, oend)
+        if i < len(self.contrast_starts) and self.contrast_starts[i] < s_end:
+            return self.contrast_starts[i]
         return s_end
 
     def clause_start(self, ostart: int, floor: int) -> int:
@@ -204,6 +209,8 @@ class Segment:
         if self.has_header():
             return True
         s_start, s_end = self.sentence(ostart, oend)
+        # A frame is near its match: a run-on "sentence" of a pasted article stays linear.
+        s_start, s_end = max(s_start, ostart - _FRAME_REACH), min(s_end, oend + _FRAME_REACH)
         scope_start = self.before_scope(ostart, s_start)
         clause = self.clause_start(ostart, scope_start)
         if self.negated(clause, ostart):
@@ -238,8 +245,10 @@ class Segment:
         j = bisect_left(self.sentence_ends, ostart + 1)
         if j >= len(self.sentence_ends) or norm[self.sentence_ends[j]] != "?":
             return False
+        if self.sentence_ends[j] - ostart > _FRAME_REACH:
+            return False
         q_mark = self.sentence_ends[j]
-        if _INTERROGATIVE.search(norm, clause_start, q_mark):
+        if _INTERROGATIVE.search(norm, max(clause_start, ostart - _FRAME_REACH), q_mark):
             return True
         # A question answered "no" right after: 一定能赚钱吗？不一定。
         answer = norm[q_mark + 1 : q_mark + 12].lstrip()
@@ -288,7 +297,7 @@ class Segment:
     def listed(self, ostart: int) -> bool:
         """A match in a list introduced by a framing line: "常见违规话术有：1.保本 2.…"."""
         norm = self.nz.norm
-        colon = norm.rfind(":", self.start, ostart)
+        colon = norm.rfind(":", max(self.start, ostart - _LIST_REACH), ostart)
         if colon < 0 or "\n\n" in norm[colon:ostart]:
             return False
         line_start = max(norm.rfind("\n", self.start, colon) + 1, self.start, colon - 30)

@@ -366,10 +366,14 @@ class Checker:
         seg,
         context: CheckContext | None,
     ) -> list[_Candidate]:
-        excludes = [(h.cstart, h.cend) for h in hits if h.role == EXCLUDE]
+        excludes = sorted((h.cstart, h.cend) for h in hits if h.role == EXCLUDE)
+        ex_starts = [a for a, _ in excludes]
+        ex_reach = list(accumulate((b for _, b in excludes), max))
 
         def kept(h: _Hit) -> bool:
-            return not any(a <= h.cstart and h.cend <= b for a, b in excludes)
+            # Inside an exclusion iff one starting at or before it reaches its end.
+            i = bisect_right(ex_starts, h.cstart) - 1
+            return i < 0 or ex_reach[i] < h.cend
 
         raw: list[_Candidate] = []
         if rule.kind == "phrase":
@@ -402,11 +406,17 @@ class Checker:
         near = rule.near
         assert near is not None
         lefts = [h for h in hits if h.role == LEFT]
-        rights = [h for h in hits if h.role == RIGHT]
+        rights = sorted((h for h in hits if h.role == RIGHT), key=lambda h: h.cstart)
+        right_starts = [h.cstart for h in rights]
+        longest = max((h.cend - h.cstart for h in rights), default=0)
+        reach = near.window * 2
         out: list[_Candidate] = []
         for left in lefts:
             best: tuple[int, int, int] | None = None
-            for right in rights:
+            # Only rights that start within reach of this left word (long texts stay linear).
+            lo = bisect_right(right_starts, left.cstart - reach - longest - 1)
+            hi = bisect_right(right_starts, left.cend + reach)
+            for right in rights[lo:hi]:
                 if right.cstart >= left.cend:
                     gap = right.cstart - left.cend
                 elif not near.ordered and right.cend <= left.cstart:
@@ -559,8 +569,11 @@ def _dedupe(findings: list[Finding]) -> list[Finding]:
     稳赚不赔), keeping the first rule on equal spans; order by position."""
     findings.sort(key=lambda f: (f.start, -(f.end - f.start)))
     kept: list[Finding] = []
+    reach: dict[Category, int] = {}  # furthest end kept so far, per category
     for f in findings:
-        if any(k.category == f.category and k.start <= f.start and f.end <= k.end for k in kept):
+        # Everything kept starts at or before f, so f is inside one iff one reaches its end.
+        if reach.get(f.category, -1) >= f.end:
             continue
         kept.append(f)
+        reach[f.category] = max(reach.get(f.category, -1), f.end)
     return kept
