@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 from collections.abc import Callable, Sequence
 
@@ -20,15 +21,20 @@ from branchdesk.settings import Settings, demo_db_path, load_settings
 Handler = Callable[[argparse.Namespace, Settings], int]
 
 
+def _h(english: str) -> str:
+    """Help text in the user's language; the English text names its catalog key."""
+    return t("cli_help." + re.sub(r"[^a-z0-9]+", "_", english.lower()).strip("_")[:48].rstrip("_"))
+
+
 def _global_options() -> argparse.ArgumentParser:
     """--db/--user/--lang, accepted before or after the subcommand."""
     parent = argparse.ArgumentParser(add_help=False)
     parent.add_argument("--db", default=argparse.SUPPRESS, metavar="PATH",
-                        help="database file (default: BRANCHDESK_DB or the user data folder)")
+                        help=_h("database file (default: BRANCHDESK_DB or the user data folder)"))
     parent.add_argument("--user", default=argparse.SUPPRESS, metavar="NAME",
-                        help="operator name for the audit log (default: config, then OS login)")
+                        help=_h("operator name for the audit log (default: config, then OS login)"))
     parent.add_argument("--lang", default=argparse.SUPPRESS, choices=("zh", "en"),
-                        help="language (default: from the system locale)")
+                        help=_h("language (default: from the system locale)"))
     return parent
 
 
@@ -36,21 +42,21 @@ def build_parser() -> argparse.ArgumentParser:
     common = _global_options()
     parser = argparse.ArgumentParser(
         prog="branchdesk", parents=[common],
-        description="BranchDesk: run a brokerage branch's investor communities.",
+        description=_h("BranchDesk: run a brokerage branch's investor communities."),
     )
     parser.add_argument("--version", action="version", version=f"branchdesk {__version__}")
     parser.add_argument("--demo", action="store_true",
-                        help="open the app on a fresh demo database")
+                        help=_h("open the app on a fresh demo database"))
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    demo = sub.add_parser("demo", parents=[common], help="fill the database with a demo branch")
+    demo = sub.add_parser("demo", parents=[common], help=_h("fill the database with a demo branch"))
     demo.add_argument("--members", type=int, default=300, metavar="N")
     demo.add_argument("--seed", type=int, default=7, metavar="S")
     demo.set_defaults(handler=cmd_demo)
 
-    members = sub.add_parser("members", parents=[common], help="list members")
-    members.add_argument("--json", action="store_true", help="print a JSON array")
-    members.add_argument("--reveal", action="store_true", help="show full phone numbers (audited)")
+    members = sub.add_parser("members", parents=[common], help=_h("list members"))
+    members.add_argument("--json", action="store_true", help=_h("print a JSON array"))
+    members.add_argument("--reveal", action="store_true", help=_h("show full phone numbers (audited)"))
     members.add_argument("--need", choices=("profit", "recovery", "allocation", "stage"))
     members.add_argument("--risk", metavar="C1..C5", type=str.upper,
                          choices=("C1", "C2", "C3", "C4", "C5"))
@@ -59,102 +65,102 @@ def build_parser() -> argparse.ArgumentParser:
     members.add_argument("--community", metavar="NAME")
     members.add_argument("--tag", metavar="TAG")
     members.add_argument("--search", metavar="TEXT", default="")
-    members.add_argument("--dormant", action="store_true", help="only dormant members")
+    members.add_argument("--dormant", action="store_true", help=_h("only dormant members"))
     members.add_argument("--sort", default="name")
     members.add_argument("--limit", type=int, default=None, metavar="N")
     members.set_defaults(handler=cmd_members)
 
-    imports = sub.add_parser("import", parents=[common], help="import data").add_subparsers(
+    imports = sub.add_parser("import", parents=[common], help=_h("import data")).add_subparsers(
         dest="import_command", metavar="WHAT", required=True)
-    roster = imports.add_parser("roster", parents=[common], help="import a member roster")
+    roster = imports.add_parser("roster", parents=[common], help=_h("import a member roster"))
     roster.add_argument("file")
     roster.add_argument("--sheet", metavar="NAME")
-    roster.add_argument("--dry-run", action="store_true", help="show what would change, change nothing")
-    roster.add_argument("--json", action="store_true", help="print one JSON object")
+    roster.add_argument("--dry-run", action="store_true", help=_h("show what would change, change nothing"))
+    roster.add_argument("--json", action="store_true", help=_h("print one JSON object"))
     roster.set_defaults(handler=cmd_import_roster)
-    undo = imports.add_parser("undo", parents=[common], help="undo an import batch")
+    undo = imports.add_parser("undo", parents=[common], help=_h("undo an import batch"))
     undo.add_argument("batch_id", type=int)
     undo.set_defaults(handler=cmd_import_undo)
-    listing = imports.add_parser("list", parents=[common], help="list import batches")
+    listing = imports.add_parser("list", parents=[common], help=_h("list import batches"))
     listing.set_defaults(handler=cmd_import_list)
 
-    audit = sub.add_parser("audit", parents=[common], help="the audit log").add_subparsers(
+    audit = sub.add_parser("audit", parents=[common], help=_h("the audit log")).add_subparsers(
         dest="audit_command", metavar="WHAT", required=True)
-    verify = audit.add_parser("verify", parents=[common], help="check the audit hash chain")
+    verify = audit.add_parser("verify", parents=[common], help=_h("check the audit hash chain"))
     verify.set_defaults(handler=cmd_audit_verify)
-    check = sub.add_parser("check", parents=[common], help="check messages against the compliance rules")
+    check = sub.add_parser("check", parents=[common], help=_h("check messages against the compliance rules"))
     check.add_argument("file", nargs="?", metavar="FILE|-",
-                       help=".txt (one message), .jsonl, .csv or .xlsx; - reads one message from stdin")
-    check.add_argument("--text", help="check this text")
-    check.add_argument("--community", metavar="NAME", help="target community (suitability check)")
-    check.add_argument("--json", action="store_true", help="one JSON object per message and line")
-    check.add_argument("--report", metavar="FILE.xlsx", help="write every finding to a workbook")
+                       help=_h(".txt (one message), .jsonl, .csv or .xlsx; - reads one message from stdin"))
+    check.add_argument("--text", help=_h("check this text"))
+    check.add_argument("--community", metavar="NAME", help=_h("target community (suitability check)"))
+    check.add_argument("--json", action="store_true", help=_h("one JSON object per message and line"))
+    check.add_argument("--report", metavar="FILE.xlsx", help=_h("write every finding to a workbook"))
     check.set_defaults(handler=cmd_check)
 
-    staff = sub.add_parser("staff", parents=[common], help="staff members and roles").add_subparsers(
+    staff = sub.add_parser("staff", parents=[common], help=_h("staff members and roles")).add_subparsers(
         dest="staff_command", metavar="WHAT", required=True)
-    staff_list = staff.add_parser("list", parents=[common], help="list staff")
+    staff_list = staff.add_parser("list", parents=[common], help=_h("list staff"))
     staff_list.add_argument("--json", action="store_true")
     staff_list.set_defaults(handler=cmd_staff_list)
-    staff_add = staff.add_parser("add", parents=[common], help="add a staff member")
+    staff_add = staff.add_parser("add", parents=[common], help=_h("add a staff member"))
     staff_add.add_argument("name")
     staff_add.add_argument("--role", choices=("staff", "reviewer", "manager"), default="staff")
-    staff_add.add_argument("--no-password", action="store_true", help="set the password later")
-    staff_role = staff.add_parser("role", parents=[common], help="change a role (needs a manager)")
+    staff_add.add_argument("--no-password", action="store_true", help=_h("set the password later"))
+    staff_role = staff.add_parser("role", parents=[common], help=_h("change a role (needs a manager)"))
     staff_role.add_argument("name")
     staff_role.add_argument("role", choices=("staff", "reviewer", "manager"))
-    staff_pw = staff.add_parser("passwd", parents=[common], help="set a password")
+    staff_pw = staff.add_parser("passwd", parents=[common], help=_h("set a password"))
     staff_pw.add_argument("name")
-    staff_off = staff.add_parser("deactivate", parents=[common], help="switch a staff member off")
+    staff_off = staff.add_parser("deactivate", parents=[common], help=_h("switch a staff member off"))
     staff_off.add_argument("name")
     for command, handler in ((staff_add, cmd_staff_add), (staff_role, cmd_staff_role),
                              (staff_pw, cmd_staff_passwd), (staff_off, cmd_staff_deactivate)):
-        command.add_argument("--manager", metavar="NAME", help="a manager who authorises this")
+        command.add_argument("--manager", metavar="NAME", help=_h("a manager who authorises this"))
         command.add_argument("--password-stdin", action="store_true",
-                             help="read passwords from stdin, one per line, instead of prompting")
+                             help=_h("read passwords from stdin, one per line, instead of prompting"))
         command.set_defaults(handler=handler)
 
-    rules = sub.add_parser("rules", parents=[common], help="compliance rules").add_subparsers(
+    rules = sub.add_parser("rules", parents=[common], help=_h("compliance rules")).add_subparsers(
         dest="rules_command", metavar="WHAT", required=True)
-    rules_list = rules.add_parser("list", parents=[common], help="list rules")
+    rules_list = rules.add_parser("list", parents=[common], help=_h("list rules"))
     rules_list.add_argument("--json", action="store_true")
     rules_list.set_defaults(handler=cmd_rules_list)
-    rules_show = rules.add_parser("show", parents=[common], help="show one rule as TOML-like JSON")
+    rules_show = rules.add_parser("show", parents=[common], help=_h("show one rule as TOML-like JSON"))
     rules_show.add_argument("rule_id")
     rules_show.set_defaults(handler=cmd_rules_show)
     rules_save = rules.add_parser("save", parents=[common],
-                                  help="add or edit a rule from a .toml or .json file")
+                                  help=_h("add or edit a rule from a .toml or .json file"))
     rules_save.add_argument("file")
     rules_save.set_defaults(handler=cmd_rules_save)
     for name, enabled in (("enable", True), ("disable", False)):
-        toggle = rules.add_parser(name, parents=[common], help=f"{name} a rule")
+        toggle = rules.add_parser(name, parents=[common], help=_h(f"{name} a rule"))
         toggle.add_argument("rule_id")
         toggle.set_defaults(handler=cmd_rules_toggle, enabled=enabled)
     rules_reset = rules.add_parser("reset", parents=[common],
-                                   help="drop the branch's edit of a rule, or delete a branch rule")
+                                   help=_h("drop the branch's edit of a rule, or delete a branch rule"))
     rules_reset.add_argument("rule_id")
     rules_reset.set_defaults(handler=cmd_rules_reset)
 
-    messages = sub.add_parser("messages", parents=[common], help="community messages and review"
+    messages = sub.add_parser("messages", parents=[common], help=_h("community messages and review")
                               ).add_subparsers(dest="messages_command", metavar="WHAT", required=True)
-    msg_list = messages.add_parser("list", parents=[common], help="recent messages")
-    msg_list.add_argument("--queue", action="store_true", help="only those waiting for review")
+    msg_list = messages.add_parser("list", parents=[common], help=_h("recent messages"))
+    msg_list.add_argument("--queue", action="store_true", help=_h("only those waiting for review"))
     msg_list.add_argument("--json", action="store_true")
     msg_list.set_defaults(handler=cmd_messages_list)
-    msg_draft = messages.add_parser("draft", parents=[common], help="check and save a draft")
+    msg_draft = messages.add_parser("draft", parents=[common], help=_h("check and save a draft"))
     msg_draft.add_argument("--text", required=True)
     msg_draft.add_argument("--community", metavar="NAME")
-    msg_draft.add_argument("--revise", type=int, metavar="ID", help="a new version of message ID")
+    msg_draft.add_argument("--revise", type=int, metavar="ID", help=_h("a new version of message ID"))
     msg_draft.set_defaults(handler=cmd_messages_draft)
     for name in ("submit", "sent"):
-        step = messages.add_parser(name, parents=[common], help=f"mark a message {name}")
+        step = messages.add_parser(name, parents=[common], help=_h(f"mark a message {name}"))
         step.add_argument("message_id", type=int)
         step.set_defaults(handler=cmd_messages_step, step=name)
     msg_approve = messages.add_parser("approve", parents=[common],
-                                      help="approve as a reviewer (asks your password)")
+                                      help=_h("approve as a reviewer (asks your password)"))
     msg_approve.add_argument("message_id", type=int)
-    msg_approve.add_argument("--override", metavar="REASON", help="reason to approve despite a block")
-    msg_reject = messages.add_parser("reject", parents=[common], help="reject as a reviewer")
+    msg_approve.add_argument("--override", metavar="REASON", help=_h("reason to approve despite a block"))
+    msg_reject = messages.add_parser("reject", parents=[common], help=_h("reject as a reviewer"))
     msg_reject.add_argument("message_id", type=int)
     msg_reject.add_argument("--reason", required=True)
     for command, handler in ((msg_approve, cmd_messages_approve), (msg_reject, cmd_messages_reject)):
@@ -546,7 +552,23 @@ def cmd_open_app(args: argparse.Namespace, settings: Settings) -> int:
     return run_app(settings)
 
 
+def _language_for_help(argv: Sequence[str]) -> str:
+    """The language to print --help in, before the arguments are parsed: --lang, else the
+    environment and config, else the system."""
+    for index, arg in enumerate(argv):
+        if arg == "--lang" and index + 1 < len(argv) and argv[index + 1] in ("zh", "en"):
+            return argv[index + 1]
+        if arg in ("--lang=zh", "--lang=en"):
+            return arg.split("=", 1)[1]
+    try:
+        return load_settings().language
+    except UserError:
+        return "en"
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    set_language(_language_for_help(argv))
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
