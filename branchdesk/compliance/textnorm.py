@@ -35,6 +35,9 @@ _NFKC_RANGES = (
     (0x1F100, 0x1F1FF),
 )
 
+# Where the characters of everyday chat text live (ASCII, punctuation, CJK, full width).
+_COMMON_RANGES = ((0x0000, 0x024F), (0x2000, 0x206F), (0x3000, 0x303F), (0x4E00, 0x9FFF), (0xFF00, 0xFFEF))
+
 # Look-alikes that NFKC and OpenCC leave alone but people use in place of a banned character.
 _LOOKALIKES = {
     "夲": "本",  # a rare character that looks like 本 (保夲)
@@ -55,7 +58,7 @@ _KEPT = re.compile(r"(?:[^\W_]|%|(?<=\d)[.,、;/](?=\d))+")
 
 
 @cache
-def fold_table() -> dict[int, str]:
+def fold_table() -> dict[int, int | str]:
     """The one-to-one folding table used by ``str.translate`` (built once, ~20 ms)."""
     table: dict[int, str] = {}
     t2s = {pair[0]: pair[1] for pair in _pairs()}
@@ -80,7 +83,11 @@ def fold_table() -> dict[int, str]:
         table.setdefault(ord(trad), _LOOKALIKES.get(simp, simp))
     for char, out in _LOOKALIKES.items():
         table[ord(char)] = out
-    return table
+    # Identity entries for the blocks chat text is made of: str.translate is a third faster
+    # when it finds every character in the table instead of failing a lookup.
+    dense: dict[int, int | str] = {c: c for low, high in _COMMON_RANGES for c in range(low, high + 1)}
+    dense.update(table)
+    return dense
 
 
 def _pairs() -> list[str]:
