@@ -5,10 +5,12 @@
 
 .xlsx .xlsm .xls .xlsb .ods are parsed by python-calamine in a child process (see sandbox.py);
 .csv .tsv .txt by the csv module here. The format is taken from the bytes, not the name: an
-.xls that is really HTML, text or an .xlsx is read as what it is. Before any parsing the file
-is looked at (safety.py), and every problem a user can cause becomes a UserError whose key is
-``reader.<name>``. Values come back as the parser gives them (numbers as floats, a phone as
-13849593103.0); blanks are None; strings are left exactly as they are.
+.xls that is really HTML, text or an .xlsx is read as what it is. Cheap checks come first
+(name, size, magic bytes, the zip directory, the OLE directory); the scan of every zip part
+(safety.py) runs while the child parses and ends it on any finding. Every problem a user can
+cause becomes a UserError whose key is ``reader.<name>``. Values come back as the parser gives
+them (numbers as floats, a phone as 13849593103.0); blanks are None; strings are left exactly
+as they are. Callable from any thread, and from scripts without a ``__main__`` guard.
 """
 
 from __future__ import annotations
@@ -43,7 +45,11 @@ class SheetData:
 
 def read_workbook(path: str | Path, *, sheet: str | None = None,
                   timeout: float = 120.0) -> list[SheetData]:
-    """All non-empty sheets in workbook order (only the named one when `sheet` is given)."""
+    """All non-empty sheets in workbook order (only the named one when `sheet` is given).
+
+    `timeout` bounds the whole read, in seconds; past it the parsing process is killed.
+    Raises UserError (reader.*) for anything wrong with the file.
+    """
     path = Path(path)
     limits = safety.LIMITS
     timeout = min(max(float(timeout), 0.0), 86_400.0)
