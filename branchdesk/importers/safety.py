@@ -107,20 +107,21 @@ def _zip_kind(path: Path, limits: Limits) -> Kind:
     _check_end_record(path, limits)
     try:
         with zipfile.ZipFile(path) as z:
-            names = set(z.namelist())
+            # seen in the wild: Windows separators (xl\workbook.xml), a workbook at the root
+            names = {n.replace("\\", "/").lower() for n in z.namelist()}
             mime = b""
-            if "mimetype" in names:
+            if "mimetype" in z.namelist():
                 with z.open("mimetype") as f:
                     mime = f.read(100)
     except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError):
         raise refuse("corrupt", path) from None
-    if "xl/workbook.xml" in names:
+    if any(n == "workbook.xml" or n.endswith("/workbook.xml") for n in names):
         return "xlsx"
-    if "xl/workbook.bin" in names:
+    if any(n == "workbook.bin" or n.endswith("/workbook.bin") for n in names):
         return "xlsb"
     if mime.startswith(_ODS_MIME) or (not mime and "content.xml" in names):
         return "ods"
-    if "EncryptedPackage" in names:
+    if "encryptedpackage" in names:
         raise refuse("encrypted", path)
     raise refuse("not_spreadsheet", path)
 
@@ -128,10 +129,10 @@ def _zip_kind(path: Path, limits: Limits) -> Kind:
 def _ole_kind(path: Path) -> Kind:
     """Excel 97-2003 files and password-protected .xlsx files are both OLE containers."""
     with path.open("rb") as f:
-        names = set(ole_stream_names(f, path))
-    if names & {"EncryptionInfo", "EncryptedPackage"}:
+        names = {name.lower() for name in ole_stream_names(f, path)}  # some write WORKBOOK
+    if names & {"encryptioninfo", "encryptedpackage"}:
         raise refuse("encrypted", path)
-    if names & {"Workbook", "Book"}:
+    if names & {"workbook", "book"}:
         return "xls"
     raise refuse("not_spreadsheet", path)
 
@@ -245,7 +246,9 @@ def scan_zip_parts(path: Path, kind: Kind, limits: Limits) -> None:
 
 
 def _inflate(raw: BinaryIO, info: zipfile.ZipInfo, path: Path) -> Iterator[bytes]:
-    """The part's bytes in pieces; more bytes than the directory declared is a bomb."""
+    """The part's bytes in pieces. A little more than the directory declared is a damaged
+    file (calamine refuses it too); far more is a bomb, stopped as soon as it shows."""
+    bound = max(2 * info.file_size, info.file_size + (16 << 20))
     raw.seek(info.header_offset)
     local = raw.read(30)
     if len(local) < 30 or local[:4] != b"PK\x03\x04":
@@ -273,12 +276,14 @@ def _inflate(raw: BinaryIO, info: zipfile.ZipInfo, path: Path) -> Iterator[bytes
                 raise refuse("corrupt", path) from None
             pending = inflater.unconsumed_tail
         produced += len(piece)
-        if produced > info.file_size:
+        if produced > bound:
             raise refuse("zip_bomb", path)
         if piece:
             yield piece
         if inflater is not None and inflater.eof:
             break
+    if produced != info.file_size:
+        raise refuse("corrupt", path)
 
 
 def _xlsx_sheet_parts(path: Path) -> dict[str, str]:
@@ -306,13 +311,15 @@ def _xlsx_sheet_parts(path: Path) -> dict[str, str]:
 # ---------------------------------------------------------------- XML scan
 
 _DOCTYPE = re.compile(rb"<!(?i:doctype|entity)")
-# Every cell tag; the form every writer uses (`<c r="A1"`) yields its reference, any other
-# form (r elsewhere or missing, odd spacing) yields empty groups and sends the piece down the
-# slow, general pattern.
-_CELL_START = re.compile(rb'<c(?: r="([A-Za-z]+)([0-9]+)"|(?=[\s>/]))')
-_PREFIXED_CELL = re.compile(rb":c[\s>/]")
+# calamine places a cell by its r="…" and skips cells without a value, so the rectangle comes
+# from cells that hold a <v>, <is> or <f> (Gnumeric writes empty styled cells down to row
+# 1,048,576: they must not count). Fast pattern for the form every writer uses; any other
+# form in a piece (prefix, r not first or missing, odd spacing) sends it to the general one.
+_CONTENT_CELL = re.compile(rb'<c r="([A-Za-z]+)([0-9]+)"[^>]*(?<!/)>\s*<[vif]')
+_ODD_CELL = re.compile(rb'<c(?:[>/\t\r\n]| (?!r="))|:c[\s>/]')
 _ANY_CELL = re.compile(
     rb"<(?:[\w.-]+:)?c(?=[\s>/])(?:[^>]*?\sr\s*=\s*[\"']([A-Za-z]+)([0-9]+)[\"'])?[^>]*(?<!/)>"
+    rb"\s*<(?:[\w.-]+:)?[vif]"
 )
 _ROW_REF = re.compile(rb"<(?:[\w.-]+:)?row\s[^>]*?\br\s*=\s*[\"']([0-9]+)[\"']")
 _letters, _digits = itemgetter(0), itemgetter(1)
@@ -400,16 +407,15 @@ def _scan_body(body: bytes, path: Path, limits: Limits, window: int,
             _check_run(body, start, path, limits)
     if extent is None:
         return
-    refs = _CELL_START.findall(body)
-    letters = set(map(_letters, refs))
-    if b"" in letters or _PREFIXED_CELL.search(body):
+    if _ODD_CELL.search(body):
         refs = _ANY_CELL.findall(body)
-        letters = set(map(_letters, refs))
         rows = _ROW_REF.findall(body)
         if rows:
             extent.max_row_element = max(extent.max_row_element, max(map(int, rows)))
+    else:
+        refs = _CONTENT_CELL.findall(body)
     if refs:
-        extent.add(refs, letters)
+        extent.add(refs, set(map(_letters, refs)))
 
 
 def _check_run(body: bytes, inside: int, path: Path, limits: Limits) -> None:

@@ -375,22 +375,33 @@ def test_zip_bomb_by_ratio(tmp_path):
     assert error_of(path).key == "reader.zip_bomb"
 
 
-def test_zip_bomb_that_lies_about_its_size(tmp_path):
-    """The directory claims a modest size; inflating stops once it is exceeded."""
-    body = sheet_xml(CELL_X).replace("<sheetData>", " " * 3_000_000 + "<sheetData>")
-    path = raw_xlsx(tmp_path / "liar.xlsx", body)
+def claim_size(path: Path, claimed: int) -> Path:
+    """Rewrite the sheet's declared uncompressed size in both zip headers."""
     name = b"xl/worksheets/sheet1.xml"
     data = bytearray(path.read_bytes())
     with zipfile.ZipFile(path) as z:
         info = z.getinfo(name.decode())
-    claimed = info.compress_size * 3
     struct.pack_into("<I", data, info.header_offset + 22, claimed)  # local header
     central = data.index(b"PK\x01\x02")
     while data[central + 46:central + 46 + len(name)] != name:
         central = data.index(b"PK\x01\x02", central + 4)
     struct.pack_into("<I", data, central + 24, claimed)  # central directory
     path.write_bytes(bytes(data))
+    return path
+
+
+def test_zip_bomb_that_lies_about_its_size(tmp_path):
+    """The directory claims a modest size (no suspicious ratio); inflating stops past it."""
+    body = sheet_xml(CELL_X).replace("<sheetData>", "<a/>" * 15_000_000 + "<sheetData>")
+    path = raw_xlsx(tmp_path / "liar.xlsx", body)
+    claim_size(path, zipfile.ZipFile(path).getinfo("xl/worksheets/sheet1.xml").compress_size * 3)
     assert error_of(path).key == "reader.zip_bomb"
+
+
+def test_a_part_a_little_larger_than_declared_is_damaged(tmp_path):
+    path = raw_xlsx(tmp_path / "off.xlsx", sheet_xml(CELL_X * 100))
+    claim_size(path, zipfile.ZipFile(path).getinfo("xl/worksheets/sheet1.xml").file_size - 10)
+    assert error_of(path).key == "reader.corrupt"
 
 
 def test_too_many_zip_entries(tmp_path, limits):
@@ -404,6 +415,7 @@ def test_too_many_zip_entries(tmp_path, limits):
     '<c r="XFD1048576" t="inlineStr"><is><t>y</t></is></c>',
     '<c t="inlineStr" r="XFD1048576"><is><t>y</t></is></c>',   # r not first
     '<x:c r="xfd1048576" t="inlineStr"><is><t>y</t></is></x:c>',  # prefix, lower case
+    '<c r="XFD1048576">\n  <v>1</v></c>',                        # pretty-printed
     '<c t="inlineStr"><is><t>y</t></is></c>',                  # no r: row number counts
 ])
 def test_sheet_claiming_a_million_rows(tmp_path, far):
@@ -419,6 +431,14 @@ def test_sheet_claiming_a_million_rows(tmp_path, far):
 def test_sheet_too_wide_and_tall(tmp_path):
     rows = f'<row r="1">{CELL_X}</row><row r="2000"><c r="XFD2000"><v>1</v></c></row>'
     assert error_of(raw_xlsx(tmp_path / "wide.xlsx", sheet_xml(rows))).key == "reader.sheet_too_large"
+
+
+def test_far_empty_styled_cells_are_harmless(tmp_path):
+    """Gnumeric writes styled empty cells down to row 1,048,576; calamine skips them, so do we."""
+    rows = (f'<row r="1">{CELL_X}</row>\n<row r="1048576">\n  <c r="ZZ1048576" s="1"/>\n</row>'
+            '<row r="1048575"><c r="XFD1048575" s="2"></c></row>')
+    path = raw_xlsx(tmp_path / "gnumeric.xlsx", sheet_xml(rows, "A1:XFD1048576"))
+    assert read_workbook(path)[0].rows == [["x"]]
 
 
 def test_a_dimension_claim_alone_is_harmless(tmp_path):
