@@ -14,13 +14,18 @@ from typing import Any, ClassVar
 from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.dom import DOMNode
+from textual.widgets import Input, TextArea
 from textual.worker import WorkerFailed
 
 from branchdesk.commands import BranchDeskCommands
 from branchdesk.errors import UserError
 from branchdesk.i18n import get_language, set_language, t
+from branchdesk.screens.compose import ComposeScreen
 from branchdesk.screens.help import HelpScreen
+from branchdesk.screens.review import ReviewScreen
 from branchdesk.screens.roster import RosterScreen
+from branchdesk.screens.rules import RulesScreen
+from branchdesk.screens.staff import StaffScreen
 from branchdesk.settings import Settings
 from branchdesk.store.database import Store
 from branchdesk.widgets.errors import error_text, is_user_facing
@@ -41,13 +46,17 @@ def retranslate_bindings(node: DOMNode) -> None:
 
 class BranchDeskApp(App[None]):
     CSS_PATH: ClassVar[list[str]] = ["app.tcss", "screens/roster.tcss"]
-    MODES: ClassVar[dict[str, Any]] = {"roster": RosterScreen}
+    MODES: ClassVar[dict[str, Any]] = {"roster": RosterScreen, "compose": ComposeScreen,
+                                       "review": ReviewScreen, "rules": RulesScreen,
+                                       "staff": StaffScreen}
     DEFAULT_MODE = "roster"
     # Textual's own system commands are English-only: ours replace them.
     COMMANDS: ClassVar[set[Any]] = {BranchDeskCommands}
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+q", "quit", "app.key.quit", show=False, priority=True),
         Binding("f1,question_mark", "help", "app.key.help"),
+        Binding("m", "switch_mode('compose')", "compose.key.open"),
+        Binding("v", "switch_mode('review')", "review.key.open"),
         Binding("f2", "switch_language", "app.key.language", show=False),
         Binding("f3", "toggle_theme", "app.key.theme", show=False),
         Binding("ctrl+p", "command_palette", "app.key.palette", show=False, priority=True),
@@ -66,6 +75,14 @@ class BranchDeskApp(App[None]):
         translate_bindings(self)
 
     # --- areas and screens -----------------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # A letter that opens an area would be typed into a text field: shown (and acting)
+        # only when none has focus, and not in the area it opens.
+        if action == "switch_mode":
+            return not (isinstance(self.screen.focused, (Input, TextArea))
+                        or parameters[:1] == (self.current_mode,))
+        return True
 
     def action_help(self) -> None:
         if not isinstance(self.screen, HelpScreen):

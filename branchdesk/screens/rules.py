@@ -1,0 +1,206 @@
+"""The branch's compliance rules: every rule with its category, severity, where it comes
+from (shipped, edited here, or the branch's own) and whether it is on. Space switches one
+on or off; Enter or `e` edits it as TOML; `n` adds a branch rule; `x` resets an edit.
+
+Changes go through services.rules (validated and audited); the next check uses them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, ClassVar
+
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.content import Content
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Label
+
+from branchdesk.errors import UserError
+from branchdesk.i18n import t
+from branchdesk.services import rule_toml, rules
+from branchdesk.widgets.app_header import AppHeader
+from branchdesk.widgets.rule_editor import RuleEditor
+from branchdesk.widgets.translated_bindings import translate_bindings
+
+PaletteCommand = tuple[str, str, Callable[[], Any]]
+COLUMNS = ("on", "id", "category", "severity", "source")
+
+
+class RuleTable(DataTable[Any]):
+    HELP_SECTION = "rules_screen.help.list"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter", "select_cursor", "rules_screen.key.edit"),
+    ]
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(cursor_type="row", zebra_stripes=True, **kwargs)
+        translate_bindings(self)
+
+
+class RulesScreen(Screen[None]):
+    DEFAULT_CSS = """
+    RulesScreen #rules-heading { height: 1; padding: 0 1; background: $panel; color: $text-muted;
+                                 width: 100%; }
+    RulesScreen #rules-list { height: 1fr; }
+    """
+    HELP_SECTION = "rules_screen.help.screen"
+    TITLE_KEY = "rules_screen.title"
+    AREA_HELP = "rules_screen.cmd.open_help"  # the palette's "Go to …" line
+    AUTO_FOCUS = "#rules-list"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("space", "toggle_rule", "rules_screen.key.toggle"),
+        Binding("e", "edit_rule", "rules_screen.key.edit"),
+        Binding("n", "new_rule", "rules_screen.key.new"),
+        Binding("x", "reset_rule", "rules_screen.key.reset"),
+        Binding("escape", "leave", "rules_screen.key.roster"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        translate_bindings(self)
+        self.rules: dict[str, dict[str, Any]] = {}
+        self._reset_armed: str | None = None
+
+    @property
+    def store(self) -> Any:
+        return self.app.store  # type: ignore[attr-defined]
+
+    @property
+    def operator(self) -> str:
+        return self.app.settings.operator  # type: ignore[attr-defined]
+
+    def compose(self) -> ComposeResult:
+        yield AppHeader(self.TITLE_KEY)
+        yield Label("", id="rules-heading", markup=False)
+        yield RuleTable(id="rules-list")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self._set_columns()
+        self.reload_data()
+
+    def on_screen_resume(self) -> None:
+        self.reload_data()
+
+    def _set_columns(self) -> None:
+        table = self.table
+        table.clear(columns=True)
+        for name in COLUMNS:
+            table.add_column(t(f"rules_screen.col.{name}"), key=name)
+
+    @property
+    def table(self) -> RuleTable:
+        return self.query_one(RuleTable)
+
+    def reload_data(self) -> None:
+        found = rules.list_rules(self.store)
+        self.rules = {row["id"]: row for row in found}
+        table = self.table
+        keep = self.current
+        table.clear()
+        for row in found:
+            rule = row["rule"] or {}
+            on = not row["disabled"]
+            severity = str(rule.get("severity", ""))
+            table.add_row(
+                Content.styled(t("rules_screen.on") if on else t("rules_screen.off"),
+                               "$text-success" if on else "$text-muted"),
+                Content(row["id"]),
+                t(f"compliance.category.{rule.get('category')}") if rule.get("category") else "",
+                Content.styled(t(f"compliance.severity.{severity}") if severity else "",
+                               "$text-error" if severity == "block" else "$text-warning"),
+                t(f"rules.source.{row['source']}"), key=row["id"])
+        if keep is not None and keep["id"] in self.rules:
+            table.move_cursor(row=table.get_row_index(keep["id"]))
+        off = sum(1 for row in found if row["disabled"])
+        self.query_one("#rules-heading", Label).update(
+            t("rules_screen.heading", count=len(found), off=off))
+
+    @property
+    def current(self) -> dict[str, Any] | None:
+        table = self.table
+        if not self.rules or not 0 <= table.cursor_row < table.row_count:
+            return None
+        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        return self.rules.get(key) if key is not None else None
+
+    # --- actions -------------------------------------------------------------------------------
+
+    def action_toggle_rule(self) -> None:
+        row = self.current
+        if row is None:
+            return
+        try:
+            rules.set_enabled(self.store, self.operator, row["id"], enabled=bool(row["disabled"]))
+        except UserError as error:
+            self.notify(error.message, severity="error", markup=False)
+            return
+        key = "rules_screen.switched_on" if row["disabled"] else "rules_screen.switched_off"
+        self.notify(t(key, id=row["id"]), markup=False)
+        self.reload_data()
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        self.action_edit_rule()
+
+    def action_edit_rule(self) -> None:
+        row = self.current
+        if row is None:
+            return
+        self._open_editor(t("rules_screen.edit_title", id=row["id"]),
+                          rule_toml.editable_toml(row["rule"] or {"id": row["id"]}))
+
+    def action_new_rule(self) -> None:
+        self._open_editor(t("rules_screen.new_title"), rule_toml.to_toml(rule_toml.NEW_RULE))
+
+    def _open_editor(self, title: str, text: str) -> None:
+        saved: list[str] = []
+
+        def save(toml_text: str) -> None:
+            rule = rules.save_rule(self.store, self.operator, rule_toml.parse_toml(toml_text))
+            saved.append(rule.id)
+
+        def closed(done: bool | None) -> None:
+            if done and saved:
+                self.notify(t("rules_screen.saved", id=saved[-1]), markup=False)
+                self.reload_data()
+                self.table.move_cursor(row=self.table.get_row_index(saved[-1]))
+
+        self.app.push_screen(RuleEditor(title, text, save), closed)
+
+    def action_reset_rule(self) -> None:
+        row = self.current
+        if row is None:
+            return
+        if row["source"] == "shipped" and not row["disabled"]:
+            self.notify(t("rules.no_change", id=row["id"]), severity="warning", markup=False)
+            return
+        if self._reset_armed != row["id"]:
+            self._reset_armed = row["id"]  # a second press confirms
+            key = "rules_screen.delete_question" if row["source"] == "custom" else \
+                "rules_screen.reset_question"
+            self.notify(t(key, id=row["id"]), severity="warning", markup=False)
+            return
+        self._reset_armed = None
+        try:
+            rules.reset_rule(self.store, self.operator, row["id"])
+        except UserError as error:
+            self.notify(error.message, severity="error", markup=False)
+            return
+        self.notify(t("rules_screen.reset_done", id=row["id"]), markup=False)
+        self.reload_data()
+
+    def action_leave(self) -> None:
+        self.app.switch_mode("roster")
+
+    def relabel(self) -> None:
+        self.query_one(AppHeader).refresh()
+        self._set_columns()
+        self.reload_data()
+
+    def palette_commands(self) -> list[PaletteCommand]:
+        return [
+            (t("rules_screen.cmd.new"), t("rules_screen.cmd.new_help"), self.action_new_rule),
+            (t("rules_screen.cmd.toggle"), t("rules_screen.cmd.toggle_help"),
+             self.action_toggle_rule),
+        ]

@@ -1,0 +1,208 @@
+"""Who operates BranchDesk: staff with their roles. `n` adds someone (name, role, password),
+`r` changes a role, `p` sets a password. Once the branch has a manager, raising a role or
+resetting someone else's password takes a manager's name and password: the form asks for
+them and services.staff decides whether they are needed and right.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, ClassVar
+
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.content import Content
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Label
+
+from branchdesk.i18n import t
+from branchdesk.services import staff
+from branchdesk.services.staff import ROLES, Credentials
+from branchdesk.widgets.app_header import AppHeader
+from branchdesk.widgets.form_dialog import FormDialog, FormField, Values
+from branchdesk.widgets.translated_bindings import translate_bindings
+
+PaletteCommand = tuple[str, str, Callable[[], Any]]
+COLUMNS = ("name", "role", "password", "active", "since")
+
+
+def manager_from(values: Values) -> Credentials | None:
+    """The manager's credentials typed into a form, or None when left blank."""
+    name = values.get("manager", "").strip()
+    return Credentials(name, values.get("manager_password", "")) if name else None
+
+
+class StaffTable(DataTable[Any]):
+    HELP_SECTION = "staff_screen.help.list"
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(cursor_type="row", zebra_stripes=True, **kwargs)
+
+
+class StaffScreen(Screen[None]):
+    DEFAULT_CSS = """
+    StaffScreen #staff-heading { height: 1; padding: 0 1; background: $panel; color: $text-muted;
+                                 width: 100%; }
+    StaffScreen #staff-list { height: 1fr; }
+    """
+    HELP_SECTION = "staff_screen.help.screen"
+    TITLE_KEY = "staff_screen.title"
+    AREA_HELP = "staff_screen.cmd.open_help"  # the palette's "Go to …" line
+    AUTO_FOCUS = "#staff-list"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("n", "add_staff", "staff_screen.key.add"),
+        Binding("r", "change_role", "staff_screen.key.role"),
+        Binding("p", "set_password", "staff_screen.key.password"),
+        Binding("escape", "leave", "staff_screen.key.roster"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        translate_bindings(self)
+        self.people: dict[str, dict[str, Any]] = {}
+
+    @property
+    def store(self) -> Any:
+        return self.app.store  # type: ignore[attr-defined]
+
+    @property
+    def operator(self) -> str:
+        return self.app.settings.operator  # type: ignore[attr-defined]
+
+    def compose(self) -> ComposeResult:
+        yield AppHeader(self.TITLE_KEY)
+        yield Label("", id="staff-heading", markup=False)
+        yield StaffTable(id="staff-list")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self._set_columns()
+        self.reload_data()
+
+    def on_screen_resume(self) -> None:
+        self.reload_data()
+
+    def _set_columns(self) -> None:
+        table = self.table
+        table.clear(columns=True)
+        for name in COLUMNS:
+            table.add_column(t(f"staff_screen.col.{name}"), key=name)
+
+    @property
+    def table(self) -> StaffTable:
+        return self.query_one(StaffTable)
+
+    @property
+    def has_manager(self) -> bool:
+        return any(p["role"] == "manager" and p["active"] for p in self.people.values())
+
+    def reload_data(self) -> None:
+        found = staff.list_staff(self.store)
+        self.people = {p["name"]: p for p in found}
+        table = self.table
+        keep = self.current
+        table.clear()
+        for person in found:
+            table.add_row(
+                Content(person["name"]), t(f"staff.role.{person['role']}"),
+                t("staff_screen.yes") if person["password_set"] else t("staff_screen.no"),
+                t("staff_screen.yes") if person["active"] else t("staff_screen.no"),
+                (person["created_at"] or "")[:10], key=person["name"])
+        if keep is not None and keep["name"] in self.people:
+            table.move_cursor(row=table.get_row_index(keep["name"]))
+        heading = "staff_screen.heading" if found else "staff_screen.heading_empty"
+        self.query_one("#staff-heading", Label).update(t(heading, count=len(found)))
+
+    @property
+    def current(self) -> dict[str, Any] | None:
+        table = self.table
+        if not self.people or not 0 <= table.cursor_row < table.row_count:
+            return None
+        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        return self.people.get(key) if key is not None else None
+
+    # --- forms ---------------------------------------------------------------------------------
+
+    def _role_options(self) -> list[tuple[str, str]]:
+        return [(t(f"staff.role.{role}"), role) for role in ROLES]
+
+    def _manager_fields(self) -> list[FormField]:
+        """Asked only when the branch has a manager; the service says when they are needed."""
+        if not self.has_manager:
+            return []
+        return [FormField("manager", t("staff_screen.field_manager")),
+                FormField("manager_password", t("staff_screen.field_manager_password"),
+                          kind="password")]
+
+    def _open(self, title: str, fields: list[FormField], submit: Callable[[Values], object],
+              done_key: str, note: str = "") -> None:
+        def closed(done: bool | None) -> None:
+            if done:
+                self.notify(t(done_key), markup=False)
+                self.reload_data()
+
+        self.app.push_screen(FormDialog(title, fields, submit, note=note), closed)
+
+    def action_add_staff(self) -> None:
+        fields = [FormField("name", t("staff_screen.field_name")),
+                  FormField("role", t("staff_screen.field_role"), kind="select", value="staff",
+                            options=self._role_options()),
+                  FormField("password", t("staff_screen.field_password"), kind="password"),
+                  *self._manager_fields()]
+
+        def submit(values: Values) -> None:
+            staff.add_staff(self.store, self.operator, values["name"], values["role"],
+                            values["password"] or None, manager=manager_from(values))
+
+        note = t("staff_screen.add_note_manager") if self.has_manager else \
+            t("staff_screen.add_note_first")
+        self._open(t("staff_screen.add_title"), fields, submit, "staff_screen.added", note)
+
+    def action_change_role(self) -> None:
+        person = self.current
+        if person is None:
+            return
+        fields = [FormField("role", t("staff_screen.field_role"), kind="select",
+                            value=person["role"], options=self._role_options()),
+                  *self._manager_fields()]
+
+        def submit(values: Values) -> None:
+            staff.set_role(self.store, self.operator, person["name"], values["role"],
+                           manager=manager_from(values))
+
+        self._open(t("staff_screen.role_title", name=person["name"]), fields, submit,
+                   "staff_screen.role_changed")
+
+    def action_set_password(self) -> None:
+        person = self.current
+        if person is None:
+            return
+        fields = [FormField("password", t("staff_screen.field_new_password"), kind="password")]
+        if person["password_set"]:
+            fields.append(FormField("old_password", t("staff_screen.field_old_password"),
+                                    kind="password"))
+            fields += self._manager_fields()
+
+        def submit(values: Values) -> None:
+            staff.set_password(self.store, self.operator, person["name"], values["password"],
+                               old_password=values.get("old_password") or None,
+                               manager=manager_from(values))
+
+        note = t("staff_screen.password_note") if person["password_set"] else ""
+        self._open(t("staff_screen.password_title", name=person["name"]), fields, submit,
+                   "staff_screen.password_set", note)
+
+    def action_leave(self) -> None:
+        self.app.switch_mode("roster")
+
+    def relabel(self) -> None:
+        self.query_one(AppHeader).refresh()
+        self._set_columns()
+        self.reload_data()
+
+    def palette_commands(self) -> list[PaletteCommand]:
+        return [
+            (t("staff_screen.cmd.add"), t("staff_screen.cmd.add_help"), self.action_add_staff),
+            (t("staff_screen.cmd.role"), t("staff_screen.cmd.role_help"),
+             self.action_change_role),
+        ]

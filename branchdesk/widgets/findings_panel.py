@@ -1,0 +1,117 @@
+"""The side panel of a check: one line per finding (up/down selects, Enter applies its fix)
+and, under it, why the selected one is a problem and what to write instead."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical, VerticalScroll
+from textual.content import Content
+from textual.message import Message
+from textual.widgets import OptionList, Static
+from textual.widgets.option_list import Option
+
+from branchdesk.i18n import t
+from branchdesk.widgets.findings_view import FindingItem
+from branchdesk.widgets.translated_bindings import translate_bindings
+
+MARK = {"block": ("■", "bold $text-error"), "warn": ("▲", "bold $text-warning")}
+
+
+def finding_line(item: FindingItem) -> Content:
+    mark, style = MARK.get(item.severity, ("•", ""))
+    category = t(f"compliance.category.{item.category}")
+    return Content.assemble((mark + " ", style), category, ("  «" + item.match + "»", "$text-muted"))
+
+
+def finding_detail(item: FindingItem, fix_hint: str = "") -> Content:
+    parts: list[str | tuple[str, str]] = [
+        (t(f"compliance.severity.{item.severity}") + " · " + item.rule + "\n", "bold"),
+        (t("compliance.explanation") + ": ", "bold"), item.explanation + "\n",
+    ]
+    if item.suggestion:
+        parts += [(t("compliance.suggestion") + ": ", "bold"), item.suggestion + "\n"]
+    if fix_hint:
+        parts.append((fix_hint, "$text-accent"))
+    return Content.assemble(*parts)
+
+
+class FindingList(OptionList):
+    HELP_SECTION = "compose.help.findings"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter", "select", "compose.key.apply_selected"),
+    ]
+
+    def __init__(self, **kwargs: object) -> None:
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+        translate_bindings(self)
+
+
+class FindingsPanel(Vertical):
+    """Shows a list of FindingItems; tells the screen which one is chosen or applied."""
+
+    class Chosen(Message):
+        """The reader moved to finding `index`."""
+
+        def __init__(self, index: int) -> None:
+            super().__init__()
+            self.index = index
+
+    class Applied(Message):
+        """Enter on finding `index`: apply its fix."""
+
+        def __init__(self, index: int) -> None:
+            super().__init__()
+            self.index = index
+
+    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(id=id, classes=classes)
+        self.items: list[FindingItem] = []
+        self.hints: list[str] = []
+
+    def compose(self) -> ComposeResult:
+        yield FindingList(id="findings-list", compact=True)
+        with VerticalScroll(id="finding-detail-box", can_focus=False):
+            yield Static("", id="finding-detail")
+
+    @property
+    def option_list(self) -> OptionList:
+        return self.query_one(FindingList)
+
+    def show(self, items: list[FindingItem], selected: int | None,
+             hints: list[str] | None = None) -> None:
+        """Fill the list; `hints[i]` says what applying finding i does (or "")."""
+        self.items, self.hints = items, hints or [""] * len(items)
+        options = self.option_list
+        with options.prevent(OptionList.OptionHighlighted):
+            options.set_options([Option(finding_line(item)) for item in items])
+            if items:
+                options.highlighted = selected if selected is not None else 0
+        self._show_detail(selected)
+
+    def select(self, index: int | None) -> None:
+        options = self.option_list
+        with options.prevent(OptionList.OptionHighlighted):
+            options.highlighted = index
+        self._show_detail(index)
+
+    def _show_detail(self, index: int | None) -> None:
+        detail = self.query_one("#finding-detail", Static)
+        if index is None or not 0 <= index < len(self.items):
+            detail.update(Content.styled(t("compliance.no_findings"), "$text-muted"))
+            return
+        detail.update(finding_detail(self.items[index], self.hints[index]))
+
+    @on(OptionList.OptionHighlighted, "#findings-list")
+    def _highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        event.stop()
+        self._show_detail(event.option_index)
+        self.post_message(self.Chosen(event.option_index))
+
+    @on(OptionList.OptionSelected, "#findings-list")
+    def _selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        self.post_message(self.Applied(event.option_index))
