@@ -24,7 +24,7 @@ import xlsxwriter
 
 from branchdesk.errors import UserError
 from branchdesk.i18n import catalog
-from branchdesk.importers import csv_reader, safety
+from branchdesk.importers import csv_reader, safety, sandbox
 from branchdesk.importers.reader import SUPPORTED_EXTENSIONS, SheetData, read_workbook
 
 DATA = Path(__file__).parent.parent / "data"
@@ -564,6 +564,13 @@ def test_timeout_stops_the_child(tmp_path):
     assert error.key == "reader.timeout"
     (tmp_path / "slow.csv").write_text("a,b\n" * 20_000)
     assert error_of(tmp_path / "slow.csv", timeout=0.0).key == "reader.timeout"
+
+
+def test_spawn_as_on_windows(tmp_path, monkeypatch):
+    """Windows has no fork server: the same reads through spawn."""
+    monkeypatch.setattr(sandbox, "_context", multiprocessing.get_context("spawn"))
+    assert read_workbook(DATA / "roster.xls")[0].rows[2][0] == "张三"
+    assert error_of(DATA / "password.xls").key == "reader.encrypted"
 
 
 def test_a_script_without_a_main_guard_can_read(tmp_path):
