@@ -10,6 +10,11 @@ from branchdesk.compliance.findings import CheckContext
 # In compact text spaces and dashes are gone, so "138 1234 5678" and "138-1234-5678" are
 # eleven digits in a row. A +86/0086 prefix may precede a mobile number.
 _MOBILE = re.compile(r"(?<!\d)(?:0{0,2}86)?(1[3-9]\d{9})(?!\d)")
+# A phone number spelt in Chinese numerals (一三九一二三四五六七八): eleven of them in a row
+# are a number in words, not prose.
+_CN_NUMERALS = "零〇一二三四五六七八九幺两"
+_CN_MOBILE = re.compile(rf"[{_CN_NUMERALS}]{{11}}(?![{_CN_NUMERALS}])")
+_CN_VALUES = str.maketrans(_CN_NUMERALS, "0012345678912")
 _ID_CARD = re.compile(r"(?<!\d)(\d{17}[\dx])(?![\dx])")
 _DIGITS = re.compile(r"(?<!\d)(\d{6,20})(?!\d)")
 _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
@@ -34,7 +39,11 @@ def find(
 ) -> list[tuple[int, int]]:
     """Compact spans of personal numbers of one kind in ``compact[start:end]``."""
     if detector == "mobile":
-        return [m.span(1) for m in _MOBILE.finditer(compact, start, end)]
+        spans = [m.span(1) for m in _MOBILE.finditer(compact, start, end)]
+        for m in _CN_MOBILE.finditer(compact, start, end):
+            if _MOBILE.fullmatch(m.group().translate(_CN_VALUES)):
+                spans.append(m.span())
+        return spans
     if detector == "id_card":
         return [m.span(1) for m in _ID_CARD.finditer(compact, start, end) if id_card_valid(m[1])]
     if detector == "known_number" and context is not None and context.known_numbers:

@@ -62,7 +62,8 @@ _CN_DIGITS = {
 _CN_UNITS = {"十": 10, "百": 100, "千": 1000, "万": 10000}
 _CLAUSE_PUNCT = frozenset("。；，、!?;,\n")  # in folded text (NFKC made ！？；， ASCII)
 _SENTENCE_PUNCT = frozenset("。!?;\n")
-_LONG_DIGITS = re.compile(r"\d{6,}")
+# Messages worth the number detectors: six digits in a row, or a phone in Chinese numerals.
+_LONG_DIGITS = re.compile(r"\d{6,}|[零〇一二三四五六七八九幺两]{11}")
 # Between messages of a batch: a letter (kept in compact text) that no rule contains.
 _SEPARATOR = "\ua66e"
 
