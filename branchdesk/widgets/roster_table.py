@@ -364,6 +364,10 @@ class RosterTable(ScrollView, can_focus=True):
             return self._title_strip(columns, width, base)
         row = round(self.scroll_y) + y - 1
         if row >= self.row_count:
+            if y == 1 and not self.row_count and not self.loading:  # say why the list is empty
+                muted = self.get_component_rich_style("roster-table--placeholder")
+                text = fit(t("roster_screen.no_matches"), width - LEFT_PAD)
+                return self._strip([(text, muted)], width, base)
             return Strip.blank(width, base)
         member = self.member_at(row)
         cursor: Style | None = None

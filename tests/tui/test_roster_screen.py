@@ -222,3 +222,14 @@ async def test_clicking_a_column_title_sorts_by_it(settle, make_app, demo_store)
         await pilot.click(RosterTable, offset=(x, 0))   # again: the other way round
         await settle(pilot)
         assert "Sort: Risk ▼" in status(app)
+
+
+async def test_no_match_says_how_to_get_the_members_back(settle, make_app):
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press(*"nobody-by-this-name")
+        await settle(pilot)
+        assert table(app).row_count == 0
+        assert "No member matches" in table(app).render_line(1).text
+        assert "0 of 200 members" in status(app)
