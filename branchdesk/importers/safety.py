@@ -316,7 +316,8 @@ _DOCTYPE = re.compile(rb"<!(?i:doctype|entity)")
 # 1,048,576: they must not count). Fast pattern for the form every writer uses; any other
 # form in a piece (prefix, r not first or missing, odd spacing) sends it to the general one.
 _CONTENT_CELL = re.compile(rb'<c r="([A-Za-z]+)([0-9]+)"[^>]*(?<!/)>\s*<[vif]')
-_ODD_CELL = re.compile(rb'<c(?:[>/\t\r\n]| (?!r="))|:c[\s>/]')
+_ODD_CELL = re.compile(rb'<c(?:[>/\t\r\n]| (?!r="))')  # one literal start each: fast search
+_PREFIXED_CELL = re.compile(rb":c[\s>/]")
 _ANY_CELL = re.compile(
     rb"<(?:[\w.-]+:)?c(?=[\s>/])(?:[^>]*?\sr\s*=\s*[\"']([A-Za-z]+)([0-9]+)[\"'])?[^>]*(?<!/)>"
     rb"\s*<(?:[\w.-]+:)?[vif]"
@@ -407,7 +408,7 @@ def _scan_body(body: bytes, path: Path, limits: Limits, window: int,
             _check_run(body, start, path, limits)
     if extent is None:
         return
-    if _ODD_CELL.search(body):
+    if _ODD_CELL.search(body) or _PREFIXED_CELL.search(body):
         refs = _ANY_CELL.findall(body)
         rows = _ROW_REF.findall(body)
         if rows:
