@@ -3,13 +3,13 @@ must block violations with the right category, warn every missing risk warning, 
 compliant look-alikes alone.
 
 The corpus grew in batches ("split"). ``tune`` was written first and the rules fitted to it;
-each later batch (holdout, fresh, blind, blind2 … blind11) was written *before* being run,
+each later batch (holdout, fresh, blind, blind2 … blind12) was written *before* being run,
 its first-run metrics noted, and only then were rule families widened to cover it. Those
-first runs are the honest estimate for unseen messages: pooled over the thirteen later
+first runs are the honest estimate for unseen messages: pooled over the fourteen later
 batches, 53% of violations blocked with the right category, 91% of missing risk warnings
-warned, 4.7% of compliant messages blocked and 1.9% warned (batch by batch the block rate
-went 73, 65, 60, 36, 39, 41, 40, 71, 50, 40, 58, 59, 58%; false blocks in the last five
-batches 10, 0, 4, 0, 5%). This test keeps every batch at the targets, so that no later
+warned, 4.5% of compliant messages blocked and 1.8% warned (batch by batch the block rate
+went 73, 65, 60, 36, 39, 41, 40, 71, 50, 40, 58, 59, 58, 43%; false blocks in the last six
+batches 10, 0, 4, 0, 5, 0%). This test keeps every batch at the targets, so that no later
 change loses what an earlier one won.
 """
 
