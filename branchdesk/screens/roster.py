@@ -96,13 +96,15 @@ class RosterScreen(Screen[None]):
     AREA_HELP = "roster_screen.area_help"  # under "Open the roster" in the palette
     AUTO_FOCUS = "#search"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("slash", "focus_search", "roster_screen.key.search"),
+        # The footer keeps room for the other areas' keys at 80 columns: "/" and "i" are in the
+        # help screen and the palette.
+        Binding("slash", "focus_search", "roster_screen.key.search", show=False),
         Binding("f", "toggle_filters", "roster_screen.key.filters"),
         Binding("d", "toggle_dormant", "roster_screen.key.dormant"),
         Binding("s", "cycle_sort", "roster_screen.key.sort"),
         Binding("r", "reverse_sort", "roster_screen.key.reverse", show=False),
         Binding("c", "clear_filters", "roster_screen.key.clear", show=False),
-        Binding("i", "import_roster", "app.key.import"),
+        Binding("i", "import_roster", "app.key.import", show=False),
         Binding("f5", "reload", "roster_screen.key.reload", show=False),
     ]
     # Single letters would be typed into a text field: they act only when none has focus.

@@ -126,7 +126,19 @@ async def test_footer_shows_the_keys_of_the_focused_part(settle, make_app):
         await pilot.press("down")
         await pilot.pause()
         shown = footer_actions(app)
-        assert {"open", "toggle_filters", "cycle_sort", "focus_search", "help"} <= shown
+        assert {"open", "toggle_filters", "cycle_sort", "help"} <= shown
+
+
+@pytest.mark.parametrize("language", ["zh", "en"])
+async def test_footer_fits_at_80_columns(settle, make_app, language):
+    app = make_app(language)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("down")                     # the list: the most keys in the footer
+        await pilot.pause()
+        keys = list(app.screen.query_one(Footer).query(FooterKey))
+        assert keys and all(0 < key.region.right <= 80 for key in keys)
+        assert max(key.region.right for key in keys) <= 80
 
 
 def test_run_app_reports_a_database_it_cannot_open(tmp_path, capsys):
