@@ -8,6 +8,7 @@ contain one of their anchors. Context frames are judged only for the few candida
 
 from __future__ import annotations
 
+import gc
 import re
 from bisect import bisect_right
 from collections import defaultdict
@@ -62,6 +63,8 @@ _CN_DIGITS = {
 _CN_UNITS = {"十": 10, "百": 100, "千": 1000, "万": 10000}
 _CLAUSE_PUNCT = frozenset("。；，、!?;,\n")  # in folded text (NFKC made ！？；， ASCII)
 _SENTENCE_PUNCT = frozenset("。!?;\n")
+_GC_PAUSE_FROM = 1000  # messages in one batch from which the cycle collector is paused
+
 # Messages worth the number detectors: six digits in a row, or a phone in Chinese numerals.
 _LONG_DIGITS = re.compile(r"\d{6,}|[零〇一二三四五六七八九幺两]{11}")
 # Between messages of a batch: a letter (kept in compact text) that no rule contains.
@@ -213,6 +216,17 @@ class Checker:
     def check_many(self, texts: Sequence[str], context: CheckContext | None = None) -> list[CheckResult]:
         """Check many messages (a chat export) with one automaton pass over all of them:
         the same findings as checking each one, at a fraction of the cost per message."""
+        if len(texts) < _GC_PAUSE_FROM or not gc.isenabled():
+            return self._check_many(texts, context)
+        # A big batch allocates many small acyclic objects; the cycle collector would walk
+        # them again and again for nothing (~6% of the time). Pause it for the batch.
+        gc.disable()
+        try:
+            return self._check_many(texts, context)
+        finally:
+            gc.enable()
+
+    def _check_many(self, texts: Sequence[str], context: CheckContext | None) -> list[CheckResult]:
         if len(texts) == 1:
             norm_all = fold(texts[0])
             joined, cstarts = strip_filler(norm_all), [0]
