@@ -31,6 +31,9 @@ class Verdict(str, Enum):
     WARN = "warn"
     BLOCK = "block"
 
+    def __str__(self) -> str:
+        return self.value
+
     def label(self) -> str:
         return t(f"compliance.verdict.{self.value}")
 

@@ -27,6 +27,9 @@ class Category(str, Enum):
     SUITABILITY = "suitability"
     PRIVACY = "privacy"
 
+    def __str__(self) -> str:  # "guarantee", not "Category.GUARANTEE", in f-strings and keys
+        return self.value
+
     def label(self) -> str:
         return t(f"compliance.category.{self.value}")
 
@@ -34,6 +37,9 @@ class Category(str, Enum):
 class Severity(str, Enum):
     BLOCK = "block"
     WARN = "warn"
+
+    def __str__(self) -> str:
+        return self.value
 
     def label(self) -> str:
         return t(f"compliance.severity.{self.value}")

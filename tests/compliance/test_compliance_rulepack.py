@@ -112,3 +112,12 @@ def test_category_and_verdict_labels_exist_in_both_languages():
             assert strings[f"compliance.category.{category.value}"]
         for verdict in ("pass", "warn", "block"):
             assert strings[f"compliance.verdict.{verdict}"]
+
+
+def test_enums_read_as_their_codes():
+    """Screens build catalog keys with f-strings: f"compliance.category.{finding.category}"."""
+    from branchdesk.compliance import Severity, Verdict
+
+    assert f"{Category.GUARANTEE}" == "guarantee"
+    assert str(Severity.WARN) == "warn"
+    assert f"{Verdict.BLOCK}" == "block"
