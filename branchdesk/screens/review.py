@@ -13,11 +13,11 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any, ClassVar
 
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Label, Static
 
@@ -33,7 +33,8 @@ from branchdesk.widgets.translated_bindings import translate_bindings
 
 PaletteCommand = tuple[str, str, Callable[[], Any]]
 COLUMNS = ("id", "author", "community", "verdict", "status", "age")
-VERDICT_STYLE = {"block": "bold $text-error", "warn": "$text-warning", "pass": "$text-success"}
+# Rich styles: DataTable measures rich Text (a Content cell would be cut to the header's width).
+VERDICT_STYLE = {"block": "bold red", "warn": "yellow", "pass": "green"}
 
 
 def age_text(stamp: str | None, now: datetime | None = None) -> str:
@@ -109,7 +110,7 @@ class ReviewScreen(Screen[None]):
                 yield Static("", id="review-info", markup=False)
                 with VerticalScroll(id="review-text-box"):
                     yield FindingsView(id="review-text")
-            yield FindingsPanel(id="review-findings")
+            yield FindingsPanel(applicable=False, id="review-findings")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -142,8 +143,8 @@ class ReviewScreen(Screen[None]):
         for row in found:
             verdict = row["verdict"]
             table.add_row(
-                f"#{row['id']}", Content(row["author"]), Content(row["community"] or "—"),
-                Content.styled(t(f"compliance.verdict.{verdict}"), VERDICT_STYLE.get(verdict, "")),
+                f"#{row['id']}", Text(row["author"]), Text(row["community"] or "—"),
+                Text(t(f"compliance.verdict.{verdict}"), style=VERDICT_STYLE.get(verdict, "")),
                 t(f"messages.status.{row['status']}"),
                 age_text(row["submitted_at"] or row["created_at"], now), key=str(row["id"]))
         if keep in self.rows:
@@ -182,11 +183,13 @@ class ReviewScreen(Screen[None]):
         panel = self.query_one(FindingsPanel)
         if row is None:
             info.update(t("review.empty_queue") if not self.show_all else t("review.empty_all"))
+            panel.border_subtitle = ""
             view.show("", [])
             panel.show([], None)
             return
         items = items_of(row["findings"])
         info.update(self._info(row))
+        panel.border_subtitle = t("review.pack", pack=row["pack_version"])
         view.show(row["text"], items, 0 if items else None)
         panel.show(items, 0 if items else None)
 
@@ -194,7 +197,7 @@ class ReviewScreen(Screen[None]):
         lines = [t("review.info", id=row["id"], author=row["author"],
                    community=row["community"] or "—",
                    verdict=t(f"compliance.verdict.{row['verdict']}"),
-                   status=t(f"messages.status.{row['status']}"), pack=row["pack_version"])]
+                   status=t(f"messages.status.{row['status']}"))]
         if row["reviewer"]:
             lines.append(t("review.info_reviewer", reviewer=row["reviewer"]))
         if row["override_reason"]:

@@ -10,9 +10,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, ClassVar
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Label
 
@@ -104,12 +104,13 @@ class RulesScreen(Screen[None]):
             on = not row["disabled"]
             severity = str(rule.get("severity", ""))
             table.add_row(
-                Content.styled(t("rules_screen.on") if on else t("rules_screen.off"),
-                               "$text-success" if on else "$text-muted"),
-                Content(row["id"]),
+                # Rich Text: DataTable measures it (a Content cell is cut to the header's width).
+                Text(t("rules_screen.on") if on else t("rules_screen.off"),
+                     style="green" if on else "dim"),
+                Text(row["id"]),
                 t(f"compliance.category.{rule.get('category')}") if rule.get("category") else "",
-                Content.styled(t(f"compliance.severity.{severity}") if severity else "",
-                               "$text-error" if severity == "block" else "$text-warning"),
+                Text(t(f"compliance.severity.{severity}") if severity else "",
+                     style="red" if severity == "block" else "yellow"),
                 t(f"rules.source.{row['source']}"), key=row["id"])
         if keep is not None and keep["id"] in self.rules:
             table.move_cursor(row=table.get_row_index(keep["id"]))

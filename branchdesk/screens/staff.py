@@ -9,9 +9,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, ClassVar
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Label
 
@@ -104,7 +104,7 @@ class StaffScreen(Screen[None]):
         table.clear()
         for person in found:
             table.add_row(
-                Content(person["name"]), t(f"staff.role.{person['role']}"),
+                Text(person["name"]), t(f"staff.role.{person['role']}"),
                 t("staff_screen.yes") if person["password_set"] else t("staff_screen.no"),
                 t("staff_screen.yes") if person["active"] else t("staff_screen.no"),
                 (person["created_at"] or "")[:10], key=person["name"])

@@ -24,7 +24,9 @@ MARK = {"block": ("■", "bold $text-error"), "warn": ("▲", "bold $text-warnin
 def finding_line(item: FindingItem) -> Content:
     mark, style = MARK.get(item.severity, ("•", ""))
     category = t(f"compliance.category.{item.category}")
-    return Content.assemble((mark + " ", style), category, ("  «" + item.match + "»", "$text-muted"))
+    # The words first: they are what the writer recognises; the category explains them.
+    return Content.assemble((mark + " ", style), ("«" + item.match + "» ", "bold"),
+                            (category, "$text-muted"))
 
 
 def finding_detail(item: FindingItem, fix_hint: str = "") -> Content:
@@ -45,9 +47,14 @@ class FindingList(OptionList):
         Binding("enter", "select", "compose.key.apply_selected"),
     ]
 
-    def __init__(self, **kwargs: object) -> None:
+    def __init__(self, *, applicable: bool = True, **kwargs: object) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
         translate_bindings(self)
+        self.applicable = applicable
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # A saved message under review is read, not rewritten: no Enter-to-apply there.
+        return self.applicable or action != "select"
 
 
 class FindingsPanel(Vertical):
@@ -67,13 +74,16 @@ class FindingsPanel(Vertical):
             super().__init__()
             self.index = index
 
-    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
+    def __init__(self, *, applicable: bool = True, id: str | None = None,
+                 classes: str | None = None) -> None:
+        """`applicable`: Enter on a finding asks to apply its fix (the compose screen)."""
         super().__init__(id=id, classes=classes)
+        self.applicable = applicable
         self.items: list[FindingItem] = []
         self.hints: list[str] = []
 
     def compose(self) -> ComposeResult:
-        yield FindingList(id="findings-list", compact=True)
+        yield FindingList(applicable=self.applicable, id="findings-list", compact=True)
         with VerticalScroll(id="finding-detail-box", can_focus=False):
             yield Static("", id="finding-detail")
 

@@ -48,6 +48,9 @@ class FormDialog(ModalScreen[bool]):
     FormDialog .form-row { height: auto; margin-top: 1; }
     FormDialog .form-label { width: 20; padding-top: 0; color: $text-muted; }
     FormDialog .form-row Input, FormDialog .form-row Select { width: 1fr; }
+    /* Compact fields have no border: a shade shows where to type. */
+    FormDialog .form-row Input { background: $boost; }
+    FormDialog .form-row Input:focus { background: $primary 30%; }
     FormDialog #form-error { color: $text-error; height: auto; }
     FormDialog #form-buttons { height: auto; margin-top: 1; }
     FormDialog Button { margin-right: 1; }
