@@ -336,7 +336,7 @@ def cmd_check(args: argparse.Namespace, settings: Settings) -> int:
     else:
         raise UserError("checking.no_input")
     store = _store(settings)
-    results = [(item, _check(store, item.text, args.community)) for item in items]
+    results = bulk_check.check_items(store, items, args.community)
     if args.json:
         for item, result in results:
             print(json.dumps({"id": item.id, "verdict": result.verdict.value,
@@ -352,12 +352,6 @@ def cmd_check(args: argparse.Namespace, settings: Settings) -> int:
         if not args.json:
             print(t("cli.report_written", file=args.report))
     return 1 if any(r.verdict.value == "block" for _, r in results) else 0
-
-
-def _check(store, text: str, community: str | None):
-    from branchdesk.services.checking import check_text
-
-    return check_text(store, text, community)
 
 
 def cmd_staff_list(args: argparse.Namespace, settings: Settings) -> int:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from branchdesk.compliance import CheckResult
 from branchdesk.errors import UserError
-from branchdesk.services.checking import check_text
+from branchdesk.services.checking import check_texts
 from branchdesk.store.database import Store
 
 TEXT_HEADERS = ("text", "message", "content", "内容", "消息", "消息内容", "话术", "正文")
@@ -92,11 +92,14 @@ def read_items(path: str | Path) -> list[Item]:
     raise UserError("checking.unsupported", file=str(path))
 
 
-def check_items(store: Store, items: list[Item],
-                progress: Callable[[int, int], None] | None = None) -> list[tuple[Item, CheckResult]]:
-    results = []
-    for number, item in enumerate(items, 1):
-        results.append((item, check_text(store, item.text)))
-        if progress and number % 200 == 0:
-            progress(number, len(items))
+def check_items(store: Store, items: list[Item], community: str | None = None,
+                progress: Callable[[int, int], None] | None = None,
+                batch: int = 2000) -> list[tuple[Item, CheckResult]]:
+    """Check every item, a batch at a time, in input order."""
+    results: list[tuple[Item, CheckResult]] = []
+    for start in range(0, len(items), batch):
+        chunk = items[start:start + batch]
+        results += zip(chunk, check_texts(store, [i.text for i in chunk], community), strict=True)
+        if progress:
+            progress(len(results), len(items))
     return results
