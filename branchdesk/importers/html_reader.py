@@ -15,7 +15,8 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 from branchdesk.importers.csv_reader import trim_blank_edges
-from branchdesk.importers.safety import Limits, decode_sample, refuse
+from branchdesk.importers.safety import Limits, refuse
+from branchdesk.importers.sniff import decode_sample
 
 _CHARSET = re.compile(rb"""charset\s*=\s*["']?([A-Za-z0-9_-]+)""")
 _CHUNK = 1 << 20

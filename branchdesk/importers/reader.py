@@ -27,6 +27,7 @@ from typing import Any
 from branchdesk.errors import UserError
 from branchdesk.importers import rowcodec, safety
 from branchdesk.importers.safety import refuse
+from branchdesk.importers.sniff import detect
 
 Cell = str | int | float | bool | datetime.date | datetime.datetime | datetime.time | None
 
@@ -54,7 +55,7 @@ def read_workbook(path: str | Path, *, sheet: str | None = None,
     limits = safety.LIMITS
     timeout = min(max(float(timeout), 0.0), 86_400.0)
     head = _look(path, limits)
-    kind = safety.detect(path, head, limits)
+    kind = detect(path, head, limits)
     if kind == "text":
         sheets = _read_text(path, sheet, limits, timeout)
     else:
