@@ -11,11 +11,16 @@ from pathlib import Path
 from branchdesk.compliance import CheckContext, Checker, CheckResult, Verdict, load_rulepack
 
 CORPUS = Path(__file__).with_name("corpus.jsonl")
+# Later blind sets live in their own files (one split each), written before being run.
+BLIND_SETS = sorted(Path(__file__).parent.glob("blind_round*.jsonl"))
 
 
 def load_corpus() -> list[dict]:
-    with CORPUS.open(encoding="utf-8") as fh:
-        return [json.loads(line) for line in fh if line.strip()]
+    items: list[dict] = []
+    for path in (CORPUS, *BLIND_SETS):
+        with path.open(encoding="utf-8") as fh:
+            items.extend(json.loads(line) for line in fh if line.strip())
+    return items
 
 
 def context_of(item: dict) -> CheckContext | None:
