@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import importlib
+
 import pytest
 from textual.command import CommandPalette
 from textual.widgets import Footer
@@ -181,3 +183,15 @@ async def test_help_on_the_member_card_lists_its_keys(settle, make_app):
         text = str(app.screen.query_one("#help-keys").render())
         assert "This screen" in text or "Member" in text
         assert "Quit" in text
+
+
+def test_every_area_is_named_like_its_screen():
+    """Areas load their screen on first use; the names the palette shows must match it."""
+    from branchdesk.app import Area
+
+    for mode, area in BranchDeskApp.MODES.items():
+        if isinstance(area, Area):
+            module = importlib.import_module(f"branchdesk.screens.{area.module}")
+            screen_type = getattr(module, area.screen)
+            assert screen_type.TITLE_KEY == area.TITLE_KEY, mode
+            assert getattr(screen_type, "AREA_HELP", area.AREA_HELP) == area.AREA_HELP, mode
