@@ -32,10 +32,11 @@ def finding_line(item: FindingItem) -> Content:
 def finding_detail(item: FindingItem, fix_hint: str = "") -> Content:
     parts: list[str | tuple[str, str]] = [
         (t(f"compliance.severity.{item.severity}") + " · " + item.rule + "\n", "bold"),
-        (t("compliance.explanation") + ": ", "bold"), item.explanation + "\n",
+        # The label's own punctuation (zh "：" has no space, so the text wraps right after it).
+        (t("compose.why_label"), "bold"), item.explanation + "\n",
     ]
     if item.suggestion:
-        parts += [(t("compliance.suggestion") + ": ", "bold"), item.suggestion + "\n"]
+        parts += [(t("compose.suggestion_label"), "bold"), item.suggestion + "\n"]
     if fix_hint:
         parts.append((fix_hint, "$text-accent"))
     return Content.assemble(*parts)

@@ -105,6 +105,11 @@ class FormDialog(ModalScreen[bool]):
         if self.fields:
             self.query_one(f"#field-{self.fields[0].id}").focus()
 
+    def relabel(self) -> None:
+        """The language changed: keep what was typed (recomposing would clear it); the
+        field labels were given by the caller and stay as they are."""
+        self.query_one("#form-cancel", Button).label = t("form_dialog.cancel")
+
     def values(self) -> Values:
         out: Values = {}
         for spec in self.fields:

@@ -53,6 +53,10 @@ class RuleEditor(ModalScreen[bool]):
         self.query_one("#rule-error").display = False
         self.query_one("#rule-text").focus()
 
+    def relabel(self) -> None:
+        """The language changed while editing: keep the text (recomposing would lose it)."""
+        self.query_one("#rule-hint", Label).update(t("rules_screen.editor_hint"))
+
     @property
     def editor(self) -> TextArea:
         return self.query_one("#rule-text", TextArea)

@@ -213,3 +213,20 @@ async def test_language_switch_keeps_the_text_and_translates_the_findings(make_a
         assert screen.editor.text == PROMISE
         assert "结论" not in str(screen.query_one(VerdictBadge).render())
         assert "拦截" in str(screen.query_one(VerdictBadge).render())
+
+
+async def test_help_and_palette_list_the_compose_keys_and_areas(make_app, settle):
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_compose(pilot, settle)
+        await pilot.press("f1")
+        await pilot.pause()
+        text = str(app.screen.query_one("#help-keys").render())
+        for words in ("Save draft", "Submit", "Next finding", "Apply fix", "Write", "Review"):
+            assert words in text
+        await pilot.press("escape", "ctrl+p")
+        await pilot.pause()
+        titles = [c[0] for c in app.screen._providers[0].commands()]
+        for title in ("Go to Write a message", "Go to Review messages", "Go to Compliance rules",
+                      "Go to Staff", "Submit the message for review"):
+            assert title in titles
