@@ -192,7 +192,10 @@ class ComposeScreen(Screen[None]):
             self._timer = None
         text, community = self.current
         try:
-            self.result = check_text(self.store, text, community)
+            # Nothing written, nothing to find: and the rule automaton, still being built
+            # by the warm-up when the screen opens, is not waited for.
+            self.result = check_text(self.store, text, community) if text.strip() else \
+                CheckResult(Verdict.PASS, [], "")
         except (UserError, sqlite3.Error) as error:  # a locked database must not end the app
             self.notify(error_text(error), severity="error", markup=False)
             return

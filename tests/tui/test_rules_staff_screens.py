@@ -178,3 +178,25 @@ def test_every_shipped_rule_survives_the_toml_round_trip():
     for shipped in load_rulepack().rules:
         text = to_toml(shipped.model_dump(mode="json", exclude_none=True))
         assert Rule.model_validate(parse_toml(text)) == shipped, shipped.id
+
+
+async def test_a_password_is_set_then_changed_with_the_old_one(demo_store, make_app, settle):
+    staff.add_staff(demo_store, "admin", "小王", "staff")              # no password yet
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await go_to(pilot, settle, "go to staff", StaffScreen)
+        await pilot.press("p")
+        await pilot.pause()
+        assert not app.screen.query("#field-old_password")          # none to give yet
+        await fill(pilot, "password", "first-pw")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert staff.has_password(demo_store, "小王")
+        await pilot.press("p")
+        await pilot.pause()
+        await fill(pilot, "password", "second-pw")
+        await fill(pilot, "old_password", "first-pw")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, StaffScreen)
+    assert staff.authenticate(demo_store, staff.Credentials("小王", "second-pw"))
