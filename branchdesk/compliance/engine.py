@@ -36,6 +36,7 @@ from branchdesk.compliance.textnorm import (
     crosses_sentence,
     fold,
     normalise,
+    numeric_view,
     strip_filler,
 )
 
@@ -196,6 +197,8 @@ class Checker:
         self._latin_start = [bool(_LATIN.match(term[0])) for term in terms]
         self._latin_end = [bool(_LATIN.match(term[-1])) for term in terms]
         self._patterns = [[re.compile(p) for p in rule.patterns] for rule in self.rules]
+        self._view_key: tuple[str, int, int] | None = None
+        self._view: tuple[str, list[int], list[int]] | None = None
         # Rules judged on every message, hit or not: patterns without anchors (custom rules).
         self._unanchored = [
             i
@@ -320,7 +323,21 @@ class Checker:
             rights |= right
         if triggered - satisfied or lefts & rights:
             return True
-        return any(p.search(compact) for rule in anchored - satisfied for p in self._patterns[rule])
+        rules = anchored - satisfied
+        if not rules:
+            return False
+        if any(p.search(compact) for rule in rules for p in self._patterns[rule]):
+            return True
+        view = self._numeric_view(compact, 0, len(compact))
+        return view is not None and any(p.search(view[0]) for rule in rules for p in self._patterns[rule])
+
+    def _numeric_view(self, compact: str, start: int, end: int) -> tuple[str, list[int], list[int]] | None:
+        """The message with Chinese numbers as figures (see textnorm.numeric_view), cached for
+        the message being judged."""
+        key = (compact, start, end)
+        if self._view_key != key:
+            self._view_key, self._view = key, numeric_view(compact, start, end)
+        return self._view
 
     def _valid_hits(self, nz: Normalised, raw: list[tuple[int, int, int]]) -> list[_Hit]:
         """Automaton matches that respect clause punctuation and English word boundaries,
@@ -400,6 +417,8 @@ class Checker:
                 return []
             raw = self._regex(i, rule, nz, cstart, cend)
         elif rule.kind == "disclosure":
+            # An exclusion covers a trigger too: 申购中签 is not 申购中.
+            hits = [h for h in hits if h.role != TRIGGER or kept(h)] if excludes else hits
             return self._disclosure(i, rule, hits, nz, cstart, cend, seg)
         elif rule.kind == "privacy":
             return [
@@ -486,9 +505,14 @@ class Checker:
         text = nz.compact
         min_value = rule.min_value
         keep_groups = rule.kind == "suitability"
+        view = self._numeric_view(text, cstart, cend)
+        seen: set[tuple[int, int]] = set()
         for pattern in self._patterns[i]:
             has_n, has_hit = "n" in pattern.groupindex, "hit" in pattern.groupindex
-            for m in pattern.finditer(text, cstart, cend):
+            matches = [(m, None) for m in pattern.finditer(text, cstart, cend)]
+            if view is not None:
+                matches += [(m, view) for m in pattern.finditer(view[0])]
+            for m, seen_in in matches:
                 if min_value is not None and has_n and m.group("n") is not None:
                     value = parse_number(m.group("n"))
                     if value is None or value < min_value:
@@ -496,6 +520,11 @@ class Checker:
                 a, b = m.span("hit") if has_hit and m.group("hit") is not None else m.span()
                 if a == b:
                     continue
+                if seen_in is not None:
+                    a, b = seen_in[1][a], seen_in[2][b - 1]
+                if (a, b) in seen:
+                    continue
+                seen.add((a, b))
                 if crosses_sentence(nz, a, b) if rule.cross_clauses else nz.crosses_hard(a, b):
                     continue
                 values = {k: v for k, v in m.groupdict().items() if v} if keep_groups else None

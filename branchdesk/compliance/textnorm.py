@@ -202,3 +202,101 @@ def normalise(text: str, norm: str | None = None, compact: str | None = None) ->
         one_piece = len(ostarts) == 1
         compact = norm[ostarts[0] : ostarts[0] + clen] if one_piece else _FILLER.sub("", norm)
     return Normalised(text, norm, compact, cstarts, ostarts)
+
+
+# ── Numbers written in Chinese numerals ──────────────────────────────────────────────────
+# Patterns are written with Arabic figures (\d+%, \d+个点, \d+倍); people also write
+# 百分之十八, 两成, 五个点, 翻三倍, 目标二百四. ``numeric_view`` rewrites such numbers into
+# figures so that the same patterns see them; a map takes a match back to compact offsets.
+_CN_DIGIT = "零〇一二两三四五六七八九"
+_CN_CHARS = _CN_DIGIT + "十百千"
+_CN_VALUE = {
+    c: v for v, cs in enumerate(("零〇", "一", "二两", "三", "四", "五", "六", "七", "八", "九")) for c in cs
+}
+_CN_UNIT = {"十": 10, "百": 100, "千": 1000}
+# A Chinese number worth rewriting: after 百分之, before a unit, or two characters or more with
+# a place value (二百四, 三十) or a decimal (五点二). A lone 一/两/三 is a word, not a figure.
+_CN_NUMBER = re.compile(
+    rf"(?P<pct>百分之)?(?P<num>[{_CN_CHARS}]+(?:点[{_CN_DIGIT}]+)?)"
+    rf"(?P<unit>成|个多点|个百分点|个点|倍|块|元|%)?"
+)
+_HAS_CN_NUMBER = re.compile(
+    rf"百分之|[{_CN_CHARS}](?:成|个多?点|个百分点|倍|块|元|%)|[{_CN_CHARS}]{{2}}|[{_CN_DIGIT}]点[{_CN_DIGIT}]"
+)
+
+
+def cn_number(text: str) -> float | None:
+    """Value of a Chinese number: 十八, 二百四 (= 240), 三零零七五零, 五点二; None if odd."""
+    whole, _, frac = text.partition("点")
+    if not whole:
+        return None
+    if not any(c in _CN_UNIT for c in whole):
+        value: float = int("".join(str(_CN_VALUE[c]) for c in whole))
+    else:
+        value, digit, last_unit = 0, None, 1
+        for c in whole:
+            if c in _CN_UNIT:
+                unit = _CN_UNIT[c]
+                value += (1 if digit is None else digit) * unit
+                digit, last_unit = None, unit
+            else:
+                if digit is not None:
+                    return None
+                digit = _CN_VALUE[c]
+        if digit is not None:
+            # 二百四 is 240: a trailing digit counts in the unit below the last one.
+            value += digit * (last_unit // 10 if last_unit >= 100 else 1)
+    if frac:
+        if any(c in _CN_UNIT for c in frac):
+            return None
+        value += float("0." + "".join(str(_CN_VALUE[c]) for c in frac))
+    return value
+
+
+def _figure(value: float) -> str:
+    return str(int(value)) if value == int(value) else f"{value:g}"
+
+
+def numeric_view(
+    compact: str, start: int = 0, end: int | None = None
+) -> tuple[str, list[int], list[int]] | None:
+    """``compact[start:end]`` with Chinese numbers rewritten as figures, and for every
+    character of the view the compact offsets where its source starts and ends; None when
+    there is nothing to rewrite."""
+    end = len(compact) if end is None else end
+    if not _HAS_CN_NUMBER.search(compact, start, end):
+        return None
+    parts: list[str] = []
+    starts: list[int] = []
+    ends: list[int] = []
+    pos = start
+    changed = False
+    for m in _CN_NUMBER.finditer(compact, start, end):
+        num, unit, pct = m["num"], m["unit"], m["pct"]
+        if not (pct or unit or (len(num) >= 2 and any(c in "十百千点" for c in num)) or len(num) >= 3):
+            continue
+        value = cn_number(num)
+        if value is None:
+            continue
+        if unit == "成":
+            text = _figure(value * 10) + "%"
+        elif pct:
+            text = _figure(value) + "%" + (unit if unit and unit != "%" else "")
+        else:
+            # 五个多点 reads as 五个点: a figure pattern need not know every hedge.
+            text = _figure(value) + ("个点" if unit == "个多点" else unit or "")
+        a, b = m.span()
+        parts.append(compact[pos:a])
+        starts.extend(range(pos, a))
+        ends.extend(range(pos + 1, a + 1))
+        parts.append(text)
+        starts.extend([a] * len(text))
+        ends.extend([b] * len(text))
+        pos = b
+        changed = True
+    if not changed:
+        return None
+    parts.append(compact[pos:end])
+    starts.extend(range(pos, end))
+    ends.extend(range(pos + 1, end + 1))
+    return "".join(parts), starts, ends
