@@ -193,8 +193,11 @@ def page(
     """One page of the segment in the user's order; ties broken by id so pages never overlap."""
     where, params = _where(query, today)
     direction = "DESC" if query.descending else "ASC"
-    nulls = "NULLS LAST"
-    order = f" ORDER BY {query.sort} {direction} {nulls}, id {direction}"
+    # With a search term, walking the sort column's index looks up every row to test it
+    # (150-230 ms for a rare term on 100,000 members); "+" keeps SQLite from using the
+    # index, so it scans the table once and sorts only the matches (a few ms to ~30 ms).
+    column = f"+{query.sort}" if query.search.strip() else query.sort
+    order = f" ORDER BY {column} {direction} NULLS LAST, id {direction}"
     if query.sort == "id":
         order = f" ORDER BY id {direction}"
     rows = conn.execute(_SELECT + where + order + " LIMIT ? OFFSET ?", [*params, limit, offset])
