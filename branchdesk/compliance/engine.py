@@ -14,7 +14,7 @@ from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from itertools import accumulate
+from itertools import accumulate, chain
 
 import ahocorasick_rs
 
@@ -261,8 +261,15 @@ class Checker:
         # Most messages of an export hold nothing any rule looks at: they pass as they are.
         results = [CheckResult(Verdict.PASS, [], version) for _ in texts]
         offsets = list(accumulate((len(t) + len(_SEPARATOR) for t in texts[:-1]), initial=0))
+        # A chat export repeats itself (forwarded notices, the same disclaimer every day): a
+        # message judged once in the batch is not judged again (same text, same context).
+        seen: dict[str, CheckResult] = {}
         for k in sorted(todo):
             text, ostart = texts[k], offsets[k]
+            done = seen.get(text)
+            if done is not None:
+                results[k] = CheckResult(done.verdict, list(done.findings), version)
+                continue
             rules = set(self._unanchored)
             if k in with_digits:
                 rules.update(self._privacy_rules)
@@ -276,7 +283,7 @@ class Checker:
                 # wrong offset would be worse than a slow path): match this message alone.
                 found = self.index.find(nz.compact)
             findings = self._judge(nz, self._valid_hits(nz, found), context, rules)
-            results[k] = CheckResult(verdict_for(findings), findings, version)
+            results[k] = seen[text] = CheckResult(verdict_for(findings), findings, version)
         return results
 
     # -- matching -------------------------------------------------------------------------
@@ -509,10 +516,10 @@ class Checker:
         seen: set[tuple[int, int]] = set()
         for pattern in self._patterns[i]:
             has_n, has_hit = "n" in pattern.groupindex, "hit" in pattern.groupindex
-            matches = [(m, None) for m in pattern.finditer(text, cstart, cend)]
+            matches = pattern.finditer(text, cstart, cend)
             if view is not None:
-                matches += [(m, view) for m in pattern.finditer(view[0])]
-            for m, seen_in in matches:
+                matches = chain(matches, pattern.finditer(view[0]))
+            for m in matches:
                 if min_value is not None and has_n and m.group("n") is not None:
                     value = parse_number(m.group("n"))
                     if value is None or value < min_value:
@@ -520,8 +527,8 @@ class Checker:
                 a, b = m.span("hit") if has_hit and m.group("hit") is not None else m.span()
                 if a == b:
                     continue
-                if seen_in is not None:
-                    a, b = seen_in[1][a], seen_in[2][b - 1]
+                if m.string is not text:
+                    a, b = view[1][a], view[2][b - 1]  # a match in the numeric view
                 if (a, b) in seen:
                     continue
                 seen.add((a, b))
