@@ -42,7 +42,8 @@ _INTERROGATIVE = re.compile(
 )
 _QUOTED_ASKED = re.compile(r"\s*(?:是不是|是否|算不算|能不能|靠不靠谱|可不可信|是真的吗|可信吗|靠谱吗)")
 _NO_ANSWER = re.compile(
-    r"不|没|未必|当然不|并不|并非|因人而异|很难说|说不准|谁也|没人|no\b|not\b|nobody|never"
+    r"不|没|未必|当然不|并不|并非|因人而异|很难说|说不准|谁也|没人|想多了|做梦|别逗|呵呵|我看是|"
+    r"no\b|not\b|nobody|never"
 )
 
 
