@@ -12,10 +12,12 @@ rows cell by cell 0.22 s out + 0.55 s in, by columns 0.20 s + 0.26 s.
 
 from __future__ import annotations
 
+import contextlib
 import io
 import multiprocessing
 import pickle
 import signal
+import sys
 import time
 from collections.abc import Iterator
 from multiprocessing import spawn
@@ -56,11 +58,27 @@ def context() -> BaseContext:
     return _context
 
 
-def warm_up() -> None:
-    """Start the fork server now (e.g. when the app opens) so the first import does not wait."""
-    if context().get_start_method() == "forkserver":
-        from multiprocessing import forkserver
+def _stderr_is_real() -> bool:
+    try:
+        return sys.stderr.fileno() >= 0
+    except (AttributeError, OSError, ValueError):
+        return False
 
+
+def warm_up() -> None:
+    """Start multiprocessing's helper processes (resource tracker, fork server) now.
+
+    Called before each child starts, and early by the app so the first import does not wait.
+    They inherit stderr's file descriptor; inside a Textual app sys.stderr is a capture
+    whose fileno() is -1 ("bad value(s) in fds_to_keep"), so start them with the real one.
+    """
+    if context().get_start_method() != "forkserver":
+        return
+    from multiprocessing import forkserver, resource_tracker
+
+    real = sys.stderr if _stderr_is_real() else sys.__stderr__
+    with contextlib.redirect_stderr(real):
+        resource_tracker.ensure_running()
         forkserver.ensure_running()
 
 
@@ -82,6 +100,7 @@ class Child:
     def __init__(self, kind: str, path: Path, sheet: str | None, limits: Limits,
                  timeout: float) -> None:
         ctx = context()
+        warm_up()
         self._path, self._timeout = path, timeout
         self._deadline = time.monotonic() + timeout
         self._conn, child_end = ctx.Pipe(duplex=False)

@@ -7,11 +7,9 @@ services report progress through callbacks and never see a widget.
 
 from __future__ import annotations
 
-import os
-import sys
 import threading
 from collections.abc import Callable
-from contextlib import redirect_stderr, suppress
+from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -51,26 +49,6 @@ if TYPE_CHECKING:
 
 STEPS = ("file", "mapping", "preview", "applying", "summary")
 NUMBERED_STEPS = ("file", "mapping", "preview", "summary")  # applying is part of step 3 → 4
-
-
-def _reader_ready() -> None:
-    """The reader parses in a child process. Starting multiprocessing's helper processes
-    needs a real stderr file descriptor, and inside a Textual app sys.stderr is a capture
-    whose fileno() is -1 ("bad value(s) in fds_to_keep"): start them with the real one."""
-    if os.name != "posix":
-        return
-    try:
-        if sys.stderr.fileno() >= 0:
-            return
-    except (AttributeError, OSError, ValueError):
-        pass
-    from multiprocessing import resource_tracker
-
-    from branchdesk.importers import sandbox
-
-    with redirect_stderr(sys.__stderr__):
-        resource_tracker.ensure_running()
-        sandbox.warm_up()
 
 
 @dataclass
@@ -262,7 +240,6 @@ class ImportWizardScreen(Screen[bool]):
         from branchdesk.services import importing
 
         try:
-            _reader_ready()
             return self._check(importing.load(path))
         except UserError as error:
             return Failed(error.message)
