@@ -41,6 +41,8 @@ _INTERROGATIVE = re.compile(
     r"哪只|哪个|哪些|哪种|哪里|(?<![等豫怕])什么|能不能|有没有|会不会|是不是|可不可以|怎么|如何|为什么"
 )
 _QUOTED_ASKED = re.compile(r"\s*(?:是不是|是否|算不算|能不能|靠不靠谱|可不可信|是真的吗|可信吗|靠谱吗)")
+# "问：…？答：不一定" — the label in front of an answer is not the answer.
+_ANSWER_LABEL = re.compile(r"^(?:答|回答|回复|a)\s*:\s*")
 _NO_ANSWER = re.compile(
     r"不|没|未必|当然不|并不|并非|因人而异|很难说|说不准|谁也|没人|想多了|做梦|别逗|呵呵|我看是|"
     r"no\b|not\b|nobody|never"
@@ -252,7 +254,7 @@ class Segment:
         if _INTERROGATIVE.search(norm, max(clause_start, ostart - _FRAME_REACH), q_mark):
             return True
         # A question answered "no" right after: 一定能赚钱吗？不一定。
-        answer = norm[q_mark + 1 : q_mark + 12].lstrip()
+        answer = _ANSWER_LABEL.sub("", norm[q_mark + 1 : q_mark + 16].lstrip(), count=1)
         return bool(_NO_ANSWER.match(answer))
 
     def negated(self, clause_start: int, ostart: int) -> bool:
