@@ -96,10 +96,12 @@ class BranchDeskApp(App[None]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # A letter that opens an area would be typed into a text field: shown (and acting)
-        # only when none has focus, and not in the area it opens.
+        # only when none has focus, not in the area it opens, and not over a screen pushed
+        # on top of an area (the import wizard, a member card, a dialog).
         if action == "switch_mode":
             return not (isinstance(self.screen.focused, (Input, TextArea))
-                        or parameters[:1] == (self.current_mode,))
+                        or parameters[:1] == (self.current_mode,)
+                        or len(self.screen_stack) > 1)
         return True
 
     def action_help(self) -> None:
