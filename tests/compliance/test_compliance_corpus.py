@@ -9,8 +9,13 @@ first runs are the honest estimate for unseen messages: pooled over the fourteen
 batches, 53% of violations blocked with the right category, 91% of missing risk warnings
 warned, 4.5% of compliant messages blocked and 1.8% warned (batch by batch the block rate
 went 73, 65, 60, 36, 39, 41, 40, 71, 50, 40, 58, 59, 58, 43%; false blocks in the last six
-batches 10, 0, 4, 0, 5, 0%). This test keeps every batch at the targets, so that no later
-change loses what an earlier one won.
+batches 10, 0, 4, 0, 5, 0%). Two later sets live in their own files, one split each:
+``round2`` (blind_round2.jsonl, 186 messages in styles the corpus lacked: long posts,
+one-liners, Chinese numerals, sarcasm, Q&A, English mixes) ran first at 72% blocked with the
+right category, 67% of missing warnings warned, 8.0% false blocks; ``round3``
+(blind_round3.jsonl, 87 messages written after round 2 was tuned) ran first at 44%, 83%,
+2.5%. This test keeps every batch at the targets, so that no later change loses what an
+earlier one won.
 """
 
 from __future__ import annotations
