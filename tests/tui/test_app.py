@@ -114,6 +114,19 @@ async def test_palette_reaches_the_import_wizard(settle, make_app):
         assert isinstance(app.screen, wizard.ImportWizardScreen)
 
 
+async def test_area_keys_do_not_leave_the_import_wizard(settle, make_app):
+    from branchdesk.screens.import_wizard import ImportWizardScreen
+
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("down", "i")
+        await pilot.pause()
+        await pilot.press("m", "v")
+        await pilot.pause()
+        assert isinstance(app.screen, ImportWizardScreen) and app.current_mode == "roster"
+
+
 def footer_actions(app) -> set[str]:
     return {key.action for key in app.screen.query_one(Footer).query(FooterKey)}
 
