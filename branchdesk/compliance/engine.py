@@ -197,6 +197,9 @@ class Checker:
         self._latin_start = [bool(_LATIN.match(term[0])) for term in terms]
         self._latin_end = [bool(_LATIN.match(term[-1])) for term in terms]
         self._patterns = [[re.compile(p) for p in rule.patterns] for rule in self.rules]
+        # Patterns that look for figures: the only ones worth running on the numeric view.
+        self._figure_patterns = [[p for p in ps if "\\d" in p.pattern] for ps in self._patterns]
+        self._figure_set = {p for ps in self._figure_patterns for p in ps}
         self._view_key: tuple[str, int, int] | None = None
         self._view: tuple[str, list[int], list[int]] | None = None
         # Rules judged on every message, hit or not: patterns without anchors (custom rules).
@@ -335,8 +338,11 @@ class Checker:
             return False
         if any(p.search(compact) for rule in rules for p in self._patterns[rule]):
             return True
+        numeric = [p for rule in rules for p in self._figure_patterns[rule]]
+        if not numeric:
+            return False
         view = self._numeric_view(compact, 0, len(compact))
-        return view is not None and any(p.search(view[0]) for rule in rules for p in self._patterns[rule])
+        return view is not None and any(p.search(view[0]) for p in numeric)
 
     def _numeric_view(self, compact: str, start: int, end: int) -> tuple[str, list[int], list[int]] | None:
         """The message with Chinese numbers as figures (see textnorm.numeric_view), cached for
@@ -512,12 +518,12 @@ class Checker:
         text = nz.compact
         min_value = rule.min_value
         keep_groups = rule.kind == "suitability"
-        view = self._numeric_view(text, cstart, cend)
+        view = self._numeric_view(text, cstart, cend) if self._figure_patterns[i] else None
         seen: set[tuple[int, int]] = set()
         for pattern in self._patterns[i]:
             has_n, has_hit = "n" in pattern.groupindex, "hit" in pattern.groupindex
             matches = pattern.finditer(text, cstart, cend)
-            if view is not None:
+            if view is not None and pattern in self._figure_set:
                 matches = chain(matches, pattern.finditer(view[0]))
             for m in matches:
                 if min_value is not None and has_n and m.group("n") is not None:
