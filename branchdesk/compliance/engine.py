@@ -68,6 +68,7 @@ _GC_PAUSE_FROM = 1000  # messages in one batch from which the cycle collector is
 
 # Messages worth the number detectors: six digits in a row, or a phone in Chinese numerals.
 _LONG_DIGITS = re.compile(r"\d{6,}|[零〇一二三四五六七八九幺两]{11}")
+_DIGIT_RUN = re.compile(r"[\d零〇一二三四五六七八九幺两]{6,}")
 # Between messages of a batch: a letter (kept in compact text) that no rule contains.
 _SEPARATOR = "\ua66e"
 
@@ -255,7 +256,13 @@ class Checker:
         todo = strong | {
             k for k in raw.keys() - strong if self._worth_judging(raw[k], joined[cstarts[k] : ends[k] - 1])
         }
-        with_digits = {bisect_right(cstarts, m.start()) - 1 for m in _LONG_DIGITS.finditer(joined)}
+        # One character class scans faster than an alternation; the rare runs it finds are
+        # then checked for six figures or eleven numerals.
+        with_digits = {
+            bisect_right(cstarts, m.start()) - 1
+            for m in _DIGIT_RUN.finditer(joined)
+            if _LONG_DIGITS.search(m.group())
+        }
         suitability = context is not None and bool(context.community_risk_counts)
         if self._unanchored or suitability:
             todo = set(range(len(texts)))
