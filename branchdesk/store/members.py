@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import json
+import operator
+import re
 import sqlite3
 from collections.abc import Iterable, Sequence
 from datetime import UTC, date, datetime, timedelta
+from enum import Enum
 from typing import Any
 
 from branchdesk.models import MemberQuery
@@ -31,8 +34,28 @@ def now_text() -> str:
 _encode = json.JSONEncoder(ensure_ascii=False).encode
 
 
+# Text that JSON must escape; anything else is written as is (the output equals json.dumps's).
+_NEEDS_ESCAPE = re.compile(r'["\\\x00-\x1f\x7f\u2028\u2029]')
+
+
 def _list_json(value: Any) -> str:
-    return _encode([str(v) for v in value]) if value else "[]"  # str(): enum → its code
+    """A list of words as JSON. Joining by hand is 5x faster than the encoder, and import
+    writes three lists for every one of 100,000 rows."""
+    if not value:
+        return "[]"
+    items = [str(v) for v in value]  # str(): enum → its code
+    if _NEEDS_ESCAPE.search("".join(items)):
+        return _encode(items)
+    return '["' + '", "'.join(items) + '"]'
+
+
+def _dict_json(value: Any) -> str:
+    if not value:
+        return "{}"
+    if not all(isinstance(v, str) for v in value.values()) or _NEEDS_ESCAPE.search(
+            "".join(value) + "".join(value.values())):
+        return _encode(value)
+    return "{" + ", ".join(f'"{k}": "{v}"' for k, v in value.items()) + "}"
 
 
 def _iso(value: Any) -> Any:
@@ -40,13 +63,13 @@ def _iso(value: Any) -> Any:
 
 
 def _code(value: Any) -> Any:
-    return getattr(value, "value", value)  # an enum member → its code
+    return value._value_ if isinstance(value, Enum) else value  # an enum member → its code
 
 
 # How each column's Python value becomes its stored value (identity when absent).
 _TO_DB = {
     "needs": _list_json, "tags": _list_json, "communities": _list_json,
-    "extra": lambda value: _encode(value) if value else "{}",
+    "extra": _dict_json,
     "opened_on": _iso, "birthday": _iso, "last_active_on": _iso,
     "risk_level": _code, "experience": _code,
 }
@@ -55,10 +78,10 @@ _TO_DB = {
 def to_db(values: dict[str, Any]) -> dict[str, Any]:
     """Python values (lists, dicts, dates, enums) → the column values SQLite stores."""
     out = dict(values)
-    for column, value in values.items():
-        convert = _TO_DB.get(column)
-        if convert is not None and value is not None:
-            out[column] = convert(value)
+    for column in _TO_DB.keys() & out.keys():
+        value = out[column]
+        if value is not None:
+            out[column] = _TO_DB[column](value)
     return out
 
 
@@ -102,6 +125,17 @@ def all_raw_rows(conn: sqlite3.Connection) -> Iterable[tuple]:
     return conn.execute(_SELECT)
 
 
+_all_columns = operator.itemgetter(*DATA_COLUMNS)
+
+
+def _column_values(row: dict[str, Any]) -> tuple:
+    """The row's DATA_COLUMNS in order; a column the row lacks is NULL."""
+    try:
+        return _all_columns(row)  # import rows carry every column: the fast path
+    except KeyError:
+        return tuple(row.get(column) for column in DATA_COLUMNS)
+
+
 def insert_many(conn: sqlite3.Connection, rows: list[dict[str, Any]]) -> list[int]:
     """Insert stored-form rows (DATA_COLUMNS keys); returns their new ids in order."""
     if not rows:
@@ -113,9 +147,7 @@ def insert_many(conn: sqlite3.Connection, rows: list[dict[str, Any]]) -> list[in
         "SELECT max(coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'members'), 0),"
         " coalesce((SELECT max(id) FROM members), 0))"
     ).fetchone()[0]
-    conn.executemany(
-        sql, ([*(row.get(c) for c in DATA_COLUMNS), search_text(row), stamp, stamp] for row in rows)
-    )
+    conn.executemany(sql, ((*_column_values(row), search_text(row), stamp, stamp) for row in rows))
     # Ids are AUTOINCREMENT and we hold the write lock, so this batch got the next ids in order.
     return list(range(start + 1, start + 1 + len(rows)))
 
