@@ -41,6 +41,8 @@ _INTERROGATIVE = re.compile(
     r"哪只|哪个|哪些|哪种|哪里|(?<![等豫怕])什么|能不能|有没有|会不会|是不是|可不可以|怎么|如何|为什么"
 )
 _QUOTED_ASKED = re.compile(r"\s*(?:是不是|是否|算不算|能不能|靠不靠谱|可不可信|是真的吗|可信吗|靠谱吗)")
+# A question that pushes rather than asks: 还不上车吗？ 难道不买吗？
+_PUSH_QUESTION = re.compile(r"还不|还没|难道|怎么还|还等|不赶紧|还犹豫")
 # "问：…？答：不一定" — the label in front of an answer is not the answer.
 _ANSWER_LABEL = re.compile(r"^(?:答|回答|回复|a)\s*:\s*")
 _NO_ANSWER = re.compile(
@@ -249,7 +251,7 @@ class Segment:
             return True
         if self.taught(s_start, s_end):
             return True
-        if self.asked(clause, ostart) or self.topic(ostart, oend):
+        if self.asked(clause, ostart, oend) or self.topic(ostart, oend):
             return True
         return self.quoted(ostart, oend, s_start, s_end) or self.listed(ostart)
 
@@ -267,8 +269,9 @@ class Segment:
         before = nz.compact[max(0, nz.to_compact(ostart) - 2) : nz.to_compact(ostart)]
         return before == "关于" and nz.norm[oend : oend + 1] in (":", ",")
 
-    def asked(self, clause_start: int, ostart: int) -> bool:
-        """The match sits in a real question: 有没有稳赚不赔的产品？ 这只会不会翻倍？"""
+    def asked(self, clause_start: int, ostart: int, oend: int | None = None) -> bool:
+        """The match sits in a real question: 有没有稳赚不赔的产品？ 这只会不会翻倍？
+        这个位置可以上车吗？ (but not the push 还不上车吗？)"""
         norm = self.nz.norm
         j = bisect_left(self.sentence_ends, ostart + 1)
         if j >= len(self.sentence_ends) or norm[self.sentence_ends[j]] != "?":
@@ -276,6 +279,13 @@ class Segment:
         if self.sentence_ends[j] - ostart > _FRAME_REACH:
             return False
         q_mark = self.sentence_ends[j]
+        if (
+            oend is not None
+            and 0 < q_mark - oend <= 3
+            and norm[q_mark - 1] in "吗么嘛"
+            and not _PUSH_QUESTION.search(norm, clause_start, q_mark)
+        ):
+            return True
         if _INTERROGATIVE.search(norm, max(clause_start, ostart - _FRAME_REACH), q_mark):
             return True
         # A question answered "no" right after: 一定能赚钱吗？不一定。
