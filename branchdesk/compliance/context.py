@@ -42,7 +42,12 @@ _INTERROGATIVE = re.compile(
 )
 _QUOTED_ASKED = re.compile(r"\s*(?:是不是|是否|算不算|能不能|靠不靠谱|可不可信|是真的吗|可信吗|靠谱吗)")
 # A question that pushes rather than asks: 还不上车吗？ 难道不买吗？
-_PUSH_QUESTION = re.compile(r"还不|还没|难道|怎么还|还等|不赶紧|还犹豫")
+_PUSH_QUESTION = re.compile(r"还不|还没|难道|怎么还|还等|不赶紧|还犹豫|想要|想不想|谁想|要不要")
+# …and one answered yes, or by a call to act: 一定能翻倍吗？当然能！ 想要吗？马上加入！
+_PUSH_ANSWER = re.compile(
+    r"\s*(?:当然|肯定|必须|绝对|毫无疑问|是的|没错|能|会|yes|马上|赶紧|赶快|快来|快|抓紧|立即|"
+    r"立刻|速|那就|私聊|私信|联系|加我|加入|扫码|点击)"
+)
 # "问：…？答：不一定" — the label in front of an answer is not the answer.
 _ANSWER_LABEL = re.compile(r"^(?:答|回答|回复|a)\s*:\s*")
 _NO_ANSWER = re.compile(
@@ -284,6 +289,7 @@ class Segment:
             and 0 < q_mark - oend <= 3
             and norm[q_mark - 1] in "吗么嘛"
             and not _PUSH_QUESTION.search(norm, clause_start, q_mark)
+            and not _PUSH_ANSWER.match(norm, q_mark + 1)
         ):
             return True
         if _INTERROGATIVE.search(norm, max(clause_start, ostart - _FRAME_REACH), q_mark):
