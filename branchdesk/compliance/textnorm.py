@@ -218,10 +218,10 @@ _CN_UNIT = {"十": 10, "百": 100, "千": 1000}
 # a place value (二百四, 三十) or a decimal (五点二). A lone 一/两/三 is a word, not a figure.
 _CN_NUMBER = re.compile(
     rf"(?P<pct>百分之)?(?P<num>[{_CN_CHARS}]+(?:点[{_CN_DIGIT}]+)?)"
-    rf"(?P<unit>成|个多点|个百分点|个点|倍|块|元|%)?"
+    rf"(?P<unit>成|个多点|多个点|个百分点|个点|倍|块[{_CN_DIGIT}](?![{_CN_CHARS}])|块|元|%)?"
 )
 _HAS_CN_NUMBER = re.compile(
-    rf"百分之|[{_CN_CHARS}](?:成|个多?点|个百分点|倍|块|元|%)|[{_CN_CHARS}]{{2}}|[{_CN_DIGIT}]点[{_CN_DIGIT}]"
+    rf"百分之|[{_CN_CHARS}](?:成|个多?点|多个点|个百分点|倍|块|元|%)|[{_CN_CHARS}]{{2}}|[{_CN_DIGIT}]点[{_CN_DIGIT}]"
 )
 
 
@@ -284,7 +284,10 @@ def numeric_view(
             text = _figure(value) + "%" + (unit if unit and unit != "%" else "")
         else:
             # 五个多点 reads as 五个点: a figure pattern need not know every hedge.
-            text = _figure(value) + ("个点" if unit == "个多点" else unit or "")
+            if unit and unit.startswith("块") and len(unit) == 2:
+                value += _CN_VALUE[unit[1]] / 10  # 四块八 is 4.8 yuan
+                unit = "块"
+            text = _figure(value) + ("个点" if unit in ("个多点", "多个点") else unit or "")
         a, b = m.span()
         parts.append(compact[pos:a])
         starts.extend(range(pos, a))
