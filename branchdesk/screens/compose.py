@@ -24,6 +24,7 @@ from textual.widgets import Footer, Label, Select, Static, TextArea
 from branchdesk.compliance import CheckResult, Finding, Verdict, apply_suggestion
 from branchdesk.errors import UserError
 from branchdesk.i18n import t
+from branchdesk.screens.base import AppContext
 from branchdesk.services import messages
 from branchdesk.services.checking import check_text, checker_for
 from branchdesk.services.roster import filter_options
@@ -64,7 +65,7 @@ class MessageEditor(TextArea):
     HELP_SECTION = "compose.help.editor"
 
 
-class ComposeScreen(Screen[None]):
+class ComposeScreen(AppContext, Screen[None]):
     CSS_PATH = "compose.tcss"
     HELP_SECTION = "compose.help.screen"
     TITLE_KEY = "compose.title"
@@ -92,14 +93,6 @@ class ComposeScreen(Screen[None]):
         self.version = 0
         self._timer: Timer | None = None
         self._discard_armed = False
-
-    @property
-    def store(self) -> Any:
-        return self.app.store  # type: ignore[attr-defined]
-
-    @property
-    def operator(self) -> str:
-        return self.app.settings.operator  # type: ignore[attr-defined]
 
     # --- layout --------------------------------------------------------------------------------
 

@@ -36,6 +36,7 @@ from textual.worker import Worker, WorkerState, get_current_worker
 
 from branchdesk.errors import UserError
 from branchdesk.i18n import t
+from branchdesk.screens.base import AppContext
 from branchdesk.widgets.app_header import AppHeader
 from branchdesk.widgets.import_wizard_dialogs import NOT_IMPORTED, ConfirmScreen, FieldChooserScreen
 from branchdesk.widgets.import_wizard_file_tree import ROSTER_SUFFIXES, RosterFileTree
@@ -70,7 +71,7 @@ class Cancelled:
     message: str
 
 
-class ImportWizardScreen(Screen[bool]):
+class ImportWizardScreen(AppContext, Screen[bool]):
     CSS_PATH = "import_wizard.tcss"
     HELP_SECTION = "import_wizard.help.screen"
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -98,14 +99,6 @@ class ImportWizardScreen(Screen[bool]):
         self._sheet_names: list[str] = []
 
     # The app shell provides these (BranchDeskApp.store / .settings).
-    @property
-    def store(self) -> Any:
-        return self.app.store  # type: ignore[attr-defined]
-
-    @property
-    def operator(self) -> str:
-        return self.app.settings.operator  # type: ignore[attr-defined]
-
     # --- layout -----------------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:

@@ -14,6 +14,7 @@ from textual.widgets import Footer, Static, TabbedContent, TabPane
 from branchdesk.errors import UserError
 from branchdesk.i18n import t
 from branchdesk.models import Member
+from branchdesk.screens.base import AppContext
 from branchdesk.services import roster
 from branchdesk.widgets.app_header import AppHeader
 from branchdesk.widgets.member_card_form import MemberCardForm, parse_value
@@ -25,7 +26,7 @@ from branchdesk.widgets.translated_bindings import translate_bindings
 TABS = ("tab-details", "tab-needs", "tab-history")
 
 
-class MemberCardScreen(Screen[bool]):
+class MemberCardScreen(AppContext, Screen[bool]):
     CSS_PATH = "member_card.tcss"
     HELP_SECTION = "member_card.help.screen"
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -45,14 +46,6 @@ class MemberCardScreen(Screen[bool]):
         self._revealed = False
 
     # The app shell provides these (BranchDeskApp.store / .settings).
-    @property
-    def store(self) -> Any:
-        return self.app.store  # type: ignore[attr-defined]
-
-    @property
-    def operator(self) -> str:
-        return self.app.settings.operator  # type: ignore[attr-defined]
-
     def compose(self) -> ComposeResult:
         try:
             self.member = roster.get_member(self.store, self.member_id,

@@ -23,6 +23,7 @@ from textual.widgets import DataTable, Footer, Label, Static
 
 from branchdesk.errors import UserError
 from branchdesk.i18n import t
+from branchdesk.screens.base import AppContext
 from branchdesk.services import messages
 from branchdesk.services.staff import Credentials
 from branchdesk.widgets.app_header import AppHeader
@@ -68,7 +69,7 @@ class MessageTable(DataTable[Any]):
         translate_bindings(self)
 
 
-class ReviewScreen(Screen[None]):
+class ReviewScreen(AppContext, Screen[None]):
     CSS_PATH = "review.tcss"
     HELP_SECTION = "review.help.screen"
     TITLE_KEY = "review.title"
@@ -90,14 +91,6 @@ class ReviewScreen(Screen[None]):
         self.show_all = False  # False: the queue; True: recent messages of every status
         self.rows: dict[int, dict[str, Any]] = {}
         self.current_id: int | None = None
-
-    @property
-    def store(self) -> Any:
-        return self.app.store  # type: ignore[attr-defined]
-
-    @property
-    def operator(self) -> str:
-        return self.app.settings.operator  # type: ignore[attr-defined]
 
     # --- layout --------------------------------------------------------------------------------
 

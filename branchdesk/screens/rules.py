@@ -18,6 +18,7 @@ from textual.widgets import DataTable, Footer, Label
 
 from branchdesk.errors import UserError
 from branchdesk.i18n import t
+from branchdesk.screens.base import AppContext
 from branchdesk.services import rule_toml, rules
 from branchdesk.widgets.app_header import AppHeader
 from branchdesk.widgets.rule_editor import RuleEditor
@@ -38,7 +39,7 @@ class RuleTable(DataTable[Any]):
         translate_bindings(self)
 
 
-class RulesScreen(Screen[None]):
+class RulesScreen(AppContext, Screen[None]):
     DEFAULT_CSS = """
     RulesScreen #rules-heading { height: 1; padding: 0 1; background: $panel; color: $text-muted;
                                  width: 100%; }
@@ -61,14 +62,6 @@ class RulesScreen(Screen[None]):
         translate_bindings(self)
         self.rules: dict[str, dict[str, Any]] = {}
         self._reset_armed: str | None = None
-
-    @property
-    def store(self) -> Any:
-        return self.app.store  # type: ignore[attr-defined]
-
-    @property
-    def operator(self) -> str:
-        return self.app.settings.operator  # type: ignore[attr-defined]
 
     def compose(self) -> ComposeResult:
         yield AppHeader(self.TITLE_KEY)

@@ -16,6 +16,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Label
 
 from branchdesk.i18n import t
+from branchdesk.screens.base import AppContext
 from branchdesk.services import staff
 from branchdesk.services.staff import ROLES, Credentials
 from branchdesk.widgets.app_header import AppHeader
@@ -39,7 +40,7 @@ class StaffTable(DataTable[Any]):
         super().__init__(cursor_type="row", zebra_stripes=True, **kwargs)
 
 
-class StaffScreen(Screen[None]):
+class StaffScreen(AppContext, Screen[None]):
     DEFAULT_CSS = """
     StaffScreen #staff-heading { height: 1; padding: 0 1; background: $panel; color: $text-muted;
                                  width: 100%; }
@@ -60,14 +61,6 @@ class StaffScreen(Screen[None]):
         super().__init__()
         translate_bindings(self)
         self.people: dict[str, dict[str, Any]] = {}
-
-    @property
-    def store(self) -> Any:
-        return self.app.store  # type: ignore[attr-defined]
-
-    @property
-    def operator(self) -> str:
-        return self.app.settings.operator  # type: ignore[attr-defined]
 
     def compose(self) -> ComposeResult:
         yield AppHeader(self.TITLE_KEY)
