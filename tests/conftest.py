@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import pytest
+from support import TODAY
 
 from branchdesk.i18n import set_language
 from branchdesk.services.demo import build_demo
 from branchdesk.store.database import Store
-from support import TODAY
 
 
 @pytest.fixture(autouse=True)
