@@ -80,6 +80,8 @@ def build_parser() -> argparse.ArgumentParser:
     roster.set_defaults(handler=cmd_import_roster)
     undo = imports.add_parser("undo", parents=[common], help=_h("undo an import batch"))
     undo.add_argument("batch_id", type=int)
+    undo.add_argument("--force", action="store_true",
+                      help=_h("undo even if members were edited since (those edits are lost)"))
     undo.set_defaults(handler=cmd_import_undo)
     listing = imports.add_parser("list", parents=[common], help=_h("list import batches"))
     listing.set_defaults(handler=cmd_import_list)
@@ -265,7 +267,7 @@ def cmd_import_roster(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_import_undo(args: argparse.Namespace, settings: Settings) -> int:
     from branchdesk.services import importing
 
-    result = importing.undo(_store(settings), args.batch_id, settings.operator)
+    result = importing.undo(_store(settings), args.batch_id, settings.operator, force=args.force)
     print(t("cli.undo_done", batch=args.batch_id, **result))
     return 0
 

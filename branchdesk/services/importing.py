@@ -325,9 +325,10 @@ def import_roster(store: Store, path: str | Path, operator: str, *, sheet: str |
     return apply(store, prepared, operator, progress=progress, cancelled=cancelled)
 
 
-def undo(store: Store, batch_id: int, operator: str) -> dict[str, int]:
+def undo(store: Store, batch_id: int, operator: str, *, force: bool = False) -> dict[str, int]:
     """Restore the state before a batch: remove the members it created, give the members it
-    updated their old values back. Refused when a later batch touched the same members."""
+    updated their old values back. Refused when a later batch touched the same members, and
+    (unless `force`) when members were edited since, since undo would lose those edits."""
     with store.transaction() as conn:
         batch = batches.get(conn, batch_id)
         if batch is None:
@@ -339,10 +340,13 @@ def undo(store: Store, batch_id: int, operator: str) -> dict[str, int]:
             raise UserError("importing.undo_later_first", id=batch_id,
                             later=", ".join(str(b) for b in later))
         created, before_rows = batches.changes(conn, batch_id)
+        edited = batches.edited_since(conn, batch_id, created + [r["id"] for r in before_rows])
+        if edited and not force:
+            raise UserError("importing.edited_since", id=batch_id, count=edited)
         member_rows.delete_many(conn, created)
         member_rows.restore_many(conn, before_rows)
         batches.mark_undone(conn, batch_id)
-        result = {"removed": len(created), "restored": len(before_rows)}
+        result = {"removed": len(created), "restored": len(before_rows), "edits_lost": edited}
         audit.append(conn, operator=operator, action="import.undo", entity="import_batch",
                      entity_id=batch_id, after=result)
     return result

@@ -86,5 +86,18 @@ def changes(conn: sqlite3.Connection, batch_id: int) -> tuple[list[int], list[di
     return created, before
 
 
+def edited_since(conn: sqlite3.Connection, batch_id: int, member_ids: list[int]) -> int:
+    """How many of these members were changed after the batch (e.g. edited in the app)."""
+    imported_at = conn.execute("SELECT imported_at FROM import_batches WHERE id = ?",
+                               (batch_id,)).fetchone()[0]
+    count = 0
+    for start in range(0, len(member_ids), 500):
+        chunk = member_ids[start:start + 500]
+        count += conn.execute(
+            f"SELECT count(*) FROM members WHERE id IN ({', '.join('?' * len(chunk))})"
+            " AND updated_at > ?", (*chunk, imported_at)).fetchone()[0]
+    return count
+
+
 def mark_undone(conn: sqlite3.Connection, batch_id: int) -> None:
     conn.execute("UPDATE import_batches SET undone_at = ? WHERE id = ?", (now_text(), batch_id))

@@ -137,7 +137,7 @@ def test_undo_after_updates_restores_exactly(store, tmp_path):
     report = importing.import_roster(store, write_openpyxl(tmp_path / "b.xlsx", changed), "李娜")
     assert (report.created, report.updated) == (1, 1)
     result = importing.undo(store, report.batch_id, "李娜")
-    assert result == {"removed": 1, "restored": 1}
+    assert result == {"removed": 1, "restored": 1, "edits_lost": 0}
     assert [m.model_dump() for m in roster.list_members(store)] == before
     with pytest.raises(UserError):
         importing.undo(store, report.batch_id, "李娜")
