@@ -212,3 +212,17 @@ def test_gb18030_csv(store, tmp_path):
     report = importing.import_roster(store, path, "李娜")
     assert report.created == 2
     assert _by_name(store)["王芳"].risk_level is RiskLevel.C3
+
+
+def test_undo_does_not_silently_drop_later_edits(store, tmp_path, monkeypatch):
+    report = importing.import_roster(store, write_openpyxl(tmp_path / "a.xlsx"), "李娜")
+    wang = _by_name(store)["王芳"]
+    # An edit in the app a moment after the import.
+    monkeypatch.setattr("branchdesk.store.members.now_text", lambda: "2999-01-01T00:00:00+00:00")
+    roster.update_member(store, "小王", wang.id, {"notes": "电话回访过"})
+    with pytest.raises(UserError) as caught:
+        importing.undo(store, report.batch_id, "李娜")
+    assert "--force" in caught.value.message
+    assert roster.total_members(store) == 3
+    result = importing.undo(store, report.batch_id, "李娜", force=True)
+    assert result["edits_lost"] == 1 and roster.total_members(store) == 0
