@@ -17,6 +17,11 @@ _CN_MOBILE = re.compile(rf"[{_CN_NUMERALS}]{{11}}(?![{_CN_NUMERALS}])")
 _CN_VALUES = str.maketrans(_CN_NUMERALS, "0012345678912")
 _ID_CARD = re.compile(r"(?<!\d)(\d{17}[\dx])(?![\dx])")
 _DIGITS = re.compile(r"(?<!\d)(\d{6,20})(?!\d)")
+# A bank card: 16 to 19 digits under a card issuer's prefix (UnionPay 62, Visa 4, Mastercard
+# 5), 16 or 19 long with a right Luhn check digit, or any such run right after 卡号/银行卡.
+_CARD = re.compile(r"(?<!\d)((?:62|4|5)\d{14,17})(?!\d)")
+_CARD_WORDS = ("卡号", "银行卡", "储蓄卡", "信用卡", "card")
+_NOT_CARD_WORDS = ("订单", "流水", "单号", "编号", "合同号", "交易号", "委托号")
 _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _ID_CHECK = "10x98765432"
 _RISK_WORDS = {"低": 1, "中低": 2, "中": 3, "中高": 4, "高": 5}
@@ -34,6 +39,16 @@ def id_card_valid(number: str) -> bool:
     return _ID_CHECK[total % 11] == number[17]
 
 
+def luhn_valid(number: str) -> bool:
+    total = 0
+    for i, ch in enumerate(reversed(number)):
+        d = int(ch)
+        if i % 2:
+            d = d * 2 - 9 if d > 4 else d * 2
+        total += d
+    return total % 10 == 0
+
+
 def find(
     detector: str | None, compact: str, start: int, end: int, context: CheckContext | None
 ) -> list[tuple[int, int]]:
@@ -46,6 +61,15 @@ def find(
         return spans
     if detector == "id_card":
         return [m.span(1) for m in _ID_CARD.finditer(compact, start, end) if id_card_valid(m[1])]
+    if detector == "bank_card":
+        spans = []
+        for m in _CARD.finditer(compact, start, end):
+            before = compact[max(start, m.start() - 8) : m.start()]
+            if any(w in before for w in _CARD_WORDS) or (
+                len(m[1]) in (16, 19) and luhn_valid(m[1]) and not any(w in before for w in _NOT_CARD_WORDS)
+            ):
+                spans.append(m.span(1))
+        return spans
     if detector == "known_number" and context is not None and context.known_numbers:
         out = []
         for m in _DIGITS.finditer(compact, start, end):

@@ -46,7 +46,7 @@ class Severity(str, Enum):
 
 
 RuleKind = Literal["phrase", "pattern", "proximity", "disclosure", "privacy", "suitability"]
-PrivacyDetector = Literal["mobile", "id_card", "known_number"]
+PrivacyDetector = Literal["mobile", "id_card", "bank_card", "known_number"]
 
 
 class Near(BaseModel):
