@@ -197,6 +197,7 @@ class Segment:
         self.contrast_ends = [e for _, e in self.contrasts]
         self._header: bool | None = None
         self._taught: dict[tuple[int, int], bool] = {}
+        self._excused: dict[tuple[int, int], bool] = {}
 
     # -- slices -----------------------------------------------------------------------------
     def _compact(self, ostart: int, oend: int) -> str:
@@ -239,7 +240,14 @@ class Segment:
     # -- the judgement ----------------------------------------------------------------------
     def excused(self, ostart: int, oend: int) -> bool:
         """True when the match at ``[ostart, oend)`` is negated, warned against, quoted as an
-        example or taught, rather than said."""
+        example or taught, rather than said (memoised: rules often share a span)."""
+        key = (ostart, oend)
+        found = self._excused.get(key)
+        if found is None:
+            found = self._excused[key] = self._judge_frames(ostart, oend)
+        return found
+
+    def _judge_frames(self, ostart: int, oend: int) -> bool:
         f = self.frames
         if self.has_header():
             return True
