@@ -41,6 +41,11 @@ _INTERROGATIVE = re.compile(
     r"哪只|哪个|哪些|哪种|哪里|(?<![等豫怕])什么|能不能|有没有|会不会|是不是|可不可以|怎么|如何|为什么"
 )
 _QUOTED_ASKED = re.compile(r"\s*(?:是不是|是否|算不算|能不能|靠不靠谱|可不可信|是真的吗|可信吗|靠谱吗)")
+# A pitch in the first or second person: an education header does not cover it.
+_SELLING = re.compile(
+    r"跟着我|跟我买|我们的产品|我们家的|我们这款|我这款|私聊|私信我|加我|找我|联系我|我告诉你|我保证|"
+    r"名额有限|抓紧|赶紧上车|赶紧买"
+)
 # A question that pushes rather than asks: 还不上车吗？ 难道不买吗？
 _PUSH_QUESTION = re.compile(r"还不|还没|难道|怎么还|还等|不赶紧|还犹豫|想要|想不想|谁想|要不要")
 # …and one answered yes, or by a call to act: 一定能翻倍吗？当然能！ 想要吗？马上加入！
@@ -249,9 +254,10 @@ class Segment:
 
     def _judge_frames(self, ostart: int, oend: int) -> bool:
         f = self.frames
-        if self.has_header():
-            return True
         s_start, s_end = self.sentence(ostart, oend)
+        # An education header frames the post, not a sales pitch slipped under it.
+        if self.has_header() and not _SELLING.search(self.nz.norm, s_start, s_end):
+            return True
         # A frame is near its match: a run-on "sentence" of a pasted article stays linear.
         s_start, s_end = max(s_start, ostart - _FRAME_REACH), min(s_end, oend + _FRAME_REACH)
         scope_start = self.before_scope(ostart, s_start)
