@@ -41,6 +41,8 @@ _INTERROGATIVE = re.compile(
     r"哪只|哪个|哪些|哪种|哪里|(?<![等豫怕])什么|能不能|有没有|会不会|是不是|可不可以|怎么|如何|为什么"
 )
 _QUOTED_ASKED = re.compile(r"\s*(?:是不是|是否|算不算|能不能|靠不靠谱|可不可信|是真的吗|可信吗|靠谱吗)")
+_PERSON_AFTER_DE = re.compile(r"我|你|您|他|她|大家")
+_LATIN_CHAR = re.compile(r"[a-z]")
 # A pitch in the first or second person: an education header does not cover it.
 _SELLING = re.compile(
     r"跟着我|跟我买|我们的产品|我们家的|我们这款|我这款|私聊|私信我|加我|找我|联系我|我告诉你|我保证|"
@@ -318,9 +320,17 @@ class Segment:
         cfloor = nz.to_compact(clause_start)
         if cpos > cfloor and nz.compact[cpos - 1] in _IMMEDIATE_NEGATORS:
             return True
-        compact = nz.compact[max(cfloor, cpos - _NEGATOR_REACH) : cpos]
+        begin = max(cfloor, cpos - _NEGATOR_REACH)
+        # A negator inside a relative clause about a person does not reach past it:
+        # 不会做测评的 | 我帮你们做.
+        cut = nz.compact.rfind("的", begin, cpos)
+        if cut >= 0 and _PERSON_AFTER_DE.match(nz.compact, cut + 1):
+            begin = cut + 1
+            if begin >= cpos:
+                return False
+        compact = nz.compact[begin:cpos]
         norm = nz.norm[max(clause_start, ostart - 4 * _NEGATOR_REACH) : ostart]
-        return self.frames.negators.search(compact, norm)
+        return self.frames.negators.search(compact, norm if _LATIN_CHAR.search(norm) else "")
 
     def quoted(self, ostart: int, oend: int, s_start: int, s_end: int) -> bool:
         norm = self.nz.norm
