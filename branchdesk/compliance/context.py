@@ -58,7 +58,7 @@ _PUSH_ANSWER = re.compile(
 # "问：…？答：不一定" — the label in front of an answer is not the answer.
 _ANSWER_LABEL = re.compile(r"^(?:答|回答|回复|a)\s*:\s*")
 _NO_ANSWER = re.compile(
-    r"不|没|未必|当然不|并不|并非|因人而异|很难说|说不准|谁也|没人|想多了|做梦|别逗|呵呵|我看是|"
+    r"不|没|冇|唔|未必|当然不|并不|并非|因人而异|很难说|说不准|谁也|没人|想多了|做梦|别逗|呵呵|我看是|"
     r"no\b|not\b|nobody|never"
 )
 
