@@ -10,7 +10,11 @@ Disclaimers and lessons contain the very words a rule bans ("不保本", "警惕
 * an education or enforcement cue anywhere in the sentence (被罚, 警示函, 证券法);
 * a list introduced by a framing line (常见违规话术有：…) or an education header (【投资者教育】).
 
-A contrast word (但/但是/but) starts a new scope, so "虽然不保本，但我保证年化8%" still blocks.
+A contrast word (但/但是/but, and "I tell you": 我告诉你们) starts a new scope, so
+"虽然不保本，但我保证年化8%" still blocks. A yes/no question right after a match (可以上车吗？)
+is asked, unless it pushes (还不上车吗？) or is answered yes (当然能！); an education header
+does not cover a pitch in the first or second person under it; a negator inside a relative
+clause about a person stops at 的 (不会做测评的 | 我帮你们做).
 """
 
 from __future__ import annotations

@@ -3,7 +3,9 @@
 All phrases of all rules (plus proximity words, exclusions, pattern anchors, disclosure
 triggers and the risk warnings that satisfy them) go into one automaton, so a message is
 scanned once whatever the size of the pack. Regular expressions run only on messages that
-contain one of their anchors. Context frames are judged only for the few candidates found.
+contain one of their anchors, and also over a view with Chinese numerals as figures (百分之六,
+两成, 二百四 — see textnorm.numeric_view) when they look for figures. Context frames are judged
+only for the few candidates found; a message repeated within a batch is judged once.
 """
 
 from __future__ import annotations
