@@ -11,13 +11,15 @@ from pathlib import Path
 from branchdesk.compliance import CheckContext, Checker, CheckResult, Verdict, load_rulepack
 
 CORPUS = Path(__file__).with_name("corpus.jsonl")
-# Later blind sets live in their own files (one split each), written before being run.
+# Later blind sets live in their own files (one split each), written before being run;
+# tuning_probes.jsonl holds variants written while widening the rule families (not blind).
 BLIND_SETS = sorted(Path(__file__).parent.glob("blind_round*.jsonl"))
+PROBES = Path(__file__).with_name("tuning_probes.jsonl")
 
 
 def load_corpus() -> list[dict]:
     items: list[dict] = []
-    for path in (CORPUS, *BLIND_SETS):
+    for path in (CORPUS, *BLIND_SETS, PROBES):
         with path.open(encoding="utf-8") as fh:
             items.extend(json.loads(line) for line in fh if line.strip())
     return items
