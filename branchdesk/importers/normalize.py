@@ -24,6 +24,7 @@ Cell: TypeAlias = str | int | float | bool | date | datetime | time | None
 
 _REASON = "roster_fields.reason."
 PHONE_NOT_MOBILE = _REASON + "phone_not_mobile"
+PHONE_SCIENTIFIC = _REASON + "phone_scientific"
 PHONE_LANDLINE = _REASON + "phone_landline"
 PHONE_MASKED = _REASON + "phone_masked"
 ACCOUNT_INVALID = _REASON + "account_invalid"
@@ -128,7 +129,11 @@ def _mobile_from_text(text: str) -> str:
     if _PHONE_MASK.search(text.translate(_PHONE_JUNK)):
         raise ValueError(PHONE_MASKED)
     if _SCIENTIFIC.fullmatch(text):
-        # "1.3812345678E+10": a number that Excel displayed in scientific notation
+        # "1.3812345678E+10" still holds every digit; "1.38123E+10" is what Excel showed
+        # in a narrow column and saved to CSV: the last digits are gone, never guess them.
+        mantissa = text.lower().split("e")[0].lstrip("+-").replace(".", "")
+        if len(mantissa) < 11:
+            raise ValueError(PHONE_SCIENTIFIC)
         text = _decimal_digits(text) or text
     elif match := _FLOAT_TEXT.fullmatch(text):
         text = match.group(1)  # "13812345678.0" written out by a CSV export

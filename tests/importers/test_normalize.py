@@ -312,3 +312,13 @@ def test_not_an_amount(cell):
 ])
 def test_text(cell, expected):
     assert normalize_text(cell) == expected
+
+
+def test_phone_in_lossy_scientific_notation_is_refused_not_guessed():
+    import pytest
+
+    from branchdesk.importers.normalize import PHONE_SCIENTIFIC, normalize_phone
+
+    with pytest.raises(ValueError, match=PHONE_SCIENTIFIC):
+        normalize_phone("1.39123E+10")
+    assert normalize_phone("1.3812345678E+10") == "13812345678"
