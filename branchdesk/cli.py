@@ -171,9 +171,13 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _store(settings: Settings):
+def _store(settings: Settings, *, create: bool = False):
+    """The database; only commands that write may create a missing one, so a mistyped
+    --db path is an error rather than a new, empty database."""
     from branchdesk.store.database import open_store
 
+    if not create and not settings.db_path.exists():
+        raise UserError("cli.no_database", file=str(settings.db_path))
     return open_store(settings.db_path)
 
 
@@ -182,7 +186,7 @@ def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
 
     if args.members < 1:
         raise UserError("cli.bad_count", value=args.members)
-    store = _store(settings)
+    store = _store(settings, create=True)
     existing = roster.total_members(store)
     if existing:
         raise UserError("cli.demo_not_empty", file=str(settings.db_path), count=existing)
@@ -245,7 +249,7 @@ def _print_issues(title: str, issues: list, limit: int = 50) -> None:
 def cmd_import_roster(args: argparse.Namespace, settings: Settings) -> int:
     from branchdesk.services import importing
 
-    store = _store(settings)
+    store = _store(settings, create=True)
     report = importing.import_roster(store, args.file, settings.operator, sheet=args.sheet,
                                      dry_run=args.dry_run)
     if args.json:
@@ -328,6 +332,8 @@ def cmd_check(args: argparse.Namespace, settings: Settings) -> int:
     from branchdesk.services import bulk_check
     from branchdesk.services.checking import checker_for
     from branchdesk.services.messages import finding_json
+    from branchdesk.services.roster import community_exists
+    from branchdesk.store.database import open_store
 
     if args.text is not None:
         items = [bulk_check.Item("1", args.text)]
@@ -337,7 +343,10 @@ def cmd_check(args: argparse.Namespace, settings: Settings) -> int:
         items = bulk_check.read_items(args.file)
     else:
         raise UserError("checking.no_input")
-    store = _store(settings)
+    # With no database yet, check with the shipped rules in a throwaway in-memory one.
+    store = _store(settings) if settings.db_path.exists() else open_store(":memory:")
+    if args.community and not community_exists(store, args.community):
+        raise UserError("cli.no_such_community", community=args.community)
     results = bulk_check.check_items(store, items, args.community)
     if args.json:
         for item, result in results:
@@ -375,7 +384,7 @@ def cmd_staff_list(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_staff_add(args: argparse.Namespace, settings: Settings) -> int:
     from branchdesk.services import staff
 
-    store = _store(settings)
+    store = _store(settings, create=True)
     manager = _manager(args)
     password = None if args.no_password else _password(args, t("cli.new_password_for", name=args.name))
     staff.add_staff(store, settings.operator, args.name, args.role, password, manager=manager)
@@ -451,7 +460,7 @@ def cmd_rules_save(args: argparse.Namespace, settings: Settings) -> int:
         raise UserError("cli.bad_rule_file", file=str(path), error=str(error)) from error
     if isinstance(definition.get("rule"), dict):  # a [rule] table
         definition = definition["rule"]
-    rule = rules.save_rule(_store(settings), settings.operator, definition)
+    rule = rules.save_rule(_store(settings, create=True), settings.operator, definition)
     print(t("cli.rule_saved", id=rule.id))
     return 0
 
@@ -494,7 +503,7 @@ def cmd_messages_list(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_messages_draft(args: argparse.Namespace, settings: Settings) -> int:
     from branchdesk.services import messages
 
-    m = messages.save_draft(_store(settings), settings.operator, args.text, args.community,
+    m = messages.save_draft(_store(settings, create=True), settings.operator, args.text, args.community,
                             previous_id=args.revise)
     _print_message(m)
     return 0
@@ -575,6 +584,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return handler(args, settings)
     except UserError as error:
         print(f"branchdesk: {error.message}", file=sys.stderr)
+        return 2
+    except EOFError:  # a password prompt got end of input (ctrl+D, or no stdin in a script)
+        print(f"branchdesk: {t('cli.no_password_input')}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print(file=sys.stderr)

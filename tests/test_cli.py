@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import sqlite3
 import subprocess
@@ -81,6 +82,32 @@ def test_user_errors_exit_2_with_one_message(tmp_path, capsys):
 
 
 def test_python_dash_m_runs_the_cli(tmp_path):
-    done = subprocess.run([sys.executable, "-m", "branchdesk", "--db", str(tmp_path / "x.db"),
-                           "audit", "verify"], capture_output=True, text=True, timeout=60)
-    assert done.returncode == 0 and "0 rows verified" in done.stdout
+    db = str(tmp_path / "x.db")
+    for args, expected in ((["demo", "--members", "3"], "3 members"), (["audit", "verify"], "1 rows")):
+        done = subprocess.run([sys.executable, "-m", "branchdesk", "--db", db, *args],
+                              capture_output=True, text=True, timeout=60)
+        assert done.returncode == 0 and expected in done.stdout
+
+
+def test_a_mistyped_database_path_is_an_error_not_a_new_database(tmp_path, capsys):
+    missing = tmp_path / "typo" / "branch.db"
+    for command in (["members"], ["import", "list"], ["audit", "verify"]):
+        assert main(["--db", str(missing), *command]) == 2
+    assert "no database" in capsys.readouterr().err.lower()
+    assert not missing.exists()
+    # Checking needs no database: the shipped rules are used, and nothing is created.
+    assert main(["--db", str(missing), "check", "--text", "周六沙龙欢迎报名"]) == 0
+    assert not missing.exists()
+
+
+def test_unknown_community_and_missing_password_exit_2(tmp_path, capsys, monkeypatch):
+    db = tmp_path / "b.db"
+    main(["--db", str(db), "demo", "--members", "5"])
+    assert main(["--db", str(db), "check", "--community", "不存在的群", "--text", "推荐R5产品"]) == 2
+    monkeypatch.setattr("sys.stdin", io.StringIO(""))
+    assert main(["--db", str(db), "staff", "add", "周经理", "--role", "manager",
+                 "--password-stdin"]) == 2
+    monkeypatch.setattr("getpass.getpass", lambda prompt="": (_ for _ in ()).throw(EOFError))
+    assert main(["--db", str(db), "staff", "add", "小王"]) == 2
+    err = capsys.readouterr().err
+    assert "不存在的群" in err and "Traceback" not in err

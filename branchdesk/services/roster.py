@@ -136,3 +136,9 @@ def record_reveal(store: Store, operator: str, count: int, query: dict[str, Any]
     with store.transaction() as conn:
         audit.append(conn, operator=operator, action="members.reveal_phones", entity="member",
                      after={"count": count, "query": query})
+
+
+def community_exists(store: Store, community: str) -> bool:
+    """Whether any member belongs to this community (a typo would switch the suitability
+    check off without a word)."""
+    return community in member_rows.distinct(store.conn, "communities")
