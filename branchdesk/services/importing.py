@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from branchdesk.errors import UserError
+from branchdesk.i18n import t
 from branchdesk.importers.headers import HeaderMatch, choose_sheet
 from branchdesk.importers.reader import SheetData, read_workbook
 from branchdesk.importers.rows import Issue, ParsedRow, parse_rows
@@ -68,8 +69,12 @@ class Record:
 
     @property
     def key(self) -> str:
+        """Rows with one key are one member: the account number, else phone and name
+        together (family members often share a phone)."""
         account = self.values.get("account_no")
-        return f"account:{account}" if account else f"phone:{self.values.get('phone')}"
+        if account:
+            return f"account:{account}"
+        return f"phone:{self.values.get('phone')}:{self.values.get('name')}"
 
 
 @dataclass
@@ -163,9 +168,27 @@ def _prepare(loaded: LoadedRoster, header: HeaderMatch, progress: Progress | Non
             by_key[record.key] = record
         else:
             merged += 1
+            warnings.append(_repeat_warning(header, existing, record))
             existing.values = merge_values(existing.values, record.values)
             existing.rows.append(parsed.row)
     return PreparedRoster(loaded, list(by_key.values()), merged, invalid, warnings)
+
+
+def _key_header(header: HeaderMatch, record: Record) -> str:
+    field = "account_no" if record.values.get("account_no") else "phone"
+    column = header.column_for(field)
+    return column.header if column else field
+
+
+def _repeat_warning(header: HeaderMatch, first: Record, again: Record) -> Issue:
+    """A member listed twice in one file: merged, and said so (with the names if they differ)."""
+    old_name, new_name = first.values.get("name"), again.values.get("name")
+    if old_name != new_name:
+        reason = t("importing.repeat_other_name", first=first.row, old=old_name, new=new_name)
+    else:
+        reason = t("importing.repeat", first=first.row)
+    key = again.values.get("account_no") or again.values.get("phone") or ""
+    return Issue(again.row, _key_header(header, again), reason, str(key))
 
 
 def _record_values(parsed: ParsedRow) -> dict[str, Any]:
@@ -207,48 +230,75 @@ def plan(conn, prepared: PreparedRoster) -> Plan:
 
 def _plan(conn, prepared: PreparedRoster) -> Plan:
     by_account: dict[str, dict[str, Any]] = {}
-    by_phone: dict[str, dict[str, Any]] = {}
+    by_phone: dict[str, list[dict[str, Any]]] = {}
     for row in member_rows.all_raw_rows(conn):
         data = dict(zip(("id", *member_rows.DATA_COLUMNS), row, strict=True))
         if data["account_no"]:
             by_account[data["account_no"]] = data
         if data["phone"]:
-            # A phone alone identifies a member only if that member has no account yet,
-            # or the row itself has no account (then the first holder of the phone).
-            by_phone.setdefault(data["phone"], data)
+            by_phone.setdefault(data["phone"], []).append(data)
+    header = prepared.loaded.header
     creates: list[dict[str, Any]] = []
     updates: dict[int, tuple[dict[str, Any], dict[str, Any]]] = {}
     unchanged = 0
     merged = prepared.merged
+    invalid = list(prepared.invalid)
+    warnings = list(prepared.warnings)
     for record in prepared.records:
         values = record.values
-        current = None
-        if values.get("account_no"):
-            current = by_account.get(values["account_no"])
-            if current is None and values.get("phone"):
-                holder = by_phone.get(values["phone"])
-                if holder is not None and not holder["account_no"]:
-                    current = holder
-        elif values.get("phone"):
-            current = by_phone.get(values["phone"])
-        if current is None:
+        match = _match(record, by_account, by_phone)
+        if isinstance(match, str):  # a phone that cannot say which member it means
+            invalid.append(Issue(record.row, _key_header(header, record), match,
+                                 values.get("phone") or ""))
+            continue
+        if match is None:
             creates.append({**_EMPTY_ROW, **values})
             continue
-        member_id = current["id"]
+        member_id = match["id"]
+        if values.get("name") and values["name"] != match["name"]:
+            warnings.append(Issue(record.row, _key_header(header, record),
+                                  t("importing.renamed", old=match["name"], new=values["name"]),
+                                  values.get("account_no") or ""))
         if member_id in updates:  # two records of the file found the same member
             merged += 1
             before, after = updates[member_id]
             updates[member_id] = (before, {**merge_values(after, values), "id": member_id})
             continue
-        after = {**merge_values(current, values), "id": member_id}
-        if after == current:
+        after = {**merge_values(match, values), "id": member_id}
+        if after == match:
             unchanged += 1
         else:
-            updates[member_id] = (current, after)
-    # A member counted unchanged but later matched again stays counted once: records are
-    # keyed uniquely, so that only happens through the account/phone cross-match above.
-    return Plan(creates, list(updates.values()), unchanged, merged,
-                prepared.invalid, prepared.warnings)
+            updates[member_id] = (match, after)
+    return Plan(creates, list(updates.values()), unchanged, merged, invalid, warnings)
+
+
+def _match(record: Record, by_account: dict[str, dict[str, Any]],
+           by_phone: dict[str, list[dict[str, Any]]]) -> dict[str, Any] | str | None:
+    """The member a record means, None for a new member, or the reason it cannot be told.
+
+    The account number decides. A phone alone decides only when exactly one member holds
+    it under the same name: family members often share a phone, and guessing would
+    overwrite the wrong person.
+    """
+    values = record.values
+    name, phone, account = values.get("name"), values.get("phone"), values.get("account_no")
+    if account:
+        if account in by_account:
+            return by_account[account]
+        # A member known so far by phone only gets their account number, if it is them.
+        holders = [m for m in by_phone.get(phone or "", ()) if not m["account_no"]]
+        if len(holders) == 1 and holders[0]["name"] == name:
+            return holders[0]
+        return None
+    holders = by_phone.get(phone or "", [])
+    if not holders:
+        return None
+    same_name = [m for m in holders if m["name"] == name]
+    if len(same_name) == 1:
+        return same_name[0]
+    if len(holders) > 1:
+        return t("importing.phone_shared", count=len(holders))
+    return t("importing.phone_other_name", name=holders[0]["name"])
 
 
 def file_sha256(path: Path) -> str:

@@ -226,3 +226,39 @@ def test_undo_does_not_silently_drop_later_edits(store, tmp_path, monkeypatch):
     assert roster.total_members(store) == 3
     result = importing.undo(store, report.batch_id, "李娜", force=True)
     assert result["edits_lost"] == 1 and roster.total_members(store) == 0
+
+
+def _row(name, phone="", account=""):
+    return [0, name, phone, account, "", "", "", "", "", "", "", "", ""]
+
+
+def test_a_shared_phone_never_overwrites_the_wrong_member(store, tmp_path):
+    family = [_row("父亲", "13800000001", "310000000001"), _row("女儿", "13800000001", "310000000002")]
+    importing.import_roster(store, write_openpyxl(tmp_path / "a.xlsx", family), "李娜")
+    later = [_row("某人", "13800000001"),                    # phone only, two holders
+             _row("女儿", "13800000001"),                    # phone only, the name tells
+             _row("李Y", "13800000001", "310000000009")]     # new account: a new member
+    report = importing.import_roster(store, write_openpyxl(tmp_path / "b.xlsx", later), "李娜")
+    assert report.invalid == 1 and "2 members share" in report.errors[0].reason
+    assert (report.created, report.unchanged) == (1, 1)
+    assert sorted(m.name for m in roster.list_members(store)) == ["女儿", "李Y", "父亲"]
+
+
+def test_a_phone_of_someone_else_is_invalid_not_a_rename(store, tmp_path):
+    importing.import_roster(store, write_openpyxl(tmp_path / "a.xlsx", [_row("父亲", "13800000001")]),
+                            "李娜")
+    report = importing.import_roster(
+        store, write_openpyxl(tmp_path / "b.xlsx", [_row("某人", "13800000001")]), "李娜")
+    assert report.invalid == 1 and "父亲" in report.errors[0].reason
+    assert [m.name for m in roster.list_members(store)] == ["父亲"]
+
+
+def test_repeats_and_renames_are_reported(store, tmp_path):
+    rows = [_row("张A", "13900000000", "310000000100"), _row("张B", "13900000001", "310000000100")]
+    report = importing.import_roster(store, write_openpyxl(tmp_path / "a.xlsx", rows), "李娜")
+    assert report.merged == 1
+    [warning] = [w for w in report.warnings if w.row == 5]
+    assert "row 4" in warning.reason and "张A" in warning.reason and warning.column == "资金账号"
+    renamed = importing.import_roster(
+        store, write_openpyxl(tmp_path / "b.xlsx", [_row("张C", "", "310000000100")]), "李娜")
+    assert renamed.updated == 1 and any("张B" in w.reason for w in renamed.warnings)
