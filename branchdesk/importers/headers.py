@@ -304,7 +304,32 @@ def choose_sheet(
             missing=t("roster_fields.list_separator").join(_missing_labels(missing)),
             found="、".join(c.header for c in match.columns),
         )
+    _keep_unnamed_columns(sheet, match)
     return sheet, match
+
+
+def _column_letter(index: int) -> str:
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+def _keep_unnamed_columns(sheet: SheetLike, match: HeaderMatch, probe: int = 200) -> None:
+    """A column with data but a blank header cell (e.g. under a two-row merged header) is
+    kept as extra data named after its letter, never silently dropped."""
+    named = {c.column for c in match.columns} | set(match.unknown) | set(match.ignored)
+    below = sheet.rows[match.row_index + 1: match.row_index + 1 + probe]
+    width = max((len(row) for row in below), default=0)
+    first_col = getattr(sheet, "first_col", 0)
+    for column in range(width):
+        if column in named:
+            continue
+        if any(column < len(row) and row[column] not in (None, "") for row in below):
+            match.unknown[column] = t("roster_fields.unnamed_column",
+                                      letter=_column_letter(column + first_col))
 
 
 def _sheet_rank(sheet: SheetLike, match: HeaderMatch) -> tuple[bool, bool, float]:

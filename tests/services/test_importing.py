@@ -262,3 +262,11 @@ def test_repeats_and_renames_are_reported(store, tmp_path):
     renamed = importing.import_roster(
         store, write_openpyxl(tmp_path / "b.xlsx", [_row("张C", "", "310000000100")]), "李娜")
     assert renamed.updated == 1 and any("张B" in w.reason for w in renamed.warnings)
+
+
+def test_a_column_without_a_header_keeps_its_data(store, tmp_path):
+    header = ["客户姓名", "手机号码", "资金账号", ""]
+    rows = [["王芳", "13812345678", "000123", "wx_wangfang"]]
+    path = write_openpyxl(tmp_path / "a.xlsx", rows, header=header)
+    importing.import_roster(store, path, "李娜")
+    assert _by_name(store)["王芳"].extra == {"Column D": "wx_wangfang"}
