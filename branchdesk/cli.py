@@ -335,6 +335,10 @@ def cmd_check(args: argparse.Namespace, settings: Settings) -> int:
     from branchdesk.services.roster import community_exists
     from branchdesk.store.database import open_store
 
+    if args.report:
+        from branchdesk.exports.findings import check_report_path
+
+        check_report_path(args.report)
     if args.text is not None:
         items = [bulk_check.Item("1", args.text)]
     elif args.file == "-":
@@ -544,6 +548,7 @@ def cmd_open_app(args: argparse.Namespace, settings: Settings) -> int:
         from branchdesk.store.database import open_store
 
         settings.db_path = demo_db_path()
+        settings.branch_name = settings.branch_name or demo.BRANCH
         for suffix in ("", "-wal", "-shm"):
             settings.db_path.with_name(settings.db_path.name + suffix).unlink(missing_ok=True)
         demo.build_demo(open_store(settings.db_path), settings.operator, members=2000)

@@ -84,3 +84,10 @@ def test_bad_input_exits_2(tmp_path, capsys):
     other.write_bytes(b"%PDF")
     assert _run(tmp_path, capsys, str(other))[0] == 2
     assert _run(tmp_path, capsys)[0] == 2
+
+
+def test_report_path_is_checked_before_checking(tmp_path, capsys):
+    code, out = _run(tmp_path, capsys, "--text", BAD, "--report", str(tmp_path / "r.csv"))
+    assert code == 2 and ".xlsx" in out.err and out.out == ""
+    code, out = _run(tmp_path, capsys, "--text", BAD, "--report", str(tmp_path / "no" / "r.xlsx"))
+    assert code == 2 and "does not exist" in out.err

@@ -9,12 +9,22 @@ from branchdesk.exports.safe_cell import append_row
 from branchdesk.i18n import t
 
 
+def check_report_path(path: str | Path) -> Path:
+    """Refuse a report path that cannot work before any checking is done."""
+    path = Path(path)
+    if path.suffix.lower() != ".xlsx":
+        raise UserError("report.not_xlsx", file=str(path))
+    if not path.parent.is_dir():
+        raise UserError("report.no_folder", file=str(path), folder=str(path.parent))
+    return path
+
+
 def write_findings_report(path: str | Path, results: list, pack_version: str) -> Path:
     """One row per finding (and one per clean message), every text through the safe-cell helper."""
     import openpyxl  # heavy: imported only when a report is written
     from openpyxl.styles import Font
 
-    path = Path(path)
+    path = check_report_path(path)
     book = openpyxl.Workbook()
     sheet = book.active
     sheet.title = t("report.sheet_findings")

@@ -356,6 +356,14 @@ class RosterTable(ScrollView, can_focus=True):
             self._request_pages(top, last)
         return super().render_lines(crop)
 
+    def _empty_reason(self) -> str:
+        """No filter and still no row: the roster itself is empty (a first start)."""
+        q = self.query_shown
+        filtered = q.search.strip() or q.dormant_only or any(
+            getattr(q, name) is not None
+            for name in ("need", "experience", "risk_level", "advisor", "community", "tag"))
+        return "roster_screen.no_matches" if filtered else "roster_screen.empty_roster"
+
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width
         base = self.rich_style
@@ -366,7 +374,7 @@ class RosterTable(ScrollView, can_focus=True):
         if row >= self.row_count:
             if y == 1 and not self.row_count and not self.loading:  # say why the list is empty
                 muted = self.get_component_rich_style("roster-table--placeholder")
-                text = fit(t("roster_screen.no_matches"), width - LEFT_PAD)
+                text = fit(t(self._empty_reason()), width - LEFT_PAD)
                 return self._strip([(text, muted)], width, base)
             return Strip.blank(width, base)
         member = self.member_at(row)

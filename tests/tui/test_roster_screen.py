@@ -233,3 +233,15 @@ async def test_no_match_says_how_to_get_the_members_back(settle, make_app):
         assert table(app).row_count == 0
         assert "No member matches" in table(app).render_line(1).text
         assert "0 of 200 members" in status(app)
+
+
+async def test_an_empty_roster_says_how_to_import(tmp_path, settle):
+    from branchdesk.app import BranchDeskApp
+    from branchdesk.settings import Settings
+    from branchdesk.store.database import Store
+
+    store = Store(tmp_path / "new.db")
+    app = BranchDeskApp(Settings(db_path=store.path, operator="tester", language="en"), store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert "Press i to import" in table(app).render_line(1).text
