@@ -86,6 +86,8 @@ def value_tier_for(
 
 
 MOBILE_RE = re.compile(r"^1[3-9]\d{9}$")
+# The same rule as the roster importer's: what a broker's export can hold.
+ACCOUNT_RE = re.compile(r"^[0-9A-Za-z][0-9A-Za-z_-]*$")
 
 
 def mask_phone(phone: str | None) -> str:
@@ -144,6 +146,8 @@ class Member(BaseModel):
         if value is None:
             return None
         value = value.strip()
+        if value and not ACCOUNT_RE.match(value):
+            raise ValueError("an account number holds letters and digits only (no spaces)")
         return value or None
 
     @field_validator("needs")

@@ -90,3 +90,11 @@ def test_revealing_a_phone_is_audited(demo_store):
     member = roster.list_members(demo_store, MemberQuery(), limit=1, today=TODAY)[0]
     assert roster.reveal_phone(demo_store, "李娜", member.id) == member.phone
     assert roster.member_history(demo_store, member.id)[0]["action"] == "member.reveal_phone"
+
+
+def test_account_number_with_spaces_or_chinese_is_refused(demo_store):
+    member = roster.list_members(demo_store, MemberQuery(), limit=1, today=TODAY)[0]
+    for bad in ("310 0002", "账号123"):
+        with pytest.raises(FieldErrors) as caught:
+            roster.update_member(demo_store, "李娜", member.id, {"account_no": bad})
+        assert "account_no" in caught.value.fields
