@@ -1,0 +1,55 @@
+"""What every command shares: help text in the user's language, opening the database,
+password prompts, cell-width padding."""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+from collections.abc import Callable
+
+from rich.cells import cell_len
+
+from branchdesk.errors import UserError
+from branchdesk.i18n import t
+from branchdesk.settings import Settings
+
+Handler = Callable[[argparse.Namespace, Settings], int]
+
+
+def help_text(english: str) -> str:
+    """Help text in the user's language; the English text names its catalog key."""
+    return t("cli_help." + re.sub(r"[^a-z0-9]+", "_", english.lower()).strip("_")[:48].rstrip("_"))
+
+
+def open_db(settings: Settings, *, create: bool = False):
+    """The database; only commands that write may create a missing one, so a mistyped
+    --db path is an error rather than a new, empty database."""
+    from branchdesk.store.database import open_store
+
+    if not create and not settings.db_path.exists():
+        raise UserError("cli.no_database", file=str(settings.db_path))
+    return open_store(settings.db_path)
+
+
+def pad(text: str, width: int) -> str:
+    """Pad by terminal cell width: a Chinese character takes two cells."""
+    return text + " " * max(width - cell_len(text), 0)
+
+
+def ask_password(args: argparse.Namespace, prompt: str) -> str:
+    if getattr(args, "password_stdin", False):
+        return sys.stdin.readline().rstrip("\r\n")
+    import getpass
+
+    return getpass.getpass(prompt)
+
+
+def manager_credentials(args: argparse.Namespace):
+    from branchdesk.services.staff import Credentials
+
+    if not args.manager:
+        return None
+    return Credentials(args.manager, ask_password(args, t("cli.password_for", name=args.manager)))
+
+

@@ -1,0 +1,239 @@
+"""Compliance commands: check, staff, rules and messages."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+from branchdesk.cli.common import ask_password, manager_credentials, open_db
+from branchdesk.errors import UserError
+from branchdesk.i18n import t
+from branchdesk.settings import Settings
+
+
+def _print_result(item_id: str, result) -> None:
+    print(t("cli.check_line", id=item_id, verdict=t(f"report.verdict_{result.verdict.value}")))
+    for f in result.findings:
+        print("  " + t("cli.finding_line", start=f.start, end=f.end, match=f.match,
+                       severity=f.severity.label(), category=f.category.label(), rule=f.rule))
+        print("    " + f.explanation)
+        if f.suggestion:
+            print("    → " + f.suggestion)
+
+
+def cmd_check(args: argparse.Namespace, settings: Settings) -> int:
+    from branchdesk.services import bulk_check
+    from branchdesk.services.checking import checker_for
+    from branchdesk.services.messages import finding_json
+    from branchdesk.services.roster import community_exists
+    from branchdesk.store.database import open_store
+
+    if args.report:
+        from branchdesk.exports.findings import check_report_path
+
+        check_report_path(args.report)
+    if args.text is not None:
+        items = [bulk_check.Item("1", args.text)]
+    elif args.file == "-":
+        items = [bulk_check.Item("1", sys.stdin.read())]
+    elif args.file:
+        items = bulk_check.read_items(args.file)
+    else:
+        raise UserError("checking.no_input")
+    # With no database yet, check with the shipped rules in a throwaway in-memory one.
+    store = open_db(settings) if settings.db_path.exists() else open_store(":memory:")
+    if args.community and not community_exists(store, args.community):
+        raise UserError("cli.no_such_community", community=args.community)
+    results = bulk_check.check_items(store, items, args.community)
+    if args.json:
+        for item, result in results:
+            print(json.dumps({"id": item.id, "verdict": result.verdict.value,
+                              "findings": [finding_json(f) for f in result.findings]},
+                             ensure_ascii=False))
+    else:
+        for item, result in results:
+            _print_result(item.id, result)
+    if args.report:
+        from branchdesk.exports.findings import write_findings_report
+
+        write_findings_report(args.report, results, checker_for(store)[1])
+        if not args.json:
+            print(t("cli.report_written", file=args.report))
+    return 1 if any(r.verdict.value == "block" for _, r in results) else 0
+
+
+def cmd_staff_list(args: argparse.Namespace, settings: Settings) -> int:
+    from branchdesk.services import staff
+
+    people = staff.list_staff(open_db(settings))
+    if args.json:
+        print(json.dumps(people, ensure_ascii=False))
+        return 0
+    if not people:
+        print(t("cli.no_staff"))
+    for p in people:
+        print(t("cli.staff_line", name=p["name"], role=t(f"staff.role.{p['role']}"),
+                password=t("cli.yes") if p["password_set"] else t("cli.no"),
+                active=t("cli.yes") if p["active"] else t("cli.no")))
+    return 0
+
+
+def cmd_staff_add(args: argparse.Namespace, settings: Settings) -> int:
+    from branchdesk.services import staff
+
+    store = open_db(settings, create=True)
+    manager = manager_credentials(args)
+    password = None if args.no_password else ask_password(args, t("cli.new_password_for", name=args.name))
+    staff.add_staff(store, settings.operator, args.name, args.role, password, manager=manager)
+    print(t("cli.staff_added", name=args.name, role=t(f"staff.role.{args.role}")))
+    return 0
+
+
+def cmd_staff_role(args: argparse.Namespace, settings: Settings) -> int:
+    from branchdesk.services import staff
+
+    staff.set_role(open_db(settings), settings.operator, args.name, args.role,
+                   manager=manager_credentials(args))
+    print(t("cli.staff_role_set", name=args.name, role=t(f"staff.role.{args.role}")))
+    return 0
+
+
+def cmd_staff_passwd(args: argparse.Namespace, settings: Settings) -> int:
+    from branchdesk.services import staff
+
+    store = open_db(settings)
+    manager = manager_credentials(args)
+    old = None
+    if manager is None and staff.has_password(store, args.name):
+        old = ask_password(args, t("cli.old_password_for", name=args.name))
+    new = ask_password(args, t("cli.new_password_for", name=args.name))
+    staff.set_password(store, settings.operator, args.name, new, old_password=old, manager=manager)
+    print(t("cli.password_set", name=args.name))
+    return 0
+
+
+def cmd_staff_deactivate(args: argparse.Namespace, settings: Settings) -> int:
+    from branchdesk.services import staff
+
+    staff.deactivate(open_db(settings), settings.operator, args.name, manager=manager_credentials(args))
+    print(t("cli.staff_deactivated", name=args.name))
+    return 0
+
+
+def cmd_rules_list(args: argparse.Namespace, settings: Settings) -> int:
+    from branchdesk.services import rules
+
+    listed = rules.list_rules(open_db(settings))
+    if args.json:
+        print(json.dumps(listed, ensure_ascii=False))
+        return 0
+    for r in listed:
+        state = t("cli.rule_off") if r["disabled"] else ""
+        print(f"{r['id']:<32} {r['rule']['category']:<13} {r['rule']['severity']:<6} "
+              f"{t('rules.source.' + r['source'])}{state}")
+    return 0
+
+
+def cmd_rules_show(args: argparse.Namespace, settings: Settings) -> int:
+    from branchdesk.services import rules
+
+    for r in rules.list_rules(open_db(settings)):
+        if r["id"] == args.rule_id:
+            print(json.dumps(r, ensure_ascii=False, indent=2))
+            return 0
+    raise UserError("rules.no_such", id=args.rule_id)
+
+
+def cmd_rules_save(args: argparse.Namespace, settings: Settings) -> int:
+    import tomllib
+    from pathlib import Path
+
+    from branchdesk.services import rules
+
+    path = Path(args.file)
+    try:
+        text = path.read_text(encoding="utf-8")
+        definition = json.loads(text) if path.suffix.lower() == ".json" else tomllib.loads(text)
+    except (OSError, UnicodeDecodeError, ValueError) as error:
+        raise UserError("cli.bad_rule_file", file=str(path), error=str(error)) from error
+    if isinstance(definition.get("rule"), dict):  # a [rule] table
+        definition = definition["rule"]
+    rule = rules.save_rule(open_db(settings, create=True), settings.operator, definition)
+    print(t("cli.rule_saved", id=rule.id))
+    return 0
+
+
+def cmd_rules_toggle(args: argparse.Namespace, settings: Settings) -> int:
+    from branchdesk.services import rules
+
+    rules.set_enabled(open_db(settings), settings.operator, args.rule_id, args.enabled)
+    print(t("cli.rule_enabled" if args.enabled else "cli.rule_disabled", id=args.rule_id))
+    return 0
+
+
+def cmd_rules_reset(args: argparse.Namespace, settings: Settings) -> int:
+    from branchdesk.services import rules
+
+    rules.reset_rule(open_db(settings), settings.operator, args.rule_id)
+    print(t("cli.rule_reset", id=args.rule_id))
+    return 0
+
+
+def _print_message(m: dict) -> None:
+    print(t("cli.message_line", id=m["id"], status=t(f"messages.status.{m['status']}"),
+            verdict=t(f"report.verdict_{m['verdict']}"), author=m["author"],
+            community=m["community"] or "-", text=m["text"].replace("\n", " ")[:60]))
+
+
+def cmd_messages_list(args: argparse.Namespace, settings: Settings) -> int:
+    from branchdesk.services import messages
+
+    store = open_db(settings)
+    found = messages.review_queue(store) if args.queue else messages.recent(store)
+    if args.json:
+        print(json.dumps(found, ensure_ascii=False))
+        return 0
+    for m in found:
+        _print_message(m)
+    return 0
+
+
+def cmd_messages_draft(args: argparse.Namespace, settings: Settings) -> int:
+    from branchdesk.services import messages
+
+    m = messages.save_draft(open_db(settings, create=True), settings.operator, args.text, args.community,
+                            previous_id=args.revise)
+    _print_message(m)
+    return 0
+
+
+def cmd_messages_step(args: argparse.Namespace, settings: Settings) -> int:
+    from branchdesk.services import messages
+
+    store = open_db(settings)
+    step = messages.submit if args.step == "submit" else messages.mark_sent
+    _print_message(step(store, settings.operator, args.message_id))
+    return 0
+
+
+def cmd_messages_approve(args: argparse.Namespace, settings: Settings) -> int:
+    from branchdesk.services import messages
+    from branchdesk.services.staff import Credentials
+
+    reviewer = Credentials(settings.operator, ask_password(args, t("cli.password_for",
+                                                                name=settings.operator)))
+    _print_message(messages.approve(open_db(settings), reviewer, args.message_id, args.override))
+    return 0
+
+
+def cmd_messages_reject(args: argparse.Namespace, settings: Settings) -> int:
+    from branchdesk.services import messages
+    from branchdesk.services.staff import Credentials
+
+    reviewer = Credentials(settings.operator, ask_password(args, t("cli.password_for",
+                                                                name=settings.operator)))
+    _print_message(messages.reject(open_db(settings), reviewer, args.message_id, args.reason))
+    return 0
+
+

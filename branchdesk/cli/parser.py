@@ -1,0 +1,181 @@
+"""The argument parser: every command, its options and its handler."""
+
+from __future__ import annotations
+
+import argparse
+
+from branchdesk import __version__
+from branchdesk.cli.common import help_text as _h
+from branchdesk.cli.compliance_commands import (
+    cmd_check,
+    cmd_messages_approve,
+    cmd_messages_draft,
+    cmd_messages_list,
+    cmd_messages_reject,
+    cmd_messages_step,
+    cmd_rules_list,
+    cmd_rules_reset,
+    cmd_rules_save,
+    cmd_rules_show,
+    cmd_rules_toggle,
+    cmd_staff_add,
+    cmd_staff_deactivate,
+    cmd_staff_list,
+    cmd_staff_passwd,
+    cmd_staff_role,
+)
+from branchdesk.cli.roster_commands import (
+    cmd_audit_verify,
+    cmd_demo,
+    cmd_import_list,
+    cmd_import_roster,
+    cmd_import_undo,
+    cmd_members,
+)
+
+
+def _global_options() -> argparse.ArgumentParser:
+    """--db/--user/--lang, accepted before or after the subcommand."""
+    parent = argparse.ArgumentParser(add_help=False)
+    parent.add_argument("--db", default=argparse.SUPPRESS, metavar="PATH",
+                        help=_h("database file (default: BRANCHDESK_DB or the user data folder)"))
+    parent.add_argument("--user", default=argparse.SUPPRESS, metavar="NAME",
+                        help=_h("operator name for the audit log (default: config, then OS login)"))
+    parent.add_argument("--lang", default=argparse.SUPPRESS, choices=("zh", "en"),
+                        help=_h("language (default: from the system locale)"))
+    return parent
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common = _global_options()
+    parser = argparse.ArgumentParser(
+        prog="branchdesk", parents=[common],
+        description=_h("BranchDesk: run a brokerage branch's investor communities."),
+    )
+    parser.add_argument("--version", action="version", version=f"branchdesk {__version__}")
+    parser.add_argument("--demo", action="store_true",
+                        help=_h("open the app on a fresh demo database"))
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    demo = sub.add_parser("demo", parents=[common], help=_h("fill the database with a demo branch"))
+    demo.add_argument("--members", type=int, default=300, metavar="N")
+    demo.add_argument("--seed", type=int, default=7, metavar="S")
+    demo.set_defaults(handler=cmd_demo)
+
+    members = sub.add_parser("members", parents=[common], help=_h("list members"))
+    members.add_argument("--json", action="store_true", help=_h("print a JSON array"))
+    members.add_argument("--reveal", action="store_true", help=_h("show full phone numbers (audited)"))
+    members.add_argument("--need", choices=("profit", "recovery", "allocation", "stage"))
+    members.add_argument("--risk", metavar="C1..C5", type=str.upper,
+                         choices=("C1", "C2", "C3", "C4", "C5"))
+    members.add_argument("--experience", choices=("novice", "intermediate", "veteran"))
+    members.add_argument("--advisor", metavar="NAME")
+    members.add_argument("--community", metavar="NAME")
+    members.add_argument("--tag", metavar="TAG")
+    members.add_argument("--search", metavar="TEXT", default="")
+    members.add_argument("--dormant", action="store_true", help=_h("only dormant members"))
+    members.add_argument("--sort", default="name")
+    members.add_argument("--limit", type=int, default=None, metavar="N")
+    members.set_defaults(handler=cmd_members)
+
+    imports = sub.add_parser("import", parents=[common], help=_h("import data")).add_subparsers(
+        dest="import_command", metavar="WHAT", required=True)
+    roster = imports.add_parser("roster", parents=[common], help=_h("import a member roster"))
+    roster.add_argument("file")
+    roster.add_argument("--sheet", metavar="NAME")
+    roster.add_argument("--dry-run", action="store_true", help=_h("show what would change, change nothing"))
+    roster.add_argument("--json", action="store_true", help=_h("print one JSON object"))
+    roster.set_defaults(handler=cmd_import_roster)
+    undo = imports.add_parser("undo", parents=[common], help=_h("undo an import batch"))
+    undo.add_argument("batch_id", type=int)
+    undo.add_argument("--force", action="store_true",
+                      help=_h("undo even if members were edited since (those edits are lost)"))
+    undo.set_defaults(handler=cmd_import_undo)
+    listing = imports.add_parser("list", parents=[common], help=_h("list import batches"))
+    listing.set_defaults(handler=cmd_import_list)
+
+    audit = sub.add_parser("audit", parents=[common], help=_h("the audit log")).add_subparsers(
+        dest="audit_command", metavar="WHAT", required=True)
+    verify = audit.add_parser("verify", parents=[common], help=_h("check the audit hash chain"))
+    verify.set_defaults(handler=cmd_audit_verify)
+    check = sub.add_parser("check", parents=[common], help=_h("check messages against the compliance rules"))
+    check.add_argument("file", nargs="?", metavar="FILE|-",
+                       help=_h(".txt (one message), .jsonl, .csv or .xlsx; - reads one message from stdin"))
+    check.add_argument("--text", help=_h("check this text"))
+    check.add_argument("--community", metavar="NAME", help=_h("target community (suitability check)"))
+    check.add_argument("--json", action="store_true", help=_h("one JSON object per message and line"))
+    check.add_argument("--report", metavar="FILE.xlsx", help=_h("write every finding to a workbook"))
+    check.set_defaults(handler=cmd_check)
+
+    staff = sub.add_parser("staff", parents=[common], help=_h("staff members and roles")).add_subparsers(
+        dest="staff_command", metavar="WHAT", required=True)
+    staff_list = staff.add_parser("list", parents=[common], help=_h("list staff"))
+    staff_list.add_argument("--json", action="store_true")
+    staff_list.set_defaults(handler=cmd_staff_list)
+    staff_add = staff.add_parser("add", parents=[common], help=_h("add a staff member"))
+    staff_add.add_argument("name")
+    staff_add.add_argument("--role", choices=("staff", "reviewer", "manager"), default="staff")
+    staff_add.add_argument("--no-password", action="store_true", help=_h("set the password later"))
+    staff_role = staff.add_parser("role", parents=[common], help=_h("change a role (needs a manager)"))
+    staff_role.add_argument("name")
+    staff_role.add_argument("role", choices=("staff", "reviewer", "manager"))
+    staff_pw = staff.add_parser("passwd", parents=[common], help=_h("set a password"))
+    staff_pw.add_argument("name")
+    staff_off = staff.add_parser("deactivate", parents=[common], help=_h("switch a staff member off"))
+    staff_off.add_argument("name")
+    for command, handler in ((staff_add, cmd_staff_add), (staff_role, cmd_staff_role),
+                             (staff_pw, cmd_staff_passwd), (staff_off, cmd_staff_deactivate)):
+        command.add_argument("--manager", metavar="NAME", help=_h("a manager who authorises this"))
+        command.add_argument("--password-stdin", action="store_true",
+                             help=_h("read passwords from stdin, one per line, instead of prompting"))
+        command.set_defaults(handler=handler)
+
+    rules = sub.add_parser("rules", parents=[common], help=_h("compliance rules")).add_subparsers(
+        dest="rules_command", metavar="WHAT", required=True)
+    rules_list = rules.add_parser("list", parents=[common], help=_h("list rules"))
+    rules_list.add_argument("--json", action="store_true")
+    rules_list.set_defaults(handler=cmd_rules_list)
+    rules_show = rules.add_parser("show", parents=[common], help=_h("show one rule as TOML-like JSON"))
+    rules_show.add_argument("rule_id")
+    rules_show.set_defaults(handler=cmd_rules_show)
+    rules_save = rules.add_parser("save", parents=[common],
+                                  help=_h("add or edit a rule from a .toml or .json file"))
+    rules_save.add_argument("file")
+    rules_save.set_defaults(handler=cmd_rules_save)
+    for name, enabled in (("enable", True), ("disable", False)):
+        toggle = rules.add_parser(name, parents=[common], help=_h(f"{name} a rule"))
+        toggle.add_argument("rule_id")
+        toggle.set_defaults(handler=cmd_rules_toggle, enabled=enabled)
+    rules_reset = rules.add_parser("reset", parents=[common],
+                                   help=_h("drop the branch's edit of a rule, or delete a branch rule"))
+    rules_reset.add_argument("rule_id")
+    rules_reset.set_defaults(handler=cmd_rules_reset)
+
+    messages = sub.add_parser("messages", parents=[common], help=_h("community messages and review")
+                              ).add_subparsers(dest="messages_command", metavar="WHAT", required=True)
+    msg_list = messages.add_parser("list", parents=[common], help=_h("recent messages"))
+    msg_list.add_argument("--queue", action="store_true", help=_h("only those waiting for review"))
+    msg_list.add_argument("--json", action="store_true")
+    msg_list.set_defaults(handler=cmd_messages_list)
+    msg_draft = messages.add_parser("draft", parents=[common], help=_h("check and save a draft"))
+    msg_draft.add_argument("--text", required=True)
+    msg_draft.add_argument("--community", metavar="NAME")
+    msg_draft.add_argument("--revise", type=int, metavar="ID", help=_h("a new version of message ID"))
+    msg_draft.set_defaults(handler=cmd_messages_draft)
+    for name in ("submit", "sent"):
+        step = messages.add_parser(name, parents=[common], help=_h(f"mark a message {name}"))
+        step.add_argument("message_id", type=int)
+        step.set_defaults(handler=cmd_messages_step, step=name)
+    msg_approve = messages.add_parser("approve", parents=[common],
+                                      help=_h("approve as a reviewer (asks your password)"))
+    msg_approve.add_argument("message_id", type=int)
+    msg_approve.add_argument("--override", metavar="REASON", help=_h("reason to approve despite a block"))
+    msg_reject = messages.add_parser("reject", parents=[common], help=_h("reject as a reviewer"))
+    msg_reject.add_argument("message_id", type=int)
+    msg_reject.add_argument("--reason", required=True)
+    for command, handler in ((msg_approve, cmd_messages_approve), (msg_reject, cmd_messages_reject)):
+        command.add_argument("--password-stdin", action="store_true")
+        command.set_defaults(handler=handler)
+    return parser
+
+
