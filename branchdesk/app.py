@@ -201,6 +201,10 @@ def run_app(settings: Settings) -> int:
     except UserError as error:
         print(f"branchdesk: {error.message}", file=sys.stderr)
         return 2
+    if not settings.branch_name:  # not configured: the branch most members belong to
+        from branchdesk.services.roster import main_branch
+
+        settings.branch_name = main_branch(store) or ""
     try:
         app = BranchDeskApp(settings, store)
         app.run()

@@ -142,3 +142,8 @@ def community_exists(store: Store, community: str) -> bool:
     """Whether any member belongs to this community (a typo would switch the suitability
     check off without a word)."""
     return community in member_rows.distinct(store.conn, "communities")
+
+
+def main_branch(store: Store) -> str | None:
+    """The branch most members belong to: the header's name when none is configured."""
+    return member_rows.most_common(store.conn, "branch")

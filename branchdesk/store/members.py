@@ -282,3 +282,11 @@ def risk_counts(conn: sqlite3.Connection, community: str) -> dict[str, int]:
         (community,),
     )
     return dict(rows.fetchall())
+
+
+def most_common(conn: sqlite3.Connection, column: str) -> str | None:
+    if column not in ("branch", "advisor"):
+        raise ValueError(column)
+    row = conn.execute(f"SELECT {column} FROM members WHERE {column} IS NOT NULL"
+                       f" GROUP BY {column} ORDER BY count(*) DESC LIMIT 1").fetchone()
+    return row[0] if row else None

@@ -98,3 +98,7 @@ def test_account_number_with_spaces_or_chinese_is_refused(demo_store):
         with pytest.raises(FieldErrors) as caught:
             roster.update_member(demo_store, "李娜", member.id, {"account_no": bad})
         assert "account_no" in caught.value.fields
+
+
+def test_main_branch_names_the_header_when_none_is_configured(demo_store):
+    assert roster.main_branch(demo_store) == "上海陆家嘴营业部"
