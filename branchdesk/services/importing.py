@@ -84,6 +84,7 @@ class PreparedRoster:
     merged: int
     invalid: list[Issue]
     warnings: list[Issue]
+    header: HeaderMatch  # the mapping used: the detected one, or the user's changes to it
 
 
 @dataclass
@@ -171,7 +172,7 @@ def _prepare(loaded: LoadedRoster, header: HeaderMatch, progress: Progress | Non
             warnings.append(_repeat_warning(header, existing, record))
             existing.values = merge_values(existing.values, record.values)
             existing.rows.append(parsed.row)
-    return PreparedRoster(loaded, list(by_key.values()), merged, invalid, warnings)
+    return PreparedRoster(loaded, list(by_key.values()), merged, invalid, warnings, header)
 
 
 def _key_header(header: HeaderMatch, record: Record) -> str:
@@ -237,7 +238,7 @@ def _plan(conn, prepared: PreparedRoster) -> Plan:
             by_account[data["account_no"]] = data
         if data["phone"]:
             by_phone.setdefault(data["phone"], []).append(data)
-    header = prepared.loaded.header
+    header = prepared.header
     creates: list[dict[str, Any]] = []
     updates: dict[int, tuple[dict[str, Any], dict[str, Any]]] = {}
     unchanged = 0
@@ -309,18 +310,19 @@ def file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def _report(plan_: Plan, loaded: LoadedRoster, batch_id: int | None, dry_run: bool) -> ImportReport:
+def _report(plan_: Plan, prepared: PreparedRoster, batch_id: int | None,
+            dry_run: bool) -> ImportReport:
     return ImportReport(
         created=len(plan_.creates), updated=len(plan_.updates), unchanged=plan_.unchanged,
         merged=plan_.merged, invalid=len(plan_.invalid), batch_id=batch_id,
-        errors=plan_.invalid, warnings=plan_.warnings, sheet=loaded.sheet.name,
-        unknown_columns=list(loaded.header.unknown.values()), dry_run=dry_run,
+        errors=plan_.invalid, warnings=plan_.warnings, sheet=prepared.loaded.sheet.name,
+        unknown_columns=list(prepared.header.unknown.values()), dry_run=dry_run,
     )
 
 
 def preview(store: Store, prepared: PreparedRoster) -> ImportReport:
     """The counts applying would give now, without writing anything."""
-    return _report(plan(store.conn, prepared), prepared.loaded, None, dry_run=True)
+    return _report(plan(store.conn, prepared), prepared, None, dry_run=True)
 
 
 def apply(store: Store, prepared: PreparedRoster, operator: str,
@@ -348,7 +350,7 @@ def apply(store: Store, prepared: PreparedRoster, operator: str,
             done += min(step, len(plan_.updates) - start)
             if progress:
                 progress(done, work)
-        report = _report(plan_, loaded, None, dry_run=False)
+        report = _report(plan_, prepared, None, dry_run=False)
         batch_id = batches.record(
             conn, file_name=loaded.path.name, sha256=sha, sheet=loaded.sheet.name,
             operator=operator, counts=report.to_json(),
