@@ -41,6 +41,7 @@ from branchdesk.compliance.textnorm import (
     numeric_view,
     strip_filler,
 )
+from branchdesk.gc_pause import gc_paused
 
 # Roles a term plays for a rule.
 PHRASE, LEFT, RIGHT, EXCLUDE, ANCHOR, TRIGGER, SATISFY = range(7)
@@ -227,13 +228,9 @@ class Checker:
         the same findings as checking each one, at a fraction of the cost per message."""
         if len(texts) < _GC_PAUSE_FROM or not gc.isenabled():
             return self._check_many(texts, context)
-        # A big batch allocates many small acyclic objects; the cycle collector would walk
-        # them again and again for nothing (~6% of the time). Pause it for the batch.
-        gc.disable()
-        try:
+        # A big batch allocates many small acyclic objects (~6% of the time in the collector).
+        with gc_paused():
             return self._check_many(texts, context)
-        finally:
-            gc.enable()
 
     def _check_many(self, texts: Sequence[str], context: CheckContext | None) -> list[CheckResult]:
         if len(texts) == 1:
