@@ -229,6 +229,16 @@ class Segment:
             s_end = self.sentence_ends[j + 1] if j + 1 < len(self.sentence_ends) else self.end
         return s_start, s_end
 
+    def sentence_framed(self, ostart: int, oend: int) -> bool:
+        """Whether the sentence around a span holds any warning, reporting, quotation or
+        education cue at all (a looser test than ``excused``, for the model's second opinion)."""
+        s_start, s_end = self.sentence(ostart, oend)
+        compact, norm = self._views(s_start, s_end)
+        if _SELLING.search(compact):
+            return False  # a pitch in the first or second person frames nothing
+        f = self.frames
+        return any(cues.search(compact, norm) for cues in (f.before, f.after, f.quote, f.education))
+
     def before_scope(self, ostart: int, s_start: int) -> int:
         """Start of the part of the sentence that can frame a match at ``ostart``: after the
         last contrast word (但/but) that ends before it."""

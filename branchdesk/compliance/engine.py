@@ -14,7 +14,7 @@ import gc
 import re
 from bisect import bisect_right
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from itertools import accumulate, chain
 
@@ -30,8 +30,10 @@ from branchdesk.compliance.findings import (
     verdict_for,
 )
 from branchdesk.compliance.findings import is_chinese as _is_chinese
+from branchdesk.compliance.model import shipped_model
 from branchdesk.compliance.pinyin import homophones, variants
 from branchdesk.compliance.rulepack import Category, Near, Rule, RulePack, Severity
+from branchdesk.compliance.second_reading import SecondReader
 from branchdesk.compliance.textnorm import (
     Normalised,
     compact_phrase,
@@ -149,6 +151,11 @@ class Checker:
         off = set(disabled)
         self.pack_version = pack.version
         self.rules: list[Rule] = [r for r in [*pack.rules, *extra_rules] if r.enabled and r.id not in off]
+        # The model reads a message only while at least one of its rules is on.
+        model_rules = [r for r in self.rules if r.kind == "model"]
+        self._second = SecondReader(shipped_model(), model_rules) if model_rules else None
+        if self._second is not None:
+            self.pack_version = f"{pack.version}+model.{self._second.model.version}"
         self.frames = Frames.build(pack.context)
         self._uses: list[list[_Use]] = []
         term_ids: dict[str, int] = {}
@@ -267,31 +274,43 @@ class Checker:
             todo = set(range(len(texts)))
         todo |= with_digits
         version = self.pack_version
-        # Most messages of an export hold nothing any rule looks at: they pass as they are.
-        results = [CheckResult(Verdict.PASS, [], version) for _ in texts]
+        # Most messages of an export hold nothing any rule looks at: they pass as they are, and
+        # share one result (results are read-only).
+        results = [CheckResult(Verdict.PASS, [], version)] * len(texts)
         offsets = list(accumulate((len(t) + len(_SEPARATOR) for t in texts[:-1]), initial=0))
         # A chat export repeats itself (forwarded notices, the same disclaimer every day): a
         # message judged once in the batch is not judged again (same text, same context).
         seen: dict[str, CheckResult] = {}
-        for k in sorted(todo):
+        # The model reads every message holding any term of the pack (phrases, anchors, risk
+        # warnings…): plain chatter stays unread, as it stays unjudged.
+        second = self._second
+        read = set(raw) if second is not None else set()
+        for k in sorted(todo | read):
             text, ostart = texts[k], offsets[k]
             done = seen.get(text)
             if done is not None:
                 results[k] = CheckResult(done.verdict, list(done.findings), version)
+                continue
+            compact = joined[cstarts[k] : ends[k] - 1]
+            if k not in todo:
+                findings = second.revise(text, compact, [], set(), _unframed)
+                results[k] = seen[text] = CheckResult(verdict_for(findings), findings, version)
                 continue
             rules = set(self._unanchored)
             if k in with_digits:
                 rules.update(self._privacy_rules)
             if suitability:
                 rules.update(self._suitability_rules)
-            compact = joined[cstarts[k] : ends[k] - 1]
             nz = normalise(text, norm_all[ostart : ostart + len(text)], compact)
             found = raw.get(k, [])
             if nz.compact is not compact:
                 # normalise() disagreed with the batch (cannot happen by construction, but a
                 # wrong offset would be worse than a slow path): match this message alone.
                 found = self.index.find(nz.compact)
-            findings = self._judge(nz, self._valid_hits(nz, found), context, rules)
+            excused: set[Category] = set()
+            findings = self._judge(nz, self._valid_hits(nz, found), context, rules, excused)
+            if k in read:
+                findings = second.revise(text, nz.compact, findings, excused, self._framing(nz))
             results[k] = seen[text] = CheckResult(verdict_for(findings), findings, version)
         return results
 
@@ -379,8 +398,15 @@ class Checker:
         return out
 
     def _judge(
-        self, nz: Normalised, hits: list[_Hit], context: CheckContext | None, always: set[int]
+        self,
+        nz: Normalised,
+        hits: list[_Hit],
+        context: CheckContext | None,
+        always: set[int],
+        excused: set[Category],
     ) -> list[Finding]:
+        """The rules' findings; ``excused`` gets the categories of matches that their context
+        (negation, warning, quotation, a risk warning present…) made harmless."""
         ostart, oend = 0, len(nz.original)
         cstart, cend = 0, len(nz.compact)
         by_rule: dict[int, list[_Hit]] = defaultdict(list)
@@ -389,6 +415,8 @@ class Checker:
             by_rule[hit.rule].append(hit)
             if hit.role in _STARTS:
                 live.add(hit.rule)
+            elif hit.role == SATISFY:
+                excused.add(self.rules[hit.rule].category)  # a risk warning is there
         segment: Segment | None = None
 
         def seg() -> Segment:
@@ -401,7 +429,7 @@ class Checker:
         for i in sorted(live):
             rule = self.rules[i]
             rule_hits = by_rule.get(i, [])
-            found = self._rule_candidates(i, rule, rule_hits, nz, cstart, cend, seg, context)
+            found = self._rule_candidates(i, rule, rule_hits, nz, cstart, cend, seg, context, excused)
             candidates.extend(found)
         findings = [self._finding(nz, c) for c in candidates]
         return _dedupe(findings)
@@ -416,6 +444,7 @@ class Checker:
         cend: int,
         seg,
         context: CheckContext | None,
+        excused: set[Category],
     ) -> list[_Candidate]:
         excludes = sorted((h.cstart, h.cend) for h in hits if h.role == EXCLUDE)
         ex_starts = [a for a, _ in excludes]
@@ -438,7 +467,10 @@ class Checker:
         elif rule.kind == "disclosure":
             # An exclusion covers a trigger too: 申购中签 is not 申购中.
             hits = [h for h in hits if h.role != TRIGGER or kept(h)] if excludes else hits
-            return self._disclosure(i, rule, hits, nz, cstart, cend, seg)
+            found = self._disclosure(i, rule, hits, nz, cstart, cend, seg)
+            if not found:
+                excused.add(rule.category)  # a risk warning present, or every trigger excused
+            return found
         elif rule.kind == "privacy":
             return [
                 _Candidate(i, a, b, {"kind": rule.detector or ""})
@@ -446,7 +478,14 @@ class Checker:
             ]
         elif rule.kind == "suitability":
             return self._suitability(i, rule, nz, cstart, cend, context)
-        return [c for c in raw if not self._cancelled(i, rule, c, nz, seg)]
+        kept_raw = [c for c in raw if not self._cancelled(i, rule, c, nz, seg)]
+        if len(kept_raw) < len(raw):
+            excused.add(rule.category)
+        return kept_raw
+
+    def _framing(self, nz: Normalised) -> Callable[[int, int], bool]:
+        """Whether the sentence around an original span holds a framing cue (built on use)."""
+        return lambda start, end: Segment(nz, self.frames, 0, len(nz.original)).sentence_framed(start, end)
 
     def _cancelled(self, i: int, rule: Rule, cand: _Candidate, nz: Normalised, seg) -> bool:
         ostart, oend = nz.span(cand.cstart, cand.cend)
@@ -618,6 +657,10 @@ class Checker:
             action=action,
             replacement=replacement,
         )
+
+
+def _unframed(start: int, end: int) -> bool:
+    return False
 
 
 class _Blanks(dict):

@@ -68,7 +68,9 @@ class Finding(NamedTuple):
 
 
 class CheckResult(NamedTuple):
-    """The verdict on one message, its findings in text order, and the pack version used."""
+    """The verdict on one message, its findings in text order, and the pack version used.
+
+    Read-only: a batch check gives every message with nothing to report the same result."""
 
     verdict: Verdict
     findings: list[Finding]

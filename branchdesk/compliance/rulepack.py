@@ -45,7 +45,7 @@ class Severity(str, Enum):
         return t(f"compliance.severity.{self.value}")
 
 
-RuleKind = Literal["phrase", "pattern", "proximity", "disclosure", "privacy", "suitability"]
+RuleKind = Literal["phrase", "pattern", "proximity", "disclosure", "privacy", "suitability", "model"]
 PrivacyDetector = Literal["mobile", "id_card", "bank_card", "known_number"]
 
 
@@ -75,7 +75,9 @@ class Rule(BaseModel):
     * ``proximity`` — ``near``;
     * ``disclosure`` — a trigger (``phrases`` / ``patterns``) without any of ``satisfied_by``;
     * ``privacy`` — ``detector``;
-    * ``suitability`` — ``patterns`` naming a product risk level, group ``level`` = 1..5.
+    * ``suitability`` — ``patterns`` naming a product risk level, group ``level`` = 1..5;
+    * ``model`` — no matching fields: the shipped model's reading of the whole message in this
+      rule's category (see second_reading.py).
 
     ``excludes`` are longer words that contain a match and make it harmless (保证金 for 保证);
     ``unless_in_clause`` words cancel a match anywhere in its clause (大盘 for a price move).
@@ -136,6 +138,7 @@ class Rule(BaseModel):
             "disclosure": bool(self.phrases or self.patterns) and bool(self.satisfied_by),
             "privacy": self.detector is not None,
             "suitability": bool(self.patterns),
+            "model": not (self.phrases or self.patterns or self.near),
         }
         if not needs[self.kind]:
             raise ValueError(f"rule {self.id}: kind {self.kind!r} lacks its matching fields")

@@ -40,7 +40,7 @@ def checker_for(store: Store) -> tuple[Checker, str]:
     pack = pack.model_copy(update={"rules": [edited.pop(r.id, r) for r in pack.rules]})
     disabled = {c["rule_id"] for c in changes if c["disabled"]}
     checker = Checker(pack, extra_rules=list(edited.values()), disabled=disabled)
-    version = pack.version if not changes else f"{pack.version}+local.{fingerprint}"
+    version = checker.pack_version if not changes else f"{checker.pack_version}+local.{fingerprint}"
     with _cache_lock:
         _cache[key] = (checker, version)
     return checker, version

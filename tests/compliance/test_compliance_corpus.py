@@ -72,13 +72,15 @@ def test_corpus_metrics(checker, split):
 
 def test_pattern_anchors_hide_nothing_in_the_corpus():
     """Anchors only decide when a pattern is worth running: with every anchor removed, the
-    corpus must give exactly the same findings."""
-    anchored = Checker(load_rulepack())
+    corpus must give exactly the same rule findings. (Anchors are also words that get a
+    message read by the model, so the model's rules are off on both sides here.)"""
+    model_rules = [r.id for r in load_rulepack().rules if r.kind == "model"]
+    anchored = Checker(load_rulepack(), disabled=model_rules)
     pack = load_rulepack()
     for rule in pack.rules:
         if rule.kind == "pattern":
             rule.anchors = []
-    unanchored = Checker(pack)
+    unanchored = Checker(pack, disabled=model_rules)
     from compliance.corpus_metrics import context_of
 
     for item in load_corpus():

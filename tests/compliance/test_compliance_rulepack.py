@@ -69,6 +69,8 @@ def test_disabled_rules_are_skipped():
     text = "这款产品保本保收益"
     assert Checker(load_rulepack()).check(text).verdict.value == "block"
     checker = Checker(load_rulepack(), disabled={"guarantee.capital", "guarantee.return"})
+    assert [f.rule for f in checker.check(text).findings] == ["model.guarantee"]  # the model still reads it
+    checker = Checker(load_rulepack(), disabled={"guarantee.capital", "guarantee.return", "model.guarantee"})
     assert checker.check(text).verdict.value == "pass"
 
 

@@ -103,17 +103,18 @@ def test_checked_text_cannot_be_edited_afterwards(team):
 
 
 def test_branch_rules_are_used_and_audited(store):
-    assert check_text(store, "加入我们的VIP内参群").verdict.value == "pass"
+    text = "今晚八点群里发红包，大家准时来抢"
+    assert check_text(store, text).verdict.value == "pass"
     rules.save_rule(store, "合规王", {
-        "id": "branch.vip-group", "kind": "phrase", "category": "unlicensed", "severity": "block",
-        "phrases": ["VIP内参群"], "explanation_zh": "本营业部禁止推广付费内参群。",
-        "explanation_en": "This branch forbids promoting paid tip groups.",
-        "suggestion_zh": "删除该推广。", "suggestion_en": "Remove the promotion.",
+        "id": "branch.no-red-packets", "kind": "phrase", "category": "unlicensed", "severity": "block",
+        "phrases": ["发红包"], "explanation_zh": "本营业部禁止在客户群发红包。",
+        "explanation_en": "This branch forbids red packets in client groups.",
+        "suggestion_zh": "删除该内容。", "suggestion_en": "Remove it.",
         "basis": "营业部合规细则"})
-    result = check_text(store, "加入我们的VIP内参群")
+    result = check_text(store, text)
     assert result.verdict.value == "block" and "+local." in result.pack_version
-    rules.set_enabled(store, "合规王", "branch.vip-group", False)
-    assert check_text(store, "加入我们的VIP内参群").verdict.value == "pass"
+    rules.set_enabled(store, "合规王", "branch.no-red-packets", False)
+    assert check_text(store, text).verdict.value == "pass"
     actions = [r[0] for r in store.conn.execute("SELECT action FROM audit_log ORDER BY id")]
     assert actions == ["rule.save", "rule.disable"]
 

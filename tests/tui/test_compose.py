@@ -96,12 +96,12 @@ async def test_apply_fix_appends_the_risk_warning_for_a_missing_disclosure(make_
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await open_compose(pilot, settle)
-        await typed(pilot, "这只基金今年收益20%")
+        await typed(pilot, "这只基金今年收益8%")
         assert verdict(screen) == "warn"
         assert screen.result.findings[0].category.value == "disclosure"
         await pilot.press("ctrl+f")
         await pilot.pause(0.1)
-        assert screen.editor.text.startswith("这只基金今年收益20%。\n投资有风险")
+        assert screen.editor.text.startswith("这只基金今年收益8%。\n投资有风险")
         assert verdict(screen) == "pass"
 
 
@@ -109,7 +109,7 @@ async def test_enter_in_the_findings_list_applies_the_chosen_fix(make_app, settl
     app = make_app()
     async with app.run_test(size=(120, 36)) as pilot:
         screen = await open_compose(pilot, settle)
-        await typed(pilot, "这只基金今年收益20%")
+        await typed(pilot, "这只基金今年收益8%")
         await pilot.press("tab")                           # editor → findings list
         assert screen.query_one("#findings-list").has_focus
         await pilot.press("enter")

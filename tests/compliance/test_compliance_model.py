@@ -1,0 +1,106 @@
+"""The second reader: the shipped model, and what its reading changes in a check."""
+
+from __future__ import annotations
+
+import json
+import math
+
+import pytest
+
+from branchdesk.compliance import Checker, load_rulepack
+from branchdesk.compliance.model import PASS, Model, grams, shipped_model
+
+MODEL_RULES = [r.id for r in load_rulepack().rules if r.kind == "model"]
+
+
+@pytest.fixture(scope="module")
+def checker() -> Checker:
+    return Checker(load_rulepack())
+
+
+def test_features_are_characters_and_pairs():
+    assert grams("保本付息") == {"保", "本", "付", "息", "保本", "本付", "付息"}
+    assert grams("") == set()
+
+
+def test_reading_is_a_softmax_of_weighted_features():
+    tiny = Model.from_json(json.dumps({
+        "version": "t", "classes": ["guarantee", "pass"], "bias": [0.0, 1.0], "scale": 10,
+        "weights": {"保本": [40, -10], "你": [0, 5]},
+    }))
+    # "保本" (4.0, -1.0) counted once, scaled by 1/sqrt(len("保本保本")) = 1/2.
+    reading = tiny.read("保本保本")
+    g, p = 0.0 + 4.0 / 2, 1.0 - 1.0 / 2
+    assert reading.label == "guarantee"
+    assert reading.probability == pytest.approx(math.exp(g) / (math.exp(g) + math.exp(p)))
+    assert tiny.read("好的").label == PASS  # no known feature: the bias decides
+
+
+def test_shipped_model_knows_every_wording_category():
+    model = shipped_model()
+    assert set(model.classes) == {PASS, "guarantee", "exaggeration", "unlicensed", "insider", "disclosure"}
+    reading = model.read("这个产品保本保收益")
+    assert sum(reading.probabilities.values()) == pytest.approx(1.0)
+    assert reading.label == "guarantee"
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        ("要是跌破您的买入价，差额我个人给您补上，您只管拿着别动。", "guarantee"),
+        ("比亚迪今天破位了，手里有的明早集合竞价全部清掉，别心存侥幸。", "unlicensed"),
+        ("机构的朋友透露，这家公司定增价要定在十五块，现在十二块买进，稳吃差价。", "insider"),
+    ],
+)
+def test_the_model_blocks_wordings_no_rule_lists(checker, text, category):
+    result = checker.check(text)
+    assert result.verdict.value == "block"
+    found = [f for f in result.findings if f.category.value == category]
+    assert found and found[0].rule == f"model.{category}"
+    # It points at a sentence of the message, exactly.
+    assert text[found[0].start : found[0].end] == found[0].match
+    assert found[0].match.strip() == found[0].match and found[0].match
+
+
+def test_a_model_finding_points_at_the_telling_sentence(checker):
+    text = "周末愉快！机构的朋友透露，这家公司定增价要定在十五块，现在十二块买进，稳吃差价。"
+    finding = next(f for f in checker.check(text).findings if f.rule == "model.insider")
+    assert finding.match == "机构的朋友透露，这家公司定增价要定在十五块，现在十二块买进，稳吃差价"
+
+
+@pytest.mark.parametrize("text", ["本产品不承诺收益", "我们无法保证收益", "有没有稳赚不赔的产品？没有。"])
+def test_the_model_does_not_overrule_a_negation_the_rules_saw(checker, text):
+    assert checker.check(text).verdict.value == "pass"
+
+
+def test_a_warning_that_quotes_banned_words_is_eased_to_a_warning(checker):
+    text = "有人在群里发“内部消息、稳赚翻倍”的链接，已移出群聊，请大家不要点击。"
+    result = checker.check(text)
+    assert result.verdict.value == "warn"
+    assert {f.category.value for f in result.findings} >= {"insider", "guarantee"}
+
+
+def test_a_pitch_or_a_bare_phrase_is_not_eased(checker):
+    pitch = "【投资者教育】\n很多人问我怎么赚钱，我告诉你们，跟着我们的产品，一年翻一倍不是梦！"
+    assert checker.check(pitch).verdict.value == "block"
+    assert checker.check("好的收到，代客理财！欢迎报名").verdict.value == "block"
+
+
+def test_numbers_are_facts_the_model_never_eases(checker):
+    text = "提醒大家：不要在群里发客户信息，比如刘女士手机13917264583这种，都不行。"
+    assert any(f.category.value == "privacy" and f.severity.value == "block"
+               for f in checker.check(text).findings)
+
+
+def test_with_the_model_rules_off_only_rules_speak():
+    off = Checker(load_rulepack(), disabled=MODEL_RULES)
+    text = "要是跌破您的买入价，差额我个人给您补上，您只管拿着别动。"
+    assert not any(f.rule.startswith("model.") for f in off.check(text).findings)
+    assert off.pack_version == load_rulepack().version
+    version = f"{load_rulepack().version}+model.{shipped_model().version}"
+    assert Checker(load_rulepack()).pack_version == version
+
+
+def test_batch_and_single_checks_agree_with_the_model(checker):
+    texts = ["收到", "要是跌破您的买入价，差额我个人给您补上。", "收到", "本产品不承诺收益"]
+    assert checker.check_many(texts) == [checker.check(t) for t in texts]
