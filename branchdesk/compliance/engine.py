@@ -467,10 +467,7 @@ class Checker:
         elif rule.kind == "disclosure":
             # An exclusion covers a trigger too: 申购中签 is not 申购中.
             hits = [h for h in hits if h.role != TRIGGER or kept(h)] if excludes else hits
-            found = self._disclosure(i, rule, hits, nz, cstart, cend, seg)
-            if not found:
-                excused.add(rule.category)  # a risk warning present, or every trigger excused
-            return found
+            return self._disclosure(i, rule, hits, nz, cstart, cend, seg, excused)
         elif rule.kind == "privacy":
             return [
                 _Candidate(i, a, b, {"kind": rule.detector or ""})
@@ -488,11 +485,14 @@ class Checker:
         return lambda start, end: Segment(nz, self.frames, 0, len(nz.original)).sentence_framed(start, end)
 
     def _cancelled(self, i: int, rule: Rule, cand: _Candidate, nz: Normalised, seg) -> bool:
-        ostart, oend = nz.span(cand.cstart, cand.cend)
-        unless = self._unless[i]
-        if unless is not None and seg().clause_mentions(unless, ostart, oend):
+        if self._market_fact(i, cand, nz, seg):
             return True
-        return rule.contextual and seg().excused(ostart, oend)
+        return rule.contextual and seg().excused(*nz.span(cand.cstart, cand.cend))
+
+    def _market_fact(self, i: int, cand: _Candidate, nz: Normalised, seg) -> bool:
+        """Whether a word of the rule's ``unless_in_clause`` stands in the match's clause."""
+        unless = self._unless[i]
+        return unless is not None and seg().clause_mentions(unless, *nz.span(cand.cstart, cand.cend))
 
     def _pairs(self, i: int, rule: Rule, hits: list[_Hit], nz: Normalised, seg) -> list[_Candidate]:
         near = rule.near
@@ -590,7 +590,15 @@ class Checker:
         return out
 
     def _disclosure(
-        self, i: int, rule: Rule, hits: list[_Hit], nz: Normalised, cstart: int, cend: int, seg
+        self,
+        i: int,
+        rule: Rule,
+        hits: list[_Hit],
+        nz: Normalised,
+        cstart: int,
+        cend: int,
+        seg,
+        excused: set[Category],
     ) -> list[_Candidate]:
         if any(h.role == SATISFY for h in hits):
             return []
@@ -601,6 +609,10 @@ class Checker:
         for cand in triggers:
             if not self._cancelled(i, rule, cand, nz, seg):
                 return [cand]
+        # A market fact (CPI上涨2%) excuses the missing warning for the model too; a question
+        # frame does not: 您问的那只基金，去年收益是6.2% still wants its warning.
+        if any(self._market_fact(i, cand, nz, seg) for cand in triggers):
+            excused.add(rule.category)
         return []
 
     def _suitability(

@@ -151,10 +151,12 @@ def test_evasions_match_and_map_back_to_the_original(checker, text):
     assert text[finding.start : finding.end] == finding.match == EVASIONS[text]
 
 
-def test_clause_punctuation_is_not_an_evasion(checker):
-    # "涨" and "停" in two clauses, "年化" and "15%" in two clauses: no match across them.
-    assert verdict(checker, "今天大家别追涨，停一停再看") == "pass"
-    assert "guarantee" not in categories(checker, "我们不保，本周的活动取消")
+def test_clause_punctuation_is_not_an_evasion():
+    # "涨" and "停" in two clauses, "保" and "本" in two clauses: no rule matches across them.
+    # (The phrase rules' matching is the subject here, so the model's rules are off.)
+    rules_only = Checker(load_rulepack(), disabled=[r.id for r in load_rulepack().rules if r.kind == "model"])
+    assert verdict(rules_only, "今天大家别追涨，停一停再看") == "pass"
+    assert "guarantee" not in categories(rules_only, "我们不保，本周的活动取消")
 
 
 # -- personal data ------------------------------------------------------------------------------
