@@ -293,7 +293,7 @@ class Checker:
                 continue
             compact = joined[cstarts[k] : ends[k] - 1]
             if k not in todo:
-                findings = second.revise(text, compact, [], set(), _unframed)
+                findings = second.revise(text, compact, [], self._warned(raw.get(k, [])), _unframed)
                 results[k] = seen[text] = CheckResult(verdict_for(findings), findings, version)
                 continue
             rules = set(self._unanchored)
@@ -479,6 +479,15 @@ class Checker:
         if len(kept_raw) < len(raw):
             excused.add(rule.category)
         return kept_raw
+
+    def _warned(self, found: list[tuple[int, int, int]]) -> set[Category]:
+        """Categories of the rules a risk warning among these matches satisfies."""
+        return {
+            self.rules[use.rule].category
+            for term_id, _, _ in found
+            for use in self._uses[term_id]
+            if use.role == SATISFY
+        }
 
     def _framing(self, nz: Normalised) -> Callable[[int, int], bool]:
         """Whether the sentence around an original span holds a framing cue (built on use)."""

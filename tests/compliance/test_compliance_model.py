@@ -68,6 +68,19 @@ def test_a_model_finding_points_at_the_telling_sentence(checker):
     assert finding.match == "机构的朋友透露，这家公司定增价要定在十五块，现在十二块买进，稳吃差价"
 
 
+def test_one_bad_sentence_in_a_long_friendly_post_is_found(checker):
+    text = ("感谢各位一直以来对营业部的支持！本周六下午两点在三楼会议室有年末沙龙，欢迎带家人朋友参加，"
+            "现场有茶歇。另外说一句，要是跌破您的买入价，差额我个人给您补上，大家放心拿着。祝大家周末愉快！")
+    finding = next(f for f in checker.check(text).findings if f.rule == "model.guarantee")
+    assert finding.match == "另外说一句，要是跌破您的买入价，差额我个人给您补上，大家放心拿着"
+
+
+def test_a_clients_question_is_not_read_as_a_promise(checker):
+    text = ("Q: Can you guarantee this bond won't default?\nA: No, I can't. Every bond carries credit "
+            "risk, and this issuer is rated BBB. A time deposit may suit you better if capital matters most.")
+    assert checker.check(text).verdict.value == "pass"
+
+
 @pytest.mark.parametrize("text", ["本产品不承诺收益", "我们无法保证收益", "有没有稳赚不赔的产品？没有。"])
 def test_the_model_does_not_overrule_a_negation_the_rules_saw(checker, text):
     assert checker.check(text).verdict.value == "pass"
