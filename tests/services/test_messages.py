@@ -128,6 +128,14 @@ def test_a_shipped_rule_can_be_switched_off(store):
     assert rule_id in {f.rule for f in check_text(store, BLOCKED).findings}
 
 
+def test_a_branch_can_switch_off_the_models_reading(store):
+    text = "要是跌破您的买入价，差额我个人给您补上，您只管拿着别动。"
+    assert [f.rule for f in check_text(store, text).findings] == ["model.guarantee"]
+    rules.set_enabled(store, "合规王", "model.guarantee", False)
+    result = check_text(store, text)
+    assert result.verdict.value == "pass" and "+local." in result.pack_version
+
+
 def test_privacy_finds_a_members_account_number(demo_store):
     account = demo_store.conn.execute("SELECT account_no FROM members LIMIT 1").fetchone()[0]
     result = check_text(demo_store, f"客户资金账号 {account} 今天已经开通两融")
