@@ -24,7 +24,8 @@ from importlib import resources
 from branchdesk.compliance.textnorm import fold, strip_filler
 
 PASS = "pass"
-_MEMO_SIZE = 20_000  # readings remembered (a few MB)
+_MEMO_SIZE = 20_000  # readings remembered (a few MB: only texts up to _MEMO_TEXT are kept)
+_MEMO_TEXT = 1_000
 # A sentence ends at these (folded text: NFKC made full-width ！？； ASCII).
 _SENTENCE = re.compile(r"[^。!?;\n…]+")
 
@@ -85,9 +86,11 @@ class Model:
         # is read once. The reading depends on the text alone, so the memo is always right.
         reading = self._memo.get(compact)
         if reading is None:
-            if len(self._memo) >= _MEMO_SIZE:
-                self._memo.clear()
-            reading = self._memo[compact] = self._read(compact)
+            reading = self._read(compact)
+            if len(compact) <= _MEMO_TEXT:
+                if len(self._memo) >= _MEMO_SIZE:
+                    self._memo.clear()
+                self._memo[compact] = reading
         return reading
 
     def _read(self, compact: str) -> Reading:
