@@ -110,10 +110,13 @@ class CueSet:
     en: re.Pattern[str] | None
 
     @classmethod
-    def build(cls, words: list[str]) -> CueSet:
+    def build(cls, words: list[str], not_followed_by: str | None = None) -> CueSet:
+        """``not_followed_by``: a regular expression after which a Chinese cue does not count
+        (沪深300 is the market, 沪深300etf a product)."""
         zh = [p for p in (compact_phrase(w) for w in words if _CJK.search(w)) if p]
         en = [w.lower() for w in words if not _CJK.search(w)]
-        return cls(re.compile(_trie(zh)) if zh else None, _alternation(en, latin=True))
+        guard = f"(?!{not_followed_by})" if not_followed_by else ""
+        return cls(re.compile(f"(?:{_trie(zh)}){guard}") if zh else None, _alternation(en, latin=True))
 
     def search(self, compact: str, norm: str) -> bool:
         return bool(

@@ -87,10 +87,12 @@ def test_the_model_does_not_overrule_a_negation_the_rules_saw(checker, text):
 
 
 def test_a_warning_that_quotes_banned_words_is_eased_to_a_warning(checker):
-    text = "有人在群里发“内部消息、稳赚翻倍”的链接，已移出群聊，请大家不要点击。"
+    text = "群规：1.不荐股 2.不传小道消息 3.不发广告 4.不私下转账。违者移出群聊。"
     result = checker.check(text)
     assert result.verdict.value == "warn"
-    assert {f.category.value for f in result.findings} >= {"insider", "guarantee"}
+    assert [(f.category.value, f.severity.value) for f in result.findings] == [("insider", "warn")]
+    rules_only = Checker(load_rulepack(), disabled=MODEL_RULES)
+    assert rules_only.check(text).verdict.value == "block"
 
 
 def test_a_pitch_or_a_bare_phrase_is_not_eased(checker):
