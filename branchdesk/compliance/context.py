@@ -233,14 +233,16 @@ class Segment:
         return s_start, s_end
 
     def sentence_framed(self, ostart: int, oend: int) -> bool:
-        """Whether the sentence around a span holds any warning, reporting, quotation or
-        education cue at all (a looser test than ``excused``, for the model's second opinion)."""
+        """Whether the sentence around a span holds, outside the span itself, any warning,
+        reporting, quotation or education cue (a looser test than ``excused``, for the
+        model's second opinion; the matched words cannot frame themselves: 内幕消息)."""
         s_start, s_end = self.sentence(ostart, oend)
-        compact, norm = self._views(s_start, s_end)
-        if _SELLING.search(compact):
+        if _SELLING.search(self._compact(s_start, s_end)):
             return False  # a pitch in the first or second person frames nothing
         f = self.frames
-        return any(cues.search(compact, norm) for cues in (f.before, f.after, f.quote, f.education))
+        cues = (f.before, f.after, f.quote, f.education)
+        around = [self._views(a, b) for a, b in ((s_start, ostart), (oend, s_end)) if a < b]
+        return any(cue.search(compact, norm) for compact, norm in around for cue in cues)
 
     def before_scope(self, ostart: int, s_start: int) -> int:
         """Start of the part of the sentence that can frame a match at ``ostart``: after the

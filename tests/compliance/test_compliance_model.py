@@ -87,10 +87,10 @@ def test_the_model_does_not_overrule_a_negation_the_rules_saw(checker, text):
 
 
 def test_a_warning_that_quotes_banned_words_is_eased_to_a_warning(checker):
-    text = "群规：1.不荐股 2.不传小道消息 3.不发广告 4.不私下转账。违者移出群聊。"
+    text = "“亏了算我的”——如果有人这么跟你说，请直接举报，持牌机构员工不会这样讲。"
     result = checker.check(text)
     assert result.verdict.value == "warn"
-    assert [(f.category.value, f.severity.value) for f in result.findings] == [("insider", "warn")]
+    assert [(f.category.value, f.severity.value) for f in result.findings] == [("guarantee", "warn")]
     rules_only = Checker(load_rulepack(), disabled=MODEL_RULES)
     assert rules_only.check(text).verdict.value == "block"
 
