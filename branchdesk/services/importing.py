@@ -19,7 +19,7 @@ from branchdesk.gc_pause import gc_paused
 from branchdesk.i18n import t
 from branchdesk.importers.headers import HeaderMatch, choose_sheet
 from branchdesk.importers.reader import SheetData, read_workbook
-from branchdesk.importers.rows import Issue, ParsedRow, parse_rows
+from branchdesk.importers.rows import Issue, parse_rows
 from branchdesk.store import audit, batches
 from branchdesk.store import members as member_rows
 from branchdesk.store.database import Store
@@ -121,10 +121,6 @@ def load(path: str | Path, sheet: str | None = None) -> LoadedRoster:
     return LoadedRoster(path, sheets, chosen, header)
 
 
-def _stored(values: dict[str, Any]) -> dict[str, Any]:
-    return member_rows.to_db(values)
-
-
 def prepare(loaded: LoadedRoster, header: HeaderMatch | None = None,
             progress: Progress | None = None, cancelled: IsCancelled | None = None) -> PreparedRoster:
     """Parse every row and merge repeats of one member (later non-empty values win, lists unite)."""
@@ -139,7 +135,8 @@ def _prepare(loaded: LoadedRoster, header: HeaderMatch, progress: Progress | Non
     warnings: list[Issue] = []
     merged = 0
     total = len(loaded.sheet.rows)
-    for count, parsed in enumerate(parse_rows(loaded.sheet, header), 1):
+    rows = parse_rows(loaded.sheet, header, stored_form=member_rows.STORED_FORM)
+    for count, parsed in enumerate(rows, 1):
         if count % 5000 == 0:
             if cancelled and cancelled():
                 raise ImportCancelled()
@@ -149,10 +146,11 @@ def _prepare(loaded: LoadedRoster, header: HeaderMatch, progress: Progress | Non
         if parsed.error is not None:
             invalid.append(parsed.error)
             continue
-        record = Record(parsed.row, _record_values(parsed), [parsed.row])
-        existing = by_key.get(record.key)
+        record = Record(parsed.row, parsed.values, [parsed.row])
+        key = record.key
+        existing = by_key.get(key)
         if existing is None:
-            by_key[record.key] = record
+            by_key[key] = record
         else:
             merged += 1
             warnings.append(_repeat_warning(header, existing, record))
@@ -176,13 +174,6 @@ def _repeat_warning(header: HeaderMatch, first: Record, again: Record) -> Issue:
         reason = t("importing.repeat", first=first.row)
     key = again.values.get("account_no") or again.values.get("phone") or ""
     return Issue(again.row, _key_header(header, again), reason, str(key))
-
-
-def _record_values(parsed: ParsedRow) -> dict[str, Any]:
-    values = dict(parsed.values)
-    if parsed.extra:
-        values["extra"] = dict(parsed.extra)
-    return _stored(values)
 
 
 def merge_values(old: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:

@@ -67,7 +67,7 @@ def _code(value: Any) -> Any:
 
 
 # How each column's Python value becomes its stored value (identity when absent).
-_TO_DB = {
+STORED_FORM = {
     "needs": _list_json, "tags": _list_json, "communities": _list_json,
     "extra": _dict_json,
     "opened_on": _iso, "birthday": _iso, "last_active_on": _iso,
@@ -78,10 +78,10 @@ _TO_DB = {
 def to_db(values: dict[str, Any]) -> dict[str, Any]:
     """Python values (lists, dicts, dates, enums) → the column values SQLite stores."""
     out = dict(values)
-    for column in _TO_DB.keys() & out.keys():
+    for column in STORED_FORM.keys() & out.keys():
         value = out[column]
         if value is not None:
-            out[column] = _TO_DB[column](value)
+            out[column] = STORED_FORM[column](value)
     return out
 
 
