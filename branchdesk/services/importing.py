@@ -322,13 +322,14 @@ def apply(store: Store, prepared: PreparedRoster, operator: str,
         done = 0
         step = 5000
         created_ids: list[int] = []
-        for start in range(0, len(plan_.creates), step):
-            if cancelled and cancelled():
-                raise ImportCancelled()
-            created_ids += member_rows.insert_many(conn, plan_.creates[start:start + step])
-            done += min(step, len(plan_.creates) - start)
-            if progress:
-                progress(done, work)
+        with member_rows.indexes_built_after(conn, len(plan_.creates)):
+            for start in range(0, len(plan_.creates), step):
+                if cancelled and cancelled():
+                    raise ImportCancelled()
+                created_ids += member_rows.insert_many(conn, plan_.creates[start:start + step])
+                done += min(step, len(plan_.creates) - start)
+                if progress:
+                    progress(done, work)
         for start in range(0, len(plan_.updates), step):
             if cancelled and cancelled():
                 raise ImportCancelled()
