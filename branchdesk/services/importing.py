@@ -207,14 +207,13 @@ def plan(conn, prepared: PreparedRoster) -> Plan:
 
 
 def _plan(conn, prepared: PreparedRoster) -> Plan:
-    by_account: dict[str, dict[str, Any]] = {}
+    columns = ("id", *member_rows.DATA_COLUMNS)
+    stored = [dict(zip(columns, row, strict=True)) for row in member_rows.all_raw_rows(conn)]
+    by_account = {m["account_no"]: m for m in stored if m["account_no"]}
     by_phone: dict[str, list[dict[str, Any]]] = {}
-    for row in member_rows.all_raw_rows(conn):
-        data = dict(zip(("id", *member_rows.DATA_COLUMNS), row, strict=True))
-        if data["account_no"]:
-            by_account[data["account_no"]] = data
-        if data["phone"]:
-            by_phone.setdefault(data["phone"], []).append(data)
+    for member in stored:
+        if member["phone"]:
+            by_phone.setdefault(member["phone"], []).append(member)
     header = prepared.header
     creates: list[dict[str, Any]] = []
     updates: dict[int, tuple[dict[str, Any], dict[str, Any]]] = {}
