@@ -18,8 +18,9 @@ from branchdesk.errors import UserError
 from branchdesk.gc_pause import gc_paused
 from branchdesk.i18n import t
 from branchdesk.importers.headers import HeaderMatch, choose_sheet
+from branchdesk.importers.parallel import parse_stored_rows
 from branchdesk.importers.reader import SheetData, read_workbook
-from branchdesk.importers.rows import Issue, parse_rows
+from branchdesk.importers.rows import Issue
 from branchdesk.store import audit, batches
 from branchdesk.store import members as member_rows
 from branchdesk.store.database import Store
@@ -135,7 +136,7 @@ def _prepare(loaded: LoadedRoster, header: HeaderMatch, progress: Progress | Non
     warnings: list[Issue] = []
     merged = 0
     total = len(loaded.sheet.rows)
-    rows = parse_rows(loaded.sheet, header, stored_form=member_rows.STORED_FORM)
+    rows = parse_stored_rows(loaded.sheet, header, member_rows.STORED_FORM)
     for count, parsed in enumerate(rows, 1):
         if count % 5000 == 0:
             if cancelled and cancelled():
