@@ -10,11 +10,13 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-
-import sqlite_utils
+from typing import TYPE_CHECKING
 
 from branchdesk.errors import UserError
 from branchdesk.store.migrations import SchemaTooNew, migrate
+
+if TYPE_CHECKING:
+    import sqlite_utils
 
 BUSY_TIMEOUT_SECONDS = 10.0
 _NETWORK_FILESYSTEMS = {"nfs", "nfs4", "cifs", "smbfs", "smb3", "9p", "fuse.sshfs", "afs", "ncpfs"}
@@ -95,13 +97,18 @@ class Store:
         conn = getattr(self._local, "conn", None)
         if conn is None:
             conn = self._local.conn = self._connect()
-            self._local.db = sqlite_utils.Database(conn)
+            self._local.db = None
         return conn
 
     @property
     def db(self) -> sqlite_utils.Database:
         """sqlite-utils over this thread's connection, for everyday calls."""
-        self.conn  # noqa: B018 - opens the thread's connection if needed
+        conn = self.conn
+        if self._local.db is None:
+            # Imported here: it loads numpy when present (70 ms), and most commands never use it.
+            import sqlite_utils
+
+            self._local.db = sqlite_utils.Database(conn)
         return self._local.db
 
     @contextmanager
