@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import sqlite3
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -201,18 +203,67 @@ _EMPTY_ROW = {c: None for c in member_rows.DATA_COLUMNS} | {
     "needs": "[]", "tags": "[]", "communities": "[]", "extra": "{}"}
 
 
-def plan(conn, prepared: PreparedRoster) -> Plan:
-    """Compare the records with the database: which members to create, update, leave alone."""
+@dataclass
+class StoredMembers:
+    """Every member as stored, and the marks that tell whether the database changed since."""
+
+    rows: list[dict[str, Any]]
+    marks: tuple[int, int]
+
+    @classmethod
+    def read(cls, conn) -> StoredMembers:
+        return cls(member_rows.all_raw_rows(conn), _change_marks(conn))
+
+    def still_current(self, conn) -> bool:
+        return _change_marks(conn) == self.marks
+
+
+def _change_marks(conn) -> tuple[int, int]:
+    """A commit by any other connection moves data_version; this connection's own writes
+    move total_changes. Both unchanged: the database is as it was."""
+    return conn.execute("PRAGMA data_version").fetchone()[0], conn.total_changes
+
+
+class _ReadAhead:
+    """Reads the stored members in a thread while the file is read, which is mostly waiting
+    for the reader process: a 100,000-member re-import overlaps 0.33 s of its 0.4 s read.
+    The marks are taken on the import's own connection before the read starts, so
+    `StoredMembers.still_current` in the write transaction proves the rows are current."""
+
+    def __init__(self, store: Store) -> None:
+        self._store = store
+        self._marks = _change_marks(store.conn)
+        self._rows: list[dict[str, Any]] | None = None
+        self._thread = threading.Thread(target=self._read, name="members-read-ahead", daemon=True)
+        self._thread.start()
+
+    def _read(self) -> None:
+        try:
+            with self._store.separate_connection() as conn:
+                self._rows = member_rows.all_raw_rows(conn)
+        except (sqlite3.Error, UserError):
+            self._rows = None  # plan() reads them itself
+
+    def result(self) -> StoredMembers | None:
+        self._thread.join()
+        return None if self._rows is None else StoredMembers(self._rows, self._marks)
+
+
+def plan(conn, prepared: PreparedRoster, stored: StoredMembers | None = None) -> Plan:
+    """Compare the records with the database: which members to create, update, leave alone.
+
+    `stored` (read earlier) is used only while the database is unchanged since.
+    """
     with gc_paused():
-        return _plan(conn, prepared)
+        return _plan(conn, prepared, stored)
 
 
-def _plan(conn, prepared: PreparedRoster) -> Plan:
-    columns = ("id", *member_rows.DATA_COLUMNS)
-    stored = [dict(zip(columns, row, strict=True)) for row in member_rows.all_raw_rows(conn)]
-    by_account = {m["account_no"]: m for m in stored if m["account_no"]}
+def _plan(conn, prepared: PreparedRoster, stored: StoredMembers | None) -> Plan:
+    if stored is None or not stored.still_current(conn):
+        stored = StoredMembers.read(conn)
+    by_account = {m["account_no"]: m for m in stored.rows if m["account_no"]}
     by_phone: dict[str, list[dict[str, Any]]] = {}
-    for member in stored:
+    for member in stored.rows:
         if member["phone"]:
             by_phone.setdefault(member["phone"], []).append(member)
     header = prepared.header
@@ -306,18 +357,20 @@ def _report(plan_: Plan, prepared: PreparedRoster, batch_id: int | None,
     )
 
 
-def preview(store: Store, prepared: PreparedRoster) -> ImportReport:
+def preview(store: Store, prepared: PreparedRoster,
+            stored: StoredMembers | None = None) -> ImportReport:
     """The counts applying would give now, without writing anything."""
-    return _report(plan(store.conn, prepared), prepared, None, dry_run=True)
+    return _report(plan(store.conn, prepared, stored), prepared, None, dry_run=True)
 
 
 def apply(store: Store, prepared: PreparedRoster, operator: str,
-          progress: Progress | None = None, cancelled: IsCancelled | None = None) -> ImportReport:
+          progress: Progress | None = None, cancelled: IsCancelled | None = None,
+          stored: StoredMembers | None = None) -> ImportReport:
     """Write the plan in one transaction, record the batch and one audit row."""
     loaded = prepared.loaded
     sha = file_sha256(loaded.path)
     with gc_paused(), store.transaction() as conn:
-        plan_ = plan(conn, prepared)
+        plan_ = plan(conn, prepared, stored)
         work = len(plan_.creates) + len(plan_.updates)
         done = 0
         step = 5000
@@ -361,10 +414,16 @@ def import_roster(store: Store, path: str | Path, operator: str, *, sheet: str |
     # One pause for all steps: the collector's first pass after a pause walks every object
     # made during it, so resuming between steps walked the 100,000 rows and records again.
     with gc_paused():
-        prepared = prepare(load(path, sheet), progress=progress, cancelled=cancelled)
+        ahead = _ReadAhead(store)
+        try:
+            loaded = load(path, sheet)
+        finally:
+            stored = ahead.result()
+        prepared = prepare(loaded, progress=progress, cancelled=cancelled)
         if dry_run:
-            return preview(store, prepared)
-        return apply(store, prepared, operator, progress=progress, cancelled=cancelled)
+            return preview(store, prepared, stored)
+        return apply(store, prepared, operator, progress=progress, cancelled=cancelled,
+                     stored=stored)
 
 
 def undo(store: Store, batch_id: int, operator: str, *, force: bool = False) -> dict[str, int]:

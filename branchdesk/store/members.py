@@ -125,9 +125,10 @@ def raw_row(conn: sqlite3.Connection, member_id: int) -> dict[str, Any] | None:
     return dict(zip(("id", *DATA_COLUMNS), row, strict=True)) if row else None
 
 
-def all_raw_rows(conn: sqlite3.Connection) -> Iterable[tuple]:
-    """Every member as (id, *DATA_COLUMNS) in stored form: the import compares against these."""
-    return conn.execute(_SELECT)
+def all_raw_rows(conn: sqlite3.Connection) -> list[dict[str, Any]]:
+    """Every member as {id, *DATA_COLUMNS} in stored form: the import compares against these."""
+    columns = ("id", *DATA_COLUMNS)
+    return [dict(zip(columns, row, strict=True)) for row in conn.execute(_SELECT)]
 
 
 _all_columns = operator.itemgetter(*DATA_COLUMNS)
