@@ -234,8 +234,11 @@ class _ReadAhead:
         self._store = store
         self._marks = _change_marks(store.conn)
         self._rows: list[dict[str, Any]] | None = None
-        self._thread = threading.Thread(target=self._read, name="members-read-ahead", daemon=True)
-        self._thread.start()
+        self._thread: threading.Thread | None = None
+        if not store.in_memory:  # another connection would see another, empty database
+            self._thread = threading.Thread(target=self._read, name="members-read-ahead",
+                                            daemon=True)
+            self._thread.start()
 
     def _read(self) -> None:
         try:
@@ -245,7 +248,8 @@ class _ReadAhead:
             self._rows = None  # plan() reads them itself
 
     def result(self) -> StoredMembers | None:
-        self._thread.join()
+        if self._thread is not None:
+            self._thread.join()
         return None if self._rows is None else StoredMembers(self._rows, self._marks)
 
 

@@ -58,8 +58,9 @@ class Store:
     def __init__(self, path: str | Path) -> None:
         self.path = Path(path)
         self._local = threading.local()
-        self.network_share = self.path != Path(":memory:") and is_network_path(self.path.parent)
-        if str(self.path) != ":memory:":
+        self.in_memory = str(self.path) == ":memory:"  # then each connection has its own database
+        self.network_share = not self.in_memory and is_network_path(self.path.parent)
+        if not self.in_memory:
             if self.path.is_dir():
                 raise UserError("store.is_directory", file=str(self.path))
             try:
@@ -148,6 +149,8 @@ class Store:
     @contextmanager
     def separate_connection(self) -> Iterator[sqlite3.Connection]:
         """A connection of its own, closed afterwards: for one read in a short-lived thread."""
+        if self.in_memory:
+            raise ValueError("an in-memory database has no second connection")
         conn = self._connect()
         try:
             yield conn

@@ -308,3 +308,11 @@ def test_stored_members_are_current_until_a_write(store):
         conn.execute("UPDATE members SET notes = 'x'")
     assert not stored.still_current(store.conn)  # this connection wrote
     other.close()
+
+
+def test_reimport_into_an_in_memory_database_finds_its_members(tmp_path):
+    store = importing.Store(":memory:")
+    path = write_openpyxl(tmp_path / "名单.xlsx")
+    assert importing.import_roster(store, path, "tester").created == 3
+    report = importing.import_roster(store, path, "tester")
+    assert (report.created, report.unchanged) == (0, 3)
