@@ -3,15 +3,18 @@
 This is on the hot path of an import (100,000 rows × 13 columns), so the work per column is
 chosen once (`_plan`), values that repeat down a column (risk level, tags, branch…) are
 normalised once and cached, and a bad value becomes a marker rather than a raised exception
-wherever the value can repeat.
+wherever the value can repeat. An import asks for values already in their stored form
+(`stored_form`): converting them inside the memo costs nothing for repeating columns, where
+converting 100,000 finished rows afterwards cost 0.5 s.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from functools import partial
+from typing import Any
 
 from branchdesk.i18n import t
 from branchdesk.importers.headers import HeaderMatch, SheetLike, display_header
@@ -74,6 +77,7 @@ class _Bad:
 
 
 Convert = Callable[[Cell], object]
+StoredForm = Mapping[str, Callable[[Any], Any]]  # field → its stored value, as store.members
 
 
 @dataclass(slots=True)
@@ -133,12 +137,25 @@ def _converter(field_name: str, multiplier: float, today: date) -> Convert:
     return converters.get(field_name, normalize_text)
 
 
-def _plan(header: HeaderMatch, today: date) -> list[_Column]:
-    return [
-        _Column(c.column, c.field, _converter(c.field, c.multiplier, today), c.header,
-                {} if c.field in _REPEATING else None)
-        for c in header.columns
-    ]
+def _then(convert: Convert, finish: Callable[[Any], Any]) -> Convert:
+    """`convert`, then `finish` on a value it found (a blank stays None, a bad value raises)."""
+    def run(cell: Cell) -> object:
+        value = convert(cell)
+        return None if value is None else finish(value)
+
+    return run
+
+
+def _plan(header: HeaderMatch, today: date, stored_form: StoredForm) -> list[_Column]:
+    columns = []
+    for c in header.columns:
+        convert = _converter(c.field, c.multiplier, today)
+        # needs and tags are sorted between their columns first: stored after the merge
+        if c.field in stored_form and c.field not in _WORD_FIELDS:
+            convert = _then(convert, stored_form[c.field])
+        columns.append(_Column(c.column, c.field, convert, c.header,
+                               {} if c.field in _REPEATING else None))
+    return columns
 
 
 def _extra_columns(header: HeaderMatch) -> list[tuple[int, str]]:
@@ -162,17 +179,23 @@ def _convert(convert: Convert, cell: Cell) -> object:
         return _Bad(str(error.args[0]))
 
 
-def parse_rows(sheet: SheetLike, header: HeaderMatch) -> Iterator[ParsedRow]:
+def parse_rows(sheet: SheetLike, header: HeaderMatch, *,
+               stored_form: StoredForm | None = None) -> Iterator[ParsedRow]:
     """Every data row under the header, as clean values; blank and footer rows are skipped.
 
     A row without a name, or without a usable phone or account number, carries `error`.
     A bad optional value is dropped and reported in `warnings`.
+    With `stored_form` (field → function, see store.members.STORED_FORM) the values come
+    in their stored form, unknown columns included as ``values["extra"]``.
     """
+    stored_form = stored_form or {}
     plan = [(c.index, c.field, c.convert, c.header, c.cache)
-            for c in _plan(header, date.today())]
+            for c in _plan(header, date.today(), stored_form)]
     extras = _extra_columns(header)
     width = 1 + max([c[0] for c in plan] + [c for c, _ in extras], default=-1)
-    split_fields = any(c[1] in ("needs", "tags") for c in plan)
+    split_fields = any(c[1] in _WORD_FIELDS for c in plan)
+    store_words = _word_store(stored_form)
+    store_extra = stored_form.get("extra")
     labels = {c.field: c.header for c in header.columns}
     reasons: dict[str, str] = {}
     rows = sheet.rows
@@ -225,6 +248,10 @@ def parse_rows(sheet: SheetLike, header: HeaderMatch) -> Iterator[ParsedRow]:
             continue  # a blank row (or placeholders only)
         if split_fields:
             _merge_needs_and_tags(values)
+            if store_words is not None:
+                store_words(values)
+        if extra and store_extra is not None:
+            values["extra"] = store_extra(extra)
         if "name" in values and ("phone" in values or "account_no" in values):
             error = None
         else:
@@ -236,6 +263,31 @@ def parse_rows(sheet: SheetLike, header: HeaderMatch) -> Iterator[ParsedRow]:
 
 _MISSING = object()
 _NO_WORDS: tuple[list, list] = ([], [])
+_WORD_FIELDS = ("needs", "tags")
+
+
+def _word_store(stored_form: StoredForm) -> Callable[[dict[str, object]], None] | None:
+    """Replaces merged needs and tags by their stored form, memoised: the same few word
+    lists come back row after row."""
+    finish = {f: stored_form[f] for f in _WORD_FIELDS if f in stored_form}
+    if not finish:
+        return None
+    memo: dict[tuple[str, tuple], object] = {}
+
+    def store(values: dict[str, object]) -> None:
+        for name, convert in finish.items():
+            words = values.get(name)
+            if words is None:
+                continue
+            key = (name, tuple(words))  # type: ignore[arg-type]
+            stored = memo.get(key, _MISSING)
+            if stored is _MISSING:
+                stored = memo[key] = convert(words)
+                if len(memo) > _CACHE_LIMIT:
+                    memo.clear()
+            values[name] = stored
+
+    return store
 
 
 def _merge_needs_and_tags(values: dict[str, object]) -> None:

@@ -31,6 +31,8 @@ from branchdesk.importers.safety import Limits, refuse
 
 _context: BaseContext | None = None
 _PROCESS_NAME = "branchdesk-reader"
+PARSER_NAME = "branchdesk-parser"  # the helper of importers/parallel.py
+_OUR_CHILDREN = (_PROCESS_NAME, PARSER_NAME)
 
 
 def _without_main(name: str | None) -> dict[str, Any]:
@@ -38,7 +40,7 @@ def _without_main(name: str | None) -> dict[str, Any]:
     so an unguarded script (no `if __name__ == "__main__"`) would read the file again inside
     the child. The worker needs nothing from __main__: drop that step for our children only."""
     data = _preparation_data(name)
-    if name == _PROCESS_NAME:
+    if name in _OUR_CHILDREN:
         data.pop("init_main_from_path", None)
         data.pop("init_main_from_name", None)
     return data
@@ -56,6 +58,11 @@ def context() -> BaseContext:
         if method == "forkserver":
             _context.set_forkserver_preload(["python_calamine", "branchdesk.importers.worker"])
     return _context
+
+
+def forks_cheaply() -> bool:
+    """True where a child comes from the fork server (POSIX): a few ms, not a new interpreter."""
+    return context().get_start_method() == "forkserver"
 
 
 def _stderr_is_real() -> bool:
@@ -92,6 +99,11 @@ class _Unpickler(pickle.Unpickler):
         if (module, name) in self._allowed:
             return super().find_class(module, name)
         raise pickle.UnpicklingError(f"{module}.{name} is not a cell value")
+
+
+def load_plain(data: bytes) -> Any:
+    """Unpickle what a child sent: plain values and dates only, never other classes."""
+    return _Unpickler(io.BytesIO(data)).load()
 
 
 class Child:

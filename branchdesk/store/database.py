@@ -10,11 +10,13 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-
-import sqlite_utils
+from typing import TYPE_CHECKING
 
 from branchdesk.errors import UserError
 from branchdesk.store.migrations import SchemaTooNew, migrate
+
+if TYPE_CHECKING:
+    import sqlite_utils
 
 BUSY_TIMEOUT_SECONDS = 10.0
 _NETWORK_FILESYSTEMS = {"nfs", "nfs4", "cifs", "smbfs", "smb3", "9p", "fuse.sshfs", "afs", "ncpfs"}
@@ -56,8 +58,9 @@ class Store:
     def __init__(self, path: str | Path) -> None:
         self.path = Path(path)
         self._local = threading.local()
-        self.network_share = self.path != Path(":memory:") and is_network_path(self.path.parent)
-        if str(self.path) != ":memory:":
+        self.in_memory = str(self.path) == ":memory:"  # then each connection has its own database
+        self.network_share = not self.in_memory and is_network_path(self.path.parent)
+        if not self.in_memory:
             if self.path.is_dir():
                 raise UserError("store.is_directory", file=str(self.path))
             try:
@@ -95,13 +98,18 @@ class Store:
         conn = getattr(self._local, "conn", None)
         if conn is None:
             conn = self._local.conn = self._connect()
-            self._local.db = sqlite_utils.Database(conn)
+            self._local.db = None
         return conn
 
     @property
     def db(self) -> sqlite_utils.Database:
         """sqlite-utils over this thread's connection, for everyday calls."""
-        self.conn  # noqa: B018 - opens the thread's connection if needed
+        conn = self.conn
+        if self._local.db is None:
+            # Imported here: it loads numpy when present (70 ms), and most commands never use it.
+            import sqlite_utils
+
+            self._local.db = sqlite_utils.Database(conn)
         return self._local.db
 
     @contextmanager
@@ -137,6 +145,17 @@ class Store:
             if conn.in_transaction:
                 conn.execute("ROLLBACK")
             raise UserError("store.locked", file=str(self.path), error=str(error)) from error
+
+    @contextmanager
+    def separate_connection(self) -> Iterator[sqlite3.Connection]:
+        """A connection of its own, closed afterwards: for one read in a short-lived thread."""
+        if self.in_memory:
+            raise ValueError("an in-memory database has no second connection")
+        conn = self._connect()
+        try:
+            yield conn
+        finally:
+            conn.close()
 
     def backup_to(self, target: str | Path) -> None:
         """A consistent copy while others may write (copying the file is not safe)."""

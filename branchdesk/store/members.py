@@ -6,7 +6,8 @@ import json
 import operator
 import re
 import sqlite3
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from datetime import UTC, date, datetime, timedelta
 from enum import Enum
 from typing import Any
@@ -52,6 +53,10 @@ def _list_json(value: Any) -> str:
 def _dict_json(value: Any) -> str:
     if not value:
         return "{}"
+    if len(value) == 1:  # one unknown column, the usual case: 0.5 µs instead of 1.4 µs
+        ((key, text),) = value.items()
+        if type(key) is str and type(text) is str and not _NEEDS_ESCAPE.search(key + text):
+            return '{"' + key + '": "' + text + '"}'
     if not all(isinstance(v, str) for v in value.values()) or _NEEDS_ESCAPE.search(
             "".join(value) + "".join(value.values())):
         return _encode(value)
@@ -67,7 +72,7 @@ def _code(value: Any) -> Any:
 
 
 # How each column's Python value becomes its stored value (identity when absent).
-_TO_DB = {
+STORED_FORM = {
     "needs": _list_json, "tags": _list_json, "communities": _list_json,
     "extra": _dict_json,
     "opened_on": _iso, "birthday": _iso, "last_active_on": _iso,
@@ -78,10 +83,10 @@ _TO_DB = {
 def to_db(values: dict[str, Any]) -> dict[str, Any]:
     """Python values (lists, dicts, dates, enums) → the column values SQLite stores."""
     out = dict(values)
-    for column in _TO_DB.keys() & out.keys():
+    for column in STORED_FORM.keys() & out.keys():
         value = out[column]
         if value is not None:
-            out[column] = _TO_DB[column](value)
+            out[column] = STORED_FORM[column](value)
     return out
 
 
@@ -120,9 +125,10 @@ def raw_row(conn: sqlite3.Connection, member_id: int) -> dict[str, Any] | None:
     return dict(zip(("id", *DATA_COLUMNS), row, strict=True)) if row else None
 
 
-def all_raw_rows(conn: sqlite3.Connection) -> Iterable[tuple]:
-    """Every member as (id, *DATA_COLUMNS) in stored form: the import compares against these."""
-    return conn.execute(_SELECT)
+def all_raw_rows(conn: sqlite3.Connection) -> list[dict[str, Any]]:
+    """Every member as {id, *DATA_COLUMNS} in stored form: the import compares against these."""
+    columns = ("id", *DATA_COLUMNS)
+    return [dict(zip(columns, row, strict=True)) for row in conn.execute(_SELECT)]
 
 
 _all_columns = operator.itemgetter(*DATA_COLUMNS)
@@ -150,6 +156,31 @@ def insert_many(conn: sqlite3.Connection, rows: list[dict[str, Any]]) -> list[in
     conn.executemany(sql, ((*_column_values(row), search_text(row), stamp, stamp) for row in rows))
     # Ids are AUTOINCREMENT and we hold the write lock, so this batch got the next ids in order.
     return list(range(start + 1, start + 1 + len(rows)))
+
+
+BULK_LOAD_ROWS = 10_000
+
+
+@contextmanager
+def indexes_built_after(conn: sqlite3.Connection, inserting: int) -> Iterator[None]:
+    """Around a bulk insert into a table that is small beside it: drop the members' own
+    indexes, insert, then build each again in one sorted pass (SQLite's advice for bulk
+    loads; 100,000 new members: 0.75 s instead of 1.0 s). Inside the caller's transaction
+    only, so a failure or a cancel rolls the drop back with the rows; a duplicate account
+    number still fails, when its unique index is built."""
+    if not conn.in_transaction:
+        raise RuntimeError("indexes_built_after needs an open transaction")
+    if inserting < max(BULK_LOAD_ROWS, total(conn)):
+        yield
+        return
+    indexes = conn.execute(
+        "SELECT name, sql FROM sqlite_master"
+        " WHERE type = 'index' AND tbl_name = 'members' AND sql IS NOT NULL").fetchall()
+    for name, _ in indexes:
+        conn.execute(f'DROP INDEX "{name}"')
+    yield
+    for _, sql in indexes:
+        conn.execute(sql)
 
 
 def update_many(conn: sqlite3.Connection, rows: list[dict[str, Any]]) -> None:

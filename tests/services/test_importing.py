@@ -270,3 +270,49 @@ def test_a_column_without_a_header_keeps_its_data(store, tmp_path):
     path = write_openpyxl(tmp_path / "a.xlsx", rows, header=header)
     importing.import_roster(store, path, "李娜")
     assert _by_name(store)["王芳"].extra == {"Column D": "wx_wangfang"}
+
+
+def test_members_read_during_the_file_read_are_not_trusted_after_another_write(
+        store, tmp_path, monkeypatch):
+    """import_roster reads the stored members while the file is read; a member written by
+    someone else in the meantime must still be found, not created a second time."""
+    path = write_openpyxl(tmp_path / "名单.xlsx")
+    other = importing.Store(store.path)
+    load = importing.load
+
+    def load_while_someone_writes(*args, **kwargs):
+        loaded = load(*args, **kwargs)
+        with other.transaction() as conn:
+            importing.member_rows.insert_many(conn, [importing.member_rows.to_db(
+                {"name": "李强", "account_no": "310000000002", "needs": [], "tags": [],
+                 "communities": [], "extra": {}})])
+        return loaded
+
+    monkeypatch.setattr(importing, "load", load_while_someone_writes)
+    report = importing.import_roster(store, path, "tester")
+    assert (report.created, report.updated) == (2, 1)
+    other.close()
+
+
+def test_stored_members_are_current_until_a_write(store):
+    stored = importing.StoredMembers.read(store.conn)
+    assert stored.still_current(store.conn)
+    other = importing.Store(store.path)
+    with other.transaction() as conn:
+        importing.member_rows.insert_many(conn, [importing.member_rows.to_db(
+            {"name": "王芳", "account_no": "1", "needs": [], "tags": [], "communities": [],
+             "extra": {}})])
+    assert not stored.still_current(store.conn)  # another connection committed
+    stored = importing.StoredMembers.read(store.conn)
+    with store.transaction() as conn:
+        conn.execute("UPDATE members SET notes = 'x'")
+    assert not stored.still_current(store.conn)  # this connection wrote
+    other.close()
+
+
+def test_reimport_into_an_in_memory_database_finds_its_members(tmp_path):
+    store = importing.Store(":memory:")
+    path = write_openpyxl(tmp_path / "名单.xlsx")
+    assert importing.import_roster(store, path, "tester").created == 3
+    report = importing.import_roster(store, path, "tester")
+    assert (report.created, report.unchanged) == (0, 3)

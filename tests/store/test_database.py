@@ -73,3 +73,36 @@ def test_not_a_database_is_a_clear_error(tmp_path):
     with pytest.raises(UserError) as caught:
         Store(path)
     assert "could not be opened" in caught.value.message
+
+
+def _index_sql(conn) -> list:
+    return conn.execute("SELECT name, sql FROM sqlite_master WHERE type = 'index'"
+                        " AND tbl_name = 'members' ORDER BY name").fetchall()
+
+
+def test_bulk_insert_builds_the_same_indexes_after(store, monkeypatch):
+    monkeypatch.setattr(members, "BULK_LOAD_ROWS", 2)
+    before = _index_sql(store.conn)
+    with store.transaction() as conn, members.indexes_built_after(conn, 3):
+        assert _index_sql(conn) == []  # dropped for the load
+        members.insert_many(conn, [_row(f"客户{i}", f"00{i}") for i in range(3)])
+    assert _index_sql(store.conn) == before
+    assert members.total(store.conn) == 3
+
+
+def test_bulk_insert_with_a_repeated_account_leaves_nothing_behind(store, monkeypatch):
+    monkeypatch.setattr(members, "BULK_LOAD_ROWS", 2)
+    before = _index_sql(store.conn)
+    with pytest.raises(sqlite3.IntegrityError), store.transaction() as conn, \
+            members.indexes_built_after(conn, 3):
+        members.insert_many(conn, [_row("王芳", "001"), _row("李娜", "001"), _row("张三", "002")])
+    assert members.total(store.conn) == 0
+    assert _index_sql(store.conn) == before
+
+
+def test_small_insert_into_a_bigger_table_keeps_the_indexes(store, monkeypatch):
+    monkeypatch.setattr(members, "BULK_LOAD_ROWS", 1)
+    with store.transaction() as conn:
+        members.insert_many(conn, [_row(f"客户{i}", f"00{i}") for i in range(5)])
+    with store.transaction() as conn, members.indexes_built_after(conn, 2):
+        assert len(_index_sql(conn)) == 5
