@@ -74,8 +74,9 @@ _GC_PAUSE_FROM = 1000  # messages in one batch from which the cycle collector is
 # Messages worth the number detectors: six digits in a row, or a phone in Chinese numerals.
 _LONG_DIGITS = re.compile(r"\d{6,}|[零〇一二三四五六七八九幺两]{11}")
 _DIGIT_RUN = re.compile(r"[\d零〇一二三四五六七八九幺两]{6,}")
-# A market word directly followed by one of these names a product (沪深300etf, 港股通基金).
-_PRODUCT_AFTER = r"etf|lof|基金|联接|增强|指增|\w{0,4}etf"
+# A market word directly followed by one of these names a product or a channel, not the
+# market (沪深300etf, 港股通的腾讯).
+_PRODUCT_AFTER = r"etf|lof|基金|联接|增强|指增|通|\w{0,4}etf"
 # Between messages of a batch: a letter (kept in compact text) that no rule contains.
 _SEPARATOR = "\ua66e"
 

@@ -30,10 +30,16 @@ alone 59.7%, with the model 93.5% blocked with the right category and 1.1% false
 compliant and violating wording), same model: rules alone 58.9% and 3.6% false blocks, with
 the model 87.9% and 4.5%. ``round9`` (blind_round9.jsonl, 160 messages of a month in a branch's
 groups), same model: rules alone 57.4%, with the model 83.6% and 2.3% false blocks (86.9%
-once refitted with round 8, before any rule was widened for it). So on wording never seen,
-expect roughly 85–94% of violations blocked with the right category and 1–4% of honest messages
-blocked; every batch is then fitted and widened until it meets the targets, and this test
-keeps it there, so that no later change loses what an earlier one won.
+once refitted with round 8, before any rule was widened for it). ``round10``
+(blind_round10.jsonl, 500 messages: short chat with dialect and emoji, English, traditional
+and mixed messages, product posts), model fitted through round 9: rules alone 56.4% and 55.2%
+blocked with the right category (2.4% and 3.2% false blocks), with the model 85.5% and 82.9%
+(6.4% and 3.2%: the model reads one-liners too boldly). Three of its messages, bare index and
+sector moves (科创50今天大涨5%), were relabelled as market facts, the corpus's convention.
+So on wording never seen, expect roughly 83–94% of violations blocked with the right category
+and 1–6% of honest messages blocked; every batch is then fitted and widened until it meets
+the targets, and this test keeps it there, so that no later change loses what an earlier one
+won.
 """
 
 from __future__ import annotations
