@@ -18,7 +18,7 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import TypeAlias
 
-from branchdesk.models import Experience, Need, RiskLevel
+from branchdesk.enums import Experience, Need, RiskLevel
 
 Cell: TypeAlias = str | int | float | bool | date | datetime | time | None
 
