@@ -1,69 +1,22 @@
 """The vocabulary of BranchDesk as pydantic models and enums, validated at the edges.
 
-Enums carry their Chinese and English labels so that every screen and export names a
-value the same way.
+The enums (defined in enums.py, re-exported here) carry their Chinese and English labels so
+that every screen and export names a value the same way.
 """
 
 from __future__ import annotations
 
 import re
 from datetime import date
-from enum import Enum
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from branchdesk.i18n import get_language
-
-
-class LabelledEnum(str, Enum):
-    """A str enum whose members know their zh and en labels: ``Need.PROFIT.label("zh") == "赚钱"``."""
-
-    def __new__(cls, code: str, zh: str, en: str) -> LabelledEnum:
-        member = str.__new__(cls, code)
-        member._value_ = code
-        member.zh = zh  # type: ignore[attr-defined]
-        member.en = en  # type: ignore[attr-defined]
-        return member
-
-    def label(self, language: str | None = None) -> str:
-        return getattr(self, language or get_language())
-
-    def __str__(self) -> str:
-        return self.value
-
-
-class Need(LabelledEnum):
-    PROFIT = ("profit", "赚钱", "profit")
-    RECOVERY = ("recovery", "解套", "recovery")
-    ALLOCATION = ("allocation", "配置", "allocation")
-    STAGE = ("stage", "舞台", "stage")
-
-
-class Experience(LabelledEnum):
-    NOVICE = ("novice", "新手", "novice")
-    INTERMEDIATE = ("intermediate", "进阶", "intermediate")
-    VETERAN = ("veteran", "资深", "veteran")
-
-
-class RiskLevel(LabelledEnum):
-    C1 = ("C1", "保守型", "conservative")
-    C2 = ("C2", "谨慎型", "cautious")
-    C3 = ("C3", "稳健型", "balanced")
-    C4 = ("C4", "积极型", "growth")
-    C5 = ("C5", "激进型", "aggressive")
-
-    @property
-    def rank(self) -> int:
-        return int(self.value[1])
-
-
-class ValueTier(LabelledEnum):
-    BASIC = ("basic", "普通", "basic")
-    SILVER = ("silver", "银卡", "silver")
-    GOLD = ("gold", "金卡", "gold")
-    DIAMOND = ("diamond", "钻石", "diamond")
-
+from branchdesk.enums import Experience as Experience
+from branchdesk.enums import LabelledEnum as LabelledEnum
+from branchdesk.enums import Need as Need
+from branchdesk.enums import RiskLevel as RiskLevel
+from branchdesk.enums import ValueTier as ValueTier
 
 # Total assets (yuan) from which a member reaches silver, gold and diamond.
 DEFAULT_TIER_THRESHOLDS: tuple[float, float, float] = (100_000.0, 500_000.0, 3_000_000.0)

@@ -18,7 +18,7 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import TypeAlias
 
-from branchdesk.models import Experience, Need, RiskLevel
+from branchdesk.enums import Experience, Need, RiskLevel
 
 Cell: TypeAlias = str | int | float | bool | date | datetime | time | None
 
@@ -119,6 +119,13 @@ def normalize_phone(cell: Cell) -> str | None:
     text = cell.strip()
     if len(text) == 11 and _MOBILE.fullmatch(text):
         return text
+    if text.isascii() and "." not in text:
+        # "138 1234 5678", "+86-138…": separators and a country code only, the usual text
+        # that is not 11 bare digits. Taken here, it skips the checks below, which cannot
+        # match it (a "." is left to them: "1381234567.0" is the text of a float).
+        digits = _without_country_code(text.translate(_PHONE_JUNK))
+        if _MOBILE.fullmatch(digits):
+            return digits
     text = fold(text)
     if text.lower() in PLACEHOLDERS:
         return None
@@ -154,13 +161,18 @@ def _mobile_from_text(text: str) -> str:
     raise first_error
 
 
-def _mobile_from_digits(digits: str) -> str:
+def _without_country_code(digits: str) -> str:
     if digits.startswith("+"):
         digits = digits[1:]
     if digits.startswith("0086") and len(digits) == 15:
-        digits = digits[4:]
-    elif digits.startswith("86") and len(digits) == 13:
-        digits = digits[2:]
+        return digits[4:]
+    if digits.startswith("86") and len(digits) == 13:
+        return digits[2:]
+    return digits
+
+
+def _mobile_from_digits(digits: str) -> str:
+    digits = _without_country_code(digits)
     if _MOBILE.fullmatch(digits):
         return digits
     # 010-12345678, 0755-1234567 or a bare 7–8 digit local number: a landline

@@ -10,9 +10,10 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, date, datetime, timedelta
 from enum import Enum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from branchdesk.models import MemberQuery
+if TYPE_CHECKING:  # annotations only: the import's parse helper unpickles this module
+    from branchdesk.models import MemberQuery
 
 # Columns that hold a member's data, in table order. JSON columns hold lists / an object.
 DATA_COLUMNS = (

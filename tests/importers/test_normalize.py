@@ -68,6 +68,11 @@ def test_not_a_mobile_is_rejected(cell):
     assert reason_of(normalize_phone, cell) == n.PHONE_NOT_MOBILE
 
 
+def test_float_text_of_ten_digits_is_not_read_as_a_mobile():
+    # its digits and the zero of ".0" would make eleven: the text of a float is read as a float
+    assert reason_of(normalize_phone, "1381234567.0") == n.PHONE_NOT_MOBILE
+
+
 @pytest.mark.parametrize("cell", ["138****5678", "138xxxx5678", "138 **** 5678"])
 def test_masked_phone_says_it_is_masked(cell):
     assert reason_of(normalize_phone, cell) == n.PHONE_MASKED

@@ -1,0 +1,60 @@
+"""The enums of BranchDesk's vocabulary, with their Chinese and English labels.
+
+Kept apart from models.py (which re-exports them) so that the importer's parsing, which
+needs only these, does not load pydantic: 0.075 s of every parse helper's start.
+"""
+
+from __future__ import annotations
+
+from enum import Enum
+
+from branchdesk.i18n import get_language
+
+
+class LabelledEnum(str, Enum):
+    """A str enum whose members know their zh and en labels: ``Need.PROFIT.label("zh") == "赚钱"``."""
+
+    def __new__(cls, code: str, zh: str, en: str) -> LabelledEnum:
+        member = str.__new__(cls, code)
+        member._value_ = code
+        member.zh = zh  # type: ignore[attr-defined]
+        member.en = en  # type: ignore[attr-defined]
+        return member
+
+    def label(self, language: str | None = None) -> str:
+        return getattr(self, language or get_language())
+
+    def __str__(self) -> str:
+        return self.value
+
+
+class Need(LabelledEnum):
+    PROFIT = ("profit", "赚钱", "profit")
+    RECOVERY = ("recovery", "解套", "recovery")
+    ALLOCATION = ("allocation", "配置", "allocation")
+    STAGE = ("stage", "舞台", "stage")
+
+
+class Experience(LabelledEnum):
+    NOVICE = ("novice", "新手", "novice")
+    INTERMEDIATE = ("intermediate", "进阶", "intermediate")
+    VETERAN = ("veteran", "资深", "veteran")
+
+
+class RiskLevel(LabelledEnum):
+    C1 = ("C1", "保守型", "conservative")
+    C2 = ("C2", "谨慎型", "cautious")
+    C3 = ("C3", "稳健型", "balanced")
+    C4 = ("C4", "积极型", "growth")
+    C5 = ("C5", "激进型", "aggressive")
+
+    @property
+    def rank(self) -> int:
+        return int(self.value[1])
+
+
+class ValueTier(LabelledEnum):
+    BASIC = ("basic", "普通", "basic")
+    SILVER = ("silver", "银卡", "silver")
+    GOLD = ("gold", "金卡", "gold")
+    DIAMOND = ("diamond", "钻石", "diamond")
