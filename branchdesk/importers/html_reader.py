@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import Any
 
 from branchdesk.importers.csv_reader import trim_blank_edges
 from branchdesk.importers.safety import Limits, refuse
@@ -100,8 +101,9 @@ class _TableParser(HTMLParser):
             raise refuse("too_many_cells", self.path, limit=f"{self.limits.max_cells:,}")
 
 
-def read_tables(path: str, limits: Limits) -> Iterator[tuple[str, int, int, int, list]]:
-    """Each table as (name, first_row, first_col, width, rows), like the calamine sheets."""
+def read_tables(path: str, limits: Limits) -> Iterator[tuple[str, int, int, int, int, Any]]:
+    """Each table as (name, first_row, first_col, width, height, rows), like the calamine
+    sheets."""
     file = Path(path)
     parser = _TableParser(file, limits)
     with file.open("rb") as f:
@@ -118,7 +120,7 @@ def read_tables(path: str, limits: Limits) -> Iterator[tuple[str, int, int, int,
         rows, first_row, first_col = trim_blank_edges(rows, width)
         if rows:
             name = file.stem if len(tables) == 1 else f"{file.stem}-{number}"
-            yield name, first_row, first_col, len(rows[0]), rows
+            yield name, first_row, first_col, len(rows[0]), len(rows), iter(rows)
 
 
 def _encoding(head: bytes) -> str:

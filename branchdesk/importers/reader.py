@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime
 import stat
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -32,6 +33,7 @@ Cell = str | int | float | bool | datetime.date | datetime.datetime | datetime.t
 SUPPORTED_EXTENSIONS = (".xlsx", ".xlsm", ".xls", ".xlsb", ".ods", ".csv", ".tsv", ".txt")
 _ZIPPED = ("xlsx", "xlsb", "ods")
 _HEAD_BYTES = 8192
+TWO_PARTS_FROM = 20_000  # data rows from which read_and_stage parses on two processes
 
 
 @dataclass
@@ -40,6 +42,22 @@ class SheetData:
     rows: list[list[Cell]]  # blank cells are None; every row has the same length
     first_row: int          # 1-based spreadsheet row number of rows[0]
     first_col: int          # 0-based column index of rows[i][0]
+    height: int | None = None  # rows in the sheet, when `rows` holds only its top (a preview)
+
+    @property
+    def complete(self) -> bool:
+        return self.height is None or self.height <= len(self.rows)
+
+
+@dataclass
+class StagedRead:
+    """A workbook read and its roster sheet parsed and staged by the reader (read_and_stage)."""
+
+    sheets: list[SheetData]  # previews: the top rows of every sheet
+    sheet: SheetData
+    header: Any              # HeaderMatch
+    paths: list[Path]        # staging files, one per part, in row order
+    parts: list[Any]         # PartResult of each
 
 
 def read_workbook(path: str | Path, *, sheet: str | None = None,
@@ -70,6 +88,61 @@ def read_workbook(path: str | Path, *, sheet: str | None = None,
             raise refuse("sheet_empty", path, sheet=sheet)
         raise refuse("no_data", path)
     return sheets
+
+
+def read_and_stage(path: str | Path, *, sheet: str | None,
+                   choose: Callable[[list[SheetData]], tuple[SheetData, Any]],
+                   stage_dir: Path, timeout: float = 120.0) -> StagedRead | None:
+    """Read a workbook and have the reader's process parse and stage the roster sheet.
+
+    `choose(previews)` picks the sheet and its header from the top rows of every sheet (it may
+    raise UserError). Sheets of TWO_PARTS_FROM data rows or more are parsed in two processes.
+    None for files the reader does not parse in a child (CSV and text): read those with
+    `read_workbook`. Raises UserError (reader.*) as `read_workbook` does.
+    """
+    from branchdesk.i18n import get_language
+    from branchdesk.importers import stage_child
+    from branchdesk.importers.sandbox import Child
+
+    path = Path(path)
+    limits = safety.LIMITS
+    timeout = min(max(float(timeout), 0.0), 86_400.0)
+    head = _look(path, limits)
+    kind = detect(path, head, limits)
+    if kind in ("text", "html"):
+        return None
+    if kind in _ZIPPED:
+        safety.check_zip_directory(path, limits)
+    with Child(kind, path, sheet, limits, timeout, target=stage_child.main) as child:
+        if kind in _ZIPPED:
+            safety.scan_zip_parts(path, kind, limits)
+        messages = child.messages()
+        previews = _previews(next(messages), path)
+        if not previews:
+            raise refuse("sheet_empty", path, sheet=sheet) if sheet else refuse("no_data", path)
+        chosen, header = choose(previews)
+        data_rows = (chosen.height or len(chosen.rows)) - header.row_index - 1
+        parts = 2 if data_rows >= TWO_PARTS_FROM else 1
+        paths = [stage_dir / f"part{n}.db" for n in range(parts)]
+        child.send((chosen.name, header, get_language(), [str(p) for p in paths]))
+        results = [_part(message, path) for message in messages if message[0] != "done"]
+    from branchdesk.importers.stage import PartResult
+
+    return StagedRead(previews, chosen, header, paths, [PartResult.from_plain(r) for r in results])
+
+
+def _previews(message: tuple[Any, ...], path: Path) -> list[SheetData]:
+    if message[0] == "error":
+        raise UserError(message[1], **{**message[2], "file": path.name})
+    sheets = [SheetData(name, rows, first_row, first_col, height)
+              for name, first_row, first_col, rows, height in message[1]]
+    return [s for s in sheets if any(any(v is not None for v in r) for r in s.rows)]
+
+
+def _part(message: tuple[Any, ...], path: Path) -> Any:
+    if message[0] == "error":
+        raise UserError(message[1], **{**message[2], "file": path.name})
+    return message[1]
 
 
 def _look(path: Path, limits: safety.Limits) -> bytes:

@@ -88,3 +88,25 @@ def _duration(value: datetime.timedelta) -> datetime.time | str:
         return (datetime.datetime.min + value).time()
     whole = int(seconds)
     return f"{whole // 3600}:{whole % 3600 // 60:02d}:{whole % 60:02d}"
+
+
+def check_rows(batch: list[list[Any]], max_chars: int) -> list[list[Any]]:
+    """For rows parsed where they are read (no crossing): refuse text longer than
+    `max_chars` and turn durations into times of day, as `decode` would; blanks stay ''."""
+    durations = False
+    if len(set(map(len, batch))) == 1:
+        for c, col in enumerate(zip(*batch, strict=True)):
+            types = set(map(type, col))
+            if _STR in types:
+                _check_length(col, c, max_chars, only_text=len(types) > 1)
+            durations = durations or datetime.timedelta in types
+    else:  # ragged rows: one cell at a time
+        for r, row in enumerate(batch):
+            for c, v in enumerate(row):
+                if type(v) is _STR and len(v) > max_chars:
+                    raise CellTooLong(r, c)
+                durations = durations or type(v) is datetime.timedelta
+    if durations:
+        batch = [[_duration(v) if type(v) is datetime.timedelta else v for v in row]
+                 for row in batch]
+    return batch

@@ -18,8 +18,9 @@ import multiprocessing
 import pickle
 import signal
 import sys
+import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from multiprocessing import spawn
 from multiprocessing.context import BaseContext
 from pathlib import Path
@@ -31,8 +32,7 @@ from branchdesk.importers.safety import Limits, refuse
 
 _context: BaseContext | None = None
 _PROCESS_NAME = "branchdesk-reader"
-PARSER_NAME = "branchdesk-parser"  # the helper of importers/parallel.py
-_OUR_CHILDREN = (_PROCESS_NAME, PARSER_NAME)
+_OUR_CHILDREN = (_PROCESS_NAME,)
 
 
 def _without_main(name: str | None) -> dict[str, Any]:
@@ -56,13 +56,9 @@ def context() -> BaseContext:
         method = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
         _context = multiprocessing.get_context(method)
         if method == "forkserver":
-            _context.set_forkserver_preload(["python_calamine", "branchdesk.importers.worker"])
+            _context.set_forkserver_preload(["python_calamine", "branchdesk.importers.worker",
+                                             "branchdesk.importers.stage_child"])
     return _context
-
-
-def forks_cheaply() -> bool:
-    """True where a child comes from the fork server (POSIX): a few ms, not a new interpreter."""
-    return context().get_start_method() == "forkserver"
 
 
 def _stderr_is_real() -> bool:
@@ -106,18 +102,31 @@ def load_plain(data: bytes) -> Any:
     return _Unpickler(io.BytesIO(data)).load()
 
 
+def _context_now() -> BaseContext:
+    """Plain fork while this process runs a single thread (the CLI): the child starts with
+    every module already loaded and no fork server to start first (~0.09 s). With threads
+    (the app) fork could copy a lock another thread holds: the fork server then."""
+    if sys.platform.startswith("linux") and threading.active_count() == 1:
+        return multiprocessing.get_context("fork")
+    return context()
+
+
 class Child:
-    """One parse in one child process; use as a context manager so the child always ends."""
+    """One parse in one child process; use as a context manager so the child always ends.
+
+    `target` runs in the child (worker.main, or stage_child.main, which also reads what
+    `send` sends it)."""
 
     def __init__(self, kind: str, path: Path, sheet: str | None, limits: Limits,
-                 timeout: float) -> None:
-        ctx = context()
-        warm_up()
+                 timeout: float, target: Callable[..., None] = worker.main) -> None:
+        ctx = _context_now()
+        if ctx is _context:
+            warm_up()
         self._path, self._timeout = path, timeout
         self._deadline = time.monotonic() + timeout
-        self._conn, child_end = ctx.Pipe(duplex=False)
+        self._conn, child_end = ctx.Pipe(duplex=target is not worker.main)
         self._process = ctx.Process(
-            target=worker.main, args=(child_end, kind, str(path), sheet, limits, timeout),
+            target=target, args=(child_end, kind, str(path), sheet, limits, timeout),
             name=_PROCESS_NAME, daemon=True)
         try:
             self._process.start()
@@ -140,6 +149,13 @@ class Child:
             yield message
             if message[0] in ("done", "error"):
                 return
+
+    def send(self, message: Any) -> None:
+        """To a child that reads (stage_child): it trusts what the app sends."""
+        try:
+            self._conn.send_bytes(pickle.dumps(message, pickle.HIGHEST_PROTOCOL))
+        except OSError:
+            raise self._died() from None
 
     def _timed_out(self) -> Exception:
         self.close()

@@ -11,6 +11,7 @@ inputs) shows up in the parent as a dead child.
 from __future__ import annotations
 
 import contextlib
+import faulthandler
 import gc
 import os
 import pickle
@@ -24,8 +25,8 @@ from branchdesk.importers import rowcodec
 from branchdesk.importers.safety import Limits
 
 BATCH_CELLS = 50_000
-# name, first_row (1-based), first_col (0-based), width, rows
-SheetRows = tuple[str, int, int, int, Iterable[list[Any]]]
+# name, first_row (1-based), first_col (0-based), width, height, rows
+SheetRows = tuple[str, int, int, int, int, Iterator[list[Any]]]
 _EXTENSIONS = {"xlsx": (".xlsx", ".xlsm"), "xlsb": (".xlsb",), "ods": (".ods",), "xls": (".xls",)}
 
 
@@ -46,20 +47,25 @@ def main(conn: Connection, kind: str, path: str, sheet: str | None, limits: Limi
             sheets = _calamine_sheets(kind, path, sheet, limits)
         _send_sheets(send, sheets, limits)
         send(("done",))
-    except UserError as refused:  # the parent names the file
-        params = {k: v for k, v in refused.params.items() if k != "file"}
-        send(("error", refused.key, params))
-    except MemoryError:
-        send(("error", "reader.out_of_memory", {}))
     except BaseException as error:  # calamine's PanicException is not an Exception
-        send(("error", *_calamine_error(error, limits)))
+        send(failure(error, limits))
     finally:
         conn.close()
+
+
+def failure(error: BaseException, limits: Limits) -> tuple[str, str, dict[str, object]]:
+    """The ``error`` message for anything that stopped the read."""
+    if isinstance(error, UserError):  # the parent names the file
+        return "error", error.key, {k: v for k, v in error.params.items() if k != "file"}
+    if isinstance(error, MemoryError):
+        return "error", "reader.out_of_memory", {}
+    return ("error", *_calamine_error(error, limits))
 
 
 def _confine(limits: Limits, timeout: float) -> None:
     """Memory and CPU ceilings (POSIX), no core dumps, and no output over the user's screen."""
     gc.disable()  # a short life making rows without cycles: the collector would only rescan them
+    faulthandler.disable()  # forked from a process that had it (pytest): a crash stays quiet
     devnull = os.open(os.devnull, os.O_WRONLY)
     for fd in (1, 2):  # calamine prints a backtrace when it aborts: keep it off the TUI
         with contextlib.suppress(OSError):
@@ -119,7 +125,7 @@ def _calamine_sheets(kind: str, path: str, wanted: str | None,
         cells += height * width
         if cells > limits.max_cells:
             raise UserError("reader.too_many_cells", limit=f"{limits.max_cells:,}")
-        yield name, start[0] + 1, start[1], width, _data_rows(sheet.iter_rows(), start[0])
+        yield name, start[0] + 1, start[1], width, height, _data_rows(sheet.iter_rows(), start[0])
 
 
 def _data_rows(rows: Iterator[list[Any]], start_row: int) -> Iterator[list[Any]]:
@@ -148,7 +154,7 @@ def _find_sheet(wanted: str, names: list[str]) -> str:
 
 
 def _send_sheets(send: Any, sheets: Iterable[SheetRows], limits: Limits) -> None:
-    for name, first_row, first_col, width, rows in sheets:
+    for name, first_row, first_col, width, _, rows in sheets:
         send(("sheet", name, first_row, first_col))
         it = iter(rows)
         number = first_row

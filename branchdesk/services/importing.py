@@ -1,16 +1,18 @@
-"""Roster import: file → sheet → header → parsed rows → deduped records → plan → apply, and undo.
+"""Roster import: file → sheet → header → parsed and staged rows → plan → apply, and undo.
 
 The steps are separate so the import wizard can show each one; `import_roster` runs them
-all for the CLI. Applying is one transaction: a failure or a cancel leaves the database
-exactly as it was.
+all for the CLI, with the rows parsed in the reader's processes (`read_and_prepare`).
+Parsed rows wait in scratch files (store/staging.py) until applied. Applying is one
+transaction: a failure or a cancel leaves the database exactly as it was.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-import sqlite3
-import threading
+import shutil
+import tempfile
+import weakref
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,10 +22,10 @@ from branchdesk.errors import UserError
 from branchdesk.gc_pause import gc_paused
 from branchdesk.i18n import t
 from branchdesk.importers.headers import HeaderMatch, choose_sheet
-from branchdesk.importers.parallel import parse_stored_rows
-from branchdesk.importers.reader import SheetData, read_workbook
+from branchdesk.importers.reader import SheetData, read_and_stage, read_workbook
 from branchdesk.importers.rows import Issue
-from branchdesk.store import audit, batches
+from branchdesk.importers.stage import PartResult, stage_part
+from branchdesk.store import audit, batches, staging
 from branchdesk.store import members as member_rows
 from branchdesk.store.database import Store
 
@@ -58,34 +60,52 @@ class Record:
 
     @property
     def key(self) -> str:
-        """Rows with one key are one member: the account number, else phone and name
-        together (family members often share a phone)."""
-        account = self.values.get("account_no")
-        if account:
-            return f"account:{account}"
-        return f"phone:{self.values.get('phone')}:{self.values.get('name')}"
+        return staging.member_key(self.values)
 
 
-@dataclass
 class PreparedRoster:
-    loaded: LoadedRoster
-    records: list[Record]
-    merged: int
-    invalid: list[Issue]
-    warnings: list[Issue]
-    header: HeaderMatch  # the mapping used: the detected one, or the user's changes to it
+    """Every row parsed and staged (store/staging.py): what applying works from.
+
+    Holds scratch files: `close()` removes them (also done when it is garbage collected).
+    """
+
+    def __init__(self, loaded: LoadedRoster, header: HeaderMatch, paths: list[Path],
+                 parts: list[PartResult], folder: Path) -> None:
+        self.loaded, self.header, self.paths = loaded, header, paths
+        self.rows = [r for p in parts for r in p.rows]  # staged, in file order
+        # rows whose member key or phone another row also has: judged in Python, in order
+        keys = staging.repeated([k for p in parts for k in p.keys])
+        phones = staging.repeated([f for p in parts for f in p.phones])
+        self.repeated = {row for p in parts
+                         for row, key, phone in zip(p.rows, p.keys, p.phones, strict=True)
+                         if key in keys or phone in phones} if keys or phones else set()
+        self.invalid = [i for p in parts for i in p.invalid]
+        self.warnings = [w for p in parts for w in p.warnings]
+        self._cleanup = weakref.finalize(self, shutil.rmtree, folder, True)
+
+    def close(self) -> None:
+        self._cleanup()
+
+
+def _staging_folder() -> Path:
+    return Path(tempfile.mkdtemp(prefix="branchdesk-import-"))
 
 
 @dataclass
 class Plan:
     """What applying would do, computed against the database as it is now."""
 
-    creates: list[dict[str, Any]]
+    new_rows: list[int]     # staged rows that become new members as they are
+    creates: list[tuple[int, dict[str, Any]]]  # (first row, stored row): merged new members
     updates: list[tuple[dict[str, Any], dict[str, Any]]]   # (before, after) stored rows with id
     unchanged: int
     merged: int
     invalid: list[Issue]
     warnings: list[Issue]
+
+    @property
+    def created(self) -> int:
+        return len(self.new_rows) + len(self.creates)
 
 
 @dataclass
@@ -126,40 +146,44 @@ def load(path: str | Path, sheet: str | None = None) -> LoadedRoster:
 
 def prepare(loaded: LoadedRoster, header: HeaderMatch | None = None,
             progress: Progress | None = None, cancelled: IsCancelled | None = None) -> PreparedRoster:
-    """Parse every row and merge repeats of one member (later non-empty values win, lists unite)."""
-    with gc_paused():
-        return _prepare(loaded, header or loaded.header, progress, cancelled)
-
-
-def _prepare(loaded: LoadedRoster, header: HeaderMatch, progress: Progress | None,
-             cancelled: IsCancelled | None) -> PreparedRoster:
-    by_key: dict[str, Record] = {}
-    invalid: list[Issue] = []
-    warnings: list[Issue] = []
-    merged = 0
+    """Parse every row and stage it, here in this process (the import wizard's step)."""
+    if not loaded.sheet.complete:
+        raise ValueError("prepare() needs every row of the sheet, not a preview")
+    header = header or loaded.header
     total = len(loaded.sheet.rows)
-    rows = parse_stored_rows(loaded.sheet, header, member_rows.STORED_FORM)
-    for count, parsed in enumerate(rows, 1):
-        if count % 5000 == 0:
-            if cancelled and cancelled():
-                raise ImportCancelled()
-            if progress:
-                progress(min(count, total), total)
-        warnings.extend(parsed.warnings)
-        if parsed.error is not None:
-            invalid.append(parsed.error)
-            continue
-        record = Record(parsed.row, parsed.values, [parsed.row])
-        key = record.key
-        existing = by_key.get(key)
-        if existing is None:
-            by_key[key] = record
-        else:
-            merged += 1
-            warnings.append(_repeat_warning(header, existing, record))
-            existing.values = merge_values(existing.values, record.values)
-            existing.rows.append(parsed.row)
-    return PreparedRoster(loaded, list(by_key.values()), merged, invalid, warnings, header)
+
+    def report(done: int) -> None:
+        if cancelled and cancelled():
+            raise ImportCancelled()
+        if progress:
+            progress(min(done, total), total)
+
+    folder = _staging_folder()
+    try:
+        with gc_paused():
+            part = stage_part(loaded.sheet, header, folder / "part0.db", progress=report)
+    except BaseException:
+        shutil.rmtree(folder, ignore_errors=True)
+        raise
+    return PreparedRoster(loaded, header, [folder / "part0.db"], [part], folder)
+
+
+def read_and_prepare(path: str | Path, sheet: str | None = None) -> PreparedRoster:
+    """`load` and `prepare` in one go, the reader's processes parsing the rows where they were
+    read (two cores on a big sheet); CSV and text files are read and parsed here."""
+    path = Path(path)
+    folder = _staging_folder()
+    try:
+        read = read_and_stage(path, sheet=sheet, stage_dir=folder,
+                              choose=lambda sheets: choose_sheet(sheets, sheet, file=str(path)))
+    except BaseException:
+        shutil.rmtree(folder, ignore_errors=True)
+        raise
+    if read is None:
+        shutil.rmtree(folder, ignore_errors=True)
+        return prepare(load(path, sheet))
+    loaded = LoadedRoster(path, read.sheets, read.sheet, read.header)
+    return PreparedRoster(loaded, read.header, read.paths, read.parts, folder)
 
 
 def _key_header(header: HeaderMatch, record: Record) -> str:
@@ -203,114 +227,121 @@ _EMPTY_ROW = {c: None for c in member_rows.DATA_COLUMNS} | {
     "needs": "[]", "tags": "[]", "communities": "[]", "extra": "{}"}
 
 
+def plan(conn, prepared: PreparedRoster) -> Plan:
+    """Compare the staged rows with the database: which members to create, update, leave alone."""
+    with gc_paused(), staging.attached(conn, prepared.paths) as parts:
+        return _plan(conn, parts, prepared)
+
+
+def _plan(conn, parts: list[str], prepared: PreparedRoster) -> Plan:
+    """SQLite settles the plain rows: a member's only row in the file that is new, or that
+    holds nothing the stored member lacks. The others (repeats, changes, phones shared) are
+    judged here one record at a time, as they always were; a settled row whose member one of
+    those records also finds is judged with them, in file order, so the result is the one a
+    row-by-row pass would give."""
+    new_rows, judged_rows = staging.unsettled_rows(conn, parts)
+    if prepared.repeated:
+        new_rows = [r for r in new_rows if r not in prepared.repeated]
+        judged_rows = sorted(prepared.repeated.union(judged_rows))
+    while True:
+        judged = _judge(conn, parts, prepared, judged_rows)
+        if not judged.found:
+            break
+        in_judgement = set(judged_rows)
+        again = [r for r in staging.unchanged_rows_of(conn, parts, judged.found)
+                 if r not in in_judgement]
+        if not again:
+            break
+        judged_rows = sorted(in_judgement.union(again))
+    unchanged = len(prepared.rows) - len(new_rows) - len(judged_rows)
+    warnings = sorted([*prepared.warnings, *judged.repeats], key=lambda w: w.row)
+    return Plan(new_rows, judged.creates, judged.updates, unchanged + judged.unchanged,
+                judged.merged, [*prepared.invalid, *judged.invalid], warnings + judged.warnings)
+
+
 @dataclass
-class StoredMembers:
-    """Every member as stored, and the marks that tell whether the database changed since."""
-
-    rows: list[dict[str, Any]]
-    marks: tuple[int, int]
-
-    @classmethod
-    def read(cls, conn) -> StoredMembers:
-        return cls(member_rows.all_raw_rows(conn), _change_marks(conn))
-
-    def still_current(self, conn) -> bool:
-        return _change_marks(conn) == self.marks
+class _Judged:
+    creates: list[tuple[int, dict[str, Any]]] = field(default_factory=list)
+    updates: list[tuple[dict[str, Any], dict[str, Any]]] = field(default_factory=list)
+    unchanged: int = 0
+    merged: int = 0
+    invalid: list[Issue] = field(default_factory=list)
+    warnings: list[Issue] = field(default_factory=list)
+    repeats: list[Issue] = field(default_factory=list)  # members listed twice in the file
+    found: set[int] = field(default_factory=set)       # ids of the stored members found
 
 
-def _change_marks(conn) -> tuple[int, int]:
-    """A commit by any other connection moves data_version; this connection's own writes
-    move total_changes. Both unchanged: the database is as it was."""
-    return conn.execute("PRAGMA data_version").fetchone()[0], conn.total_changes
-
-
-class _ReadAhead:
-    """Reads the stored members in a thread while the file is read, which is mostly waiting
-    for the reader process: a 100,000-member re-import overlaps 0.33 s of its 0.4 s read.
-    The marks are taken on the import's own connection before the read starts, so
-    `StoredMembers.still_current` in the write transaction proves the rows are current."""
-
-    def __init__(self, store: Store) -> None:
-        self._store = store
-        self._marks = _change_marks(store.conn)
-        self._rows: list[dict[str, Any]] | None = None
-        self._thread: threading.Thread | None = None
-        if not store.in_memory:  # another connection would see another, empty database
-            self._thread = threading.Thread(target=self._read, name="members-read-ahead",
-                                            daemon=True)
-            self._thread.start()
-
-    def _read(self) -> None:
-        try:
-            with self._store.separate_connection() as conn:
-                self._rows = member_rows.all_raw_rows(conn)
-        except (sqlite3.Error, UserError):
-            self._rows = None  # plan() reads them itself
-
-    def result(self) -> StoredMembers | None:
-        if self._thread is not None:
-            self._thread.join()
-        return None if self._rows is None else StoredMembers(self._rows, self._marks)
-
-
-def plan(conn, prepared: PreparedRoster, stored: StoredMembers | None = None) -> Plan:
-    """Compare the records with the database: which members to create, update, leave alone.
-
-    `stored` (read earlier) is used only while the database is unchanged since.
-    """
-    with gc_paused():
-        return _plan(conn, prepared, stored)
-
-
-def _plan(conn, prepared: PreparedRoster, stored: StoredMembers | None) -> Plan:
-    if stored is None or not stored.still_current(conn):
-        stored = StoredMembers.read(conn)
-    by_account = {m["account_no"]: m for m in stored.rows if m["account_no"]}
+def _judge(conn, parts: list[str], prepared: PreparedRoster, rows: list[int]) -> _Judged:
+    """The rows SQLite did not settle: merged by member key, matched, compared."""
+    judged = _Judged()
+    if not rows:
+        return judged
+    values = staging.values_of(conn, parts, rows)
+    header = prepared.header
+    by_key: dict[str, Record] = {}
+    for row in rows:
+        record = Record(row, values[row], [row])
+        existing = by_key.get(record.key)
+        if existing is None:
+            by_key[record.key] = record
+        else:
+            judged.merged += 1
+            judged.repeats.append(_repeat_warning(header, existing, record))
+            existing.values = merge_values(existing.values, record.values)
+            existing.rows.append(row)
+    records = list(by_key.values())
+    stored = staging.stored_members_for(
+        conn, [r.values["account_no"] for r in records if r.values.get("account_no")],
+        [r.values["phone"] for r in records if r.values.get("phone")])
+    by_account = {m["account_no"]: m for m in stored if m["account_no"]}
     by_phone: dict[str, list[dict[str, Any]]] = {}
-    for member in stored.rows:
+    for member in stored:
         if member["phone"]:
             by_phone.setdefault(member["phone"], []).append(member)
-    header = prepared.header
-    creates: list[dict[str, Any]] = []
     updates: dict[int, tuple[dict[str, Any], dict[str, Any]]] = {}
-    unchanged = 0
-    merged = prepared.merged
-    invalid = list(prepared.invalid)
-    warnings = list(prepared.warnings)
-    for record in prepared.records:
-        values = record.values
-        match = _match(record, by_account, by_phone)
-        if isinstance(match, str):  # a phone that cannot say which member it means
-            invalid.append(Issue(record.row, _key_header(header, record), match,
-                                 values.get("phone") or ""))
-            continue
-        if match is None:
-            creates.append({**_EMPTY_ROW, **values})
-            continue
-        member_id = match["id"]
-        if values.get("name") and values["name"] != match["name"]:
-            warnings.append(Issue(record.row, _key_header(header, record),
-                                  t("importing.renamed", old=match["name"], new=values["name"]),
-                                  values.get("account_no") or ""))
-        if member_id in updates:  # two records of the file found the same member
-            merged += 1
-            before, after = updates[member_id]
-            updates[member_id] = (before, {**merge_values(after, values), "id": member_id})
-            continue
-        if _adds_nothing(match, values):
-            unchanged += 1
-            continue
-        after = {**merge_values(match, values), "id": member_id}
-        if after == match:
-            unchanged += 1
-        else:
-            updates[member_id] = (match, after)
-    return Plan(creates, list(updates.values()), unchanged, merged, invalid, warnings)
+    for record in records:
+        _judge_record(record, header, by_account, by_phone, updates, judged)
+    judged.updates = list(updates.values())
+    return judged
+
+
+def _judge_record(record: Record, header: HeaderMatch, by_account: dict[str, dict[str, Any]],
+                  by_phone: dict[str, list[dict[str, Any]]],
+                  updates: dict[int, tuple[dict[str, Any], dict[str, Any]]],
+                  judged: _Judged) -> None:
+    values = record.values
+    match = _match(record, by_account, by_phone)
+    if isinstance(match, str):  # a phone that cannot say which member it means
+        judged.invalid.append(Issue(record.row, _key_header(header, record), match,
+                                    values.get("phone") or ""))
+        return
+    if match is None:
+        judged.creates.append((record.row, {**_EMPTY_ROW, **values}))
+        return
+    member_id = match["id"]
+    judged.found.add(member_id)
+    if values.get("name") and values["name"] != match["name"]:
+        judged.warnings.append(Issue(record.row, _key_header(header, record),
+                                     t("importing.renamed", old=match["name"], new=values["name"]),
+                                     values.get("account_no") or ""))
+    if member_id in updates:  # two records of the file found the same member
+        judged.merged += 1
+        before, after = updates[member_id]
+        updates[member_id] = (before, {**merge_values(after, values), "id": member_id})
+        return
+    if _adds_nothing(match, values):
+        judged.unchanged += 1
+        return
+    after = {**merge_values(match, values), "id": member_id}
+    if after == match:
+        judged.unchanged += 1
+    else:
+        updates[member_id] = (match, after)
 
 
 def _adds_nothing(stored: dict[str, Any], values: dict[str, Any]) -> bool:
     """True when every value of the record is already stored as is: then merging changes
-    nothing. The usual case of a re-import, settled without building the merged row."""
+    nothing."""
     return values.items() <= stored.items()  # compared in C, without a loop in Python
 
 
@@ -320,7 +351,7 @@ def _match(record: Record, by_account: dict[str, dict[str, Any]],
 
     The account number decides. A phone alone decides only when exactly one member holds
     it under the same name: family members often share a phone, and guessing would
-    overwrite the wrong person.
+    overwrite the wrong person. (store/staging.py finds members the same way.)
     """
     values = record.values
     name, phone, account = values.get("name"), values.get("phone"), values.get("account_no")
@@ -354,39 +385,46 @@ def file_sha256(path: Path) -> str:
 def _report(plan_: Plan, prepared: PreparedRoster, batch_id: int | None,
             dry_run: bool) -> ImportReport:
     return ImportReport(
-        created=len(plan_.creates), updated=len(plan_.updates), unchanged=plan_.unchanged,
+        created=plan_.created, updated=len(plan_.updates), unchanged=plan_.unchanged,
         merged=plan_.merged, invalid=len(plan_.invalid), batch_id=batch_id,
         errors=plan_.invalid, warnings=plan_.warnings, sheet=prepared.loaded.sheet.name,
         unknown_columns=list(prepared.header.unknown.values()), dry_run=dry_run,
     )
 
 
-def preview(store: Store, prepared: PreparedRoster,
-            stored: StoredMembers | None = None) -> ImportReport:
+def preview(store: Store, prepared: PreparedRoster) -> ImportReport:
     """The counts applying would give now, without writing anything."""
-    return _report(plan(store.conn, prepared, stored), prepared, None, dry_run=True)
+    return _report(plan(store.conn, prepared), prepared, None, dry_run=True)
 
 
 def apply(store: Store, prepared: PreparedRoster, operator: str,
-          progress: Progress | None = None, cancelled: IsCancelled | None = None,
-          stored: StoredMembers | None = None) -> ImportReport:
+          progress: Progress | None = None, cancelled: IsCancelled | None = None) -> ImportReport:
     """Write the plan in one transaction, record the batch and one audit row."""
     loaded = prepared.loaded
     sha = file_sha256(loaded.path)
-    with gc_paused(), store.transaction() as conn:
-        plan_ = plan(conn, prepared, stored)
-        work = len(plan_.creates) + len(plan_.updates)
-        done = 0
+    # Attached outside the transaction: SQLite will not detach a file a transaction has read.
+    with gc_paused(), staging.attached(store.conn, prepared.paths) as parts, \
+            store.transaction() as conn:
+        plan_ = _plan(conn, parts, prepared)
+        work = plan_.created + len(plan_.updates)
+        if cancelled and cancelled():
+            raise ImportCancelled()
+        with member_rows.indexes_built_after(conn, plan_.created):
+            first_id = member_rows.next_id(conn)
+            if plan_.created:
+                new = set(plan_.new_rows)
+                merged_rows = [(row, (*(values[c] for c in member_rows.DATA_COLUMNS),
+                                      member_rows.search_text(values)))
+                               for row, values in plan_.creates]
+                staging.copy_new_members(conn, parts, [r for r in prepared.rows if r not in new],
+                                         merged_rows, member_rows.now_text())
+        if cancelled and cancelled():  # asked while the new members were written
+            raise ImportCancelled()
+        created_ids = list(range(first_id, first_id + plan_.created))
+        done = plan_.created
+        if progress:
+            progress(done, work)
         step = 5000
-        created_ids: list[int] = []
-        with member_rows.indexes_built_after(conn, len(plan_.creates)):
-            for start in range(0, len(plan_.creates), step):
-                if cancelled and cancelled():
-                    raise ImportCancelled()
-                created_ids += member_rows.insert_many(conn, plan_.creates[start:start + step])
-                done += min(step, len(plan_.creates) - start)
-                if progress:
-                    progress(done, work)
         for start in range(0, len(plan_.updates), step):
             if cancelled and cancelled():
                 raise ImportCancelled()
@@ -416,18 +454,18 @@ def import_roster(store: Store, path: str | Path, operator: str, *, sheet: str |
                   cancelled: IsCancelled | None = None) -> ImportReport:
     """The whole import, as `branchdesk import roster` runs it."""
     # One pause for all steps: the collector's first pass after a pause walks every object
-    # made during it, so resuming between steps walked the 100,000 rows and records again.
+    # made during it, so resuming between steps walked the 100,000 rows again.
     with gc_paused():
-        ahead = _ReadAhead(store)
+        if progress or cancelled:  # steps that report as they go, as the wizard runs them
+            prepared = prepare(load(path, sheet), progress=progress, cancelled=cancelled)
+        else:
+            prepared = read_and_prepare(path, sheet)
         try:
-            loaded = load(path, sheet)
+            if dry_run:
+                return preview(store, prepared)
+            return apply(store, prepared, operator, progress=progress, cancelled=cancelled)
         finally:
-            stored = ahead.result()
-        prepared = prepare(loaded, progress=progress, cancelled=cancelled)
-        if dry_run:
-            return preview(store, prepared, stored)
-        return apply(store, prepared, operator, progress=progress, cancelled=cancelled,
-                     stored=stored)
+            prepared.close()
 
 
 def undo(store: Store, batch_id: int, operator: str, *, force: bool = False) -> dict[str, int]:

@@ -146,17 +146,6 @@ class Store:
                 conn.execute("ROLLBACK")
             raise UserError("store.locked", file=str(self.path), error=str(error)) from error
 
-    @contextmanager
-    def separate_connection(self) -> Iterator[sqlite3.Connection]:
-        """A connection of its own, closed afterwards: for one read in a short-lived thread."""
-        if self.in_memory:
-            raise ValueError("an in-memory database has no second connection")
-        conn = self._connect()
-        try:
-            yield conn
-        finally:
-            conn.close()
-
     def backup_to(self, target: str | Path) -> None:
         """A consistent copy while others may write (copying the file is not safe)."""
         with sqlite3.connect(str(target)) as dest:

@@ -105,7 +105,7 @@ def from_db(row: Sequence[Any]) -> dict[str, Any]:
 def search_text(values: dict[str, Any]) -> str:
     """What search-as-you-type matches: name, phone, account number and tags. (Advisor and
     community have filters of their own; matching them too would bury a surname search.)"""
-    raw = values.get("tags") or ""
+    raw = values.get("tags") or "[]"
     # The JSON text itself is searchable once its brackets and quotes are blanked out.
     tags = raw.translate(_JSON_PUNCTUATION) if isinstance(raw, str) else " ".join(raw)
     parts = (values.get("name") or "", values.get("phone") or "", values.get("account_no") or "", tags)
@@ -120,16 +120,13 @@ def get(conn: sqlite3.Connection, member_id: int) -> dict[str, Any] | None:
     return from_db(row) if row else None
 
 
-def raw_row(conn: sqlite3.Connection, member_id: int) -> dict[str, Any] | None:
-    """The stored column values, undecoded: what undo snapshots and restores."""
-    row = conn.execute(_SELECT + " WHERE id = ?", (member_id,)).fetchone()
-    return dict(zip(("id", *DATA_COLUMNS), row, strict=True)) if row else None
-
-
-def all_raw_rows(conn: sqlite3.Connection) -> list[dict[str, Any]]:
-    """Every member as {id, *DATA_COLUMNS} in stored form: the import compares against these."""
-    columns = ("id", *DATA_COLUMNS)
-    return [dict(zip(columns, row, strict=True)) for row in conn.execute(_SELECT)]
+def raw_rows_where(conn: sqlite3.Connection, condition: str,
+                   params: Sequence[Any]) -> list[dict[str, Any]]:
+    """The members matching an SQL condition: stored column values, undecoded, with their
+    timestamps. An import keeps these rows to undo itself, and undo puts them back as they were."""
+    columns = ("id", *DATA_COLUMNS, "created_at", "updated_at")
+    return [dict(zip(columns, row, strict=True)) for row in conn.execute(
+        f"SELECT {', '.join(columns)} FROM members WHERE {condition}", params)]
 
 
 _all_columns = operator.itemgetter(*DATA_COLUMNS)
@@ -150,13 +147,18 @@ def insert_many(conn: sqlite3.Connection, rows: list[dict[str, Any]]) -> list[in
     stamp = now_text()
     columns = (*DATA_COLUMNS, "search_text", "created_at", "updated_at")
     sql = f"INSERT INTO members ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})"
-    start = conn.execute(
-        "SELECT max(coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'members'), 0),"
+    start = next_id(conn)
+    conn.executemany(sql, ((*_column_values(row), search_text(row), stamp, stamp) for row in rows))
+    return list(range(start, start + len(rows)))
+
+
+def next_id(conn: sqlite3.Connection) -> int:
+    """The id the next new member gets. Ids are AUTOINCREMENT and a writer holds the write
+    lock, so rows inserted now get this id and the ones after it, in order."""
+    return conn.execute(
+        "SELECT 1 + max(coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'members'), 0),"
         " coalesce((SELECT max(id) FROM members), 0))"
     ).fetchone()[0]
-    conn.executemany(sql, ((*_column_values(row), search_text(row), stamp, stamp) for row in rows))
-    # Ids are AUTOINCREMENT and we hold the write lock, so this batch got the next ids in order.
-    return list(range(start + 1, start + 1 + len(rows)))
 
 
 BULK_LOAD_ROWS = 10_000
@@ -197,15 +199,16 @@ def update_many(conn: sqlite3.Connection, rows: list[dict[str, Any]]) -> None:
 
 
 def restore_many(conn: sqlite3.Connection, rows: list[dict[str, Any]]) -> None:
-    """Put back rows exactly as snapshotted (same id), inserting those that are gone."""
+    """Put back rows exactly as snapshotted (same id, and the timestamps when the snapshot has
+    them: a restored member was not edited), inserting those that are gone."""
     for row in rows:
         conn.execute("DELETE FROM members WHERE id = ?", (row["id"],))
     stamp = now_text()
     columns = ("id", *DATA_COLUMNS, "search_text", "created_at", "updated_at")
     conn.executemany(
         f"INSERT INTO members ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})",
-        ([row["id"], *(row.get(c) for c in DATA_COLUMNS), search_text(row), stamp, stamp]
-         for row in rows),
+        ([row["id"], *(row.get(c) for c in DATA_COLUMNS), search_text(row),
+          row.get("created_at") or stamp, row.get("updated_at") or stamp] for row in rows),
     )
 
 

@@ -272,41 +272,25 @@ def test_a_column_without_a_header_keeps_its_data(store, tmp_path):
     assert _by_name(store)["王芳"].extra == {"Column D": "wx_wangfang"}
 
 
-def test_members_read_during_the_file_read_are_not_trusted_after_another_write(
+def test_a_member_written_by_someone_else_while_the_file_is_read_is_found(
         store, tmp_path, monkeypatch):
-    """import_roster reads the stored members while the file is read; a member written by
-    someone else in the meantime must still be found, not created a second time."""
+    """The plan is made inside the write transaction: a member another user saved while the
+    file was being read is updated, not created a second time."""
     path = write_openpyxl(tmp_path / "名单.xlsx")
     other = importing.Store(store.path)
-    load = importing.load
+    read_and_prepare = importing.read_and_prepare
 
-    def load_while_someone_writes(*args, **kwargs):
-        loaded = load(*args, **kwargs)
+    def read_while_someone_writes(*args, **kwargs):
+        prepared = read_and_prepare(*args, **kwargs)
         with other.transaction() as conn:
             importing.member_rows.insert_many(conn, [importing.member_rows.to_db(
                 {"name": "李强", "account_no": "310000000002", "needs": [], "tags": [],
                  "communities": [], "extra": {}})])
-        return loaded
+        return prepared
 
-    monkeypatch.setattr(importing, "load", load_while_someone_writes)
+    monkeypatch.setattr(importing, "read_and_prepare", read_while_someone_writes)
     report = importing.import_roster(store, path, "tester")
     assert (report.created, report.updated) == (2, 1)
-    other.close()
-
-
-def test_stored_members_are_current_until_a_write(store):
-    stored = importing.StoredMembers.read(store.conn)
-    assert stored.still_current(store.conn)
-    other = importing.Store(store.path)
-    with other.transaction() as conn:
-        importing.member_rows.insert_many(conn, [importing.member_rows.to_db(
-            {"name": "王芳", "account_no": "1", "needs": [], "tags": [], "communities": [],
-             "extra": {}})])
-    assert not stored.still_current(store.conn)  # another connection committed
-    stored = importing.StoredMembers.read(store.conn)
-    with store.transaction() as conn:
-        conn.execute("UPDATE members SET notes = 'x'")
-    assert not stored.still_current(store.conn)  # this connection wrote
     other.close()
 
 

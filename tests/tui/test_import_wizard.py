@@ -12,7 +12,7 @@ from branchdesk.errors import UserError
 from branchdesk.screens.import_wizard import ImportWizardScreen
 from branchdesk.screens.roster import RosterScreen
 from branchdesk.services import importing, roster
-from branchdesk.store import members as member_rows
+from branchdesk.store import staging
 from branchdesk.widgets.import_wizard_tables import IssuesTable, MappingTable
 
 HEADER = ["序号", "客户姓名", "手机号码", "资金账号", "风险等级", "跟进记录"]
@@ -172,20 +172,20 @@ async def test_a_bad_file_shows_the_cli_message_and_the_app_keeps_running(
 
 async def test_cancel_an_import_leaves_the_database_as_it_was(
         demo_store, make_app, settle, tmp_path, monkeypatch):
-    """Esc while the first 5,000 rows are being written: apply rolls back, nothing changes."""
+    """Esc while the new members are being written: apply rolls back, nothing changes."""
     monkeypatch.chdir(tmp_path)
     path = tmp_path / "大名单.csv"
     lines = ["客户姓名,手机号码"] + [f"客户{i},139{i:08d}" for i in range(6000)]
     path.write_text("\n".join(lines), encoding="utf-8")
     writing, release = threading.Event(), threading.Event()
-    insert_many = member_rows.insert_many
+    copy_new_members = staging.copy_new_members
 
-    def slow_insert(conn, rows):
+    def slow_copy(*args):
         writing.set()
-        release.wait(10)                              # hold the first batch until Esc is in
-        return insert_many(conn, rows)
+        release.wait(10)                              # hold the new members until Esc is in
+        return copy_new_members(*args)
 
-    monkeypatch.setattr(member_rows, "insert_many", slow_insert)
+    monkeypatch.setattr(staging, "copy_new_members", slow_copy)
     before = roster.total_members(demo_store)
     audit_rows = demo_store.conn.execute("SELECT count(*) FROM audit_log").fetchone()[0]
     app = make_app()
