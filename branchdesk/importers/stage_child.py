@@ -20,6 +20,7 @@ import pickle
 from collections.abc import Iterator
 from dataclasses import replace
 from itertools import islice
+from multiprocessing import Pipe
 from multiprocessing.connection import Connection
 from typing import Any
 
@@ -81,7 +82,7 @@ def _stage(name: str, first_row: int, first_col: int, height: int, top: list[lis
     # The copy first steps over the rows before its part (making each row costs ~0.6 µs of
     # the ~9 µs its parse does): this process takes a little more than half.
     middle = max(len(top), header.row_index + 1 + int((height - header.row_index - 1) * _SHARE))
-    answers, answer = worker_pipe()
+    answers, answer = Pipe(duplex=False)  # the copy's result, relayed by this process
     pid = os.fork()
     if pid == 0:  # the copy: rows from `middle` on, under a copy of the header row
         try:
@@ -112,12 +113,6 @@ def _stage(name: str, first_row: int, first_col: int, height: int, top: list[lis
     if theirs[0] == "error":
         raise UserError(theirs[1], **theirs[2])
     return [mine, PartResult.from_plain(theirs[1])]
-
-
-def worker_pipe() -> tuple[Connection, Connection]:
-    from multiprocessing import Pipe
-
-    return Pipe(duplex=False)
 
 
 def _checked(rows: Iterator[list[Any]], name: str, number: int, first_col: int,
