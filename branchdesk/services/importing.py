@@ -13,7 +13,8 @@ import json
 import shutil
 import tempfile
 import weakref
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -87,8 +88,15 @@ class PreparedRoster:
         self._cleanup()
 
 
-def _staging_folder() -> Path:
-    return Path(tempfile.mkdtemp(prefix="branchdesk-import-"))
+@contextmanager
+def _staging_folder() -> Iterator[Path]:
+    """A new folder for the staging files, removed again if preparing fails."""
+    folder = Path(tempfile.mkdtemp(prefix="branchdesk-import-"))
+    try:
+        yield folder
+    except BaseException:
+        shutil.rmtree(folder, ignore_errors=True)
+        raise
 
 
 @dataclass
@@ -158,13 +166,8 @@ def prepare(loaded: LoadedRoster, header: HeaderMatch | None = None,
         if progress:
             progress(min(done, total), total)
 
-    folder = _staging_folder()
-    try:
-        with gc_paused():
-            part = stage_part(loaded.sheet, header, folder / "part0.db", progress=report)
-    except BaseException:
-        shutil.rmtree(folder, ignore_errors=True)
-        raise
+    with _staging_folder() as folder, gc_paused():
+        part = stage_part(loaded.sheet, header, folder / "part0.db", progress=report)
     return PreparedRoster(loaded, header, [folder / "part0.db"], [part], folder)
 
 
@@ -172,13 +175,9 @@ def read_and_prepare(path: str | Path, sheet: str | None = None) -> PreparedRost
     """`load` and `prepare` in one go, the reader's processes parsing the rows where they were
     read (two cores on a big sheet); CSV and text files are read and parsed here."""
     path = Path(path)
-    folder = _staging_folder()
-    try:
+    with _staging_folder() as folder:
         read = read_and_stage(path, sheet=sheet, stage_dir=folder,
                               choose=lambda sheets: choose_sheet(sheets, sheet, file=str(path)))
-    except BaseException:
-        shutil.rmtree(folder, ignore_errors=True)
-        raise
     if read is None:
         shutil.rmtree(folder, ignore_errors=True)
         return prepare(load(path, sheet))
