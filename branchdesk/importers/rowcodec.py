@@ -93,20 +93,32 @@ def _duration(value: datetime.timedelta) -> datetime.time | str:
 def check_rows(batch: list[list[Any]], max_chars: int) -> list[list[Any]]:
     """For rows parsed where they are read (no crossing): refuse text longer than
     `max_chars` and turn durations into times of day, as `decode` would; blanks stay ''."""
-    durations = False
     if len(set(map(len, batch))) == 1:
-        for c, col in enumerate(zip(*batch, strict=True)):
-            types = set(map(type, col))
-            if _STR in types:
-                _check_length(col, c, max_chars, only_text=len(types) > 1)
-            durations = durations or datetime.timedelta in types
-    else:  # ragged rows: one cell at a time
-        for r, row in enumerate(batch):
-            for c, v in enumerate(row):
-                if type(v) is _STR and len(v) > max_chars:
-                    raise CellTooLong(r, c)
-                durations = durations or type(v) is datetime.timedelta
+        columns = list(zip(*batch, strict=True))
+        checked = check_columns(columns, max_chars)
+        if checked is columns:  # nothing to change
+            return batch
+        return [list(row) for row in zip(*checked, strict=True)]
+    durations = False
+    for r, row in enumerate(batch):  # ragged rows: one cell at a time
+        for c, v in enumerate(row):
+            if type(v) is _STR and len(v) > max_chars:
+                raise CellTooLong(r, c)
+            durations = durations or type(v) is datetime.timedelta
     if durations:
         batch = [[_duration(v) if type(v) is datetime.timedelta else v for v in row]
                  for row in batch]
     return batch
+
+
+def check_columns(columns: list[Sequence[Any]], max_chars: int) -> list[Sequence[Any]]:
+    """`check_rows` for a block of rows given column by column (rows.parse_blocks)."""
+    out = columns
+    for c, col in enumerate(columns):
+        types = set(map(type, col))
+        if _STR in types:
+            _check_length(col, c, max_chars, only_text=len(types) > 1)
+        if datetime.timedelta in types:
+            out = out if out is not columns else list(columns)
+            out[c] = [_duration(v) if type(v) is datetime.timedelta else v for v in col]
+    return out

@@ -1,19 +1,22 @@
-"""One sheet row → one ParsedRow: clean member values, extra columns, warnings or an error.
+"""Sheet rows → clean member values, extra columns, warnings or an error per row.
 
-This is on the hot path of an import (100,000 rows × 13 columns), so the work per column is
-chosen once (`_plan`), values that repeat down a column (risk level, tags, branch…) are
-normalised once and cached, and a bad value becomes a marker rather than a raised exception
-wherever the value can repeat. An import asks for values already in their stored form
-(`stored_form`): converting them inside the memo costs nothing for repeating columns, where
-converting 100,000 finished rows afterwards cost 0.5 s.
+This is on the hot path of an import (100,000 rows × 13 columns), so rows are parsed a block
+at a time and a column at a time (`parse_blocks`): a Python loop over the cells of each row
+cost more than the conversions it ran. The work per column is chosen once (`_plan`); text
+that repeats down a column (risk level, tags, branch…) is normalised once per distinct value
+and then looked up in C; a bad value becomes a marker, not a raised exception, wherever it can
+repeat. An import asks for values already in their stored form (`stored_form`): converting
+them inside the memo costs nothing for repeating columns. `parse_rows` gives the same rows one
+at a time, as ParsedRow.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from functools import partial
+from itertools import repeat
 from typing import Any
 
 from branchdesk.i18n import t
@@ -48,6 +51,7 @@ FOOTER_WORDS = (
     "subtotal", "grand total", "prepared by", "note:",
 )
 _CACHE_LIMIT = 50_000  # distinct values kept per column; past it, values are normalised afresh
+BLOCK_ROWS = 5000  # rows parsed together, a column at a time
 
 
 @dataclass(slots=True)
@@ -109,6 +113,12 @@ def _birthday(today: date) -> Convert:
     return run
 
 
+def _words(cell: Cell) -> tuple[tuple, tuple] | None:
+    """Need words and free tags, as tuples: pairs of them are merged once each (_WordMerger)."""
+    needs, tags = split_needs_and_tags(cell)
+    return (tuple(needs), tuple(tags)) if needs or tags else None
+
+
 # Columns whose values repeat down the sheet (few distinct values): worth a memo.
 _REPEATING = frozenset({
     "branch", "advisor", "risk_level", "experience", "needs", "tags", "communities",
@@ -125,8 +135,8 @@ def _converter(field_name: str, multiplier: float, today: date) -> Convert:
         "advisor": normalize_text,
         "risk_level": normalize_risk,
         "experience": normalize_experience,
-        "needs": split_needs_and_tags,
-        "tags": split_needs_and_tags,
+        "needs": _words,
+        "tags": _words,
         "communities": split_words,
         "opened_on": normalize_date,
         "birthday": _birthday(today),
@@ -179,6 +189,55 @@ def _convert(convert: Convert, cell: Cell) -> object:
         return _Bad(str(error.args[0]))
 
 
+def _is_blank(cell: Cell) -> bool:
+    return cell is None or cell == ""
+
+
+def _convert_column(column: _Column, cells: Sequence[Cell]) -> list[object]:
+    """Every cell of one column in a block: its value, None when blank, or a _Bad."""
+    convert, cache = column.convert, column.cache
+    if cache is None:  # values that rarely repeat: convert each, in one comprehension
+        try:
+            return [convert(c) if c or not _is_blank(c) else None for c in cells]
+        except ValueError:  # some cell is bad: again, marking it
+            return [_convert(convert, c) if c or not _is_blank(c) else None for c in cells]
+    # text that repeats: each distinct text once, then one dict lookup per cell in C
+    for cell in set(cells).difference(cache):
+        if cell.__class__ is str:
+            cache[cell] = _convert(convert, cell) if cell else None
+    out = list(map(cache.get, cells, repeat(_MISSING)))
+    if set(map(type, cells)) - {str}:  # numbers, dates, blanks as None: each on its own
+        out = [v if v is not _MISSING else None if c is None else _convert(convert, c)
+               for v, c in zip(out, cells, strict=True)]
+    if len(cache) > _CACHE_LIMIT:
+        cache.clear()  # not a repeating column after all: keep memory flat
+    return out
+
+
+@dataclass(slots=True)
+class ParsedBlock:
+    """Consecutive rows of a sheet parsed column by column; blank and footer rows left out."""
+
+    numbers: list[int]  # the spreadsheet row number of each row
+    columns: dict[str, list[object]]  # field → each row's value; None where it has none
+    extra: list[dict[str, str]] | None  # each row's unknown columns; None: the sheet has none
+    warnings: dict[int, list[Issue]]  # position in the block → that row's warnings
+    errors: dict[int, Issue]  # position → why that row cannot be imported
+    rows_read: int  # sheet rows the block covered, the left-out ones included
+
+    def __len__(self) -> int:
+        return len(self.numbers)
+
+    def row(self, i: int) -> ParsedRow:
+        values = {f: v[i] for f, v in self.columns.items() if v[i] is not None}
+        extra = self.extra[i] if self.extra is not None else {}
+        return ParsedRow(self.numbers[i], values, extra, self.warnings.get(i, []),
+                         self.errors.get(i))
+
+
+ColumnCheck = Callable[[list[Sequence[Cell]], int], list[Sequence[Cell]]]
+
+
 def parse_rows(sheet: SheetLike, header: HeaderMatch, *,
                stored_form: StoredForm | None = None) -> Iterator[ParsedRow]:
     """Every data row under the header, as clean values; blank and footer rows are skipped.
@@ -188,121 +247,195 @@ def parse_rows(sheet: SheetLike, header: HeaderMatch, *,
     With `stored_form` (field → function, see store.members.STORED_FORM) the values come
     in their stored form, unknown columns included as ``values["extra"]``.
     """
-    stored_form = stored_form or {}
-    plan = [(c.index, c.field, c.convert, c.header, c.cache)
-            for c in _plan(header, date.today(), stored_form)]
-    extras = _extra_columns(header)
-    width = 1 + max([c[0] for c in plan] + [c for c, _ in extras], default=-1)
-    split_fields = any(c[1] in _WORD_FIELDS for c in plan)
-    store_words = _word_store(stored_form)
-    store_extra = stored_form.get("extra")
-    labels = {c.field: c.header for c in header.columns}
-    reasons: dict[str, str] = {}
-    rows = sheet.rows
-    first_row = sheet.first_row
-    missing = _MISSING
+    for block in parse_blocks(sheet, header, stored_form=stored_form):
+        for i in range(len(block)):
+            yield block.row(i)
 
-    def reason(key: str) -> str:
-        text = reasons.get(key)
+
+def parse_blocks(sheet: SheetLike, header: HeaderMatch, *,
+                 stored_form: StoredForm | None = None, check: ColumnCheck | None = None,
+                 block_rows: int = BLOCK_ROWS) -> Iterator[ParsedBlock]:
+    """The data rows of `parse_rows`, `block_rows` at a time, parsed a column at a time:
+    a Python loop per row cost more than the conversions it ran (7.5 µs a row).
+
+    `check(columns, first_row_number)` sees each block's columns first and returns them
+    (the reader's limits); it may raise.
+    """
+    parser = _BlockParser(header, stored_form or {})
+    rows = sheet.rows
+    for start in range(header.row_index + 1, len(rows), block_rows):
+        block = rows[start:start + block_rows]
+        number = sheet.first_row + start
+        cells = parser.columns_of(block)
+        if check is not None:
+            cells = check(cells, number)
+        yield parser.parse(block, cells, number)
+
+
+class _BlockParser:
+    """How the columns of one header are parsed, block after block (the memos carry over)."""
+
+    def __init__(self, header: HeaderMatch, stored_form: StoredForm) -> None:
+        self.header = header
+        self.plan = _plan(header, date.today(), stored_form)
+        self.extras = _extra_columns(header)
+        self.width = 1 + max([c.index for c in self.plan] + [c for c, _ in self.extras],
+                             default=-1)
+        self.labels = {c.field: c.header for c in header.columns}
+        self.words = _WordMerger(stored_form) if any(
+            c.field in _WORD_FIELDS for c in self.plan) else None
+        self.store_extra = stored_form.get("extra")
+        self.copy_lists = "communities" not in stored_form  # each row its own list
+        self._reasons: dict[str, str] = {}
+
+    def reason(self, key: str) -> str:
+        text = self._reasons.get(key)
         if text is None:
-            text = reasons[key] = t(key)
+            text = self._reasons[key] = t(key)
         return text
 
-    for index in range(header.row_index + 1, len(rows)):
-        row = rows[index]
-        if len(row) < width:
-            row = [*row, *([None] * (width - len(row)))]
-        values: dict[str, object] = {}
-        warnings: list[Issue] = []
-        for column, name, convert, label, cache in plan:
-            cell = row[column]
-            # `not cell` first: one cheap truth test settles most filled cells
-            if not cell and (cell is None or cell == ""):
+    def columns_of(self, block: list[list[Cell]]) -> list[Sequence[Cell]]:
+        """The block's cells column by column, short rows padded with blanks."""
+        lengths = set(map(len, block))
+        if len(lengths) > 1 or min(lengths, default=self.width) < self.width:
+            width = max(self.width, *lengths)
+            block = [row if len(row) == width else [*row, *[None] * (width - len(row))]
+                     for row in block]
+        return list(zip(*block, strict=True)) or [()] * self.width
+
+    def parse(self, block: list[list[Cell]], cells: list[Sequence[Cell]],
+              number: int) -> ParsedBlock:
+        size = len(block)
+        columns: dict[str, list[object]] = {}
+        warnings: dict[int, list[Issue]] = {}
+        for column in self.plan:
+            values = _convert_column(column, cells[column.index])
+            if _Bad in set(map(type, values)):
+                for i, value in enumerate(values):
+                    if value.__class__ is _Bad:
+                        warnings.setdefault(i, []).append(Issue(
+                            number + i, column.header, self.reason(value.reason),
+                            cell_text(cells[column.index][i])))
+                        values[i] = None
+            if self.copy_lists and column.field == "communities":
+                values = [v[:] if v.__class__ is list else v for v in values]
+            columns[column.field] = values
+        if self.words is not None:
+            columns["needs"], columns["tags"] = self.words.merge(
+                columns.pop("needs", None), columns.pop("tags", None), size)
+        extra = self._extra(cells, size) if self.extras else None
+        if extra is not None and self.store_extra is not None:
+            store = self.store_extra
+            columns["extra"] = [store(e) if e else None for e in extra]
+        parsed = ParsedBlock(list(range(number, number + size)), columns, extra, warnings, {},
+                             size)
+        self._settle_incomplete_rows(parsed, block)
+        return parsed
+
+    def _extra(self, cells: list[Sequence[Cell]], size: int) -> list[dict[str, str]]:
+        texts = [[cell_text(c) if c or c == 0 else "" for c in cells[column]]
+                 for column, _ in self.extras]
+        labels = [label for _, label in self.extras]
+        if len(labels) == 1:
+            [label] = labels
+            return [{label: text} if text else {} for text in texts[0]]
+        return [{label: text for label, text in zip(labels, row, strict=True) if text}
+                for row in zip(*texts, strict=True)] if size else []
+
+    def _settle_incomplete_rows(self, parsed: ParsedBlock, block: list[list[Cell]]) -> None:
+        """Rows without a name, or without a phone and an account number: an error, unless
+        they are blank, a footer or the header again (those are left out)."""
+        columns = parsed.columns
+        nothing = [None] * len(parsed)
+        names = columns.get("name", nothing)
+        phones = columns.get("phone", nothing)
+        accounts = columns.get("account_no", nothing)
+        incomplete = [i for i, (name, phone, account) in enumerate(zip(
+            names, phones, accounts, strict=True))
+            if name is None or (phone is None and account is None)]
+        left_out = []
+        for i in incomplete:
+            values = {f: v[i] for f, v in columns.items() if v[i] is not None}
+            row_warnings = parsed.warnings.get(i, [])
+            if not values and not row_warnings and not (parsed.extra and parsed.extra[i]):
+                left_out.append(i)  # a blank row (or placeholders only)
                 continue
-            if cache is not None and cell.__class__ is str:
-                value = cache.get(cell, missing)
-                if value is missing:
-                    value = cache[cell] = _convert(convert, cell)
-                    if len(cache) > _CACHE_LIMIT:
-                        cache.clear()  # not a repeating column after all: keep memory flat
-                if value.__class__ is list:
-                    value = value[:]  # each row gets its own list (communities)
-            else:
-                try:
-                    value = convert(cell)
-                except ValueError as error:
-                    value = _Bad(str(error.args[0]))
-            if value is None:
+            error = _row_error(values, row_warnings, self.labels, parsed.numbers[i],
+                               self.reason)
+            row = block[i]
+            if len(row) < self.width:
+                row = [*row, *[None] * (self.width - len(row))]
+            if _is_footer(row) or _is_repeated_header(row, self.header):
+                left_out.append(i)
                 continue
-            if value.__class__ is _Bad:
-                warnings.append(Issue(first_row + index, label, reason(value.reason),
-                                      cell_text(cell)))
-                continue
-            values[name] = value
-        extra: dict[str, str] = {}
-        for column, label in extras:
-            cell = row[column]
-            if (cell or cell == 0) and (text := cell_text(cell)):
-                extra[label] = text
-        if not values and not extra and not warnings:
-            continue  # a blank row (or placeholders only)
-        if split_fields:
-            _merge_needs_and_tags(values)
-            if store_words is not None:
-                store_words(values)
-        if extra and store_extra is not None:
-            values["extra"] = store_extra(extra)
-        if "name" in values and ("phone" in values or "account_no" in values):
-            error = None
-        else:
-            error = _row_error(values, warnings, labels, first_row + index, reason)
-            if _is_footer(row) or _is_repeated_header(row, header):
-                continue
-        yield ParsedRow(first_row + index, values, extra, warnings, error)
+            if error is not None:
+                parsed.errors[i] = error
+        if left_out:
+            _leave_out(parsed, left_out)
+
+
+def _leave_out(parsed: ParsedBlock, positions: list[int]) -> None:
+    """Remove these rows from the block, keeping the others' order and findings."""
+    dropped = set(positions)
+    kept = [i for i in range(len(parsed)) if i not in dropped]
+    new_position = {old: new for new, old in enumerate(kept)}
+    parsed.numbers = [parsed.numbers[i] for i in kept]
+    parsed.columns = {f: [v[i] for i in kept] for f, v in parsed.columns.items()}
+    if parsed.extra is not None:
+        parsed.extra = [parsed.extra[i] for i in kept]
+    parsed.warnings = {new_position[i]: w for i, w in parsed.warnings.items() if i in new_position}
+    parsed.errors = {new_position[i]: e for i, e in parsed.errors.items() if i in new_position}
 
 
 _MISSING = object()
-_NO_WORDS: tuple[list, list] = ([], [])
+_NO_WORDS: tuple[tuple, tuple] = ((), ())
 _WORD_FIELDS = ("needs", "tags")
 
 
-def _word_store(stored_form: StoredForm) -> Callable[[dict[str, object]], None] | None:
-    """Replaces merged needs and tags by their stored form, memoised: the same few word
-    lists come back row after row."""
-    finish = {f: stored_form[f] for f in _WORD_FIELDS if f in stored_form}
-    if not finish:
-        return None
-    memo: dict[tuple[str, tuple], object] = {}
+class _WordMerger:
+    """Need words and free tags from the needs and tags columns, together: needs go to
+    needs, the rest to tags, and each in its stored form. The same few pairs come back row
+    after row, so each distinct pair is merged once."""
 
-    def store(values: dict[str, object]) -> None:
-        for name, convert in finish.items():
-            words = values.get(name)
-            if words is None:
-                continue
-            key = (name, tuple(words))  # type: ignore[arg-type]
-            stored = memo.get(key, _MISSING)
-            if stored is _MISSING:
-                stored = memo[key] = convert(words)
-                if len(memo) > _CACHE_LIMIT:
-                    memo.clear()
-            values[name] = stored
+    def __init__(self, stored_form: StoredForm) -> None:
+        self.finish = {f: stored_form.get(f) for f in _WORD_FIELDS}
+        self.memo: dict[object, tuple[object, object]] = {None: (None, None)}
 
-    return store
+    def merge(self, needs_pairs: list | None, tags_pairs: list | None,
+              size: int) -> tuple[list[object], list[object]]:
+        if needs_pairs is None or tags_pairs is None:
+            keys: list[Any] = needs_pairs if tags_pairs is None else tags_pairs  # type: ignore
+        else:
+            keys = [None if a is None and b is None else (a, b)
+                    for a, b in zip(needs_pairs, tags_pairs, strict=True)]
+        both = needs_pairs is not None and tags_pairs is not None
+        memo = self.memo
+        for key in set(keys).difference(memo):
+            memo[key] = self._merged(*key) if both else self._merged(key, None)
+        merged = list(map(memo.__getitem__, keys))
+        if len(memo) > _CACHE_LIMIT:
+            memo.clear()
+            memo[None] = (None, None)
+        if not merged:
+            return [None] * size, [None] * size
+        needs, tags = (list(c) for c in zip(*merged, strict=True))
+        if self.finish["needs"] is None:  # lists, not stored text: each row its own
+            needs = [v[:] if v is not None else None for v in needs]  # type: ignore[index]
+            tags = [v[:] if v is not None else None for v in tags]  # type: ignore[index]
+        return needs, tags
 
-
-def _merge_needs_and_tags(values: dict[str, object]) -> None:
-    """Both columns hold need words and free tags: needs go to needs, the rest to tags.
-
-    The pairs come from a memo and are shared between rows: build new lists, never extend.
-    """
-    needs_a, tags_a = values.pop("needs", _NO_WORDS)  # type: ignore[misc]
-    needs_b, tags_b = values.pop("tags", _NO_WORDS)  # type: ignore[misc]
-    needs = [*needs_a, *needs_b]
-    tags = [*tags_a, *tags_b]
-    if needs:
-        values["needs"] = list(dict.fromkeys(needs)) if needs_a and needs_b else needs
-    if tags:
-        values["tags"] = list(dict.fromkeys(tags)) if tags_a and tags_b else tags
+    def _merged(self, a: tuple | None, b: tuple | None) -> tuple[object, object]:
+        needs_a, tags_a = a or _NO_WORDS
+        needs_b, tags_b = b or _NO_WORDS
+        needs = [*needs_a, *needs_b]
+        tags = [*tags_a, *tags_b]
+        if needs_a and needs_b:
+            needs = list(dict.fromkeys(needs))
+        if tags_a and tags_b:
+            tags = list(dict.fromkeys(tags))
+        finish_needs, finish_tags = self.finish["needs"], self.finish["tags"]
+        return ((finish_needs(needs) if finish_needs else needs) if needs else None,
+                (finish_tags(tags) if finish_tags else tags) if tags else None)
 
 
 def _row_error(

@@ -11,14 +11,11 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from branchdesk.importers.headers import HeaderMatch, SheetLike
-from branchdesk.importers.rows import Issue, parse_rows
-from branchdesk.store.members import DATA_COLUMNS, STORED_FORM, search_text
-from branchdesk.store.staging import StagingFile, member_key
-
-PROGRESS_EVERY = 5000  # rows between progress reports and cancel checks
+from branchdesk.importers.rows import ColumnCheck, Issue, ParsedBlock, parse_blocks
+from branchdesk.store.members import DATA_COLUMNS, STORED_FORM, search_texts
+from branchdesk.store.staging import StagingFile, member_keys
 
 
 @dataclass
@@ -46,34 +43,45 @@ def _plain(issue: Issue) -> tuple[int, str, str, str]:
 
 
 def stage_part(sheet: SheetLike, header: HeaderMatch, path: Path,
-               progress: Callable[[int], None] | None = None) -> PartResult:
+               progress: Callable[[int], None] | None = None,
+               check: ColumnCheck | None = None) -> PartResult:
     """Parse every data row under `header` and write the valid ones to a new staging file.
 
-    `progress(rows_done)` is called every PROGRESS_EVERY rows; it may raise to stop.
+    `progress(rows_done)` is called after each block of rows; it may raise to stop.
+    `check` sees each block's cells first (see rows.parse_blocks).
     """
     result = PartResult()
     staging = StagingFile(path)
+    done = 0
     try:
-        staging.write(_staged_rows(sheet, header, result, progress))
+        for block in parse_blocks(sheet, header, stored_form=STORED_FORM, check=check):
+            staging.write(*_staged(block, result))
+            done += block.rows_read
+            if progress is not None:
+                progress(done)
     finally:
         staging.close()
     return result
 
 
-def _staged_rows(sheet: SheetLike, header: HeaderMatch, result: PartResult,
-                 progress: Callable[[int], None] | None) -> Iterator[tuple[Any, ...]]:
-    invalid, warnings = result.invalid, result.warnings
-    rows, keys, phones = result.rows, result.keys, result.phones
-    get_all = DATA_COLUMNS
-    for count, parsed in enumerate(parse_rows(sheet, header, stored_form=STORED_FORM), 1):
-        if progress is not None and count % PROGRESS_EVERY == 0:
-            progress(count)
-        warnings.extend(parsed.warnings)
-        if parsed.error is not None:
-            invalid.append(parsed.error)
-            continue
-        values = parsed.values
-        rows.append(parsed.row)
-        keys.append(member_key(values))
-        phones.append(values.get("phone"))
-        yield (parsed.row, *map(values.get, get_all), search_text(values))
+def _staged(block: ParsedBlock, result: PartResult) -> tuple[list[str], Iterator[tuple]]:
+    """Adds the block's findings and rows to `result`; its valid rows, column by column, as
+    the staging file's columns and rows."""
+    for i in sorted(block.warnings.keys() | block.errors.keys()):  # in row order
+        result.warnings.extend(block.warnings.get(i, ()))
+        if i in block.errors:
+            result.invalid.append(block.errors[i])
+    numbers, columns = block.numbers, block.columns
+    if block.errors:
+        valid = [i for i in range(len(block)) if i not in block.errors]
+        numbers = [numbers[i] for i in valid]
+        columns = {f: [values[i] for i in valid] for f, values in columns.items()}
+    nothing = [None] * len(numbers)
+    names, phones, accounts = (columns.get(f, nothing) for f in ("name", "phone", "account_no"))
+    result.rows += numbers
+    result.keys += member_keys(names, phones, accounts)
+    result.phones += phones
+    fields = [f for f in DATA_COLUMNS if f in columns]
+    search = search_texts(names, phones, accounts, columns.get("tags", nothing))
+    return (["row", *fields, "search_text"],
+            zip(numbers, *(columns[f] for f in fields), search, strict=True))

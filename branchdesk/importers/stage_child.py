@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import os
 import pickle
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import replace
 from itertools import islice
 from multiprocessing import Pipe
@@ -29,11 +29,11 @@ from branchdesk.i18n import set_language
 from branchdesk.importers import rowcodec, worker
 from branchdesk.importers.headers import HeaderMatch
 from branchdesk.importers.reader import SheetData
+from branchdesk.importers.rows import ColumnCheck
 from branchdesk.importers.safety import Limits
 from branchdesk.importers.stage import PartResult, stage_part
 
 PREVIEW_ROWS = 240  # enough to find a header (30 rows) and look under it (200)
-_BATCH = 5000
 _SHARE = 0.53  # of the rows, for this process when two parse
 
 
@@ -76,9 +76,11 @@ def _stage(name: str, first_row: int, first_col: int, height: int, top: list[lis
            rest: Iterator[list[Any]], header: HeaderMatch, paths: list[str],
            limits: Limits) -> list[PartResult]:
     """Parse and stage the sheet: in one part, or in two on two processes."""
+    check = _column_check(name, first_col, limits)
     if len(paths) == 1 or not hasattr(os, "fork"):
-        rows = top + _checked(rest, name, first_row + len(top), first_col, limits)
-        return [stage_part(SheetData(name, rows, first_row, first_col), header, paths[0])]
+        rows = top + list(rest)
+        return [stage_part(SheetData(name, rows, first_row, first_col), header, paths[0],
+                           check=check)]
     # The copy first steps over the rows before its part (making each row costs ~0.6 µs of
     # the ~9 µs its parse does): this process takes a little more than half.
     middle = max(len(top), header.row_index + 1 + int((height - header.row_index - 1) * _SHARE))
@@ -89,10 +91,9 @@ def _stage(name: str, first_row: int, first_col: int, height: int, top: list[lis
             answers.close()
             for _ in islice(rest, middle - len(top)):
                 pass
-            rows = [top[header.row_index], *_checked(rest, name, first_row + middle, first_col,
-                                                     limits)]
-            part = SheetData(name, rows, first_row + middle - 1, first_col)
-            result = stage_part(part, replace(header, row_index=0), paths[1])
+            part = SheetData(name, [top[header.row_index], *rest], first_row + middle - 1,
+                             first_col)
+            result = stage_part(part, replace(header, row_index=0), paths[1], check=check)
             answer.send_bytes(pickle.dumps(("part", result.to_plain())))
         except BaseException as error:
             answer.send_bytes(pickle.dumps(worker.failure(error, limits)))
@@ -100,9 +101,9 @@ def _stage(name: str, first_row: int, first_col: int, height: int, top: list[lis
             os._exit(0)
     answer.close()
     try:
-        rows = top + _checked(islice(rest, middle - len(top)), name, first_row + len(top),
-                              first_col, limits)
-        mine = stage_part(SheetData(name, rows, first_row, first_col), header, paths[0])
+        rows = top + list(islice(rest, middle - len(top)))
+        mine = stage_part(SheetData(name, rows, first_row, first_col), header, paths[0],
+                          check=check)
         try:
             theirs = pickle.loads(answers.recv_bytes())
         except EOFError:  # the copy died without a word
@@ -115,14 +116,15 @@ def _stage(name: str, first_row: int, first_col: int, height: int, top: list[lis
     return [mine, PartResult.from_plain(theirs[1])]
 
 
-def _checked(rows: Iterator[list[Any]], name: str, number: int, first_col: int,
-             limits: Limits) -> list[list[Any]]:
-    """Every row, in batches checked as the reader checks them; `number` is the first's."""
-    out: list[list[Any]] = []
-    while batch := list(islice(rows, _BATCH)):
-        out += _checked_batch(batch, name, number, first_col, limits)
-        number += len(batch)
-    return out
+def _column_check(name: str, first_col: int, limits: Limits) -> ColumnCheck:
+    """The reader's limits on each block of cells a part parses (rows.parse_blocks)."""
+    def check(columns: list[Sequence[Any]], number: int) -> list[Sequence[Any]]:
+        try:
+            return rowcodec.check_columns(columns, limits.max_cell_chars)
+        except rowcodec.CellTooLong as long:
+            raise _too_long(name, number + long.row, first_col + long.col, limits) from None
+
+    return check
 
 
 def _checked_batch(batch: list[list[Any]], name: str, number: int, first_col: int,
@@ -130,6 +132,9 @@ def _checked_batch(batch: list[list[Any]], name: str, number: int, first_col: in
     try:
         return rowcodec.check_rows(batch, limits.max_cell_chars)
     except rowcodec.CellTooLong as long:
-        raise UserError("reader.cell_too_long_at", sheet=name,
-                        cell=worker.cell_name(number + long.row, first_col + long.col),
-                        limit=f"{limits.max_cell_chars:,}") from None
+        raise _too_long(name, number + long.row, first_col + long.col, limits) from None
+
+
+def _too_long(sheet: str, row: int, col: int, limits: Limits) -> UserError:
+    return UserError("reader.cell_too_long_at", sheet=sheet, cell=worker.cell_name(row, col),
+                     limit=f"{limits.max_cell_chars:,}")

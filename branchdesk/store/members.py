@@ -105,11 +105,21 @@ def from_db(row: Sequence[Any]) -> dict[str, Any]:
 def search_text(values: dict[str, Any]) -> str:
     """What search-as-you-type matches: name, phone, account number and tags. (Advisor and
     community have filters of their own; matching them too would bury a surname search.)"""
-    raw = values.get("tags") or "[]"
+    return _search_text(values.get("name"), values.get("phone"), values.get("account_no"),
+                        values.get("tags"))
+
+
+def search_texts(names: Iterable[Any], phones: Iterable[Any], accounts: Iterable[Any],
+                 tags: Iterable[Any]) -> list[str]:
+    """`search_text` of many rows, given column by column."""
+    return list(map(_search_text, names, phones, accounts, tags))
+
+
+def _search_text(name: Any, phone: Any, account_no: Any, tags: Any) -> str:
+    raw = tags or "[]"
     # The JSON text itself is searchable once its brackets and quotes are blanked out.
-    tags = raw.translate(_JSON_PUNCTUATION) if isinstance(raw, str) else " ".join(raw)
-    parts = (values.get("name") or "", values.get("phone") or "", values.get("account_no") or "", tags)
-    return " ".join(parts).lower()
+    words = raw.translate(_JSON_PUNCTUATION) if isinstance(raw, str) else " ".join(raw)
+    return " ".join((name or "", phone or "", account_no or "", words)).lower()
 
 
 _JSON_PUNCTUATION = str.maketrans({"[": " ", "]": " ", '"': " ", ",": " "})

@@ -30,10 +30,17 @@ _CHUNK = 500  # values per IN (...) list
 def member_key(values: dict[str, Any]) -> str:
     """Rows with one key are one member: the account number, else phone and name together
     (family members often share a phone)."""
-    account = values.get("account_no")
-    if account:
-        return f"account:{account}"
-    return f"phone:{values.get('phone')}:{values.get('name')}"
+    return _key(values.get("name"), values.get("phone"), values.get("account_no"))
+
+
+def member_keys(names: Iterable[Any], phones: Iterable[Any],
+                accounts: Iterable[Any]) -> list[str]:
+    """`member_key` of many rows, given column by column."""
+    return list(map(_key, names, phones, accounts))
+
+
+def _key(name: Any, phone: Any, account: Any) -> str:
+    return f"account:{account}" if account else f"phone:{phone}:{name}"
 
 
 class StagingFile:
@@ -47,10 +54,12 @@ class StagingFile:
         columns = ", ".join(f"{c} {_TYPES.get(c, 'TEXT')}" for c in STAGED_COLUMNS)
         self._conn.execute(f"CREATE TABLE staged ({columns})")
 
-    def write(self, rows: Iterable[Sequence[Any]]) -> None:
-        """Rows as tuples in STAGED_COLUMNS order, in spreadsheet order."""
-        marks = ", ".join("?" * len(STAGED_COLUMNS))
-        self._conn.executemany(f"INSERT INTO staged VALUES ({marks})", rows)
+    def write(self, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
+        """Rows in spreadsheet order, as tuples of `columns` (some of STAGED_COLUMNS, "row"
+        first): a column no row fills is left out, to stay NULL (binding it cost 10%)."""
+        marks = ", ".join("?" * len(columns))
+        self._conn.executemany(f"INSERT INTO staged ({', '.join(columns)}) VALUES ({marks})",
+                               rows)
 
     def close(self) -> None:
         self._conn.execute("COMMIT")

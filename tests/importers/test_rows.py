@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import date
 
 from branchdesk.i18n import set_language
 from branchdesk.importers.headers import find_header
-from branchdesk.importers.rows import parse_rows
+from branchdesk.importers.rows import parse_blocks, parse_rows
 from branchdesk.models import Experience, Member, Need, RiskLevel
+from branchdesk.store.members import STORED_FORM
 
 
 @dataclass
@@ -75,6 +76,35 @@ def test_blank_and_placeholder_rows_are_skipped():
     parsed = parse([None] * len(HEADER), [""] * len(HEADER), ["  ", "-", "无"], [],
                    row(客户姓名="甲", 手机号码="13800000001"))
     assert [p.values["name"] for p in parsed] == ["甲"]
+
+
+def test_placeholders_under_needs_and_tags_make_a_blank_row_too():
+    parsed = parse(row(客户需求="无", 标签="-"), row(客户姓名="甲", 手机号码="13800000001"))
+    assert [p.values["name"] for p in parsed] == ["甲"]
+
+
+def test_rows_come_out_the_same_whatever_the_block_size():
+    """Rows are parsed a block of rows at a time, column by column; a block boundary must
+    not change a row: memos, skipped rows, errors and warnings carry on across it."""
+    data = [
+        row(客户姓名="甲", 手机号码="13800000001", 客户需求="赚钱、VIP", 标签="解套", 风险承受能力="C9"),
+        [None] * len(HEADER),
+        row(客户姓名="乙", 手机号码="12345", 资金账号="A1", 所在社群="1群", 开户日期="2024/2/30"),
+        row(手机号码="13800000003", 客户需求="配置"),
+        ["合计", "3人"],
+        HEADER,
+        row(客户姓名="丙", 手机号码="bad", 客户需求="赚钱、VIP", 标签="解套", 自定义字段="x"),
+        ["丁", "", "13800000004"],
+        row(客户姓名="戊", 资金账号=12.0, 风险承受能力="C9", 所在社群="1群"),
+    ]
+    sheet = Sheet("客户", [["XX营业部客户名单"], HEADER, *data])
+    header = find_header(sheet.rows)
+    for stored_form in (None, STORED_FORM):
+        whole = [asdict(p) for p in parse_rows(sheet, header, stored_form=stored_form)]
+        assert [p["row"] for p in whole] == [3, 5, 6, 9, 10, 11]
+        for size in (1, 2, 3, 4):
+            blocks = parse_blocks(sheet, header, stored_form=stored_form, block_rows=size)
+            assert [asdict(b.row(i)) for b in blocks for i in range(len(b))] == whole
 
 
 def test_footer_rows_are_skipped_silently():
