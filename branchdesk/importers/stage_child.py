@@ -62,9 +62,9 @@ def main(conn: Connection, kind: str, path: str, sheet: str | None, limits: Limi
         set_language(language)
         first_row, first_col, height, top, rest = kept.pop(chosen)
         kept.clear()  # the other sheets' cells: not needed any more
-        for result in _stage(chosen, first_row, first_col, height, top, rest, header, paths,
-                             limits):
-            send(("part", result.to_plain()))
+        for message in _stage(chosen, first_row, first_col, height, top, rest, header, paths,
+                              limits):
+            conn.send_bytes(message)
         send(("done",))
     except BaseException as error:
         send(worker.failure(error, limits))
@@ -74,13 +74,14 @@ def main(conn: Connection, kind: str, path: str, sheet: str | None, limits: Limi
 
 def _stage(name: str, first_row: int, first_col: int, height: int, top: list[list[Any]],
            rest: Iterator[list[Any]], header: HeaderMatch, paths: list[str],
-           limits: Limits) -> list[PartResult]:
-    """Parse and stage the sheet: in one part, or in two on two processes."""
+           limits: Limits) -> list[bytes]:
+    """Parse and stage the sheet, in one part or in two on two processes: the ``part``
+    messages for the app, pickled (the copy's as it sent it, not unpickled on the way)."""
     check = _column_check(name, first_col, limits)
     if len(paths) == 1 or not hasattr(os, "fork"):
         rows = top + list(rest)
-        return [stage_part(SheetData(name, rows, first_row, first_col), header, paths[0],
-                           check=check)]
+        return [_part_message(stage_part(SheetData(name, rows, first_row, first_col), header,
+                                          paths[0], check=check))]
     # The copy first steps over the rows before its part (making each row costs ~0.6 µs of
     # the ~9 µs its parse does): this process takes a little more than half.
     middle = max(len(top), header.row_index + 1 + int((height - header.row_index - 1) * _SHARE))
@@ -93,8 +94,8 @@ def _stage(name: str, first_row: int, first_col: int, height: int, top: list[lis
                 pass
             part = SheetData(name, [top[header.row_index], *rest], first_row + middle - 1,
                              first_col)
-            result = stage_part(part, replace(header, row_index=0), paths[1], check=check)
-            answer.send_bytes(pickle.dumps(("part", result.to_plain())))
+            answer.send_bytes(_part_message(
+                stage_part(part, replace(header, row_index=0), paths[1], check=check)))
         except BaseException as error:
             answer.send_bytes(pickle.dumps(worker.failure(error, limits)))
         finally:
@@ -105,15 +106,17 @@ def _stage(name: str, first_row: int, first_col: int, height: int, top: list[lis
         mine = stage_part(SheetData(name, rows, first_row, first_col), header, paths[0],
                           check=check)
         try:
-            theirs = pickle.loads(answers.recv_bytes())
+            theirs = answers.recv_bytes()  # a part, or the copy's error: the app reads both
         except EOFError:  # the copy died without a word
             raise UserError("reader.crashed") from None
     finally:
         answers.close()
         os.waitpid(pid, 0)
-    if theirs[0] == "error":
-        raise UserError(theirs[1], **theirs[2])
-    return [mine, PartResult.from_plain(theirs[1])]
+    return [_part_message(mine), theirs]
+
+
+def _part_message(result: PartResult) -> bytes:
+    return pickle.dumps(("part", result.to_plain()), pickle.HIGHEST_PROTOCOL)
 
 
 def _column_check(name: str, first_col: int, limits: Limits) -> ColumnCheck:
