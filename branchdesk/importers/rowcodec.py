@@ -49,9 +49,13 @@ def encode(batch: list[list[Any]], max_chars: int) -> list[Encoded] | list[list[
 
 
 def _check_length(col: Sequence[Any], c: int, max_chars: int, only_text: bool) -> None:
-    lengths = [len(v) if type(v) is _STR else 0 for v in col] if only_text else list(map(len, col))
-    if max(lengths) > max_chars:
-        raise CellTooLong(next(r for r, n in enumerate(lengths) if n > max_chars), c)
+    if only_text:
+        longest = max([len(v) for v in col if v.__class__ is _STR], default=0)
+    else:  # all text: measured in C
+        longest = max(map(len, col), default=0)
+    if longest > max_chars:
+        raise CellTooLong(next(r for r, v in enumerate(col)
+                               if type(v) is _STR and len(v) > max_chars), c)
 
 
 def decode(payload: list[Encoded] | list[list[Any]], columnar: bool) -> list[list[Any]]:
