@@ -105,21 +105,26 @@ def from_db(row: Sequence[Any]) -> dict[str, Any]:
 def search_text(values: dict[str, Any]) -> str:
     """What search-as-you-type matches: name, phone, account number and tags. (Advisor and
     community have filters of their own; matching them too would bury a surname search.)"""
-    return _search_text(values.get("name"), values.get("phone"), values.get("account_no"),
-                        values.get("tags"))
+    raw = values.get("tags") or "[]"
+    words = _tag_words(raw) if isinstance(raw, str) else " ".join(raw)
+    return _search_text(values.get("name"), values.get("phone"), values.get("account_no"), words)
 
 
-def search_texts(names: Iterable[Any], phones: Iterable[Any], accounts: Iterable[Any],
-                 tags: Iterable[Any]) -> list[str]:
-    """`search_text` of many rows, given column by column."""
-    return list(map(_search_text, names, phones, accounts, tags))
+def search_texts(names: Sequence[Any], phones: Sequence[Any], accounts: Sequence[Any],
+                 tags: Sequence[str | None]) -> list[str]:
+    """`search_text` of many rows, given column by column, tags as stored (JSON text): the
+    same few tag lists come back row after row."""
+    words = {text: _tag_words(text or "[]") for text in set(tags)}
+    return list(map(_search_text, names, phones, accounts, map(words.__getitem__, tags)))
 
 
-def _search_text(name: Any, phone: Any, account_no: Any, tags: Any) -> str:
-    raw = tags or "[]"
+def _tag_words(stored: str) -> str:
     # The JSON text itself is searchable once its brackets and quotes are blanked out.
-    words = raw.translate(_JSON_PUNCTUATION) if isinstance(raw, str) else " ".join(raw)
-    return " ".join((name or "", phone or "", account_no or "", words)).lower()
+    return stored.translate(_JSON_PUNCTUATION)
+
+
+def _search_text(name: Any, phone: Any, account_no: Any, tag_words: str) -> str:
+    return " ".join((name or "", phone or "", account_no or "", tag_words)).lower()
 
 
 _JSON_PUNCTUATION = str.maketrans({"[": " ", "]": " ", '"': " ", ",": " "})
