@@ -333,8 +333,7 @@ class _BlockParser:
         return parsed
 
     def _extra(self, cells: list[Sequence[Cell]], size: int) -> list[dict[str, str]]:
-        texts = [[cell_text(c) if c or c == 0 else "" for c in cells[column]]
-                 for column, _ in self.extras]
+        texts = [_texts(cells[column]) for column, _ in self.extras]
         labels = [label for _, label in self.extras]
         if len(labels) == 1:
             [label] = labels
@@ -372,6 +371,13 @@ class _BlockParser:
                 parsed.errors[i] = error
         if left_out:
             _leave_out(parsed, left_out)
+
+
+def _texts(cells: Sequence[Cell]) -> list[str]:
+    """Each cell as the user reads it ("" when blank), text cells stripped in C."""
+    if set(map(type, cells)) == {str}:
+        return list(map(str.strip, cells))
+    return [cell_text(c) if c or c == 0 else "" for c in cells]
 
 
 def _leave_out(parsed: ParsedBlock, positions: list[int]) -> None:
