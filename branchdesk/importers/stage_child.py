@@ -74,14 +74,16 @@ def main(conn: Connection, kind: str, path: str, sheet: str | None, limits: Limi
 
 def _stage(name: str, first_row: int, first_col: int, height: int, top: list[list[Any]],
            rest: Iterator[list[Any]], header: HeaderMatch, paths: list[str],
-           limits: Limits) -> list[bytes]:
+           limits: Limits) -> Iterator[bytes]:
     """Parse and stage the sheet, in one part or in two on two processes: the ``part``
-    messages for the app, pickled (the copy's as it sent it, not unpickled on the way)."""
+    messages for the app, pickled, each as soon as it is ready (the copy's as it sent it,
+    not unpickled on the way; the copy's exit, slow for a big process, is awaited last)."""
     check = _column_check(name, first_col, limits)
     if len(paths) == 1 or not hasattr(os, "fork"):
         rows = top + list(rest)
-        return [_part_message(stage_part(SheetData(name, rows, first_row, first_col), header,
-                                          paths[0], check=check))]
+        yield _part_message(stage_part(SheetData(name, rows, first_row, first_col), header,
+                                       paths[0], check=check))
+        return
     # The copy first steps over the rows before its part (making each row costs ~0.6 µs of
     # the ~9 µs its parse does): this process takes a little more than half.
     middle = max(len(top), header.row_index + 1 + int((height - header.row_index - 1) * _SHARE))
@@ -103,16 +105,15 @@ def _stage(name: str, first_row: int, first_col: int, height: int, top: list[lis
     answer.close()
     try:
         rows = top + list(islice(rest, middle - len(top)))
-        mine = stage_part(SheetData(name, rows, first_row, first_col), header, paths[0],
-                          check=check)
+        yield _part_message(stage_part(SheetData(name, rows, first_row, first_col), header,
+                                       paths[0], check=check))
         try:
-            theirs = answers.recv_bytes()  # a part, or the copy's error: the app reads both
+            yield answers.recv_bytes()  # a part, or the copy's error: the app reads both
         except EOFError:  # the copy died without a word
             raise UserError("reader.crashed") from None
     finally:
         answers.close()
         os.waitpid(pid, 0)
-    return [_part_message(mine), theirs]
 
 
 def _part_message(result: PartResult) -> bytes:
