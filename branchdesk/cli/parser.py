@@ -24,6 +24,8 @@ from branchdesk.cli.compliance_commands import (
     cmd_staff_passwd,
     cmd_staff_role,
 )
+from branchdesk.cli.event_commands import add_event_commands
+from branchdesk.cli.member_filters import add_member_filters
 from branchdesk.cli.roster_commands import (
     cmd_audit_verify,
     cmd_demo,
@@ -65,15 +67,7 @@ def build_parser() -> argparse.ArgumentParser:
     members = sub.add_parser("members", parents=[common], help=_h("list members"))
     members.add_argument("--json", action="store_true", help=_h("print a JSON array"))
     members.add_argument("--reveal", action="store_true", help=_h("show full phone numbers (audited)"))
-    members.add_argument("--need", choices=("profit", "recovery", "allocation", "stage"))
-    members.add_argument("--risk", metavar="C1..C5", type=str.upper,
-                         choices=("C1", "C2", "C3", "C4", "C5"))
-    members.add_argument("--experience", choices=("novice", "intermediate", "veteran"))
-    members.add_argument("--advisor", metavar="NAME")
-    members.add_argument("--community", metavar="NAME")
-    members.add_argument("--tag", metavar="TAG")
-    members.add_argument("--search", metavar="TEXT", default="")
-    members.add_argument("--dormant", action="store_true", help=_h("only dormant members"))
+    add_member_filters(members)
     members.add_argument("--sort", default="name")
     members.add_argument("--limit", type=int, default=None, metavar="N")
     members.set_defaults(handler=cmd_members)
@@ -176,6 +170,7 @@ def build_parser() -> argparse.ArgumentParser:
     for command, handler in ((msg_approve, cmd_messages_approve), (msg_reject, cmd_messages_reject)):
         command.add_argument("--password-stdin", action="store_true")
         command.set_defaults(handler=handler)
+    add_event_commands(sub, common)
     return parser
 
 

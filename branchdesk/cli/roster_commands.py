@@ -29,17 +29,10 @@ def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_members(args: argparse.Namespace, settings: Settings) -> int:
-    from branchdesk.models import MemberQuery
+    from branchdesk.cli.member_filters import member_query
     from branchdesk.services import roster
 
-    try:
-        query = MemberQuery(
-            search=args.search, need=args.need, experience=args.experience, risk_level=args.risk,
-            advisor=args.advisor, community=args.community, tag=args.tag,
-            dormant_only=args.dormant, dormant_days=settings.dormant_days, sort=args.sort,
-        )
-    except ValueError as error:
-        raise UserError("cli.bad_query", error=str(error).splitlines()[-1]) from error
+    query = member_query(args, settings.dormant_days, sort=args.sort)
     store = open_db(settings)
     found = roster.list_members(store, query, limit=args.limit, thresholds=settings.tier_thresholds)
     if args.reveal:
