@@ -299,7 +299,7 @@ def cmd_events_show(args: argparse.Namespace, settings: Settings) -> int:
                        ("product_risk", event.product_risk.value if event.product_risk else None),
                        ("notes", event.notes)):
         if value:
-            print(f"  {t('events_cli.label_' + key)}: {value}")
+            print(f"  {t(f'events_cli.label_{key}')}: {value}")
     for name, values in event.audience.items():
         print(f"  {t('events_cli.label_audience')} {name}: {', '.join(values)}")
     print("  " + t("events_cli.counts", **event.counts))

@@ -155,6 +155,7 @@ def build_parser() -> argparse.ArgumentParser:
     msg_draft.add_argument("--text", required=True)
     msg_draft.add_argument("--community", metavar="NAME")
     msg_draft.add_argument("--revise", type=int, metavar="ID", help=_h("a new version of message ID"))
+    msg_draft.add_argument("--event", type=int, metavar="ID", help=_h("the event it invites to"))
     msg_draft.set_defaults(handler=cmd_messages_draft)
     for name in ("submit", "sent"):
         step = messages.add_parser(name, parents=[common], help=_h(f"mark a message {name}"))

@@ -76,13 +76,13 @@ def _empty_zone(tz: tzinfo):
 
 
 def write_calendar(store: Store, events: Sequence[Event], target: str | os.PathLike[str], *,
-                   tz: tzinfo, calendar_name: str) -> Path:
+                   tz: tzinfo, calendar_name: str, now: datetime | None = None) -> Path:
     path = Path(target)
     if path.suffix.lower() != ".ics":
         raise UserError("calendar.not_ics", file=str(path))
     if not path.parent.is_dir():
         raise UserError("calendar.no_folder", file=str(path), folder=str(path.parent))
-    data = calendar_bytes(store, events, tz=tz, calendar_name=calendar_name)
+    data = calendar_bytes(store, events, tz=tz, calendar_name=calendar_name, now=now)
     try:
         handle, temporary = tempfile.mkstemp(prefix=".branchdesk-", suffix=".ics",
                                              dir=path.parent)

@@ -6,7 +6,7 @@ roster's own row for the new member)."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, tzinfo
+from datetime import UTC, date, datetime, tzinfo
 from typing import Any
 
 from branchdesk.enums import product_suits
@@ -23,7 +23,6 @@ from branchdesk.store import members as member_rows
 from branchdesk.store import registrations as registration_rows
 from branchdesk.store.attendance import record_attendance, undo_attendance
 from branchdesk.store.database import Store
-from branchdesk.store.members import now_text
 
 ROSTER_MATCHES = 20  # how many roster members the door lists when nobody listed matches
 
@@ -258,7 +257,8 @@ def check_in(store: Store, operator: str, event_id: int, member_id: int, *, tz: 
         local_day = now.astimezone(tz).date()
         active_before = record_attendance(conn, member_id, event.id, local_day)
         values = {"state": attended, "state_before_checkin": row["state"] if row else None,
-                  "active_before_checkin": active_before, "checked_in_at": now_text(),
+                  "active_before_checkin": active_before,
+                  "checked_in_at": now.astimezone(UTC).isoformat(timespec="seconds"),
                   "waitlist_position": None}
         if row is None:
             registration_rows.insert(conn, event.id, member_id, walk_in=int(walk_in), **values)
