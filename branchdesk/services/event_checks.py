@@ -169,15 +169,16 @@ def audience_warnings(store: Store, event_id: int | None, audience: dict[str, li
         if heavy:
             other = to_event(row)
             out.append(t("events.audience_warning", id=other.id, title=other.title,
-                         when=other.span(tz)))
+                         when=other.span(tz, datetime.now(tz).date())))
     return out
 
 
 def conflict_error(conflicts: list[Conflict], tz: tzinfo) -> UserError:
     first = conflicts[0]
     other = first.other
+    today = datetime.now(tz).date()
     return UserError(f"events.conflict_{first.what}", id=other.id, title=other.title,
-                     when=other.span(tz), room=other.room or "", speaker=other.speaker or "",
+                     when=other.span(tz, today), room=other.room or "", speaker=other.speaker or "",
                      more=t("events.conflict_more", count=len(conflicts) - 1)
                      if len(conflicts) > 1 else "")
 
