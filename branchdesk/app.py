@@ -59,7 +59,7 @@ class Area:
 
 
 class BranchDeskApp(App[None]):
-    CSS_PATH: ClassVar[list[str]] = ["app.tcss", "screens/roster.tcss"]
+    CSS_PATH: ClassVar[list[str]] = ["app.tcss", "screens/roster.tcss", "screens/events.tcss"]
     MODES: ClassVar[dict[str, Any]] = {
         "roster": RosterScreen,  # home: needed at once
         "compose": Area("compose", "ComposeScreen", "compose.title", "compose.cmd.open_help"),

@@ -60,7 +60,6 @@ class MatchList(OptionList):
 
 
 class CheckInScreen(AppContext, Screen[None]):
-    CSS_PATH = "events.tcss"
     HELP_SECTION = "checkin.help.screen"
     TITLE_KEY = "checkin.title"
     AUTO_FOCUS = "#door-input"

@@ -45,7 +45,6 @@ class RegistrationTable(DataTable[Any]):
 
 
 class EventCardScreen(AppContext, Screen[None]):
-    CSS_PATH = "events.tcss"
     HELP_SECTION = "event_card.help.screen"
     TITLE_KEY = "event_card.title"
     AUTO_FOCUS = "#card-list"

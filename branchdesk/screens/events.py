@@ -15,14 +15,13 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
-from textual.widgets import Footer, Label, OptionList
-from textual.widgets.option_list import Option
+from textual.widgets import Footer, Label
 
 from branchdesk.i18n import t
 from branchdesk.screens.base import AppContext
 from branchdesk.services import events
 from branchdesk.widgets.app_header import AppHeader
-from branchdesk.widgets.events.agenda import AgendaList, agenda_options
+from branchdesk.widgets.events.agenda import AgendaList
 from branchdesk.widgets.events.event_form import EventForm, FormResult
 from branchdesk.widgets.form_dialog import FormDialog, FormField, Values
 from branchdesk.widgets.translated_bindings import translate_bindings
@@ -32,7 +31,6 @@ WEEKS_SHOWN = 4
 
 
 class EventsScreen(AppContext, Screen[None]):
-    CSS_PATH = "events.tcss"
     HELP_SECTION = "events_screen.help.screen"
     TITLE_KEY = "events_screen.title"
     AREA_HELP = "events_screen.cmd.open_help"
@@ -53,7 +51,9 @@ class EventsScreen(AppContext, Screen[None]):
         super().__init__()
         translate_bindings(self)
         self.week_offset = 0
-        self.shown: list[events.Event] = []
+        self.shown: list[events.Event] | None = None
+        self._width = 0
+        self._fresh = False  # the agenda was read since the screen was last left
 
     @property
     def tz(self):
@@ -68,11 +68,13 @@ class EventsScreen(AppContext, Screen[None]):
         yield AgendaList(id="agenda")
         yield Footer()
 
-    def on_mount(self) -> None:
-        self.reload_data()
-
     def on_screen_resume(self) -> None:
-        self.reload_data()  # counts change on the card and at the door
+        # Also when the area first opens; counts change on the card and at the door.
+        if not self._fresh:
+            self.reload_data()
+
+    def on_screen_suspend(self) -> None:
+        self._fresh = False
 
     @property
     def agenda(self) -> AgendaList:
@@ -87,31 +89,21 @@ class EventsScreen(AppContext, Screen[None]):
 
     def reload_data(self) -> None:
         first, last = self.window()
-        keep = self.agenda.event_id
         self.shown = events.list_events(self.store, self.tz, first, last)
-        now = self.now()
-        width = max(self.agenda.size.width or self.app.size.width, 40) - 2
-        options = agenda_options(self.shown, self.tz, now, width)
-        if not options:
-            options = [Option(t("events_screen.empty"), disabled=True)]
-        agenda = self.agenda
-        agenda.set_options(options)
-        target = next((i for i, o in enumerate(options) if o.id == str(keep)), None) \
-            if keep else None
-        if target is None:  # the first event from now on
-            upcoming = next((e for e in self.shown if e.end > now), None)
-            target = next((i for i, o in enumerate(options)
-                           if upcoming and o.id == str(upcoming.id)), None)
-        if target is None:
-            target = next((i for i, o in enumerate(options) if not o.disabled), None)
-        if target is not None:
-            agenda.highlighted = target
+        self.agenda.show(self.shown, self.tz, self.now(), self.agenda.event_id,
+                         t("events_screen.empty"))
+        self._width = self.line_width()
+        self._fresh = True
         self.query_one("#agenda-heading", Label).update(t(
             "events_screen.heading", first=f"{first:%m-%d}", last=f"{last:%m-%d}",
             count=len(self.shown)))
 
+    def line_width(self) -> int:
+        return max(self.app.size.width, 40) - 2
+
     def on_resize(self) -> None:
-        if self.is_mounted:
+        # Lines are laid out for a width: lay them out again when it changes.
+        if self.shown is not None and self.line_width() != self._width:
             self.reload_data()
 
     def _chosen(self) -> events.Event | None:
@@ -123,10 +115,9 @@ class EventsScreen(AppContext, Screen[None]):
 
     # --- actions -------------------------------------------------------------------------------
 
-    @on(OptionList.OptionSelected, "#agenda")
-    def _selected(self, event: OptionList.OptionSelected) -> None:
-        if event.option.id:
-            self.open_event(int(event.option.id))
+    @on(AgendaList.Chosen)
+    def _chosen_event(self, message: AgendaList.Chosen) -> None:
+        self.open_event(message.event_id)
 
     def open_event(self, event_id: int) -> None:
         from branchdesk.screens.event_card import EventCardScreen
@@ -153,9 +144,7 @@ class EventsScreen(AppContext, Screen[None]):
             this_monday = self.now().date() - timedelta(days=self.now().weekday())
             self.week_offset = (local - this_monday).days // 7
         self.reload_data()
-        self.agenda.highlighted = next(
-            (i for i in range(self.agenda.option_count)
-             if self.agenda.get_option_at_index(i).id == str(first.id)), self.agenda.highlighted)
+        self.agenda.select_event(first.id)
         self.notify(t("events_screen.saved", count=len(saved.events), title=first.title),
                     markup=False)
         for warning in saved.warnings:
