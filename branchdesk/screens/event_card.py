@@ -264,10 +264,11 @@ class EventCardScreen(AppContext, Screen[None]):
         review as any message."""
         event = self.event
         assert event is not None
+        from branchdesk.screens.compose import ComposeScreen
+
         await self.app.switch_mode("compose")
-        link = getattr(self.app.screen, "link_event", None)
-        if link is not None:
-            link(event.id, event.title)
+        if isinstance(self.app.screen, ComposeScreen):
+            self.app.screen.link_event(event.id, event.title)
 
     def action_edit(self) -> None:
         assert self.event is not None
