@@ -62,6 +62,7 @@ def build_parser() -> argparse.ArgumentParser:
     demo = sub.add_parser("demo", parents=[common], help=_h("fill the database with a demo branch"))
     demo.add_argument("--members", type=int, default=300, metavar="N")
     demo.add_argument("--seed", type=int, default=7, metavar="S")
+    demo.add_argument("--events", action="store_true", help=_h("add a few events around today"))
     demo.set_defaults(handler=cmd_demo)
 
     members = sub.add_parser("members", parents=[common], help=_h("list members"))

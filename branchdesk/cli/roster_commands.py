@@ -24,7 +24,8 @@ def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
     if existing:
         raise UserError("cli.demo_not_empty", file=str(settings.db_path), count=existing)
     demo.build_demo(store, settings.operator, members=args.members, seed=args.seed)
-    _demo_events(store, settings)
+    if getattr(args, "events", False):
+        _demo_events(store, settings)
     print(t("cli.demo_built", count=args.members, file=str(settings.db_path)))
     return 0
 
