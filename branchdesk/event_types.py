@@ -10,8 +10,8 @@ from branchdesk.enums import LabelledEnum
 class EventKind(LabelledEnum):
     LECTURE = ("lecture", "讲座", "lecture")
     SALON = ("salon", "沙龙", "salon")
-    DISCUSSION = ("discussion", "讨论小组", "discussion group")
-    COURSE = ("course", "新手课程", "course for novices")
+    DISCUSSION = ("discussion", "讨论小组", "discussion")
+    COURSE = ("course", "新手课程", "course")
 
 
 class EventStatus(LabelledEnum):

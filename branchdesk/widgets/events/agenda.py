@@ -28,7 +28,7 @@ from branchdesk.services.event_model import Event
 from branchdesk.widgets.roster_columns import fit
 from branchdesk.widgets.translated_bindings import translate_bindings
 
-KIND_WIDTH, COUNTS_WIDTH, STATUS_WIDTH = 8, 13, 8
+KIND_WIDTH, COUNTS_WIDTH, STATUS_WIDTH = 10, 16, 8
 Cells = list[tuple[str, str | None]]  # (text, component class or None)
 
 
@@ -65,7 +65,8 @@ def day_cells(day: date, today: date, count: int) -> Cells:
     if day == today:
         label += "  " + t("events_screen.today")
     return [(label, "agenda--day"), ("  ", None),
-            (t("events_screen.day_count", count=count), "agenda--muted")]
+            (t("events_screen.day_count_one" if count == 1 else "events_screen.day_count",
+               count=count), "agenda--muted")]
 
 
 @dataclass(frozen=True)
