@@ -214,7 +214,7 @@ async def test_language_switch_relabels_the_agenda(make_app, settle, demo_store)
     app = make_app("en")
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await open_events(pilot, settle)
-        assert "events" in str(screen.query_one("#agenda-heading").render())
+        assert "1 event ·" in str(screen.query_one("#agenda-heading").render())
         await pilot.press("f2")
         await settle(pilot)
         assert "共 1 场" in str(screen.query_one("#agenda-heading").render())
