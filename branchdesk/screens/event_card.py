@@ -349,6 +349,8 @@ class EventCardScreen(AppContext, Screen[None]):
         return [(t(f"event_card.cmd.{name}"), t(f"event_card.cmd.{name}_help"), action)
                 for name, action in (
                     ("invite", self.action_invite), ("register", self.action_register),
+                    ("cancel_registration", self.action_cancel_registration),
+                    ("next_view", self.action_next_view),
                     ("door", self.action_door), ("write", self.action_write_invitation),
                     ("edit", self.action_edit), ("close", self.action_close_event),
                     ("cancel_event", self.action_cancel_event), ("save_ics", self.action_save_ics),

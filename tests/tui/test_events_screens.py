@@ -218,3 +218,20 @@ async def test_language_switch_relabels_the_agenda(make_app, settle, demo_store)
         await pilot.press("f2")
         await settle(pilot)
         assert "共 1 场" in str(screen.query_one("#agenda-heading").render())
+
+
+async def test_switching_language_in_the_form_keeps_what_was_typed(make_app, settle):
+    app = make_app("en")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_events(pilot, settle)
+        await pilot.press("n")
+        await pilot.pause()
+        await pilot.press(*"读书会", "tab", *"明天 19:30")
+        await pilot.press("f2")
+        await settle(pilot)
+        form = app.screen
+        assert isinstance(form, EventForm)
+        assert form.query_one("#field-title").value == "读书会"
+        assert form.query_one("#field-start").value == "明天 19:30"
+        assert str(form.query_one("#label-title").render()) == "标题"
+        assert "周" in str(form.query_one("#hint-start").render())

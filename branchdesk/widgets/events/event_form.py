@@ -112,7 +112,7 @@ class EventForm(ModalScreen[FormResult | None]):
     def _input(self, name: str, value: str, *, hint: bool = False,
                row_classes: str = "") -> ComposeResult:
         with self._row(name, row_classes):
-            yield Label(t(f"events_form.field.{name}"), classes="form-label")
+            yield Label(t(f"events_form.field.{name}"), classes="form-label", id=f"label-{name}")
             yield Input(value, placeholder=t(f"events_form.placeholder.{name}"),
                         id=f"field-{name}", compact=True)
         if hint:
@@ -121,10 +121,24 @@ class EventForm(ModalScreen[FormResult | None]):
     def _select(self, name: str, options: list[tuple[str, str]], value: str | None, *,
                 blank: bool = False) -> ComposeResult:
         with self._row(name):
-            yield Label(t(f"events_form.field.{name}"), classes="form-label")
+            yield Label(t(f"events_form.field.{name}"), classes="form-label", id=f"label-{name}")
             yield Select(options, value=value if value is not None else Select.NULL,
                          allow_blank=blank, prompt=t("events_form.none"), id=f"field-{name}",
                          compact=True)
+
+    def relabel(self) -> None:
+        """The language changed: labels and hints in place, what was typed kept."""
+        title = t("events_form.edit_title", id=self.event.id) if self.event else \
+            t("events_form.new_title")
+        self.query_one("#event-form-title", Label).update(title)
+        for label in self.query(".form-label").results(Label):
+            name = (label.id or "").removeprefix("label-")
+            label.update(t(f"events_form.field.{name}"))
+            field = self.query_one(f"#field-{name}")
+            if isinstance(field, Input):
+                field.placeholder = t(f"events_form.placeholder.{name}")
+        self.query_one("#event-form-hint", Label).update(t("events_form.hint"))
+        self._show_hints()
 
     def on_mount(self) -> None:
         self.query_one("#event-form-error").display = False

@@ -68,11 +68,12 @@ class InviteDialog(ModalScreen[registrations.Invitation | None]):
         with Vertical(id="invite-box"):
             yield Label(t("invite_dialog.title", id=self.event.id, title=self.event.title),
                         id="invite-title", markup=False)
-            yield Label(t("invite_dialog.filters"), classes="invite-label")
+            yield Label(t("invite_dialog.filters"), classes="invite-label", id="invite-filters-label")
             yield FilterBar(id="invite-filters")
             yield Static(t("invite_dialog.counting"), id="invite-preview", markup=False)
             with Horizontal(id="invite-reason-row"):
-                yield Label(t("invite_dialog.reason"), classes="invite-label")
+                yield Label(t("invite_dialog.reason"), classes="invite-label",
+                            id="invite-reason-label")
                 yield Input(placeholder=t("invite_dialog.reason_placeholder"), compact=True,
                             id="invite-reason")
             yield Label(t("invite_dialog.hint"), id="invite-hint")
@@ -83,6 +84,17 @@ class InviteDialog(ModalScreen[registrations.Invitation | None]):
         bar.set_choices(options.get("advisor", []), options.get("community", []))
         bar.set_values(self.filters)
         self.query_one("#filter-need").focus()
+        self.refresh_preview()
+
+    def relabel(self) -> None:
+        """The language changed: labels in place, the filters and the reason kept."""
+        self.query_one("#invite-title", Label).update(
+            t("invite_dialog.title", id=self.event.id, title=self.event.title))
+        self.query_one("#invite-filters-label", Label).update(t("invite_dialog.filters"))
+        self.query_one("#invite-reason-label", Label).update(t("invite_dialog.reason"))
+        self.query_one("#invite-reason", Input).placeholder = t("invite_dialog.reason_placeholder")
+        self.query_one("#invite-hint", Label).update(t("invite_dialog.hint"))
+        self.query_one(FilterBar).relabel()
         self.refresh_preview()
 
     def query_now(self) -> MemberQuery:
