@@ -299,9 +299,11 @@ def cmd_events_show(args: argparse.Namespace, settings: Settings) -> int:
                        ("product_risk", event.product_risk.value if event.product_risk else None),
                        ("notes", event.notes)):
         if value:
-            print(f"  {t(f'events_cli.label_{key}')}: {value}")
+            print("  " + t("events_cli.field_line", label=t(f"events_cli.label_{key}"),
+                           value=value))
     for name, values in event.audience.items():
-        print(f"  {t('events_cli.label_audience')} {name}: {', '.join(values)}")
+        label = t("events_cli.label_audience") + " · " + t(f"event_card.audience.{name}")
+        print("  " + t("events_cli.field_line", label=label, value=", ".join(values)))
     print("  " + t("events_cli.counts", **event.counts))
     for row in listed:
         print("  " + t("events_cli.registration_line", id=row["member_id"], name=row["name"],
