@@ -37,10 +37,16 @@ FILTER_OPTIONS = (
 )
 
 
-def _query_fields() -> dict[str, Any]:
+def _query_fields() -> set[str]:
+    """The fields MemberQuery has (a pydantic model or a dataclass)."""
+    import dataclasses
+
     from branchdesk.models import MemberQuery
 
-    return MemberQuery.model_fields
+    fields = getattr(MemberQuery, "model_fields", None)
+    if fields is None:
+        fields = {f.name: f for f in dataclasses.fields(MemberQuery)}  # type: ignore[arg-type]
+    return set(fields)
 
 
 def add_member_filters(parser: argparse.ArgumentParser) -> None:

@@ -108,7 +108,7 @@ def invite(store: Store, operator: str, event_id: int, query: MemberQuery, *,
             event_rows.update(conn, event.id, {"status": EventStatus.OPEN.value})
         audit.append(conn, operator=operator, action="event.invite", entity="event",
                      entity_id=event.id,
-                     after={"query": query.model_dump(mode="json", exclude_defaults=True),
+                     after={"query": query.model_dump(mode="json"),
                             "invited": invited, "already_invited": len(already),
                             "left_out_unsuitable": result.unsuitable,
                             "included_unsuitable": result.included_unsuitable,
