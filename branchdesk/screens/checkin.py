@@ -16,6 +16,7 @@ from typing import Any, ClassVar
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
+from textual.events import Key
 from textual.screen import Screen
 from textual.widgets import Footer, Input, OptionList, Static
 from textual.widgets.option_list import Option
@@ -57,6 +58,14 @@ class MatchList(OptionList):
 
     def action_back_to_input(self) -> None:
         self.screen.clear_result()  # type: ignore[attr-defined]
+
+    def on_key(self, event: Key) -> None:
+        """Typing while the list is up: the keys go to the box (the list is for arrows)."""
+        if event.is_printable and event.character:
+            event.stop()
+            box = self.screen.query_one(DoorInput)
+            box.focus()
+            box.insert_text_at_cursor(event.character)
 
 
 class CheckInScreen(AppContext, Screen[None]):
