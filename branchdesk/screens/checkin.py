@@ -28,6 +28,7 @@ from branchdesk.screens.base import AppContext
 from branchdesk.services import events, registrations
 from branchdesk.widgets.app_header import AppHeader
 from branchdesk.widgets.form_dialog import FormDialog, FormField, Values
+from branchdesk.widgets.roster_columns import fit
 from branchdesk.widgets.translated_bindings import translate_bindings
 
 PaletteCommand = tuple[str, str, Callable[[], Any]]
@@ -177,7 +178,7 @@ class CheckInScreen(AppContext, Screen[None]):
         for row in found.matches:
             state = RegistrationState(row["state"]).label() if row["state"] else \
                 t("checkin.not_listed")
-            matches.add_option(Option(f"{row['name']}  {row['phone']}  {state}",
+            matches.add_option(Option(f"{fit(row['name'], 12)}  {row['phone']}  {state}",
                                       id=str(row["member_id"])))
         matches.remove_class("-hidden")
         key = "checkin.choose_roster" if found.from_roster else "checkin.choose"
