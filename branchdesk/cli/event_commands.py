@@ -190,6 +190,8 @@ def _values(args: argparse.Namespace, settings: Settings, base: dict[str, Any] |
     if args.end is not None:
         out["end"] = parse_datetime(args.end, settings.tz, now=now,
                                     base=start.astimezone(settings.tz).date() if start else None)
+    elif base is not None and "start" in out:  # moved: the same length as before
+        out["end"] = base["end"] + (out["start"] - base["start"])
     audience = dict((base or {}).get("audience") or {})
     touched = False
     for name in ("needs", "experience", "risk_levels", "communities"):

@@ -160,3 +160,9 @@ def test_cancel_event_and_members_filters_still_work(db, capsys):
     assert code == 2 and "#999" in err
     found = run_json(db, capsys, "members", "--risk", "c3", "--need", "recovery")
     assert found and all(m["risk_level"] == "C3" for m in found)
+
+
+def test_moving_the_start_keeps_the_length(db, capsys):
+    [event] = add(db, capsys)
+    [moved] = run_json(db, capsys, "events", "edit", str(event["id"]), "--start", "2030-03-03 10:00")
+    assert (moved["start"], moved["end"]) == ("2030-03-03T10:00:00+08:00", "2030-03-03T12:00:00+08:00")

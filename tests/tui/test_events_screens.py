@@ -235,3 +235,20 @@ async def test_switching_language_in_the_form_keeps_what_was_typed(make_app, set
         assert form.query_one("#field-start").value == "明天 19:30"
         assert str(form.query_one("#label-title").render()) == "标题"
         assert "周" in str(form.query_one("#hint-start").render())
+
+
+async def test_moving_an_event_in_the_form_keeps_its_length(make_app, settle, demo_store):
+    event = plan(demo_store)
+    later = event.start.astimezone(TZ) + timedelta(days=1, hours=2)
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_events(pilot, settle)
+        await pilot.press("e")
+        await pilot.pause()
+        assert isinstance(app.screen, EventForm)
+        await pilot.press("tab", "end", "ctrl+u", *f"{later:%Y-%m-%d %H:%M}", "ctrl+s")
+        await pilot.pause()
+        assert not isinstance(app.screen, EventForm)
+    moved = events.get_event(demo_store, event.id)
+    assert moved.start == later and moved.end - moved.start == timedelta(hours=2)
+    assert moved.sequence == 1

@@ -158,6 +158,10 @@ class EventForm(ModalScreen[FormResult | None]):
         return parse_datetime(self.text("start"), self.tz, now=datetime.now(self.tz))
 
     def _end(self, start: datetime | None) -> datetime:
+        e = self.event
+        if e is not None and start is not None and start != e.start \
+                and self.text("end") == self._typed(e.end):
+            return e.end + (start - e.start)  # moved, end untouched: the same length
         return parse_datetime(self.text("end"), self.tz, now=datetime.now(self.tz),
                               base=start.astimezone(self.tz).date() if start else None)
 
