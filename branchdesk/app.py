@@ -59,13 +59,15 @@ class Area:
 
 
 class BranchDeskApp(App[None]):
-    CSS_PATH: ClassVar[list[str]] = ["app.tcss", "screens/roster.tcss"]
+    CSS_PATH: ClassVar[list[str]] = ["app.tcss", "screens/roster.tcss", "screens/events.tcss"]
     MODES: ClassVar[dict[str, Any]] = {
         "roster": RosterScreen,  # home: needed at once
         "compose": Area("compose", "ComposeScreen", "compose.title", "compose.cmd.open_help"),
         "review": Area("review", "ReviewScreen", "review.title", "review.cmd.open_help"),
         "rules": Area("rules", "RulesScreen", "rules_screen.title", "rules_screen.cmd.open_help"),
         "staff": Area("staff", "StaffScreen", "staff_screen.title", "staff_screen.cmd.open_help"),
+        "events": Area("events", "EventsScreen", "events_screen.title",
+                       "events_screen.cmd.open_help"),
     }
     DEFAULT_MODE = "roster"
     # Textual's own system commands are English-only: ours replace them.
@@ -75,6 +77,7 @@ class BranchDeskApp(App[None]):
         Binding("f1,question_mark", "help", "app.key.help"),
         Binding("m", "switch_mode('compose')", "compose.key.open"),
         Binding("v", "switch_mode('review')", "review.key.open"),
+        Binding("e", "switch_mode('events')", "events_screen.key.area"),
         Binding("f2", "switch_language", "app.key.language", show=False),
         Binding("f3", "toggle_theme", "app.key.theme", show=False),
         Binding("ctrl+p", "command_palette", "app.key.palette", show=False, priority=True),

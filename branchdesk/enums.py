@@ -58,3 +58,36 @@ class ValueTier(LabelledEnum):
     SILVER = ("silver", "银卡", "silver")
     GOLD = ("gold", "金卡", "gold")
     DIAMOND = ("diamond", "钻石", "diamond")
+
+
+class ProductRisk(LabelledEnum):
+    """The risk rating of a product (产品风险等级), R1 lowest."""
+
+    R1 = ("R1", "低风险", "low risk")
+    R2 = ("R2", "中低风险", "medium-low risk")
+    R3 = ("R3", "中风险", "medium risk")
+    R4 = ("R4", "中高风险", "medium-high risk")
+    R5 = ("R5", "高风险", "high risk")
+
+
+# Investor suitability (适当性): the riskiest product each risk level may be offered.
+# A member with no risk level on file may be offered none.
+HIGHEST_PRODUCT_RISK: dict[RiskLevel, ProductRisk] = {
+    RiskLevel.C1: ProductRisk.R1,
+    RiskLevel.C2: ProductRisk.R2,
+    RiskLevel.C3: ProductRisk.R3,
+    RiskLevel.C4: ProductRisk.R4,
+    RiskLevel.C5: ProductRisk.R5,
+}
+
+
+def product_suits(risk_level: RiskLevel | str | None, product: ProductRisk | str | None) -> bool:
+    """Whether a member of `risk_level` may be offered a product of risk `product` (no
+    product: always)."""
+    if product is None:
+        return True
+    if risk_level is None or risk_level == "":
+        return False
+    highest = HIGHEST_PRODUCT_RISK[RiskLevel(risk_level)]
+    order = list(ProductRisk)
+    return order.index(ProductRisk(product)) <= order.index(highest)

@@ -8,6 +8,7 @@ The config file is TOML at ``<user config dir>/branchdesk/config.toml`` (or ``BR
     branch_name = "上海浦东营业部"
     dormant_days = 30
     tier_thresholds = [100000, 500000, 3000000]   # yuan: silver, gold, diamond
+    timezone = "Asia/Shanghai"    # the branch's time zone: events, calendars, dates typed
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from pathlib import Path
 
 import platformdirs
 
+from branchdesk.datetimes import DEFAULT_TIMEZONE, zone
 from branchdesk.errors import UserError
 from branchdesk.i18n import system_language
 from branchdesk.models import DEFAULT_TIER_THRESHOLDS
@@ -57,7 +59,13 @@ class Settings:
     branch_name: str = ""
     dormant_days: int = 30
     tier_thresholds: tuple[float, float, float] = DEFAULT_TIER_THRESHOLDS
+    timezone: str = DEFAULT_TIMEZONE
     config_file: Path | None = field(default=None)
+
+    @property
+    def tz(self):
+        """The branch's time zone (a ZoneInfo)."""
+        return zone(self.timezone)
 
 
 def read_config(path: Path) -> dict:
@@ -86,6 +94,8 @@ def load_settings(
         dormant_days = int(cfg.get("dormant_days", 30))
     except (TypeError, ValueError) as error:
         raise UserError("settings.bad_config", file=str(cfg_file), error=str(error)) from error
+    timezone = str(cfg.get("timezone") or DEFAULT_TIMEZONE)
+    zone(timezone)  # a wrong name is reported now, not at the first event
     return Settings(
         db_path=db_path.expanduser(),
         operator=operator or "unknown",
@@ -93,5 +103,6 @@ def load_settings(
         branch_name=str(cfg.get("branch_name", "")),
         dormant_days=dormant_days,
         tier_thresholds=(silver, gold, diamond),
+        timezone=timezone,
         config_file=cfg_file if cfg else None,
     )

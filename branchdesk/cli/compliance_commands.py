@@ -203,7 +203,7 @@ def cmd_messages_draft(args: argparse.Namespace, settings: Settings) -> int:
     from branchdesk.services import messages
 
     m = messages.save_draft(open_db(settings, create=True), settings.operator, args.text, args.community,
-                            previous_id=args.revise)
+                            previous_id=args.revise, event_id=args.event)
     _print_message(m)
     return 0
 

@@ -24,6 +24,8 @@ from branchdesk.cli.compliance_commands import (
     cmd_staff_passwd,
     cmd_staff_role,
 )
+from branchdesk.cli.event_commands import add_event_commands
+from branchdesk.cli.member_filters import add_member_filters
 from branchdesk.cli.roster_commands import (
     cmd_audit_verify,
     cmd_demo,
@@ -60,20 +62,13 @@ def build_parser() -> argparse.ArgumentParser:
     demo = sub.add_parser("demo", parents=[common], help=_h("fill the database with a demo branch"))
     demo.add_argument("--members", type=int, default=300, metavar="N")
     demo.add_argument("--seed", type=int, default=7, metavar="S")
+    demo.add_argument("--events", action="store_true", help=_h("add a few events around today"))
     demo.set_defaults(handler=cmd_demo)
 
     members = sub.add_parser("members", parents=[common], help=_h("list members"))
     members.add_argument("--json", action="store_true", help=_h("print a JSON array"))
     members.add_argument("--reveal", action="store_true", help=_h("show full phone numbers (audited)"))
-    members.add_argument("--need", choices=("profit", "recovery", "allocation", "stage"))
-    members.add_argument("--risk", metavar="C1..C5", type=str.upper,
-                         choices=("C1", "C2", "C3", "C4", "C5"))
-    members.add_argument("--experience", choices=("novice", "intermediate", "veteran"))
-    members.add_argument("--advisor", metavar="NAME")
-    members.add_argument("--community", metavar="NAME")
-    members.add_argument("--tag", metavar="TAG")
-    members.add_argument("--search", metavar="TEXT", default="")
-    members.add_argument("--dormant", action="store_true", help=_h("only dormant members"))
+    add_member_filters(members)
     members.add_argument("--sort", default="name")
     members.add_argument("--limit", type=int, default=None, metavar="N")
     members.set_defaults(handler=cmd_members)
@@ -161,6 +156,7 @@ def build_parser() -> argparse.ArgumentParser:
     msg_draft.add_argument("--text", required=True)
     msg_draft.add_argument("--community", metavar="NAME")
     msg_draft.add_argument("--revise", type=int, metavar="ID", help=_h("a new version of message ID"))
+    msg_draft.add_argument("--event", type=int, metavar="ID", help=_h("the event it invites to"))
     msg_draft.set_defaults(handler=cmd_messages_draft)
     for name in ("submit", "sent"):
         step = messages.add_parser(name, parents=[common], help=_h(f"mark a message {name}"))
@@ -176,6 +172,7 @@ def build_parser() -> argparse.ArgumentParser:
     for command, handler in ((msg_approve, cmd_messages_approve), (msg_reject, cmd_messages_reject)):
         command.add_argument("--password-stdin", action="store_true")
         command.set_defaults(handler=handler)
+    add_event_commands(sub, common)
     return parser
 
 

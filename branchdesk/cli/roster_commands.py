@@ -24,22 +24,23 @@ def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
     if existing:
         raise UserError("cli.demo_not_empty", file=str(settings.db_path), count=existing)
     demo.build_demo(store, settings.operator, members=args.members, seed=args.seed)
+    if getattr(args, "events", False):
+        _demo_events(store, settings)
     print(t("cli.demo_built", count=args.members, file=str(settings.db_path)))
     return 0
 
 
+def _demo_events(store, settings: Settings) -> None:
+    from branchdesk.services.demo_events import build_demo_events
+
+    build_demo_events(store, settings.operator, settings.tz)
+
+
 def cmd_members(args: argparse.Namespace, settings: Settings) -> int:
-    from branchdesk.models import MemberQuery
+    from branchdesk.cli.member_filters import member_query
     from branchdesk.services import roster
 
-    try:
-        query = MemberQuery(
-            search=args.search, need=args.need, experience=args.experience, risk_level=args.risk,
-            advisor=args.advisor, community=args.community, tag=args.tag,
-            dormant_only=args.dormant, dormant_days=settings.dormant_days, sort=args.sort,
-        )
-    except ValueError as error:
-        raise UserError("cli.bad_query", error=str(error).splitlines()[-1]) from error
+    query = member_query(args, settings.dormant_days, sort=args.sort)
     store = open_db(settings)
     found = roster.list_members(store, query, limit=args.limit, thresholds=settings.tier_thresholds)
     if args.reveal:
@@ -137,7 +138,9 @@ def cmd_open_app(args: argparse.Namespace, settings: Settings) -> int:
         settings.branch_name = settings.branch_name or demo.BRANCH
         for suffix in ("", "-wal", "-shm"):
             settings.db_path.with_name(settings.db_path.name + suffix).unlink(missing_ok=True)
-        demo.build_demo(open_store(settings.db_path), settings.operator, members=2000)
+        store = open_store(settings.db_path)
+        demo.build_demo(store, settings.operator, members=2000)
+        _demo_events(store, settings)
     try:
         from branchdesk.app import run_app
     except ImportError:  # the terminal app is not built yet: show the roster instead

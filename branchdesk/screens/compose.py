@@ -91,6 +91,7 @@ class ComposeScreen(AppContext, Screen[None]):
         self.message_id: int | None = None
         self.saved: tuple[str, str | None] | None = None
         self.version = 0
+        self.event: tuple[int, str] | None = None  # (id, title) of the event it invites to
         self._timer: Timer | None = None
         self._discard_armed = False
 
@@ -283,7 +284,8 @@ class ComposeScreen(AppContext, Screen[None]):
         text, community = self.current
         try:
             row = messages.save_draft(self.store, self.operator, text, community,
-                                      previous_id=self.message_id)
+                                      previous_id=self.message_id,
+                                      event_id=self.event[0] if self.event else None)
         except UserError as error:
             self.notify(error.message, severity="error", markup=False)
             return None
@@ -316,6 +318,7 @@ class ComposeScreen(AppContext, Screen[None]):
 
     def start_new(self) -> None:
         self.message_id, self.saved, self.version, self.selected = None, None, 0, None
+        self.event = None
         self._discard_armed = False
         self.editor.load_text("")
         self.check_now()
@@ -326,6 +329,7 @@ class ComposeScreen(AppContext, Screen[None]):
         """Continue a saved draft or a rejected message: the next save is its new version."""
         self.message_id = row["id"]
         self.saved = (row["text"], row["community"])
+        self.event = (row["event_id"], "") if row.get("event_id") else None
         self.version = len(messages.history(self.store, row["id"]))
         self.selected = None
         self.editor.load_text(row["text"])
@@ -334,6 +338,15 @@ class ComposeScreen(AppContext, Screen[None]):
             known = {value for _, value in self._community_options()}
             select.value = row["community"] if row["community"] in known else Select.NULL
         self.check_now()
+        self._show_status()
+        self.editor.focus()
+
+    def link_event(self, event_id: int, title: str) -> None:
+        """Write an event's invitation: a new message (unless unsaved text is waiting), saved
+        linked to the event, checked and reviewed like any other."""
+        if not self.unsaved:
+            self.start_new()
+        self.event = (event_id, title)
         self._show_status()
         self.editor.focus()
 
@@ -347,6 +360,8 @@ class ComposeScreen(AppContext, Screen[None]):
             status = t("compose.status_new")
         else:
             status = t("compose.status_draft", id=self.message_id, version=self.version)
+        if self.event is not None:
+            status += "  " + t("compose_event.linked", id=self.event[0], title=self.event[1])
         if self.unsaved:
             status += "  " + t("compose.status_unsaved")
         self.query_one("#compose-status", Static).update(status)

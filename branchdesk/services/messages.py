@@ -15,6 +15,7 @@ from branchdesk.i18n import t
 from branchdesk.services.checking import check_text
 from branchdesk.services.staff import Credentials, authenticate
 from branchdesk.store import audit
+from branchdesk.store import events as event_rows
 from branchdesk.store import messages as message_rows
 from branchdesk.store.database import Store
 
@@ -43,9 +44,10 @@ def _get(store: Store, message_id: int) -> dict[str, Any]:
 
 
 def save_draft(store: Store, author: str, text: str, community: str | None = None,
-               previous_id: int | None = None) -> dict[str, Any]:
+               previous_id: int | None = None, event_id: int | None = None) -> dict[str, Any]:
     """Check the text and keep it as a draft; with `previous_id` it is a new version of that
-    message (which is then marked superseded)."""
+    message (which is then marked superseded). `event_id` links an invitation to its event
+    (a new version keeps the link of the one it replaces)."""
     if not text.strip():
         raise UserError("messages.empty")
     result = check_text(store, text, community)
@@ -59,14 +61,19 @@ def save_draft(store: Store, author: str, text: str, community: str | None = Non
                 raise UserError("messages.not_editable", id=previous_id,
                             status=t(f"messages.status.{previous['status']}"))
             message_rows.set_status(conn, previous_id, "superseded")
+            event_id = event_id if event_id is not None else previous["event_id"]
+        if event_id is not None and event_rows.get(conn, event_id) is None:
+            raise UserError("events.no_such_event", id=event_id)
         message_id = message_rows.insert(
             conn, author=author, community=community, text=text, verdict=result.verdict.value,
-            findings=findings, pack_version=result.pack_version, previous_id=previous_id)
+            findings=findings, pack_version=result.pack_version, previous_id=previous_id,
+            event_id=event_id)
         audit.append(conn, operator=author, action="message.draft", entity="message",
                      entity_id=message_id,
                      after={"text": text, "sha256": _text_digest(text), "community": community,
                             "verdict": result.verdict.value, "findings": findings,
-                            "pack_version": result.pack_version, "previous_id": previous_id})
+                            "pack_version": result.pack_version, "previous_id": previous_id,
+                            "event_id": event_id})
     return _get(store, message_id)
 
 
@@ -142,3 +149,8 @@ def get_message(store: Store, message_id: int) -> dict[str, Any]:
 
 def history(store: Store, message_id: int) -> list[dict[str, Any]]:
     return message_rows.versions(store.conn, message_id)
+
+
+def for_event(store: Store, event_id: int) -> list[dict[str, Any]]:
+    """An event's invitation texts, newest first."""
+    return message_rows.for_event(store.conn, event_id)

@@ -8,6 +8,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from branchdesk.errors import UserError
+from branchdesk.i18n import t
 from branchdesk.models import DEFAULT_TIER_THRESHOLDS, Member, MemberQuery, value_tier_for
 from branchdesk.store import audit
 from branchdesk.store import members as member_rows
@@ -147,3 +148,34 @@ def community_exists(store: Store, community: str) -> bool:
 def main_branch(store: Store) -> str | None:
     """The branch most members belong to: the header's name when none is configured."""
     return member_rows.most_common(store.conn, "branch")
+
+
+def add_member(store: Store, operator: str, name: str, phone: str,
+               **fields: Any) -> tuple[Member, bool]:
+    """A member typed in by staff (a walk-in at an event's door): name and mobile at least,
+    validated, one audited insert. A member already on the roster with the same mobile and
+    name is returned instead of a twin. Returns (member, created)."""
+    from branchdesk.importers.normalize import normalize_phone
+
+    try:
+        mobile = normalize_phone(phone.strip()) if phone.strip() else None
+    except ValueError as error:
+        raise FieldErrors({"phone": str(error)}) from error
+    if not mobile:
+        raise FieldErrors({"phone": t("roster.mobile_needed")})
+    try:
+        member = Member(name=name, phone=mobile, **fields)
+    except ValidationError as error:
+        raise FieldErrors({str(e["loc"][0]): e["msg"] for e in error.errors()}) from error
+    with store.transaction() as conn:
+        for member_id in member_rows.ids_by_key(conn, mobile):
+            row = member_rows.get(conn, member_id)
+            if row is not None and row["name"] == member.name:
+                return to_member(row), False
+        values = member_rows.to_db(member.model_dump(include=set(member_rows.DATA_COLUMNS)))
+        [member_id] = member_rows.insert_many(conn, [{**dict.fromkeys(member_rows.DATA_COLUMNS),
+                                                      **values}])
+        audit.append(conn, operator=operator, action="member.create", entity="member",
+                     entity_id=member_id,
+                     after={k: v for k, v in values.items() if v not in (None, "[]", "{}")})
+        return to_member(member_rows.get(conn, member_id)), True

@@ -348,3 +348,28 @@ def most_common(conn: sqlite3.Connection, column: str) -> str | None:
     row = conn.execute(f"SELECT {column} FROM members WHERE {column} IS NOT NULL"
                        f" GROUP BY {column} ORDER BY count(*) DESC LIMIT 1").fetchone()
     return row[0] if row else None
+
+
+def ids_by_key(conn: sqlite3.Connection, text: str) -> list[int]:
+    """Members named by what a script passes as MEMBER: an account number, else a mobile
+    number (family members may share one: all of them), else a member id."""
+    text = text.strip()
+    found = [row[0] for row in conn.execute("SELECT id FROM members WHERE account_no = ?", (text,))]
+    if not found and text.isdigit() and len(text) == 11:
+        found = [row[0] for row in conn.execute(
+            "SELECT id FROM members WHERE phone = ? ORDER BY id", (text,))]
+    if not found and text.isdigit():
+        found = [row[0] for row in conn.execute("SELECT id FROM members WHERE id = ?", (int(text),))]
+    return found
+
+
+def risk_levels(conn: sqlite3.Connection, member_ids: Sequence[int]) -> dict[int, str | None]:
+    """Each member's risk level code (None when not on file)."""
+    out: dict[int, str | None] = {}
+    ids = list(member_ids)
+    for start in range(0, len(ids), 900):
+        chunk = ids[start:start + 900]
+        out.update(conn.execute(
+            f"SELECT id, risk_level FROM members WHERE id IN ({', '.join('?' * len(chunk))})",
+            chunk).fetchall())
+    return out

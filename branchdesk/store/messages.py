@@ -10,7 +10,7 @@ from branchdesk.store.members import now_text
 
 COLUMNS = ("id", "previous_id", "author", "community", "text", "verdict", "findings",
            "pack_version", "status", "created_at", "submitted_at", "reviewer", "reviewed_at",
-           "review_reason", "override_reason", "sent_at")
+           "review_reason", "override_reason", "sent_at", "event_id")
 _SELECT = f"SELECT {', '.join(COLUMNS)} FROM messages"
 
 
@@ -22,12 +22,12 @@ def _decode(row: tuple) -> dict[str, Any]:
 
 def insert(conn: sqlite3.Connection, *, author: str, community: str | None, text: str,
            verdict: str, findings: list[dict[str, Any]], pack_version: str,
-           previous_id: int | None) -> int:
+           previous_id: int | None, event_id: int | None = None) -> int:
     cursor = conn.execute(
         "INSERT INTO messages (previous_id, author, community, text, verdict, findings,"
-        " pack_version, status, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, 'draft', ?)",
+        " pack_version, status, created_at, event_id) VALUES (?, ?, ?, ?, ?, ?, ?, 'draft', ?, ?)",
         (previous_id, author, community, text, verdict,
-         json.dumps(findings, ensure_ascii=False), pack_version, now_text()),
+         json.dumps(findings, ensure_ascii=False), pack_version, now_text(), event_id),
     )
     return int(cursor.lastrowid)
 
@@ -64,3 +64,11 @@ def versions(conn: sqlite3.Connection, message_id: int) -> list[dict[str, Any]]:
         chain.append(current)
         current = get(conn, current["previous_id"]) if current["previous_id"] else None
     return chain
+
+
+def for_event(conn: sqlite3.Connection, event_id: int) -> list[dict[str, Any]]:
+    """The messages linked to an event (its invitation texts), newest first, superseded
+    versions left out."""
+    rows = conn.execute(f"{_SELECT} WHERE event_id = ? AND status != 'superseded'"
+                        " ORDER BY created_at DESC, id DESC", (event_id,))
+    return [_decode(row) for row in rows]

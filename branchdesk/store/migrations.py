@@ -183,8 +183,78 @@ def _v4_search_index(conn: sqlite3.Connection) -> None:
     conn.execute("CREATE INDEX members_search ON members(search_text)")
 
 
+def _events(conn: sqlite3.Connection) -> None:
+    """Salons and lectures: events (one row per date; a series links its dates), who was
+    invited, registered, waitlisted and came, and messages linked to an event."""
+    run_script(
+        conn,
+        """
+        CREATE TABLE event_series (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            cadence TEXT NOT NULL CHECK (cadence IN ('weekly', 'fortnightly')),
+            created_at TEXT NOT NULL
+        );
+        -- Times are UTC ISO 8601 ('2026-12-05T06:00:00+00:00'): they sort as text and keep
+        -- their instant if the branch's time zone setting changes.
+        CREATE TABLE events (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            series_id INTEGER REFERENCES event_series(id),
+            kind TEXT NOT NULL CHECK (kind IN ('lecture', 'salon', 'discussion', 'course')),
+            title TEXT NOT NULL,
+            topic TEXT,
+            speaker TEXT,
+            starts_at TEXT NOT NULL,
+            ends_at TEXT NOT NULL,
+            room TEXT,
+            link TEXT,
+            capacity INTEGER CHECK (capacity IS NULL OR capacity > 0),
+            audience TEXT NOT NULL DEFAULT '{}',   -- JSON: needs, experience, risk_levels, communities
+            product_risk TEXT CHECK (product_risk IS NULL OR product_risk IN ('R1', 'R2', 'R3', 'R4', 'R5')),
+            notes TEXT,
+            status TEXT NOT NULL CHECK (status IN ('planned', 'open', 'cancelled')),
+            closed_at TEXT,                        -- staff closed it: no-shows are marked
+            sequence INTEGER NOT NULL DEFAULT 0,   -- raised on each change (iCalendar SEQUENCE)
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL,
+            CHECK (ends_at > starts_at)
+        );
+        CREATE INDEX events_starts ON events(starts_at);
+        CREATE INDEX events_series ON events(series_id, starts_at);
+        -- member_id has no foreign key on purpose: an import undo deletes and re-inserts the
+        -- members it restores, which must not take their registrations with them.
+        CREATE TABLE registrations (
+            event_id INTEGER NOT NULL REFERENCES events(id),
+            member_id INTEGER NOT NULL,
+            state TEXT NOT NULL CHECK (state IN
+                ('invited', 'registered', 'waitlisted', 'attended', 'no_show', 'cancelled')),
+            waitlist_position INTEGER,             -- order on the waitlist (first in, first up)
+            promoted_at TEXT,                      -- moved up from the waitlist
+            unsuitable_reason TEXT,                -- included despite the suitability gate
+            walk_in INTEGER NOT NULL DEFAULT 0,
+            state_before_checkin TEXT,             -- what an undone check-in goes back to
+            active_before_checkin TEXT,            -- the member's last-active date before it
+            checked_in_at TEXT,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL,
+            PRIMARY KEY (event_id, member_id)
+        ) WITHOUT ROWID;
+        CREATE INDEX registrations_state ON registrations(event_id, state, waitlist_position);
+        CREATE INDEX registrations_member ON registrations(member_id);
+        CREATE TABLE calendar_meta (
+            key TEXT PRIMARY KEY,
+            value TEXT NOT NULL
+        );
+        -- Calendar UIDs end in this database's own random name, so events of two branches
+        -- never collide in one calendar and a re-export updates rather than duplicates.
+        INSERT INTO calendar_meta VALUES ('uid_domain', lower(hex(randomblob(8))) || '.branchdesk');
+        ALTER TABLE messages ADD COLUMN event_id INTEGER REFERENCES events(id);
+        CREATE INDEX messages_event ON messages(event_id);
+        """,
+    )
+
+
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
-    _v1_roster, _v2_roster_search, _v3_compliance, _v4_search_index,
+    _v1_roster, _v2_roster_search, _v3_compliance, _v4_search_index, _events,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
