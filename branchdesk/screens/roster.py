@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from datetime import date, timedelta
+from datetime import date
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import on, work
@@ -60,9 +60,8 @@ class RosterSource:
         return roster.count_members(self.store, query, self._today())
 
     def is_dormant(self, member: Member) -> bool:
-        # The same rule as the "dormant only" filter: no activity for dormant_days, or never.
-        last = member.last_active_on
-        return last is None or last < self._today() - timedelta(days=self.settings.dormant_days)
+        # Marked by the listing itself, with the rule of the "dormant only" filter.
+        return bool(member.dormant)
 
 
 class SearchBox(Input):
