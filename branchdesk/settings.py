@@ -8,6 +8,10 @@ The config file is TOML at ``<user config dir>/branchdesk/config.toml`` (or ``BR
     branch_name = "上海浦东营业部"
     dormant_days = 30
     tier_thresholds = [100000, 500000, 3000000]   # yuan: silver, gold, diamond
+    timezone = "Asia/Shanghai"
+
+Features read their own tables of the file (e.g. ``[complaints]``, ``[workdays.2027]``) from
+`Settings.config`.
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ from pathlib import Path
 
 import platformdirs
 
+from branchdesk.datetimes import DEFAULT_TIMEZONE, zone_named
 from branchdesk.errors import UserError
 from branchdesk.i18n import system_language
 from branchdesk.models import DEFAULT_TIER_THRESHOLDS
@@ -58,6 +63,8 @@ class Settings:
     dormant_days: int = 30
     tier_thresholds: tuple[float, float, float] = DEFAULT_TIER_THRESHOLDS
     config_file: Path | None = field(default=None)
+    timezone: str = DEFAULT_TIMEZONE
+    config: dict = field(default_factory=dict)  # the whole file, for the features' own tables
 
 
 def read_config(path: Path) -> dict:
@@ -84,6 +91,10 @@ def load_settings(
     try:
         silver, gold, diamond = (float(x) for x in thresholds)
         dormant_days = int(cfg.get("dormant_days", 30))
+        if dormant_days < 1:
+            raise ValueError(f"dormant_days = {dormant_days}: use a number of days, 1 or more")
+        timezone = str(cfg.get("timezone", DEFAULT_TIMEZONE))
+        zone_named(timezone)
     except (TypeError, ValueError) as error:
         raise UserError("settings.bad_config", file=str(cfg_file), error=str(error)) from error
     return Settings(
@@ -94,4 +105,6 @@ def load_settings(
         dormant_days=dormant_days,
         tier_thresholds=(silver, gold, diamond),
         config_file=cfg_file if cfg else None,
+        timezone=timezone,
+        config=cfg,
     )

@@ -24,6 +24,7 @@ from branchdesk.cli.compliance_commands import (
     cmd_staff_passwd,
     cmd_staff_role,
 )
+from branchdesk.cli.engagement_commands import add_engagement_commands
 from branchdesk.cli.roster_commands import (
     cmd_audit_verify,
     cmd_demo,
@@ -32,6 +33,7 @@ from branchdesk.cli.roster_commands import (
     cmd_import_undo,
     cmd_members,
 )
+from branchdesk.i18n import t
 
 
 def _global_options() -> argparse.ArgumentParser:
@@ -74,6 +76,8 @@ def build_parser() -> argparse.ArgumentParser:
     members.add_argument("--tag", metavar="TAG")
     members.add_argument("--search", metavar="TEXT", default="")
     members.add_argument("--dormant", action="store_true", help=_h("only dormant members"))
+    members.add_argument("--reactivated", action="store_true",
+                         help=t("engagement_cli.help.members_reactivated"))
     members.add_argument("--sort", default="name")
     members.add_argument("--limit", type=int, default=None, metavar="N")
     members.set_defaults(handler=cmd_members)
@@ -176,6 +180,7 @@ def build_parser() -> argparse.ArgumentParser:
     for command, handler in ((msg_approve, cmd_messages_approve), (msg_reject, cmd_messages_reject)):
         command.add_argument("--password-stdin", action="store_true")
         command.set_defaults(handler=handler)
+    add_engagement_commands(sub, common)
     return parser
 
 

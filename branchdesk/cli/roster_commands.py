@@ -36,7 +36,8 @@ def cmd_members(args: argparse.Namespace, settings: Settings) -> int:
         query = MemberQuery(
             search=args.search, need=args.need, experience=args.experience, risk_level=args.risk,
             advisor=args.advisor, community=args.community, tag=args.tag,
-            dormant_only=args.dormant, dormant_days=settings.dormant_days, sort=args.sort,
+            dormant_only=args.dormant, reactivated_only=getattr(args, "reactivated", False),
+            dormant_days=settings.dormant_days, sort=args.sort,
         )
     except ValueError as error:
         raise UserError("cli.bad_query", error=str(error).splitlines()[-1]) from error
