@@ -66,6 +66,12 @@ class BranchDeskApp(App[None]):
         "review": Area("review", "ReviewScreen", "review.title", "review.cmd.open_help"),
         "rules": Area("rules", "RulesScreen", "rules_screen.title", "rules_screen.cmd.open_help"),
         "staff": Area("staff", "StaffScreen", "staff_screen.title", "staff_screen.cmd.open_help"),
+        "reactivation": Area("reactivation", "ReactivationScreen", "engagement_screens.reactivation_title",
+                             "engagement_screens.cmd.reactivation_help"),
+        "followups": Area("followups", "FollowUpsScreen", "engagement_screens.followups_title",
+                          "engagement_screens.cmd.followups_help"),
+        "complaints": Area("complaints", "ComplaintsScreen", "engagement_screens.complaints_title",
+                           "engagement_screens.cmd.complaints_help"),
     }
     DEFAULT_MODE = "roster"
     # Textual's own system commands are English-only: ours replace them.
@@ -75,6 +81,9 @@ class BranchDeskApp(App[None]):
         Binding("f1,question_mark", "help", "app.key.help"),
         Binding("m", "switch_mode('compose')", "compose.key.open"),
         Binding("v", "switch_mode('review')", "review.key.open"),
+        Binding("w", "switch_mode('reactivation')", "engagement_screens.key.open_reactivation", show=False),
+        Binding("t", "switch_mode('followups')", "engagement_screens.key.open_followups", show=False),
+        Binding("k", "switch_mode('complaints')", "engagement_screens.key.open_complaints", show=False),
         Binding("f2", "switch_language", "app.key.language", show=False),
         Binding("f3", "toggle_theme", "app.key.theme", show=False),
         Binding("ctrl+p", "command_palette", "app.key.palette", show=False, priority=True),

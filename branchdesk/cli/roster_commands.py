@@ -24,8 +24,17 @@ def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
     if existing:
         raise UserError("cli.demo_not_empty", file=str(settings.db_path), count=existing)
     demo.build_demo(store, settings.operator, members=args.members, seed=args.seed)
+    _demo_engagement(store, settings, args.seed)
     print(t("cli.demo_built", count=args.members, file=str(settings.db_path)))
     return 0
+
+
+def _demo_engagement(store, settings: Settings, seed: int) -> None:
+    from branchdesk import engagement_config
+    from branchdesk.services.demo_engagement import add_demo_engagement
+
+    add_demo_engagement(store, settings.operator, seed=seed,
+                        config=engagement_config.from_settings(settings))
 
 
 def cmd_members(args: argparse.Namespace, settings: Settings) -> int:
@@ -138,7 +147,9 @@ def cmd_open_app(args: argparse.Namespace, settings: Settings) -> int:
         settings.branch_name = settings.branch_name or demo.BRANCH
         for suffix in ("", "-wal", "-shm"):
             settings.db_path.with_name(settings.db_path.name + suffix).unlink(missing_ok=True)
-        demo.build_demo(open_store(settings.db_path), settings.operator, members=2000)
+        demo_store = open_store(settings.db_path)
+        demo.build_demo(demo_store, settings.operator, members=2000)
+        _demo_engagement(demo_store, settings, 7)
     try:
         from branchdesk.app import run_app
     except ImportError:  # the terminal app is not built yet: show the roster instead

@@ -100,6 +100,8 @@ class RosterScreen(Screen[None]):
         Binding("slash", "focus_search", "roster_screen.key.search", show=False),
         Binding("f", "toggle_filters", "roster_screen.key.filters"),
         Binding("d", "toggle_dormant", "roster_screen.key.dormant"),
+        Binding("l", "log_contact", "engagement_screens.key.log_contact"),
+        Binding("a", "toggle_reactivated", "engagement_screens.key.reactivated_filter", show=False),
         Binding("s", "cycle_sort", "roster_screen.key.sort"),
         Binding("r", "reverse_sort", "roster_screen.key.reverse", show=False),
         Binding("c", "clear_filters", "roster_screen.key.clear", show=False),
@@ -109,7 +111,7 @@ class RosterScreen(Screen[None]):
     # Single letters would be typed into a text field: they act only when none has focus.
     LETTER_ACTIONS = frozenset({"focus_search", "toggle_filters", "toggle_dormant",
                                 "cycle_sort", "reverse_sort", "clear_filters",
-                                "import_roster"})
+                                "import_roster", "log_contact", "toggle_reactivated"})
 
     def __init__(self) -> None:
         super().__init__()
@@ -198,7 +200,8 @@ class RosterScreen(Screen[None]):
 
     @on(FilterBar.Changed)
     def _filters_changed(self, event: FilterBar.Changed) -> None:
-        self.filters = {k: v for k, v in event.values.items() if v not in (None, False)}
+        kept = {"reactivated_only": True} if self.filters.get("reactivated_only") else {}
+        self.filters = {**kept, **{k: v for k, v in event.values.items() if v not in (None, False)}}
         self.requery()
 
     @on(RosterTable.CountChanged)
@@ -231,6 +234,8 @@ class RosterScreen(Screen[None]):
         if self.filters.get("dormant_only"):
             days = self.app.settings.dormant_days  # type: ignore[attr-defined]
             parts.append(t("roster_screen.dormant_only_active", days=days))
+        if self.filters.get("reactivated_only"):
+            parts.append(t("engagement_screens.reactivated_only_active"))
         return t("roster_screen.filter_separator").join(parts)
 
     def _show_status(self) -> None:
@@ -286,6 +291,22 @@ class RosterScreen(Screen[None]):
             del self.filters["dormant_only"]
         self.filter_bar.set_values(self.filters)
         self.requery()
+
+    def action_toggle_reactivated(self) -> None:
+        """Only the members reactivated this week (store/dormancy.py), or everyone again."""
+        if self.filters.pop("reactivated_only", False) is False:
+            self.filters["reactivated_only"] = True
+        self.requery()
+
+    def action_log_contact(self) -> None:
+        """Log a contact with the member on the cursor row: l, then Enter (a call) or a digit."""
+        from branchdesk.widgets.engagement.log_contact import open_log_contact
+
+        member = self.table.cursor_member
+        if member is None or member.id is None:
+            self.notify(t("engagement_screens.no_member_selected"), severity="warning")
+            return
+        open_log_contact(self, member.id, lambda _activity: self.reload_data())
 
     def sort_by(self, field: str, descending: bool = False) -> None:
         self.sort, self.descending = field, descending
@@ -355,6 +376,10 @@ class RosterScreen(Screen[None]):
              self.action_toggle_filters),
             (t("roster_screen.cmd.dormant"), t("roster_screen.cmd.dormant_help", days=days),
              self.action_toggle_dormant),
+            (t("engagement_screens.cmd.log_contact"), t("engagement_screens.cmd.log_contact_help"),
+             self.action_log_contact),
+            (t("engagement_screens.cmd.reactivated_filter"),
+             t("engagement_screens.cmd.reactivated_filter_help"), self.action_toggle_reactivated),
             (t("roster_screen.cmd.reverse"), t("roster_screen.cmd.reverse_help"),
              self.action_reverse_sort),
             (t("roster_screen.cmd.clear"), t("roster_screen.cmd.clear_help"),

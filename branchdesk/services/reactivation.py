@@ -91,3 +91,20 @@ def reactivated_this_week(store: Store, today: date, dormant_days: int,
     rows = activity_rows.reactivated_in(store.conn, first, last, dormant_days, advisor)
     return [Reactivated(r["id"], r["name"], r["phone"], r["advisor"], date.fromisoformat(r["on_date"]),
                         ActivityKind(r["kind"]), r["gap_days"]) for r in rows]
+
+
+@dataclass(frozen=True)
+class MemberState:
+    """Where one member stands: last heard from (or joined), days since, dormant today."""
+
+    heard_on: date | None
+    joined_only: bool  # never heard from: the date is the day they joined the roster
+    days: int
+    dormant: bool
+
+
+def member_state(store: Store, member_id: int, today: date, dormant_days: int) -> MemberState | None:
+    row = sleeper_rows.member_state(store.conn, member_id, today, dormant_days)
+    if row is None:
+        return None
+    return MemberState(_day(row["heard_on"]), row["joined_only"], row["days"], row["dormant"])

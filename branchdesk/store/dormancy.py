@@ -62,11 +62,12 @@ def reactivated(first: date, last: date, days: int,
 
 def gap_sql(on_date: str, previous_activity: str, imported: str, joined: str) -> str:
     """SQL: days between an activity and the last time its member was heard from before it —
-    their previous activity or their imported last-active date (when not after this
-    activity), else the day they joined the roster (when not after it); NULL when none is
-    known. Each argument is an SQL expression."""
+    their previous activity or their imported last-active date (when before the day of this
+    activity: an imported date on that very day is this contact), else the day they joined
+    the roster (when not after it); NULL when none is known. Each argument is an SQL
+    expression."""
     before = (f"max(coalesce({previous_activity}, ''),"
-              f" CASE WHEN {imported} <= {on_date} THEN {imported} ELSE '' END)")
+              f" CASE WHEN {imported} < {on_date} THEN {imported} ELSE '' END)")
     known = (f"CASE WHEN {before} != '' THEN {before}"
              f" WHEN {joined} <= {on_date} THEN {joined} END")
     return f"CAST(julianday({on_date}) - julianday({known}) AS INTEGER)"

@@ -48,3 +48,18 @@ def page(conn: sqlite3.Connection, today: date, days: int, thresholds: tuple[flo
 def count(conn: sqlite3.Connection, today: date, days: int, advisor: str | None = None) -> int:
     where, params = _where(today, days, advisor)
     return conn.execute(f"SELECT count(*) FROM members AS m WHERE {where}", params).fetchone()[0]
+
+
+def member_state(conn: sqlite3.Connection, member_id: int, today: date,
+                 days: int) -> dict[str, Any] | None:
+    """One member: the day last heard from, whether that came from an activity or the roster,
+    days since, and whether they are dormant today."""
+    dormant, dormant_params = dormancy.dormant(today, days, "m")
+    asleep, asleep_params = dormancy.days_asleep(today, "m")
+    row = conn.execute(
+        f"SELECT {dormancy.heard_on('m')}, m.last_seen_on IS NULL, {asleep}, ({dormant})"
+        " FROM members AS m WHERE m.id = ?", [*asleep_params, *dormant_params, member_id]).fetchone()
+    if row is None:
+        return None
+    return {"heard_on": row[0], "joined_only": bool(row[1]), "days": row[2] or 0,
+            "dormant": bool(row[3])}

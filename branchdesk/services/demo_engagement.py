@@ -1,0 +1,89 @@
+"""Engagement for the demo branch: a history of contacts that agrees with each member's
+imported last-active date, a few members woken this week, follow-ups due around today, and
+complaints — one of them overdue — so every engagement screen has something to show."""
+
+from __future__ import annotations
+
+import random
+from datetime import date, datetime, time, timedelta
+
+from branchdesk import datetimes
+from branchdesk.engagement_config import EngagementConfig
+from branchdesk.engagement_enums import DEFAULT_CHANNEL, ActivityKind
+from branchdesk.services import complaints
+from branchdesk.store import activities as activity_rows
+from branchdesk.store import audit
+from branchdesk.store import followups as follow_rows
+from branchdesk.store.database import Store
+
+NOTES = ("问候近况，聊了近期行情", "介绍新发基金，客户表示考虑", "提醒参加周六线下沙龙", "解答两融业务问题",
+         "客户咨询解套方案", "确认风险测评已更新", "", "", "")
+REASONS = ("回访新品认购意向", "确认投诉处理满意度", "邀请参加周六沙龙", "解套方案跟进", "生日问候",
+           "提醒风险测评到期")
+KINDS = (ActivityKind.CHAT, ActivityKind.CALL, ActivityKind.VISIT, ActivityKind.REPLY)
+
+
+def _moment(day: date, rng: random.Random) -> tuple[str, str]:
+    at = datetime.combine(day, time(rng.randint(9, 19), rng.choice((0, 15, 30, 45))),
+                          tzinfo=datetimes.branch_zone())
+    return datetimes.to_utc_text(at), day.isoformat()
+
+
+def add_demo_engagement(store: Store, operator: str, *, seed: int = 7, today: date | None = None,
+                        config: EngagementConfig | None = None) -> None:
+    """Add the demo's engagement to a freshly built demo branch (one transaction each step)."""
+    rng = random.Random(seed + 1)
+    today = today or datetimes.today()
+    monday = today - timedelta(days=today.weekday())
+    members = store.conn.execute(
+        "SELECT id, advisor, last_active_on FROM members ORDER BY id").fetchall()
+    new: list[activity_rows.NewActivity] = []
+    for member_id, advisor, last_active in members:
+        if not last_active or rng.random() > 0.45:
+            continue
+        last = date.fromisoformat(last_active)
+        woken = monday <= last <= today and rng.random() < 0.1
+        days = [last]
+        previous = last - timedelta(days=rng.randint(35, 90) if woken else rng.randint(3, 25))
+        for _ in range(rng.randint(1, 3)):
+            days.append(previous)
+            previous -= timedelta(days=rng.randint(5, 40))
+        for day in days:
+            kind = rng.choice(KINDS)
+            at, on = _moment(day, rng)
+            new.append(activity_rows.NewActivity(member_id, kind.value, DEFAULT_CHANNEL[kind].value,
+                                                 at, on, advisor or operator, rng.choice(NOTES) or None))
+    with store.transaction() as conn:
+        activity_rows.insert_many(conn, new, None)
+        chosen = rng.sample([m[0] for m in members], k=max(1, len(members) // 30))
+        for member_id in chosen:
+            due = today + timedelta(days=rng.randint(-3, 6))
+            follow_rows.put(conn, member_id, due, rng.choice(REASONS), operator)
+        audit.append(conn, operator=operator, action="demo.engagement", entity="database",
+                     after={"activities": len(new), "follow_ups": len(chosen)})
+    _demo_complaints(store, operator, rng, today, [m[0] for m in members], config or EngagementConfig())
+
+
+def _demo_complaints(store: Store, operator: str, rng: random.Random, today: date,
+                     member_ids: list[int], config: EngagementConfig) -> None:
+    zone = datetimes.branch_zone()
+
+    def opened(days_ago: int) -> datetime:
+        return datetime.combine(today - timedelta(days=days_ago), time(10, 30), tzinfo=zone)
+
+    picks = rng.sample(member_ids, k=min(4, len(member_ids)))
+    cases = (
+        (picks[0], "phone", "fees", "对佣金费率有异议，认为高于开户时约定", 21),
+        (picks[1 % len(picks)], "wechat", "trading_system", "开盘时交易软件卡顿，委托未及时成交", 3),
+        (picks[2 % len(picks)], "counter", "service", "柜台办理业务等候时间过长", 12),
+        (picks[3 % len(picks)], "regulator", "product_selling", "12386转办：反映购买产品时风险揭示不充分", 1),
+    )
+    made = []
+    for member_id, channel, category, summary, days_ago in cases:
+        made.append(complaints.open_complaint(
+            store, operator, config, member_id=member_id, channel=channel, category=category,
+            summary=summary, opened_at=opened(days_ago)))
+    complaints.respond(store, operator, made[1].id, "已电话致歉并说明系统扩容安排",
+                       at=opened(3) + timedelta(hours=2))
+    complaints.resolve(store, operator, made[2].id, "已优化柜台排队叫号，客户表示满意",
+                       at=opened(10))
