@@ -23,18 +23,21 @@ def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
     existing = roster.total_members(store)
     if existing:
         raise UserError("cli.demo_not_empty", file=str(settings.db_path), count=existing)
-    demo.build_demo(store, settings.operator, members=args.members, seed=args.seed)
-    _demo_engagement(store, settings, args.seed)
+    demo.build_demo(store, settings.operator, members=args.members, seed=args.seed,
+                    extra=_demo_engagement(settings, args.seed))
     print(t("cli.demo_built", count=args.members, file=str(settings.db_path)))
     return 0
 
 
-def _demo_engagement(store, settings: Settings, seed: int) -> None:
+def _demo_engagement(settings: Settings, seed: int):
+    """Contacts, follow-ups and complaints for the demo branch (added in its transaction)."""
+    from functools import partial
+
     from branchdesk import engagement_config
     from branchdesk.services.demo_engagement import add_demo_engagement
 
-    add_demo_engagement(store, settings.operator, seed=seed,
-                        config=engagement_config.from_settings(settings))
+    return partial(add_demo_engagement, operator=settings.operator, seed=seed,
+                   config=engagement_config.from_settings(settings))
 
 
 def cmd_members(args: argparse.Namespace, settings: Settings) -> int:
@@ -147,9 +150,8 @@ def cmd_open_app(args: argparse.Namespace, settings: Settings) -> int:
         settings.branch_name = settings.branch_name or demo.BRANCH
         for suffix in ("", "-wal", "-shm"):
             settings.db_path.with_name(settings.db_path.name + suffix).unlink(missing_ok=True)
-        demo_store = open_store(settings.db_path)
-        demo.build_demo(demo_store, settings.operator, members=2000)
-        _demo_engagement(demo_store, settings, 7)
+        demo.build_demo(open_store(settings.db_path), settings.operator, members=2000,
+                        extra=_demo_engagement(settings, 7))
     try:
         from branchdesk.app import run_app
     except ImportError:  # the terminal app is not built yet: show the roster instead

@@ -7,6 +7,8 @@ dormant members.
 from __future__ import annotations
 
 import random
+import sqlite3
+from collections.abc import Callable
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
@@ -78,8 +80,10 @@ def demo_members(count: int, seed: int, today: date | None = None) -> list[dict[
 
 
 def build_demo(store: Store, operator: str, *, members: int = 300, seed: int = 7,
-               today: date | None = None) -> int:
-    """Fill the store with a demo branch (one transaction, one audit row); returns the count."""
+               today: date | None = None,
+               extra: Callable[[sqlite3.Connection], dict[str, Any]] | None = None) -> int:
+    """Fill the store with a demo branch (one transaction, one audit row); returns the count.
+    `extra(conn)` adds more inside the same transaction and says what (e.g. engagement)."""
     rows = demo_members(members, seed, today)
     with store.transaction() as conn:
         ids = member_rows.insert_many(conn, rows)
@@ -90,6 +94,7 @@ def build_demo(store: Store, operator: str, *, members: int = 300, seed: int = 7
         if ids:
             conn.execute("UPDATE members SET created_at = ?, updated_at = ? WHERE id BETWEEN ? AND ?",
                          (joined, joined, ids[0], ids[-1]))
+        added = extra(conn) if extra is not None else {}
         audit.append(conn, operator=operator, action="demo.build", entity="database",
-                     after={"members": members, "seed": seed})
+                     after={"members": members, "seed": seed, **added})
     return members
