@@ -13,9 +13,12 @@ _MEMBER = ("name", "phone", "advisor", "account_no")
 
 
 def get(conn: sqlite3.Connection, member_id: int) -> dict[str, Any] | None:
-    row = conn.execute(f"SELECT {', '.join(COLUMNS)} FROM follow_ups WHERE member_id = ?",
-                       (member_id,)).fetchone()
-    return dict(zip(COLUMNS, row, strict=True)) if row else None
+    """The member's follow-up, with their name, phone, advisor and account number."""
+    row = conn.execute(
+        f"SELECT {', '.join('f.' + c for c in COLUMNS)}, {', '.join('m.' + c for c in _MEMBER)}"
+        " FROM follow_ups AS f JOIN members AS m ON m.id = f.member_id WHERE f.member_id = ?",
+        (member_id,)).fetchone()
+    return dict(zip((*COLUMNS, *_MEMBER), row, strict=True)) if row else None
 
 
 def put(conn: sqlite3.Connection, member_id: int, due_on: date, reason: str, set_by: str) -> None:
