@@ -62,6 +62,11 @@ def week_of(day: date) -> tuple[date, date]:
     return monday, monday + timedelta(days=6)
 
 
+def day_start_utc(day: date) -> str:
+    """Midnight of `day` in the branch's zone, as stored moments are written (UTC ISO)."""
+    return to_utc_text(datetime.combine(day, time(0, 0), tzinfo=_zone))
+
+
 def utc_offset_minutes(zone: ZoneInfo | None = None, at: datetime | None = None) -> int:
     """Minutes the branch's zone is ahead of UTC (480 for China)."""
     offset = (at or datetime.now(UTC)).astimezone(zone or _zone).utcoffset()

@@ -149,7 +149,6 @@ class ComplaintsScreen(EngagementScreen):
 class ComplaintCardScreen(AppContext, Screen[None]):
     """One complaint: who, what, when received, the deadlines and where it stands."""
 
-    CSS_PATH = "engagement.tcss"
     HELP_SECTION = "engagement_screens.help.complaint_card"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("r", "respond", "engagement_screens.key.respond"),

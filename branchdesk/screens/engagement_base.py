@@ -25,7 +25,6 @@ PaletteCommand = tuple[str, str, Callable[[], Any]]
 class EngagementScreen(AppContext, Screen[None]):
     """A top-level engagement area: subclasses compose their lists and say what they show."""
 
-    CSS_PATH = "engagement.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("f5", "reload", "engagement_screens.key.reload", show=False),
         Binding("escape", "leave", "engagement_screens.key.roster"),

@@ -19,6 +19,7 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, Input, Label, OptionList
 
+from branchdesk import datetimes
 from branchdesk.i18n import t
 from branchdesk.models import Member, MemberQuery
 from branchdesk.services import roster
@@ -50,7 +51,7 @@ class RosterSource:
         self.today = today  # fixed in tests and snapshots; None means the real date
 
     def _today(self) -> date:
-        return self.today or date.today()
+        return self.today or datetimes.today()  # the branch's date, as every list uses
 
     def page(self, query: MemberQuery, offset: int, limit: int) -> list[Member]:
         return roster.list_members(self.store, query, offset=offset, limit=limit,

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any, Literal
 
+from branchdesk import datetimes
 from branchdesk.errors import UserError
 from branchdesk.models import mask_phone
 from branchdesk.services.member_lookup import exists
@@ -84,7 +85,7 @@ def get_follow_up(store: Store, member_id: int) -> FollowUp | None:
 def set_follow_up(store: Store, operator: str, member_id: int, due_on: date,
                   reason: str | None = None, *, today: date | None = None) -> FollowUp:
     """Set (or move) the member's next-contact date and reason, as one audited action."""
-    today = today or date.today()
+    today = today or datetimes.today()
     if due_on < today:
         raise UserError("engagement.follow_up_in_past", day=due_on.isoformat())
     with store.transaction() as conn:

@@ -89,7 +89,8 @@ def refresh(conn: sqlite3.Connection, since: Mapping[int, str]) -> None:
         seq AS (
             SELECT a.id, a.at, a.on_date, b.since,
                    lag(a.on_date) OVER (PARTITION BY a.member_id ORDER BY a.at, a.id) AS prev
-            FROM bounds AS b JOIN activities AS a ON a.member_id = b.member_id AND a.at >= b.start)
+            FROM bounds AS b CROSS JOIN activities AS a  -- the few touched members drive the join
+            WHERE a.member_id = b.member_id AND a.at >= b.start)
         UPDATE activities SET gap_days = {gap}
         FROM seq, members AS m
         WHERE activities.id = seq.id AND m.id = activities.member_id AND seq.at >= seq.since

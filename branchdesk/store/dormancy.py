@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from branchdesk.datetimes import utc_offset_minutes
+from branchdesk.datetimes import day_start_utc, utc_offset_minutes
 
 
 def cutoff(today: date, days: int) -> date:
@@ -58,6 +58,16 @@ def reactivated(first: date, last: date, days: int,
     return (f"{alias}.id IN (SELECT a.member_id FROM activities AS a"
             f" WHERE a.on_date BETWEEN ? AND ? AND {woke_sql})",
             [first.isoformat(), last.isoformat(), *params])
+
+
+def reactivated_flag(first: date, last: date, days: int,
+                     alias: str = "members") -> tuple[str, list[object]]:
+    """The same test as `reactivated`, for one member at a time (a listing's marker): it walks
+    that member's activities of those days only, where `reactivated` reads the whole week."""
+    woke_sql, params = woke(days, "a")
+    return (f"EXISTS (SELECT 1 FROM activities AS a WHERE a.member_id = {alias}.id"
+            f" AND a.at >= ? AND a.at < ? AND {woke_sql})",
+            [day_start_utc(first), day_start_utc(last + timedelta(days=1)), *params])
 
 
 def gap_sql(on_date: str, previous_activity: str, imported: str, joined: str) -> str:

@@ -285,7 +285,7 @@ def _where(query: MemberQuery, today: date) -> tuple[str, list[Any]]:
 def _flags(query: MemberQuery, today: date) -> tuple[str, list[Any]]:
     """Columns a listing adds to a row: the day last heard from, dormant, reactivated this week."""
     dormant, dormant_params = dormancy.dormant(today, query.dormant_days)
-    woke, woke_params = dormancy.reactivated(*week_of(today), query.dormant_days)
+    woke, woke_params = dormancy.reactivated_flag(*week_of(today), query.dormant_days)
     return f", last_seen_on, ({dormant}), ({woke})", [*dormant_params, *woke_params]
 
 

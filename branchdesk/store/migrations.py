@@ -229,7 +229,7 @@ def _engagement(conn: sqlite3.Connection) -> None:
             created_at TEXT NOT NULL
         );
         CREATE INDEX activities_member ON activities(member_id, at);
-        CREATE INDEX activities_day ON activities(on_date);
+        CREATE INDEX activities_day ON activities(on_date, gap_days, member_id);  -- who woke when
         CREATE INDEX activities_batch ON activities(batch_id) WHERE batch_id IS NOT NULL;
 
         CREATE TABLE follow_ups (

@@ -119,16 +119,6 @@ class PagedList(ScrollView, can_focus=True):
         "paged-list--header", "paged-list--cursor", "paged-list--cursor-blurred",
         "paged-list--alert", "paged-list--muted", "paged-list--placeholder",
     }
-    DEFAULT_CSS = """
-    PagedList { height: 1fr; overflow-x: hidden; scrollbar-size-vertical: 1; background: $surface; }
-    PagedList > .paged-list--header { text-style: bold; background: $panel; }
-    PagedList > .paged-list--cursor { background: $block-cursor-background;
-        color: $block-cursor-foreground; text-style: bold; }
-    PagedList > .paged-list--cursor-blurred { background: $block-cursor-blurred-background; }
-    PagedList > .paged-list--alert { color: $text-error; text-style: bold; }
-    PagedList > .paged-list--muted { color: $text-muted; }
-    PagedList > .paged-list--placeholder { color: $text-muted; }
-    """
 
     @dataclass
     class Chosen(Message):
