@@ -205,23 +205,47 @@ def _moment(cell: Cell, now: datetime, cache: dict[str, datetime]) -> datetime:
     return moment
 
 
-def _kind(cell: Cell, cache: dict[str, ActivityKind]) -> ActivityKind:
-    text = cell_text(cell)
-    found = cache.get(text)
+def _kind(cell: Cell, cache: dict[Cell, ActivityKind]) -> ActivityKind:
+    found = cache.get(cell)
     if found is None:
-        found = from_text(ActivityKind, fold(text), KIND_WORDS)  # type: ignore[assignment]
+        found = from_text(ActivityKind, fold(cell_text(cell)), KIND_WORDS)  # type: ignore[assignment]
         if found is None:
             raise _RowError("kind", _REASON + "kind_unknown", cell)
-        cache[text] = found
+        cache[cell] = found
     return found
 
 
 def _is_footer(row: Sequence[Cell]) -> bool:
+    """合计 / 制表人 / 说明… in the first filled cell of the row."""
     for cell in row:
         if cell is None or cell == "":
             continue
-        return isinstance(cell, str) and fold(cell).lower().startswith(FOOTER_WORDS)
+        return type(cell) is str and not cell[:1].isdigit() and \
+            fold(cell).lower().startswith(FOOTER_WORDS)
     return False
+
+
+def _is_blank_row(row: Sequence[Cell]) -> bool:
+    for cell in row:
+        if cell is None or cell == "":
+            continue
+        if type(cell) is str and len(cell) <= 8 and is_blank(cell):  # placeholders are short
+            continue
+        return False
+    return True
+
+
+def _memo(convert, cache: dict) -> object:
+    """`convert` with its answers kept per cell value (staff, names and kinds repeat)."""
+    def run(cell: Cell) -> object:
+        try:
+            return cache[cell]
+        except KeyError:
+            value = cache[cell] = convert(cell)
+            return value
+        except TypeError:  # an unhashable cell: never, but stay safe
+            return convert(cell)
+    return run
 
 
 def parse_rows(sheet: SheetLike, header: ActivityHeader,
@@ -230,47 +254,53 @@ def parse_rows(sheet: SheetLike, header: ActivityHeader,
     and reason. Blank rows are skipped; a totals or signature row ends the table."""
     now = now or datetimes.now()
     columns = header.columns
-    col = {name: columns.get(name) for name in FIELDS}
     moments: dict[str, datetime] = {}
     kinds: dict[str, ActivityKind] = {}
+    text = _memo(normalize_text, {})
     out: list[ParsedActivity] = []
     issues: list[Issue] = []
     first = sheet.first_row + header.row_index + 1
+    index = {name: columns.get(name) for name in FIELDS}
+    width = 1 + max(i for i in index.values() if i is not None)
+
+    def pick(row: Sequence[Cell], name: str) -> Cell:
+        position = index[name]
+        return None if position is None else row[position]
+
     for offset, row in enumerate(sheet.rows[header.row_index + 1:]):
         number = first + offset
-        if all(is_blank(cell) for cell in row):
+        if len(row) < width:
+            row = [*row, *([None] * (width - len(row)))]
+        if _is_blank_row(row):
             continue
         if _is_footer(row):
             break
-
-        def cell(name: str, row: Sequence[Cell] = row) -> Cell:
-            index = col[name]
-            return None if index is None or index >= len(row) else row[index]
-
         try:
-            account = _clean(normalize_account, "account_no", cell("account_no"))
-            phone = _clean(normalize_phone, "phone", cell("phone"))
-            name = normalize_text(cell("name"))
+            account = _clean(normalize_account, "account_no", pick(row, "account_no"))
+            phone = _clean(normalize_phone, "phone", pick(row, "phone"))
+            name = text(pick(row, "name"))
             if account is None and phone is None:
-                raise _RowError("account_no" if col["account_no"] is not None else "phone",
+                raise _RowError("account_no" if index["account_no"] is not None else "phone",
                                 _REASON + "no_member")
-            at_cell = cell("at")
-            if is_blank(at_cell):
+            at_cell = pick(row, "at")
+            if at_cell is None or at_cell == "" or is_blank(at_cell):
                 raise _RowError("at", _REASON + "at_missing")
             moment = _moment(at_cell, now, moments)
-            kind_cell = cell("kind")
-            if is_blank(kind_cell):
-                raise _RowError("kind", _REASON + "kind_missing")
-            kind = _kind(kind_cell, kinds)
-            note = normalize_text(cell("note"))
+            kind_cell = pick(row, "kind")
+            kind = kinds.get(kind_cell)  # type: ignore[arg-type]
+            if kind is None:
+                if kind_cell is None or kind_cell == "" or is_blank(kind_cell):
+                    raise _RowError("kind", _REASON + "kind_missing")
+                kind = _kind(kind_cell, kinds)
+            note = normalize_text(pick(row, "note"))
             if note and len(note) > NOTE_MAX:
-                raise _RowError("note", _REASON + "note_too_long", cell("note"))
-            staff = normalize_text(cell("staff"))
+                raise _RowError("note", _REASON + "note_too_long", pick(row, "note"))
+            staff = text(pick(row, "staff"))
             if staff and len(staff) > STAFF_MAX:
-                raise _RowError("staff", _REASON + "staff_too_long", cell("staff"))
+                raise _RowError("staff", _REASON + "staff_too_long", pick(row, "staff"))
             channel = None
-            channel_cell = cell("channel")
-            if not is_blank(channel_cell):
+            channel_cell = pick(row, "channel")
+            if channel_cell is not None and channel_cell != "" and not is_blank(channel_cell):
                 channel = from_text(ContactChannel, fold(cell_text(channel_cell)))
                 if channel is None:
                     raise _RowError("channel", _REASON + "channel_unknown", channel_cell)

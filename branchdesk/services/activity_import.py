@@ -51,7 +51,7 @@ class _Matcher:
     """Rows → member ids, with the reason when a row names nobody, or several people."""
 
     def __init__(self, store: Store, header: ActivityHeader) -> None:
-        self.accounts, self.phones = identity_maps(store.conn)
+        self.accounts, self.phones, self.last_activity = identity_maps(store.conn)
         self.header = header
 
     def member(self, row: ParsedActivity) -> int | Issue:
@@ -100,12 +100,16 @@ def _plan(store: Store, rows: list[ParsedActivity], header: ActivityHeader, oper
             row.at.astimezone(zone).date().isoformat(), row.staff or operator, row.note))
     seen: set[tuple] = set()
     unique: list[NewActivity] = []
+    candidates.sort(key=lambda a: (a.member_id, a.at))  # the index in order, page after page
     for activity in candidates:
         key = (activity.member_id, activity.at, activity.kind, activity.note)
         if key not in seen:
             seen.add(key)
             unique.append(activity)
-    already = activity_rows.existing(store.conn, unique)
+    # Only a member with an activity on or after that day can have it logged already.
+    last = matcher.last_activity
+    maybe = [a for a in unique if last.get(a.member_id, "") >= a.on_date]
+    already = activity_rows.existing(store.conn, maybe)
     fresh = [a for a in unique if (a.member_id, a.at, a.kind, a.note) not in already]
     issues.sort(key=lambda issue: issue.row)
     return fresh, len(candidates) - len(fresh)
@@ -114,30 +118,37 @@ def _plan(store: Store, rows: list[ParsedActivity], header: ActivityHeader, oper
 def import_activities(store: Store, path: str | Path, operator: str, *, sheet: str | None = None,
                       dry_run: bool = False) -> ActivityImportReport:
     """Read, check and (unless `dry_run`) write the activities of a sheet as one batch."""
-    from branchdesk.services.importing import file_sha256
-
     path = Path(path)
     sheets = read_workbook(path, sheet=sheet)
     chosen, header = choose_sheet(sheets, sheet, path.name)
     rows, issues = parse_rows(chosen, header)
     if not rows and not issues:
         raise UserError("activity_import.no_rows", file=path.name, sheet=chosen.name)
+    with activity_rows.bulk_settings(store.conn):
+        return _import(store, path, chosen.name, header, rows, issues, operator, dry_run)
+
+
+def _import(store: Store, path: Path, sheet_name: str, header: ActivityHeader,
+            rows: list[ParsedActivity], issues: list[Issue], operator: str,
+            dry_run: bool) -> ActivityImportReport:
     if dry_run:
         fresh, skipped = _plan(store, rows, header, operator, issues)
-        return ActivityImportReport(path.name, chosen.name, len(fresh), skipped, len(issues), None,
+        return ActivityImportReport(path.name, sheet_name, len(fresh), skipped, len(issues), None,
                                     issues, dry_run=True)
+    from branchdesk.services.importing import file_sha256
+
     sha = file_sha256(path)
     with store.transaction() as conn:
         fresh, skipped = _plan(store, rows, header, operator, issues)
         batch_id = activity_rows.record_batch(conn, file_name=path.name, sha256=sha,
-                                              sheet=chosen.name, operator=operator,
+                                              sheet=sheet_name, operator=operator,
                                               added=len(fresh), skipped=skipped, invalid=len(issues))
         activity_rows.insert_many(conn, fresh, batch_id)
         audit.append(conn, operator=operator, action="import.activities", entity="activity_batch",
                      entity_id=batch_id,
-                     after={"file": path.name, "sha256": sha, "sheet": chosen.name,
+                     after={"file": path.name, "sha256": sha, "sheet": sheet_name,
                             "added": len(fresh), "skipped": skipped, "invalid": len(issues)})
-    return ActivityImportReport(path.name, chosen.name, len(fresh), skipped, len(issues), batch_id,
+    return ActivityImportReport(path.name, sheet_name, len(fresh), skipped, len(issues), batch_id,
                                 issues)
 
 

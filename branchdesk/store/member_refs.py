@@ -17,15 +17,19 @@ def exists(conn: sqlite3.Connection, member_id: int) -> bool:
     return conn.execute("SELECT 1 FROM members WHERE id = ?", (member_id,)).fetchone() is not None
 
 
-def identity_maps(conn: sqlite3.Connection) -> tuple[dict[str, int], dict[str, list[tuple[int, str]]]]:
-    """Every member by account number, and by mobile number (a family may share one): what an
-    import matches its rows against in one pass."""
+def identity_maps(conn: sqlite3.Connection) -> tuple[dict[str, int], dict[str, list[tuple[int, str]]],
+                                                    dict[int, str]]:
+    """Every member by account number, and by mobile number (a family may share one), and the
+    day of each member's last activity: what an import matches its rows against in one pass."""
     accounts: dict[str, int] = {}
     phones: dict[str, list[tuple[int, str]]] = {}
-    for member_id, name, phone, account in conn.execute(
-            "SELECT id, name, phone, account_no FROM members"):
+    last: dict[int, str] = {}
+    for member_id, name, phone, account, last_activity in conn.execute(
+            "SELECT id, name, phone, account_no, last_activity_on FROM members"):
         if account:
             accounts[account] = member_id
         if phone:
             phones.setdefault(phone, []).append((member_id, name))
-    return accounts, phones
+        if last_activity:
+            last[member_id] = last_activity
+    return accounts, phones, last

@@ -129,3 +129,35 @@ def test_log_activity_is_one_audited_action_and_refuses_bad_input(store):
         activities.log_activity(store, "李娜", 999, "call")
     assert len(activities.member_activities(store, member)) == 1
     assert store.conn.execute("SELECT count(*) FROM audit_log").fetchone()[0] == before + 1
+
+
+def test_a_bulk_write_gives_the_gaps_of_writing_one_by_one(store):
+    """An import computes gap days on the way in; with activities among existing ones (a
+    back-dated history) it must agree with recomputing everything."""
+    from branchdesk.store import activities as activity_rows
+
+    members = [add_member(store, f"客户{i}", joined=days_before(300),
+                          last_active=days_before(200) if i % 2 else None) for i in range(4)]
+    for member in members[:3]:
+        contact(store, member, days_before(100))
+        contact(store, member, days_before(10))
+    zone = datetimes.branch_zone()
+
+    def new(member: int, days: int) -> activity_rows.NewActivity:
+        moment = datetime.combine(days_before(days), time(9, 0), tzinfo=zone)
+        return activity_rows.NewActivity(member, "call", "phone", datetimes.to_utc_text(moment),
+                                         moment.date().isoformat(), "导入")
+
+    batch = [new(members[0], 50), new(members[1], 5), new(members[1], 2), new(members[3], 60),
+             new(members[3], 20), new(members[2], 150)]
+    with store.transaction() as conn:
+        activity_rows.insert_many(conn, batch, None)
+    written = dict(store.conn.execute("SELECT id, gap_days FROM activities").fetchall())
+    with store.transaction() as conn:
+        conn.execute("UPDATE activities SET gap_days = -1")
+        activity_rows.refresh(conn, {member: "" for member in members})
+    recomputed = dict(store.conn.execute("SELECT id, gap_days FROM activities").fetchall())
+    assert written == recomputed
+    listed_now = listed(store)
+    assert listed_now[members[3]].last_active_on == days_before(20)
+    assert listed_now[members[0]].last_active_on == days_before(10)
