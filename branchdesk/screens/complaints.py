@@ -89,7 +89,8 @@ class ComplaintsScreen(EngagementScreen):
         yield PagedList((
             ListColumn("id", "engagement_screens.col.id", 4, lambda c: str(c.id)),
             ListColumn("status", "engagement_screens.col.status", 6,
-                       lambda c: t("engagement_screens.overdue") if c.overdue else c.status.label()),
+                       lambda c: t("engagement_screens.overdue") if c.overdue else c.status.label(),
+                       fits=lambda: [t("engagement_screens.overdue"), *(s.label() for s in ComplaintStatus)]),
             ListColumn("due", "engagement_screens.col.next_due", 13, lambda c: next_due_text(c, today)),
             ListColumn("member", "engagement_screens.col.member", 6, lambda c: c.member_name),
             ListColumn("category", "engagement_screens.col.category", 8, lambda c: c.category.label(),

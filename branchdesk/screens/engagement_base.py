@@ -48,10 +48,18 @@ class EngagementScreen(AppContext, Screen[None]):
     def show_heading(self, text: str) -> None:
         self.heading().update(text)
 
+    def on_mount(self) -> None:
+        self._focus_list()
+
     def on_screen_resume(self) -> None:
-        if self.focused is None and self.AUTO_FOCUS:
-            self.query_one(self.AUTO_FOCUS).focus()
+        self._focus_list()
         self.reload_data()  # something may have been logged elsewhere
+
+    def _focus_list(self) -> None:
+        if self.focused is None and self.AUTO_FOCUS:
+            found = self.query(self.AUTO_FOCUS)
+            if found:
+                found.first().focus()
 
     def reload_data(self) -> None:
         for table in self.query(PagedList):
