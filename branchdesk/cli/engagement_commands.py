@@ -75,7 +75,9 @@ def _config(settings: Settings):
 
 
 def _calendar_notice(years: Sequence[int]) -> str:
-    return t("engagement.calendar_notice", years="、".join(str(y) for y in years), first=min(years))
+    from branchdesk.services.complaints import calendar_notice
+
+    return calendar_notice(list(years))
 
 
 # --- activity -------------------------------------------------------------------------------------

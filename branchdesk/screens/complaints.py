@@ -22,11 +22,10 @@ from branchdesk.i18n import t
 from branchdesk.screens.base import AppContext
 from branchdesk.screens.engagement_base import EngagementScreen, PaletteCommand
 from branchdesk.services import complaints
-from branchdesk.services.complaints import Complaint
+from branchdesk.services.complaints import Complaint, calendar_notice
 from branchdesk.widgets.app_header import AppHeader
 from branchdesk.widgets.engagement.dialogs import (
     assign_dialog,
-    calendar_notice,
     new_complaint_dialog,
     resolve_dialog,
     respond_dialog,

@@ -4,7 +4,6 @@ they have been asleep; one key logs a contact. `w` shows who was reactivated thi
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date
 from typing import Any, ClassVar
 
 from textual import on
@@ -177,8 +176,3 @@ class ReactivationScreen(EngagementScreen):
             (t("engagement_screens.cmd.reverse"), t("engagement_screens.cmd.reverse_help"),
              self.action_reverse),
         ]
-
-
-def week_text(today: date) -> str:
-    first, last = week_of(today)
-    return f"{first:%m-%d}–{last:%m-%d}"

@@ -16,6 +16,7 @@ from branchdesk import datetimes
 from branchdesk.engagement_config import EngagementConfig
 from branchdesk.engagement_enums import ComplaintCategory, ComplaintChannel, ComplaintStatus, codes, from_text
 from branchdesk.errors import UserError
+from branchdesk.i18n import t
 from branchdesk.models import mask_phone
 from branchdesk.services.member_lookup import exists
 from branchdesk.store import audit
@@ -78,12 +79,13 @@ class Complaint:
             "resolved_at": moment(self.resolved_at), "overdue": self.overdue,
             "owner": self.owner, "responded_at": moment(self.responded_at),
             "response": self.response, "resolution": self.resolution,
-            "deadline_notice": deadline_notice_years(self.assumed_years),
+            "deadline_notice": list(self.assumed_years),  # years counted Monday-Friday
         }
 
 
-def deadline_notice_years(years: tuple[int, ...]) -> list[int]:
-    return list(years)
+def calendar_notice(years: tuple[int, ...] | list[int]) -> str:
+    """What screens and commands say when a deadline was counted without an official schedule."""
+    return t("engagement.calendar_notice", years="、".join(str(y) for y in years), first=min(years))
 
 
 def _moment(text: str | None) -> datetime | None:

@@ -10,6 +10,7 @@ from branchdesk import datetimes, engagement_config
 from branchdesk.engagement_enums import ComplaintCategory, ComplaintChannel
 from branchdesk.i18n import t
 from branchdesk.services import complaints, followups, roster
+from branchdesk.services.complaints import calendar_notice
 from branchdesk.services.member_lookup import resolve
 from branchdesk.widgets.form_dialog import FormDialog, FormField, Values
 
@@ -133,7 +134,3 @@ def resolve_dialog(screen: Any, complaint_id: int) -> FormDialog:
          FormField("at", t("engagement_screens.field.when"),
                    placeholder=t("engagement_screens.field.opened_hint"))],
         submit)
-
-
-def calendar_notice(years: tuple[int, ...] | list[int]) -> str:
-    return t("engagement.calendar_notice", years="、".join(str(y) for y in years), first=min(years))
