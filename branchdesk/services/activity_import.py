@@ -50,8 +50,10 @@ class ActivityImportReport:
 class _Matcher:
     """Rows → member ids, with the reason when a row names nobody, or several people."""
 
-    def __init__(self, store: Store, header: ActivityHeader) -> None:
-        self.accounts, self.phones, self.last_activity = identity_maps(store.conn)
+    def __init__(self, store: Store, header: ActivityHeader, rows: list[ParsedActivity]) -> None:
+        accounts = {row.account_no for row in rows if row.account_no is not None}
+        phones = {row.phone for row in rows if row.account_no is None and row.phone is not None}
+        self.accounts, self.phones, self.last_activity = identity_maps(store.conn, accounts, phones)
         self.header = header
 
     def member(self, row: ParsedActivity) -> int | Issue:
@@ -86,7 +88,7 @@ class _Matcher:
 def _plan(store: Store, rows: list[ParsedActivity], header: ActivityHeader, operator: str,
           issues: list[Issue]) -> tuple[list[NewActivity], int]:
     """The activities to write (in file order) and how many were left out as already there."""
-    matcher = _Matcher(store, header)
+    matcher = _Matcher(store, header, rows)
     zone = datetimes.branch_zone()
     candidates: list[NewActivity] = []
     for row in rows:
