@@ -161,6 +161,11 @@ def test_undoing_a_roster_import_keeps_engagement_records(store, tmp_path):
     first = importing.import_roster(store, path, "李娜")
     [member] = roster.list_members(store)
     contact(store, member.id, date(2026, 10, 15))
+    # the member's timeline shows the import that created them and the contact
+    from branchdesk.services.timeline import member_timeline
+
+    whats = [entry.what for entry in member_timeline(store, member)]
+    assert whats == ["import_created", "activity"]
     with pytest.raises(UserError) as caught:
         importing.undo(store, first.batch_id, "李娜")
     assert caught.value.key == "engagement.undo_has_records"
