@@ -75,6 +75,10 @@ class Member(BaseModel):
     last_active_on: date | None = None
     notes: str | None = None
     extra: dict[str, str] = Field(default_factory=dict)
+    # Derived by a listing (store/dormancy.py), None when not asked: dormant today, and
+    # reactivated this week.
+    dormant: bool | None = None
+    reactivated: bool | None = None
 
     @field_validator("name")
     @classmethod
@@ -156,6 +160,7 @@ class MemberQuery(BaseModel):
     community: str | None = None
     tag: str | None = None
     dormant_only: bool = False
+    reactivated_only: bool = False  # reactivated this week (store/dormancy.py)
     dormant_days: int = Field(default=30, ge=1)
     sort: str = "name"
     descending: bool = False

@@ -8,7 +8,10 @@ The config file is TOML at ``<user config dir>/branchdesk/config.toml`` (or ``BR
     branch_name = "上海浦东营业部"
     dormant_days = 30
     tier_thresholds = [100000, 500000, 3000000]   # yuan: silver, gold, diamond
-    timezone = "Asia/Shanghai"    # the branch's time zone: events, calendars, dates typed
+    timezone = "Asia/Shanghai"
+
+Features read their own tables of the file (e.g. ``[complaints]``, ``[workdays.2027]``) from
+`Settings.config`.
 """
 
 from __future__ import annotations
@@ -21,7 +24,7 @@ from pathlib import Path
 
 import platformdirs
 
-from branchdesk.datetimes import DEFAULT_TIMEZONE, zone
+from branchdesk.datetimes import DEFAULT_TIMEZONE, zone, zone_named
 from branchdesk.errors import UserError
 from branchdesk.i18n import system_language
 from branchdesk.models import DEFAULT_TIER_THRESHOLDS
@@ -59,8 +62,9 @@ class Settings:
     branch_name: str = ""
     dormant_days: int = 30
     tier_thresholds: tuple[float, float, float] = DEFAULT_TIER_THRESHOLDS
-    timezone: str = DEFAULT_TIMEZONE
+    timezone: str = DEFAULT_TIMEZONE  # the branch's: events, calendars, dates typed
     config_file: Path | None = field(default=None)
+    config: dict = field(default_factory=dict)  # the whole file, for the features' own tables
 
     @property
     def tz(self):
@@ -92,10 +96,12 @@ def load_settings(
     try:
         silver, gold, diamond = (float(x) for x in thresholds)
         dormant_days = int(cfg.get("dormant_days", 30))
+        if dormant_days < 1:
+            raise ValueError(f"dormant_days = {dormant_days}: use a number of days, 1 or more")
+        timezone = str(cfg.get("timezone", DEFAULT_TIMEZONE))
+        zone_named(timezone)
     except (TypeError, ValueError) as error:
         raise UserError("settings.bad_config", file=str(cfg_file), error=str(error)) from error
-    timezone = str(cfg.get("timezone") or DEFAULT_TIMEZONE)
-    zone(timezone)  # a wrong name is reported now, not at the first event
     return Settings(
         db_path=db_path.expanduser(),
         operator=operator or "unknown",
@@ -105,4 +111,5 @@ def load_settings(
         tier_thresholds=(silver, gold, diamond),
         timezone=timezone,
         config_file=cfg_file if cfg else None,
+        config=cfg,
     )

@@ -13,7 +13,7 @@ from branchdesk.store import audit
 
 FIELDS = {"id", "name", "phone", "account_no", "branch", "advisor", "risk_level", "experience",
           "needs", "tags", "communities", "opened_on", "birthday", "total_assets", "value_tier",
-          "last_active_on", "notes", "extra"}
+          "last_active_on", "notes", "extra", "dormant", "reactivated"}
 
 
 def _members(db, capsys, *args) -> list[dict]:

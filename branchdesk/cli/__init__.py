@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from branchdesk.cli.common import Handler
 from branchdesk.cli.parser import build_parser
 from branchdesk.cli.roster_commands import cmd_open_app
+from branchdesk.datetimes import set_branch_zone
 from branchdesk.errors import UserError
 from branchdesk.i18n import set_language, t
 from branchdesk.settings import load_settings
@@ -39,6 +40,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         settings = load_settings(db=getattr(args, "db", None), user=getattr(args, "user", None),
                                  lang=getattr(args, "lang", None))
         set_language(settings.language)
+        set_branch_zone(settings.timezone)
         handler: Handler = getattr(args, "handler", cmd_open_app)
         return handler(args, settings)
     except UserError as error:

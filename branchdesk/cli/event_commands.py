@@ -185,11 +185,12 @@ def _values(args: argparse.Namespace, settings: Settings, base: dict[str, Any] |
     if args.link is not None:
         out["link"], out["room"] = args.link, None
     if args.start is not None:
-        out["start"] = parse_datetime(args.start, settings.tz, now=now)
+        out["start"] = parse_datetime(args.start, settings.tz, now=now, default_time=None)
     start = out.get("start") or (base or {}).get("start")
     if args.end is not None:
         out["end"] = parse_datetime(args.end, settings.tz, now=now,
-                                    base=start.astimezone(settings.tz).date() if start else None)
+                                    base=start.astimezone(settings.tz).date() if start else None,
+                                    default_time=None)
     elif base is not None and "start" in out:  # moved: the same length as before
         out["end"] = base["end"] + (out["start"] - base["start"])
     audience = dict((base or {}).get("audience") or {})

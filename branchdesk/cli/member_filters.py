@@ -8,9 +8,9 @@ import argparse
 from dataclasses import dataclass
 from typing import Any
 
-from branchdesk.cli.common import help_text as _h
 from branchdesk.enums import Experience, LabelledEnum, Need, RiskLevel, ValueTier
 from branchdesk.errors import UserError
+from branchdesk.i18n import t
 
 
 @dataclass(frozen=True)
@@ -21,6 +21,7 @@ class FilterOption:
     metavar: str | None = None
     upper: bool = False
     flag_only: bool = False  # a switch (store_true)
+    help_key: str | None = None  # catalog key of the switch's help
 
 
 FILTER_OPTIONS = (
@@ -33,7 +34,9 @@ FILTER_OPTIONS = (
     # A value tier filter is the roster's to add to MemberQuery: the option appears with it.
     FilterOption("value_tier", "--tier", ValueTier),
     FilterOption("search", "--search", metavar="TEXT"),
-    FilterOption("dormant_only", "--dormant", flag_only=True),
+    FilterOption("dormant_only", "--dormant", flag_only=True, help_key="cli_help.only_dormant_members"),
+    FilterOption("reactivated_only", "--reactivated", flag_only=True,
+                 help_key="engagement_cli.help.members_reactivated"),
 )
 
 
@@ -58,7 +61,7 @@ def add_member_filters(parser: argparse.ArgumentParser) -> None:
         dest = option.flag.removeprefix("--").replace("-", "_")
         if option.flag_only:
             parser.add_argument(option.flag, dest=dest, action="store_true",
-                                help=_h("only dormant members"))
+                                help=t(option.help_key) if option.help_key else None)
         elif option.enum is not None:
             parser.add_argument(option.flag, dest=dest, metavar=option.metavar,
                                 type=str.upper if option.upper else None,

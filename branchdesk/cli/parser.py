@@ -24,6 +24,7 @@ from branchdesk.cli.compliance_commands import (
     cmd_staff_passwd,
     cmd_staff_role,
 )
+from branchdesk.cli.engagement_commands import add_engagement_commands
 from branchdesk.cli.event_commands import add_event_commands
 from branchdesk.cli.member_filters import add_member_filters
 from branchdesk.cli.roster_commands import (
@@ -173,6 +174,7 @@ def build_parser() -> argparse.ArgumentParser:
         command.add_argument("--password-stdin", action="store_true")
         command.set_defaults(handler=handler)
     add_event_commands(sub, common)
+    add_engagement_commands(sub, common)
     return parser
 
 

@@ -23,7 +23,8 @@ def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
     existing = roster.total_members(store)
     if existing:
         raise UserError("cli.demo_not_empty", file=str(settings.db_path), count=existing)
-    demo.build_demo(store, settings.operator, members=args.members, seed=args.seed)
+    demo.build_demo(store, settings.operator, members=args.members, seed=args.seed,
+                    extra=_demo_engagement(settings, args.seed))
     if getattr(args, "events", False):
         _demo_events(store, settings)
     print(t("cli.demo_built", count=args.members, file=str(settings.db_path)))
@@ -34,6 +35,17 @@ def _demo_events(store, settings: Settings) -> None:
     from branchdesk.services.demo_events import build_demo_events
 
     build_demo_events(store, settings.operator, settings.tz)
+
+
+def _demo_engagement(settings: Settings, seed: int):
+    """Contacts, follow-ups and complaints for the demo branch (added in its transaction)."""
+    from functools import partial
+
+    from branchdesk import engagement_config
+    from branchdesk.services.demo_engagement import add_demo_engagement
+
+    return partial(add_demo_engagement, operator=settings.operator, seed=seed,
+                   config=engagement_config.from_settings(settings))
 
 
 def cmd_members(args: argparse.Namespace, settings: Settings) -> int:
@@ -139,7 +151,7 @@ def cmd_open_app(args: argparse.Namespace, settings: Settings) -> int:
         for suffix in ("", "-wal", "-shm"):
             settings.db_path.with_name(settings.db_path.name + suffix).unlink(missing_ok=True)
         store = open_store(settings.db_path)
-        demo.build_demo(store, settings.operator, members=2000)
+        demo.build_demo(store, settings.operator, members=2000, extra=_demo_engagement(settings, 7))
         _demo_events(store, settings)
     try:
         from branchdesk.app import run_app

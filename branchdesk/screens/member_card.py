@@ -17,8 +17,8 @@ from branchdesk.models import Member
 from branchdesk.screens.base import AppContext
 from branchdesk.services import roster
 from branchdesk.widgets.app_header import AppHeader
+from branchdesk.widgets.engagement.timeline import MemberTimeline
 from branchdesk.widgets.member_card_form import MemberCardForm, parse_value
-from branchdesk.widgets.member_card_history import MemberCardHistory
 from branchdesk.widgets.member_card_unsaved import DISCARD, SAVE, UnsavedChangesScreen
 from branchdesk.widgets.tag_picker import TagPicker
 from branchdesk.widgets.translated_bindings import translate_bindings
@@ -33,6 +33,9 @@ class MemberCardScreen(AppContext, Screen[bool]):
         Binding("ctrl+s", "save", "member_card.key.save"),
         Binding("ctrl+r", "reveal", "member_card.key.reveal"),
         Binding("ctrl+t", "next_tab", "member_card.key.next_tab"),
+        Binding("ctrl+l", "log_contact", "engagement_screens.key.log_contact"),
+        Binding("ctrl+o", "follow_up", "engagement_screens.key.follow_up", show=False),
+        Binding("ctrl+g", "new_complaint", "engagement_screens.key.new_complaint", show=False),
         Binding("escape", "close", "member_card.key.close"),
     ]
 
@@ -64,7 +67,7 @@ class MemberCardScreen(AppContext, Screen[bool]):
                 yield TagPicker(member.needs, member.tags, known_tags, id="card-tags")
                 yield Static("", id="tags-error", classes="field-error", markup=False)
             with TabPane(t("member_card.tab_history"), id="tab-history"):
-                yield MemberCardHistory(id="card-history")
+                yield MemberTimeline(id="card-history")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -100,8 +103,43 @@ class MemberCardScreen(AppContext, Screen[bool]):
         return {k: v for k, v in self._values().items() if v != self._baseline.get(k)}
 
     def _show_history(self) -> None:
-        entries = roster.member_history(self.store, self.member_id)
-        self.query_one(MemberCardHistory).show(entries, reveal=self._revealed)
+        from branchdesk.widgets.engagement.member_history import show_member_history
+
+        if self.member is not None:
+            show_member_history(self, self.query_one(MemberTimeline), self.member,
+                                reveal=self._revealed)
+
+    # --- engagement: contacts, follow-ups, complaints ------------------------------------------
+
+    def _engaged(self, *_: object) -> None:
+        self.saved = True  # the roster's last-active dates and markers may have changed
+        self._show_history()
+
+    def action_log_contact(self) -> None:
+        from branchdesk.widgets.engagement.log_contact import open_log_contact
+
+        open_log_contact(self, self.member_id, self._engaged)
+
+    def action_follow_up(self) -> None:
+        from branchdesk.widgets.engagement.dialogs import follow_up_dialog
+
+        self.app.push_screen(follow_up_dialog(self, self.member_id),
+                             lambda done: self._engaged() if done else None)
+
+    def action_new_complaint(self) -> None:
+        from branchdesk.widgets.engagement.dialogs import new_complaint_dialog
+
+        self.app.push_screen(new_complaint_dialog(self, self.member_id, self._engaged))
+
+    def palette_commands(self) -> list[tuple[str, str, Any]]:
+        return [
+            (t("engagement_screens.cmd.log_contact"), t("engagement_screens.cmd.log_contact_help"),
+             self.action_log_contact),
+            (t("engagement_screens.cmd.follow_up"), t("engagement_screens.cmd.follow_up_help"),
+             self.action_follow_up),
+            (t("engagement_screens.cmd.new_complaint"), t("engagement_screens.cmd.new_complaint_help"),
+             self.action_new_complaint),
+        ]
 
     # --- actions ----------------------------------------------------------------------------------
 

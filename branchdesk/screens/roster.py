@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from datetime import date, timedelta
+from datetime import date
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import on, work
@@ -19,6 +19,7 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, Input, Label, OptionList
 
+from branchdesk import datetimes
 from branchdesk.i18n import t
 from branchdesk.models import Member, MemberQuery
 from branchdesk.services import roster
@@ -50,7 +51,7 @@ class RosterSource:
         self.today = today  # fixed in tests and snapshots; None means the real date
 
     def _today(self) -> date:
-        return self.today or date.today()
+        return self.today or datetimes.today()  # the branch's date, as every list uses
 
     def page(self, query: MemberQuery, offset: int, limit: int) -> list[Member]:
         return roster.list_members(self.store, query, offset=offset, limit=limit,
@@ -60,9 +61,8 @@ class RosterSource:
         return roster.count_members(self.store, query, self._today())
 
     def is_dormant(self, member: Member) -> bool:
-        # The same rule as the "dormant only" filter: no activity for dormant_days, or never.
-        last = member.last_active_on
-        return last is None or last < self._today() - timedelta(days=self.settings.dormant_days)
+        # Marked by the listing itself, with the rule of the "dormant only" filter.
+        return bool(member.dormant)
 
 
 class SearchBox(Input):
@@ -101,7 +101,9 @@ class RosterScreen(Screen[None]):
         Binding("slash", "focus_search", "roster_screen.key.search", show=False),
         Binding("f", "toggle_filters", "roster_screen.key.filters"),
         Binding("d", "toggle_dormant", "roster_screen.key.dormant"),
-        Binding("s", "cycle_sort", "roster_screen.key.sort"),
+        Binding("l", "log_contact", "engagement_screens.key.log_contact"),
+        Binding("a", "toggle_reactivated", "engagement_screens.key.reactivated_filter", show=False),
+        Binding("s", "cycle_sort", "roster_screen.key.sort", show=False),  # shown in the status line
         Binding("r", "reverse_sort", "roster_screen.key.reverse", show=False),
         Binding("c", "clear_filters", "roster_screen.key.clear", show=False),
         Binding("i", "import_roster", "app.key.import", show=False),
@@ -110,7 +112,7 @@ class RosterScreen(Screen[None]):
     # Single letters would be typed into a text field: they act only when none has focus.
     LETTER_ACTIONS = frozenset({"focus_search", "toggle_filters", "toggle_dormant",
                                 "cycle_sort", "reverse_sort", "clear_filters",
-                                "import_roster"})
+                                "import_roster", "log_contact", "toggle_reactivated"})
 
     def __init__(self) -> None:
         super().__init__()
@@ -136,7 +138,7 @@ class RosterScreen(Screen[None]):
         yield FilterBar(id="filter-bar", classes="-hidden")
         yield RosterTable(self.source, id="roster-table")
         yield StatusLine(id="status-line")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.table.load(self.current_query())
@@ -199,7 +201,8 @@ class RosterScreen(Screen[None]):
 
     @on(FilterBar.Changed)
     def _filters_changed(self, event: FilterBar.Changed) -> None:
-        self.filters = {k: v for k, v in event.values.items() if v not in (None, False)}
+        kept = {"reactivated_only": True} if self.filters.get("reactivated_only") else {}
+        self.filters = {**kept, **{k: v for k, v in event.values.items() if v not in (None, False)}}
         self.requery()
 
     @on(RosterTable.CountChanged)
@@ -232,6 +235,8 @@ class RosterScreen(Screen[None]):
         if self.filters.get("dormant_only"):
             days = self.app.settings.dormant_days  # type: ignore[attr-defined]
             parts.append(t("roster_screen.dormant_only_active", days=days))
+        if self.filters.get("reactivated_only"):
+            parts.append(t("engagement_screens.reactivated_only_active"))
         return t("roster_screen.filter_separator").join(parts)
 
     def _show_status(self) -> None:
@@ -287,6 +292,22 @@ class RosterScreen(Screen[None]):
             del self.filters["dormant_only"]
         self.filter_bar.set_values(self.filters)
         self.requery()
+
+    def action_toggle_reactivated(self) -> None:
+        """Only the members reactivated this week (store/dormancy.py), or everyone again."""
+        if self.filters.pop("reactivated_only", False) is False:
+            self.filters["reactivated_only"] = True
+        self.requery()
+
+    def action_log_contact(self) -> None:
+        """Log a contact with the member on the cursor row: l, then Enter (a call) or a digit."""
+        from branchdesk.widgets.engagement.log_contact import open_log_contact
+
+        member = self.table.cursor_member
+        if member is None or member.id is None:
+            self.notify(t("engagement_screens.no_member_selected"), severity="warning")
+            return
+        open_log_contact(self, member.id, lambda _activity: self.reload_data())
 
     def sort_by(self, field: str, descending: bool = False) -> None:
         self.sort, self.descending = field, descending
@@ -356,6 +377,10 @@ class RosterScreen(Screen[None]):
              self.action_toggle_filters),
             (t("roster_screen.cmd.dormant"), t("roster_screen.cmd.dormant_help", days=days),
              self.action_toggle_dormant),
+            (t("engagement_screens.cmd.log_contact"), t("engagement_screens.cmd.log_contact_help"),
+             self.action_log_contact),
+            (t("engagement_screens.cmd.reactivated_filter"),
+             t("engagement_screens.cmd.reactivated_filter_help"), self.action_toggle_reactivated),
             (t("roster_screen.cmd.reverse"), t("roster_screen.cmd.reverse_help"),
              self.action_reverse_sort),
             (t("roster_screen.cmd.clear"), t("roster_screen.cmd.clear_help"),

@@ -7,7 +7,9 @@ dormant members.
 from __future__ import annotations
 
 import random
-from datetime import date, timedelta
+import sqlite3
+from collections.abc import Callable
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from branchdesk.models import Experience, Need, RiskLevel
@@ -30,6 +32,7 @@ COMMUNITIES = ("价值投资交流群", "新手成长营", "解套互助群", "�
 TAGS = ("退休", "企业主", "宝妈", "教师", "医生", "公务员", "IT从业", "高频交易", "基金定投",
         "关注港股", "喜欢线下活动", "需回访", "VIP", "新开户", "老客户转介绍")
 BRANCH = "上海陆家嘴营业部"
+DEMO_JOINED_DAYS_AGO = 180
 MOBILE_PREFIXES = ("130", "131", "132", "135", "136", "137", "138", "139", "150", "151", "152",
                    "157", "158", "159", "166", "176", "177", "180", "181", "186", "187", "188",
                    "189", "199")
@@ -77,11 +80,21 @@ def demo_members(count: int, seed: int, today: date | None = None) -> list[dict[
 
 
 def build_demo(store: Store, operator: str, *, members: int = 300, seed: int = 7,
-               today: date | None = None) -> int:
-    """Fill the store with a demo branch (one transaction, one audit row); returns the count."""
+               today: date | None = None,
+               extra: Callable[[sqlite3.Connection], dict[str, Any]] | None = None) -> int:
+    """Fill the store with a demo branch (one transaction, one audit row); returns the count.
+    `extra(conn)` adds more inside the same transaction and says what (e.g. engagement)."""
     rows = demo_members(members, seed, today)
     with store.transaction() as conn:
-        member_rows.insert_many(conn, rows)
+        ids = member_rows.insert_many(conn, rows)
+        # The demo roster joined half a year before "today", so that the dormant rule (counted
+        # from joining for members never heard from) does not depend on the real date.
+        joined = datetime.combine((today or date.today()) - timedelta(days=DEMO_JOINED_DAYS_AGO),
+                                  time(9, 0), tzinfo=UTC).isoformat(timespec="seconds")
+        if ids:
+            conn.execute("UPDATE members SET created_at = ?, updated_at = ? WHERE id BETWEEN ? AND ?",
+                         (joined, joined, ids[0], ids[-1]))
+        added = extra(conn) if extra is not None else {}
         audit.append(conn, operator=operator, action="demo.build", entity="database",
-                     after={"members": members, "seed": seed})
+                     after={"members": members, "seed": seed, **added})
     return members

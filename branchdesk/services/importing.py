@@ -26,6 +26,7 @@ from branchdesk.importers.headers import HeaderMatch, choose_sheet
 from branchdesk.importers.reader import SheetData, read_and_stage, read_workbook
 from branchdesk.importers.rows import Issue
 from branchdesk.importers.stage import PartResult, stage_part
+from branchdesk.store import activities as activity_rows
 from branchdesk.store import audit, batches, staging
 from branchdesk.store import members as member_rows
 from branchdesk.store.database import Store
@@ -482,11 +483,15 @@ def undo(store: Store, batch_id: int, operator: str, *, force: bool = False) -> 
             raise UserError("importing.undo_later_first", id=batch_id,
                             later=", ".join(str(b) for b in later))
         created, before_rows = batches.changes(conn, batch_id)
+        linked = activity_rows.members_with_records(conn, created)
+        if linked:  # activities, follow-ups and complaints are never dropped with the member
+            raise UserError("engagement.undo_has_records", id=batch_id, count=linked)
         edited = batches.edited_since(conn, batch_id, created + [r["id"] for r in before_rows])
         if edited and not force:
             raise UserError("importing.edited_since", id=batch_id, count=edited)
         member_rows.delete_many(conn, created)
         member_rows.restore_many(conn, before_rows)
+        activity_rows.restore_last_activity(conn, [r["id"] for r in before_rows])
         batches.mark_undone(conn, batch_id)
         result = {"removed": len(created), "restored": len(before_rows), "edits_lost": edited}
         audit.append(conn, operator=operator, action="import.undo", entity="import_batch",

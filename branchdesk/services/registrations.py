@@ -15,13 +15,13 @@ from branchdesk.event_types import CANCELLABLE, SEATED, EventStatus, Registratio
 from branchdesk.i18n import t
 from branchdesk.models import MemberQuery, mask_phone
 from branchdesk.services import roster
+from branchdesk.services.attendance import record_attendance, undo_attendance
 from branchdesk.services.events import Event, get_event
 from branchdesk.services.waitlist import promote, suits
 from branchdesk.store import audit
 from branchdesk.store import events as event_rows
 from branchdesk.store import members as member_rows
 from branchdesk.store import registrations as registration_rows
-from branchdesk.store.attendance import record_attendance, undo_attendance
 from branchdesk.store.database import Store
 
 ROSTER_MATCHES = 20  # how many roster members the door lists when nobody listed matches
@@ -255,9 +255,8 @@ def check_in(store: Store, operator: str, event_id: int, member_id: int, *, tz: 
                            _local(when, tz), bool(row["walk_in"]),
                            registration_rows.count_in(conn, event.id, [attended]))
         local_day = now.astimezone(tz).date()
-        active_before = record_attendance(conn, member_id, event.id, local_day)
+        record_attendance(conn, member_id, event.id, now, operator)
         values = {"state": attended, "state_before_checkin": row["state"] if row else None,
-                  "active_before_checkin": active_before,
                   "checked_in_at": now.astimezone(UTC).isoformat(timespec="seconds"),
                   "waitlist_position": None}
         if row is None:
@@ -328,15 +327,13 @@ def undo_check_in(store: Store, operator: str, event_id: int, member_id: int, *,
         row = registration_rows.get(conn, event.id, member_id)
         if row is None or row["state"] != RegistrationState.ATTENDED.value:
             raise UserError("events.not_checked_in", name=name, id=event.id)
-        day = datetime.fromisoformat(row["checked_in_at"]).astimezone(tz).date() \
-            if row["checked_in_at"] else datetime.now(tz).date()
-        undo_attendance(conn, member_id, event.id, day, row["active_before_checkin"])
+        undo_attendance(conn, member_id, event.id)
         previous = row["state_before_checkin"]
         if previous is None:
             registration_rows.delete(conn, event.id, member_id)
         else:
             registration_rows.update(conn, event.id, member_id, state=previous,
-                                     state_before_checkin=None, active_before_checkin=None,
+                                     state_before_checkin=None,
                                      checked_in_at=None)
         audit.append(conn, operator=operator, action="registration.undo_checkin", entity="event",
                      entity_id=event.id, before={"member_id": member_id, "state": "attended"},

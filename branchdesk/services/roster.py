@@ -7,6 +7,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from branchdesk import datetimes
 from branchdesk.errors import UserError
 from branchdesk.i18n import t
 from branchdesk.models import DEFAULT_TIER_THRESHOLDS, Member, MemberQuery, value_tier_for
@@ -28,7 +29,7 @@ def to_member(data: dict[str, Any], thresholds: Thresholds = DEFAULT_TIER_THRESH
 
 
 def count_members(store: Store, query: MemberQuery, today: date | None = None) -> int:
-    return member_rows.count(store.conn, query, today or date.today())
+    return member_rows.count(store.conn, query, today or datetimes.today())
 
 
 def total_members(store: Store) -> int:
@@ -39,7 +40,8 @@ def list_members(
     store: Store, query: MemberQuery | None = None, *, offset: int = 0, limit: int | None = None,
     today: date | None = None, thresholds: Thresholds = DEFAULT_TIER_THRESHOLDS,
 ) -> list[Member]:
-    rows = member_rows.page(store.conn, query or MemberQuery(), today or date.today(), offset, limit or -1)
+    rows = member_rows.page(store.conn, query or MemberQuery(), today or datetimes.today(), offset,
+                            limit or -1)
     return [to_member(row, thresholds) for row in rows]
 
 

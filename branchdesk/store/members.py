@@ -8,9 +8,12 @@ import re
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 from enum import Enum
 from typing import TYPE_CHECKING, Any
+
+from branchdesk.datetimes import week_of
+from branchdesk.store import dormancy
 
 if TYPE_CHECKING:  # annotations only: the import's parse helper unpickles this module
     from branchdesk.models import MemberQuery
@@ -269,14 +272,34 @@ def _where(query: MemberQuery, today: date) -> tuple[str, list[Any]]:
             clauses.append(f"EXISTS (SELECT 1 FROM json_each(members.{column}) WHERE value = ?)")
             params.append(getattr(value, "value", value))
     if query.dormant_only:
-        clauses.append("(last_active_on IS NULL OR last_active_on < ?)")
-        params.append(dormant_cutoff(today, query.dormant_days).isoformat())
+        condition, values = dormancy.dormant(today, query.dormant_days)
+        clauses.append(condition)
+        params.extend(values)
+    if query.reactivated_only:
+        condition, values = dormancy.reactivated(*week_of(today), query.dormant_days)
+        clauses.append(condition)
+        params.extend(values)
     return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
 
 
-def dormant_cutoff(today: date, days: int) -> date:
-    """Members last active before this date are dormant."""
-    return today - timedelta(days=days)
+def _flags(query: MemberQuery, today: date) -> tuple[str, list[Any]]:
+    """Columns a listing adds to a row: the day last heard from, dormant, reactivated this week."""
+    dormant, dormant_params = dormancy.dormant(today, query.dormant_days)
+    woke, woke_params = dormancy.reactivated_flag(*week_of(today), query.dormant_days)
+    return f", last_seen_on, ({dormant}), ({woke})", [*dormant_params, *woke_params]
+
+
+def _listed(row: Sequence[Any]) -> dict[str, Any]:
+    """A listing row: its last-active date is the day last heard from (activities included)."""
+    data = from_db(row[:-3])
+    seen, dormant, woke = row[-3:]
+    data["last_active_on"] = date.fromisoformat(seen) if seen else None
+    data["dormant"], data["reactivated"] = bool(dormant), bool(woke)
+    return data
+
+
+# The column each sort field orders by: last active is the day last heard from.
+SORT_COLUMN = {"last_active_on": "last_seen_on"}
 
 
 def count(conn: sqlite3.Connection, query: MemberQuery, today: date) -> int:
@@ -289,16 +312,20 @@ def page(
 ) -> list[dict[str, Any]]:
     """One page of the segment in the user's order; ties broken by id so pages never overlap."""
     where, params = _where(query, today)
+    flags, flag_params = _flags(query, today)
     direction = "DESC" if query.descending else "ASC"
     # With a search term, walking the sort column's index looks up every row to test it
     # (150-230 ms for a rare term on 100,000 members); "+" keeps SQLite from using the
     # index, so it scans the table once and sorts only the matches (a few ms to ~30 ms).
-    column = f"+{query.sort}" if query.search.strip() else query.sort
+    sort = SORT_COLUMN.get(query.sort, query.sort)
+    column = f"+{sort}" if query.search.strip() else sort
     order = f" ORDER BY {column} {direction} NULLS LAST, id {direction}"
     if query.sort == "id":
         order = f" ORDER BY id {direction}"
-    rows = conn.execute(_SELECT + where + order + " LIMIT ? OFFSET ?", [*params, limit, offset])
-    return [from_db(row) for row in rows]
+    select = _SELECT.replace(" FROM members", flags + " FROM members")
+    rows = conn.execute(select + where + order + " LIMIT ? OFFSET ?",
+                        [*flag_params, *params, limit, offset])
+    return [_listed(row) for row in rows]
 
 
 def ids(conn: sqlite3.Connection, query: MemberQuery, today: date) -> list[int]:

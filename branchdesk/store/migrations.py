@@ -232,7 +232,6 @@ def _events(conn: sqlite3.Connection) -> None:
             unsuitable_reason TEXT,                -- included despite the suitability gate
             walk_in INTEGER NOT NULL DEFAULT 0,
             state_before_checkin TEXT,             -- what an undone check-in goes back to
-            active_before_checkin TEXT,            -- the member's last-active date before it
             checked_in_at TEXT,
             created_at TEXT NOT NULL,
             updated_at TEXT NOT NULL,
@@ -253,8 +252,97 @@ def _events(conn: sqlite3.Connection) -> None:
     )
 
 
+def _engagement(conn: sqlite3.Connection) -> None:
+    """Activities (contacts, replies, attendances), follow-ups and complaints; a member's last
+    activity date beside the imported last-active date, and the later of the two as the date
+    they were last heard from (`last_seen_on`, computed, indexed for the roster's sort).
+
+    The CHECK lists are written out: a shipped migration never changes. A test keeps them
+    equal to the enums in branchdesk/engagement_enums.py."""
+    run_script(
+        conn,
+        """
+        ALTER TABLE members ADD COLUMN last_activity_on TEXT;  -- local date of the latest activity
+        ALTER TABLE members ADD COLUMN last_seen_on TEXT GENERATED ALWAYS AS
+            (nullif(max(coalesce(last_active_on, ''), coalesce(last_activity_on, '')), '')) VIRTUAL;
+        DROP INDEX IF EXISTS members_last_active;
+        CREATE INDEX members_last_seen ON members(last_seen_on);
+
+        CREATE TABLE activity_batches (
+            id INTEGER PRIMARY KEY,
+            file_name TEXT NOT NULL,
+            sha256 TEXT NOT NULL,
+            sheet TEXT,
+            operator TEXT NOT NULL,
+            imported_at TEXT NOT NULL,
+            added INTEGER NOT NULL,
+            skipped INTEGER NOT NULL,
+            invalid INTEGER NOT NULL,
+            undone_at TEXT
+        );
+        CREATE TABLE activities (
+            id INTEGER PRIMARY KEY,
+            -- deferred: undoing a roster import deletes and re-inserts the members it updated
+            member_id INTEGER NOT NULL REFERENCES members(id) DEFERRABLE INITIALLY DEFERRED,
+            kind TEXT NOT NULL CHECK (kind IN
+                ('chat', 'call', 'visit', 'reply', 'attendance', 'other')),
+            channel TEXT NOT NULL CHECK (channel IN
+                ('wechat', 'phone', 'in_person', 'group', 'event', 'other')),
+            at TEXT NOT NULL,                  -- UTC, ISO 8601
+            on_date TEXT NOT NULL,             -- the day in the branch's time zone
+            staff TEXT NOT NULL,
+            note TEXT,
+            gap_days INTEGER,                  -- days since the member was last heard from before
+            batch_id INTEGER REFERENCES activity_batches(id),
+            source TEXT,                       -- what logged it, e.g. 'event:12' for an attendance
+            created_at TEXT NOT NULL
+        );
+        CREATE INDEX activities_member ON activities(member_id, at);
+        CREATE INDEX activities_day ON activities(on_date, gap_days, member_id);  -- who woke when
+        CREATE INDEX activities_batch ON activities(batch_id) WHERE batch_id IS NOT NULL;
+
+        CREATE TABLE follow_ups (
+            member_id INTEGER PRIMARY KEY REFERENCES members(id) DEFERRABLE INITIALLY DEFERRED,
+            due_on TEXT NOT NULL,
+            reason TEXT NOT NULL DEFAULT '',
+            set_by TEXT NOT NULL,
+            set_at TEXT NOT NULL
+        );
+        CREATE INDEX follow_ups_due ON follow_ups(due_on);
+
+        CREATE TABLE complaints (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            member_id INTEGER NOT NULL REFERENCES members(id) DEFERRABLE INITIALLY DEFERRED,
+            channel TEXT NOT NULL CHECK (channel IN
+                ('phone', 'wechat', 'counter', 'letter', 'email', 'regulator')),
+            category TEXT NOT NULL CHECK (category IN ('service', 'trading_system',
+                'product_selling', 'fees', 'staff_conduct', 'privacy', 'other')),
+            summary TEXT NOT NULL,
+            opened_at TEXT NOT NULL,           -- UTC, ISO 8601
+            opened_on TEXT NOT NULL,           -- the day received, in the branch's time zone
+            owner TEXT,
+            status TEXT NOT NULL DEFAULT 'open' CHECK (status IN ('open', 'in_progress', 'resolved')),
+            first_response_due TEXT NOT NULL,  -- the last day to answer (local date)
+            resolution_due TEXT NOT NULL,      -- the last day to resolve (local date)
+            assumed_years TEXT NOT NULL DEFAULT '',  -- years counted Mon-Fri without a schedule
+            responded_at TEXT,
+            response TEXT,
+            resolution TEXT,
+            resolved_at TEXT,
+            created_by TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        );
+        CREATE INDEX complaints_open ON complaints(status, resolution_due);
+        CREATE INDEX complaints_member ON complaints(member_id);
+        CREATE TRIGGER complaints_kept BEFORE DELETE ON complaints
+            BEGIN SELECT RAISE(ABORT, 'complaints are kept for audit'); END;
+        """,
+    )
+
+
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
-    _v1_roster, _v2_roster_search, _v3_compliance, _v4_search_index, _events,
+    _v1_roster, _v2_roster_search, _v3_compliance, _v4_search_index, _events, _engagement,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

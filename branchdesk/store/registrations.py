@@ -9,7 +9,7 @@ from typing import Any
 from branchdesk.store.members import now_text
 
 COLUMNS = ("event_id", "member_id", "state", "waitlist_position", "promoted_at",
-           "unsuitable_reason", "walk_in", "state_before_checkin", "active_before_checkin",
+           "unsuitable_reason", "walk_in", "state_before_checkin",
            "checked_in_at", "created_at", "updated_at")
 _SELECT = f"SELECT {', '.join(COLUMNS)} FROM registrations"
 # With the member's name, phone and risk level, for lists and the door.

@@ -1,4 +1,4 @@
-"""The member card's history: audit entries, newest first, one short paragraph each.
+"""The member card's audit entries as short paragraphs (the timeline shows them among the rest).
 
 Phone numbers inside old values stay masked unless the card has revealed the phone:
 the history must not be a way around the audited reveal.
@@ -11,9 +11,8 @@ from datetime import datetime
 from typing import Any
 
 from rich.text import Text
-from textual.containers import VerticalScroll
-from textual.widgets import Static
 
+from branchdesk.datetimes import branch_zone
 from branchdesk.i18n import catalog, get_language, t
 from branchdesk.models import Experience, Need, RiskLevel, mask_phone
 
@@ -23,9 +22,9 @@ EMPTY = "—"
 
 
 def local_time(at: str) -> str:
-    """An audit timestamp (UTC, ISO) in the office's local time, to the minute."""
+    """An audit timestamp (UTC, ISO) in the branch's time zone, to the minute."""
     try:
-        return datetime.fromisoformat(at).astimezone().strftime("%Y-%m-%d %H:%M")
+        return datetime.fromisoformat(at).astimezone(branch_zone()).strftime("%Y-%m-%d %H:%M")
     except ValueError:
         return at
 
@@ -74,15 +73,3 @@ def describe(entry: dict[str, Any], *, reveal: bool = False) -> Text:
             text.append(" → ")
             text.append(show_value(field, after.get(field), reveal=reveal))
     return text
-
-
-class MemberCardHistory(VerticalScroll):
-    """A scrollable list of entries; focus it and use the arrow keys or page up / down."""
-
-    def show(self, entries: list[dict[str, Any]], *, reveal: bool = False) -> None:
-        self.remove_children()  # a language switch or a save: draw it all again
-        if not entries:
-            self.mount(Static(t("member_card.no_history"), classes="history-empty", markup=False))
-            return
-        self.mount_all(Static(describe(e, reveal=reveal), classes="history-entry", markup=False)
-                       for e in entries)

@@ -48,6 +48,17 @@ def _risk(member: Member, dormant: bool, width: int) -> str:
     return f"{risk.value} {risk.label()}" if width >= _widest(_risk_labels()) else risk.value
 
 
+def _status(member: Member, dormant: bool, width: int) -> str:
+    """Dormant, or woken this week (store/dormancy.py decides both)."""
+    if dormant:
+        return t("roster_screen.dormant")
+    return t("engagement_screens.reactivated_mark") if member.reactivated else ""
+
+
+def _status_width() -> int:
+    return max(cell_len(t("roster_screen.dormant")), cell_len(t("engagement_screens.reactivated_mark")))
+
+
 def _needs_width() -> int:
     """Room for three needs, the most a member usually has."""
     labels = sorted((cell_len(n.label()) for n in Need), reverse=True)
@@ -103,9 +114,7 @@ COLUMNS: tuple[Column, ...] = (
     Column("last_active", _const(10), _const(10),
            lambda m, d, w: m.last_active_on.isoformat() if m.last_active_on else "—",
            sort_field="last_active_on"),
-    Column("dormant", lambda: cell_len(t("roster_screen.dormant")),
-           lambda: cell_len(t("roster_screen.dormant")),
-           lambda m, d, w: t("roster_screen.dormant") if d else ""),
+    Column("dormant", _status_width, _status_width, _status),
     Column("tags", _const(8), _const(30), lambda m, d, w: _list_separator().join(m.tags),
            flexible=True),
 )

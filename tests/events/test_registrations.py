@@ -154,7 +154,7 @@ def test_walk_in_joins_the_roster_and_is_checked_in(demo_store, make_event):
                                  now=NOW)
     assert done.walk_in and roster.total_members(demo_store) == total + 1
     member = roster.get_member(demo_store, done.member_id)
-    assert member.phone == "13900001111" and member.last_active_on == NOW.date()
+    assert member.phone == "13900001111" and last_seen(demo_store, done.member_id) == NOW.date()
     actions = [r[0] for r in demo_store.conn.execute("SELECT action FROM audit_log ORDER BY id")]
     assert actions[-2:] == ["member.create", "registration.checkin"]
     with pytest.raises(UserError):
@@ -162,15 +162,27 @@ def test_walk_in_joins_the_roster_and_is_checked_in(demo_store, make_event):
     assert roster.total_members(demo_store) == total + 1
 
 
+def last_seen(store, member_id: int) -> date | None:
+    """The day the roster shows as last active: the later of the imported date and the
+    member's latest activity (an attendance is one)."""
+    [seen] = store.conn.execute("SELECT last_seen_on FROM members WHERE id = ?", (member_id,)).fetchone()
+    return date.fromisoformat(seen) if seen else None
+
+
 def test_undo_puts_back_the_state_and_the_last_active_date(demo_store, make_event):
     event = make_event()
     demo_store.conn.execute("UPDATE members SET last_active_on = '2026-10-01' WHERE id = 9")
+    [before] = demo_store.conn.execute("SELECT last_activity_on FROM members WHERE id = 9").fetchone()
+    last_activity_before = date.fromisoformat(before) if before else date.min
     registrations.register(demo_store, "李娜", event.id, 9, now=NOW)
     registrations.check_in(demo_store, "门口", event.id, 9, tz=TZ, now=NOW)
-    assert roster.get_member(demo_store, 9).last_active_on == NOW.date()
+    assert last_seen(demo_store, 9) == NOW.date()
+    kinds = [r[0] for r in demo_store.conn.execute(
+        "SELECT kind FROM activities WHERE member_id = 9 AND source = ?", (f"event:{event.id}",))]
+    assert kinds == ["attendance"]
     registrations.undo_check_in(demo_store, "门口", event.id, 9, tz=TZ)
     assert state_of(demo_store, event.id, 9) == "registered"
-    assert roster.get_member(demo_store, 9).last_active_on == date(2026, 10, 1)
+    assert last_seen(demo_store, 9) == max(date(2026, 10, 1), last_activity_before)
     with pytest.raises(UserError):
         registrations.undo_check_in(demo_store, "门口", event.id, 9, tz=TZ)
 
@@ -181,7 +193,7 @@ def test_last_active_never_moves_backwards(demo_store, make_event):
     demo_store.conn.execute("UPDATE members SET last_active_on = ? WHERE id = 11",
                             (later.isoformat(),))
     registrations.check_in(demo_store, "门口", event.id, 11, tz=TZ, now=NOW)
-    assert roster.get_member(demo_store, 11).last_active_on == later
+    assert last_seen(demo_store, 11) == later
 
 
 def test_closing_marks_the_registered_who_did_not_come(demo_store, make_event):

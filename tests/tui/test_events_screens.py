@@ -176,7 +176,7 @@ async def test_check_people_in_at_the_door(make_app, settle, demo_store):
                                    " WHERE event_id = ?", (event.id,)).fetchall())
     attended = [m for m, s in states.items() if s == "attended"]
     assert single[0] in attended and len(attended) == 2
-    last = conn.execute("SELECT last_active_on FROM members WHERE id = ?", (single[0],)).fetchone()
+    last = conn.execute("SELECT last_seen_on FROM members WHERE id = ?", (single[0],)).fetchone()
     assert last[0] == datetime.now(TZ).date().isoformat()
 
 

@@ -155,7 +155,8 @@ class EventForm(ModalScreen[FormResult | None]):
         return "" if value is Select.NULL or value is None else str(value).strip()
 
     def _start(self) -> datetime:
-        return parse_datetime(self.text("start"), self.tz, now=datetime.now(self.tz))
+        return parse_datetime(self.text("start"), self.tz, now=datetime.now(self.tz),
+                              default_time=None)
 
     def _end(self, start: datetime | None) -> datetime:
         e = self.event
@@ -163,7 +164,8 @@ class EventForm(ModalScreen[FormResult | None]):
                 and self.text("end") == self._typed(e.end):
             return e.end + (start - e.start)  # moved, end untouched: the same length
         return parse_datetime(self.text("end"), self.tz, now=datetime.now(self.tz),
-                              base=start.astimezone(self.tz).date() if start else None)
+                              base=start.astimezone(self.tz).date() if start else None,
+                              default_time=None)
 
     def values(self) -> dict[str, Any]:
         start = self._start()
@@ -233,7 +235,7 @@ class EventForm(ModalScreen[FormResult | None]):
                                     most=events.MAX_OCCURRENCES)
                 count = int(count_text)
             until: date | None = parse_date(until_text, today=datetime.now(self.tz).date(),
-                                            prefer_future=True) if until_text else None
+                                            prefer="future") if until_text else None
             return events.create_events(self.store, self.operator, values, tz=self.tz,
                                         repeat=repeat, count=count, until=until,
                                         allow_conflict=reason)

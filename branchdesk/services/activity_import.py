@@ -1,0 +1,173 @@
+"""Importing activities from a sheet: read safely (the roster import's reader), find the header,
+match each row to one member, leave out what is already logged, write one batch — undoable.
+
+Rows that cannot be read or matched are reported (row, column, value, reason) and left out; the
+rest is written in one transaction with one audit row. A file that cannot be used at all (no
+header, a missing column, a damaged file) is one UserError and nothing is written.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from branchdesk import datetimes
+from branchdesk.errors import UserError
+from branchdesk.i18n import t
+from branchdesk.importers.activity_sheet import ActivityHeader, ParsedActivity, choose_sheet, parse_rows
+from branchdesk.importers.reader import read_workbook
+from branchdesk.importers.rows import Issue
+from branchdesk.models import mask_phone
+from branchdesk.services.activities import DEFAULT_CHANNEL
+from branchdesk.store import activities as activity_rows
+from branchdesk.store import audit
+from branchdesk.store.activities import NewActivity
+from branchdesk.store.database import Store
+from branchdesk.store.member_refs import identity_maps
+
+_REASON = "activity_import.reason."
+
+
+@dataclass
+class ActivityImportReport:
+    file: str
+    sheet: str
+    added: int
+    skipped: int          # already logged (by an earlier import or by hand), or repeated in the file
+    invalid: int
+    batch_id: int | None
+    errors: list[Issue] = field(default_factory=list)
+    dry_run: bool = False
+
+    def to_json(self) -> dict[str, Any]:
+        return {"file": self.file, "sheet": self.sheet, "added": self.added, "skipped": self.skipped,
+                "invalid": self.invalid, "batch_id": self.batch_id, "dry_run": self.dry_run,
+                "errors": [{"row": i.row, "column": i.column, "value": i.value, "reason": i.reason}
+                           for i in self.errors]}
+
+
+class _Matcher:
+    """Rows → member ids, with the reason when a row names nobody, or several people."""
+
+    def __init__(self, store: Store, header: ActivityHeader, rows: list[ParsedActivity]) -> None:
+        accounts = {row.account_no for row in rows if row.account_no is not None}
+        phones = {row.phone for row in rows if row.account_no is None and row.phone is not None}
+        self.accounts, self.phones, self.last_activity = identity_maps(store.conn, accounts, phones)
+        self.header = header
+
+    def member(self, row: ParsedActivity) -> int | Issue:
+        label = self.header.label
+        if row.account_no is not None:
+            found = self.accounts.get(row.account_no)
+            if found is None:
+                return Issue(row.row, label("account_no"), t(_REASON + "no_such_account"),
+                             row.account_no)
+            return found
+        assert row.phone is not None
+        people = self.phones.get(row.phone, [])
+        shown = mask_phone(row.phone)
+        if not people:
+            return Issue(row.row, label("phone"), t(_REASON + "no_such_phone"), shown)
+        if row.name is not None:
+            named = [member_id for member_id, name in people if name == row.name]
+            if len(named) == 1:
+                return named[0]
+            if not named:
+                others = "、".join(name for _, name in people)
+                return Issue(row.row, label("name"),
+                             t(_REASON + "name_mismatch", phone=shown, names=others), row.name)
+            return Issue(row.row, label("name"), t(_REASON + "same_name_same_phone", phone=shown),
+                         row.name)
+        if len(people) > 1:
+            return Issue(row.row, label("phone"),
+                         t(_REASON + "shared_phone", count=len(people)), shown)
+        return people[0][0]
+
+
+def _plan(store: Store, rows: list[ParsedActivity], header: ActivityHeader, operator: str,
+          issues: list[Issue]) -> tuple[list[NewActivity], int]:
+    """The activities to write (in file order) and how many were left out as already there."""
+    matcher = _Matcher(store, header, rows)
+    zone = datetimes.branch_zone()
+    candidates: list[NewActivity] = []
+    for row in rows:
+        member = matcher.member(row)
+        if isinstance(member, Issue):
+            issues.append(member)
+            continue
+        channel = row.channel or DEFAULT_CHANNEL[row.kind]
+        candidates.append(NewActivity(
+            member, row.kind.value, channel.value, datetimes.to_utc_text(row.at),
+            row.at.astimezone(zone).date().isoformat(), row.staff or operator, row.note))
+    seen: set[tuple] = set()
+    unique: list[NewActivity] = []
+    candidates.sort(key=lambda a: (a.member_id, a.at))  # the index in order, page after page
+    for activity in candidates:
+        key = (activity.member_id, activity.at, activity.kind, activity.note)
+        if key not in seen:
+            seen.add(key)
+            unique.append(activity)
+    # Only a member with an activity on or after that day can have it logged already.
+    last = matcher.last_activity
+    maybe = [a for a in unique if last.get(a.member_id, "") >= a.on_date]
+    already = activity_rows.existing(store.conn, maybe)
+    fresh = [a for a in unique if (a.member_id, a.at, a.kind, a.note) not in already]
+    issues.sort(key=lambda issue: issue.row)
+    return fresh, len(candidates) - len(fresh)
+
+
+def import_activities(store: Store, path: str | Path, operator: str, *, sheet: str | None = None,
+                      dry_run: bool = False) -> ActivityImportReport:
+    """Read, check and (unless `dry_run`) write the activities of a sheet as one batch."""
+    path = Path(path)
+    sheets = read_workbook(path, sheet=sheet)
+    chosen, header = choose_sheet(sheets, sheet, path.name)
+    rows, issues = parse_rows(chosen, header)
+    if not rows and not issues:
+        raise UserError("activity_import.no_rows", file=path.name, sheet=chosen.name)
+    with activity_rows.bulk_settings(store.conn):
+        return _import(store, path, chosen.name, header, rows, issues, operator, dry_run)
+
+
+def _import(store: Store, path: Path, sheet_name: str, header: ActivityHeader,
+            rows: list[ParsedActivity], issues: list[Issue], operator: str,
+            dry_run: bool) -> ActivityImportReport:
+    if dry_run:
+        fresh, skipped = _plan(store, rows, header, operator, issues)
+        return ActivityImportReport(path.name, sheet_name, len(fresh), skipped, len(issues), None,
+                                    issues, dry_run=True)
+    from branchdesk.services.importing import file_sha256
+
+    sha = file_sha256(path)
+    with store.transaction() as conn:
+        fresh, skipped = _plan(store, rows, header, operator, issues)
+        batch_id = activity_rows.record_batch(conn, file_name=path.name, sha256=sha,
+                                              sheet=sheet_name, operator=operator,
+                                              added=len(fresh), skipped=skipped, invalid=len(issues))
+        activity_rows.insert_many(conn, fresh, batch_id)
+        audit.append(conn, operator=operator, action="import.activities", entity="activity_batch",
+                     entity_id=batch_id,
+                     after={"file": path.name, "sha256": sha, "sheet": sheet_name,
+                            "added": len(fresh), "skipped": skipped, "invalid": len(issues)})
+    return ActivityImportReport(path.name, sheet_name, len(fresh), skipped, len(issues), batch_id,
+                                issues)
+
+
+def undo_activity_import(store: Store, operator: str, batch_id: int) -> dict[str, int]:
+    """Remove every activity a batch added (activities logged since by hand stay)."""
+    with store.transaction() as conn:
+        batch = activity_rows.get_batch(conn, batch_id)
+        if batch is None:
+            raise UserError("activity_import.no_such_batch", id=batch_id)
+        if batch["undone_at"]:
+            raise UserError("activity_import.already_undone", id=batch_id,
+                            at=datetimes.local_text(batch["undone_at"]))
+        removed = activity_rows.delete_batch(conn, batch_id)
+        audit.append(conn, operator=operator, action="import.activities_undo",
+                     entity="activity_batch", entity_id=batch_id, after={"removed": removed})
+    return {"removed": removed}
+
+
+def list_activity_imports(store: Store, limit: int = 50) -> list[dict[str, Any]]:
+    return activity_rows.recent_batches(store.conn, limit)

@@ -1,0 +1,44 @@
+"""MEMBER as people write it on the command line: a member id, an account number or a mobile
+number. One match or one clear error — a mobile number shared by a family is never guessed."""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+
+from branchdesk.errors import UserError
+from branchdesk.models import mask_phone
+from branchdesk.store.member_refs import by_column as _by
+from branchdesk.store.member_refs import exists as exists
+
+_ID = re.compile(r"^(?:#|id:)?\s*(\d{1,9})$", re.IGNORECASE)
+_PHONE_JUNK = str.maketrans("", "", " -()（）")
+
+
+def resolve(conn: sqlite3.Connection, text: str) -> int:
+    """The member id `text` names; UserError when none or several members match."""
+    raw = " ".join(str(text).split())
+    if not raw:
+        raise UserError("engagement.member_blank")
+    explicit = raw.lower().startswith(("#", "id:"))
+    if not explicit:
+        found = _by(conn, "account_no", raw)
+        if found:
+            return found[0][0]
+        digits = raw.translate(_PHONE_JUNK)
+        if digits.startswith("+86"):
+            digits = digits[3:]
+        if re.fullmatch(r"1[3-9]\d{9}", digits):
+            found = _by(conn, "phone", digits)
+            if len(found) == 1:
+                return found[0][0]
+            if len(found) > 1:
+                listed = "; ".join(f"{member_id} {name}" for member_id, name, _ in found)
+                raise UserError("engagement.member_ambiguous", value=mask_phone(digits),
+                                count=len(found), members=listed)
+    match = _ID.match(raw)
+    if match:
+        member_id = int(match.group(1))
+        if exists(conn, member_id):
+            return member_id
+    raise UserError("engagement.member_unknown", value=raw)

@@ -1,0 +1,157 @@
+"""The engagement commands as a script uses them: names, options and JSON keys as in the issue;
+bad input is one message on stderr, exit code 2, and nothing changed."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from datetime import timedelta
+
+import openpyxl
+import pytest
+
+from branchdesk import datetimes
+from branchdesk.cli import main
+
+COMPLAINT_KEYS = {"id", "member_id", "channel", "category", "summary", "status", "opened_at",
+                  "first_response_due", "resolution_due", "resolved_at", "overdue"}
+
+
+@pytest.fixture
+def db(tmp_path, capsys):
+    path = tmp_path / "b.db"
+    assert main(["--db", str(path), "--user", "李娜", "demo", "--members", "40", "--seed", "3"]) == 0
+    capsys.readouterr()
+    return path
+
+
+def run(db, capsys, *args) -> tuple[int, str, str]:
+    code = main(["--db", str(db), "--user", "李娜", *args])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def as_json(db, capsys, *args):
+    code, out, err = run(db, capsys, *args, "--json")
+    assert code == 0, err
+    return json.loads(out)
+
+
+def count(db, table: str) -> int:
+    with sqlite3.connect(db) as conn:
+        return conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+
+
+def refused(db, capsys, *args) -> str:
+    before = {t: count(db, t) for t in ("activities", "complaints", "follow_ups", "audit_log")}
+    code, out, err = run(db, capsys, *args)
+    assert code == 2 and out == ""
+    assert err.startswith("branchdesk: ") and err.count("\n") == 1, err
+    assert {t: count(db, t) for t in before} == before
+    return err
+
+
+def test_activity_add_by_id_account_or_mobile(db, capsys):
+    member = as_json(db, capsys, "members", "--limit", "1")[0]
+    revealed = as_json(db, capsys, "members", "--limit", "1", "--reveal")[0]
+    for ref in (str(member["id"]), member["account_no"], revealed["phone"]):
+        logged = as_json(db, capsys, "activity", "add", ref, "--kind", "call", "--note", "问候")
+        assert logged["member_id"] == member["id"] and logged["kind"] == "call"
+    yesterday = as_json(db, capsys, "activity", "add", str(member["id"]), "--kind", "私聊",
+                        "--at", "昨天 10:00")
+    assert yesterday["kind"] == "chat" and yesterday["at"].endswith("T10:00:00+08:00")
+    listed = as_json(db, capsys, "activity", "list", str(member["id"]),
+                     "--from", (datetimes.today() - timedelta(days=1)).isoformat())
+    assert len([a for a in listed if a["note"] == "问候"]) == 3
+    code, out, _ = run(db, capsys, "activity", "list", str(member["id"]))
+    assert code == 0 and "问候" in out
+
+
+@pytest.mark.parametrize("args", [
+    ("activity", "add", "1", "--kind", "fax"),
+    ("activity", "add", "999999", "--kind", "call"),
+    ("activity", "add", "1", "--kind", "call", "--at", "明年"),
+    ("activity", "add", "1", "--kind", "call", "--at", "2099-01-01 10:00"),
+    ("activity", "list", "--from", "2026-12-10", "--to", "2026-12-01"),
+    ("followups", "--due", "month"),
+    ("followup", "1"),
+    ("followup", "1", "--on", "2020-01-01"),
+    ("complaints", "add", "1", "--channel", "fax", "--category", "fees", "--summary", "x"),
+    ("complaints", "add", "1", "--channel", "phone", "--category", "weather", "--summary", "x"),
+    ("complaints", "add", "1", "--channel", "phone", "--category", "fees", "--summary", " "),
+    ("complaints", "respond", "999"),
+    ("complaints", "list", "--status", "closed"),
+    ("activity", "undo", "77"),
+])
+def test_bad_input_is_one_message_exit_2_and_nothing_changed(db, capsys, args):
+    refused(db, capsys, *args)
+
+
+def test_followups_and_birthdays(db, capsys):
+    today = datetimes.today()
+    set_ = as_json(db, capsys, "followup", "1", "--on", "今天", "--reason", "确认满意度")
+    assert set_["due_on"] == today.isoformat() and set_["reason"] == "确认满意度"
+    due = as_json(db, capsys, "followups")
+    assert 1 in [f["member_id"] for f in due]
+    assert all(f["due_on"] <= today.isoformat() for f in due)
+    week = as_json(db, capsys, "followups", "--due", "week")
+    assert len(week) >= len(due)
+    mine = as_json(db, capsys, "followups", "--advisor", set_["advisor"])
+    assert {f["advisor"] for f in mine} == {set_["advisor"]}
+    assert as_json(db, capsys, "followup", "1", "--clear") == {"member_id": 1, "cleared": True}
+    birthdays = as_json(db, capsys, "birthdays", "--days", "366")
+    assert birthdays and all("****" in b["phone"] for b in birthdays)
+
+
+def test_reactivation_and_dormant_members_agree(db, capsys):
+    dormant = {m["id"] for m in as_json(db, capsys, "members", "--dormant")}
+    sleepers = as_json(db, capsys, "reactivation")
+    assert {s["member_id"] for s in sleepers} == dormant
+    assert all("****" in (s["phone"] or "****") for s in sleepers)
+    tiers = ["diamond", "gold", "silver", "basic", None]
+    ranks = [tiers.index(s["value_tier"]) for s in sleepers]
+    assert ranks == sorted(ranks)
+    woken = as_json(db, capsys, "reactivation", "--reactivated")
+    assert {w["member_id"] for w in woken} == {m["id"] for m in as_json(db, capsys, "members",
+                                                                         "--reactivated")}
+    # a contact with a dormant member wakes them
+    first = sleepers[0]["member_id"]
+    as_json(db, capsys, "activity", "add", str(first), "--kind", "call")
+    assert first in {w["member_id"] for w in as_json(db, capsys, "reactivation", "--reactivated")}
+    assert first not in {s["member_id"] for s in as_json(db, capsys, "reactivation")}
+
+
+def test_complaints_from_add_to_resolve(db, capsys):
+    made = as_json(db, capsys, "complaints", "add", "2", "--channel", "phone", "--category",
+                   "fees", "--summary", "佣金异议", "--opened", "2026-09-30 10:00")
+    assert set(made) >= COMPLAINT_KEYS
+    assert (made["first_response_due"], made["resolution_due"]) == ("2026-10-08", "2026-10-20")
+    assert made["status"] == "open" and made["overdue"] is True
+    listed = as_json(db, capsys, "complaints", "list", "--overdue")
+    assert listed[0]["id"] == made["id"] and all(c["overdue"] for c in listed)
+    answered = as_json(db, capsys, "complaints", "respond", str(made["id"]))
+    assert answered["status"] == "in_progress"
+    done = as_json(db, capsys, "complaints", "resolve", str(made["id"]), "--resolution", "已退费")
+    assert done["status"] == "resolved" and done["resolved_at"] and done["overdue"] is False
+    err = refused(db, capsys, "complaints", "resolve", str(made["id"]), "--resolution", "again")
+    assert "resolved" in err
+    code, out, _ = run(db, capsys, "--lang", "zh", "complaints", "list", "--status", "resolved")
+    assert code == 0 and "已办结" in out
+
+
+def test_activity_import_dry_run_import_and_undo(db, capsys, tmp_path):
+    member = as_json(db, capsys, "members", "--limit", "1")[0]
+    book = openpyxl.Workbook()
+    book.active.append(["资金账号", "日期", "类型", "备注"])
+    book.active.append([member["account_no"], "2026-11-02 09:00", "电话", "导入的"])
+    book.active.append(["000000", "2026-11-02 09:00", "电话", ""])
+    path = tmp_path / "a.xlsx"
+    book.save(path)
+    dry = as_json(db, capsys, "activity", "import", str(path), "--dry-run")
+    assert (dry["added"], dry["invalid"], dry["batch_id"]) == (1, 1, None)
+    assert dry["errors"][0]["row"] == 3 and dry["errors"][0]["column"] == "资金账号"
+    done = as_json(db, capsys, "activity", "import", str(path))
+    assert done["added"] == 1 and done["batch_id"]
+    code, out, _ = run(db, capsys, "activity", "undo", str(done["batch_id"]))
+    assert code == 0 and str(done["batch_id"]) in out
+    refused(db, capsys, "activity", "import", str(tmp_path / "missing.xlsx"))
