@@ -1,4 +1,9 @@
-"""SQL for the members table: rows in and out, the roster's filtered, sorted pages."""
+"""SQL for the members table: rows in and out, the roster's filtered, sorted pages.
+
+The columns come from the one declaration of a member's fields (member_fields.py); beside
+them each row stores two derived columns, written with every row: `name_key` (the name's
+pinyin sort key) and `search_text` (what search finds, indexed by FTS5: store/member_search.py).
+"""
 
 from __future__ import annotations
 
@@ -12,19 +17,27 @@ from datetime import UTC, date, datetime, timedelta
 from enum import Enum
 from typing import TYPE_CHECKING, Any
 
+from branchdesk.member_fields import DATE_FIELDS, FIELD_NAMES, LIST_FIELDS, tier_bounds
+from branchdesk.pinyin_sort import sort_key, sort_keys
+from branchdesk.store import member_search
+from branchdesk.store.member_search import search_doc, search_docs
+
 if TYPE_CHECKING:  # annotations only: the import's parse helper unpickles this module
-    from branchdesk.models import MemberQuery
+    from branchdesk.member_query import MemberQuery
 
 # Columns that hold a member's data, in table order. JSON columns hold lists / an object.
-DATA_COLUMNS = (
-    "name", "phone", "account_no", "branch", "advisor", "risk_level", "experience",
-    "needs", "tags", "communities", "opened_on", "birthday", "total_assets",
-    "last_active_on", "notes", "extra",
-)
-JSON_LIST_COLUMNS = ("needs", "tags", "communities")
+DATA_COLUMNS = FIELD_NAMES
+JSON_LIST_COLUMNS = LIST_FIELDS
 JSON_COLUMNS = (*JSON_LIST_COLUMNS, "extra")
-DATE_COLUMNS = ("opened_on", "birthday", "last_active_on")
-_SELECT = "SELECT id, " + ", ".join(DATA_COLUMNS) + " FROM members"
+DATE_COLUMNS = DATE_FIELDS
+DERIVED_COLUMNS = ("name_key", "search_text")
+# Fields whose change changes what search finds (store/member_search.py).
+SEARCH_FIELDS = ("name", "phone", "account_no", "needs", "tags")
+_ROW_SQL = "id, " + ", ".join(DATA_COLUMNS)  # what `from_db` decodes
+_SELECT = f"SELECT {_ROW_SQL} FROM members"
+# A member's row as JSON, built by SQLite (import before-images: as `raw_rows_where` gives it).
+RAW_COLUMNS = ("id", *DATA_COLUMNS, "created_at", "updated_at")
+JSON_ROW_SQL = "json_object(" + ", ".join(f"'{c}', m.{c}" for c in RAW_COLUMNS) + ")"
 
 
 def now_text() -> str:
@@ -102,32 +115,42 @@ def from_db(row: Sequence[Any]) -> dict[str, Any]:
     return data
 
 
+def decode_list(stored: str | None) -> list[str]:
+    """A stored JSON list of words ([] when empty or not readable)."""
+    if not stored:
+        return []
+    try:
+        value = json.loads(stored)
+    except ValueError:
+        return []
+    return [str(v) for v in value] if isinstance(value, list) else []
+
+
 def search_text(values: dict[str, Any]) -> str:
-    """What search-as-you-type matches: name, phone, account number and tags. (Advisor and
-    community have filters of their own; matching them too would bury a surname search.)"""
-    raw = values.get("tags") or "[]"
-    words = _tag_words(raw) if isinstance(raw, str) else " ".join(raw)
-    return _search_text(values.get("name"), values.get("phone"), values.get("account_no"), words)
+    """What search-as-you-type finds a member by: name, tags and needs words, and the tails
+    of phone and account number. (Advisor and community have filters of their own; matching
+    them too would bury a surname search.)"""
+    return search_doc(values.get("name"), values.get("phone"), values.get("account_no"),
+                      values.get("needs"), values.get("tags"))
 
 
 def search_texts(names: Sequence[Any], phones: Sequence[Any], accounts: Sequence[Any],
-                 tags: Sequence[str | None]) -> list[str]:
-    """`search_text` of many rows, given column by column, tags as stored (JSON text): the
-    same few tag lists come back row after row."""
-    words = {text: _tag_words(text or "[]") for text in set(tags)}
-    return list(map(_search_text, names, phones, accounts, map(words.__getitem__, tags)))
+                 needs: Sequence[str | None], tags: Sequence[str | None]) -> list[str]:
+    """`search_text` of many rows, given column by column, needs and tags as stored (JSON)."""
+    return search_docs(names, phones, accounts, needs, tags)
 
 
-def _tag_words(stored: str) -> str:
-    # The JSON text itself is searchable once its brackets and quotes are blanked out.
-    return stored.translate(_JSON_PUNCTUATION)
+def name_keys(names: Sequence[Any]) -> list[Any]:
+    """The pinyin sort keys of many names (pinyin_sort.py)."""
+    return sort_keys(list(names))
 
 
-def _search_text(name: Any, phone: Any, account_no: Any, tag_words: str) -> str:
-    return " ".join((name or "", phone or "", account_no or "", tag_words)).lower()
+def derived_values(row: dict[str, Any]) -> tuple[str, str]:
+    """The DERIVED_COLUMNS of a stored-form row."""
+    return sort_key(row.get("name")), search_text(row)
 
 
-_JSON_PUNCTUATION = str.maketrans({"[": " ", "]": " ", '"': " ", ",": " "})
+_derived = derived_values
 
 
 def get(conn: sqlite3.Connection, member_id: int) -> dict[str, Any] | None:
@@ -160,10 +183,10 @@ def insert_many(conn: sqlite3.Connection, rows: list[dict[str, Any]]) -> list[in
     if not rows:
         return []
     stamp = now_text()
-    columns = (*DATA_COLUMNS, "search_text", "created_at", "updated_at")
+    columns = (*DATA_COLUMNS, *DERIVED_COLUMNS, "created_at", "updated_at")
     sql = f"INSERT INTO members ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})"
     start = next_id(conn)
-    conn.executemany(sql, ((*_column_values(row), search_text(row), stamp, stamp) for row in rows))
+    conn.executemany(sql, ((*_column_values(row), *_derived(row), stamp, stamp) for row in rows))
     return list(range(start, start + len(rows)))
 
 
@@ -209,16 +232,29 @@ def indexes_built_after(conn: sqlite3.Connection, inserting: int) -> Iterator[No
         conn.execute(f"PRAGMA cache_size = {int(cache)}")
 
 
-def update_many(conn: sqlite3.Connection, rows: list[dict[str, Any]]) -> None:
-    """Overwrite members (stored-form rows with an `id` and all DATA_COLUMNS)."""
+def update_many(conn: sqlite3.Connection, rows: list[dict[str, Any]],
+                columns: Sequence[str] = DATA_COLUMNS, *, stamp: str | None = None) -> None:
+    """Overwrite members' `columns` (stored-form rows with an `id` and all DATA_COLUMNS).
+    Only the columns named are written, so an index on another column is left alone; the
+    derived columns follow when a column they come from is among them. `stamp`: their
+    updated_at (now by default)."""
     if not rows:
         return
-    stamp = now_text()
-    assignments = ", ".join(f"{c} = ?" for c in (*DATA_COLUMNS, "search_text", "updated_at"))
-    conn.executemany(
-        f"UPDATE members SET {assignments} WHERE id = ?",
-        ([*(row.get(c) for c in DATA_COLUMNS), search_text(row), stamp, row["id"]] for row in rows),
-    )
+    stamp = stamp or now_text()
+    columns = [c for c in DATA_COLUMNS if c in columns]
+    derived = (["name_key"] if "name" in columns else []) + (
+        ["search_text"] if set(columns) & set(SEARCH_FIELDS) else [])
+    assignments = ", ".join(f"{c} = ?" for c in (*columns, *derived, "updated_at"))
+
+    def values(row: dict[str, Any]) -> list[Any]:
+        out = [row.get(c) for c in columns]
+        if "name_key" in derived:
+            out.append(sort_key(row.get("name")))
+        if "search_text" in derived:
+            out.append(search_text(row))
+        return [*out, stamp, row["id"]]
+
+    conn.executemany(f"UPDATE members SET {assignments} WHERE id = ?", map(values, rows))
 
 
 def restore_many(conn: sqlite3.Connection, rows: list[dict[str, Any]]) -> None:
@@ -227,10 +263,10 @@ def restore_many(conn: sqlite3.Connection, rows: list[dict[str, Any]]) -> None:
     for row in rows:
         conn.execute("DELETE FROM members WHERE id = ?", (row["id"],))
     stamp = now_text()
-    columns = ("id", *DATA_COLUMNS, "search_text", "created_at", "updated_at")
+    columns = ("id", *DATA_COLUMNS, *DERIVED_COLUMNS, "created_at", "updated_at")
     conn.executemany(
         f"INSERT INTO members ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})",
-        ([row["id"], *(row.get(c) for c in DATA_COLUMNS), search_text(row),
+        ([row["id"], *(row.get(c) for c in DATA_COLUMNS), *_derived(row),
           row.get("created_at") or stamp, row.get("updated_at") or stamp] for row in rows),
     )
 
@@ -243,21 +279,11 @@ def total(conn: sqlite3.Connection) -> int:
     return conn.execute("SELECT count(*) FROM members").fetchone()[0]
 
 
-def _where(query: MemberQuery, today: date) -> tuple[str, list[Any]]:
-    clauses: list[str] = []
-    params: list[Any] = []
-    for term in query.search.lower().split():
-        # A substring can't seek an index, but scanning the narrow search index costs half
-        # of scanning whole rows (~12 vs ~24 ms on 100,000 members). A term that matches most
-        # rows (one character, or two digits: every phone has some) is then slower through
-        # the index, so those scan the rows.
-        if len(term) >= 3 or (len(term) == 2 and not term.isascii()):
-            clauses.append("id IN (SELECT id FROM members INDEXED BY members_search"
-                           " WHERE search_text LIKE ? ESCAPE '\\')")
-        else:
-            clauses.append("search_text LIKE ? ESCAPE '\\'")
-        escaped = term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        params.append(f"%{escaped}%")
+def _where(query: MemberQuery, today: date, terms: member_search.SearchTerms | None = None,
+           *, walk: bool = False) -> tuple[str, list[Any]]:
+    """The WHERE clause of a query (the one filter implementation for the roster, invitations
+    and exports). `terms`: the query's search, already parsed; `walk`: see `_walks`."""
+    clauses, params = member_search.where(terms or member_search.parse(query.search), walk=walk)
     for column, value in (("experience", query.experience), ("risk_level", query.risk_level),
                           ("advisor", query.advisor)):
         if value is not None:
@@ -268,6 +294,15 @@ def _where(query: MemberQuery, today: date) -> tuple[str, list[Any]]:
         if value is not None:
             clauses.append(f"EXISTS (SELECT 1 FROM json_each(members.{column}) WHERE value = ?)")
             params.append(getattr(value, "value", value))
+    tier = getattr(query, "value_tier", None)
+    if tier is not None:
+        low, high = tier_bounds(tier, query.tier_thresholds)
+        if low is not None:
+            clauses.append("total_assets >= ?")
+            params.append(low)
+        if high is not None:
+            clauses.append("total_assets < ?")
+            params.append(high)
     if query.dormant_only:
         clauses.append("(last_active_on IS NULL OR last_active_on < ?)")
         params.append(dormant_cutoff(today, query.dormant_days).isoformat())
@@ -284,21 +319,52 @@ def count(conn: sqlite3.Connection, query: MemberQuery, today: date) -> int:
     return conn.execute("SELECT count(*) FROM members" + where, params).fetchone()[0]
 
 
+# A search matching at most this many members is looked up and sorted; one matching more
+# walks the sort order and stops when the page is full.
+SELECTIVE_MATCHES = 2000
+_SORT_COLUMNS = {"name": "name_key"}  # the stored column a sort field orders by
+
+
+def _walks(conn: sqlite3.Connection, terms: member_search.SearchTerms) -> bool:
+    """Whether a page of this search should walk the sort order (many matches: a common
+    surname; the page fills after a few thousand rows) rather than look the matches up and
+    sort them (few matches: a walk would test every row, 150-230 ms on 100,000 members)."""
+    if terms.numbers or not terms.words:
+        return False
+    found = conn.execute(
+        "SELECT count(*) FROM (SELECT 1 FROM member_search WHERE member_search MATCH ? LIMIT ?)",
+        (terms.match_text(terms.words), SELECTIVE_MATCHES + 1)).fetchone()[0]
+    return found > SELECTIVE_MATCHES
+
+
+def _order_by(query: MemberQuery, *, sort_matches: bool) -> str:
+    direction = "DESC" if query.descending else "ASC"
+    if query.sort == "id":
+        return f" ORDER BY id {direction}"
+    column = _SORT_COLUMNS.get(query.sort, query.sort)
+    if sort_matches:  # "+": SQLite sorts what the search found instead of walking the index
+        column = f"+{column}"
+    return f" ORDER BY {column} {direction} NULLS LAST, id {direction}"
+
+
 def page(
     conn: sqlite3.Connection, query: MemberQuery, today: date, offset: int, limit: int
 ) -> list[dict[str, Any]]:
     """One page of the segment in the user's order; ties broken by id so pages never overlap."""
-    where, params = _where(query, today)
-    direction = "DESC" if query.descending else "ASC"
-    # With a search term, walking the sort column's index looks up every row to test it
-    # (150-230 ms for a rare term on 100,000 members); "+" keeps SQLite from using the
-    # index, so it scans the table once and sorts only the matches (a few ms to ~30 ms).
-    column = f"+{query.sort}" if query.search.strip() else query.sort
-    order = f" ORDER BY {column} {direction} NULLS LAST, id {direction}"
-    if query.sort == "id":
-        order = f" ORDER BY id {direction}"
-    rows = conn.execute(_SELECT + where + order + " LIMIT ? OFFSET ?", [*params, limit, offset])
-    return [from_db(row) for row in rows]
+    return [from_db(row) for row in rows(conn, query, today, offset, limit)]
+
+
+def rows(conn: sqlite3.Connection, query: MemberQuery, today: date, offset: int = 0,
+         limit: int = -1, columns: str = _ROW_SQL) -> sqlite3.Cursor:
+    """A cursor over the segment in the user's order, as stored (`columns`: SQL of the
+    values each row holds; `id` and the DATA_COLUMNS by default, as `from_db` reads them).
+    Rows are read as the cursor is iterated: a listing of every member never holds them all."""
+    terms = member_search.parse(query.search)
+    walk = _walks(conn, terms)
+    where, params = _where(query, today, terms, walk=walk)
+    order = _order_by(query, sort_matches=bool(terms.words or terms.numbers) and not walk)
+    return conn.execute(f"SELECT {columns} FROM members" + where + order + " LIMIT ? OFFSET ?",
+                        [*params, limit, offset])
 
 
 def ids(conn: sqlite3.Connection, query: MemberQuery, today: date) -> list[int]:
@@ -329,6 +395,20 @@ def find_by_number(conn: sqlite3.Connection, numbers: Iterable[str]) -> set[str]
                f" UNION SELECT account_no FROM members WHERE account_no IN ({marks})")
         found.update(row[0] for row in conn.execute(sql, [*chunk, *chunk]))
     return found
+
+
+def members_by_number(conn: sqlite3.Connection, numbers: Iterable[str]) -> dict[str, list[int]]:
+    """Number → the ids of the members whose phone or account number it is (an account
+    number in any case of its letters)."""
+    out: dict[str, list[int]] = {}
+    for number in dict.fromkeys(numbers):
+        variants = list(dict.fromkeys((number, number.upper(), number.lower())))
+        marks = ", ".join("?" * len(variants))
+        out[number] = [row[0] for row in conn.execute(
+            f"SELECT id FROM members WHERE phone = ? UNION"
+            f" SELECT id FROM members WHERE account_no IN ({marks}) ORDER BY 1",
+            (number, *variants))]
+    return out
 
 
 def risk_counts(conn: sqlite3.Connection, community: str) -> dict[str, int]:

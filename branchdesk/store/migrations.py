@@ -183,8 +183,17 @@ def _v4_search_index(conn: sqlite3.Connection) -> None:
     conn.execute("CREATE INDEX members_search ON members(search_text)")
 
 
+def _roster_at_scale(conn: sqlite3.Connection) -> None:
+    """Names sorted by pinyin (`name_key`); search through an FTS5 index of each member's
+    words and phone and account tails (the whole numbers left out of it); the indexes these
+    replace dropped."""
+    from branchdesk.store.member_fts import install
+
+    install(conn)
+
+
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
-    _v1_roster, _v2_roster_search, _v3_compliance, _v4_search_index,
+    _v1_roster, _v2_roster_search, _v3_compliance, _v4_search_index, _roster_at_scale,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

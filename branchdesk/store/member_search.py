@@ -1,0 +1,152 @@
+"""Search as you type over the roster: what a member can be found by, and the SQL for a search.
+
+A member is found by words of the name, the tags and the needs (赚钱, 解套… and their English
+codes), and by the last four digits of the phone or the account number. Each word is written
+into the member's `search_text` with every ending that starts at a Chinese character (王秀英,
+秀英, 英), so a prefix search through SQLite's FTS5 index (`member_search`, unicode61
+tokenizer) finds any part of a Chinese word: one character (a surname) as quickly as a whole
+name, without the trigram tokenizer's three-character minimum. Whole phone and account
+numbers are not in the text: the middle digits of a phone, masked on screen, must never find
+anyone. A search that names a whole phone or account number looks it up exactly (the
+members' own indexes), and the caller audits it like a reveal.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from branchdesk.enums import Need
+
+TAIL_DIGITS = 4  # the visible end of a masked phone or account number
+# Runs of letters and digits: the tokens of FTS5's unicode61 tokenizer (which also splits
+# on "_" and punctuation).
+_WORD = re.compile(r"[^\W_]+")
+_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff\U00020000-\U0003134f]")
+_MOBILE = re.compile(r"1[3-9]\d{9}")
+_PHONE_PUNCTUATION = str.maketrans("", "", " -()")
+WHOLE_NUMBER_MIN = 5  # a digit term this long may be a whole account number
+
+# Need code → the words that find it: its code (the English label) and its Chinese label.
+_NEED_WORDS = {n.value: f"{n.zh} {n.value}" for n in Need}  # type: ignore[attr-defined]
+
+
+def _endings(word: str) -> list[str]:
+    """The word, and each of its endings that starts at a Chinese character."""
+    out = [word]
+    for match in _CJK.finditer(word, 1):
+        out.append(word[match.start():])
+    return out
+
+
+def _words(text: str) -> list[str]:
+    return [ending for word in _WORD.findall(text.lower()) for ending in _endings(word)]
+
+
+def _stored_words(stored: str | None) -> str:
+    """The words of a stored JSON list, as one text."""
+    if not stored or stored == "[]":
+        return ""
+    try:
+        return " ".join(map(str, json.loads(stored)))
+    except ValueError:
+        return stored
+
+
+def search_doc(name: Any, phone: Any, account_no: Any, needs: Any, tags: Any) -> str:
+    """What a member can be found by (needs and tags as stored: JSON lists, or lists)."""
+    needs_text = needs if isinstance(needs, str) or needs is None else json.dumps(
+        [str(n) for n in needs])
+    tags_text = tags if isinstance(tags, str) or tags is None else json.dumps(list(tags))
+    return _doc(name, phone, account_no, needs_text, tags_text, {}, {})
+
+
+def search_docs(names: Sequence[Any], phones: Sequence[Any], accounts: Sequence[Any],
+                needs: Sequence[str | None], tags: Sequence[str | None]) -> list[str]:
+    """`search_doc` of many rows, given column by column (needs and tags as stored JSON):
+    the same few lists come back row after row, so each is turned into words once."""
+    need_words: dict[str | None, str] = {}
+    tag_words: dict[str | None, str] = {}
+    return [_doc(*row, need_words, tag_words)
+            for row in zip(names, phones, accounts, needs, tags, strict=True)]
+
+
+def _doc(name: Any, phone: Any, account_no: Any, needs: str | None, tags: str | None,
+         need_memo: dict, tag_memo: dict) -> str:
+    parts = _words(name) if name else []
+    need_text = need_memo.get(needs)
+    if need_text is None:
+        need_text = need_memo[needs] = " ".join(
+            _NEED_WORDS.get(code, code) for code in _stored_words(needs).split()
+        ) if needs else ""
+    tag_text = tag_memo.get(tags)
+    if tag_text is None:
+        tag_text = tag_memo[tags] = " ".join(_words(_stored_words(tags))) if tags else ""
+    if phone:
+        parts.append(str(phone)[-TAIL_DIGITS:])
+    if account_no:
+        parts.append(str(account_no)[-TAIL_DIGITS:].lower())
+    return " ".join(filter(None, (*parts, _words_of_needs(need_text), tag_text)))
+
+
+def _words_of_needs(text: str) -> str:
+    return " ".join(_words(text)) if text else ""
+
+
+# --- a search ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SearchTerms:
+    """A search typed by a user, ready for SQL: words for the index, whole numbers."""
+
+    words: tuple[str, ...]   # each found as the start of a member's word
+    numbers: tuple[str, ...]  # whole phone or account numbers (also tried as words)
+
+    def match_text(self, words: Iterable[str]) -> str:
+        return " AND ".join(f'"{w}"*' for w in words)
+
+
+def parse(search: str) -> SearchTerms:
+    """Split a search into terms. A whole mobile number typed with spaces or dashes
+    (138 1234 5678) is one number; digits of a phone's middle never match anything."""
+    text = search.strip()
+    squeezed = text.translate(_PHONE_PUNCTUATION).removeprefix("+86")
+    if _MOBILE.fullmatch(squeezed):
+        return SearchTerms((), (squeezed,))
+    words: list[str] = []
+    numbers: list[str] = []
+    for term in text.split():
+        runs = _WORD.findall(term)
+        if len(runs) == 1 and len(runs[0]) >= WHOLE_NUMBER_MIN and any(c.isdigit() for c in runs[0]):
+            numbers.append(runs[0])  # a whole phone or account number, or a word
+        else:
+            words.extend(run.lower() for run in runs)
+    return SearchTerms(tuple(dict.fromkeys(words)), tuple(dict.fromkeys(numbers)))
+
+
+def where(terms: SearchTerms, *, walk: bool = False) -> tuple[list[str], list[Any]]:
+    """SQL conditions on `members` (and their parameters) for the terms. `walk`: the rows are
+    read in the order of an index and tested against the words' matches ("+" keeps SQLite
+    from looking the matches up one by one instead)."""
+    clauses: list[str] = []
+    params: list[Any] = []
+    if terms.words:
+        plus = "+" if walk else ""
+        clauses.append(f"{plus}members.id IN"
+                       " (SELECT rowid FROM member_search WHERE member_search MATCH ?)")
+        params.append(terms.match_text(terms.words))
+    for number in terms.numbers:
+        # Account numbers are stored as the file wrote them: try the letters' cases too.
+        clauses.append("(members.phone = ? OR members.account_no IN (?, ?, ?) OR members.id IN"
+                       " (SELECT rowid FROM member_search WHERE member_search MATCH ?))")
+        params += [number, number, number.upper(), number.lower(),
+                   terms.match_text([number.lower()])]
+    return clauses, params
+
+
+def is_whole_mobile(text: str) -> bool:
+    return bool(_MOBILE.fullmatch(text))
