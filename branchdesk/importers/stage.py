@@ -14,7 +14,7 @@ from pathlib import Path
 
 from branchdesk.importers.headers import HeaderMatch, SheetLike
 from branchdesk.importers.rows import ColumnCheck, Issue, ParsedBlock, parse_blocks
-from branchdesk.store.members import DATA_COLUMNS, STORED_FORM, search_texts
+from branchdesk.store.members import DATA_COLUMNS, STORED_FORM, name_keys, search_texts
 from branchdesk.store.staging import StagingFile, member_keys
 
 
@@ -82,6 +82,7 @@ def _staged(block: ParsedBlock, result: PartResult) -> tuple[list[str], Iterator
     result.keys += member_keys(names, phones, accounts)
     result.phones += phones
     fields = [f for f in DATA_COLUMNS if f in columns]
-    search = search_texts(names, phones, accounts, columns.get("tags", nothing))
-    return (["row", *fields, "search_text"],
-            zip(numbers, *(columns[f] for f in fields), search, strict=True))
+    search = search_texts(names, phones, accounts, columns.get("needs", nothing),
+                          columns.get("tags", nothing))
+    return (["row", *fields, "name_key", "search_text"],
+            zip(numbers, *(columns[f] for f in fields), name_keys(names), search, strict=True))
