@@ -63,6 +63,14 @@ def get_language() -> str:
     return _current
 
 
+def t_count(key: str, count: int, /, **params: object) -> str:
+    """`t` for a text about `count` things: the catalog's ``<key>_one`` when there is one
+    thing and the language has such a form ("1 member", "2 members")."""
+    if count == 1 and f"{key}_one" in catalog(_current):
+        key = f"{key}_one"
+    return t(key, **{"count": count, **params})
+
+
 def t(key: str, /, **params: object) -> str:
     """The text for `key` in the current language, with `{name}` fields filled in.
 

@@ -24,13 +24,13 @@ from branchdesk.cli.compliance_commands import (
     cmd_staff_passwd,
     cmd_staff_role,
 )
+from branchdesk.cli.members_command import add_members_command
 from branchdesk.cli.roster_commands import (
     cmd_audit_verify,
     cmd_demo,
     cmd_import_list,
     cmd_import_roster,
     cmd_import_undo,
-    cmd_members,
 )
 
 
@@ -62,21 +62,7 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--seed", type=int, default=7, metavar="S")
     demo.set_defaults(handler=cmd_demo)
 
-    members = sub.add_parser("members", parents=[common], help=_h("list members"))
-    members.add_argument("--json", action="store_true", help=_h("print a JSON array"))
-    members.add_argument("--reveal", action="store_true", help=_h("show full phone numbers (audited)"))
-    members.add_argument("--need", choices=("profit", "recovery", "allocation", "stage"))
-    members.add_argument("--risk", metavar="C1..C5", type=str.upper,
-                         choices=("C1", "C2", "C3", "C4", "C5"))
-    members.add_argument("--experience", choices=("novice", "intermediate", "veteran"))
-    members.add_argument("--advisor", metavar="NAME")
-    members.add_argument("--community", metavar="NAME")
-    members.add_argument("--tag", metavar="TAG")
-    members.add_argument("--search", metavar="TEXT", default="")
-    members.add_argument("--dormant", action="store_true", help=_h("only dormant members"))
-    members.add_argument("--sort", default="name")
-    members.add_argument("--limit", type=int, default=None, metavar="N")
-    members.set_defaults(handler=cmd_members)
+    add_members_command(sub, common)
 
     imports = sub.add_parser("import", parents=[common], help=_h("import data")).add_subparsers(
         dest="import_command", metavar="WHAT", required=True)

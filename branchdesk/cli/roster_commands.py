@@ -4,11 +4,8 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 
-from rich.cells import cell_len
-
-from branchdesk.cli.common import open_db, pad
+from branchdesk.cli.common import open_db
 from branchdesk.errors import UserError
 from branchdesk.i18n import t
 from branchdesk.settings import Settings, demo_db_path
@@ -25,42 +22,6 @@ def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
         raise UserError("cli.demo_not_empty", file=str(settings.db_path), count=existing)
     demo.build_demo(store, settings.operator, members=args.members, seed=args.seed)
     print(t("cli.demo_built", count=args.members, file=str(settings.db_path)))
-    return 0
-
-
-def cmd_members(args: argparse.Namespace, settings: Settings) -> int:
-    from branchdesk.models import MemberQuery
-    from branchdesk.services import roster
-
-    try:
-        query = MemberQuery(
-            search=args.search, need=args.need, experience=args.experience, risk_level=args.risk,
-            advisor=args.advisor, community=args.community, tag=args.tag,
-            dormant_only=args.dormant, dormant_days=settings.dormant_days, sort=args.sort,
-        )
-    except ValueError as error:
-        raise UserError("cli.bad_query", error=str(error).splitlines()[-1]) from error
-    store = open_db(settings)
-    found = roster.list_members(store, query, limit=args.limit, thresholds=settings.tier_thresholds)
-    if args.reveal:
-        roster.record_reveal(store, settings.operator, len(found), query.model_dump(mode="json"))
-    if args.json:
-        data = [m.to_public_dict(reveal=args.reveal) for m in found]
-        json.dump(data, sys.stdout, ensure_ascii=False, indent=1)
-        print()
-        return 0
-    headers = [t("cli.col_name"), t("cli.col_phone"), t("cli.col_account"), t("cli.col_risk"),
-               t("cli.col_experience"), t("cli.col_needs"), t("cli.col_advisor"),
-               t("cli.col_last_active")]
-    rows = [[m.name, m.phone if args.reveal else m.masked_phone, m.account_no or "",
-             str(m.risk_level or ""), m.experience.label() if m.experience else "",
-             "/".join(n.label() for n in m.needs), m.advisor or "",
-             m.last_active_on.isoformat() if m.last_active_on else ""] for m in found]
-    widths = [max([cell_len(h)] + [cell_len(r[i]) for r in rows]) for i, h in enumerate(headers)]
-    print("  ".join(pad(h, w) for h, w in zip(headers, widths, strict=True)).rstrip())
-    for row in rows:
-        print("  ".join(pad(c, w) for c, w in zip(row, widths, strict=True)).rstrip())
-    print(t("cli.members_count", shown=len(found), total=roster.total_members(store)))
     return 0
 
 
@@ -141,8 +102,11 @@ def cmd_open_app(args: argparse.Namespace, settings: Settings) -> int:
     try:
         from branchdesk.app import run_app
     except ImportError:  # the terminal app is not built yet: show the roster instead
-        args.json = args.reveal = args.dormant = False
-        args.need = args.experience = args.risk = args.advisor = args.community = args.tag = None
+        from branchdesk.cli.members_command import cmd_members
+
+        args.json = args.reveal = args.dormant = args.desc = args.all = False
+        args.need = args.experience = args.risk = args.tier = None
+        args.advisor = args.community = args.tag = None
         args.search, args.sort, args.limit = "", "name", 40
         return cmd_members(args, settings)
     return run_app(settings)
