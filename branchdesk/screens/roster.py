@@ -19,9 +19,9 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, Input, Label, OptionList
 
-from branchdesk.i18n import t
+from branchdesk.i18n import t, t_count
 from branchdesk.models import Member, MemberQuery
-from branchdesk.services import roster
+from branchdesk.services import roster, roster_listing
 from branchdesk.settings import Settings
 from branchdesk.widgets.app_header import AppHeader
 from branchdesk.widgets.errors import error_text
@@ -48,11 +48,17 @@ class RosterSource:
         self.store = store
         self.settings = settings
         self.today = today  # fixed in tests and snapshots; None means the real date
+        self._audited_search = ""
 
     def _today(self) -> date:
         return self.today or date.today()
 
     def page(self, query: MemberQuery, offset: int, limit: int) -> list[Member]:
+        if offset == 0 and query.search and query.search != self._audited_search:
+            # A whole phone or account number searched for is audited like a reveal (once
+            # for the search shown, not again for each page or reload of it).
+            self._audited_search = query.search
+            roster_listing.audit_number_search(self.store, self.settings.operator, query)
         return roster.list_members(self.store, query, offset=offset, limit=limit,
                                    today=self._today(), thresholds=self.settings.tier_thresholds)
 
@@ -164,7 +170,8 @@ class RosterScreen(Screen[None]):
     def current_query(self) -> MemberQuery:
         settings: Settings = self.app.settings  # type: ignore[attr-defined]
         return MemberQuery(search=self.search_text.strip(), dormant_days=settings.dormant_days,
-                           sort=self.sort, descending=self.descending, **self.filters)
+                           tier_thresholds=settings.tier_thresholds, sort=self.sort,
+                           descending=self.descending, **self.filters)
 
     def requery(self) -> None:
         self.table.load(self.current_query())
@@ -240,7 +247,9 @@ class RosterScreen(Screen[None]):
         if table.counting or (table.loading and not table.row_count):
             counts = t("roster_screen.counting")
         else:
-            counts = t("roster_screen.shown", shown=f"{table.row_count:,}", total=total)
+            counts = t("roster_screen.shown", shown=f"{table.row_count:,}", total=(
+                t_count("roster_words.members", self.total, count=total)
+                if self.total is not None else total))
         summary = self.filter_summary()
         if summary:
             counts += "  " + t("roster_screen.filters", filters=summary)
