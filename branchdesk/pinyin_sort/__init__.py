@@ -17,7 +17,8 @@ KEY_SEPARATOR = "\x1f"  # between the pinyin and the name that breaks ties
 
 
 @cache
-def _tables() -> tuple[dict[int, str], dict[int, str]]:
+def _tables() -> tuple[dict[int, str], dict[str, str]]:
+    """(character → reading, for str.translate; surname character → its surname reading)."""
     from branchdesk.pinyin_sort.table import READINGS, SURNAMES
 
     table: dict[int, str] = {}
@@ -25,26 +26,31 @@ def _tables() -> tuple[dict[int, str], dict[int, str]]:
         syllable, chars = line.split(" ", 1)
         for char in chars:
             table[ord(char)] = syllable
-    surnames = dict(table)
+    surnames: dict[str, str] = {}
     for line in SURNAMES:
         syllable, chars = line.split(" ", 1)
         for char in chars:
-            surnames[ord(char)] = syllable
+            surnames[char] = syllable
     return table, surnames
 
 
 def sort_key(name: str | None) -> str:
     """The text that orders `name` among others by pinyin."""
-    if not name:
-        return ""
-    table, surnames = _tables()
-    text = name.lower()
-    return (text[0].translate(surnames) + text[1:].translate(table) + KEY_SEPARATOR + name)
+    return sort_keys([name])[0] or ""
 
 
 def sort_keys(names: list) -> list:
-    """`sort_key` of many names (None stays None)."""
+    """`sort_key` of many names (a blank name's key is None)."""
     table, surnames = _tables()
     sep = KEY_SEPARATOR
-    return [None if not n else (n[0].lower().translate(surnames) + n[1:].lower().translate(table)
-                                + sep + n) for n in names]
+    out = []
+    for name in names:
+        if not name:
+            out.append(None)
+            continue
+        first = surnames.get(name[0])
+        if first is None:
+            out.append(f"{name.lower().translate(table)}{sep}{name}")
+        else:
+            out.append(f"{first}{name[1:].lower().translate(table)}{sep}{name}")
+    return out

@@ -106,7 +106,8 @@ class Plan:
     new_rows: list[int]     # staged rows that become new members as they are
     creates: list[tuple[int, dict[str, Any]]]  # (first row, stored row): merged new members
     updates: list[tuple[dict[str, Any], dict[str, Any]]]   # (before, after) stored rows with id
-    plain: list[staging.PlainChange]  # plain changes of one member each, written by SQLite
+    # (member id, name, mask) of the plain changes SQLite writes (staging.import_plain)
+    plain: list[tuple[int, str, int]]
     unchanged: int
     merged: int
     invalid: list[Issue]
@@ -122,9 +123,8 @@ class Plan:
 
     def changes(self) -> list[tuple[int, str, tuple[str, ...]]]:
         """(member id, name, the fields that change) of every member updated, by id."""
-        fields: dict[int, tuple[str, ...]] = {}
-        out = [(c.member_id, c.name, fields.get(c.mask) or fields.setdefault(
-            c.mask, staging.columns_of(c.mask))) for c in self.plain]
+        fields = {mask: staging.columns_of(mask) for mask in {m for _, _, m in self.plain}}
+        out = [(member, name, fields[mask]) for member, name, mask in self.plain]
         out += [(after["id"], after["name"], changed_fields(before, after))
                 for before, after in self.updates]
         return sorted(out)
@@ -283,10 +283,12 @@ def _plan(conn, parts: list[str], prepared: PreparedRoster) -> Plan:
         if not again:
             break
         judged |= again
-    plain = [c for c in matched.plain if c.row not in judged]
+    if judged:
+        staging.leave_to_python(conn, judged)
+    plain = staging.plain_changes(conn)
     unchanged = len(prepared.rows) - len(new_rows) - len(judged) - len(plain)
     warnings = sorted([*prepared.warnings, *result.repeats], key=lambda w: w.row)
-    renamed = [_renamed(prepared.header, c) for c in plain if c.old_name is not None]
+    renamed = [_renamed(prepared.header, *rename) for rename in staging.plain_renames(conn)]
     return Plan(new_rows, result.creates, result.updates, plain, unchanged + result.unchanged,
                 result.merged, [*prepared.invalid, *result.invalid],
                 warnings + sorted([*renamed, *result.warnings], key=lambda w: w.row))
@@ -300,11 +302,11 @@ def _sharing_a_member(rows: dict[int, int]) -> set[int]:
     return {row for found in by_member.values() if len(found) > 1 for row in found}
 
 
-def _renamed(header: HeaderMatch, change: staging.PlainChange) -> Issue:
+def _renamed(header: HeaderMatch, row: int, name: str, old_name: str,
+             account_no: str | None) -> Issue:
     column = header.column_for("account_no")
-    return Issue(change.row, column.header if column else "account_no",
-                 t("importing.renamed", old=change.old_name, new=change.name),
-                 change.account_no or "")
+    return Issue(row, column.header if column else "account_no",
+                 t("importing.renamed", old=old_name, new=name), account_no or "")
 
 
 @dataclass
@@ -480,8 +482,7 @@ def apply(store: Store, prepared: PreparedRoster, operator: str,
             operator=operator, counts=report.counts(),
             created_ids=created_ids, updated_before=[before for before, _ in plan_.updates],
         )
-        staging.apply_plain(conn, parts, plan_.plain, batch_id, stamp)
-        done += len(plan_.plain)
+        done += staging.apply_plain(conn, parts, batch_id, stamp)
         if progress:
             progress(done, work)
         by_columns: dict[tuple[str, ...], list[dict[str, Any]]] = {}

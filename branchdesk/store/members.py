@@ -206,10 +206,12 @@ BULK_LOAD_CACHE_KIB = 64 * 1024
 @contextmanager
 def indexes_built_after(conn: sqlite3.Connection, inserting: int) -> Iterator[None]:
     """Around a bulk insert into a table that is small beside it: drop the members' own
-    indexes, insert, then build each again in one sorted pass (SQLite's advice for bulk
-    loads; 100,000 new members: 0.75 s instead of 1.0 s). Inside the caller's transaction
-    only, so a failure or a cancel rolls the drop back with the rows; a duplicate account
-    number still fails, when its unique index is built."""
+    indexes and the trigger that indexes each new row for search, insert, then build each
+    index again in one sorted pass (SQLite's advice for bulk loads; 100,000 new members:
+    0.75 s instead of 1.0 s) and add the new rows to the search index in one statement
+    (0.1 s instead of 0.6 s row by row). Inside the caller's transaction only, so a failure
+    or a cancel rolls the drop back with the rows; a duplicate account number still fails,
+    when its unique index is built."""
     if not conn.in_transaction:
         raise RuntimeError("indexes_built_after needs an open transaction")
     if inserting < max(BULK_LOAD_ROWS, total(conn)):
@@ -218,6 +220,9 @@ def indexes_built_after(conn: sqlite3.Connection, inserting: int) -> Iterator[No
     indexes = conn.execute(
         "SELECT name, sql FROM sqlite_master"
         " WHERE type = 'index' AND tbl_name = 'members' AND sql IS NOT NULL").fetchall()
+    trigger = conn.execute("SELECT sql FROM sqlite_master WHERE type = 'trigger'"
+                           " AND name = 'members_search_insert'").fetchone()
+    first_new = next_id(conn)
     # A page cache that holds the new rows while the indexes are built from them (SQLite's
     # default is 2 MB; 100,000 members are ~40 MB): copy and index builds 0.07 s faster.
     cache = conn.execute("PRAGMA cache_size").fetchone()[0]
@@ -225,9 +230,15 @@ def indexes_built_after(conn: sqlite3.Connection, inserting: int) -> Iterator[No
     try:
         for name, _ in indexes:
             conn.execute(f'DROP INDEX "{name}"')
+        if trigger:
+            conn.execute("DROP TRIGGER members_search_insert")
         yield
         for _, sql in indexes:
             conn.execute(sql)
+        if trigger:
+            conn.execute("INSERT INTO member_search(rowid, search_text)"
+                         " SELECT id, search_text FROM members WHERE id >= ?", (first_new,))
+            conn.execute(trigger[0])
     finally:
         conn.execute(f"PRAGMA cache_size = {int(cache)}")
 
@@ -259,7 +270,16 @@ def update_many(conn: sqlite3.Connection, rows: list[dict[str, Any]],
 
 def restore_many(conn: sqlite3.Connection, rows: list[dict[str, Any]]) -> None:
     """Put back rows exactly as snapshotted (same id, and the timestamps when the snapshot has
-    them: a restored member was not edited), inserting those that are gone."""
+    them: a restored member was not edited), inserting those that are gone. A snapshot of
+    some columns only (what an import changed) puts back those columns over the stored row."""
+    partial = [row for row in rows if not set(DATA_COLUMNS) <= row.keys()]
+    if partial:
+        stored = {r["id"]: r for start in range(0, len(partial), 500) for r in raw_rows_where(
+            conn, f"id IN ({', '.join('?' * len(partial[start:start + 500]))})",
+            [row["id"] for row in partial[start:start + 500]])}
+        merged = {row["id"]: {**stored[row["id"]], **row} for row in partial
+                  if row["id"] in stored}
+        rows = [merged.get(row["id"], row) for row in rows]
     for row in rows:
         conn.execute("DELETE FROM members WHERE id = ?", (row["id"],))
     stamp = now_text()

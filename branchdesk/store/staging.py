@@ -21,7 +21,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any
 
 from branchdesk.store.member_fts import register_functions
 from branchdesk.store.members import (
@@ -29,7 +29,6 @@ from branchdesk.store.members import (
     DERIVED_COLUMNS,
     JSON_COLUMNS,
     JSON_LIST_COLUMNS,
-    JSON_ROW_SQL,
     SEARCH_FIELDS,
     raw_rows_where,
 )
@@ -128,27 +127,25 @@ def columns_of(mask: int) -> tuple[str, ...]:
     return tuple(c for bit, c in enumerate(DATA_COLUMNS) if mask >> bit & 1)
 
 
-class PlainChange(NamedTuple):
-    """A row that changes plain values of the one stored member it finds."""
-
-    row: int
-    part: int           # which staging file holds it
-    member_id: int
-    mask: int           # the columns it changes (`columns_of`)
-    name: str           # the member's name after the change
-    old_name: str | None  # their name before, when it changes (a warning says so)
-    account_no: str | None
-
-
 @dataclass
 class Matched:
-    """The staged rows SQLite could not settle alone as "already stored as is"."""
+    """The staged rows SQLite could not settle alone as "already stored as is".
+
+    The rows that change plain values of one member are not brought into Python: they wait
+    in the temporary table `import_plain` (row, part, member_id, mask: the columns they
+    change, name, old_name when the name changes, account_no), where `leave_to_python` takes
+    out those that must be judged after all, and `apply_plain` writes the rest.
+    """
 
     new: list[int] = field(default_factory=list)      # their member is not stored yet
     judged: list[int] = field(default_factory=list)   # for Python (see the module's doc)
-    plain: list[PlainChange] = field(default_factory=list)
     # no-account rows → the member their phone and name found (two rows may find one member)
     by_phone: dict[int, int] = field(default_factory=dict)
+
+
+_PLAIN_TABLE = ("CREATE TEMP TABLE IF NOT EXISTS import_plain (row INTEGER PRIMARY KEY,"
+                " part INTEGER NOT NULL, member_id INTEGER, mask INTEGER, holders INTEGER,"
+                " name TEXT, old_name TEXT, account_no TEXT)")
 
 
 def match_rows(conn: sqlite3.Connection, parts: Sequence[str]) -> Matched:
@@ -156,39 +153,51 @@ def match_rows(conn: sqlite3.Connection, parts: Sequence[str]) -> Matched:
 
     A member is found as `services.importing` finds it: by account number; a row without one
     by its phone, when exactly one member holds that phone under the same name. Every row
-    not returned finds one stored member and holds nothing new for them.
+    neither returned nor left in `import_plain` finds one stored member and holds nothing new
+    for them.
     """
     matched = Matched()
+    conn.execute(_PLAIN_TABLE)
+    conn.execute("DELETE FROM temp.import_plain")
     if conn.execute("SELECT NOT EXISTS (SELECT 1 FROM members)").fetchone()[0]:
         matched.new = [row for (row,) in conn.execute(_all(parts, "row"))]  # a first import
         return matched
-    by_account: list[int] = []  # new by account number, unless a member known by phone is them
     same, mask = _same_values("s", "m"), _changed_mask("s", "m")
     for number, part in enumerate(parts):
-        for row, member, changed, name, old_name, account in conn.execute(
-                f"SELECT s.row, m.id, {mask}, s.name, CASE WHEN s.name IS NOT m.name"
-                f" THEN m.name END, s.account_no FROM {part}.staged AS s"
-                " LEFT JOIN members AS m ON m.account_no = s.account_no"
-                f" WHERE s.account_no IS NOT NULL AND (m.id IS NULL OR NOT ({same}))"):
-            if member is None:
-                by_account.append(row)
-            else:
-                _sort(matched, PlainChange(row, number, member, changed, name, old_name, account))
-        for row, holders, member, changed, name in conn.execute(
-                f"SELECT s.row, (SELECT count(*) FROM members AS o WHERE o.phone = s.phone),"
-                f" m.id, CASE WHEN m.id IS NOT NULL THEN {mask} END, s.name"
-                f" FROM {part}.staged AS s"
-                " LEFT JOIN members AS m ON m.id = (SELECT CASE WHEN count(*) = 1 THEN max(m2.id)"
-                "   END FROM members AS m2 WHERE m2.phone = s.phone AND m2.name = s.name)"
-                " WHERE s.account_no IS NULL"):
-            if not holders:
-                matched.new.append(row)
-            elif member is None:  # the phone cannot say which member it means
+        # Rows with an account number: missing or holding something new (in C, no Python
+        # object per row)…
+        conn.execute(
+            "INSERT INTO temp.import_plain (row, part, member_id, mask, name, old_name,"
+            f" account_no) SELECT s.row, {number}, m.id, CASE WHEN m.id IS NOT NULL"
+            f" THEN {mask} END, s.name, CASE WHEN s.name IS NOT m.name THEN m.name END,"
+            f" s.account_no FROM {part}.staged AS s"
+            " LEFT JOIN members AS m ON m.account_no = s.account_no"
+            f" WHERE s.account_no IS NOT NULL AND (m.id IS NULL OR NOT ({same}))")
+        # … and every row without one, with how many members hold its phone.
+        conn.execute(
+            "INSERT INTO temp.import_plain (row, part, member_id, mask, holders, name)"
+            f" SELECT s.row, {number}, m.id, CASE WHEN m.id IS NOT NULL THEN {mask} END,"
+            " (SELECT count(*) FROM members AS o WHERE o.phone = s.phone), s.name"
+            f" FROM {part}.staged AS s"
+            " LEFT JOIN members AS m ON m.id = (SELECT CASE WHEN count(*) = 1 THEN max(m2.id)"
+            "   END FROM members AS m2 WHERE m2.phone = s.phone AND m2.name = s.name)"
+            " WHERE s.account_no IS NULL")
+    by_account: list[int] = []  # new by account number, unless a member known by phone is them
+    for row, member, changed, holders in conn.execute(
+            "SELECT row, member_id, mask, holders FROM temp.import_plain"
+            f" WHERE member_id IS NULL OR holders IS NOT NULL OR mask & {JUDGED_MASK}"):
+        if holders is None:  # an account number
+            (by_account if member is None else matched.judged).append(row)
+        elif not holders:
+            matched.new.append(row)
+        elif member is None:  # the phone cannot say which member it means
+            matched.judged.append(row)
+        else:
+            matched.by_phone[row] = member
+            if changed & JUDGED_MASK:
                 matched.judged.append(row)
-            else:
-                matched.by_phone[row] = member
-                if changed:
-                    _sort(matched, PlainChange(row, number, member, changed, name, None, None))
+    conn.execute("DELETE FROM temp.import_plain"
+                 f" WHERE member_id IS NULL OR mask = 0 OR mask & {JUDGED_MASK}")
     if by_account:
         held_by_phone = {row for part in parts for (row,) in conn.execute(
             f"SELECT s.row FROM {part}.staged AS s WHERE s.account_no IS NOT NULL"
@@ -200,11 +209,22 @@ def match_rows(conn: sqlite3.Connection, parts: Sequence[str]) -> Matched:
     return matched
 
 
-def _sort(matched: Matched, change: PlainChange) -> None:
-    if change.mask & JUDGED_MASK:
-        matched.judged.append(change.row)
-    else:
-        matched.plain.append(change)
+def leave_to_python(conn: sqlite3.Connection, rows: Iterable[int]) -> None:
+    """These rows are judged in Python after all: not among the plain changes any more."""
+    conn.execute("DELETE FROM temp.import_plain WHERE row IN (SELECT value FROM json_each(?))",
+                 (_json_ints(rows),))
+
+
+def plain_changes(conn: sqlite3.Connection) -> list[tuple[int, str, int]]:
+    """(member id, name, mask of the columns it changes) of each plain change, by member."""
+    return conn.execute("SELECT member_id, name, mask FROM temp.import_plain ORDER BY member_id"
+                        ).fetchall()
+
+
+def plain_renames(conn: sqlite3.Connection) -> list[tuple[int, str, str, str | None]]:
+    """(row, new name, old name, account number) of the plain changes that rename a member."""
+    return conn.execute("SELECT row, name, old_name, account_no FROM temp.import_plain"
+                        " WHERE old_name IS NOT NULL ORDER BY row").fetchall()
 
 
 def rows_of_members(conn: sqlite3.Connection, parts: Sequence[str],
@@ -239,24 +259,23 @@ def _json_ints(values: Iterable[int]) -> str:
     return "[" + ",".join(map(str, values)) + "]"
 
 
-def apply_plain(conn: sqlite3.Connection, parts: Sequence[str], changes: Sequence[PlainChange],
-                batch_id: int, stamp: str) -> None:
-    """Write the plain changes: first each member's row as it was (for undo, the JSON that
-    `raw_rows_where` would give), then one UPDATE … FROM the staged rows per part and set of
-    changed columns. An empty cell never erases: only the changed columns are written."""
-    if not changes:
-        return
+def apply_plain(conn: sqlite3.Connection, parts: Sequence[str], batch_id: int,
+                stamp: str) -> int:
+    """Write the plain changes left in `import_plain`: first each member's values before
+    (for undo: the id, the columns that change and updated_at, as JSON), then one UPDATE …
+    FROM the staged rows per part and set of changed columns. An empty cell never erases:
+    only the changed columns are written. Returns how many members were updated."""
     register_functions(conn)
-    groups: dict[tuple[int, int], dict[int, int]] = {}
-    for change in changes:
-        groups.setdefault((change.part, change.mask), {})[change.member_id] = change.row
-    for (number, mask), rows in groups.items():
-        by_member = "{" + ",".join(f'"{m}":{r}' for m, r in rows.items()) + "}"
+    groups = conn.execute("SELECT part, mask, count(*) FROM temp.import_plain"
+                          " GROUP BY part, mask").fetchall()
+    for number, mask, _ in groups:
+        columns = columns_of(mask)
+        before = ", ".join(f"'{c}', m.{c}" for c in ("id", *columns, "updated_at"))
         conn.execute(
             "INSERT INTO import_changes (batch_id, member_id, before)"
-            f" SELECT ?, m.id, {JSON_ROW_SQL} FROM members AS m"
-            " WHERE m.id IN (SELECT CAST(key AS INTEGER) FROM json_each(?))", (batch_id, by_member))
-        columns = columns_of(mask)
+            f" SELECT ?, m.id, json_object({before}) FROM temp.import_plain AS p"
+            " JOIN members AS m ON m.id = p.member_id WHERE p.part = ? AND p.mask = ?",
+            (batch_id, number, mask))
         assignments = [f"{c} = s.{c}" for c in columns]
         if "name" in columns:
             assignments.append("name_key = branchdesk_sort_key(s.name)")
@@ -265,9 +284,11 @@ def apply_plain(conn: sqlite3.Connection, parts: Sequence[str], changes: Sequenc
             assignments.append(f"search_text = branchdesk_search_doc({merged})")
         conn.execute(
             f"UPDATE members SET {', '.join(assignments)}, updated_at = ?"
-            " FROM (SELECT CAST(p.key AS INTEGER) AS member_id, st.* FROM json_each(?) AS p"
-            f"       JOIN {parts[number]}.staged AS st ON st.row = p.value) AS s"
-            " WHERE members.id = s.member_id", (stamp, by_member))
+            " FROM (SELECT p.member_id, st.* FROM temp.import_plain AS p"
+            f"       JOIN {parts[number]}.staged AS st ON st.row = p.row"
+            "       WHERE p.part = ? AND p.mask = ?) AS s"
+            " WHERE members.id = s.member_id", (stamp, number, mask))
+    return sum(n for _, _, n in groups)
 
 
 def values_of(conn: sqlite3.Connection, parts: Sequence[str],
