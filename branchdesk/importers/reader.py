@@ -122,6 +122,7 @@ def read_and_stage(path: str | Path, *, sheet: str | None,
             raise refuse("sheet_empty", path, sheet=sheet) if sheet else refuse("no_data", path)
         chosen, header = choose(previews)
         data_rows = (chosen.height or len(chosen.rows)) - header.row_index - 1
+        safety.check_data_rows(path, chosen.name, data_rows, limits)  # before any row is parsed
         parts = 2 if data_rows >= TWO_PARTS_FROM else 1
         paths = [stage_dir / f"part{n}.db" for n in range(parts)]
         child.send((chosen.name, header, get_language(), [str(p) for p in paths]))

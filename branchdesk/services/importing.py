@@ -22,6 +22,7 @@ from typing import Any
 from branchdesk.errors import UserError
 from branchdesk.gc_pause import gc_paused
 from branchdesk.i18n import t
+from branchdesk.importers import safety
 from branchdesk.importers.headers import HeaderMatch, choose_sheet
 from branchdesk.importers.reader import SheetData, read_and_stage, read_workbook
 from branchdesk.importers.rows import Issue
@@ -175,6 +176,8 @@ def load(path: str | Path, sheet: str | None = None) -> LoadedRoster:
     path = Path(path)
     sheets = read_workbook(path, sheet=sheet)
     chosen, header = choose_sheet(sheets, sheet, file=str(path))
+    safety.check_data_rows(path, chosen.name, len(chosen.rows) - header.row_index - 1,
+                           safety.LIMITS)
     return LoadedRoster(path, sheets, chosen, header)
 
 
