@@ -141,14 +141,19 @@ def cmd_members(args: argparse.Namespace, settings: Settings) -> int:
         _write_json(roster_listing.json_batches(store, query, reveal=args.reveal, limit=limit,
                                                 today=today))
         return 0
+    total = roster_listing.total(store)
+    in_roster = t_count("roster_words.members", total, count=f"{total:,}")
+    if limit == 0:  # the count alone
+        matching = roster_listing.count(store, query, today)
+        print(t_count("roster_cli.matching", matching, count=f"{matching:,}", total=in_roster))
+        return 0
     shown = _write_table(roster_listing.table_headers(),
                          roster_listing.table_rows(store, query, reveal=args.reveal, limit=limit,
                                                    today=today))
     matching = shown if limit is None or shown < limit else roster_listing.count(store, query, today)
-    total = roster_listing.total(store)
     print(t("roster_cli.shown", shown=f"{shown:,}",
             matching=t_count("roster_words.members", matching, count=f"{matching:,}"),
-            total=t_count("roster_words.members", total, count=f"{total:,}")))
+            total=in_roster))
     if shown < matching:
         print(t("roster_cli.more" if paged else "roster_cli.more_limited", limit=limit))
     return 0
@@ -177,8 +182,6 @@ def _write_table(headers: list[str], batches) -> int:
             out.write(_line(headers, widths))
         out.write("".join(_line(row, widths) for row in batch))
         shown += len(batch)
-    if widths is None:
-        out.write(_line(headers, [cell_len(h) for h in headers]))
     return shown
 
 
