@@ -18,7 +18,7 @@ from branchdesk.widgets import member_card_form
 
 def test_every_list_of_fields_comes_from_the_declaration():
     names = member_fields.FIELD_NAMES
-    assert member_rows.DATA_COLUMNS == names
+    assert names == member_rows.DATA_COLUMNS
     assert list(Member.model_fields) == ["id", *names[:13], "value_tier", *names[13:]]
     assert roster.EDITABLE_FIELDS == headers.FIELDS == tuple(n for n in names if n != "extra")
     assert set(member_card_form.FORM_FIELDS) == set(roster.EDITABLE_FIELDS) - {"needs", "tags"}
