@@ -9,7 +9,8 @@ so that it cannot already be on that line.)
 
 Measures, each over several tries and runs:
 - launch → first rows on screen (includes Python start-up, imports, opening the database);
-- one keystroke in the search box → the new first row (after a pause, the usual case);
+- one keystroke in the search box → the new first row (after a pause, the usual case): a
+  surname, a digit (a phone or account tail), a character of a tag;
 - a 4-key burst (a phone tail typed fast) → its rows: waits for the 150 ms debounce by design;
 - End in the list → the last member on screen (and Home → the first).
 Prints a markdown table with the machine and the command.
@@ -103,11 +104,12 @@ def first_account(store, **query) -> str:
     return found[0].account_no if found else ""
 
 
-def one_run(db: Path, store, results: dict[str, list[float]]) -> None:
+def one_run(db: Path, store, results: dict[str, list[float]], loads: list[float]) -> None:
     env = {**os.environ, "TERM": "xterm-256color", "COLUMNS": str(COLUMNS), "LINES": str(ROWS),
            "BRANCHDESK_CONFIG": str(db.with_suffix(".no-config.toml"))}
     command = [sys.executable, "-m", "branchdesk", "--db", str(db), "--lang", "en", "--user", "bench"]
     top = first_account(store)
+    loads.append(os.getloadavg()[0])
     term = Terminal(command, env)
     try:
         results["launch → first rows"].append(term.wait_for(top, 0) - term.started)
@@ -184,12 +186,15 @@ def main() -> int:
         results: dict[str, list[float]] = {name: [] for name in (
             "launch → first rows", "search: 1 key → rows", "search: 4-key burst → rows",
             "End → last row", "Home → first row")}
+        loads: list[float] = []
         for run in range(args.runs):
-            one_run(db, store, results)
+            one_run(db, store, results, loads)
             print(f"run {run + 1}/{args.runs} done", file=sys.stderr)
     print(f"**Machine:** {machine()}  ")
     print(f"**Command:** `python benchmarks/bench_tui.py --members {args.members} "
-          f"--runs {args.runs}` (real app in a {COLUMNS}x{ROWS} pty)\n")
+          f"--runs {args.runs}` (real app in a {COLUMNS}x{ROWS} pty)  ")
+    print(f"**Load average (1 min) at the start of each run:** "
+          f"{', '.join(f'{x:.1f}' for x in loads)}\n")
     print("| measure | n | median | p95 | max | target |")
     print("|---|---:|---:|---:|---:|---:|")
     for name, values in results.items():

@@ -76,12 +76,18 @@ def demo_members(count: int, seed: int, today: date | None = None) -> list[dict[
     return [_member(rng, index, today) for index in range(1, count + 1)]
 
 
+DEMO_CHUNK = 50_000  # members made and written at a time: a million never sit in memory
+
+
 def build_demo(store: Store, operator: str, *, members: int = 300, seed: int = 7,
                today: date | None = None) -> int:
     """Fill the store with a demo branch (one transaction, one audit row); returns the count."""
-    rows = demo_members(members, seed, today)
-    with store.transaction() as conn:
-        member_rows.insert_many(conn, rows)
+    rng = random.Random(seed)
+    today = today or date.today()
+    with store.transaction() as conn, member_rows.indexes_built_after(conn, members):
+        for start in range(1, members + 1, DEMO_CHUNK):
+            member_rows.insert_many(conn, [_member(rng, index, today) for index in range(
+                start, min(start + DEMO_CHUNK, members + 1))])
         audit.append(conn, operator=operator, action="demo.build", entity="database",
                      after={"members": members, "seed": seed})
     return members

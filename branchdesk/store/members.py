@@ -186,7 +186,12 @@ def insert_many(conn: sqlite3.Connection, rows: list[dict[str, Any]]) -> list[in
     columns = (*DATA_COLUMNS, *DERIVED_COLUMNS, "created_at", "updated_at")
     sql = f"INSERT INTO members ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})"
     start = next_id(conn)
-    conn.executemany(sql, ((*_column_values(row), *_derived(row), stamp, stamp) for row in rows))
+    names = [row.get("name") for row in rows]
+    keys = name_keys(names)
+    search = search_texts(names, *([row.get(c) for row in rows]
+                                   for c in ("phone", "account_no", "needs", "tags")))
+    conn.executemany(sql, ((*_column_values(row), key, text, stamp, stamp)
+                           for row, key, text in zip(rows, keys, search, strict=True)))
     return list(range(start, start + len(rows)))
 
 
