@@ -24,6 +24,7 @@ from multiprocessing import Pipe
 from multiprocessing.connection import Connection
 from typing import Any
 
+from branchdesk import pinyin_sort
 from branchdesk.errors import UserError
 from branchdesk.i18n import set_language
 from branchdesk.importers import rowcodec, worker
@@ -87,6 +88,7 @@ def _stage(name: str, first_row: int, first_col: int, height: int, top: list[lis
     # The copy first steps over the rows before its part (making each row costs ~0.6 µs of
     # the ~9 µs its parse does): this process takes a little more than half.
     middle = max(len(top), header.row_index + 1 + int((height - header.row_index - 1) * _SHARE))
+    pinyin_sort.load()  # once, before the copy is made: both parts sort names by it
     answers, answer = Pipe(duplex=False)  # the copy's result, relayed by this process
     pid = os.fork()
     if pid == 0:  # the copy: rows from `middle` on, under a copy of the header row

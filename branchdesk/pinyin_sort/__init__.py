@@ -22,16 +22,19 @@ def _tables() -> tuple[dict[int, str], dict[str, str]]:
     from branchdesk.pinyin_sort.table import READINGS, SURNAMES
 
     table: dict[int, str] = {}
-    for line in READINGS:
+    for line in READINGS:  # each line's characters at once, in C
         syllable, chars = line.split(" ", 1)
-        for char in chars:
-            table[ord(char)] = syllable
+        table.update(dict.fromkeys(map(ord, chars), syllable))
     surnames: dict[str, str] = {}
     for line in SURNAMES:
         syllable, chars = line.split(" ", 1)
-        for char in chars:
-            surnames[char] = syllable
+        surnames.update(dict.fromkeys(chars, syllable))
     return table, surnames
+
+
+def load() -> None:
+    """Read the table now (a process about to fork loads it once for both)."""
+    _tables()
 
 
 def sort_key(name: str | None) -> str:

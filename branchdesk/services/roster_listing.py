@@ -27,15 +27,19 @@ def _stars(length_sql: str) -> str:
     return f"replace(hex(zeroblob(max({length_sql}, 0))), '00', '*')"
 
 
-# The masks of member_fields.py in SQL (a test holds the two together).
+# The masks of member_fields.py in SQL (a test holds the two together), the usual lengths
+# first: a mobile number, an account number of 9 to 40 characters.
+_STARS = "*" * 33
 _MASKED_PHONE = (
-    "CASE WHEN members.phone IS NULL OR members.phone = '' THEN NULL"
-    " WHEN length(members.phone) >= 11"
+    "CASE WHEN length(members.phone) >= 11"
     " THEN substr(members.phone, 1, 3) || '****' || substr(members.phone, -4)"
+    " WHEN members.phone IS NULL OR members.phone = '' THEN NULL"
     f" ELSE {_stars('length(members.phone) - 2')} || substr(members.phone, -2) END")
 _MASKED_ACCOUNT = (
-    "CASE WHEN members.account_no IS NULL OR members.account_no = '' THEN NULL"
-    " WHEN length(members.account_no) >= 9 THEN substr(members.account_no, 1, 3)"
+    "CASE WHEN length(members.account_no) BETWEEN 9 AND 40 THEN substr(members.account_no, 1, 3)"
+    f" || substr('{_STARS}', 1, length(members.account_no) - 7) || substr(members.account_no, -4)"
+    " WHEN members.account_no IS NULL OR members.account_no = '' THEN NULL"
+    " WHEN length(members.account_no) > 40 THEN substr(members.account_no, 1, 3)"
     f" || {_stars('length(members.account_no) - 7')} || substr(members.account_no, -4)"
     f" ELSE {_stars('length(members.account_no) - 2')} || substr(members.account_no, -2) END")
 

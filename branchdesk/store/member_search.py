@@ -87,17 +87,31 @@ def search_docs(names: Sequence[Any], phones: Sequence[Any], accounts: Sequence[
     """`search_doc` of many rows, given column by column (needs and tags as stored JSON):
     the same few lists come back row after row, so each pair is turned into words once.
     About a microsecond a row: an import computes it for every row it parses."""
-    lists: dict[tuple[str | None, str | None], str] = {}
-    for pair in set(zip(needs, tags, strict=True)):
-        lists[pair] = _list_words(*pair)
-    tail = -TAIL_DIGITS
-    return [" ".join(filter(None, (
-        _name_words(name) if name else "",
-        phone[tail:] if phone else "",
-        account[tail:].lower() if account else "",
-        lists[need, tag])))
-        for name, phone, account, need, tag in zip(names, phones, accounts, needs, tags,
-                                                   strict=True)]
+    lists = {pair: _list_words(*pair) for pair in set(zip(needs, tags, strict=True))}
+    out: list[str] = []
+    append = out.append
+    cjk = "\u3400"
+    for name, phone, account, need, tag in zip(names, phones, accounts, needs, tags,
+                                               strict=True):
+        if not name:
+            words = ""
+        elif len(name) == 2 and name[0] >= cjk and name[1] >= cjk:  # 王芳: the usual name
+            words = f"{name} {name[1]}"
+        elif len(name) == 3 and name[0] >= cjk and name[1] >= cjk and name[2] >= cjk:
+            words = f"{name} {name[1:]} {name[2]}"
+        elif name[0] >= cjk and name[-1] < cjk and name[-1].isascii() and name.isalnum():
+            # Chinese, then letters or digits (客户123, 王芳B): endings from the Chinese part
+            end = 1
+            while name[end] >= cjk:
+                end += 1
+            tail = name[end:].lower()
+            words = " ".join([name[i:end] + tail for i in range(end)]) if tail.isascii() else (
+                _name_words(name))
+        else:
+            words = _name_words(name)
+        append(f"{words} {phone[-TAIL_DIGITS:] if phone else ''}"
+               f" {account[-TAIL_DIGITS:].lower() if account else ''} {lists[need, tag]}")
+    return out
 
 
 # --- a search ---------------------------------------------------------------------------------
