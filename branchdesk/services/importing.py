@@ -200,12 +200,16 @@ def prepare(loaded: LoadedRoster, header: HeaderMatch | None = None,
     return PreparedRoster(loaded, header, [folder / "part0.db"], [part], folder)
 
 
-def read_and_prepare(path: str | Path, sheet: str | None = None) -> PreparedRoster:
+def read_and_prepare(path: str | Path, sheet: str | None = None, *,
+                     derive: bool = True) -> PreparedRoster:
     """`load` and `prepare` in one go, the reader's processes parsing the rows where they were
-    read (two cores on a big sheet); CSV and text files are read and parsed here."""
+    read (two cores on a big sheet); CSV and text files are read and parsed here. `derive`:
+    the parsing processes also compute each row's pinyin key and search text (for a first
+    import, where every row becomes a member; otherwise the new rows get them as they are
+    copied)."""
     path = Path(path)
     with _staging_folder() as folder:
-        read = read_and_stage(path, sheet=sheet, stage_dir=folder,
+        read = read_and_stage(path, sheet=sheet, stage_dir=folder, derive=derive,
                               choose=lambda sheets: choose_sheet(sheets, sheet, file=str(path)))
     if read is None:
         shutil.rmtree(folder, ignore_errors=True)
@@ -520,7 +524,7 @@ def import_roster(store: Store, path: str | Path, operator: str, *, sheet: str |
         if progress or cancelled:  # steps that report as they go, as the wizard runs them
             prepared = prepare(load(path, sheet), progress=progress, cancelled=cancelled)
         else:
-            prepared = read_and_prepare(path, sheet)
+            prepared = read_and_prepare(path, sheet, derive=member_rows.is_empty(store.conn))
         try:
             if dry_run:
                 return preview(store, prepared)

@@ -300,6 +300,10 @@ def delete_many(conn: sqlite3.Connection, ids: Iterable[int]) -> None:
     conn.executemany("DELETE FROM members WHERE id = ?", ((i,) for i in ids))
 
 
+def is_empty(conn: sqlite3.Connection) -> bool:
+    return conn.execute("SELECT NOT EXISTS (SELECT 1 FROM members)").fetchone()[0] == 1
+
+
 def total(conn: sqlite3.Connection) -> int:
     return conn.execute("SELECT count(*) FROM members").fetchone()[0]
 

@@ -313,7 +313,11 @@ def copy_new_members(conn: sqlite3.Connection, parts: Sequence[str], skipped: Se
     """Insert new members in file order: every staged row but the `skipped` ones, and the
     `others` (row, values in STAGED_COLUMNS order but "row") made in Python: members listed
     twice."""
-    defaults = {c: "'[]'" for c in JSON_LIST_COLUMNS} | {"extra": "'{}'"}
+    register_functions(conn)
+    defaults = {c: "'[]'" for c in JSON_LIST_COLUMNS} | {"extra": "'{}'"} | {
+        # a row staged without its derived columns (a re-import) gets them here
+        "name_key": "branchdesk_sort_key(name)",
+        "search_text": "branchdesk_search_doc(name, phone, account_no, needs, tags)"}
     chosen = ", ".join(f"coalesce({c}, {defaults[c]})" if c in defaults else c
                        for c in (*DATA_COLUMNS, *DERIVED_COLUMNS))
     target = ", ".join((*DATA_COLUMNS, *DERIVED_COLUMNS, "created_at", "updated_at"))

@@ -10,8 +10,10 @@ import openpyxl
 import pytest
 
 from branchdesk.importers import reader
+from branchdesk.pinyin_sort import sort_key
 from branchdesk.services import importing
 from branchdesk.store.database import Store
+from branchdesk.store.member_search import search_doc
 
 HEADER = ["序号", "客户姓名", "手机号码", "资金账号", "风险等级", "客户需求", "服务人员", "客户标签",
           "备注"]
@@ -100,7 +102,10 @@ def test_a_reimport_reports_and_stores_exactly_the_changes(tmp_path, monkeypatch
     assert after[20]["advisor"] == before[20]["advisor"]  # the blank cell erased nothing
     assert after[21]["name"] == "客户21改名" and "客户21改名" in after[21]["search_text"]
     assert after[30]["advisor"] == "林晓雯" and after[30]["notes"] == "转介绍"
-    assert after[41]["name"] == "客户41"
+    assert after[41]["name"] == "客户41"  # a new member of a re-import: sorted and found
+    assert after[41]["name_key"] == sort_key("客户41")
+    assert after[41]["search_text"] == search_doc("客户41", "13900000041", "310000000041",
+                                                 '["allocation"]', None)
     renamed = [w for w in report.warnings if "客户21改名" in w.reason]
     assert len(renamed) == 1 and renamed[0].row == 23
     # Undo gives every member back as January left them.
