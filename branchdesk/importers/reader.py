@@ -97,7 +97,8 @@ def read_and_stage(path: str | Path, *, sheet: str | None,
     """Read a workbook and have the reader's process parse and stage the roster sheet.
 
     `choose(previews)` picks the sheet and its header from the top rows of every sheet (it may
-    raise UserError). `derive`: see stage.stage_part. Sheets of TWO_PARTS_FROM data rows or more are parsed in two processes.
+    raise UserError). `derive`: see stage.stage_part. Sheets of TWO_PARTS_FROM data rows or
+    more are parsed in two processes.
     None for files the reader does not parse in a child (CSV and text): read those with
     `read_workbook`. Raises UserError (reader.*) as `read_workbook` does.
     """
