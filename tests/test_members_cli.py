@@ -125,3 +125,25 @@ def test_listing_members_does_not_load_pydantic(db):
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
     assert len(json.loads(done.stdout)) == 2
+
+
+def test_roles_are_taken_in_the_words_staff_list_prints(tmp_path, capsys):
+    db = tmp_path / "s.db"
+    main(["--db", str(db), "demo", "--members", "3"])
+    import io
+
+    from branchdesk.cli import common
+
+    capsys.readouterr()
+    stdin = io.StringIO("pw-123456\npw-123456\n")
+    common.sys.stdin, saved = stdin, common.sys.stdin
+    try:
+        code, out, _ = run(db, capsys, "--lang", "zh", "staff", "add", "周经理", "--role", "负责人",
+                           "--password-stdin")
+    finally:
+        common.sys.stdin = saved
+    assert code == 0 and "负责人" in out
+    code, out, _ = run(db, capsys, "--lang", "zh", "staff", "list")
+    assert "周经理  负责人" in out
+    code, _, err = run(db, capsys, "--lang", "zh", "staff", "add", "小王", "--role", "老板")
+    assert code == 2 and "员工/staff" in err and "负责人/manager" in err

@@ -40,6 +40,26 @@ def _enum_word(enum: type[LabelledEnum], option: str) -> Callable[[str], Labelle
     return parse
 
 
+def catalog_choice(option: str, codes: tuple[str, ...], label_key: str) -> Callable[[str], str]:
+    """An argparse type for a value printed through the catalog (``label_key.format(code)``):
+    the code, or its label in either language, e.g. ``--role 负责人`` for ``manager``."""
+    def parse(word: str) -> str:
+        wanted = word.strip().casefold()
+        for code in codes:
+            labels = {catalog(lang).get(label_key.format(code), "").casefold()
+                      for lang in ("zh", "en")}
+            if wanted == code.casefold() or wanted in labels - {""}:
+                return code
+        allowed = [f"{t(label_key.format(c))}/{c}" if get_language() == "zh" else c
+                   for c in codes]
+        raise argparse.ArgumentTypeError(t(
+            "roster_cli.bad_choice", option=option, value=word,
+            allowed=t("roster_fields.list_separator").join(allowed)))
+
+    parse.__name__ = option
+    return parse
+
+
 def sort_words() -> dict[str, str]:
     """Every word `--sort` takes (the field's code, and its label in either language)."""
     words: dict[str, str] = {}

@@ -24,7 +24,7 @@ from branchdesk.cli.compliance_commands import (
     cmd_staff_passwd,
     cmd_staff_role,
 )
-from branchdesk.cli.members_command import add_members_command
+from branchdesk.cli.members_command import add_members_command, catalog_choice
 from branchdesk.cli.roster_commands import (
     cmd_audit_verify,
     cmd_demo,
@@ -32,6 +32,8 @@ from branchdesk.cli.roster_commands import (
     cmd_import_roster,
     cmd_import_undo,
 )
+
+ROLES = ("staff", "reviewer", "manager")  # 员工, 合规审核, 负责人 are taken too
 
 
 def _global_options() -> argparse.ArgumentParser:
@@ -100,11 +102,13 @@ def build_parser() -> argparse.ArgumentParser:
     staff_list.set_defaults(handler=cmd_staff_list)
     staff_add = staff.add_parser("add", parents=[common], help=_h("add a staff member"))
     staff_add.add_argument("name")
-    staff_add.add_argument("--role", choices=("staff", "reviewer", "manager"), default="staff")
+    staff_add.add_argument("--role", type=catalog_choice("--role", ROLES, "staff.role.{}"),
+                           default="staff", metavar="|".join(ROLES))
     staff_add.add_argument("--no-password", action="store_true", help=_h("set the password later"))
     staff_role = staff.add_parser("role", parents=[common], help=_h("change a role (needs a manager)"))
     staff_role.add_argument("name")
-    staff_role.add_argument("role", choices=("staff", "reviewer", "manager"))
+    staff_role.add_argument("role", type=catalog_choice("ROLE", ROLES, "staff.role.{}"),
+                            metavar="|".join(ROLES))
     staff_pw = staff.add_parser("passwd", parents=[common], help=_h("set a password"))
     staff_pw.add_argument("name")
     staff_off = staff.add_parser("deactivate", parents=[common], help=_h("switch a staff member off"))
