@@ -22,10 +22,12 @@ import statistics
 import subprocess
 import sys
 import time
+from datetime import date
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 OUT = HERE / "out"
+TODAY = date(2026, 11, 25)  # the demo's dates are placed relative to it
 COMMANDS = {
     "members --json": ["members", "--json"],
     "members --all": ["members", "--all"],
@@ -34,6 +36,7 @@ COMMANDS = {
 
 
 def build(members: int) -> Path:
+    """The demo branch of that many members (seed 7, TODAY), built once and kept."""
     db = OUT / f"members_{members}.db"
     if db.exists():
         return db
@@ -45,7 +48,7 @@ def build(members: int) -> Path:
     partial = db.with_suffix(".partial.db")
     partial.unlink(missing_ok=True)
     store = Store(partial)
-    demo.build_demo(store, "bench", members=members, seed=7)
+    demo.build_demo(store, "bench", members=members, seed=7, today=TODAY)
     store.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     store.close()
     partial.rename(db)
