@@ -147,3 +147,10 @@ def test_roles_are_taken_in_the_words_staff_list_prints(tmp_path, capsys):
     assert "周经理  负责人" in out
     code, _, err = run(db, capsys, "--lang", "zh", "staff", "add", "小王", "--role", "老板")
     assert code == 2 and "员工/staff" in err and "负责人/manager" in err
+
+
+def test_counts_of_one_member_are_singular(tmp_path, capsys):
+    code, out, _ = run(tmp_path / "one.db", capsys, "--lang", "en", "demo", "--members", "1")
+    assert code == 0 and "demo branch of 1 member in" in out
+    code, _, err = run(tmp_path / "one.db", capsys, "--lang", "en", "demo", "--members", "1")
+    assert code == 2 and "already holds 1 member;" in err
