@@ -128,6 +128,7 @@ class RosterScreen(Screen[None]):
         self.total: int | None = None
         self._debounce: Timer | None = None
         self._last_keystroke = 0.0
+        self._filters_opened = False
 
     # --- layout --------------------------------------------------------------------------------
 
@@ -261,19 +262,22 @@ class RosterScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="roster-meta", exit_on_error=False)
     def _load_meta(self) -> None:
-        """The total and the advisors and communities for the filter lists."""
+        """The total; and the advisors and communities for the filter lists once the filters
+        have been opened (reading them walks every member: seconds on a million, which the
+        first screen should not wait behind)."""
         store = self.source.store
         try:
             total = roster.total_members(store)
-            options = roster.filter_options(store)
+            options = roster.filter_options(store) if self._filters_opened else None
         except Exception as error:
             self.app.call_from_thread(self.notify, error_text(error), severity="error")
             return
         self.app.call_from_thread(self._meta_loaded, total, options)
 
-    def _meta_loaded(self, total: int, options: dict[str, list[str]]) -> None:
+    def _meta_loaded(self, total: int, options: dict[str, list[str]] | None) -> None:
         self.total = total
-        self.filter_bar.set_choices(options.get("advisor", []), options.get("community", []))
+        if options is not None:
+            self.filter_bar.set_choices(options.get("advisor", []), options.get("community", []))
         self._show_status()
 
     # --- actions ---------------------------------------------------------------------------------
@@ -283,6 +287,9 @@ class RosterScreen(Screen[None]):
 
     def action_toggle_filters(self) -> None:
         bar = self.filter_bar
+        if not self._filters_opened:
+            self._filters_opened = True
+            self._load_meta()  # the advisors and communities, for their lists
         bar.toggle_class("-hidden")
         if bar.has_class("-hidden"):
             if self.focused is None or bar in self.focused.ancestors_with_self:

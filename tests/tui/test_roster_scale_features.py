@@ -80,3 +80,14 @@ async def test_a_whole_phone_number_typed_in_the_search_is_audited_once(settle, 
     assert len(rows) == 1 and rows[0][0] == "tester"
     assert target.phone not in rows[0][1]
     assert json.loads(rows[0][1])["numbers"] == [target.masked_phone]
+
+
+async def test_the_advisor_list_is_filled_when_the_filters_open(settle, make_app, demo_store):
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        await pilot.press("down", "f")
+        await settle(pilot)
+        advisor = app.screen.query_one("#filter-advisor", Select)
+        advisors = roster.filter_options(demo_store)["advisor"]
+        assert advisors and [v for _, v in advisor._options[1:]] == advisors
