@@ -35,6 +35,19 @@ def _print_issues(title: str, issues: list, limit: int = 50) -> None:
         print("  " + t("cli.more_issues", count=len(issues) - limit))
 
 
+def _print_changes(changes: list, limit: int = 50) -> None:
+    """Which members an import updated, and which of their fields."""
+    if not changes:
+        return
+    print(t("roster_cli.import_changes"))
+    separator = t("roster_fields.list_separator")
+    for member_id, name, fields in changes[:limit]:
+        labels = separator.join(t(f"roster_fields.field.{f}") for f in fields)
+        print("  " + t("roster_cli.import_change", id=member_id, name=name, fields=labels))
+    if len(changes) > limit:
+        print("  " + t("cli.more_issues", count=len(changes) - limit))
+
+
 def cmd_import_roster(args: argparse.Namespace, settings: Settings) -> int:
     from branchdesk.services import importing
 
@@ -50,6 +63,7 @@ def cmd_import_roster(args: argparse.Namespace, settings: Settings) -> int:
             unchanged=report.unchanged, merged=report.merged, invalid=report.invalid))
     if report.unknown_columns:
         print(t("cli.unknown_columns", columns="、".join(report.unknown_columns)))
+    _print_changes(report.changes)
     _print_issues(t("cli.invalid_rows"), report.errors)
     _print_issues(t("cli.warnings"), report.warnings)
     if report.batch_id is not None:

@@ -116,3 +116,16 @@ def test_a_reimport_reports_and_stores_exactly_the_changes(tmp_path, monkeypatch
         assert {k: v for k, v in restored[member_id].items() if k != "updated_at"} == {
             k: v for k, v in old.items() if k != "updated_at"}
     store.close()
+
+
+def test_the_command_line_lists_the_members_updated(tmp_path, capsys):
+    from branchdesk.cli import main
+
+    db = str(tmp_path / "c.db")
+    assert main(["--db", db, "import", "roster", str(_workbook(tmp_path / "1.xlsx", _january()))]) == 0
+    capsys.readouterr()
+    assert main(["--db", db, "--lang", "zh", "import", "roster",
+                 str(_workbook(tmp_path / "2.xlsx", _february()))]) == 0
+    out = capsys.readouterr().out
+    assert "更新的客户（变化的字段）：" in out
+    assert "#3 客户3：服务人员、备注" in out and "#14 客户14：标签" in out
