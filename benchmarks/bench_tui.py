@@ -1,7 +1,7 @@
 """How quick the roster feels with 100,000 members, measured the way a person sees it.
 
 The real `branchdesk` runs in a pseudo-terminal (120x36); keys are written to it and the
-clock stops when the expected text arrives in what the app draws: the account number of the
+clock stops when the expected text arrives in what the app draws: the (masked) account number of the
 row that must be on top. (Textual only redraws lines that changed, so each marker is picked
 so that it cannot already be on that line.)
 
@@ -102,7 +102,7 @@ class Terminal:
 
 def first_account(store, **query) -> str:
     found = roster.list_members(store, MemberQuery(**query), limit=1, today=TODAY)
-    return found[0].account_no if found else ""
+    return found[0].masked_account if found else ""
 
 
 def one_run(db: Path, store, results: dict[str, list[float]], loads: list[float]) -> None:
@@ -136,7 +136,7 @@ def one_run(db: Path, store, results: dict[str, list[float]], loads: list[float]
             term.wait_for(top, mark)
             term.settle(0.2)
         last = roster.list_members(store, MemberQuery(), offset=roster.total_members(store) - 1,
-                                   limit=1, today=TODAY)[0].account_no
+                                   limit=1, today=TODAY)[0].masked_account
         term.send(KEY_DOWN)  # from the search box to the list
         term.settle(0.3)
         for _ in range(5):
