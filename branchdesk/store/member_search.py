@@ -146,14 +146,25 @@ def parse(search: str) -> SearchTerms:
     return SearchTerms(tuple(dict.fromkeys(words)), tuple(dict.fromkeys(numbers)))
 
 
-def where(terms: SearchTerms, *, walk: bool = False) -> tuple[list[str], list[Any]]:
-    """SQL conditions on `members` (and their parameters) for the terms. `walk`: the rows are
-    read in the order of an index and tested against the words' matches ("+" keeps SQLite
-    from looking the matches up one by one instead)."""
+# How a page of a search is read (store.members chooses, from how many members match):
+LOOKUP = "lookup"  # few matches: look each up from the index, sort them
+WALK = "walk"      # many: read the rows in the sort order, keep those in the matches
+SCAN = "scan"      # many, spread evenly (digits of tails): read in the sort order, test
+#                    each row's own search text; the page fills after a few hundred rows
+
+
+def where(terms: SearchTerms, *, how: str = LOOKUP) -> tuple[list[str], list[Any]]:
+    """SQL conditions on `members` (and their parameters) for the terms, for a page read
+    `how` (see above; "+" keeps SQLite from looking the matches up one by one instead of
+    reading in the order asked)."""
     clauses: list[str] = []
     params: list[Any] = []
-    if terms.words:
-        plus = "+" if walk else ""
+    if terms.words and how == SCAN:
+        for word in terms.words:  # a word starting a word of the text, as the index finds it
+            clauses.append("(' ' || members.search_text) LIKE ?")
+            params.append(f"% {word}%")
+    elif terms.words:
+        plus = "+" if how == WALK else ""
         clauses.append(f"{plus}members.id IN"
                        " (SELECT rowid FROM member_search WHERE member_search MATCH ?)")
         params.append(terms.match_text(terms.words))

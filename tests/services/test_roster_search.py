@@ -109,14 +109,20 @@ def test_filters_take_the_words_users_type():
     assert "name" in caught.value.allowed
 
 
-def test_a_common_term_walks_the_order_and_a_rare_one_is_looked_up_alike(people, monkeypatch):
-    expected = names(people, search="5")
-    assert expected == ["王芳", "曾国藩"]
-    monkeypatch.setattr(member_rows, "SELECTIVE_MATCHES", 0)  # every search walks the order
-    assert names(people, search="5") == expected
-    assert roster.list_members(people, MemberQuery(search="5"), offset=1, limit=1,
-                               today=TODAY)[0].name == expected[1]
-    assert roster.count_members(people, MemberQuery(search="5"), TODAY) == 2
+@pytest.mark.parametrize("search", ["5", "王", "退休", "1 解套"])
+def test_every_way_of_reading_a_search_gives_the_same_pages(people, monkeypatch, search):
+    """A page is read by looking the matches up, by walking the sort order through them, or
+    by testing each row's text (chosen by how many match): the same members either way."""
+    from branchdesk.store import member_search
+
+    pages = {}
+    for how in (member_search.LOOKUP, member_search.WALK, member_search.SCAN):
+        monkeypatch.setattr(member_rows, "_reading", lambda conn, terms, how=how: how)
+        pages[how] = (names(people, search=search), names(people, search=search, descending=True),
+                      [m.name for m in roster.list_members(people, MemberQuery(search=search),
+                                                           offset=1, limit=1, today=TODAY)])
+    assert pages[member_search.LOOKUP] == pages[member_search.WALK] == pages[member_search.SCAN]
+    assert pages[member_search.LOOKUP][0]  # the search finds someone
 
 
 def test_the_search_index_follows_edits_imports_and_undo(people):
