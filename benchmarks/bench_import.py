@@ -12,8 +12,9 @@ run and each in a fresh process (module loading included, peak memory its own):
   reimport N%   the file with N% of the members changed, into a copy of the database as the
                 import left it.
 Prints, per size, a markdown table: medians, the median of per-run ratios to the bare read of
-the same run, the import process's own peak memory (and per row of the file), the reader
-children's, the load average (1 min) when each figure's processes started, and the counts.
+the same run, the CPU time of the phase (the process and its reader processes), the import process's
+own peak memory (and per row of the file), the reader children's, the load average (1 min)
+when each figure's processes started, and the counts.
 """
 
 from __future__ import annotations
@@ -128,6 +129,9 @@ def run_phase(phase: str, workbook: str, db: str) -> dict:
         result = {k: getattr(report, k) for k in ("created", "updated", "unchanged", "invalid")}
     result["seconds"] = time.perf_counter() - start
     result["app_mb"], result["children_mb"] = _peak_mb()
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    result["cpu"] = own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
     return result
 
 
@@ -168,20 +172,21 @@ def measure(rows: int, percents: list[int], runs: int) -> dict[str, list[dict]]:
 def table(rows: int, results: dict[str, list[dict]]) -> str:
     reads = results["read"]
     lines = [f"**{rows:,} rows**\n",
-             "| phase | median s | ratio to the bare read | app peak MB | app bytes/row "
+             "| phase | median s | ratio to the bare read | CPU s | app peak MB | app bytes/row "
              "| reader peak MB | load at start | result (last run) |",
-             "|---|---:|---:|---:|---:|---:|---|---|"]
+             "|---|---:|---:|---:|---:|---:|---:|---|---|"]
     for phase, values in results.items():
         ratios = [v["seconds"] / r["seconds"] for r, v in zip(reads, values, strict=True)]
         app = max(v["app_mb"] for v in values)
         loads = [v["load"] for v in values]
         last = {k: v for k, v in values[-1].items()
-                if k not in ("seconds", "app_mb", "children_mb", "load")}
+                if k not in ("seconds", "app_mb", "children_mb", "load", "cpu")}
         per_row = "" if phase == "read" else f"{app * 1024 * 1024 / rows:,.0f}"
         lines.append(
             f"| {phase} | {statistics.median(v['seconds'] for v in values):.2f} | "
             f"{statistics.median(ratios):.2f} ({min(ratios):.2f}–{max(ratios):.2f}) | "
-            f"{app:.0f} | {per_row} | {max(v['children_mb'] for v in values):.0f} | "
+            f"{statistics.median(v['cpu'] for v in values):.2f} | {app:.0f} | {per_row} | "
+            f"{max(v['children_mb'] for v in values):.0f} | "
             f"{min(loads):.1f}–{max(loads):.1f} | {last} |")
     return "\n".join(lines)
 
@@ -206,8 +211,10 @@ def main() -> None:
           f"Python {platform.python_version()}, SQLite {sqlite3.sqlite_version}")
     print(f"Command: `{command}`\n")
     print("\n\n".join(tables))
-    print("\nRatios: median of per-run ratios (min–max). Load: 1-minute load average when each"
-          " of the phase's processes started (min–max over the runs).")
+    print("\nRatios: median of per-run ratios (min–max). CPU: user and system time of the phase's"
+          " process and its reader processes (median; less moved by other work than wall"
+          " time). Load: 1-minute load average when each of the phase's processes started"
+          " (min–max over the runs).")
 
 
 if __name__ == "__main__":
