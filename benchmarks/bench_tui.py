@@ -1,4 +1,4 @@
-"""How quick the roster feels with 100,000 members, measured the way a person sees it.
+"""How quick the roster feels with 100,000 or 1,000,000 members, measured the way a person sees it.
 
 The real `branchdesk` runs in a pseudo-terminal (120x36); keys are written to it and the
 clock stops when the expected text arrives in what the app draws: the (masked) account number of the
