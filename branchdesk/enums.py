@@ -27,6 +27,31 @@ class LabelledEnum(str, Enum):
     def __str__(self) -> str:
         return self.value
 
+    @classmethod
+    def from_word(cls, word: str) -> LabelledEnum:
+        """The member a user means by its code or its Chinese or English label, in any case:
+        ``RiskLevel.from_word("稳健型") is RiskLevel.from_word("c3") is RiskLevel.C3``.
+        Raises ValueError for anything else."""
+        wanted = word.strip().casefold()
+        for member in cls:
+            if wanted in (member.value.casefold(), member.zh.casefold(),  # type: ignore[attr-defined]
+                          member.en.casefold()):  # type: ignore[attr-defined]
+                return member
+        raise ValueError(word)
+
+    @classmethod
+    def words(cls, language: str | None = None) -> list[str]:
+        """How a user may name each member: "稳健型/C3" in Chinese, "C3/balanced" in English."""
+        language = language or get_language()
+        out = []
+        for member in cls:
+            label = member.label(language)
+            if label == member.value:
+                out.append(label)
+            else:
+                out.append(f"{label}/{member.value}" if language == "zh" else f"{member.value}/{label}")
+        return out
+
 
 class Need(LabelledEnum):
     PROFIT = ("profit", "赚钱", "profit")

@@ -63,11 +63,20 @@ def get_language() -> str:
     return _current
 
 
+def t_count(key: str, count: int, /, **params: object) -> str:
+    """`t` for a text about `count` things (see `t`: "1 member", "2 members")."""
+    return t(key, **{"count": count, **params})
+
+
 def t(key: str, /, **params: object) -> str:
     """The text for `key` in the current language, with `{name}` fields filled in.
 
+    A text about a `count` of things that is one takes the catalog's ``<key>_one`` when it
+    has one ("1 member" where "{count} members" would say "1 members").
     A missing key shows itself (``[key]``) rather than crashing: the parity test catches it.
     """
+    if "count" in params and str(params["count"]) == "1" and f"{key}_one" in catalog(_current):
+        key = f"{key}_one"
     text = catalog(_current).get(key) or catalog("en").get(key)
     if text is None:
         return f"[{key}]"

@@ -1,5 +1,8 @@
 """The vocabulary of BranchDesk as pydantic models and enums, validated at the edges.
 
+The fields themselves are declared once in member_fields.py; `Member` spells them out
+with their types (a test holds the two together).
+
 The enums (defined in enums.py, re-exported here) carry their Chinese and English labels so
 that every screen and export names a value the same way.
 """
@@ -17,39 +20,16 @@ from branchdesk.enums import LabelledEnum as LabelledEnum
 from branchdesk.enums import Need as Need
 from branchdesk.enums import RiskLevel as RiskLevel
 from branchdesk.enums import ValueTier as ValueTier
-
-# Total assets (yuan) from which a member reaches silver, gold and diamond.
-DEFAULT_TIER_THRESHOLDS: tuple[float, float, float] = (100_000.0, 500_000.0, 3_000_000.0)
-
-
-def value_tier_for(
-    total_assets: float | None, thresholds: tuple[float, float, float] = DEFAULT_TIER_THRESHOLDS
-) -> ValueTier | None:
-    """The asset tier for a total, or None when the total is unknown."""
-    if total_assets is None:
-        return None
-    silver, gold, diamond = thresholds
-    if total_assets >= diamond:
-        return ValueTier.DIAMOND
-    if total_assets >= gold:
-        return ValueTier.GOLD
-    if total_assets >= silver:
-        return ValueTier.SILVER
-    return ValueTier.BASIC
-
+from branchdesk.member_fields import DEFAULT_TIER_THRESHOLDS as DEFAULT_TIER_THRESHOLDS
+from branchdesk.member_fields import SORTABLE_FIELDS as SORTABLE_FIELDS
+from branchdesk.member_fields import mask_account as mask_account
+from branchdesk.member_fields import mask_phone as mask_phone
+from branchdesk.member_fields import value_tier_for as value_tier_for
+from branchdesk.member_query import MemberQuery as MemberQuery
 
 MOBILE_RE = re.compile(r"^1[3-9]\d{9}$")
 # The same rule as the roster importer's: what a broker's export can hold.
 ACCOUNT_RE = re.compile(r"^[0-9A-Za-z][0-9A-Za-z_-]*$")
-
-
-def mask_phone(phone: str | None) -> str:
-    """``13812345678`` → ``138****5678``; anything shorter is hidden but for its last digits."""
-    if not phone:
-        return ""
-    if len(phone) >= 11:
-        return f"{phone[:3]}****{phone[-4:]}"
-    return "*" * max(len(phone) - 2, 0) + phone[-2:]
 
 
 class Member(BaseModel):
@@ -133,41 +113,15 @@ class Member(BaseModel):
     def masked_phone(self) -> str:
         return mask_phone(self.phone)
 
+    @property
+    def masked_account(self) -> str:
+        return mask_account(self.account_no)
+
     def to_public_dict(self, *, reveal: bool = False) -> dict[str, Any]:
-        """Plain JSON-ready values: needs as codes, dates ISO, phone masked unless revealed."""
+        """Plain JSON-ready values: needs as codes, dates ISO, phone and account number masked
+        unless revealed."""
         data = self.model_dump(mode="json")
         if not reveal:
             data["phone"] = self.masked_phone or None
+            data["account_no"] = self.masked_account or None
         return data
-
-
-SORTABLE_FIELDS = (
-    "name", "advisor", "risk_level", "experience", "last_active_on",
-    "total_assets", "opened_on", "account_no", "id",
-)
-
-
-class MemberQuery(BaseModel):
-    """A segment of the roster: the filters a user set and the order they want."""
-
-    model_config = ConfigDict(frozen=True)
-
-    search: str = ""
-    need: Need | None = None
-    experience: Experience | None = None
-    risk_level: RiskLevel | None = None
-    advisor: str | None = None
-    community: str | None = None
-    tag: str | None = None
-    dormant_only: bool = False
-    reactivated_only: bool = False  # reactivated this week (store/dormancy.py)
-    dormant_days: int = Field(default=30, ge=1)
-    sort: str = "name"
-    descending: bool = False
-
-    @field_validator("sort")
-    @classmethod
-    def _sortable(cls, value: str) -> str:
-        if value not in SORTABLE_FIELDS:
-            raise ValueError(f"sort by one of {', '.join(SORTABLE_FIELDS)}")
-        return value

@@ -27,7 +27,7 @@ import platformdirs
 from branchdesk.datetimes import DEFAULT_TIMEZONE, zone, zone_named
 from branchdesk.errors import UserError
 from branchdesk.i18n import system_language
-from branchdesk.models import DEFAULT_TIER_THRESHOLDS
+from branchdesk.member_fields import DEFAULT_TIER_THRESHOLDS
 
 APP_NAME = "branchdesk"
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Sequence
 
+from branchdesk.cli.argparse_i18n import translated
 from branchdesk.cli.common import Handler
 from branchdesk.cli.parser import build_parser
 from branchdesk.cli.roster_commands import cmd_open_app
@@ -34,8 +35,8 @@ def _language_for_help(argv: Sequence[str]) -> str:
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     set_language(_language_for_help(argv))
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    with translated():  # usage and argument errors in the user's language
+        args = build_parser().parse_args(argv)
     try:
         settings = load_settings(db=getattr(args, "db", None), user=getattr(args, "user", None),
                                  lang=getattr(args, "lang", None))

@@ -19,7 +19,7 @@ from branchdesk import datetimes
 from branchdesk.cli.common import open_db, pad
 from branchdesk.errors import UserError
 from branchdesk.i18n import t
-from branchdesk.models import mask_phone
+from branchdesk.member_fields import mask_phone
 from branchdesk.settings import Settings
 
 RED, RESET = "\033[31m", "\033[0m"

@@ -319,7 +319,7 @@ def cmd_events_invite(args: argparse.Namespace, settings: Settings) -> int:
 
     store = open_db(settings)
     event = events.get_event(store, _event_id(args.event))
-    query = member_query(args, settings.dormant_days)
+    query = member_query(args, settings)
     result = registrations.invite(store, settings.operator, event.id, query,
                                   include_unsuitable=args.include_unsuitable,
                                   dry_run=args.dry_run, today=_now(settings).date())
@@ -363,7 +363,7 @@ def cmd_events_register(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _moved_up_json(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    from branchdesk.models import mask_phone
+    from branchdesk.member_fields import mask_phone
 
     return [{"member_id": r["member_id"], "name": r["name"], "phone": mask_phone(r["phone"])}
             for r in rows]

@@ -26,15 +26,16 @@ from branchdesk.cli.compliance_commands import (
 )
 from branchdesk.cli.engagement_commands import add_engagement_commands
 from branchdesk.cli.event_commands import add_event_commands
-from branchdesk.cli.member_filters import add_member_filters
+from branchdesk.cli.members_command import add_members_command, catalog_choice
 from branchdesk.cli.roster_commands import (
     cmd_audit_verify,
     cmd_demo,
     cmd_import_list,
     cmd_import_roster,
     cmd_import_undo,
-    cmd_members,
 )
+
+ROLES = ("staff", "reviewer", "manager")  # 员工, 合规审核, 负责人 are taken too
 
 
 def _global_options() -> argparse.ArgumentParser:
@@ -66,13 +67,7 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--events", action="store_true", help=_h("add a few events around today"))
     demo.set_defaults(handler=cmd_demo)
 
-    members = sub.add_parser("members", parents=[common], help=_h("list members"))
-    members.add_argument("--json", action="store_true", help=_h("print a JSON array"))
-    members.add_argument("--reveal", action="store_true", help=_h("show full phone numbers (audited)"))
-    add_member_filters(members)
-    members.add_argument("--sort", default="name")
-    members.add_argument("--limit", type=int, default=None, metavar="N")
-    members.set_defaults(handler=cmd_members)
+    add_members_command(sub, common)
 
     imports = sub.add_parser("import", parents=[common], help=_h("import data")).add_subparsers(
         dest="import_command", metavar="WHAT", required=True)
@@ -110,11 +105,13 @@ def build_parser() -> argparse.ArgumentParser:
     staff_list.set_defaults(handler=cmd_staff_list)
     staff_add = staff.add_parser("add", parents=[common], help=_h("add a staff member"))
     staff_add.add_argument("name")
-    staff_add.add_argument("--role", choices=("staff", "reviewer", "manager"), default="staff")
+    staff_add.add_argument("--role", type=catalog_choice("--role", ROLES, "staff.role.{}"),
+                           default="staff", metavar="|".join(ROLES))
     staff_add.add_argument("--no-password", action="store_true", help=_h("set the password later"))
     staff_role = staff.add_parser("role", parents=[common], help=_h("change a role (needs a manager)"))
     staff_role.add_argument("name")
-    staff_role.add_argument("role", choices=("staff", "reviewer", "manager"))
+    staff_role.add_argument("role", type=catalog_choice("ROLE", ROLES, "staff.role.{}"),
+                            metavar="|".join(ROLES))
     staff_pw = staff.add_parser("passwd", parents=[common], help=_h("set a password"))
     staff_pw.add_argument("name")
     staff_off = staff.add_parser("deactivate", parents=[common], help=_h("switch a staff member off"))

@@ -4,11 +4,8 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 
-from rich.cells import cell_len
-
-from branchdesk.cli.common import open_db, pad
+from branchdesk.cli.common import open_db
 from branchdesk.errors import UserError
 from branchdesk.i18n import t
 from branchdesk.settings import Settings, demo_db_path
@@ -48,35 +45,6 @@ def _demo_engagement(settings: Settings, seed: int):
                    config=engagement_config.from_settings(settings))
 
 
-def cmd_members(args: argparse.Namespace, settings: Settings) -> int:
-    from branchdesk.cli.member_filters import member_query
-    from branchdesk.services import roster
-
-    query = member_query(args, settings.dormant_days, sort=args.sort)
-    store = open_db(settings)
-    found = roster.list_members(store, query, limit=args.limit, thresholds=settings.tier_thresholds)
-    if args.reveal:
-        roster.record_reveal(store, settings.operator, len(found), query.model_dump(mode="json"))
-    if args.json:
-        data = [m.to_public_dict(reveal=args.reveal) for m in found]
-        json.dump(data, sys.stdout, ensure_ascii=False, indent=1)
-        print()
-        return 0
-    headers = [t("cli.col_name"), t("cli.col_phone"), t("cli.col_account"), t("cli.col_risk"),
-               t("cli.col_experience"), t("cli.col_needs"), t("cli.col_advisor"),
-               t("cli.col_last_active")]
-    rows = [[m.name, m.phone if args.reveal else m.masked_phone, m.account_no or "",
-             str(m.risk_level or ""), m.experience.label() if m.experience else "",
-             "/".join(n.label() for n in m.needs), m.advisor or "",
-             m.last_active_on.isoformat() if m.last_active_on else ""] for m in found]
-    widths = [max([cell_len(h)] + [cell_len(r[i]) for r in rows]) for i, h in enumerate(headers)]
-    print("  ".join(pad(h, w) for h, w in zip(headers, widths, strict=True)).rstrip())
-    for row in rows:
-        print("  ".join(pad(c, w) for c, w in zip(row, widths, strict=True)).rstrip())
-    print(t("cli.members_count", shown=len(found), total=roster.total_members(store)))
-    return 0
-
-
 def _print_issues(title: str, issues: list, limit: int = 50) -> None:
     if not issues:
         return
@@ -85,6 +53,19 @@ def _print_issues(title: str, issues: list, limit: int = 50) -> None:
         print("  " + t("cli.issue_line", row=issue.row, column=issue.column, reason=issue.reason))
     if len(issues) > limit:
         print("  " + t("cli.more_issues", count=len(issues) - limit))
+
+
+def _print_changes(changes: list, limit: int = 50) -> None:
+    """Which members an import updated, and which of their fields."""
+    if not changes:
+        return
+    print(t("roster_cli.import_changes"))
+    separator = t("roster_fields.list_separator")
+    for member_id, name, fields in changes[:limit]:
+        labels = separator.join(t(f"roster_fields.field.{f}") for f in fields)
+        print("  " + t("roster_cli.import_change", id=member_id, name=name, fields=labels))
+    if len(changes) > limit:
+        print("  " + t("cli.more_issues", count=len(changes) - limit))
 
 
 def cmd_import_roster(args: argparse.Namespace, settings: Settings) -> int:
@@ -102,6 +83,7 @@ def cmd_import_roster(args: argparse.Namespace, settings: Settings) -> int:
             unchanged=report.unchanged, merged=report.merged, invalid=report.invalid))
     if report.unknown_columns:
         print(t("cli.unknown_columns", columns="、".join(report.unknown_columns)))
+    _print_changes(report.changes)
     _print_issues(t("cli.invalid_rows"), report.errors)
     _print_issues(t("cli.warnings"), report.warnings)
     if report.batch_id is not None:
@@ -156,8 +138,11 @@ def cmd_open_app(args: argparse.Namespace, settings: Settings) -> int:
     try:
         from branchdesk.app import run_app
     except ImportError:  # the terminal app is not built yet: show the roster instead
-        args.json = args.reveal = args.dormant = False
-        args.need = args.experience = args.risk = args.advisor = args.community = args.tag = None
+        from branchdesk.cli.members_command import cmd_members
+
+        args.json = args.reveal = args.dormant = args.desc = args.all = False
+        args.need = args.experience = args.risk = args.tier = None
+        args.advisor = args.community = args.tag = None
         args.search, args.sort, args.limit = "", "name", 40
         return cmd_members(args, settings)
     return run_app(settings)

@@ -19,7 +19,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TextIO
 
-from branchdesk.importers.safety import Limits, refuse
+from branchdesk.importers.safety import Limits, refuse, too_many_rows
 
 Cell = str | None
 
@@ -79,8 +79,9 @@ def _parse(f: TextIO, path: Path, limits: Limits, deadline: float,
         for number, record in enumerate(csv.reader(all_lines(), delimiter=delimiter), 1):
             if number % 10_000 == 0 and time.monotonic() > deadline:
                 raise refuse("timeout", path, seconds=f"{timeout:g}")
-            if number - 1 > limits.max_rows:
-                raise refuse("too_many_rows", path, sheet=path.stem, rows=f"{number:,}+",
+            if too_many_rows(number, limits):
+                raise refuse("too_many_rows", path, sheet=path.stem,
+                             rows=f"{number - 1 - limits.max_title_rows:,}+",
                              limit=f"{limits.max_rows:,}")
             cells += len(record)
             if cells > limits.max_cells:

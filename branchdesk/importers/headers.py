@@ -16,11 +16,9 @@ from typing import Protocol
 from branchdesk.errors import UserError
 from branchdesk.i18n import t
 from branchdesk.importers.normalize import UNIT_MULTIPLIERS, Cell, fold
+from branchdesk.member_fields import EDITABLE_FIELDS
 
-FIELDS = (
-    "name", "phone", "account_no", "branch", "advisor", "risk_level", "experience", "needs",
-    "tags", "communities", "opened_on", "birthday", "total_assets", "last_active_on", "notes",
-)
+FIELDS = EDITABLE_FIELDS  # what a column can fill: every field but the unknown columns
 CONTACT_FIELDS = ("phone", "account_no")
 
 # Best synonym first: when two columns name one field, the better synonym takes it.

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from branchdesk.importers.csv_reader import trim_blank_edges
-from branchdesk.importers.safety import Limits, refuse
+from branchdesk.importers.safety import Limits, refuse, too_many_rows
 from branchdesk.importers.sniff import decode_sample
 
 _CHARSET = re.compile(rb"""charset\s*=\s*["']?([A-Za-z0-9_-]+)""")
@@ -94,9 +94,10 @@ class _TableParser(HTMLParser):
         table.rows.append(table.row)
         self.cells += len(table.row)
         table.row = None
-        if len(table.rows) - 1 > self.limits.max_rows:
+        if too_many_rows(len(table.rows), self.limits):
             raise refuse("too_many_rows", self.path, sheet=self.path.stem,
-                         rows=f"{len(table.rows):,}+", limit=f"{self.limits.max_rows:,}")
+                         rows=f"{len(table.rows) - 1 - self.limits.max_title_rows:,}+",
+                         limit=f"{self.limits.max_rows:,}")
         if self.cells > self.limits.max_cells:
             raise refuse("too_many_cells", self.path, limit=f"{self.limits.max_cells:,}")
 

@@ -92,11 +92,13 @@ def read_workbook(path: str | Path, *, sheet: str | None = None,
 
 def read_and_stage(path: str | Path, *, sheet: str | None,
                    choose: Callable[[list[SheetData]], tuple[SheetData, Any]],
-                   stage_dir: Path, timeout: float = 120.0) -> StagedRead | None:
+                   stage_dir: Path, timeout: float = 120.0,
+                   derive: bool = True) -> StagedRead | None:
     """Read a workbook and have the reader's process parse and stage the roster sheet.
 
     `choose(previews)` picks the sheet and its header from the top rows of every sheet (it may
-    raise UserError). Sheets of TWO_PARTS_FROM data rows or more are parsed in two processes.
+    raise UserError). `derive`: see stage.stage_part. Sheets of TWO_PARTS_FROM data rows or
+    more are parsed in two processes.
     None for files the reader does not parse in a child (CSV and text): read those with
     `read_workbook`. Raises UserError (reader.*) as `read_workbook` does.
     """
@@ -122,9 +124,10 @@ def read_and_stage(path: str | Path, *, sheet: str | None,
             raise refuse("sheet_empty", path, sheet=sheet) if sheet else refuse("no_data", path)
         chosen, header = choose(previews)
         data_rows = (chosen.height or len(chosen.rows)) - header.row_index - 1
+        safety.check_data_rows(path, chosen.name, data_rows, limits)  # before any row is parsed
         parts = 2 if data_rows >= TWO_PARTS_FROM else 1
         paths = [stage_dir / f"part{n}.db" for n in range(parts)]
-        child.send((chosen.name, header, get_language(), [str(p) for p in paths]))
+        child.send((chosen.name, header, get_language(), [str(p) for p in paths], derive))
         results = [_part(message, path) for message in messages if message[0] != "done"]
     from branchdesk.importers.stage import PartResult
 

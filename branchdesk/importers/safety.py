@@ -32,7 +32,11 @@ class Limits:
     """What any one import may cost. Tests swap in smaller ones through `LIMITS`."""
 
     max_file_bytes: int = 512 << 20
-    max_rows: int = 500_000            # data rows of one sheet: all rows of its area but the first
+    max_rows: int = 500_000            # data rows of one sheet: the rows under its header
+    # Rows a sheet may hold above its header (titles; the header row is found among the
+    # first rows: importers.headers scans this many). Before the header is known a sheet is
+    # refused only when its rows leave more than `max_rows` under the lowest possible header.
+    max_title_rows: int = 30
     max_cells: int = 10_000_000        # cells of all sheets read, blanks inside the area included
     max_cell_chars: int = 32_767       # Excel's own limit for one cell
     max_zip_entries: int = 10_000
@@ -49,6 +53,25 @@ _CHUNK = 1 << 20
 
 def refuse(key: str, file: Path, **params: object) -> UserError:
     return UserError(f"reader.{key}", file=file.name, **params)
+
+
+def too_many_rows(height: int, limits: Limits) -> bool:
+    """True when a sheet of `height` rows holds more than `max_rows` data rows wherever its
+    header is (the header row is not data, nor the title rows above it)."""
+    return height - 1 - limits.max_title_rows > limits.max_rows
+
+
+def check_data_rows(path: Path, sheet: str, data_rows: int, limits: Limits) -> None:
+    """The exact check, once the header row is known: the rows under it are the data."""
+    if data_rows > limits.max_rows:
+        raise refuse("too_many_rows", path, sheet=sheet, rows=f"{data_rows:,}",
+                     limit=f"{limits.max_rows:,}")
+
+
+def _refuse_rows(path: Path, sheet: str, height: int, limits: Limits) -> UserError:
+    """Too many rows found before the header is known: at least this many are data."""
+    return refuse("too_many_rows", path, sheet=sheet,
+                  rows=f"{height - 1 - limits.max_title_rows:,}+", limit=f"{limits.max_rows:,}")
 
 
 # ---------------------------------------------------------------- zip containers
@@ -105,9 +128,12 @@ def scan_zip_parts(path: Path, kind: Kind, limits: Limits) -> None:
                     for _ in pieces:
                         pass
                     continue
-                extent = _scan_xml(pieces, path, limits, with_cells=(kind == "xlsx"))
+                sheet = sheet_names.get(name, name)
+                extent = _scan_xml(pieces, path, limits, with_cells=(kind == "xlsx"),
+                                   declared=(sheet, info.file_size) if name in sheet_names
+                                   else None)
                 if extent is not None:
-                    _check_extent(extent, sheet_names.get(name, name), path, limits)
+                    _check_extent(extent, sheet, path, limits)
     except (zipfile.BadZipFile, OSError, EOFError, ValueError, struct.error):
         raise refuse("corrupt", path) from None
 
@@ -233,11 +259,32 @@ def _column_number(letters: bytes) -> int:
     return n
 
 
-def _scan_xml(pieces: Iterator[bytes], path: Path, limits: Limits,
-              with_cells: bool) -> Extent | None:
+_DIMENSION = re.compile(rb'<(?:[\w.-]+:)?dimension\s[^>]*?\bref\s*=\s*["\'][A-Za-z]*([0-9]+)'
+                        rb'(?::[A-Za-z]*([0-9]+))?["\']')
+MIN_ROW_BYTES = 16  # <row r="1"></row>: a part this small holds no more rows than bytes / 16
+
+
+def _check_declared(piece: bytes, sheet: str, size: int, path: Path, limits: Limits) -> None:
+    """Refuse a sheet whose declared size (<dimension ref="A1:M600003"/>, written by Excel
+    and most tools at the top of the sheet) leaves too many data rows, when its part is big
+    enough to hold them (a tool that declares a whole empty grid is not believed)."""
+    match = _DIMENSION.search(piece[:4096])
+    if match is None:
+        return
+    first, last = int(match.group(1)), int(match.group(2) or match.group(1))
+    height = last - first + 1
+    if too_many_rows(height, limits) and size >= height * MIN_ROW_BYTES:
+        raise _refuse_rows(path, sheet, height, limits)
+
+
+def _scan_xml(pieces: Iterator[bytes], path: Path, limits: Limits, with_cells: bool,
+              declared: tuple[str, int] | None = None) -> Extent | None:
     """One pass over an XML part in pieces: refuse DOCTYPE and over-long text; measure cells.
 
     A piece is cut after its last '<' so no tag is split; the rest waits for the next one.
+    `declared`: (sheet name, part size) of a worksheet, whose declared and measured height
+    are checked as the scan goes, so a sheet too big is refused before calamine, parsing
+    beside the scan, has read it whole.
     """
     extent = Extent() if with_cells else None
     carry = b""
@@ -249,6 +296,12 @@ def _scan_xml(pieces: Iterator[bytes], path: Path, limits: Limits,
             first = False
             if piece.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
                 decoder = codecs.getincrementaldecoder("utf-16")()
+            elif declared is not None:
+                _check_declared(piece, *declared, path, limits)
+        elif extent is not None and declared is not None and extent.max_row:
+            rows, _ = extent.size()
+            if too_many_rows(rows, limits):
+                raise _refuse_rows(path, declared[0], rows, limits)
         if decoder is not None:
             piece = decoder.decode(piece).encode("utf-8")
         data = carry + piece
@@ -299,9 +352,8 @@ def _check_run(body: bytes, inside: int, path: Path, limits: Limits) -> None:
 
 def _check_extent(extent: Extent, sheet: str, path: Path, limits: Limits) -> None:
     rows, cols = extent.size()
-    if rows - 1 > limits.max_rows:
-        raise refuse("too_many_rows", path, sheet=sheet, rows=f"{rows:,}",
-                     limit=f"{limits.max_rows:,}")
+    if too_many_rows(rows, limits):
+        raise _refuse_rows(path, sheet, rows, limits)
     if rows * cols > limits.max_cells:
         raise refuse("sheet_too_large", path, sheet=sheet, rows=f"{rows:,}", cols=f"{cols:,}",
                      limit=f"{limits.max_cells:,}")

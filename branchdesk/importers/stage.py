@@ -14,7 +14,7 @@ from pathlib import Path
 
 from branchdesk.importers.headers import HeaderMatch, SheetLike
 from branchdesk.importers.rows import ColumnCheck, Issue, ParsedBlock, parse_blocks
-from branchdesk.store.members import DATA_COLUMNS, STORED_FORM, search_texts
+from branchdesk.store.members import DATA_COLUMNS, STORED_FORM, name_keys, search_texts
 from branchdesk.store.staging import StagingFile, member_keys
 
 
@@ -44,18 +44,20 @@ def _plain(issue: Issue) -> tuple[int, str, str, str]:
 
 def stage_part(sheet: SheetLike, header: HeaderMatch, path: Path,
                progress: Callable[[int], None] | None = None,
-               check: ColumnCheck | None = None) -> PartResult:
+               check: ColumnCheck | None = None, derive: bool = True) -> PartResult:
     """Parse every data row under `header` and write the valid ones to a new staging file.
 
     `progress(rows_done)` is called after each block of rows; it may raise to stop.
-    `check` sees each block's cells first (see rows.parse_blocks).
+    `check` sees each block's cells first (see rows.parse_blocks). `derive`: also write each
+    row's pinyin key and search text (worth it when most rows will be new members; a
+    re-import leaves them to the few rows that need them).
     """
     result = PartResult()
     staging = StagingFile(path)
     done = 0
     try:
         for block in parse_blocks(sheet, header, stored_form=STORED_FORM, check=check):
-            staging.write(*_staged(block, result))
+            staging.write(*_staged(block, result, derive))
             done += block.rows_read
             if progress is not None:
                 progress(done)
@@ -64,7 +66,8 @@ def stage_part(sheet: SheetLike, header: HeaderMatch, path: Path,
     return result
 
 
-def _staged(block: ParsedBlock, result: PartResult) -> tuple[list[str], Iterator[tuple]]:
+def _staged(block: ParsedBlock, result: PartResult,
+            derive: bool = True) -> tuple[list[str], Iterator[tuple]]:
     """Adds the block's findings and rows to `result`; its valid rows, column by column, as
     the staging file's columns and rows."""
     for i in sorted(block.warnings.keys() | block.errors.keys()):  # in row order
@@ -82,6 +85,9 @@ def _staged(block: ParsedBlock, result: PartResult) -> tuple[list[str], Iterator
     result.keys += member_keys(names, phones, accounts)
     result.phones += phones
     fields = [f for f in DATA_COLUMNS if f in columns]
-    search = search_texts(names, phones, accounts, columns.get("tags", nothing))
-    return (["row", *fields, "search_text"],
-            zip(numbers, *(columns[f] for f in fields), search, strict=True))
+    if not derive:
+        return ["row", *fields], zip(numbers, *(columns[f] for f in fields), strict=True)
+    search = search_texts(names, phones, accounts, columns.get("needs", nothing),
+                          columns.get("tags", nothing))
+    return (["row", *fields, "name_key", "search_text"],
+            zip(numbers, *(columns[f] for f in fields), name_keys(names), search, strict=True))

@@ -8,8 +8,8 @@ and each writes its part to a staging file (importers/stage.py). Only the counts
 and warnings travel back.
 
 Messages to the app, plain values as in worker.py: ``("previews", [(name, first_row, first_col,
-rows, height), …])``; then, after the app's answer ``(sheet, header, language, paths)`` (or
-None to stop), ``("part", plain PartResult)`` for each path and ``("done",)``; or
+rows, height), …])``; then, after the app's answer ``(sheet, header, language, paths,
+derive)`` (or None to stop), ``("part", plain PartResult)`` for each path and ``("done",)``; or
 ``("error", key, params)``.
 """
 
@@ -24,6 +24,7 @@ from multiprocessing import Pipe
 from multiprocessing.connection import Connection
 from typing import Any
 
+from branchdesk import pinyin_sort
 from branchdesk.errors import UserError
 from branchdesk.i18n import set_language
 from branchdesk.importers import rowcodec, worker
@@ -58,12 +59,12 @@ def main(conn: Connection, kind: str, path: str, sheet: str | None, limits: Limi
         request = pickle.loads(conn.recv_bytes())  # from the app: trusted
         if request is None:
             return
-        chosen, header, language, paths = request
+        chosen, header, language, paths, derive = request
         set_language(language)
         first_row, first_col, height, top, rest = kept.pop(chosen)
         kept.clear()  # the other sheets' cells: not needed any more
         for message in _stage(chosen, first_row, first_col, height, top, rest, header, paths,
-                              limits):
+                              limits, derive):
             conn.send_bytes(message)
         send(("done",))
     except BaseException as error:
@@ -74,7 +75,7 @@ def main(conn: Connection, kind: str, path: str, sheet: str | None, limits: Limi
 
 def _stage(name: str, first_row: int, first_col: int, height: int, top: list[list[Any]],
            rest: Iterator[list[Any]], header: HeaderMatch, paths: list[str],
-           limits: Limits) -> Iterator[bytes]:
+           limits: Limits, derive: bool = True) -> Iterator[bytes]:
     """Parse and stage the sheet, in one part or in two on two processes: the ``part``
     messages for the app, pickled, each as soon as it is ready (the copy's as it sent it,
     not unpickled on the way; the copy's exit, slow for a big process, is awaited last)."""
@@ -82,11 +83,13 @@ def _stage(name: str, first_row: int, first_col: int, height: int, top: list[lis
     if len(paths) == 1 or not hasattr(os, "fork"):
         rows = top + list(rest)
         yield _part_message(stage_part(SheetData(name, rows, first_row, first_col), header,
-                                       paths[0], check=check))
+                                       paths[0], check=check, derive=derive))
         return
     # The copy first steps over the rows before its part (making each row costs ~0.6 µs of
     # the ~9 µs its parse does): this process takes a little more than half.
     middle = max(len(top), header.row_index + 1 + int((height - header.row_index - 1) * _SHARE))
+    if derive:
+        pinyin_sort.load()  # once, before the copy is made: both parts sort names by it
     answers, answer = Pipe(duplex=False)  # the copy's result, relayed by this process
     pid = os.fork()
     if pid == 0:  # the copy: rows from `middle` on, under a copy of the header row
@@ -97,7 +100,8 @@ def _stage(name: str, first_row: int, first_col: int, height: int, top: list[lis
             part = SheetData(name, [top[header.row_index], *rest], first_row + middle - 1,
                              first_col)
             answer.send_bytes(_part_message(
-                stage_part(part, replace(header, row_index=0), paths[1], check=check)))
+                stage_part(part, replace(header, row_index=0), paths[1], check=check,
+                           derive=derive)))
         except BaseException as error:
             answer.send_bytes(pickle.dumps(worker.failure(error, limits)))
         finally:
@@ -106,7 +110,7 @@ def _stage(name: str, first_row: int, first_col: int, height: int, top: list[lis
     try:
         rows = top + list(islice(rest, middle - len(top)))
         yield _part_message(stage_part(SheetData(name, rows, first_row, first_col), header,
-                                       paths[0], check=check))
+                                       paths[0], check=check, derive=derive))
         try:
             yield answers.recv_bytes()  # a part, or the copy's error: the app reads both
         except EOFError:  # the copy died without a word

@@ -22,7 +22,7 @@ from typing import Any
 
 from branchdesk.errors import UserError
 from branchdesk.importers import rowcodec
-from branchdesk.importers.safety import Limits
+from branchdesk.importers.safety import Limits, too_many_rows
 
 BATCH_CELLS = 50_000
 # name, first_row (1-based), first_col (0-based), width, height, rows
@@ -119,8 +119,9 @@ def _calamine_sheets(kind: str, path: str, wanted: str | None,
         if start is None:
             continue
         height, width = sheet.height, sheet.width
-        if height - 1 > limits.max_rows:
-            raise UserError("reader.too_many_rows", sheet=name, rows=f"{height:,}",
+        if too_many_rows(height, limits):
+            raise UserError("reader.too_many_rows", sheet=name,
+                            rows=f"{height - 1 - limits.max_title_rows:,}+",
                             limit=f"{limits.max_rows:,}")
         cells += height * width
         if cells > limits.max_cells:

@@ -12,8 +12,8 @@ from textual.binding import Binding, BindingType
 from textual.widgets import Footer, Label
 
 from branchdesk.datetimes import week_of
+from branchdesk.enums import ValueTier
 from branchdesk.i18n import t
-from branchdesk.models import ValueTier
 from branchdesk.screens.engagement_base import EngagementScreen, PaletteCommand
 from branchdesk.services import reactivation, roster
 from branchdesk.services.reactivation import Reactivated, Sleeper

@@ -20,9 +20,9 @@ from textual.timer import Timer
 from textual.widgets import Footer, Input, Label, OptionList
 
 from branchdesk import datetimes
-from branchdesk.i18n import t
+from branchdesk.i18n import t, t_count
 from branchdesk.models import Member, MemberQuery
-from branchdesk.services import roster
+from branchdesk.services import roster, roster_listing
 from branchdesk.settings import Settings
 from branchdesk.widgets.app_header import AppHeader
 from branchdesk.widgets.errors import error_text
@@ -49,11 +49,17 @@ class RosterSource:
         self.store = store
         self.settings = settings
         self.today = today  # fixed in tests and snapshots; None means the real date
+        self._audited_search = ""
 
     def _today(self) -> date:
         return self.today or datetimes.today()  # the branch's date, as every list uses
 
     def page(self, query: MemberQuery, offset: int, limit: int) -> list[Member]:
+        if offset == 0 and query.search and query.search != self._audited_search:
+            # A whole phone or account number searched for is audited like a reveal (once
+            # for the search shown, not again for each page or reload of it).
+            self._audited_search = query.search
+            roster_listing.audit_number_search(self.store, self.settings.operator, query)
         return roster.list_members(self.store, query, offset=offset, limit=limit,
                                    today=self._today(), thresholds=self.settings.tier_thresholds)
 
@@ -124,6 +130,7 @@ class RosterScreen(Screen[None]):
         self.total: int | None = None
         self._debounce: Timer | None = None
         self._last_keystroke = 0.0
+        self._filters_opened = False
 
     # --- layout --------------------------------------------------------------------------------
 
@@ -166,7 +173,8 @@ class RosterScreen(Screen[None]):
     def current_query(self) -> MemberQuery:
         settings: Settings = self.app.settings  # type: ignore[attr-defined]
         return MemberQuery(search=self.search_text.strip(), dormant_days=settings.dormant_days,
-                           sort=self.sort, descending=self.descending, **self.filters)
+                           tier_thresholds=settings.tier_thresholds, sort=self.sort,
+                           descending=self.descending, **self.filters)
 
     def requery(self) -> None:
         self.table.load(self.current_query())
@@ -245,7 +253,9 @@ class RosterScreen(Screen[None]):
         if table.counting or (table.loading and not table.row_count):
             counts = t("roster_screen.counting")
         else:
-            counts = t("roster_screen.shown", shown=f"{table.row_count:,}", total=total)
+            counts = t("roster_screen.shown", shown=f"{table.row_count:,}", total=(
+                t_count("roster_words.members", self.total, count=total)
+                if self.total is not None else total))
         summary = self.filter_summary()
         if summary:
             counts += "  " + t("roster_screen.filters", filters=summary)
@@ -257,19 +267,22 @@ class RosterScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="roster-meta", exit_on_error=False)
     def _load_meta(self) -> None:
-        """The total and the advisors and communities for the filter lists."""
+        """The total; and the advisors and communities for the filter lists once the filters
+        have been opened (reading them walks every member: seconds on a million, which the
+        first screen should not wait behind)."""
         store = self.source.store
         try:
             total = roster.total_members(store)
-            options = roster.filter_options(store)
+            options = roster.filter_options(store) if self._filters_opened else None
         except Exception as error:
             self.app.call_from_thread(self.notify, error_text(error), severity="error")
             return
         self.app.call_from_thread(self._meta_loaded, total, options)
 
-    def _meta_loaded(self, total: int, options: dict[str, list[str]]) -> None:
+    def _meta_loaded(self, total: int, options: dict[str, list[str]] | None) -> None:
         self.total = total
-        self.filter_bar.set_choices(options.get("advisor", []), options.get("community", []))
+        if options is not None:
+            self.filter_bar.set_choices(options.get("advisor", []), options.get("community", []))
         self._show_status()
 
     # --- actions ---------------------------------------------------------------------------------
@@ -279,6 +292,9 @@ class RosterScreen(Screen[None]):
 
     def action_toggle_filters(self) -> None:
         bar = self.filter_bar
+        if not self._filters_opened:
+            self._filters_opened = True
+            self._load_meta()  # the advisors and communities, for their lists
         bar.toggle_class("-hidden")
         if bar.has_class("-hidden"):
             if self.focused is None or bar in self.focused.ancestors_with_self:

@@ -18,7 +18,7 @@ from branchdesk.i18n import t
 from branchdesk.importers.activity_sheet import ActivityHeader, ParsedActivity, choose_sheet, parse_rows
 from branchdesk.importers.reader import read_workbook
 from branchdesk.importers.rows import Issue
-from branchdesk.models import mask_phone
+from branchdesk.member_fields import mask_phone
 from branchdesk.services.activities import DEFAULT_CHANNEL
 from branchdesk.store import activities as activity_rows
 from branchdesk.store import audit

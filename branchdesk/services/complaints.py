@@ -17,7 +17,7 @@ from branchdesk.engagement_config import EngagementConfig
 from branchdesk.engagement_enums import ComplaintCategory, ComplaintChannel, ComplaintStatus, codes, from_text
 from branchdesk.errors import UserError
 from branchdesk.i18n import t
-from branchdesk.models import mask_phone
+from branchdesk.member_fields import mask_phone
 from branchdesk.services.member_lookup import exists
 from branchdesk.store import audit
 from branchdesk.store import complaints as complaint_rows

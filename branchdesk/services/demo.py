@@ -12,7 +12,7 @@ from collections.abc import Callable
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from branchdesk.models import Experience, Need, RiskLevel
+from branchdesk.enums import Experience, Need, RiskLevel
 from branchdesk.store import audit
 from branchdesk.store import members as member_rows
 from branchdesk.store.database import Store
@@ -79,21 +79,28 @@ def demo_members(count: int, seed: int, today: date | None = None) -> list[dict[
     return [_member(rng, index, today) for index in range(1, count + 1)]
 
 
+DEMO_CHUNK = 50_000  # members made and written at a time: a million never sit in memory
+
+
 def build_demo(store: Store, operator: str, *, members: int = 300, seed: int = 7,
                today: date | None = None,
                extra: Callable[[sqlite3.Connection], dict[str, Any]] | None = None) -> int:
     """Fill the store with a demo branch (one transaction, one audit row); returns the count.
     `extra(conn)` adds more inside the same transaction and says what (e.g. engagement)."""
-    rows = demo_members(members, seed, today)
+    rng = random.Random(seed)
+    today = today or date.today()
+    # The demo roster joined half a year before "today", so that the dormant rule (counted
+    # from joining for members never heard from) does not depend on the real date.
+    joined = datetime.combine(today - timedelta(days=DEMO_JOINED_DAYS_AGO), time(9, 0),
+                              tzinfo=UTC).isoformat(timespec="seconds")
     with store.transaction() as conn:
-        ids = member_rows.insert_many(conn, rows)
-        # The demo roster joined half a year before "today", so that the dormant rule (counted
-        # from joining for members never heard from) does not depend on the real date.
-        joined = datetime.combine((today or date.today()) - timedelta(days=DEMO_JOINED_DAYS_AGO),
-                                  time(9, 0), tzinfo=UTC).isoformat(timespec="seconds")
-        if ids:
-            conn.execute("UPDATE members SET created_at = ?, updated_at = ? WHERE id BETWEEN ? AND ?",
-                         (joined, joined, ids[0], ids[-1]))
+        first = member_rows.next_id(conn)
+        with member_rows.indexes_built_after(conn, members):
+            for start in range(1, members + 1, DEMO_CHUNK):
+                member_rows.insert_many(conn, [_member(rng, index, today) for index in range(
+                    start, min(start + DEMO_CHUNK, members + 1))])
+        conn.execute("UPDATE members SET created_at = ?, updated_at = ? WHERE id >= ?",
+                     (joined, joined, first))
         added = extra(conn) if extra is not None else {}
         audit.append(conn, operator=operator, action="demo.build", entity="database",
                      after={"members": members, "seed": seed, **added})

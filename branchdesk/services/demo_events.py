@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import datetime, time, timedelta, tzinfo
 
-from branchdesk.models import MemberQuery
+from branchdesk.member_query import MemberQuery
 from branchdesk.services import events, registrations, roster
 from branchdesk.store.database import Store
 

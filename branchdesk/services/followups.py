@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from branchdesk import datetimes
 from branchdesk.errors import UserError
-from branchdesk.models import mask_phone
+from branchdesk.member_fields import mask_phone
 from branchdesk.services.member_lookup import exists
 from branchdesk.store import audit
 from branchdesk.store import followups as follow_rows

@@ -22,6 +22,7 @@ from typing import Any
 from branchdesk.errors import UserError
 from branchdesk.gc_pause import gc_paused
 from branchdesk.i18n import t
+from branchdesk.importers import safety
 from branchdesk.importers.headers import HeaderMatch, choose_sheet
 from branchdesk.importers.reader import SheetData, read_and_stage, read_workbook
 from branchdesk.importers.rows import Issue
@@ -107,6 +108,8 @@ class Plan:
     new_rows: list[int]     # staged rows that become new members as they are
     creates: list[tuple[int, dict[str, Any]]]  # (first row, stored row): merged new members
     updates: list[tuple[dict[str, Any], dict[str, Any]]]   # (before, after) stored rows with id
+    # (member id, name, mask) of the plain changes SQLite writes (staging.import_plain)
+    plain: list[tuple[int, str, int]]
     unchanged: int
     merged: int
     invalid: list[Issue]
@@ -115,6 +118,22 @@ class Plan:
     @property
     def created(self) -> int:
         return len(self.new_rows) + len(self.creates)
+
+    @property
+    def updated(self) -> int:
+        return len(self.updates) + len(self.plain)
+
+    def changes(self) -> list[tuple[int, str, tuple[str, ...]]]:
+        """(member id, name, the fields that change) of every member updated, by id."""
+        fields = {mask: staging.columns_of(mask) for mask in {m for _, _, m in self.plain}}
+        out = [(member, name, fields[mask]) for member, name, mask in self.plain]
+        out += [(after["id"], after["name"], changed_fields(before, after))
+                for before, after in self.updates]
+        return sorted(out)
+
+
+def changed_fields(before: dict[str, Any], after: dict[str, Any]) -> tuple[str, ...]:
+    return tuple(c for c in member_rows.DATA_COLUMNS if before.get(c) != after.get(c))
 
 
 @dataclass
@@ -130,6 +149,8 @@ class ImportReport:
     sheet: str = ""
     unknown_columns: list[str] = field(default_factory=list)
     dry_run: bool = False
+    # (member id, name, fields) of each member updated: which members changed, and how
+    changes: list[tuple[int, str, tuple[str, ...]]] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
         def issue(i: Issue) -> dict[str, Any]:
@@ -142,7 +163,13 @@ class ImportReport:
             "unknown_columns": self.unknown_columns,
             "errors": [issue(i) for i in self.errors],
             "warnings": [issue(i) for i in self.warnings],
+            "changes": [{"member_id": m, "name": n, "fields": list(f)}
+                        for m, n, f in self.changes],
         }
+
+    def counts(self) -> dict[str, int]:
+        return {k: getattr(self, k) for k in ("created", "updated", "unchanged", "merged",
+                                               "invalid")}
 
 
 def load(path: str | Path, sheet: str | None = None) -> LoadedRoster:
@@ -150,6 +177,8 @@ def load(path: str | Path, sheet: str | None = None) -> LoadedRoster:
     path = Path(path)
     sheets = read_workbook(path, sheet=sheet)
     chosen, header = choose_sheet(sheets, sheet, file=str(path))
+    safety.check_data_rows(path, chosen.name, len(chosen.rows) - header.row_index - 1,
+                           safety.LIMITS)
     return LoadedRoster(path, sheets, chosen, header)
 
 
@@ -172,12 +201,16 @@ def prepare(loaded: LoadedRoster, header: HeaderMatch | None = None,
     return PreparedRoster(loaded, header, [folder / "part0.db"], [part], folder)
 
 
-def read_and_prepare(path: str | Path, sheet: str | None = None) -> PreparedRoster:
+def read_and_prepare(path: str | Path, sheet: str | None = None, *,
+                     derive: bool = True) -> PreparedRoster:
     """`load` and `prepare` in one go, the reader's processes parsing the rows where they were
-    read (two cores on a big sheet); CSV and text files are read and parsed here."""
+    read (two cores on a big sheet); CSV and text files are read and parsed here. `derive`:
+    the parsing processes also compute each row's pinyin key and search text (for a first
+    import, where every row becomes a member; otherwise the new rows get them as they are
+    copied)."""
     path = Path(path)
     with _staging_folder() as folder:
-        read = read_and_stage(path, sheet=sheet, stage_dir=folder,
+        read = read_and_stage(path, sheet=sheet, stage_dir=folder, derive=derive,
                               choose=lambda sheets: choose_sheet(sheets, sheet, file=str(path)))
     if read is None:
         shutil.rmtree(folder, ignore_errors=True)
@@ -234,29 +267,54 @@ def plan(conn, prepared: PreparedRoster) -> Plan:
 
 
 def _plan(conn, parts: list[str], prepared: PreparedRoster) -> Plan:
-    """SQLite settles the plain rows: a member's only row in the file that is new, or that
-    holds nothing the stored member lacks. The others (repeats, changes, phones shared) are
-    judged here one record at a time, as they always were; a settled row whose member one of
-    those records also finds is judged with them, in file order, so the result is the one a
-    row-by-row pass would give."""
-    new_rows, judged_rows = staging.unsettled_rows(conn, parts)
+    """SQLite settles the plain rows: a member's only row in the file that is new, that holds
+    nothing the stored member lacks, or that changes plain values of the one member it finds.
+    The others (repeats, word lists to unite, phones shared, two rows finding one member) are
+    judged here one record at a time, as they always were; a row whose member one of those
+    records also finds is judged with them, in file order, so the result is the one a
+    row-by-row pass would give. Every step reads the rows once: linear in the rows, whatever
+    changed."""
+    matched = staging.match_rows(conn, parts)
+    new_rows = matched.new
+    judged = set(matched.judged)
     if prepared.repeated:
         new_rows = [r for r in new_rows if r not in prepared.repeated]
-        judged_rows = sorted(prepared.repeated.union(judged_rows))
+        judged |= prepared.repeated
+    if matched.by_phone:  # a row without an account number may find a member another row finds
+        judged |= _sharing_a_member(staging.rows_of_members(conn, parts,
+                                                            matched.by_phone.values()))
     while True:
-        judged = _judge(conn, parts, prepared, judged_rows)
-        if not judged.found:
+        result = _judge(conn, parts, prepared, sorted(judged))
+        if not result.found:
             break
-        in_judgement = set(judged_rows)
-        again = [r for r in staging.unchanged_rows_of(conn, parts, judged.found)
-                 if r not in in_judgement]
+        again = set(staging.rows_of_members(conn, parts, result.found)) - judged
         if not again:
             break
-        judged_rows = sorted(in_judgement.union(again))
-    unchanged = len(prepared.rows) - len(new_rows) - len(judged_rows)
-    warnings = sorted([*prepared.warnings, *judged.repeats], key=lambda w: w.row)
-    return Plan(new_rows, judged.creates, judged.updates, unchanged + judged.unchanged,
-                judged.merged, [*prepared.invalid, *judged.invalid], warnings + judged.warnings)
+        judged |= again
+    if judged:
+        staging.leave_to_python(conn, judged)
+    plain = staging.plain_changes(conn)
+    unchanged = len(prepared.rows) - len(new_rows) - len(judged) - len(plain)
+    warnings = sorted([*prepared.warnings, *result.repeats], key=lambda w: w.row)
+    renamed = [_renamed(prepared.header, *rename) for rename in staging.plain_renames(conn)]
+    return Plan(new_rows, result.creates, result.updates, plain, unchanged + result.unchanged,
+                result.merged, [*prepared.invalid, *result.invalid],
+                warnings + sorted([*renamed, *result.warnings], key=lambda w: w.row))
+
+
+def _sharing_a_member(rows: dict[int, int]) -> set[int]:
+    """The rows (of row → member) whose member another row also finds."""
+    by_member: dict[int, list[int]] = {}
+    for row, member in rows.items():
+        by_member.setdefault(member, []).append(row)
+    return {row for found in by_member.values() if len(found) > 1 for row in found}
+
+
+def _renamed(header: HeaderMatch, row: int, name: str, old_name: str,
+             account_no: str | None) -> Issue:
+    column = header.column_for("account_no")
+    return Issue(row, column.header if column else "account_no",
+                 t("importing.renamed", old=old_name, new=name), account_no or "")
 
 
 @dataclass
@@ -385,10 +443,11 @@ def file_sha256(path: Path) -> str:
 def _report(plan_: Plan, prepared: PreparedRoster, batch_id: int | None,
             dry_run: bool) -> ImportReport:
     return ImportReport(
-        created=plan_.created, updated=len(plan_.updates), unchanged=plan_.unchanged,
+        created=plan_.created, updated=plan_.updated, unchanged=plan_.unchanged,
         merged=plan_.merged, invalid=len(plan_.invalid), batch_id=batch_id,
         errors=plan_.invalid, warnings=plan_.warnings, sheet=prepared.loaded.sheet.name,
         unknown_columns=list(prepared.header.unknown.values()), dry_run=dry_run,
+        changes=plan_.changes(),
     )
 
 
@@ -406,7 +465,8 @@ def apply(store: Store, prepared: PreparedRoster, operator: str,
     with gc_paused(), staging.attached(store.conn, prepared.paths) as parts, \
             store.transaction() as conn:
         plan_ = _plan(conn, parts, prepared)
-        work = plan_.created + len(plan_.updates)
+        work = plan_.created + plan_.updated
+        stamp = member_rows.now_text()
         if cancelled and cancelled():
             raise ImportCancelled()
         with member_rows.indexes_built_after(conn, plan_.created):
@@ -414,37 +474,43 @@ def apply(store: Store, prepared: PreparedRoster, operator: str,
             if plan_.created:
                 new = set(plan_.new_rows)
                 merged_rows = [(row, (*(values[c] for c in member_rows.DATA_COLUMNS),
-                                      member_rows.search_text(values)))
+                                      *member_rows.derived_values(values)))
                                for row, values in plan_.creates]
                 staging.copy_new_members(conn, parts, [r for r in prepared.rows if r not in new],
-                                         merged_rows, member_rows.now_text())
+                                         merged_rows, stamp)
         if cancelled and cancelled():  # asked while the new members were written
             raise ImportCancelled()
         created_ids = list(range(first_id, first_id + plan_.created))
         done = plan_.created
         if progress:
             progress(done, work)
-        step = 5000
-        for start in range(0, len(plan_.updates), step):
-            if cancelled and cancelled():
-                raise ImportCancelled()
-            member_rows.update_many(conn, [after for _, after in plan_.updates[start:start + step]])
-            done += min(step, len(plan_.updates) - start)
-            if progress:
-                progress(done, work)
         report = _report(plan_, prepared, None, dry_run=False)
         batch_id = batches.record(
             conn, file_name=loaded.path.name, sha256=sha, sheet=loaded.sheet.name,
-            operator=operator, counts=report.to_json(),
+            operator=operator, counts=report.counts(),
             created_ids=created_ids, updated_before=[before for before, _ in plan_.updates],
         )
+        done += staging.apply_plain(conn, parts, batch_id, stamp)
+        if progress:
+            progress(done, work)
+        by_columns: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+        for before, after in plan_.updates:  # each with the columns it changes
+            by_columns.setdefault(changed_fields(before, after), []).append(after)
+        for columns, afters in by_columns.items():
+            for start in range(0, len(afters), 5000):
+                if cancelled and cancelled():
+                    raise ImportCancelled()
+                chunk = afters[start:start + 5000]
+                member_rows.update_many(conn, chunk, columns, stamp=stamp)
+                done += len(chunk)
+                if progress:
+                    progress(done, work)
         report.batch_id = batch_id
         audit.append(
             conn, operator=operator, action="import.roster", entity="import_batch",
             entity_id=batch_id,
             after={"file": loaded.path.name, "sha256": sha, "sheet": loaded.sheet.name,
-                   **{k: getattr(report, k) for k in ("created", "updated", "unchanged",
-                                                     "merged", "invalid")}},
+                   **report.counts()},
         )
     return report
 
@@ -459,7 +525,7 @@ def import_roster(store: Store, path: str | Path, operator: str, *, sheet: str |
         if progress or cancelled:  # steps that report as they go, as the wizard runs them
             prepared = prepare(load(path, sheet), progress=progress, cancelled=cancelled)
         else:
-            prepared = read_and_prepare(path, sheet)
+            prepared = read_and_prepare(path, sheet, derive=member_rows.is_empty(store.conn))
         try:
             if dry_run:
                 return preview(store, prepared)

@@ -7,7 +7,7 @@ import re
 import sqlite3
 
 from branchdesk.errors import UserError
-from branchdesk.models import mask_phone
+from branchdesk.member_fields import mask_phone
 from branchdesk.store.member_refs import by_column as _by
 from branchdesk.store.member_refs import exists as exists
 

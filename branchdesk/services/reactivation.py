@@ -12,7 +12,8 @@ from typing import Any
 
 from branchdesk.datetimes import week_of
 from branchdesk.engagement_enums import ActivityKind
-from branchdesk.models import DEFAULT_TIER_THRESHOLDS, ValueTier, mask_phone, value_tier_for
+from branchdesk.enums import ValueTier
+from branchdesk.member_fields import DEFAULT_TIER_THRESHOLDS, mask_phone, value_tier_for
 from branchdesk.store import activities as activity_rows
 from branchdesk.store import reactivation as sleeper_rows
 from branchdesk.store.database import Store

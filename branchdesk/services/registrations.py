@@ -13,7 +13,8 @@ from branchdesk.enums import product_suits
 from branchdesk.errors import UserError
 from branchdesk.event_types import CANCELLABLE, SEATED, EventStatus, RegistrationState
 from branchdesk.i18n import t
-from branchdesk.models import MemberQuery, mask_phone
+from branchdesk.member_fields import mask_phone
+from branchdesk.member_query import MemberQuery
 from branchdesk.services import roster
 from branchdesk.services.attendance import record_attendance, undo_attendance
 from branchdesk.services.events import Event, get_event

@@ -7,7 +7,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from branchdesk import datetimes
+from branchdesk import datetimes, member_fields
 from branchdesk.errors import UserError
 from branchdesk.i18n import t
 from branchdesk.models import DEFAULT_TIER_THRESHOLDS, Member, MemberQuery, value_tier_for
@@ -63,10 +63,7 @@ def get_member(store: Store, member_id: int,
     return to_member(row, thresholds)
 
 
-EDITABLE_FIELDS = (
-    "name", "phone", "account_no", "branch", "advisor", "risk_level", "experience", "needs",
-    "tags", "communities", "opened_on", "birthday", "total_assets", "last_active_on", "notes",
-)
+EDITABLE_FIELDS = member_fields.EDITABLE_FIELDS
 
 
 def validate_changes(member: Member, changes: dict[str, Any]) -> Member:

@@ -341,8 +341,18 @@ def _engagement(conn: sqlite3.Connection) -> None:
     )
 
 
+def _roster_at_scale(conn: sqlite3.Connection) -> None:
+    """Names sorted by pinyin (`name_key`); search through an FTS5 index of each member's
+    words and phone and account tails (the whole numbers left out of it); the indexes these
+    replace dropped."""
+    from branchdesk.store.member_fts import install
+
+    install(conn)
+
+
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _v1_roster, _v2_roster_search, _v3_compliance, _v4_search_index, _events, _engagement,
+    _roster_at_scale,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

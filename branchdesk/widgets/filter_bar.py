@@ -1,5 +1,6 @@
-"""The roster's filters on one line: need, experience, risk level, advisor, community and
-"dormant only". Every change posts `FilterBar.Changed` with all the filter values."""
+"""The roster's filters on one line: need, experience, risk level, asset tier, advisor,
+community and "dormant only". Every change posts `FilterBar.Changed` with all the filter
+values."""
 
 from __future__ import annotations
 
@@ -12,13 +13,13 @@ from textual.containers import Horizontal
 from textual.message import Message
 from textual.widgets import Checkbox, Select
 
+from branchdesk.enums import Experience, Need, RiskLevel, ValueTier
 from branchdesk.i18n import t
-from branchdesk.models import Experience, Need, RiskLevel
 
 # Filter name → the MemberQuery field it sets.
-SELECT_FIELDS = ("need", "experience", "risk_level", "advisor", "community")
+SELECT_FIELDS = ("need", "experience", "risk_level", "value_tier", "advisor", "community")
 _PROMPTS = {"need": "need", "experience": "experience", "risk_level": "risk",
-            "advisor": "advisor", "community": "community"}
+            "value_tier": "tier", "advisor": "advisor", "community": "community"}
 
 
 def _enum_options(field: str) -> list[tuple[str, Any]]:
@@ -28,6 +29,8 @@ def _enum_options(field: str) -> list[tuple[str, Any]]:
         return [(e.label(), e) for e in Experience]
     if field == "risk_level":
         return [(f"{r.value} {r.label()}", r) for r in RiskLevel]
+    if field == "value_tier":
+        return [(v.label(), v) for v in ValueTier]
     return []
 
 

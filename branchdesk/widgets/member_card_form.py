@@ -15,14 +15,15 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Input, Label, Select, Static
 
 from branchdesk.i18n import catalog, get_language, t
+from branchdesk.member_fields import BY_NAME, FIELDS
 from branchdesk.models import Experience, Member, RiskLevel
 
-TEXT_FIELDS = ("name", "phone", "account_no", "branch", "advisor")
-CHOICE_FIELDS = ("risk_level", "experience")
-LATER_TEXT_FIELDS = ("communities", "opened_on", "birthday", "total_assets", "last_active_on", "notes")
-FORM_FIELDS = (*TEXT_FIELDS, *CHOICE_FIELDS, *LATER_TEXT_FIELDS)
-LIST_FIELDS = ("communities",)
-DATE_FIELDS = ("opened_on", "birthday", "last_active_on")
+# The form's fields, in the declared order: every editable field but needs and tags (the tag
+# picker edits those).
+FORM_FIELDS = tuple(f.name for f in FIELDS if f.editable and f.name not in ("needs", "tags"))
+CHOICE_FIELDS = tuple(f for f in FORM_FIELDS if BY_NAME[f].kind == "choice")
+LIST_FIELDS = tuple(f for f in FORM_FIELDS if BY_NAME[f].kind == "words")
+DATE_FIELDS = tuple(f for f in FORM_FIELDS if BY_NAME[f].kind == "date")
 
 _LIST_SEPARATORS = re.compile(r"[,，、;；]")
 _LIST_JOIN = "、"

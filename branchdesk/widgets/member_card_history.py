@@ -13,8 +13,9 @@ from typing import Any
 from rich.text import Text
 
 from branchdesk.datetimes import branch_zone
+from branchdesk.enums import Experience, Need, RiskLevel
 from branchdesk.i18n import catalog, get_language, t
-from branchdesk.models import Experience, Need, RiskLevel, mask_phone
+from branchdesk.member_fields import mask_phone
 
 _LISTS = ("needs", "tags", "communities")
 _ENUMS = {"risk_level": RiskLevel, "experience": Experience}

@@ -100,7 +100,7 @@ def _const(n: int) -> Callable[[], int]:
 COLUMNS: tuple[Column, ...] = (
     Column("name", _const(10), _const(12), lambda m, d, w: m.name, sort_field="name"),
     Column("phone", _const(11), _const(11), lambda m, d, w: m.masked_phone),
-    Column("account", _const(12), _const(12), lambda m, d, w: m.account_no or "",
+    Column("account", _const(12), _const(12), lambda m, d, w: m.masked_account,
            sort_field="account_no"),
     Column("experience", lambda: _widest([e.label() for e in Experience]),
            lambda: _widest([e.label() for e in Experience]),

@@ -358,10 +358,7 @@ class RosterTable(ScrollView, can_focus=True):
 
     def _empty_reason(self) -> str:
         """No filter and still no row: the roster itself is empty (a first start)."""
-        q = self.query_shown
-        filtered = q.search.strip() or q.dormant_only or q.reactivated_only or any(
-            getattr(q, name) is not None
-            for name in ("need", "experience", "risk_level", "advisor", "community", "tag"))
+        filtered = self.query_shown.filtered
         return "roster_screen.no_matches" if filtered else "roster_screen.empty_roster"
 
     def render_line(self, y: int) -> Strip:

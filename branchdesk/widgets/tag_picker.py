@@ -13,8 +13,8 @@ from textual.message import Message
 from textual.widgets import Input, Label, SelectionList
 from textual.widgets.selection_list import Selection
 
+from branchdesk.enums import Need
 from branchdesk.i18n import t
-from branchdesk.models import Need
 
 NEED = "need"
 TAG = "tag"

@@ -54,7 +54,7 @@ def refused(db, capsys, *args) -> str:
 def test_activity_add_by_id_account_or_mobile(db, capsys):
     member = as_json(db, capsys, "members", "--limit", "1")[0]
     revealed = as_json(db, capsys, "members", "--limit", "1", "--reveal")[0]
-    for ref in (str(member["id"]), member["account_no"], revealed["phone"]):
+    for ref in (str(member["id"]), revealed["account_no"], revealed["phone"]):
         logged = as_json(db, capsys, "activity", "add", ref, "--kind", "call", "--note", "问候")
         assert logged["member_id"] == member["id"] and logged["kind"] == "call"
     yesterday = as_json(db, capsys, "activity", "add", str(member["id"]), "--kind", "私聊",
@@ -140,7 +140,7 @@ def test_complaints_from_add_to_resolve(db, capsys):
 
 
 def test_activity_import_dry_run_import_and_undo(db, capsys, tmp_path):
-    member = as_json(db, capsys, "members", "--limit", "1")[0]
+    member = as_json(db, capsys, "members", "--limit", "1", "--reveal")[0]
     book = openpyxl.Workbook()
     book.active.append(["资金账号", "日期", "类型", "备注"])
     book.active.append([member["account_no"], "2026-11-02 09:00", "电话", "导入的"])

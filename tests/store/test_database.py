@@ -104,5 +104,6 @@ def test_small_insert_into_a_bigger_table_keeps_the_indexes(store, monkeypatch):
     monkeypatch.setattr(members, "BULK_LOAD_ROWS", 1)
     with store.transaction() as conn:
         members.insert_many(conn, [_row(f"客户{i}", f"00{i}") for i in range(5)])
+    before = _index_sql(store.conn)
     with store.transaction() as conn, members.indexes_built_after(conn, 2):
-        assert len(_index_sql(conn)) == 5
+        assert _index_sql(conn) == before and len(before) >= 4

@@ -46,3 +46,27 @@ def test_reopening_a_current_database_changes_nothing(tmp_path):
     Store(path).close()
     store = Store(path)
     assert store.conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+
+
+def test_a_roster_from_before_the_search_index_is_searchable_after_the_upgrade(tmp_path):
+    """Members written before pinyin order and the search index get both when the database
+    is opened: need words find them, a phone's middle digits no longer do."""
+    from branchdesk.store.migrations import MIGRATIONS, _roster_at_scale
+
+    path = tmp_path / "before.db"
+    raw = sqlite3.connect(path, isolation_level=None)
+    raw.execute("BEGIN")
+    migrate(raw, target=MIGRATIONS.index(_roster_at_scale))
+    for name, phone, needs in (("王芳", "13812345678", '["recovery"]'),
+                               ("安娜", "13900001111", '["profit"]')):
+        raw.execute(
+            "INSERT INTO members (name, phone, needs, tags, communities, extra, search_text,"
+            " created_at, updated_at) VALUES (?, ?, ?, '[]', '[]', '{}', lower(? || ' ' || ?),"
+            " '2025-01-01', '2025-01-01')", (name, phone, needs, name, phone))
+    raw.execute("COMMIT")
+    raw.close()
+    store = Store(path)
+    assert [m.name for m in roster.list_members(store)] == ["安娜", "王芳"]  # pinyin order
+    assert [m.name for m in roster.list_members(store, MemberQuery(search="解套"))] == ["王芳"]
+    assert roster.count_members(store, MemberQuery(search="5678")) == 1
+    assert roster.count_members(store, MemberQuery(search="1234")) == 0  # masked digits

@@ -49,7 +49,7 @@ async def test_switching_language_relabels_everything_and_keeps_the_search(settl
         assert get_language() == "zh" and app.settings.language == "zh"
         assert descriptions(app.screen)["toggle_filters"] == "筛选"
         assert descriptions(app)["help"] == "帮助"
-        assert "名客户" in app.screen.query_one(StatusLine).text
+        assert "位客户" in app.screen.query_one(StatusLine).text
         assert "花名册" in header_text(app)
         assert app.screen.query_one("#search").value == "1"
         assert app.screen.query_one(RosterTable).row_count == count

@@ -19,7 +19,7 @@ from textual.widgets import Input, Label, Static
 from branchdesk.enums import Experience, Need, RiskLevel
 from branchdesk.errors import UserError
 from branchdesk.i18n import t
-from branchdesk.models import MemberQuery
+from branchdesk.member_query import MemberQuery
 from branchdesk.services import registrations, roster
 from branchdesk.services.event_model import Event
 from branchdesk.store.database import Store
