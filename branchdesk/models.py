@@ -75,6 +75,7 @@ class Member(BaseModel):
     last_active_on: date | None = None
     notes: str | None = None
     extra: dict[str, str] = Field(default_factory=dict)
+    version: int = 1  # raised by every write: an edit made on an older read is refused
 
     @field_validator("name")
     @classmethod
@@ -131,7 +132,7 @@ class Member(BaseModel):
 
     def to_public_dict(self, *, reveal: bool = False) -> dict[str, Any]:
         """Plain JSON-ready values: needs as codes, dates ISO, phone masked unless revealed."""
-        data = self.model_dump(mode="json")
+        data = self.model_dump(mode="json", exclude={"version"})  # bookkeeping, not data
         if not reveal:
             data["phone"] = self.masked_phone or None
         return data

@@ -24,7 +24,8 @@ DATA_COLUMNS = (
 JSON_LIST_COLUMNS = ("needs", "tags", "communities")
 JSON_COLUMNS = (*JSON_LIST_COLUMNS, "extra")
 DATE_COLUMNS = ("opened_on", "birthday", "last_active_on")
-_SELECT = "SELECT id, " + ", ".join(DATA_COLUMNS) + " FROM members"
+# version: raised by every write, so an edit based on an older read is caught (services/roster).
+_SELECT = "SELECT id, " + ", ".join(DATA_COLUMNS) + ", version FROM members"
 
 
 def now_text() -> str:
@@ -93,7 +94,7 @@ def to_db(values: dict[str, Any]) -> dict[str, Any]:
 
 def from_db(row: Sequence[Any]) -> dict[str, Any]:
     """A row of `_SELECT` → a dict with lists, dicts and dates decoded."""
-    data = dict(zip(("id", *DATA_COLUMNS), row, strict=True))
+    data = dict(zip(("id", *DATA_COLUMNS, "version"), row, strict=True))
     for column in JSON_COLUMNS:
         data[column] = json.loads(data[column]) if data[column] else ({} if column == "extra" else [])
     for column in DATE_COLUMNS:
@@ -216,22 +217,27 @@ def update_many(conn: sqlite3.Connection, rows: list[dict[str, Any]]) -> None:
     stamp = now_text()
     assignments = ", ".join(f"{c} = ?" for c in (*DATA_COLUMNS, "search_text", "updated_at"))
     conn.executemany(
-        f"UPDATE members SET {assignments} WHERE id = ?",
+        f"UPDATE members SET {assignments}, version = version + 1 WHERE id = ?",
         ([*(row.get(c) for c in DATA_COLUMNS), search_text(row), stamp, row["id"]] for row in rows),
     )
 
 
 def restore_many(conn: sqlite3.Connection, rows: list[dict[str, Any]]) -> None:
     """Put back rows exactly as snapshotted (same id, and the timestamps when the snapshot has
-    them: a restored member was not edited), inserting those that are gone."""
+    them: a restored member was not edited), inserting those that are gone. The version
+    still goes up: someone holding the member as it was before the restore must re-read."""
+    versions: dict[int, int] = {}
     for row in rows:
+        found = conn.execute("SELECT version FROM members WHERE id = ?", (row["id"],)).fetchone()
+        versions[row["id"]] = found[0] + 1 if found else 1
         conn.execute("DELETE FROM members WHERE id = ?", (row["id"],))
     stamp = now_text()
-    columns = ("id", *DATA_COLUMNS, "search_text", "created_at", "updated_at")
+    columns = ("id", *DATA_COLUMNS, "search_text", "created_at", "updated_at", "version")
     conn.executemany(
         f"INSERT INTO members ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})",
         ([row["id"], *(row.get(c) for c in DATA_COLUMNS), search_text(row),
-          row.get("created_at") or stamp, row.get("updated_at") or stamp] for row in rows),
+          row.get("created_at") or stamp, row.get("updated_at") or stamp, versions[row["id"]]]
+         for row in rows),
     )
 
 
