@@ -25,13 +25,13 @@ from branchdesk.cli.compliance_commands import (
     cmd_staff_role,
 )
 from branchdesk.cli.roster_commands import (
-    cmd_audit_verify,
     cmd_demo,
     cmd_import_list,
     cmd_import_roster,
     cmd_import_undo,
     cmd_members,
 )
+from branchdesk.cli.trust_commands import add_audit_commands, add_backup_commands
 
 
 def _global_options() -> argparse.ArgumentParser:
@@ -96,8 +96,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     audit = sub.add_parser("audit", parents=[common], help=_h("the audit log")).add_subparsers(
         dest="audit_command", metavar="WHAT", required=True)
-    verify = audit.add_parser("verify", parents=[common], help=_h("check the audit hash chain"))
-    verify.set_defaults(handler=cmd_audit_verify)
+    add_audit_commands(audit, common)
+    add_backup_commands(sub, common)
     check = sub.add_parser("check", parents=[common], help=_h("check messages against the compliance rules"))
     check.add_argument("file", nargs="?", metavar="FILE|-",
                        help=_h(".txt (one message), .jsonl, .csv or .xlsx; - reads one message from stdin"))

@@ -112,7 +112,8 @@ class MemberCardScreen(AppContext, Screen[bool]):
             self.notify(t("member_card.nothing_to_save"), markup=False)
             return True
         try:
-            member = roster.update_member(self.store, self.operator, self.member_id, changes)
+            member = roster.update_member(self.store, self.operator, self.member_id, changes,
+                                          expected_version=self.member.version if self.member else None)
         except roster.FieldErrors as error:
             self._show_errors(error.fields)
             return False
@@ -159,6 +160,14 @@ class MemberCardScreen(AppContext, Screen[bool]):
         self._show_history()
         self.query_one(TabbedContent).active = "tab-details"
         self.query_one("#field-phone").focus()
+
+    def palette_commands(self) -> list[tuple[str, str, Any]]:
+        def open_trail() -> None:
+            from branchdesk.screens.audit_trail import AuditTrailScreen
+
+            self.app.push_screen(AuditTrailScreen(f"member {self.member_id}"))
+
+        return [(t("audit_screen.cmd.member"), t("audit_screen.cmd.member_help"), open_trail)]
 
     def relabel(self) -> None:
         """The language changed (the app calls this): relabel in place, keeping the edits."""
