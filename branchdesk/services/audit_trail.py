@@ -75,8 +75,12 @@ class Verification:
             out.append(t("audit_trail.upgrade_mismatch", row=mismatch["id"],
                          at=local_time(mismatch["at"])))
         for d in self.differences[:10]:
-            out.append(t(f"audit_trail.table_{d.kind}", table=d.table, first=d.first_id,
-                         last=d.last_id))
+            if d.before_row is not None:
+                out.append(t(f"audit_trail.table_{d.kind}_between", table=d.table,
+                             first=d.first_id, last=d.last_id, row=d.before_row))
+            else:
+                out.append(t(f"audit_trail.table_{d.kind}", table=d.table, first=d.first_id,
+                             last=d.last_id))
         if len(self.differences) > 10:
             out.append(t("audit_trail.more_differences", count=len(self.differences) - 10))
         return out

@@ -199,7 +199,9 @@ def _current_head(db_path: Path) -> Head | None:
 
 def restore(candidate: Path, db_path: Path, operator: str) -> RestoreResult:
     """Replace the database with a backup, after checking the backup. The file it replaces
-    is kept aside (a consistent copy, or the raw file when it cannot be read)."""
+    is kept aside (a consistent copy, or the raw file when it cannot be read). The restore's
+    own audit row is written into the checked copy before it goes live, so the database
+    holds the backup and the record of its restore, or neither."""
     if not candidate.is_file():
         raise UserError("backup.no_such_file", file=str(candidate))
     if db_path.exists() and candidate.resolve() == db_path.resolve():
@@ -208,36 +210,39 @@ def restore(candidate: Path, db_path: Path, operator: str) -> RestoreResult:
     staging = _temporary(db_path, "restore")
     try:
         restored_head = _check_candidate(candidate, staging)
-        replaced_head = kept_aside = None
-        lost = 0
-        if db_path.exists():
-            kept_aside, replaced_head = _keep_aside(db_path)
-            if replaced_head is not None and replaced_head.seq > restored_head.seq:
-                lost = replaced_head.seq - restored_head.seq
-            _replace_live(staging, db_path)
-        else:
-            os.replace(staging, db_path)
-        store = Store(db_path)
+        replaced_head = _current_head(db_path) if db_path.exists() else None
+        aside = _aside_name(db_path) if db_path.exists() else None
+        store = Store(staging)
         try:
             with store.transaction() as conn:
                 audit.append(conn, operator=operator, action="backup.restore", entity="database",
                              after={"file": candidate.name, "sha256": _sha256(candidate),
                                     "backup_head": restored_head.anchor,
                                     "replaced_head": replaced_head.anchor if replaced_head else None,
-                                    "kept_aside": kept_aside.name if kept_aside else None})
+                                    "kept_aside": aside.name if aside else None})
         finally:
             store.close()
+        lost = 0
+        if aside is not None:
+            _keep_aside(db_path, aside)
+            if replaced_head is not None and replaced_head.seq > restored_head.seq:
+                lost = replaced_head.seq - restored_head.seq
+            _replace_live(staging, db_path)
+        else:
+            os.replace(staging, db_path)
     except OSError as error:
         raise UserError("backup.cannot_write", file=str(db_path), error=str(error)) from error
     finally:
         _discard(staging)
-    return RestoreResult(restored_head, replaced_head, kept_aside, lost)
+    return RestoreResult(restored_head, replaced_head, aside, lost)
 
 
-def _keep_aside(db_path: Path) -> tuple[Path, Head | None]:
+def _aside_name(db_path: Path) -> Path:
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
-    aside = db_path.with_name(f"{db_path.stem}.replaced-{stamp}{db_path.suffix or '.db'}")
-    head = _current_head(db_path)
+    return db_path.with_name(f"{db_path.stem}.replaced-{stamp}{db_path.suffix or '.db'}")
+
+
+def _keep_aside(db_path: Path, aside: Path) -> None:
     try:
         source = connect_read_only(db_path, BUSY_TIMEOUT_SECONDS)
         try:
@@ -250,7 +255,6 @@ def _keep_aside(db_path: Path) -> tuple[Path, Head | None]:
         wal = Path(str(db_path) + "-wal")
         if wal.exists():
             shutil.copy2(wal, Path(str(aside) + "-wal"))
-    return aside, head
 
 
 def _replace_live(staging: Path, db_path: Path) -> None:

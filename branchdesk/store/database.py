@@ -209,7 +209,16 @@ class Store:
         integrity.install(conn)
         conn.bd_schema = version
         if conn.bd_pending is None:
-            conn.bd_pending = integrity.Pending()
+            conn.bd_pending = integrity.Pending(
+                snapshot=None if self.in_memory else self._committed_digests)
+
+    def _committed_digests(self, table: str, buckets: list[int]) -> dict[int, str | None]:
+        """Bucket digests as last committed, through a second (read-only) connection: while
+        this thread's transaction holds the write lock, that is the state before it."""
+        conn = getattr(self._local, "snapshot", None)
+        if conn is None:
+            conn = self._local.snapshot = connect_read_only(self.path, 1.0)
+        return integrity.bucket_digests(conn, table, buckets)
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
@@ -256,10 +265,11 @@ class Store:
         dest.close()
 
     def close(self) -> None:
-        conn = getattr(self._local, "conn", None)
-        if conn is not None:
-            conn.close()
-            self._local.conn = None
+        for name in ("snapshot", "conn"):
+            conn = getattr(self._local, name, None)
+            if conn is not None:
+                conn.close()
+                setattr(self._local, name, None)
 
 
 def open_store(path: str | Path, *, read_only: bool = False) -> Store:

@@ -24,6 +24,7 @@ from __future__ import annotations
 import hashlib
 import json
 import sqlite3
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -146,28 +147,64 @@ def high_water(conn: sqlite3.Connection) -> dict[str, int]:
             for table in existing_tables(conn)}
 
 
+Snapshot = Callable[[str, list[int]], dict[int, str | None]]
+
+
 @dataclass
 class Pending:
-    """Per connection: the rowids each table had when the transaction began."""
+    """Per connection, for the running transaction: the rowids each table had when it began
+    (and at the last audit row), the buckets already recorded in it, and how to read the
+    digests of buckets as last committed (another connection's view: the state before)."""
 
     start: dict[str, int] = field(default_factory=dict)
+    begun: dict[str, int] = field(default_factory=dict)
+    recorded: dict[tuple[str, int], str | None] = field(default_factory=dict)
+    snapshot: Snapshot | None = None
 
 
 def begin(conn: sqlite3.Connection, pending: Pending) -> None:
     """At BEGIN: forget marks from a transaction that wrote no audit row, note the rowids."""
     conn.execute("DELETE FROM temp.bd_touched")
-    pending.start = high_water(conn)
+    pending.start = pending.begun = high_water(conn)
+    pending.recorded = {}
 
 
 def reset(conn: sqlite3.Connection, pending: Pending) -> None:
     """Everything so far is accounted for (a row that records the full state)."""
     conn.execute("DELETE FROM temp.bd_touched")
     pending.start = high_water(conn)
+    pending.recorded = {}
 
 
-def fold(conn: sqlite3.Connection, pending: Pending | None) -> dict[str, dict[str, str | None]] | None:
+UNKNOWN = "?"  # the state before could not be read (another process held the file)
+
+
+def _before(pending: Pending, table: str, buckets: list[int]) -> dict[int, str | None]:
+    """Each bucket's digest before this transaction touched it."""
+    out: dict[int, str | None] = {}
+    read: list[int] = []
+    top = pending.begun.get(table, 0) >> BUCKET_BITS
+    for bucket in buckets:
+        if (table, bucket) in pending.recorded:
+            out[bucket] = pending.recorded[(table, bucket)]
+        elif bucket > top or pending.begun.get(table, 0) == 0:
+            out[bucket] = None  # only new rows: it was empty
+        else:
+            read.append(bucket)
+    if read:
+        try:
+            found = pending.snapshot(table, read) if pending.snapshot else None
+        except sqlite3.Error:
+            found = None
+        for bucket in read:
+            out[bucket] = found.get(bucket) if found is not None else UNKNOWN
+    return out
+
+
+def fold(conn: sqlite3.Connection, pending: Pending | None) -> dict[str, dict[str, list]] | None:
     """The digests of the buckets this transaction changed since BEGIN (or the last fold),
-    for the audit row being written; None when it changed none."""
+    before and after, for the audit row being written; None when it changed none. The
+    digest before lets `compare` prove no one changed a bucket between two actions."""
     if pending is None:
         return None
     touched: dict[str, set[int]] = {}
@@ -181,8 +218,13 @@ def fold(conn: sqlite3.Connection, pending: Pending | None) -> dict[str, dict[st
                 range((start + 1) >> BUCKET_BITS, (top >> BUCKET_BITS) + 1))
     if not touched:
         return None
-    state = {table: {str(b): d for b, d in bucket_digests(conn, table, sorted(buckets)).items()}
-             for table, buckets in sorted(touched.items())}
+    state: dict[str, dict[str, list]] = {}
+    for table, buckets in sorted(touched.items()):
+        ordered = sorted(buckets)
+        before = _before(pending, table, ordered)
+        after = bucket_digests(conn, table, ordered)
+        state[table] = {str(b): [before[b], after[b]] for b in ordered}
+        pending.recorded.update({(table, b): after[b] for b in ordered})
     conn.execute("DELETE FROM temp.bd_touched")
     pending.start = now
     return state
@@ -202,12 +244,23 @@ class Difference:
     first_id: int
     last_id: int
     kind: str  # "changed" | "added" | "removed"
+    before_row: int | None = None  # found by the action of this audit row (None: now)
 
 
-def recorded_state(conn: sqlite3.Connection) -> dict[str, dict[int, str | None]]:
-    """The latest digest the trail holds for each bucket of each table."""
-    state: dict[str, dict[int, str | None]] = {}
-    for (text,) in conn.execute("SELECT state FROM audit_log WHERE state IS NOT NULL ORDER BY id"):
+@dataclass
+class Trail:
+    """What the audit trail says the tables hold: the latest digest of each bucket, and the
+    places where a bucket's digest before an action is not what the trail last recorded
+    (someone changed it between two actions)."""
+
+    latest: dict[str, dict[int, str | None]] = field(default_factory=dict)
+    breaks: list[Difference] = field(default_factory=list)
+
+
+def recorded_state(conn: sqlite3.Connection) -> Trail:
+    trail = Trail()
+    for row_id, text in conn.execute(
+            "SELECT id, state FROM audit_log WHERE state IS NOT NULL ORDER BY id"):
         try:
             recorded = json.loads(text)
         except ValueError:
@@ -215,23 +268,34 @@ def recorded_state(conn: sqlite3.Connection) -> dict[str, dict[int, str | None]]
         if not isinstance(recorded, dict):
             continue
         for table, buckets in recorded.items():
-            if isinstance(buckets, dict):
-                target = state.setdefault(table, {})
-                for bucket, digest in buckets.items():
-                    if str(bucket).isdigit():
-                        target[int(bucket)] = digest
-    return state
+            if not isinstance(buckets, dict):
+                continue
+            latest = trail.latest.setdefault(table, {})
+            for key, value in buckets.items():
+                if not str(key).isdigit():
+                    continue
+                bucket = int(key)
+                if isinstance(value, list) and len(value) == 2:
+                    before, after = value
+                    if before != UNKNOWN and before != latest.get(bucket):
+                        first, last = _bucket_range(bucket)
+                        kind = "added" if latest.get(bucket) is None else \
+                            "removed" if before is None else "changed"
+                        trail.breaks.append(Difference(table, max(first, 1), last, kind, row_id))
+                else:  # a baseline (schema upgrade): the whole state, no "before"
+                    after = value
+                latest[bucket] = after
+    return trail
 
 
-def compare(conn: sqlite3.Connection, recorded: dict[str, dict[int, str | None]] | None = None,
-            schema: str = "main") -> list[Difference]:
-    """Where the tables differ from what the trail records (empty: they match)."""
-    if recorded is None:
-        recorded = recorded_state(conn)
-    differences: list[Difference] = []
+def compare(conn: sqlite3.Connection, schema: str = "main") -> list[Difference]:
+    """Where the tables differ from what the trail records (empty: they match): buckets
+    changed between two actions, then buckets that differ now."""
+    trail = recorded_state(conn)
+    differences: list[Difference] = list(trail.breaks)
     for table in existing_tables(conn, schema):
         actual = bucket_digests(conn, table, schema=schema)
-        expected = {b: d for b, d in recorded.get(table, {}).items() if d is not None}
+        expected = {b: d for b, d in trail.latest.get(table, {}).items() if d is not None}
         for bucket in sorted(actual.keys() | expected.keys()):
             have, want = actual.get(bucket), expected.get(bucket)
             if have == want:
@@ -243,5 +307,5 @@ def compare(conn: sqlite3.Connection, recorded: dict[str, dict[int, str | None]]
 
 
 def describe(differences: list[Difference], limit: int = 5) -> list[dict[str, Any]]:
-    return [{"table": d.table, "first_id": d.first_id, "last_id": d.last_id, "kind": d.kind}
-            for d in differences[:limit]]
+    return [{"table": d.table, "first_id": d.first_id, "last_id": d.last_id, "kind": d.kind,
+             "before_audit_row": d.before_row} for d in differences[:limit]]
