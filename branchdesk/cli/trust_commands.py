@@ -142,7 +142,7 @@ def cmd_audit_trail(args: argparse.Namespace, settings: Settings) -> int:
     for entry in found:
         print(t("audit_trail.entry_line", id=entry["id"], at=audit_trail.local_time(entry["at"]),
                 operator=entry["operator"], action=audit_trail.action_label(entry["action"]),
-                entity=entry["entity"], entity_id=entry["entity_id"] or ""))
+                entity=audit_trail.entity_label(entry["entity"]), entity_id=entry["entity_id"] or ""))
         for line in audit_trail.change_lines(entry):
             print("    " + line)
     return 0

@@ -60,7 +60,8 @@ def write_trail_workbook(path: Path, store: Any, scope: Any, entries: list[dict[
     for entry in entries:
         row = append_row(sheet, [
             entry["id"], audit_trail.local_time(entry["at"]), entry["operator"],
-            audit_trail.action_label(entry["action"]), entry["entity"], entry["entity_id"] or "",
+            audit_trail.action_label(entry["action"]), audit_trail.entity_label(entry["entity"]),
+            entry["entity_id"] or "",
             "\n".join(audit_trail.change_lines(entry)), _raw(entry["before"]), _raw(entry["after"]),
             entry.get("hash") or ""])
         sheet.cell(row=row, column=7).alignment = wrap

@@ -110,7 +110,7 @@ class AuditTrailScreen(AppContext, Screen[None]):
 
     def load(self, text: str) -> None:
         try:
-            scope = audit_trail.parse_scope(text, getattr(self.app, "today", None))
+            scope = audit_trail.parse_scope(text)  # audit times are real: the real today
         except UserError as error:
             self.notify(error.message, severity="error", markup=False)
             return
@@ -119,7 +119,7 @@ class AuditTrailScreen(AppContext, Screen[None]):
         table = self.query_one(EntryTable)
         table.clear()
         for entry in reversed(self.entries):  # newest first
-            record = f"{entry['entity']} {entry['entity_id'] or ''}".strip()
+            record = f"{audit_trail.entity_label(entry['entity'])} {entry['entity_id'] or ''}".strip()
             table.add_row(str(entry["id"]), audit_trail.local_time(entry["at"]), entry["operator"],
                           audit_trail.action_label(entry["action"]), record, key=str(entry["id"]))
         more = len(self.entries) >= audit_trail.SCREEN_LIMIT

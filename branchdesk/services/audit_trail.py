@@ -257,6 +257,11 @@ def action_label(action: str) -> str:
     return action
 
 
+def entity_label(entity: str) -> str:
+    key = f"audit_trail.entity.{entity}"
+    return t(key) if key in catalog(get_language()) else entity
+
+
 def _field_label(name: str) -> str:
     key = f"member_card.field.{name}"
     return t(key) if key in catalog(get_language()) else name

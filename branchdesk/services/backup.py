@@ -206,6 +206,7 @@ def restore(candidate: Path, db_path: Path, operator: str) -> RestoreResult:
         raise UserError("backup.no_such_file", file=str(candidate))
     if db_path.exists() and candidate.resolve() == db_path.resolve():
         raise UserError("backup.same_file", file=str(candidate))
+    _check_replaceable(db_path)
     db_path.parent.mkdir(parents=True, exist_ok=True)
     staging = _temporary(db_path, "restore")
     try:
@@ -237,6 +238,26 @@ def restore(candidate: Path, db_path: Path, operator: str) -> RestoreResult:
     return RestoreResult(restored_head, replaced_head, aside, lost)
 
 
+def _check_replaceable(db_path: Path) -> None:
+    """A restore replaces a BranchDesk database (a damaged one too: that is what it is for),
+    never a folder, another program's file, or a database of a newer BranchDesk."""
+    if db_path.is_dir():
+        raise UserError("store.is_directory", file=str(db_path))
+    if not db_path.exists():
+        return
+    if not os.access(db_path, os.W_OK) or not os.access(db_path.parent, os.W_OK):
+        raise UserError("opening.read_only_file", file=str(db_path))
+    try:
+        found = probe(db_path)
+    except UserError as error:
+        if error.key == "opening.damaged":
+            return
+        raise
+    if found.version > _schema_version():
+        raise UserError("store.newer_schema", file=str(db_path), found=found.version,
+                        known=_schema_version())
+
+
 def _aside_name(db_path: Path) -> Path:
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
     return db_path.with_name(f"{db_path.stem}.replaced-{stamp}{db_path.suffix or '.db'}")
@@ -260,9 +281,15 @@ def _keep_aside(db_path: Path, aside: Path) -> None:
 def _replace_live(staging: Path, db_path: Path) -> None:
     """Write the checked copy into the live database through the backup API: another
     BranchDesk that has the file open sees the restored content, not a deleted file. A
-    file SQLite cannot write into (damaged, foreign) is replaced by renaming instead."""
+    damaged file, which SQLite cannot write into, is replaced by renaming instead."""
     try:
         probe(db_path)
+    except UserError:  # damaged (_check_replaceable let nothing else through)
+        for suffix in ("-wal", "-shm", "-journal"):
+            Path(str(db_path) + suffix).unlink(missing_ok=True)
+        os.replace(staging, db_path)
+        return
+    try:
         live = sqlite3.connect(str(db_path), timeout=BUSY_TIMEOUT_SECONDS, isolation_level=None)
         try:
             source = sqlite3.connect(str(staging))
@@ -272,7 +299,7 @@ def _replace_live(staging: Path, db_path: Path) -> None:
                 source.close()
         finally:
             live.close()
-    except (UserError, sqlite3.DatabaseError):
-        for suffix in ("-wal", "-shm", "-journal"):
-            Path(str(db_path) + suffix).unlink(missing_ok=True)
-        os.replace(staging, db_path)
+    except sqlite3.DatabaseError as error:
+        from branchdesk.store.database import _write_error
+
+        raise _write_error(db_path, error) from error

@@ -179,7 +179,7 @@ class Store:
             # must still be in the file after the PC is unplugged.
             conn.execute("PRAGMA synchronous = FULL")
         except sqlite3.DatabaseError as error:
-            raise UserError("store.cannot_open", file=str(self.path), error=str(error)) from error
+            raise _write_error(self.path, error) from error
         return conn
 
     @property
