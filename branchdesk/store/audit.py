@@ -26,10 +26,17 @@ _AUTO = object()
 _COLUMNS = "id, at, operator, action, entity, entity_id, before, after, prev_hash, hash, state"
 
 
+# One encoder each, made once: json.dumps with options builds a new encoder per call, which
+# was a third of the time of an undo that records 100,000 removed members. Their output is
+# exactly json.dumps's with the same options.
+_encode_value = json.JSONEncoder(ensure_ascii=False, sort_keys=True, default=str).encode
+_encode_link = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+
+
 def _canonical(value: Any) -> str | None:
     if value is None:
         return None
-    return json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
+    return _encode_value(value)
 
 
 def link_hash(
@@ -39,8 +46,7 @@ def link_hash(
     fields = [prev_hash, at, operator, action, entity, entity_id, before, after]
     if state is not None:  # rows written before states were recorded hash as they always did
         fields.append(state)
-    payload = json.dumps(fields, ensure_ascii=False, separators=(",", ":"))
-    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+    return hashlib.sha256(_encode_link(fields).encode("utf-8")).hexdigest()
 
 
 @dataclass(frozen=True)
