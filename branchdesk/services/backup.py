@@ -104,7 +104,12 @@ def daily(db_path: Path, keep: int, folder: Path | None = None,
     target = folder / name
     if target.exists():
         return None
-    backup(db_path, target)
+    try:
+        backup(db_path, target)
+    except UserError as error:
+        if error.key == "backup.target_exists":  # another BranchDesk started at the same moment
+            return None
+        raise
     dailies = sorted(folder.glob(f"{db_path.stem}-{DAILY_PREFIX}????-??-??.db"))
     for old in dailies[:-keep]:
         old.unlink(missing_ok=True)
