@@ -77,6 +77,8 @@ class BranchDeskApp(App[None]):
                           "engagement_screens.cmd.followups_help"),
         "complaints": Area("complaints", "ComplaintsScreen", "engagement_screens.complaints_title",
                            "engagement_screens.cmd.complaints_help"),
+        "audit": Area("audit_trail", "AuditTrailScreen", "audit_screen.title",
+                      "audit_screen.cmd.open_help"),
     }
     DEFAULT_MODE = "roster"
     # Textual's own system commands are English-only: ours replace them.
@@ -105,7 +107,12 @@ class BranchDeskApp(App[None]):
         self.store = store
         self.today = today
         self.theme = DARK_THEME
+        self.startup_notices: list[str] = [w.message for w in store.warnings]
         translate_bindings(self)
+
+    def on_mount(self) -> None:
+        for notice in self.startup_notices:  # a repaired audit log, a failed daily backup
+            self.notify(notice, severity="warning", timeout=20, markup=False)
 
     # --- areas and screens -----------------------------------------------------------------------
 
@@ -211,6 +218,9 @@ def run_app(settings: Settings) -> int:
     from branchdesk.store.database import open_store
 
     set_language(settings.language)
+    from branchdesk.services.backup import daily_on_start
+
+    backup_failure = daily_on_start(settings)
     try:
         store = open_store(settings.db_path)
     except UserError as error:
@@ -222,6 +232,8 @@ def run_app(settings: Settings) -> int:
         settings.branch_name = main_branch(store) or ""
     try:
         app = BranchDeskApp(settings, store)
+        if backup_failure:
+            app.startup_notices.append(backup_failure)
         app.run()
     finally:
         store.close()

@@ -59,6 +59,7 @@ class Member(BaseModel):
     # reactivated this week.
     dormant: bool | None = None
     reactivated: bool | None = None
+    version: int = 1  # raised by every write: an edit made on an older read is refused
 
     @field_validator("name")
     @classmethod
@@ -120,7 +121,7 @@ class Member(BaseModel):
     def to_public_dict(self, *, reveal: bool = False) -> dict[str, Any]:
         """Plain JSON-ready values: needs as codes, dates ISO, phone and account number masked
         unless revealed."""
-        data = self.model_dump(mode="json")
+        data = self.model_dump(mode="json", exclude={"version"})  # bookkeeping, not data
         if not reveal:
             data["phone"] = self.masked_phone or None
             data["account_no"] = self.masked_account or None

@@ -8,7 +8,9 @@ The config file is TOML at ``<user config dir>/branchdesk/config.toml`` (or ``BR
     branch_name = "上海浦东营业部"
     dormant_days = 30
     tier_thresholds = [100000, 500000, 3000000]   # yuan: silver, gold, diamond
-    timezone = "Asia/Shanghai"
+    timezone = "Asia/Shanghai"   # the branch's: events, calendars, dates typed
+    backup_keep = 7             # a backup on the first start of each day; the newest 7 kept
+    backup_folder = "D:/备份"    # default: a "backups" folder beside the database
 
 Features read their own tables of the file (e.g. ``[complaints]``, ``[workdays.2027]``) from
 `Settings.config`.
@@ -26,7 +28,7 @@ import platformdirs
 
 from branchdesk.datetimes import DEFAULT_TIMEZONE, zone, zone_named
 from branchdesk.errors import UserError
-from branchdesk.i18n import system_language
+from branchdesk.i18n import system_language, t
 from branchdesk.member_fields import DEFAULT_TIER_THRESHOLDS
 
 APP_NAME = "branchdesk"
@@ -64,6 +66,8 @@ class Settings:
     tier_thresholds: tuple[float, float, float] = DEFAULT_TIER_THRESHOLDS
     timezone: str = DEFAULT_TIMEZONE  # the branch's: events, calendars, dates typed
     config_file: Path | None = field(default=None)
+    backup_keep: int = 7                 # daily backups kept (0: none made)
+    backup_folder: Path | None = None    # default: "backups" beside the database
     config: dict = field(default_factory=dict)  # the whole file, for the features' own tables
 
     @property
@@ -73,12 +77,42 @@ class Settings:
 
 
 def read_config(path: Path) -> dict:
-    if not path.is_file():
-        return {}
     try:
+        if not path.is_file():
+            return {}
         return tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
         raise UserError("settings.bad_config", file=str(path), error=str(error)) from error
+
+
+# Each setting's type, declared once: a value of another type is one clear message naming the
+# key, never a traceback (the file is read for every command, `--help` included).
+_TYPES: dict[str, tuple[type, ...]] = {
+    "db": (str,), "operator": (str,), "language": (str,), "branch_name": (str,),
+    "dormant_days": (int,), "tier_thresholds": (list,),
+    "backup_keep": (int,), "backup_folder": (str,), "timezone": (str,),
+    "complaints": (dict,), "workdays": (dict,),  # the features' own tables
+}
+
+
+def _typed(cfg: dict, file: Path, key: str) -> object:
+    """The value of `key`, checked against its type (None when not set)."""
+    if key not in cfg:
+        return None
+    value = cfg[key]
+    kinds = _TYPES[key]
+    if isinstance(value, bool) or not isinstance(value, kinds):
+        raise UserError("config_check.wrong_type", file=str(file), key=key,
+                        expected=" / ".join(t(f"config_check.type_{k.__name__}") for k in kinds),
+                        found=repr(value)[:60])
+    return value
+
+
+def _in_range(file: Path, key: str, value: int, low: int, high: int) -> int:
+    if not low <= value <= high:
+        raise UserError("config_check.out_of_range", file=str(file), key=key, value=value,
+                        low=low, high=high)
+    return value
 
 
 def load_settings(
@@ -87,29 +121,46 @@ def load_settings(
     """Resolve the settings for this run from flags, environment, config file and defaults."""
     cfg_file = config_path()
     cfg = read_config(cfg_file)
-    db_path = Path(db or os.environ.get("BRANCHDESK_DB") or cfg.get("db") or default_db_path())
-    operator = (user or os.environ.get("BRANCHDESK_USER") or cfg.get("operator") or os_login()).strip()
-    language = lang or os.environ.get("BRANCHDESK_LANG") or cfg.get("language") or system_language()
+    if not isinstance(cfg, dict):
+        cfg = {}
+    cfg_db, cfg_operator = _typed(cfg, cfg_file, "db"), _typed(cfg, cfg_file, "operator")
+    cfg_language = _typed(cfg, cfg_file, "language")
+    db_path = Path(db or os.environ.get("BRANCHDESK_DB") or cfg_db or default_db_path())
+    operator = str(user or os.environ.get("BRANCHDESK_USER") or cfg_operator or os_login()).strip()
+    language = lang or os.environ.get("BRANCHDESK_LANG") or cfg_language or system_language()
     if language not in ("zh", "en"):
         raise UserError("settings.bad_language", language=language)
-    thresholds = cfg.get("tier_thresholds", DEFAULT_TIER_THRESHOLDS)
+    thresholds = _typed(cfg, cfg_file, "tier_thresholds")
+    if thresholds is None:
+        thresholds = DEFAULT_TIER_THRESHOLDS
+    numbers = [x for x in thresholds if isinstance(x, int | float) and not isinstance(x, bool)]
+    if len(numbers) != 3 or len(thresholds) != 3 or any(x < 0 for x in numbers):
+        raise UserError("config_check.bad_thresholds", file=str(cfg_file), value=repr(thresholds)[:60])
+    silver, gold, diamond = (float(x) for x in numbers)
+    dormant = _typed(cfg, cfg_file, "dormant_days")
+    dormant_days = _in_range(cfg_file, "dormant_days", dormant, 1, 3650) if dormant is not None else 30
+    keep = _typed(cfg, cfg_file, "backup_keep")
+    backup_keep = _in_range(cfg_file, "backup_keep", keep, 0, 366) if keep is not None else 7
+    folder = _typed(cfg, cfg_file, "backup_folder")
+    branch = _typed(cfg, cfg_file, "branch_name")
+    timezone = _typed(cfg, cfg_file, "timezone")
+    timezone = str(timezone or DEFAULT_TIMEZONE)
     try:
-        silver, gold, diamond = (float(x) for x in thresholds)
-        dormant_days = int(cfg.get("dormant_days", 30))
-        if dormant_days < 1:
-            raise ValueError(f"dormant_days = {dormant_days}: use a number of days, 1 or more")
-        timezone = str(cfg.get("timezone", DEFAULT_TIMEZONE))
         zone_named(timezone)
-    except (TypeError, ValueError) as error:
+    except ValueError as error:
         raise UserError("settings.bad_config", file=str(cfg_file), error=str(error)) from error
+    for table in ("complaints", "workdays"):
+        _typed(cfg, cfg_file, table)
     return Settings(
         db_path=db_path.expanduser(),
         operator=operator or "unknown",
         language=language,
-        branch_name=str(cfg.get("branch_name", "")),
+        branch_name=str(branch or ""),
         dormant_days=dormant_days,
         tier_thresholds=(silver, gold, diamond),
         timezone=timezone,
         config_file=cfg_file if cfg else None,
+        backup_keep=backup_keep,
+        backup_folder=Path(folder).expanduser() if folder else None,
         config=cfg,
     )

@@ -19,9 +19,10 @@ from branchdesk.widgets import member_card_form
 def test_every_list_of_fields_comes_from_the_declaration():
     names = member_fields.FIELD_NAMES
     assert names == member_rows.DATA_COLUMNS
-    # value_tier is derived from the total; dormant and reactivated come with a listing.
+    # value_tier is derived from the total; dormant and reactivated come with a listing;
+    # version is bookkeeping (an edit made on an older read is refused).
     assert list(Member.model_fields) == ["id", *names[:13], "value_tier", *names[13:],
-                                         "dormant", "reactivated"]
+                                         "dormant", "reactivated", "version"]
     assert roster.EDITABLE_FIELDS == headers.FIELDS == tuple(n for n in names if n != "extra")
     assert set(member_card_form.FORM_FIELDS) == set(roster.EDITABLE_FIELDS) - {"needs", "tags"}
     assert set(headers.SYNONYMS) == set(headers.FIELDS)  # every field a column can fill

@@ -5,6 +5,7 @@ Errors a user can cause print one message to stderr and exit with code 2.
 
 from __future__ import annotations
 
+import sqlite3
 import sys
 from collections.abc import Sequence
 
@@ -37,6 +38,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     set_language(_language_for_help(argv))
     with translated():  # usage and argument errors in the user's language
         args = build_parser().parse_args(argv)
+    settings = None
     try:
         settings = load_settings(db=getattr(args, "db", None), user=getattr(args, "user", None),
                                  lang=getattr(args, "lang", None))
@@ -47,14 +49,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     except UserError as error:
         print(f"branchdesk: {error.message}", file=sys.stderr)
         return 2
+    except sqlite3.DatabaseError as error:  # a file damaged under us: say so, no traceback
+        named = str(settings.db_path) if settings else "--db"
+        print(f"branchdesk: {t('opening.damaged', file=named, error=error)}", file=sys.stderr)
+        return 2
+    except OSError as error:
+        if isinstance(error, BrokenPipeError):  # `branchdesk members | head`
+            return 0
+        print(f"branchdesk: {t('cli_safety.os_error', error=error)}", file=sys.stderr)
+        return 2
     except EOFError:  # a password prompt got end of input (ctrl+D, or no stdin in a script)
         print(f"branchdesk: {t('cli.no_password_input')}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print(file=sys.stderr)
         return 130
-    except BrokenPipeError:  # `branchdesk members | head`
-        return 0
 
 
 if __name__ == "__main__":

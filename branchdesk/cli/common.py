@@ -22,14 +22,18 @@ def help_text(english: str) -> str:
     return t("cli_help." + re.sub(r"[^a-z0-9]+", "_", english.lower()).strip("_")[:48].rstrip("_"))
 
 
-def open_db(settings: Settings, *, create: bool = False):
+def open_db(settings: Settings, *, create: bool = False, read_only: bool = False):
     """The database; only commands that write may create a missing one, so a mistyped
-    --db path is an error rather than a new, empty database."""
+    --db path is an error rather than a new, empty database. Commands that only read open
+    it read-only: no lock, and read-only media work."""
     from branchdesk.store.database import open_store
 
     if not create and not settings.db_path.exists():
         raise UserError("cli.no_database", file=str(settings.db_path))
-    return open_store(settings.db_path)
+    store = open_store(settings.db_path, read_only=read_only)
+    for warning in store.warnings:
+        print(f"branchdesk: {warning.message}", file=sys.stderr)
+    return store
 
 
 def pad(text: str, width: int) -> str:

@@ -42,7 +42,7 @@ def cmd_check(args: argparse.Namespace, settings: Settings) -> int:
     else:
         raise UserError("checking.no_input")
     # With no database yet, check with the shipped rules in a throwaway in-memory one.
-    store = open_db(settings) if settings.db_path.exists() else open_store(":memory:")
+    store = open_db(settings, read_only=True) if settings.db_path.exists() else open_store(":memory:")
     if args.community and not community_exists(store, args.community):
         raise UserError("cli.no_such_community", community=args.community)
     results = bulk_check.check_items(store, items, args.community)
@@ -66,7 +66,7 @@ def cmd_check(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_staff_list(args: argparse.Namespace, settings: Settings) -> int:
     from branchdesk.services import staff
 
-    people = staff.list_staff(open_db(settings))
+    people = staff.list_staff(open_db(settings, read_only=True))
     if args.json:
         print(json.dumps(people, ensure_ascii=False))
         return 0
@@ -124,7 +124,7 @@ def cmd_staff_deactivate(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_rules_list(args: argparse.Namespace, settings: Settings) -> int:
     from branchdesk.services import rules
 
-    listed = rules.list_rules(open_db(settings))
+    listed = rules.list_rules(open_db(settings, read_only=True))
     if args.json:
         print(json.dumps(listed, ensure_ascii=False))
         return 0
@@ -138,7 +138,7 @@ def cmd_rules_list(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_rules_show(args: argparse.Namespace, settings: Settings) -> int:
     from branchdesk.services import rules
 
-    for r in rules.list_rules(open_db(settings)):
+    for r in rules.list_rules(open_db(settings, read_only=True)):
         if r["id"] == args.rule_id:
             print(json.dumps(r, ensure_ascii=False, indent=2))
             return 0
@@ -189,7 +189,7 @@ def _print_message(m: dict) -> None:
 def cmd_messages_list(args: argparse.Namespace, settings: Settings) -> int:
     from branchdesk.services import messages
 
-    store = open_db(settings)
+    store = open_db(settings, read_only=True)
     found = messages.review_queue(store) if args.queue else messages.recent(store)
     if args.json:
         print(json.dumps(found, ensure_ascii=False))

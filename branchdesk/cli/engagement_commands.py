@@ -110,7 +110,7 @@ def cmd_activity_list(args: argparse.Namespace, settings: Settings) -> int:
     first, last = _day(args.from_), _day(args.to)
     if args.limit is not None and args.limit < 1:
         raise UserError("cli.bad_count", value=args.limit)
-    store = open_db(settings)
+    store = open_db(settings, read_only=True)
     member_id = _member(store, args.member) if args.member else None
     found = activities.list_activities(store, member_id=member_id, first=first, last=last,
                                        limit=args.limit or 1000)
@@ -144,7 +144,7 @@ def _print_issues(errors: list, limit: int = 50) -> None:
 def cmd_activity_import(args: argparse.Namespace, settings: Settings) -> int:
     from branchdesk.services.activity_import import import_activities
 
-    store = open_db(settings, create=not args.dry_run)
+    store = open_db(settings, create=not args.dry_run, read_only=args.dry_run)
     report = import_activities(store, args.file, settings.operator, sheet=args.sheet,
                                dry_run=args.dry_run)
     if args.json:
@@ -174,7 +174,7 @@ def cmd_activity_undo(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_activity_imports(args: argparse.Namespace, settings: Settings) -> int:
     from branchdesk.services.activity_import import list_activity_imports
 
-    batches = list_activity_imports(open_db(settings))
+    batches = list_activity_imports(open_db(settings, read_only=True))
     if args.json:
         _json(batches)
         return 0
@@ -196,7 +196,7 @@ def cmd_reactivation(args: argparse.Namespace, settings: Settings) -> int:
 
     if args.limit is not None and args.limit < 1:
         raise UserError("cli.bad_count", value=args.limit)
-    store = open_db(settings)
+    store = open_db(settings, read_only=True)
     today = datetimes.today()
     if args.reactivated:
         woke = reactivation.reactivated_this_week(store, today, settings.dormant_days, args.advisor)
@@ -239,7 +239,7 @@ def cmd_reactivation(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_followups(args: argparse.Namespace, settings: Settings) -> int:
     from branchdesk.services import followups
 
-    store = open_db(settings)
+    store = open_db(settings, read_only=True)
     today = datetimes.today()
     due = followups.due_follow_ups(store, today, args.due, args.advisor)
     if args.json:
@@ -297,7 +297,7 @@ def cmd_birthdays(args: argparse.Namespace, settings: Settings) -> int:
 
     if not 0 <= args.days <= 366:
         raise UserError("cli.bad_count", value=args.days)
-    store = open_db(settings)
+    store = open_db(settings, read_only=True)
     today = datetimes.today()
     found = followups.upcoming_birthdays(store, today, args.days, args.advisor)
     if args.json:
@@ -361,7 +361,7 @@ def cmd_complaints_add(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_complaints_list(args: argparse.Namespace, settings: Settings) -> int:
     from branchdesk.services import complaints
 
-    store = open_db(settings)
+    store = open_db(settings, read_only=True)
     member_id = _member(store, args.member) if args.member else None
     found = complaints.list_complaints(store, status=args.status, overdue_only=args.overdue,
                                        member_id=member_id, owner=args.owner)
@@ -395,7 +395,7 @@ def cmd_complaints_list(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_complaints_show(args: argparse.Namespace, settings: Settings) -> int:
     from branchdesk.services import complaints
 
-    return _complaint_out(args, complaints.get_complaint(open_db(settings), args.complaint_id))
+    return _complaint_out(args, complaints.get_complaint(open_db(settings, read_only=True), args.complaint_id))
 
 
 def cmd_complaints_respond(args: argparse.Namespace, settings: Settings) -> int:

@@ -270,7 +270,7 @@ def cmd_events_list(args: argparse.Namespace, settings: Settings) -> int:
 
     now = _now(settings)
     first = _date(args.first, settings) or now.date()
-    found = events.list_events(open_db(settings), settings.tz, first, _date(args.last, settings))
+    found = events.list_events(open_db(settings, read_only=True), settings.tz, first, _date(args.last, settings))
     if args.json:
         _print_json([e.to_json(settings.tz, now) for e in found])
         return 0
@@ -285,7 +285,7 @@ def cmd_events_show(args: argparse.Namespace, settings: Settings) -> int:
     from branchdesk.datetimes import iso
     from branchdesk.services import events, registrations
 
-    store = open_db(settings)
+    store = open_db(settings, read_only=True)
     event = events.get_event(store, _event_id(args.event))
     listed = registrations.registrations(store, event.id)
     now = _now(settings)
@@ -483,7 +483,7 @@ def cmd_export_calendar(args: argparse.Namespace, settings: Settings) -> int:
     from branchdesk.exports.calendar import write_calendar
     from branchdesk.services import events
 
-    store = open_db(settings)
+    store = open_db(settings, read_only=True)
     if args.event:
         found = [events.get_event(store, _event_id(args.event))]
     else:

@@ -106,7 +106,9 @@ def cmd_members(args: argparse.Namespace, settings: Settings) -> int:
     from branchdesk.services import roster_listing
 
     query = member_query(args, settings, sort=args.sort, descending=getattr(args, "desc", False))
-    store = open_db(settings)
+    # A plain listing only reads (read-only media, never behind a writer); a reveal or a
+    # whole number searched for is audited, so it writes.
+    store = open_db(settings, read_only=not (args.reveal or roster_listing.names_numbers(query)))
     limit = args.limit
     paged = (limit is None and not getattr(args, "all", False) and not args.json
              and sys.stdout.isatty())

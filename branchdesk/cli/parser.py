@@ -28,12 +28,12 @@ from branchdesk.cli.engagement_commands import add_engagement_commands
 from branchdesk.cli.event_commands import add_event_commands
 from branchdesk.cli.members_command import add_members_command, catalog_choice
 from branchdesk.cli.roster_commands import (
-    cmd_audit_verify,
     cmd_demo,
     cmd_import_list,
     cmd_import_roster,
     cmd_import_undo,
 )
+from branchdesk.cli.trust_commands import add_audit_commands, add_backup_commands
 
 ROLES = ("staff", "reviewer", "manager")  # 员工, 合规审核, 负责人 are taken too
 
@@ -87,8 +87,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     audit = sub.add_parser("audit", parents=[common], help=_h("the audit log")).add_subparsers(
         dest="audit_command", metavar="WHAT", required=True)
-    verify = audit.add_parser("verify", parents=[common], help=_h("check the audit hash chain"))
-    verify.set_defaults(handler=cmd_audit_verify)
+    add_audit_commands(audit, common)
+    add_backup_commands(sub, common)
     check = sub.add_parser("check", parents=[common], help=_h("check messages against the compliance rules"))
     check.add_argument("file", nargs="?", metavar="FILE|-",
                        help=_h(".txt (one message), .jsonl, .csv or .xlsx; - reads one message from stdin"))

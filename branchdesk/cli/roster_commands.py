@@ -10,12 +10,16 @@ from branchdesk.errors import UserError
 from branchdesk.i18n import t
 from branchdesk.settings import Settings, demo_db_path
 
+DEMO_MEMBERS_LIMIT = 1_000_000  # ten times the largest branch we plan for
+
 
 def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
     from branchdesk.services import demo, roster
 
     if args.members < 1:
         raise UserError("cli.bad_count", value=args.members)
+    if args.members > DEMO_MEMBERS_LIMIT:  # 10**20 would fill the memory before the disk
+        raise UserError("demo_limit.too_many", value=args.members, limit=f"{DEMO_MEMBERS_LIMIT:,}")
     store = open_db(settings, create=True)
     existing = roster.total_members(store)
     if existing:
@@ -70,8 +74,13 @@ def _print_changes(changes: list, limit: int = 50) -> None:
 
 def cmd_import_roster(args: argparse.Namespace, settings: Settings) -> int:
     from branchdesk.services import importing
+    from branchdesk.store.database import open_store
 
-    store = open_db(settings, create=True)
+    if args.dry_run:  # reads only: an empty database when there is none yet
+        store = open_db(settings, read_only=True) if settings.db_path.exists() else \
+            open_store(":memory:")
+    else:
+        store = open_db(settings, create=True)
     report = importing.import_roster(store, args.file, settings.operator, sheet=args.sheet,
                                      dry_run=args.dry_run)
     if args.json:
@@ -102,25 +111,13 @@ def cmd_import_undo(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_import_list(args: argparse.Namespace, settings: Settings) -> int:
     from branchdesk.services import importing
 
-    batches = importing.list_batches(open_db(settings))
+    batches = importing.list_batches(open_db(settings, read_only=True))
     if not batches:
         print(t("cli.no_batches"))
     for b in batches:
         state = t("cli.batch_undone", at=b["undone_at"]) if b["undone_at"] else ""
         print(t("cli.batch_line", **b) + state)
     return 0
-
-
-def cmd_audit_verify(args: argparse.Namespace, settings: Settings) -> int:
-    from branchdesk.store import audit
-
-    report = audit.verify(open_db(settings).conn)
-    if report.ok:
-        print(t("cli.audit_ok", count=report.verified, head=report.head))
-        return 0
-    print(t("cli.audit_broken", row=report.broken_at, verified=report.verified,
-            problem=t(f"cli.audit_problem_{report.problem}")))
-    return 1
 
 
 def cmd_open_app(args: argparse.Namespace, settings: Settings) -> int:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from branchdesk.errors import UserError
+from branchdesk.exports.atomic import save_workbook
 from branchdesk.exports.safe_cell import append_row
 from branchdesk.i18n import t
 
@@ -47,8 +48,4 @@ def write_findings_report(path: str | Path, results: list, pack_version: str) ->
     info = book.create_sheet(t("report.sheet_about"))
     append_row(info, [t("report.pack_version"), pack_version])
     append_row(info, [t("report.messages"), len(results)])
-    try:
-        book.save(path)
-    except OSError as error:
-        raise UserError("report.cannot_write", file=str(path), error=str(error)) from error
-    return path
+    return save_workbook(book, path)  # a temporary file, renamed when complete

@@ -2,8 +2,9 @@
 
 openpyxl writes the *string* "=1+1" as a live formula, so a member's note or a chat message
 starting with = + - @ would run in the manager's Excel (formula injection). Every text cell
-of every export goes through `put`, which stores such text as a plain string with Excel's
-quote prefix, removes characters XML cannot hold, and cuts text to Excel's cell limit.
+of every export goes through `put`, which stores any text as a plain string (never a formula,
+whatever it starts with; Excel's quote prefix on formula-like text), escapes characters XML
+cannot hold so the text reads back exactly as it was, and cuts text to Excel's cell limit.
 """
 
 from __future__ import annotations
@@ -14,14 +15,28 @@ from typing import Any
 
 EXCEL_CELL_LIMIT = 32_767
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n", "＝", "＋", "－", "＠")
-_ILLEGAL_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+# Characters XML cannot hold (and CR, which XML turns into LF) are written the way Excel
+# writes them, _xHHHH_, so the text reads back as it was; text that already looks like such
+# an escape gets its underscore escaped (_x005F_), for the same reason.
+_LOOKS_ESCAPED = re.compile(r"_(x[0-9A-Fa-f]{4}_)")
+_NEEDS_ESCAPE = re.compile(r"[\x00-\x08\x0b\x0c\x0d\x0e-\x1f\ufffe\uffff]")
+_SURROGATE = re.compile(r"[\ud800-\udfff]")  # a lone half of a pair: no file can hold it
+
+
+def _escape(text: str) -> str:
+    text = _LOOKS_ESCAPED.sub(r"_x005F_\1", text)
+    text = _NEEDS_ESCAPE.sub(lambda m: f"_x{ord(m.group()):04X}_", text)
+    return _SURROGATE.sub("\ufffd", text)
 
 
 def clean_text(text: str) -> str:
-    text = _ILLEGAL_XML.sub("", text)
-    if len(text) > EXCEL_CELL_LIMIT:
-        text = text[: EXCEL_CELL_LIMIT - 1] + "…"
-    return text
+    """Text as a cell holds it: escaped so it reads back unchanged, cut to Excel's limit."""
+    escaped = _escape(text)
+    keep = EXCEL_CELL_LIMIT - 1
+    while len(escaped) > EXCEL_CELL_LIMIT:  # cut the text, never an escape in half
+        escaped = _escape(text[:keep]) + "…"
+        keep -= max(1, len(escaped) - EXCEL_CELL_LIMIT)
+    return escaped
 
 
 def is_formula_like(text: str) -> bool:

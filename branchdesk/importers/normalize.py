@@ -246,6 +246,7 @@ _DATE_TEXT = re.compile(
     r"(?:\s*(?:am|pm))?)?",
     re.IGNORECASE,
 )
+_NUMBER_TEXT = re.compile(r"[0-9]{1,8}(?:\.[0-9]+)?")
 _DATE_COMPACT = re.compile(r"([0-9]{4})([0-9]{2})([0-9]{2})(?:[T\s]?[0-9]{2}:?[0-9]{2}:?[0-9]{2})?")
 
 
@@ -306,6 +307,10 @@ def _from_text(text: str) -> date | None:
     text = fold(text)
     if text.lower() in PLACEHOLDERS:
         return None
+    if _NUMBER_TEXT.fullmatch(text):
+        # A number written out as text: what a CSV holds for a date cell Excel formatted as
+        # General (45292 = 2024-01-01). Read as the same number in an .xlsx is read.
+        return _from_number(float(text))
     match = _DATE_TEXT.fullmatch(text) or _DATE_COMPACT.fullmatch(text)
     if match is None:
         raise ValueError(DATE_FORMAT)

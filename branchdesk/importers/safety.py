@@ -185,8 +185,8 @@ def _xlsx_sheet_parts(path: Path) -> dict[str, str]:
         with zipfile.ZipFile(path) as z:
             book = z.read("xl/workbook.xml")[:1 << 20].decode("utf-8", "replace")
             rels = z.read("xl/_rels/workbook.xml.rels")[:1 << 20].decode("utf-8", "replace")
-    except (KeyError, zipfile.BadZipFile, OSError, ValueError):
-        return {}
+    except (KeyError, zipfile.BadZipFile, OSError, ValueError, EOFError, zlib.error):
+        return {}  # names for messages only: a damaged part is reported by the scan
     targets = {}
     for rel in re.findall(r"<Relationship\b[^>]*>", rels):
         rid, target = re.search(r'\bId="([^"]*)"', rel), re.search(r'\bTarget="([^"]*)"', rel)

@@ -139,7 +139,13 @@ class MemberCardScreen(AppContext, Screen[bool]):
              self.action_follow_up),
             (t("engagement_screens.cmd.new_complaint"), t("engagement_screens.cmd.new_complaint_help"),
              self.action_new_complaint),
+            (t("audit_screen.cmd.member"), t("audit_screen.cmd.member_help"), self.open_audit_trail),
         ]
+
+    def open_audit_trail(self) -> None:
+        from branchdesk.screens.audit_trail import AuditTrailScreen
+
+        self.app.push_screen(AuditTrailScreen(f"member {self.member_id}"))
 
     # --- actions ----------------------------------------------------------------------------------
 
@@ -150,7 +156,8 @@ class MemberCardScreen(AppContext, Screen[bool]):
             self.notify(t("member_card.nothing_to_save"), markup=False)
             return True
         try:
-            member = roster.update_member(self.store, self.operator, self.member_id, changes)
+            member = roster.update_member(self.store, self.operator, self.member_id, changes,
+                                          expected_version=self.member.version if self.member else None)
         except roster.FieldErrors as error:
             self._show_errors(error.fields)
             return False

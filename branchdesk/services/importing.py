@@ -28,7 +28,7 @@ from branchdesk.importers.reader import SheetData, read_and_stage, read_workbook
 from branchdesk.importers.rows import Issue
 from branchdesk.importers.stage import PartResult, stage_part
 from branchdesk.store import activities as activity_rows
-from branchdesk.store import audit, batches, staging
+from branchdesk.store import audit, batches, before_images, staging
 from branchdesk.store import members as member_rows
 from branchdesk.store.database import Store
 
@@ -555,13 +555,15 @@ def undo(store: Store, batch_id: int, operator: str, *, force: bool = False) -> 
         edited = batches.edited_since(conn, batch_id, created + [r["id"] for r in before_rows])
         if edited and not force:
             raise UserError("importing.edited_since", id=batch_id, count=edited)
+        # Each member removed or overwritten goes into the trail first, whole (before_images).
+        entries = before_images.undo_entries(conn, batch_id, created, before_rows)
         member_rows.delete_many(conn, created)
         member_rows.restore_many(conn, before_rows)
         activity_rows.restore_last_activity(conn, [r["id"] for r in before_rows])
         batches.mark_undone(conn, batch_id)
         result = {"removed": len(created), "restored": len(before_rows), "edits_lost": edited}
-        audit.append(conn, operator=operator, action="import.undo", entity="import_batch",
-                     entity_id=batch_id, after=result)
+        audit.append_many(conn, operator, [*entries, audit.Entry(
+            "import.undo", "import_batch", batch_id, after=result)])
     return result
 
 

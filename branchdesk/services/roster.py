@@ -88,12 +88,20 @@ class FieldErrors(UserError):
         self.fields = fields
 
 
-def update_member(store: Store, operator: str, member_id: int, changes: dict[str, Any]) -> Member:
-    """Save edits to one member: validated, one transaction, one audit row (changed fields only)."""
+def update_member(store: Store, operator: str, member_id: int, changes: dict[str, Any],
+                  expected_version: int | None = None) -> Member:
+    """Save edits to one member: validated, one transaction, one audit row (changed fields only).
+
+    With `expected_version` (the version the editor read), an edit of a member someone else
+    changed meanwhile is refused with who changed it, never written over their change."""
     with store.transaction() as conn:
         before_row = member_rows.get(conn, member_id)
         if before_row is None:
             raise UserError("roster.no_such_member", id=member_id)
+        if expected_version is not None and before_row["version"] != expected_version:
+            from branchdesk.services.conflicts import edit_conflict
+
+            raise edit_conflict(conn, before_row)
         updated = validate_changes(to_member(before_row), changes)
         after = member_rows.to_db(updated.model_dump(include=set(member_rows.DATA_COLUMNS)))
         before = member_rows.to_db({k: before_row[k] for k in member_rows.DATA_COLUMNS})

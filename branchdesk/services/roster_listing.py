@@ -140,6 +140,12 @@ def total(store: Store) -> int:
     return member_rows.total(store.conn)
 
 
+def names_numbers(query: MemberQuery) -> bool:
+    """Whether the query's search names numbers (a look-up that `audit_number_search` may
+    record, so the listing needs to write)."""
+    return bool(member_search.parse(query.search).numbers)
+
+
 def audit_number_search(store: Store, operator: str, query: MemberQuery) -> bool:
     """A search that names a whole phone number, or a member's whole account number, is a
     look-up of personal data: audited like a reveal (who, which members it found). The audit

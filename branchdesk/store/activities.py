@@ -103,11 +103,10 @@ BULK_CACHE_KIB = 256 * 1024
 @contextmanager
 def bulk_settings(conn: sqlite3.Connection) -> Iterator[None]:
     """Around an import, outside its transaction: a page cache that holds the indexes it
-    touches (SQLite's default is 2 MB; 2,000,000 activities index to ~150 MB) and scratch
-    tables in memory."""
+    touches (SQLite's default is 2 MB; 2,000,000 activities index to ~150 MB). Scratch
+    tables are in memory already (store/database.py)."""
     cache = conn.execute("PRAGMA cache_size").fetchone()[0]
     conn.execute(f"PRAGMA cache_size = -{BULK_CACHE_KIB}")
-    conn.execute("PRAGMA temp_store = MEMORY")
     try:
         yield
     finally:

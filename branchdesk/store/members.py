@@ -34,7 +34,8 @@ DATE_COLUMNS = DATE_FIELDS
 DERIVED_COLUMNS = ("name_key", "search_text")
 # Fields whose change changes what search finds (store/member_search.py).
 SEARCH_FIELDS = ("name", "phone", "account_no", "needs", "tags")
-_ROW_SQL = "id, " + ", ".join(DATA_COLUMNS)  # what `from_db` decodes
+# version: raised by every write, so an edit based on an older read is caught (services/roster).
+_ROW_SQL = "id, " + ", ".join(DATA_COLUMNS) + ", version"  # what `from_db` decodes
 _SELECT = f"SELECT {_ROW_SQL} FROM members"
 # A member's row as JSON, built by SQLite (import before-images: as `raw_rows_where` gives it).
 RAW_COLUMNS = ("id", *DATA_COLUMNS, "created_at", "updated_at")
@@ -107,7 +108,7 @@ def to_db(values: dict[str, Any]) -> dict[str, Any]:
 
 def from_db(row: Sequence[Any]) -> dict[str, Any]:
     """A row of `_SELECT` → a dict with lists, dicts and dates decoded."""
-    data = dict(zip(("id", *DATA_COLUMNS), row, strict=True))
+    data = dict(zip(("id", *DATA_COLUMNS, "version"), row, strict=True))
     for column in JSON_COLUMNS:
         data[column] = json.loads(data[column]) if data[column] else ({} if column == "extra" else [])
     for column in DATE_COLUMNS:
@@ -271,13 +272,15 @@ def update_many(conn: sqlite3.Connection, rows: list[dict[str, Any]],
             out.append(search_text(row))
         return [*out, stamp, row["id"]]
 
-    conn.executemany(f"UPDATE members SET {assignments} WHERE id = ?", map(values, rows))
+    conn.executemany(f"UPDATE members SET {assignments}, version = version + 1 WHERE id = ?",
+                     map(values, rows))
 
 
 def restore_many(conn: sqlite3.Connection, rows: list[dict[str, Any]]) -> None:
     """Put back rows exactly as snapshotted (same id, and the timestamps when the snapshot has
     them: a restored member was not edited), inserting those that are gone. A snapshot of
-    some columns only (what an import changed) puts back those columns over the stored row."""
+    some columns only (what an import changed) puts back those columns over the stored row.
+    The version still goes up: someone holding the member as it was before must re-read."""
     partial = [row for row in rows if not set(DATA_COLUMNS) <= row.keys()]
     if partial:
         stored = {r["id"]: r for start in range(0, len(partial), 500) for r in raw_rows_where(
@@ -286,14 +289,18 @@ def restore_many(conn: sqlite3.Connection, rows: list[dict[str, Any]]) -> None:
         merged = {row["id"]: {**stored[row["id"]], **row} for row in partial
                   if row["id"] in stored}
         rows = [merged.get(row["id"], row) for row in rows]
+    versions: dict[int, int] = {}
     for row in rows:
+        found = conn.execute("SELECT version FROM members WHERE id = ?", (row["id"],)).fetchone()
+        versions[row["id"]] = found[0] + 1 if found else 1
         conn.execute("DELETE FROM members WHERE id = ?", (row["id"],))
     stamp = now_text()
-    columns = ("id", *DATA_COLUMNS, *DERIVED_COLUMNS, "created_at", "updated_at")
+    columns = ("id", *DATA_COLUMNS, *DERIVED_COLUMNS, "created_at", "updated_at", "version")
     conn.executemany(
         f"INSERT INTO members ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})",
         ([row["id"], *(row.get(c) for c in DATA_COLUMNS), *_derived(row),
-          row.get("created_at") or stamp, row.get("updated_at") or stamp] for row in rows),
+          row.get("created_at") or stamp, row.get("updated_at") or stamp, versions[row["id"]]]
+         for row in rows),
     )
 
 

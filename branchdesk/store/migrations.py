@@ -350,9 +350,23 @@ def _roster_at_scale(conn: sqlite3.Connection) -> None:
     install(conn)
 
 
+def _v5_trust(conn: sqlite3.Connection) -> None:
+    """Anchoring and conflicts (issue 15): the audit rows record the digests of the rows
+    each action changed (store/integrity.py); a row goes only at the end of the log; a
+    member carries a version so that two people editing one member cannot overwrite each
+    other unseen; the file says it is BranchDesk's (application_id)."""
+    from branchdesk.store.opening import APPLICATION_ID
+    from branchdesk.store.protections import PROTECTIONS
+
+    conn.execute("ALTER TABLE audit_log ADD COLUMN state TEXT")
+    conn.execute("ALTER TABLE members ADD COLUMN version INTEGER NOT NULL DEFAULT 1")
+    conn.execute(PROTECTIONS["audit_log_append_only"][1].strip())
+    conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+
+
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _v1_roster, _v2_roster_search, _v3_compliance, _v4_search_index, _events, _engagement,
-    _roster_at_scale,
+    _roster_at_scale, _v5_trust,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

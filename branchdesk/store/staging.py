@@ -283,7 +283,7 @@ def apply_plain(conn: sqlite3.Connection, parts: Sequence[str], batch_id: int,
             merged = ", ".join(f"coalesce(s.{c}, members.{c})" for c in SEARCH_FIELDS)
             assignments.append(f"search_text = branchdesk_search_doc({merged})")
         conn.execute(
-            f"UPDATE members SET {', '.join(assignments)}, updated_at = ?"
+            f"UPDATE members SET {', '.join(assignments)}, updated_at = ?, version = version + 1"
             " FROM (SELECT p.member_id, st.* FROM temp.import_plain AS p"
             f"       JOIN {parts[number]}.staged AS st ON st.row = p.row"
             "       WHERE p.part = ? AND p.mask = ?) AS s"

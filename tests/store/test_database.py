@@ -72,7 +72,8 @@ def test_not_a_database_is_a_clear_error(tmp_path):
     path.write_bytes(b"this is not sqlite" * 100)
     with pytest.raises(UserError) as caught:
         Store(path)
-    assert "could not be opened" in caught.value.message
+    assert "is not a database file" in caught.value.message
+    assert path.read_bytes() == b"this is not sqlite" * 100
 
 
 def _index_sql(conn) -> list:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 from support import TODAY
+from textual.worker import WorkerState
 
 from branchdesk.app import BranchDeskApp
 from branchdesk.i18n import set_language
@@ -25,12 +26,22 @@ def make_app(demo_store):
     return make
 
 
+_BUSY = (WorkerState.PENDING, WorkerState.RUNNING)
+
+
 async def _settle(pilot) -> None:
-    """Wait out the search debounce and every worker, then let the screen redraw."""
+    """Wait out the search debounce and every worker, then let the screen redraw; again until
+    no work is left (a redraw may ask for pages, whose arrival may ask for more), however slow
+    the machine. Then make every text cursor steady: a blinking one would be on or off in a
+    screenshot depending on the moment it is taken."""
     await pilot.pause(SEARCH_DEBOUNCE + 0.05)
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
-    await pilot.app.workers.wait_for_complete()  # pages asked for by that redraw
+    for _ in range(50):
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+        if not any(worker.state in _BUSY for worker in pilot.app.workers):
+            break
+    for field in pilot.app.screen.query("Input, TextArea"):
+        field.cursor_blink = False
     await pilot.pause()
 
 

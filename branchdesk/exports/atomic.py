@@ -1,0 +1,36 @@
+"""Writing an export so that a crash, a kill or a full disk never leaves half a file.
+
+The workbook is written under a temporary name in the same folder, flushed to the disk, and
+renamed over the target in one step: the target is either the old file or the whole new one.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from pathlib import Path
+from typing import Any
+
+from branchdesk.errors import UserError
+
+
+def temporary_beside(path: Path) -> Path:
+    return path.with_name(f".{path.stem}.partial-{uuid.uuid4().hex[:10]}{path.suffix}")
+
+
+def save_workbook(book: Any, path: str | Path) -> Path:
+    """`book.save` (openpyxl) to `path`, atomically."""
+    path = Path(path)
+    temporary = temporary_beside(path)
+    try:
+        book.save(temporary)
+        with temporary.open("rb+") as handle:
+            os.fsync(handle.fileno())
+        os.replace(temporary, path)
+    except PermissionError as error:  # Windows: the file is open in Excel
+        raise UserError("exports_atomic.in_use", file=str(path), error=str(error)) from error
+    except OSError as error:
+        raise UserError("report.cannot_write", file=str(path), error=str(error)) from error
+    finally:
+        temporary.unlink(missing_ok=True)
+    return path
