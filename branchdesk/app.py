@@ -23,6 +23,7 @@ from textual.worker import WorkerFailed
 from branchdesk.commands import BranchDeskCommands
 from branchdesk.errors import UserError
 from branchdesk.i18n import get_language, set_language, t
+from branchdesk.screens.base import Relabels, Reloads
 from branchdesk.screens.help import HelpScreen
 from branchdesk.screens.roster import RosterScreen
 from branchdesk.settings import Settings
@@ -73,8 +74,9 @@ class BranchDeskApp(App[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+q", "quit", "app.key.quit", show=False, priority=True),
         Binding("f1,question_mark", "help", "app.key.help"),
-        Binding("m", "switch_mode('compose')", "compose.key.open"),
-        Binding("v", "switch_mode('review')", "review.key.open"),
+        # Shown in the roster's footer (it binds them again); here they work everywhere.
+        Binding("m", "switch_mode('compose')", "compose.key.open", show=False),
+        Binding("v", "switch_mode('review')", "review.key.open", show=False),
         Binding("f2", "switch_language", "app.key.language", show=False),
         Binding("f3", "toggle_theme", "app.key.theme", show=False),
         Binding("ctrl+p", "command_palette", "app.key.palette", show=False, priority=True),
@@ -130,9 +132,8 @@ class BranchDeskApp(App[None]):
     def reload_data(self) -> None:
         """Every open screen that shows data reads it again."""
         for screen in self._all_screens():
-            reload = getattr(screen, "reload_data", None)
-            if reload is not None:
-                reload()
+            if isinstance(screen, Reloads):
+                screen.reload_data()
 
     def _all_screens(self) -> list[Any]:
         return [screen for stack in self._screen_stacks.values() for screen in stack]
@@ -153,9 +154,8 @@ class BranchDeskApp(App[None]):
         for screen in self._all_screens():
             for node in screen.walk_children(with_self=True):
                 retranslate_bindings(node)
-            relabel = getattr(screen, "relabel", None)
-            if relabel is not None:
-                relabel()
+            if isinstance(screen, Relabels):
+                screen.relabel()
             else:
                 await screen.recompose()
         self.screen.refresh_bindings()

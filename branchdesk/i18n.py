@@ -63,12 +63,25 @@ def get_language() -> str:
     return _current
 
 
+def _text(key: str) -> str | None:
+    return catalog(_current).get(key) or catalog("en").get(key)
+
+
 def t(key: str, /, **params: object) -> str:
     """The text for `key` in the current language, with `{name}` fields filled in.
 
+    A text that depends on a number is a table with `one` and `other` (``[removed]`` /
+    ``one = "1 member removed"`` / ``other = "{count} members removed"``): `count` picks the
+    form. Chinese has one form, so its tables say the same thing twice.
+
     A missing key shows itself (``[key]``) rather than crashing: the parity test catches it.
     """
-    text = catalog(_current).get(key) or catalog("en").get(key)
+    count = params.get("count")
+    if isinstance(count, int) and not isinstance(count, bool):
+        plural = _text(f"{key}.{'one' if count == 1 else 'other'}")
+        if plural is not None:
+            return plural.format(**params)
+    text = _text(key)
     if text is None:
         return f"[{key}]"
     return text.format(**params) if params else text

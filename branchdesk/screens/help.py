@@ -40,6 +40,8 @@ def binding_rows(node: DOMNode, key_display: Any) -> list[tuple[str, str]]:
     for _key, binding in merged:
         if not is_catalog_key(binding.description):
             continue
+        if node is not node.app and binding.action.startswith("app."):
+            continue  # the app's own key, listed under "Everywhere"
         keys = rows.setdefault((binding.action, binding.description), [])
         shown = key_display(binding)
         if shown not in keys:

@@ -24,7 +24,7 @@ def test_roster_with_filters_and_cursor(settle, snap_compare, make_app):
 
     async def filter_and_move(pilot):
         await settle(pilot)
-        await pilot.press("down", "d", "f")      # dormant only, filter bar open
+        await pilot.press("d", "f")              # dormant only, filter bar open
         await settle(pilot)
         await pilot.press("escape")              # nothing else changes
         pilot.app.screen.query_one("#roster-table").focus()
