@@ -29,7 +29,7 @@ from branchdesk.screens.roster import RosterScreen
 from branchdesk.settings import Settings
 from branchdesk.store.database import Store
 from branchdesk.widgets.errors import error_text, is_user_facing
-from branchdesk.widgets.translated_bindings import translate_bindings
+from branchdesk.widgets.translated_bindings import translate_bindings, translate_textual_bindings
 
 DARK_THEME = "textual-dark"
 LIGHT_THEME = "textual-light"
@@ -67,6 +67,8 @@ class BranchDeskApp(App[None]):
         "review": Area("review", "ReviewScreen", "review.title", "review.cmd.open_help"),
         "rules": Area("rules", "RulesScreen", "rules_screen.title", "rules_screen.cmd.open_help"),
         "staff": Area("staff", "StaffScreen", "staff_screen.title", "staff_screen.cmd.open_help"),
+        "communities": Area("communities", "CommunitiesScreen", "communities.title",
+                            "communities.cmd.open_help"),
     }
     DEFAULT_MODE = "roster"
     # Textual's own system commands are English-only: ours replace them.
@@ -77,6 +79,7 @@ class BranchDeskApp(App[None]):
         # Shown in the roster's footer (it binds them again); here they work everywhere.
         Binding("m", "switch_mode('compose')", "compose.key.open", show=False),
         Binding("v", "switch_mode('review')", "review.key.open", show=False),
+        Binding("g", "switch_mode('communities')", "communities.key.open", show=False),
         Binding("f2", "switch_language", "app.key.language", show=False),
         Binding("f3", "toggle_theme", "app.key.theme", show=False),
         Binding("ctrl+p", "command_palette", "app.key.palette", show=False, priority=True),
@@ -93,6 +96,7 @@ class BranchDeskApp(App[None]):
         self.today = today
         self.theme = DARK_THEME
         translate_bindings(self)
+        translate_textual_bindings()
 
     # --- areas and screens -----------------------------------------------------------------------
 
@@ -150,6 +154,7 @@ class BranchDeskApp(App[None]):
     async def relabel(self) -> None:
         """Every label in the new language. A screen with `relabel()` updates in place (keeping
         what the user typed); any other screen is composed again."""
+        translate_textual_bindings()
         retranslate_bindings(self)
         for screen in self._all_screens():
             for node in screen.walk_children(with_self=True):

@@ -6,6 +6,7 @@ import argparse
 
 from branchdesk import __version__
 from branchdesk.cli.common import help_text as _h
+from branchdesk.cli.community_commands import add_community_commands
 from branchdesk.cli.compliance_commands import (
     cmd_check,
     cmd_messages_approve,
@@ -176,6 +177,7 @@ def build_parser() -> argparse.ArgumentParser:
     for command, handler in ((msg_approve, cmd_messages_approve), (msg_reject, cmd_messages_reject)):
         command.add_argument("--password-stdin", action="store_true")
         command.set_defaults(handler=handler)
+    add_community_commands(sub, common)
     return parser
 
 

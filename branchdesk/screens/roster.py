@@ -316,6 +316,17 @@ class RosterScreen(Screen[None]):
         else:
             bar.query_one("#filter-need").focus()
 
+    def show_community(self, name: str) -> None:
+        """The members of one community (the communities screen's Enter): that filter alone,
+        the search cleared, the list focused."""
+        self.filters = {"community": name}
+        self.search_text = ""
+        with self.prevent(Input.Changed):
+            self.search_box.value = ""
+        self.filter_bar.set_values(self.filters)
+        self.requery()
+        self.table.focus()
+
     def action_toggle_dormant(self) -> None:
         self.filters["dormant_only"] = not self.filters.get("dormant_only", False)
         if not self.filters["dormant_only"]:
