@@ -53,5 +53,5 @@ def test_mistakes_exit_2_and_change_nothing(tmp_path, capsys):
     code, _, err = run(db, capsys, "communities", "add", "ETF 定投群")
     assert code == 2 and "ETF定投群" in err
     assert listed(db, capsys) == before
-    code, out, _ = run(db, capsys, "communities", "add", "期权学习群", "--advisor", "周明远")
+    code, _out, _ = run(db, capsys, "communities", "add", "期权学习群", "--advisor", "周明远")
     assert code == 0 and listed(db, capsys)["期权学习群"]["members"] == 0

@@ -156,7 +156,7 @@ async def test_a_new_community_only_on_purpose_and_created_with_the_save(demo_st
                                                                           settle):
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
-        card, field = await open_picker(pilot, settle)
+        _card, field = await open_picker(pilot, settle)
         picker = app.screen
         picker.query_one("#picker-new", Input).focus()
         await pilot.press(*"期权学习群", "enter")
@@ -175,7 +175,7 @@ async def test_a_new_community_only_on_purpose_and_created_with_the_save(demo_st
 async def test_esc_in_the_picker_changes_nothing(demo_store, make_app, settle):
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
-        card, field = await open_picker(pilot, settle)
+        _card, field = await open_picker(pilot, settle)
         before = field.names
         await pilot.press("space", "escape")                   # untick the first, then cancel
         await pilot.pause()
