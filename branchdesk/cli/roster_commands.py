@@ -91,6 +91,11 @@ def cmd_import_roster(args: argparse.Namespace, settings: Settings) -> int:
         print(t("cli.unknown_columns", columns="、".join(report.unknown_columns)))
     _print_issues(t("cli.invalid_rows"), report.errors)
     _print_issues(t("cli.warnings"), report.warnings)
+    if report.footers:
+        print(t("import_report.cli_title"))
+        for footer in report.footers:
+            print("  " + t("import_report.left_out", row=footer.row,
+                           text=footer.value or footer.column))
     if report.batch_id is not None:
         print(t("cli.undo_hint", batch=report.batch_id))
     return 0

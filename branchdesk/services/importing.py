@@ -82,6 +82,7 @@ class PreparedRoster:
                          if key in keys or phone in phones} if keys or phones else set()
         self.invalid = [i for p in parts for i in p.invalid]
         self.warnings = [w for p in parts for w in p.warnings]
+        self.footers = [f for p in parts for f in p.footers]  # totals/notes rows left out
         self._cleanup = weakref.finalize(self, shutil.rmtree, folder, True)
 
     def close(self) -> None:
@@ -129,6 +130,7 @@ class ImportReport:
     sheet: str = ""
     unknown_columns: list[str] = field(default_factory=list)
     dry_run: bool = False
+    footers: list[Issue] = field(default_factory=list)  # totals and notes rows left out
 
     def to_json(self) -> dict[str, Any]:
         def issue(i: Issue) -> dict[str, Any]:
@@ -141,6 +143,7 @@ class ImportReport:
             "unknown_columns": self.unknown_columns,
             "errors": [issue(i) for i in self.errors],
             "warnings": [issue(i) for i in self.warnings],
+            "left_out": [{**issue(i), "value": i.value} for i in self.footers],
         }
 
 
@@ -388,6 +391,7 @@ def _report(plan_: Plan, prepared: PreparedRoster, batch_id: int | None,
         merged=plan_.merged, invalid=len(plan_.invalid), batch_id=batch_id,
         errors=plan_.invalid, warnings=plan_.warnings, sheet=prepared.loaded.sheet.name,
         unknown_columns=list(prepared.header.unknown.values()), dry_run=dry_run,
+        footers=prepared.footers,
     )
 
 
