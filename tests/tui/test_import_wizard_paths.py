@@ -13,7 +13,6 @@ from textual.widgets import OptionList
 
 from branchdesk.cli import main
 from branchdesk.errors import UserError
-from branchdesk.screens.import_wizard import ImportWizardScreen
 from branchdesk.services import importing, roster
 from branchdesk.widgets.import_wizard_dialogs import PlaceChooserScreen
 from branchdesk.widgets.import_wizard_file_tree import RosterFileTree, places
@@ -52,7 +51,7 @@ def tree(wizard) -> RosterFileTree:
 
 
 async def test_backspace_goes_up_a_folder(demo_store, make_app, settle, folders):
-    start, elsewhere = folders
+    start, _elsewhere = folders
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         wizard = await steps.open_wizard(pilot, settle)
@@ -67,7 +66,7 @@ async def test_backspace_goes_up_a_folder(demo_store, make_app, settle, folders)
 
 async def test_ctrl_d_offers_other_places_and_goes_there(demo_store, make_app, settle, folders,
                                                         monkeypatch):
-    start, elsewhere = folders
+    _start, elsewhere = folders
     monkeypatch.setattr("branchdesk.widgets.import_wizard_file_tree.places",
                         lambda: [Path.home(), elsewhere])
     app = make_app()
@@ -89,8 +88,8 @@ def test_places_are_folders_that_exist():
 
 async def test_the_tree_starts_where_the_last_roster_came_from(demo_store, make_app, settle,
                                                               folders):
-    start, elsewhere = folders
-    path = workbook(elsewhere / "名单.xlsx", [HEADER, *ROWS])
+    _start, elsewhere = folders
+    workbook(elsewhere / "名单.xlsx", [HEADER, *ROWS])
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         wizard = await steps.open_wizard(pilot, settle)
