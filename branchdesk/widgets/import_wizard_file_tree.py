@@ -59,6 +59,12 @@ def places() -> list[Path]:
     return list(seen)
 
 
+def folder_title(path: Path) -> str:
+    """The whole path of the folder shown, for the tree's frame (the tree names only its last
+    part)."""
+    return str(path)
+
+
 class RosterFileTree(DirectoryTree):
     """Folders and roster files only; hidden entries and Office lock files (~$名单.xlsx) left out."""
 
@@ -80,8 +86,7 @@ class RosterFileTree(DirectoryTree):
         self._show_folder()
 
     def _show_folder(self) -> None:
-        """The whole path of the folder shown, on the frame (the tree names only its last part)."""
-        self.border_title = t("import_wizard.tree_folder", folder=str(Path(self.path)))
+        self.border_title = t("import_wizard.tree_folder", folder=folder_title(Path(self.path)))
 
     def filter_paths(self, paths: Iterable[Path]) -> Iterable[Path]:
         for path in paths:
