@@ -121,7 +121,8 @@ class ComposeScreen(AppContext, Screen[None]):
         except sqlite3.Error as error:  # the roster is unreadable: compose without a community
             self.notify(error_text(error), severity="error", markup=False)
             names = []
-        return [(name, name) for name in names]
+        self._communities_shown = [(name, name) for name in names]
+        return self._communities_shown
 
     def on_mount(self) -> None:
         self.query_one("#compose-reason").display = False
@@ -129,6 +130,19 @@ class ComposeScreen(AppContext, Screen[None]):
         self._warm_up()
         self.check_now()
         self._show_status()
+
+    def on_screen_resume(self) -> None:
+        """Back from another area: a community may have been renamed, merged or created."""
+        select = self.query_one("#compose-community", Select)
+        shown = self._communities_shown
+        options = self._community_options()
+        if options == shown:
+            return
+        chosen = select.value
+        with self.prevent(Select.Changed):
+            select.set_options(options)
+            if chosen in {value for _, value in options}:
+                select.value = chosen
 
     def _label_boxes(self) -> None:
         self.query_one("#compose-editor").border_title = t("compose.editor_title")

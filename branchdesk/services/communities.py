@@ -115,8 +115,11 @@ def known_names(store: Store) -> list[str]:
 
 def find(store: Store, name: str) -> Community:
     """The community called `name` now (or once: a former name finds it too)."""
+    return _find_in(list_communities(store), name)
+
+
+def _find_in(communities: list[Community], name: str) -> Community:
     wanted = name.strip()
-    communities = list_communities(store)
     for community in communities:
         if community.name == wanted or wanted in community.former_names:
             return community
@@ -175,7 +178,7 @@ def rename(store: Store, operator: str, old: str, new: str) -> Community:
     new = clean_name(new)
     with store.transaction() as conn:
         communities = list_communities(store)
-        community = find(store, old)
+        community = _find_in(communities, old)
         if new == community.name:
             raise UserError("communities.same_name", name=new)
         _check_free(communities, new, other_than=community, merge_hint=community.name)
@@ -194,7 +197,8 @@ def merge(store: Store, operator: str, source: str, target: str) -> Community:
     names `target` once, in the place `source` had; `source`'s names find `target` from now
     on. The target keeps its advisor (or takes the source's, if it had none)."""
     with store.transaction() as conn:
-        origin, into = find(store, source), find(store, target)
+        communities = list_communities(store)
+        origin, into = _find_in(communities, source), _find_in(communities, target)
         if origin.name == into.name:
             raise UserError("communities.same", name=origin.name)
         into_id = _registered_id(conn, into)

@@ -180,3 +180,22 @@ async def test_esc_in_the_picker_changes_nothing(demo_store, make_app, settle):
         await pilot.press("space", "escape")                   # untick the first, then cancel
         await pilot.pause()
         assert isinstance(app.screen, MemberCardScreen) and field.names == before
+
+
+async def test_the_compose_screen_offers_a_renamed_community_by_its_new_name(demo_store, make_app,
+                                                                             settle):
+    from textual.widgets import Select
+    from textual.widgets._select import SelectOverlay
+
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("m")                               # compose once: its list is made
+        await settle(pilot)
+        await pilot.press("escape")
+        communities.rename(demo_store, "tester", "解套互助群", "解套交流群")
+        await pilot.press("m")
+        await settle(pilot)
+        overlay = app.screen.query_one("#compose-community", Select).query_one(SelectOverlay)
+        offered = [str(overlay.get_option_at_index(i).prompt) for i in range(overlay.option_count)]
+        assert "解套交流群" in offered and "解套互助群" not in offered
