@@ -198,7 +198,7 @@ def phase_wake(db: str) -> dict:
             while True:
                 screen = app.screen
                 found = screen.query(PagedList) if type(screen).__name__ == "ReactivationScreen" else []
-                if found and not found.first().loading and found.first().row_count:
+                if found and not found.first().busy and found.first().row_count:
                     break
                 await asyncio.sleep(0.002)
             result["screen_s"] = time.perf_counter() - begin

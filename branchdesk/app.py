@@ -23,12 +23,13 @@ from textual.worker import WorkerFailed
 from branchdesk.commands import BranchDeskCommands
 from branchdesk.errors import UserError
 from branchdesk.i18n import get_language, set_language, t
+from branchdesk.screens.base import Relabels, Reloads
 from branchdesk.screens.help import HelpScreen
 from branchdesk.screens.roster import RosterScreen
 from branchdesk.settings import Settings
 from branchdesk.store.database import Store
 from branchdesk.widgets.errors import error_text, is_user_facing
-from branchdesk.widgets.translated_bindings import translate_bindings
+from branchdesk.widgets.translated_bindings import translate_bindings, translate_textual_bindings
 
 DARK_THEME = "textual-dark"
 LIGHT_THEME = "textual-light"
@@ -79,6 +80,8 @@ class BranchDeskApp(App[None]):
                            "engagement_screens.cmd.complaints_help"),
         "audit": Area("audit_trail", "AuditTrailScreen", "audit_screen.title",
                       "audit_screen.cmd.open_help"),
+        "communities": Area("communities", "CommunitiesScreen", "communities.title",
+                            "communities.cmd.open_help"),
     }
     DEFAULT_MODE = "roster"
     # Textual's own system commands are English-only: ours replace them.
@@ -86,9 +89,11 @@ class BranchDeskApp(App[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+q", "quit", "app.key.quit", show=False, priority=True),
         Binding("f1,question_mark", "help", "app.key.help"),
-        Binding("m", "switch_mode('compose')", "compose.key.open"),
-        Binding("v", "switch_mode('review')", "review.key.open"),
-        Binding("e", "switch_mode('events')", "events_screen.key.area"),
+        # Shown in the roster's footer (it binds them again); here they work everywhere.
+        Binding("m", "switch_mode('compose')", "compose.key.open", show=False),
+        Binding("v", "switch_mode('review')", "review.key.open", show=False),
+        Binding("e", "switch_mode('events')", "events_screen.key.area", show=False),
+        Binding("g", "switch_mode('communities')", "communities.key.open", show=False),
         Binding("w", "switch_mode('reactivation')", "engagement_screens.key.open_reactivation", show=False),
         Binding("t", "switch_mode('followups')", "engagement_screens.key.open_followups", show=False),
         Binding("k", "switch_mode('complaints')", "engagement_screens.key.open_complaints", show=False),
@@ -109,6 +114,7 @@ class BranchDeskApp(App[None]):
         self.theme = DARK_THEME
         self.startup_notices: list[str] = [w.message for w in store.warnings]
         translate_bindings(self)
+        translate_textual_bindings()
 
     def on_mount(self) -> None:
         for notice in self.startup_notices:  # a repaired audit log, a failed daily backup
@@ -152,9 +158,8 @@ class BranchDeskApp(App[None]):
     def reload_data(self) -> None:
         """Every open screen that shows data reads it again."""
         for screen in self._all_screens():
-            reload = getattr(screen, "reload_data", None)
-            if reload is not None:
-                reload()
+            if isinstance(screen, Reloads):
+                screen.reload_data()
 
     def _all_screens(self) -> list[Any]:
         return [screen for stack in self._screen_stacks.values() for screen in stack]
@@ -171,13 +176,13 @@ class BranchDeskApp(App[None]):
     async def relabel(self) -> None:
         """Every label in the new language. A screen with `relabel()` updates in place (keeping
         what the user typed); any other screen is composed again."""
+        translate_textual_bindings()
         retranslate_bindings(self)
         for screen in self._all_screens():
             for node in screen.walk_children(with_self=True):
                 retranslate_bindings(node)
-            relabel = getattr(screen, "relabel", None)
-            if relabel is not None:
-                relabel()
+            if isinstance(screen, Relabels):
+                screen.relabel()
             else:
                 await screen.recompose()
         self.screen.refresh_bindings()

@@ -63,21 +63,45 @@ def get_language() -> str:
     return _current
 
 
+def _text(key: str) -> str | None:
+    return catalog(_current).get(key) or catalog("en").get(key)
+
+
+def _number(value: object) -> int | None:
+    """A count given as a number or as the number's text ("1", "2,000")."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, str) and value.replace(",", "").isdigit():
+        return int(value.replace(",", ""))
+    return None
+
+
 def t_count(key: str, count: int, /, **params: object) -> str:
-    """`t` for a text about `count` things (see `t`: "1 member", "2 members")."""
-    return t(key, **{"count": count, **params})
+    """`t` for a text about `count` things, whose `{count}` may be given formatted
+    (``t_count("roster_words.members", 2000, count="2,000")``)."""
+    return _format(key, count, {"count": count, **params})
 
 
 def t(key: str, /, **params: object) -> str:
     """The text for `key` in the current language, with `{name}` fields filled in.
 
-    A text about a `count` of things that is one takes the catalog's ``<key>_one`` when it
-    has one ("1 member" where "{count} members" would say "1 members").
+    A text that depends on a number is a table with `one` and `other` (``[removed]`` /
+    ``one = "1 member removed"`` / ``other = "{count} members removed"``): `count` picks the
+    form. Chinese has one form, so its tables say the same thing twice.
+
     A missing key shows itself (``[key]``) rather than crashing: the parity test catches it.
     """
-    if "count" in params and str(params["count"]) == "1" and f"{key}_one" in catalog(_current):
-        key = f"{key}_one"
-    text = catalog(_current).get(key) or catalog("en").get(key)
+    return _format(key, _number(params.get("count")), params)
+
+
+def _format(key: str, number: int | None, params: dict[str, object]) -> str:
+    if number is not None:
+        plural = _text(f"{key}.{'one' if number == 1 else 'other'}")
+        if plural is not None:
+            return plural.format(**params)
+    text = _text(key)
     if text is None:
         return f"[{key}]"
     return text.format(**params) if params else text

@@ -16,6 +16,7 @@ def english_and_isolated(monkeypatch, tmp_path):
     set_language("en")
     monkeypatch.setenv("BRANCHDESK_CONFIG", str(tmp_path / "no-config.toml"))
     monkeypatch.setenv("BRANCHDESK_DB", str(tmp_path / "default.db"))
+    monkeypatch.setenv("BRANCHDESK_STATE", str(tmp_path / "state.json"))
     monkeypatch.delenv("BRANCHDESK_USER", raising=False)
     monkeypatch.delenv("BRANCHDESK_LANG", raising=False)
     yield

@@ -221,9 +221,13 @@ def cmd_messages_approve(args: argparse.Namespace, settings: Settings) -> int:
     from branchdesk.services import messages
     from branchdesk.services.staff import Credentials
 
+    store = open_db(settings)
+    # Said before the password prompt, so nobody types a password only to be told to start over.
+    if not (args.override or "").strip() and messages.needs_override(store, args.message_id):
+        raise UserError("messages.override_option", id=args.message_id)
     reviewer = Credentials(settings.operator, ask_password(args, t("cli.password_for",
                                                                 name=settings.operator)))
-    _print_message(messages.approve(open_db(settings), reviewer, args.message_id, args.override))
+    _print_message(messages.approve(store, reviewer, args.message_id, args.override))
     return 0
 
 

@@ -395,7 +395,8 @@ def cmd_complaints_list(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_complaints_show(args: argparse.Namespace, settings: Settings) -> int:
     from branchdesk.services import complaints
 
-    return _complaint_out(args, complaints.get_complaint(open_db(settings, read_only=True), args.complaint_id))
+    store = open_db(settings, read_only=True)
+    return _complaint_out(args, complaints.get_complaint(store, args.complaint_id))
 
 
 def cmd_complaints_respond(args: argparse.Namespace, settings: Settings) -> int:

@@ -270,7 +270,8 @@ def cmd_events_list(args: argparse.Namespace, settings: Settings) -> int:
 
     now = _now(settings)
     first = _date(args.first, settings) or now.date()
-    found = events.list_events(open_db(settings, read_only=True), settings.tz, first, _date(args.last, settings))
+    store = open_db(settings, read_only=True)
+    found = events.list_events(store, settings.tz, first, _date(args.last, settings))
     if args.json:
         _print_json([e.to_json(settings.tz, now) for e in found])
         return 0

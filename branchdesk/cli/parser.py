@@ -6,6 +6,7 @@ import argparse
 
 from branchdesk import __version__
 from branchdesk.cli.common import help_text as _h
+from branchdesk.cli.community_commands import add_community_commands
 from branchdesk.cli.compliance_commands import (
     cmd_check,
     cmd_messages_approve,
@@ -172,6 +173,7 @@ def build_parser() -> argparse.ArgumentParser:
         command.set_defaults(handler=handler)
     add_event_commands(sub, common)
     add_engagement_commands(sub, common)
+    add_community_commands(sub, common)
     return parser
 
 

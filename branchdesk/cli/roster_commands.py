@@ -95,6 +95,11 @@ def cmd_import_roster(args: argparse.Namespace, settings: Settings) -> int:
     _print_changes(report.changes)
     _print_issues(t("cli.invalid_rows"), report.errors)
     _print_issues(t("cli.warnings"), report.warnings)
+    if report.footers:
+        print(t("import_report.cli_title"))
+        for footer in report.footers:
+            print("  " + t("import_report.left_out", row=footer.row,
+                           text=footer.value or footer.column))
     if report.batch_id is not None:
         print(t("cli.undo_hint", batch=report.batch_id))
     return 0

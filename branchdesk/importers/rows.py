@@ -42,6 +42,7 @@ NAME_MISSING = _REASON + "name_missing"
 NAME_TOO_LONG = _REASON + "name_too_long"
 NO_CONTACT = _REASON + "no_contact"
 BIRTHDAY_FUTURE = _REASON + "birthday_future"
+FOOTER_ROW = "import_report.footer_row"
 NAME_MAX_LENGTH = 100  # as models.Member.name
 
 # A row whose first cells start with one of these closes the table: totals, signatures, notes.
@@ -224,6 +225,7 @@ class ParsedBlock:
     warnings: dict[int, list[Issue]]  # position in the block → that row's warnings
     errors: dict[int, Issue]  # position → why that row cannot be imported
     rows_read: int  # sheet rows the block covered, the left-out ones included
+    footers: list[Issue] = field(default_factory=list)  # totals and notes rows left out
 
     def __len__(self) -> int:
         return len(self.numbers)
@@ -364,13 +366,27 @@ class _BlockParser:
             row = block[i]
             if len(row) < self.width:
                 row = [*row, *[None] * (self.width - len(row))]
-            if _is_footer(row) or _is_repeated_header(row, self.header):
+            if _is_footer(row):
+                left_out.append(i)
+                parsed.footers.append(self._footer_issue(row, parsed.numbers[i]))
+                continue
+            if _is_repeated_header(row, self.header):
                 left_out.append(i)
                 continue
             if error is not None:
                 parsed.errors[i] = error
         if left_out:
             _leave_out(parsed, left_out)
+
+
+    def _footer_issue(self, row: list[Cell], number: int) -> Issue:
+        """A totals or notes row, said so in the report: its first words and their column."""
+        labels = {c.column: c.header for c in self.header.columns}
+        for index, cell in enumerate(row):
+            if isinstance(cell, str) and cell.strip():
+                text = " ".join(cell_text(c) for c in row[index:] if c or c == 0)
+                return Issue(number, labels.get(index, ""), self.reason(FOOTER_ROW), text[:60])
+        return Issue(number, "", self.reason(FOOTER_ROW), "")
 
 
 def _texts(cells: Sequence[Cell]) -> list[str]:

@@ -25,17 +25,19 @@ class PartResult:
     phones: list[str | None] = field(default_factory=list)
     invalid: list[Issue] = field(default_factory=list)
     warnings: list[Issue] = field(default_factory=list)
+    footers: list[Issue] = field(default_factory=list)  # totals and notes rows left out
 
-    def to_plain(self) -> tuple[list, list, list, list[tuple], list[tuple]]:
+    def to_plain(self) -> tuple[list, list, list, list[tuple], list[tuple], list[tuple]]:
         """Plain values, for the reader's restricted unpickler."""
         return (self.rows, self.keys, self.phones, [_plain(i) for i in self.invalid],
-                [_plain(i) for i in self.warnings])
+                [_plain(i) for i in self.warnings], [_plain(i) for i in self.footers])
 
     @classmethod
-    def from_plain(cls, plain: tuple[list, list, list, list[tuple], list[tuple]]) -> PartResult:
-        rows, keys, phones, invalid, warnings = plain
+    def from_plain(cls, plain: tuple[list, list, list, list[tuple], list[tuple], list[tuple]]
+                   ) -> PartResult:
+        rows, keys, phones, invalid, warnings, footers = plain
         return cls(rows, keys, phones, [Issue(*i) for i in invalid],
-                   [Issue(*w) for w in warnings])
+                   [Issue(*w) for w in warnings], [Issue(*f) for f in footers])
 
 
 def _plain(issue: Issue) -> tuple[int, str, str, str]:
@@ -74,6 +76,7 @@ def _staged(block: ParsedBlock, result: PartResult,
         result.warnings.extend(block.warnings.get(i, ()))
         if i in block.errors:
             result.invalid.append(block.errors[i])
+    result.footers.extend(block.footers)
     numbers, columns = block.numbers, block.columns
     if block.errors:
         valid = [i for i in range(len(block)) if i not in block.errors]

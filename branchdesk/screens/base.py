@@ -1,8 +1,18 @@
-"""What every screen reaches through the app: the database and who is operating."""
+"""What every screen reaches through the app (the database, who is operating), and the three
+things a screen may offer the app: commands for the palette, labels that follow a language
+switch, and data that can be read again.
+
+A screen offers one by defining the Protocol's method with its signature; the app and the
+palette ask with `isinstance(screen, Relabels)`, in one place each, never by probing for a
+method by name. (A Textual Screen cannot also subclass a typing Protocol: their metaclasses
+clash. The Protocols are runtime-checkable, so the structural check is the contract, and a
+test checks that every screen offers what it should.)
+"""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, NamedTuple, Protocol, runtime_checkable
 
 if TYPE_CHECKING:
     from branchdesk.store.database import Store
@@ -18,3 +28,36 @@ class AppContext:
     @property
     def operator(self) -> str:
         return self.app.settings.operator  # type: ignore[attr-defined]
+
+
+class PaletteCommand(NamedTuple):
+    """One line of the command palette. `action` names the key binding the command stands
+    for (e.g. "save"), so the palette does not list that key a second time."""
+
+    title: str
+    help: str
+    callback: Callable[[], Any]
+    action: str = ""
+
+
+@runtime_checkable
+class HasCommands(Protocol):
+    """A screen that adds commands to the palette (Ctrl+P) while it is shown. Keys the screen
+    binds that no command claims are listed by the palette on their own."""
+
+    def palette_commands(self) -> list[PaletteCommand]: ...
+
+
+@runtime_checkable
+class Relabels(Protocol):
+    """A screen that updates its labels in place after a language switch (keeping what the
+    user typed); any other screen is composed again."""
+
+    def relabel(self) -> None: ...
+
+
+@runtime_checkable
+class Reloads(Protocol):
+    """A screen that shows data from the database and can read it again (after an import)."""
+
+    def reload_data(self) -> None: ...

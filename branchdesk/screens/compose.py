@@ -9,7 +9,6 @@ service do the work, so the CLI and the app agree on every verdict.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable
 from typing import Any, ClassVar
 
 from textual import on, work
@@ -24,7 +23,7 @@ from textual.widgets import Footer, Label, Select, Static, TextArea
 from branchdesk.compliance import CheckResult, Finding, Verdict, apply_suggestion
 from branchdesk.errors import UserError
 from branchdesk.i18n import t
-from branchdesk.screens.base import AppContext
+from branchdesk.screens.base import AppContext, PaletteCommand
 from branchdesk.services import messages
 from branchdesk.services.checking import check_text, checker_for
 from branchdesk.services.roster import filter_options
@@ -36,7 +35,6 @@ from branchdesk.widgets.translated_bindings import translate_bindings
 
 CHECK_DELAY = 0.2  # seconds of quiet typing before the text is checked again
 NARROW = 100  # below this many columns the panels stack (80x24 stays usable)
-PaletteCommand = tuple[str, str, Callable[[], Any]]
 
 
 def fix_hint(finding: Finding) -> str:
@@ -74,7 +72,7 @@ class ComposeScreen(AppContext, Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "save", "compose.key.save"),
         Binding("ctrl+r", "submit", "compose.key.submit"),
-        Binding("ctrl+n", "next_finding", "compose.key.next_finding"),
+        Binding("ctrl+n", "next_finding", "compose.key.next_finding", show=False),
         Binding("ctrl+f", "apply_fix", "compose.key.apply_fix"),
         Binding("ctrl+o", "new_message", "compose.key.new", show=False),
         Binding("escape", "leave", "compose.key.roster"),
@@ -94,6 +92,7 @@ class ComposeScreen(AppContext, Screen[None]):
         self.event: tuple[int, str] | None = None  # (id, title) of the event it invites to
         self._timer: Timer | None = None
         self._discard_armed = False
+        self.rejected: dict[str, Any] | None = None  # the rejected message being revised
 
     # --- layout --------------------------------------------------------------------------------
 
@@ -104,6 +103,8 @@ class ComposeScreen(AppContext, Screen[None]):
             yield Select(self._community_options(), prompt=t("compose.no_community"),
                          id="compose-community", compact=True)
             yield VerdictBadge(id="compose-verdict")
+        # Revising a rejected message: why it was rejected, above the text being changed.
+        yield Static("", id="compose-reason", markup=False)
         with Horizontal(id="compose-body"):
             with Vertical(id="compose-left"):
                 yield MessageEditor(id="compose-editor", soft_wrap=True, show_line_numbers=False,
@@ -121,13 +122,28 @@ class ComposeScreen(AppContext, Screen[None]):
         except sqlite3.Error as error:  # the roster is unreadable: compose without a community
             self.notify(error_text(error), severity="error", markup=False)
             names = []
-        return [(name, name) for name in names]
+        self._communities_shown = [(name, name) for name in names]
+        return self._communities_shown
 
     def on_mount(self) -> None:
+        self.query_one("#compose-reason").display = False
         self._label_boxes()
         self._warm_up()
         self.check_now()
         self._show_status()
+
+    def on_screen_resume(self) -> None:
+        """Back from another area: a community may have been renamed, merged or created."""
+        select = self.query_one("#compose-community", Select)
+        shown = self._communities_shown
+        options = self._community_options()
+        if options == shown:
+            return
+        chosen = select.value
+        with self.prevent(Select.Changed):
+            select.set_options(options)
+            if chosen in {value for _, value in options}:
+                select.value = chosen
 
     def _label_boxes(self) -> None:
         self.query_one("#compose-editor").border_title = t("compose.editor_title")
@@ -320,6 +336,7 @@ class ComposeScreen(AppContext, Screen[None]):
         self.message_id, self.saved, self.version, self.selected = None, None, 0, None
         self.event = None
         self._discard_armed = False
+        self._show_reason(None)
         self.editor.load_text("")
         self.check_now()
         self._show_status()
@@ -332,6 +349,7 @@ class ComposeScreen(AppContext, Screen[None]):
         self.event = (row["event_id"], "") if row.get("event_id") else None
         self.version = len(messages.history(self.store, row["id"]))
         self.selected = None
+        self._show_reason(row if row["status"] == "rejected" else None)
         self.editor.load_text(row["text"])
         select = self.query_one("#compose-community", Select)
         with self.prevent(Select.Changed):
@@ -349,6 +367,15 @@ class ComposeScreen(AppContext, Screen[None]):
         self.event = (event_id, title)
         self._show_status()
         self.editor.focus()
+
+    def _show_reason(self, rejected: dict[str, Any] | None) -> None:
+        self.rejected = rejected
+        box = self.query_one("#compose-reason", Static)
+        box.display = rejected is not None
+        if rejected is not None:
+            box.update(t("compose.rejected_reason", id=rejected["id"],
+                         reviewer=rejected["reviewer"] or "—",
+                         reason=rejected["review_reason"] or "—"))
 
     def action_leave(self) -> None:
         self.app.switch_mode("roster")
@@ -372,13 +399,18 @@ class ComposeScreen(AppContext, Screen[None]):
         self.query_one("#compose-community-label", Label).update(t("compose.community"))
         self.query_one("#compose-community", Select).prompt = t("compose.no_community")
         self._label_boxes()
+        self._show_reason(self.rejected)
         self.check_now()  # explanations come in the new language
         self._show_status()
 
     def palette_commands(self) -> list[PaletteCommand]:
         return [
-            (t("compose.cmd.save"), t("compose.cmd.save_help"), self.action_save),
-            (t("compose.cmd.submit"), t("compose.cmd.submit_help"), self.action_submit),
-            (t("compose.cmd.apply_fix"), t("compose.cmd.apply_fix_help"), self.action_apply_fix),
-            (t("compose.cmd.new"), t("compose.cmd.new_help"), self.action_new_message),
+            PaletteCommand(t("compose.cmd.save"), t("compose.cmd.save_help"), self.action_save,
+                           "save"),
+            PaletteCommand(t("compose.cmd.submit"), t("compose.cmd.submit_help"),
+                           self.action_submit, "submit"),
+            PaletteCommand(t("compose.cmd.apply_fix"), t("compose.cmd.apply_fix_help"),
+                           self.action_apply_fix, "apply_fix"),
+            PaletteCommand(t("compose.cmd.new"), t("compose.cmd.new_help"),
+                           self.action_new_message, "new_message"),
         ]

@@ -94,9 +94,8 @@ class EventsScreen(AppContext, Screen[None]):
                          t("events_screen.empty"))
         self._width = self.line_width()
         self._fresh = True
-        key = "events_screen.heading_one" if len(self.shown) == 1 else "events_screen.heading"
         self.query_one("#agenda-heading", Label).update(t(
-            key, first=f"{first:%m-%d}", last=f"{last:%m-%d}",
+            "events_screen.heading", first=f"{first:%m-%d}", last=f"{last:%m-%d}",
             count=len(self.shown)))
 
     def line_width(self) -> int:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 from rich.cells import cell_len
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
@@ -40,6 +41,8 @@ def binding_rows(node: DOMNode, key_display: Any) -> list[tuple[str, str]]:
     for _key, binding in merged:
         if not is_catalog_key(binding.description):
             continue
+        if node is not node.app and binding.action.startswith("app."):
+            continue  # the app's own key, listed under "Everywhere"
         keys = rows.setdefault((binding.action, binding.description), [])
         shown = key_display(binding)
         if shown not in keys:
@@ -100,6 +103,11 @@ class HelpScreen(ModalScreen[None]):
             with VerticalScroll(id="help-body"):
                 yield Static(help_content(help_sections(self.for_screen)), id="help-keys")
             yield Label(t("app.help.hint"), id="help-hint")
+
+    def on_resize(self, event: events.Resize) -> None:
+        # The list of keys grows with the terminal: all of it on a tall one, scrolling on a
+        # short one (the box keeps a line for its title, one for the hint and its border).
+        self.query_one("#help-body").styles.max_height = max(event.size.height - 6, 3)
 
     def relabel(self) -> None:
         self.query_one("#help-title", Label).update(t("app.help.title"))

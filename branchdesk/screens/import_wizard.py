@@ -37,6 +37,7 @@ from textual.worker import Worker, WorkerState, get_current_worker
 from branchdesk.errors import UserError
 from branchdesk.i18n import t
 from branchdesk.screens.base import AppContext
+from branchdesk.user_state import remember, remembered
 from branchdesk.widgets.app_header import AppHeader
 from branchdesk.widgets.import_wizard_dialogs import NOT_IMPORTED, ConfirmScreen, FieldChooserScreen
 from branchdesk.widgets.import_wizard_file_tree import ROSTER_SUFFIXES, RosterFileTree
@@ -49,6 +50,19 @@ if TYPE_CHECKING:
     from branchdesk.services.importing import ImportReport, LoadedRoster, PreparedRoster
 
 STEPS = ("file", "mapping", "preview", "applying", "summary")
+LAST_FOLDER = "import_folder"  # user_state key: the folder the last roster was chosen in
+
+
+def last_folder() -> Path | None:
+    """The folder the last roster came from, if it is still there."""
+    remembered_folder = remembered(LAST_FOLDER)
+    if remembered_folder is None:
+        return None
+    path = Path(remembered_folder)
+    try:
+        return path if path.is_dir() else None
+    except OSError:
+        return None
 NUMBERED_STEPS = ("file", "mapping", "preview", "summary")  # applying is part of step 3 → 4
 
 
@@ -90,7 +104,7 @@ class ImportWizardScreen(AppContext, Screen[bool]):
     def __init__(self, start: Path | None = None) -> None:
         super().__init__()
         translate_bindings(self)
-        self.start = start or Path.cwd()
+        self.start = start or last_folder() or Path.cwd()
         self.checked: Checked | None = None
         self.result: ImportReport | None = None
         self.changed = False  # something imported or undone: the roster should refresh
@@ -222,6 +236,8 @@ class ImportWizardScreen(AppContext, Screen[bool]):
         self.open_file(path)
 
     def open_file(self, path: Path) -> None:
+        with suppress(OSError):
+            remember(LAST_FOLDER, str(path.resolve().parent))  # the tree starts there next time
         self._message("#file-message", "")
         self.query_one("#read-status", Label).update(t("import_wizard.reading", file=path.name))
         self.query_one("#read-progress", ProgressBar).update(total=None, progress=0)
@@ -375,6 +391,7 @@ class ImportWizardScreen(AppContext, Screen[bool]):
         if report.unknown_columns:
             lines.append(t("import_wizard.unknown_columns",
                            columns="、".join(report.unknown_columns)))
+        lines += self._left_out_lines(report)
         self.query_one("#preview-counts", Static).update("\n".join(lines))
         issues = self.query_one(IssuesTable)
         issues.show(report.errors, report.warnings)
@@ -391,6 +408,15 @@ class ImportWizardScreen(AppContext, Screen[bool]):
                       adjusted=len(report.warnings))
         self.query_one("#issues-title", Label).update(title)
         self._message("#preview-status", t("import_wizard.apply_hint"))
+
+    @staticmethod
+    def _left_out_lines(report: ImportReport, shown: int = 2) -> list[str]:
+        """The totals and notes rows the import left out (合计 at the foot of a sheet)."""
+        lines = [t("import_report.left_out", row=f.row, text=f.value or f.column)
+                 for f in report.footers[:shown]]
+        if len(report.footers) > shown:
+            lines.append(t("import_report.left_out_more", count=len(report.footers) - shown))
+        return lines
 
     @on(DataTable.RowHighlighted, "#issues")
     def _issue_highlighted(self, event: DataTable.RowHighlighted) -> None:
@@ -455,6 +481,7 @@ class ImportWizardScreen(AppContext, Screen[bool]):
             lines.append(t("import_wizard.invalid_left_out", count=len(report.errors)))
         if report.warnings:
             lines.append(t("import_wizard.adjusted", count=len(report.warnings)))
+        lines += self._left_out_lines(report)
         lines += ["", t("import_wizard.summary_keys", batch=report.batch_id)]
         self.query_one("#summary", Static).update("\n".join(lines))
 

@@ -15,8 +15,11 @@ from branchdesk.errors import UserError
 from branchdesk.i18n import t
 from branchdesk.models import Member
 from branchdesk.screens.base import AppContext
-from branchdesk.services import roster
+from branchdesk.services import communities, roster
+from branchdesk.services.tiers import tier_rule
 from branchdesk.widgets.app_header import AppHeader
+from branchdesk.widgets.communities.field import CommunitiesField
+from branchdesk.widgets.communities.picker import CommunityPicker
 from branchdesk.widgets.engagement.timeline import MemberTimeline
 from branchdesk.widgets.member_card_form import MemberCardForm, parse_value
 from branchdesk.widgets.member_card_unsaved import DISCARD, SAVE, UnsavedChangesScreen
@@ -76,6 +79,7 @@ class MemberCardScreen(AppContext, Screen[bool]):
             return
         self.query_one("#tags-error").display = False
         self._baseline = self._values()
+        self._show_tier()
         self._show_history()
         self.query_one("#field-name").focus()
 
@@ -101,6 +105,40 @@ class MemberCardScreen(AppContext, Screen[bool]):
     def changes(self) -> dict[str, Any]:
         """Fields whose value differs from what was loaded or last saved."""
         return {k: v for k, v in self._values().items() if v != self._baseline.get(k)}
+
+    def _show_tier(self) -> None:
+        """The tier rule the saved total puts the member under."""
+        if self.member is None:
+            return
+        thresholds = self.app.settings.tier_thresholds  # type: ignore[attr-defined]
+        rule = tier_rule(self.member.total_assets, thresholds)
+        if rule.tier is None:
+            text = t("tiers.unknown")
+        else:
+            amounts = {"at": f"{rule.reached or 0:,.0f}", "next_at": f"{rule.next_at or 0:,.0f}",
+                       "tier": rule.tier.label(),
+                       "next": rule.next_tier.label() if rule.next_tier else ""}
+            key = ("tiers.top" if rule.next_tier is None else
+                   "tiers.below" if rule.reached is None else "tiers.reached")
+            text = t(key, **amounts)
+        self.form.show_tier(text)
+
+    @on(CommunitiesField.PickRequested)
+    def _pick_communities(self, event: CommunitiesField.PickRequested) -> None:
+        field = event.field
+        try:
+            known = communities.known_names(self.store)
+        except UserError as error:
+            self.notify(error.message, severity="error", markup=False)
+            return
+
+        def picked(names: list[str] | None) -> None:
+            if names is not None:
+                field.names = names
+            field.focus()
+
+        name = self.member.name if self.member else ""
+        self.app.push_screen(CommunityPicker(name, field.names, known, _same_community), picked)
 
     def _show_history(self) -> None:
         from branchdesk.widgets.engagement.member_history import show_member_history
@@ -156,8 +194,10 @@ class MemberCardScreen(AppContext, Screen[bool]):
             self.notify(t("member_card.nothing_to_save"), markup=False)
             return True
         try:
-            member = roster.update_member(self.store, self.operator, self.member_id, changes,
-                                          expected_version=self.member.version if self.member else None)
+            # A community picked as new is created with the save, in the same transaction.
+            member = communities.update_member(
+                self.store, self.operator, self.member_id, changes,
+                expected_version=self.member.version if self.member else None)
         except roster.FieldErrors as error:
             self._show_errors(error.fields)
             return False
@@ -170,6 +210,7 @@ class MemberCardScreen(AppContext, Screen[bool]):
         self.form.load(member)
         self._baseline = self._values()
         self.query_one("#card-title", Static).update(self._title(member))
+        self._show_tier()
         self._show_history()
         self.notify(t("member_card.saved", name=member.name), markup=False)
         return True
@@ -215,6 +256,7 @@ class MemberCardScreen(AppContext, Screen[bool]):
         for pane in TABS:
             tabs.get_tab(pane).label = t(f"member_card.{pane.replace('-', '_')}")
         self.form.relabel()
+        self._show_tier()
         self.picker.relabel()
         self._show_history()
 
@@ -247,3 +289,6 @@ class MemberCardScreen(AppContext, Screen[bool]):
 
         self.app.push_screen(UnsavedChangesScreen(), decided)
 
+
+def _same_community(a: str, b: str) -> bool:
+    return communities.name_key(a) == communities.name_key(b)

@@ -9,7 +9,6 @@ password and reason and shows what the service says.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any, ClassVar
 
@@ -23,7 +22,7 @@ from textual.widgets import DataTable, Footer, Label, Static
 
 from branchdesk.errors import UserError
 from branchdesk.i18n import t
-from branchdesk.screens.base import AppContext
+from branchdesk.screens.base import AppContext, PaletteCommand
 from branchdesk.services import messages
 from branchdesk.services.staff import Credentials
 from branchdesk.widgets.app_header import AppHeader
@@ -32,7 +31,6 @@ from branchdesk.widgets.findings_view import FindingsView, items_of
 from branchdesk.widgets.form_dialog import FormDialog, FormField, Values
 from branchdesk.widgets.translated_bindings import translate_bindings
 
-PaletteCommand = tuple[str, str, Callable[[], Any]]
 COLUMNS = ("id", "author", "community", "verdict", "status", "age")
 # Rich styles: DataTable measures rich Text (a Content cell would be cut to the header's width).
 VERDICT_STYLE = {"block": "bold red", "warn": "yellow", "pass": "green"}
@@ -61,7 +59,7 @@ def age_text(stamp: str | None, now: datetime | None = None) -> str:
 class MessageTable(DataTable[Any]):
     HELP_SECTION = "review.help.list"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("enter", "select_cursor", "review.key.show"),
+        Binding("enter", "select_cursor", "review.key.show", show=False),
     ]
 
     def __init__(self, **kwargs: Any) -> None:
@@ -79,8 +77,11 @@ class ReviewScreen(AppContext, Screen[None]):
         Binding("a", "approve", "review.key.approve"),
         Binding("x", "reject", "review.key.reject"),
         Binding("s", "mark_sent", "review.key.sent"),
-        Binding("e", "revise", "review.key.revise"),
-        Binding("t", "toggle_list", "review.key.toggle"),
+        Binding("c", "copy_text", "review.key.copy"),
+        # Out of the footer for room at 80 columns: the message's line says when e applies,
+        # the heading names t; both are in the help and the palette.
+        Binding("e", "revise", "review.key.revise", show=False),
+        Binding("t", "toggle_list", "review.key.toggle", show=False),
         Binding("f5", "reload", "review.key.reload", show=False),
         Binding("escape", "leave", "review.key.roster"),
     ]
@@ -177,7 +178,8 @@ class ReviewScreen(AppContext, Screen[None]):
         if row is None:
             info.update(t("review.empty_queue") if not self.show_all else t("review.empty_all"))
             panel.border_subtitle = ""
-            view.show("", [])
+            view.show("", [], empty=t("review.empty_text_all" if self.show_all
+                                      else "review.empty_text_queue"))
             panel.show([], None)
             return
         items = items_of(row["findings"])
@@ -197,6 +199,10 @@ class ReviewScreen(AppContext, Screen[None]):
             lines.append(t("review.info_override", reason=row["override_reason"]))
         if row["review_reason"]:
             lines.append(t("review.info_reason", reason=row["review_reason"]))
+        next_step = {"approved": "review.next_approved", "sent": "review.next_sent",
+                     "rejected": "review.next_rejected", "draft": "review.next_draft"}
+        if row["status"] in next_step:
+            lines.append(t(next_step[row["status"]]))
         return "\n".join(lines)
 
     @on(FindingsPanel.Chosen)
@@ -276,14 +282,23 @@ class ReviewScreen(AppContext, Screen[None]):
         self.notify(t("review.marked_sent", id=row["id"]), markup=False)
         self.reload_data()
 
+    def action_copy_text(self) -> None:
+        """The approved text on the clipboard, to paste into the group as it was approved."""
+        row = self._chosen(("approved", "sent"))
+        if row is None:
+            return
+        self.app.copy_to_clipboard(row["text"])
+        self.notify(t("review.copied", id=row["id"], chars=len(row["text"])), markup=False)
+
     async def action_revise(self) -> None:
+        from branchdesk.screens.compose import ComposeScreen
+
         row = self._chosen(("draft", "rejected"))
         if row is None:
             return
         await self.app.switch_mode("compose")
-        load = getattr(self.app.screen, "load_message", None)
-        if load is not None:
-            load(row)
+        if isinstance(self.app.screen, ComposeScreen):
+            self.app.screen.load_message(row)
 
     def action_toggle_list(self) -> None:
         self.show_all = not self.show_all
@@ -305,8 +320,16 @@ class ReviewScreen(AppContext, Screen[None]):
 
     def palette_commands(self) -> list[PaletteCommand]:
         return [
-            (t("review.cmd.approve"), t("review.cmd.approve_help"), self.action_approve),
-            (t("review.cmd.reject"), t("review.cmd.reject_help"), self.action_reject),
-            (t("review.cmd.sent"), t("review.cmd.sent_help"), self.action_mark_sent),
-            (t("review.cmd.toggle"), t("review.cmd.toggle_help"), self.action_toggle_list),
+            PaletteCommand(t("review.cmd.approve"), t("review.cmd.approve_help"),
+                           self.action_approve, "approve"),
+            PaletteCommand(t("review.cmd.reject"), t("review.cmd.reject_help"),
+                           self.action_reject, "reject"),
+            PaletteCommand(t("review.cmd.copy"), t("review.cmd.copy_help"),
+                           self.action_copy_text, "copy_text"),
+            PaletteCommand(t("review.cmd.sent"), t("review.cmd.sent_help"),
+                           self.action_mark_sent, "mark_sent"),
+            PaletteCommand(t("review.cmd.revise"), t("review.cmd.revise_help"),
+                           self.action_revise, "revise"),
+            PaletteCommand(t("review.cmd.toggle"), t("review.cmd.toggle_help"),
+                           self.action_toggle_list, "toggle_list"),
         ]

@@ -7,11 +7,10 @@ MemberQuery; the table fetches the rows; the roster service does the SQL.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
 from datetime import date
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
@@ -22,6 +21,7 @@ from textual.widgets import Footer, Input, Label, OptionList
 from branchdesk import datetimes
 from branchdesk.i18n import t, t_count
 from branchdesk.models import Member, MemberQuery
+from branchdesk.screens.base import PaletteCommand
 from branchdesk.services import roster, roster_listing
 from branchdesk.settings import Settings
 from branchdesk.widgets.app_header import AppHeader
@@ -38,7 +38,6 @@ if TYPE_CHECKING:
 SEARCH_DEBOUNCE = 0.15  # seconds of quiet typing before a search runs
 # What `s` cycles through: the columns people sort by, each backed by an index.
 SORT_CYCLE = ("name", "last_active_on", "risk_level", "experience", "advisor", "account_no")
-PaletteCommand = tuple[str, str, Callable[[], Any]]
 
 
 class RosterSource:
@@ -84,6 +83,19 @@ class SearchBox(Input):
         super().__init__(**kwargs)
         translate_bindings(self)
 
+    def type_in(self, text: str) -> None:
+        """Take over what was typed in the list: focus here and add it to the search. (Focus
+        selects the whole search, so that "/" then typing replaces it; text carried over from
+        the list must not be replaced by the next key of the same word.)"""
+        self.select_on_focus = False
+        self.focus()
+        self.insert_text_at_cursor(text)
+
+    def on_focus(self) -> None:
+        # Runs before Input's own focus handler: select as usual from the next focus on.
+        if not self.select_on_focus:
+            self.call_later(setattr, self, "select_on_focus", True)
+
     def action_leave(self) -> None:
         self.screen.query_one(RosterTable).focus()
 
@@ -100,7 +112,9 @@ class RosterScreen(Screen[None]):
     HELP_SECTION = "roster_screen.help.screen"
     TITLE_KEY = "roster_screen.title"
     AREA_HELP = "roster_screen.area_help"  # under "Open the roster" in the palette
-    AUTO_FOCUS = "#search"
+    # The list has focus at start, so the keys of the footer (and "Press i to import" on an
+    # empty roster) work at once; anything else typed there goes to the search box.
+    AUTO_FOCUS = "#roster-table"
     BINDINGS: ClassVar[list[BindingType]] = [
         # The footer keeps room for the other areas' keys at 80 columns: "/" and "i" are in the
         # help screen and the palette.
@@ -114,6 +128,10 @@ class RosterScreen(Screen[None]):
         Binding("c", "clear_filters", "roster_screen.key.clear", show=False),
         Binding("i", "import_roster", "app.key.import", show=False),
         Binding("f5", "reload", "roster_screen.key.reload", show=False),
+        # The other areas' keys work everywhere (the app binds them); the home screen shows them.
+        Binding("m", "app.switch_mode('compose')", "compose.key.open"),
+        Binding("v", "app.switch_mode('review')", "review.key.open"),
+        Binding("e", "app.switch_mode('events')", "events_screen.key.area"),
     ]
     # Single letters would be typed into a text field: they act only when none has focus.
     LETTER_ACTIONS = frozenset({"focus_search", "toggle_filters", "toggle_dormant",
@@ -167,6 +185,24 @@ class RosterScreen(Screen[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # False hides the key from the footer while the user types in a field.
         return not (action in self.LETTER_ACTIONS and isinstance(self.focused, (Input, OptionList)))
+
+    def on_key(self, event: events.Key) -> None:
+        """A character typed in the list that is not one of its keys (a Chinese character, a
+        digit, a letter no key uses) starts a search with it."""
+        if self.focused is not self.table or not event.is_printable:
+            return
+        character = event.character or ""
+        if not character or character.isspace() or event.key in self.active_bindings:
+            return
+        event.stop()
+        event.prevent_default()
+        self.search_box.type_in(character)
+
+    def on_paste(self, event: events.Paste) -> None:
+        """Text pasted in the list (a phone number, a name) is searched for."""
+        if self.focused is self.table and event.text.strip():
+            event.stop()
+            self.search_box.type_in(" ".join(event.text.split()))
 
     # --- the query -----------------------------------------------------------------------------
 
@@ -250,7 +286,7 @@ class RosterScreen(Screen[None]):
     def _show_status(self) -> None:
         table = self.table
         total = "…" if self.total is None else f"{self.total:,}"
-        if table.counting or (table.loading and not table.row_count):
+        if table.counting or (table.busy and not table.row_count):
             counts = t("roster_screen.counting")
         else:
             counts = t("roster_screen.shown", shown=f"{table.row_count:,}", total=(
@@ -301,6 +337,17 @@ class RosterScreen(Screen[None]):
                 self.table.focus()
         else:
             bar.query_one("#filter-need").focus()
+
+    def show_community(self, name: str) -> None:
+        """The members of one community (the communities screen's Enter): that filter alone,
+        the search cleared, the list focused."""
+        self.filters = {"community": name}
+        self.search_text = ""
+        with self.prevent(Input.Changed):
+            self.search_box.value = ""
+        self.filter_bar.set_values(self.filters)
+        self.requery()
+        self.table.focus()
 
     def action_toggle_dormant(self) -> None:
         self.filters["dormant_only"] = not self.filters.get("dormant_only", False)
@@ -387,25 +434,28 @@ class RosterScreen(Screen[None]):
         """What this screen adds to the command palette."""
         days = self.app.settings.dormant_days  # type: ignore[attr-defined]
         commands: list[PaletteCommand] = [
-            (t("roster_screen.cmd.search"), t("roster_screen.cmd.search_help"),
-             self.action_focus_search),
-            (t("roster_screen.cmd.filters"), t("roster_screen.cmd.filters_help"),
-             self.action_toggle_filters),
-            (t("roster_screen.cmd.dormant"), t("roster_screen.cmd.dormant_help", days=days),
-             self.action_toggle_dormant),
-            (t("engagement_screens.cmd.log_contact"), t("engagement_screens.cmd.log_contact_help"),
-             self.action_log_contact),
-            (t("engagement_screens.cmd.reactivated_filter"),
-             t("engagement_screens.cmd.reactivated_filter_help"), self.action_toggle_reactivated),
-            (t("roster_screen.cmd.reverse"), t("roster_screen.cmd.reverse_help"),
-             self.action_reverse_sort),
-            (t("roster_screen.cmd.clear"), t("roster_screen.cmd.clear_help"),
-             self.action_clear_filters),
-            (t("roster_screen.cmd.reload"), t("roster_screen.cmd.reload_help"),
-             self.action_reload),
+            PaletteCommand(t("roster_screen.cmd.search"), t("roster_screen.cmd.search_help"),
+                           self.action_focus_search, "focus_search"),
+            PaletteCommand(t("roster_screen.cmd.filters"), t("roster_screen.cmd.filters_help"),
+                           self.action_toggle_filters, "toggle_filters"),
+            PaletteCommand(t("roster_screen.cmd.dormant"),
+                           t("roster_screen.cmd.dormant_help", days=days),
+                           self.action_toggle_dormant, "toggle_dormant"),
+            PaletteCommand(t("engagement_screens.cmd.log_contact"),
+                           t("engagement_screens.cmd.log_contact_help"), self.action_log_contact,
+                           "log_contact"),
+            PaletteCommand(t("engagement_screens.cmd.reactivated_filter"),
+                           t("engagement_screens.cmd.reactivated_filter_help"),
+                           self.action_toggle_reactivated, "toggle_reactivated"),
+            PaletteCommand(t("roster_screen.cmd.reverse"), t("roster_screen.cmd.reverse_help"),
+                           self.action_reverse_sort, "reverse_sort"),
+            PaletteCommand(t("roster_screen.cmd.clear"), t("roster_screen.cmd.clear_help"),
+                           self.action_clear_filters, "clear_filters"),
+            PaletteCommand(t("roster_screen.cmd.reload"), t("roster_screen.cmd.reload_help"),
+                           self.action_reload, "reload"),
         ]
         for field in SORT_CYCLE:
-            commands.append((t("roster_screen.cmd.sort_by", column=SORT_COLUMNS[field].title),
-                             t("roster_screen.cmd.sort_by_help"),
-                             lambda field=field: self.sort_by(field)))
+            commands.append(PaletteCommand(
+                t("roster_screen.cmd.sort_by", column=SORT_COLUMNS[field].title),
+                t("roster_screen.cmd.sort_by_help"), lambda field=field: self.sort_by(field)))
         return commands

@@ -7,7 +7,6 @@ Changes go through services.rules (validated and audited); the next check uses t
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any, ClassVar
 
 from rich.text import Text
@@ -18,20 +17,19 @@ from textual.widgets import DataTable, Footer, Label
 
 from branchdesk.errors import UserError
 from branchdesk.i18n import t
-from branchdesk.screens.base import AppContext
+from branchdesk.screens.base import AppContext, PaletteCommand
 from branchdesk.services import rule_toml, rules
 from branchdesk.widgets.app_header import AppHeader
 from branchdesk.widgets.rule_editor import RuleEditor
 from branchdesk.widgets.translated_bindings import translate_bindings
 
-PaletteCommand = tuple[str, str, Callable[[], Any]]
 COLUMNS = ("on", "id", "category", "severity", "source")
 
 
 class RuleTable(DataTable[Any]):
     HELP_SECTION = "rules_screen.help.list"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("enter", "select_cursor", "rules_screen.key.edit"),
+        Binding("enter", "select_cursor", "rules_screen.key.edit", show=False),
     ]
 
     def __init__(self, **kwargs: Any) -> None:
@@ -194,7 +192,8 @@ class RulesScreen(AppContext, Screen[None]):
 
     def palette_commands(self) -> list[PaletteCommand]:
         return [
-            (t("rules_screen.cmd.new"), t("rules_screen.cmd.new_help"), self.action_new_rule),
-            (t("rules_screen.cmd.toggle"), t("rules_screen.cmd.toggle_help"),
-             self.action_toggle_rule),
+            PaletteCommand(t("rules_screen.cmd.new"), t("rules_screen.cmd.new_help"),
+                           self.action_new_rule, "new_rule"),
+            PaletteCommand(t("rules_screen.cmd.toggle"), t("rules_screen.cmd.toggle_help"),
+                           self.action_toggle_rule, "toggle_rule"),
         ]

@@ -16,14 +16,13 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Label
 
 from branchdesk.i18n import t
-from branchdesk.screens.base import AppContext
+from branchdesk.screens.base import AppContext, PaletteCommand
 from branchdesk.services import staff
 from branchdesk.services.staff import ROLES, Credentials
 from branchdesk.widgets.app_header import AppHeader
 from branchdesk.widgets.form_dialog import FormDialog, FormField, Values
 from branchdesk.widgets.translated_bindings import translate_bindings
 
-PaletteCommand = tuple[str, str, Callable[[], Any]]
 COLUMNS = ("name", "role", "password", "active", "since")
 
 
@@ -195,7 +194,8 @@ class StaffScreen(AppContext, Screen[None]):
 
     def palette_commands(self) -> list[PaletteCommand]:
         return [
-            (t("staff_screen.cmd.add"), t("staff_screen.cmd.add_help"), self.action_add_staff),
-            (t("staff_screen.cmd.role"), t("staff_screen.cmd.role_help"),
-             self.action_change_role),
+            PaletteCommand(t("staff_screen.cmd.add"), t("staff_screen.cmd.add_help"),
+                           self.action_add_staff, "add_staff"),
+            PaletteCommand(t("staff_screen.cmd.role"), t("staff_screen.cmd.role_help"),
+                           self.action_change_role, "change_role"),
         ]

@@ -84,6 +84,7 @@ class PreparedRoster:
                          if key in keys or phone in phones} if keys or phones else set()
         self.invalid = [i for p in parts for i in p.invalid]
         self.warnings = [w for p in parts for w in p.warnings]
+        self.footers = [f for p in parts for f in p.footers]  # totals/notes rows left out
         self._cleanup = weakref.finalize(self, shutil.rmtree, folder, True)
 
     def close(self) -> None:
@@ -151,6 +152,7 @@ class ImportReport:
     dry_run: bool = False
     # (member id, name, fields) of each member updated: which members changed, and how
     changes: list[tuple[int, str, tuple[str, ...]]] = field(default_factory=list)
+    footers: list[Issue] = field(default_factory=list)  # totals and notes rows left out
 
     def to_json(self) -> dict[str, Any]:
         def issue(i: Issue) -> dict[str, Any]:
@@ -165,6 +167,7 @@ class ImportReport:
             "warnings": [issue(i) for i in self.warnings],
             "changes": [{"member_id": m, "name": n, "fields": list(f)}
                         for m, n, f in self.changes],
+            "left_out": [{**issue(i), "value": i.value} for i in self.footers],
         }
 
     def counts(self) -> dict[str, int]:
@@ -448,6 +451,7 @@ def _report(plan_: Plan, prepared: PreparedRoster, batch_id: int | None,
         errors=plan_.invalid, warnings=plan_.warnings, sheet=prepared.loaded.sheet.name,
         unknown_columns=list(prepared.header.unknown.values()), dry_run=dry_run,
         changes=plan_.changes(),
+        footers=prepared.footers,
     )
 
 

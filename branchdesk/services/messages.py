@@ -32,6 +32,15 @@ def finding_json(finding: Any) -> dict[str, Any]:
     return out
 
 
+def stored_finding(finding: Any) -> dict[str, Any]:
+    """A finding as a message keeps it: the `check --json` shape, plus the explanation and
+    suggestion in both languages, so a saved message reads in whichever language is chosen
+    when it is reviewed."""
+    return {**finding_json(finding),
+            "explanation_zh": finding.explanation_zh, "explanation_en": finding.explanation_en,
+            "suggestion_zh": finding.suggestion_zh, "suggestion_en": finding.suggestion_en}
+
+
 def _text_digest(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
@@ -51,7 +60,7 @@ def save_draft(store: Store, author: str, text: str, community: str | None = Non
     if not text.strip():
         raise UserError("messages.empty")
     result = check_text(store, text, community)
-    findings = [finding_json(f) for f in result.findings]
+    findings = [stored_finding(f) for f in result.findings]
     with store.transaction() as conn:
         if previous_id is not None:
             previous = message_rows.get(conn, previous_id)
@@ -84,9 +93,10 @@ def _transition(store: Store, message_id: int, operator: str, allowed_from: tupl
         if message is None:
             raise UserError("messages.no_such", id=message_id)
         if message["status"] not in allowed_from:
-            raise UserError("messages.wrong_state", id=message_id,
-                            status=t(f"messages.status.{message['status']}"),
-                            action=t(f"messages.status.{status}"))
+            shown = t(f"messages.status.{message['status']}")
+            if message["status"] == status:
+                raise UserError("messages.already", id=message_id, status=shown)
+            raise UserError(f"messages.cannot.{status}", id=message_id, status=shown)
         message_rows.set_status(conn, message_id, status, **values)
         audit.append(conn, operator=operator, action=f"message.{status}", entity="message",
                      entity_id=message_id, before={"status": message["status"]},
@@ -141,6 +151,12 @@ def review_queue(store: Store) -> list[dict[str, Any]]:
 def recent(store: Store, statuses: tuple[str, ...] = ("draft", "submitted", "approved",
                                                        "rejected", "sent")) -> list[dict[str, Any]]:
     return message_rows.by_status(store.conn, statuses, oldest_first=False)
+
+
+def needs_override(store: Store, message_id: int) -> bool:
+    """Whether approving this message takes an override reason (it has a blocking finding):
+    the CLI says so before it asks for a password."""
+    return _get(store, message_id)["verdict"] == "block"
 
 
 def get_message(store: Store, message_id: int) -> dict[str, Any]:

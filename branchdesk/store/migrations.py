@@ -364,9 +364,44 @@ def _v5_trust(conn: sqlite3.Connection) -> None:
     conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
 
 
+def _communities(conn: sqlite3.Connection) -> None:
+    """Communities as things of their own: a name, the advisor who runs it and since when;
+    and every name each has had (its own, earlier ones, those of communities merged into it),
+    so a message keeps the name it was sent to and still counts for the community it is now.
+
+    Filled from the names in members' lists and in messages. Who runs each community was
+    never recorded: the advisor stays empty until someone sets it (the list shows the advisor
+    of most of its members meanwhile, marked as such)."""
+    run_script(
+        conn,
+        """
+        CREATE TABLE communities (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,  -- ids never reused: audit rows name them
+            name TEXT NOT NULL UNIQUE,
+            advisor TEXT,
+            created_at TEXT NOT NULL
+        );
+        CREATE TABLE community_names (
+            name TEXT PRIMARY KEY,
+            community_id INTEGER NOT NULL REFERENCES communities(id)
+        );
+        CREATE INDEX community_names_community ON community_names(community_id);
+
+        INSERT INTO communities (name, advisor, created_at)
+        SELECT name, NULL, strftime('%Y-%m-%dT%H:%M:%S+00:00', 'now') FROM (
+            SELECT j.value AS name FROM members, json_each(members.communities) AS j
+            UNION
+            SELECT community FROM messages WHERE community IS NOT NULL
+        ) WHERE trim(name) != '' ORDER BY name;
+
+        INSERT INTO community_names (name, community_id) SELECT name, id FROM communities;
+        """,
+    )
+
+
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _v1_roster, _v2_roster_search, _v3_compliance, _v4_search_index, _events, _engagement,
-    _roster_at_scale, _v5_trust,
+    _roster_at_scale, _v5_trust, _communities,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -15,7 +15,7 @@ from typing import Any
 from textual.content import Content
 from textual.widgets import Static
 
-from branchdesk.i18n import t
+from branchdesk.i18n import get_language, t
 
 # Theme variables, so the marks read on light and dark themes alike.
 SEVERITY_STYLE = {"block": "bold $text-error on $error-muted",
@@ -42,9 +42,17 @@ class FindingItem:
 
     @classmethod
     def of(cls, finding: Any) -> FindingItem:
-        """From a compliance Finding or a stored finding dict."""
-        get = finding.get if isinstance(finding, Mapping) else (
-            lambda name: getattr(finding, name))
+        """From a compliance Finding or a stored finding dict, explained in the current
+        language (a stored finding keeps both; one saved before that, the language it was
+        saved in)."""
+        if isinstance(finding, Mapping):
+            language = get_language()
+
+            def get(name: str) -> Any:
+                return finding.get(f"{name}_{language}") or finding.get(name)
+        else:
+            def get(name: str) -> Any:
+                return getattr(finding, name)
         return cls(rule=str(get("rule")), category=_value(get("category")),
                    severity=_value(get("severity")), start=int(get("start")),
                    end=int(get("end")), match=str(get("match") or ""),
@@ -82,12 +90,15 @@ class FindingsView(Static):
         self.items: list[FindingItem] = []
         self.selected: int | None = None
 
-    def show(self, text: str, items: list[FindingItem], selected: int | None = None) -> None:
+    def show(self, text: str, items: list[FindingItem], selected: int | None = None, *,
+             empty: str | None = None) -> None:
+        """`empty`: what to say when there is no text (the compose screen's "start typing"
+        unless the caller has something better to say)."""
         self.text, self.items, self.selected = text, items, selected
         if text:
             self.update(marked_text(text, items, selected))
         else:
-            self.update(Content.styled(t("compose.preview_empty"), "$text-muted italic"))
+            self.update(Content.styled(empty or t("compose.preview_empty"), "$text-muted italic"))
 
     @property
     def marked_spans(self) -> list[tuple[int, int, str]]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import ClassVar
 
 from rich.text import Text
@@ -87,3 +88,33 @@ class ConfirmScreen(ModalScreen[bool]):
 
     def action_answer(self, yes: bool) -> None:
         self.dismiss(yes)
+
+
+class PlaceChooserScreen(ModalScreen[Path | None]):
+    """Pick a folder to browse from: another drive, the home folder, downloads…"""
+
+    DEFAULT_CSS = _DIALOG_CSS.format(name="PlaceChooserScreen") + """
+    PlaceChooserScreen OptionList { height: auto; max-height: 16; }
+    """
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "dismiss_none", "import_wizard.key.back")]
+
+    def __init__(self, places: list[Path]) -> None:
+        super().__init__()
+        translate_bindings(self)
+        self._places = places
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Label(t("import_wizard.places_title"), markup=False)
+            yield OptionList(*[Option(Text(str(place))) for place in self._places],
+                             id="place-options")
+
+    def on_mount(self) -> None:
+        self.query_one(OptionList).focus()
+
+    @on(OptionList.OptionSelected)
+    def _chosen(self, event: OptionList.OptionSelected) -> None:
+        self.dismiss(self._places[event.option_index])
+
+    def action_dismiss_none(self) -> None:
+        self.dismiss(None)

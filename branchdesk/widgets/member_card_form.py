@@ -9,14 +9,17 @@ from __future__ import annotations
 import re
 from typing import Any, ClassVar
 
+from rich.cells import cell_len
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Input, Label, Select, Static
 
 from branchdesk.i18n import catalog, get_language, t
+from branchdesk.importers.normalize import normalize_amount
 from branchdesk.member_fields import BY_NAME, FIELDS
 from branchdesk.models import Experience, Member, RiskLevel
+from branchdesk.widgets.communities.field import CommunitiesField
 
 # The form's fields, in the declared order: every editable field but needs and tags (the tag
 # picker edits those).
@@ -63,8 +66,13 @@ def parse_value(name: str, text: str) -> Any:
     text = text.strip()
     if name in LIST_FIELDS:
         return [part.strip() for part in _LIST_SEPARATORS.split(text) if part.strip()]
-    if name == "total_assets":
-        text = text.replace(",", "").replace("，", "")
+    if name == "total_assets" and text:
+        # As the import reads it: 12万, 12万元, 1.2w, 250,000 (in yuan). Text it cannot read
+        # goes on as it is, and the service says what is wrong with it.
+        try:
+            return normalize_amount(text)
+        except ValueError:
+            return text
     return text or None
 
 
@@ -98,6 +106,9 @@ class MemberCardForm(VerticalScroll):
                 yield Label(field_label(name), classes="field-label", id=f"label-{name}", markup=False)
                 if name in CHOICE_FIELDS:
                     yield self._choice(name, member)
+                elif name == "communities":
+                    # Picked from the branch's list (Enter): a typo cannot start a new group.
+                    yield CommunitiesField(member.communities, id="field-communities")
                 elif name == "phone":
                     # Masked until revealed: a disabled input can neither leak nor silently
                     # overwrite the number with its mask.
@@ -110,6 +121,12 @@ class MemberCardForm(VerticalScroll):
                                 select_on_focus=False,
                                 placeholder=_optional(f"member_card.placeholder.{name}"))
             yield Static("", classes="field-error", id=f"error-{name}", markup=False)
+            if name == "total_assets":
+                # Which tier the total puts the member in, and by what rule (the card fills it).
+                with Horizontal(classes="field-row", id="tier-row"):
+                    yield Label(t("tiers.label"), classes="field-label",
+                                id="label-tier", markup=False)
+                    yield Static("", id="tier-rule", markup=False)
 
     @staticmethod
     def _options(name: str) -> list[tuple[str, str]]:
@@ -126,13 +143,30 @@ class MemberCardForm(VerticalScroll):
         self._errors: dict[str, str] = {}
         for name in FORM_FIELDS:
             self.query_one(f"#error-{name}").display = False
+        self._fit_labels()
+
+    def _fit_labels(self) -> None:
+        """Labels as wide as the longest in this language, so none loses its unit
+        ("Total assets (yuan)"); the errors line up under the fields."""
+        width = max(cell_len(field_label(name)) for name in FORM_FIELDS) + 2
+        width = max(width, cell_len(t("tiers.label")) + 2)
+        for label in self.query(".field-label"):
+            label.styles.width = width
+        for error in self.query(".field-error"):
+            error.styles.padding = (0, 0, 0, width)
+
+    def show_tier(self, text: str) -> None:
+        self.query_one("#tier-rule", Static).update(text)
 
     def relabel(self) -> None:
         """The language changed: labels, placeholders, choices and errors; values stay."""
+        self.query_one("#label-tier", Label).update(t("tiers.label"))
         for name in FORM_FIELDS:
             self.query_one(f"#label-{name}", Label).update(field_label(name))
             widget = self.query_one(f"#field-{name}")
-            if isinstance(widget, Select):
+            if isinstance(widget, CommunitiesField):
+                widget.relabel()
+            elif isinstance(widget, Select):
                 value = widget.value
                 widget.set_options(self._options(name))
                 widget.prompt = t("member_card.not_set")
@@ -141,6 +175,7 @@ class MemberCardForm(VerticalScroll):
                 widget.placeholder = t("member_card.phone_hidden")
             else:
                 widget.placeholder = _optional(f"member_card.placeholder.{name}")
+        self._fit_labels()
         if self._errors:
             self.show_errors(self._errors, focus=False)
 
@@ -153,7 +188,9 @@ class MemberCardForm(VerticalScroll):
             if name == "phone" and not self.phone_revealed:
                 continue
             widget = self.query_one(f"#field-{name}")
-            if isinstance(widget, Select):
+            if isinstance(widget, CommunitiesField):
+                out[name] = widget.names
+            elif isinstance(widget, Select):
                 out[name] = None if widget.value is Select.NULL else widget.value
             else:
                 out[name] = parse_value(name, widget.value)
@@ -166,7 +203,9 @@ class MemberCardForm(VerticalScroll):
                 self.query_one("#field-phone", Input).value = member.masked_phone
                 continue
             widget = self.query_one(f"#field-{name}")
-            if isinstance(widget, Select):
+            if isinstance(widget, CommunitiesField):
+                widget.names = member.communities
+            elif isinstance(widget, Select):
                 current = getattr(member, name)
                 widget.value = current.value if current else Select.NULL
             else:

@@ -119,7 +119,7 @@ class RosterTable(ScrollView, can_focus=True):
         self.row_count = 0
         self.cursor_row = 0
         self.counting = False
-        self.loading = False
+        self.busy = False
         self._cache: LRUCache[int, list[Member]] = LRUCache(CACHE_PAGES)
         self._pending: set[int] = set()
         self._latest = 0  # generation of the newest query asked for
@@ -132,7 +132,7 @@ class RosterTable(ScrollView, can_focus=True):
     def load(self, query: MemberQuery, *, keep_position: bool = False) -> None:
         """Show `query`: rows stay as they are until its first page arrives, then swap at once."""
         self._latest += 1
-        self.loading = True
+        self.busy = True
         wanted = [0]  # a new query starts at the top: one page, one query
         if keep_position:  # and a reload also needs the rows on screen, to swap without a flash
             top = round(self.scroll_y)
@@ -180,7 +180,7 @@ class RosterTable(ScrollView, can_focus=True):
             self.query_shown = message.query
             self._cache.clear()
             self._pending.clear()
-            self.loading = False
+            self.busy = False
             self.counting = message.count is None
             if message.count is not None:
                 self.row_count = message.count
@@ -207,7 +207,7 @@ class RosterTable(ScrollView, can_focus=True):
     @on(_Failed)
     def _failed(self, message: _Failed) -> None:
         if message.generation == self._latest:
-            self.loading = self.counting = False
+            self.busy = self.counting = False
         self._pending.clear()  # let the rows on screen be asked for again
         self.notify(error_text(message.error), severity="error")
 
@@ -369,7 +369,7 @@ class RosterTable(ScrollView, can_focus=True):
             return self._title_strip(columns, width, base)
         row = round(self.scroll_y) + y - 1
         if row >= self.row_count:
-            if y == 1 and not self.row_count and not self.loading:  # say why the list is empty
+            if y == 1 and not self.row_count and not self.busy:  # say why the list is empty
                 muted = self.get_component_rich_style("roster-table--placeholder")
                 text = fit(t(self._empty_reason()), width - LEFT_PAD)
                 return self._strip([(text, muted)], width, base)

@@ -27,7 +27,7 @@ class RuleEditor(ModalScreen[bool]):
     RuleEditor #rule-title { width: 100%; text-style: bold; color: $accent; }
     RuleEditor #rule-text { height: 1fr; }
     RuleEditor #rule-error { color: $text-error; height: auto; max-height: 6; }
-    RuleEditor #rule-hint { color: $text-muted; height: 1; }
+    RuleEditor #rule-hint { color: $text-muted; height: auto; }
     """
     HELP_SECTION = "rules_screen.help.editor"
     BINDINGS: ClassVar[list[BindingType]] = [

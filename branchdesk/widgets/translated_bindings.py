@@ -11,6 +11,7 @@ from dataclasses import replace
 
 from textual.binding import BindingsMap
 from textual.dom import DOMNode
+from textual.widgets._select import SelectOverlay
 
 from branchdesk.i18n import t
 
@@ -29,3 +30,23 @@ def translate_bindings(node: DOMNode) -> None:
 
 def _is_key(text: str) -> bool:
     return "." in text and " " not in text
+
+
+# Textual's own keys that show in our footers: (widget class, action) → catalog key.
+TEXTUAL_KEYS: dict[tuple[type[DOMNode], str], str] = {
+    (SelectOverlay, "dismiss"): "app.key.dismiss_menu",
+}
+
+
+def translate_textual_bindings() -> None:
+    """Give Textual's own footer keys (Esc closing a drop-down list) text in the current
+    language. Their classes' bindings are set once, in English, and every new widget copies
+    them: so the class's copy is replaced (at start and after a language switch)."""
+    for (cls, action), key in TEXTUAL_KEYS.items():
+        merged = cls._merged_bindings
+        if merged is None:
+            continue
+        cls._merged_bindings = BindingsMap.from_keys({
+            name: [replace(b, description=t(key)) if b.action == action else b for b in bindings]
+            for name, bindings in merged.key_to_bindings.items()
+        })

@@ -89,13 +89,18 @@ COMMAND_ARGS: dict[tuple[str, ...], list[str]] = {
     ("complaints", "respond"): ["1"],
     ("complaints", "resolve"): ["1", "--resolution", "已解决"],
     ("complaints", "assign"): ["1", "--owner", "李娜"],
+    ("communities", "list"): [],
+    ("communities", "add"): ["新手学堂"],
+    ("communities", "rename"): ["新手学堂", "新手训练营"],
+    ("communities", "merge"): ["新手训练营", "价值投资群"],
+    ("communities", "advisor"): ["价值投资群", "李娜"],
 }
 READ_ONLY = {("members",), ("import", "list"), ("audit", "verify"), ("audit", "head"),
              ("audit", "trail"), ("check",), ("staff", "list"), ("rules", "list"),
              ("rules", "show"), ("messages", "list"), ("backup",), ("events", "list"),
              ("events", "show"), ("export", "calendar"), ("activity", "list"),
              ("activity", "imports"), ("reactivation",), ("followups",), ("birthdays",),
-             ("complaints", "list"), ("complaints", "show")}
+             ("complaints", "list"), ("complaints", "show"), ("communities", "list")}
 
 
 def _commands(parser: argparse.ArgumentParser, prefix: tuple[str, ...] = ()) -> list[tuple[str, ...]]:

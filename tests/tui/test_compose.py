@@ -25,7 +25,7 @@ def quick_check(monkeypatch):
 async def open_compose(pilot, settle) -> ComposeScreen:
     """From the roster, the way a person gets there: off the search box, then `m`."""
     await settle(pilot)
-    await pilot.press("down", "m")
+    await pilot.press("m")
     await pilot.pause()
     screen = pilot.app.screen
     assert isinstance(screen, ComposeScreen) and pilot.app.current_mode == "compose"

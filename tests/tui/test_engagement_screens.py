@@ -215,6 +215,6 @@ async def test_help_and_palette_reach_every_engagement_screen(settle, make_app):
             assert words in help_text
         await pilot.press("escape")
         await pilot.pause()
-        titles = [title for title, _, _ in BranchDeskCommands(app.screen).commands()]
+        titles = [command.title for command in BranchDeskCommands(app.screen).commands()]
         for words in ("唤醒名单", "今日回访", "投诉", "记录联系"):
             assert any(words in title for title in titles), words

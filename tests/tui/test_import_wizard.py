@@ -57,7 +57,7 @@ async def settle_all(pilot) -> None:
 
 async def open_wizard(pilot, settle) -> ImportWizardScreen:
     await settle(pilot)
-    await pilot.press("down", "i")                    # off the search box, then i: import
+    await pilot.press("i")                            # i in the list: import
     await settle_all(pilot)
     wizard = pilot.app.screen
     assert isinstance(wizard, ImportWizardScreen)

@@ -15,10 +15,9 @@ from branchdesk.widgets.roster_table import RosterTable
 
 
 async def open_card(pilot, settle):
-    """From the roster, the way a person does it: down to the list, Enter on the first row."""
+    """From the roster, the way a person does it: Enter on the first row of the list."""
     app = pilot.app
     await settle(pilot)
-    await pilot.press("down")
     member = app.screen.query_one(RosterTable).cursor_member
     await pilot.press("enter")
     await pilot.pause()

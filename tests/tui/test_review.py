@@ -38,7 +38,7 @@ async def write_and_submit(pilot, settle, text: str) -> int:
     """Compose (m), type, submit (ctrl+r); back on the roster. Returns the message id."""
     app = pilot.app
     await settle(pilot)
-    await pilot.press("down", "m")
+    await pilot.press("m")
     await pilot.pause()
     assert isinstance(app.screen, ComposeScreen)
     await pilot.press(*text)
@@ -182,7 +182,6 @@ async def test_actions_that_do_not_apply_say_so(team, make_app, settle):
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        await pilot.press("down")
         screen = await open_review(pilot)
         assert screen.table.row_count == 0
         await pilot.press("a", "s")

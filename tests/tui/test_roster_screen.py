@@ -95,7 +95,7 @@ async def test_need_filter_from_the_filter_bar(settle, make_app, demo_store):
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        await pilot.press("down", "f")            # to the list, open the filter bar
+        await pilot.press("f")                    # the filter bar
         bar = app.screen.query_one(FilterBar)
         assert bar.display
         need = app.screen.query_one("#filter-need", Select)
@@ -116,7 +116,7 @@ async def test_dormant_only_and_clear(settle, make_app, demo_store):
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        await pilot.press("down", "d")
+        await pilot.press("d")
         await settle(pilot)
         dormant = everyone(demo_store, dormant_only=True)
         assert 0 < table(app).row_count == len(dormant) < 200
@@ -132,7 +132,7 @@ async def test_sort_cycles_and_reverses(settle, make_app, demo_store):
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        await pilot.press("down", "s")            # name → last active
+        await pilot.press("s")                    # name → last active
         await settle(pilot)
         assert "Sort: Last active ▲" in status(app)
         oldest = everyone(demo_store, sort="last_active_on")[0]
@@ -167,7 +167,7 @@ async def test_enter_opens_the_member_card_and_a_save_refreshes_the_row(settle, 
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        await pilot.press("down", "enter")
+        await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, MemberCardScreen)
         assert app.screen.member_id == first.id

@@ -65,8 +65,7 @@ def day_cells(day: date, today: date, count: int) -> Cells:
     if day == today:
         label += "  " + t("events_screen.today")
     return [(label, "agenda--day"), ("  ", None),
-            (t("events_screen.day_count_one" if count == 1 else "events_screen.day_count",
-               count=count), "agenda--muted")]
+            (t("events_screen.day_count", count=count), "agenda--muted")]
 
 
 @dataclass(frozen=True)
