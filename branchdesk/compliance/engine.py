@@ -14,7 +14,7 @@ import gc
 import re
 from bisect import bisect_right
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from itertools import accumulate, chain
 
@@ -31,9 +31,9 @@ from branchdesk.compliance.findings import (
 )
 from branchdesk.compliance.findings import is_chinese as _is_chinese
 from branchdesk.compliance.model import shipped_model
-from branchdesk.compliance.pinyin import homophones, variants
-from branchdesk.compliance.rulepack import Category, Near, Rule, RulePack, Severity
-from branchdesk.compliance.second_reading import SecondReader
+from branchdesk.compliance.pinyin import homophones, sound_variants, variants
+from branchdesk.compliance.rulepack import Category, Near, Rule, RulePack, Severity, expand_classes
+from branchdesk.compliance.second_reading import Cue, SecondReader
 from branchdesk.compliance.textnorm import (
     Normalised,
     compact_phrase,
@@ -45,9 +45,11 @@ from branchdesk.compliance.textnorm import (
 )
 from branchdesk.gc_pause import gc_paused
 
-# Roles a term plays for a rule.
-PHRASE, LEFT, RIGHT, EXCLUDE, ANCHOR, TRIGGER, SATISFY = range(7)
-_STARTS = frozenset((PHRASE, LEFT, ANCHOR, TRIGGER))  # roles that can start a finding
+# Roles a term plays for a rule. SOUND: initials or a sound-alike of a phrase (bb for 保本),
+# which count only in a sentence naming a product. REQUIRE + n: a word of a proximity rule's
+# n-th ``requires`` group.
+PHRASE, LEFT, RIGHT, EXCLUDE, ANCHOR, TRIGGER, SATISFY, SOUND, REQUIRE = range(9)
+_STARTS = frozenset((PHRASE, LEFT, ANCHOR, TRIGGER, SOUND))  # roles that can start a finding
 
 _LATIN = re.compile(r"[a-z0-9]")
 _CJK = re.compile(r"[\u3400-\u9fff]")
@@ -71,9 +73,10 @@ _CLAUSE_PUNCT = frozenset("。；，、!?;,\n")  # in folded text (NFKC made ！
 _SENTENCE_PUNCT = frozenset("。!?;\n")
 _GC_PAUSE_FROM = 1000  # messages in one batch from which the cycle collector is paused
 
-# Messages worth the number detectors: six digits in a row, or a phone in Chinese numerals.
-_LONG_DIGITS = re.compile(r"\d{6,}|[零〇一二三四五六七八九幺两]{11}")
-_DIGIT_RUN = re.compile(r"[\d零〇一二三四五六七八九幺两]{6,}")
+# Messages worth the number detectors: six digits (or Chinese numerals) in a row, or a number
+# written in parts (two runs of three).
+_DIGIT_CHARS = "\\d零〇一二三四五六七八九幺两壹贰叁肆伍陆柒捌玖"
+_DIGIT_RUN = re.compile(f"[{_DIGIT_CHARS}]{{3,}}")
 # A market word directly followed by one of these names a product or a channel, not the
 # market (沪深300etf, 港股通的腾讯).
 _PRODUCT_AFTER = r"etf|lof|基金|联接|增强|指增|通|\w{0,4}etf"
@@ -153,7 +156,11 @@ class Checker:
     ) -> None:
         off = set(disabled)
         self.pack_version = pack.version
-        self.rules: list[Rule] = [r for r in [*pack.rules, *extra_rules] if r.enabled and r.id not in off]
+        self.rules: list[Rule] = [
+            expand_classes(r, pack.classes)
+            for r in [*pack.rules, *extra_rules]
+            if r.enabled and r.id not in off
+        ]
         # The model reads a message only while at least one of its rules is on.
         model_rules = [r for r in self.rules if r.kind == "model"]
         self._second = SecondReader(shipped_model(), model_rules) if model_rules else None
@@ -167,6 +174,8 @@ class Checker:
         def add(phrase: str, rule: int, role: int) -> None:
             # Anchors only gate patterns, so "yield" may also be "yielding".
             suffix_ok = role == ANCHOR or (phrase.endswith("*") and not _CJK.search(phrase))
+            if role >= REQUIRE:
+                suffix_ok = True  # a required word (a push, a source) is a cue, not a phrase
             term = compact_phrase(phrase.rstrip("*"))
             if not term:
                 return
@@ -184,11 +193,17 @@ class Checker:
                     compact = compact_phrase(phrase)
                     for spelled in variants(compact) + homophones(compact):
                         add(spelled, i, main_role)
+                    if main_role == PHRASE:
+                        for spelled in sound_variants(compact):
+                            add(spelled, i, SOUND)
             if rule.near is not None:
                 for word in rule.near.left:
                     add(word, i, LEFT)
                 for word in rule.near.right:
                     add(word, i, RIGHT)
+                for n, group in enumerate(rule.near.requires):
+                    for word in group:
+                        add(word, i, REQUIRE + n)
             for word in rule.excludes:
                 add(word, i, EXCLUDE)
             for word in rule.anchors:
@@ -201,7 +216,7 @@ class Checker:
         self._profiles = [
             tuple(
                 frozenset(u.rule for u in term_uses if u.role == role)
-                for role in (ANCHOR, TRIGGER, SATISFY, LEFT, RIGHT)
+                for role in (ANCHOR, TRIGGER, SATISFY, LEFT, RIGHT, SOUND)
             )
             for term_uses in self._uses
         ]
@@ -222,8 +237,13 @@ class Checker:
             for i, rule in enumerate(self.rules)
             if rule.patterns and not rule.anchors and rule.kind not in ("suitability", "disclosure")
         ]
-        # Number detectors: judged only on messages holding a run of six digits or more.
+        # Number detectors: judged only on messages holding a run of six digits or more, or
+        # two runs of three (a number written in parts).
         self._privacy_rules = [i for i, rule in enumerate(self.rules) if rule.kind == "privacy"]
+        cues = pack.context
+        self._contacts = detectors.ContactCues.build(cues.own_contact, cues.third_party)
+        self._product = CueSet.build(cues.product_context) if cues.product_context else None
+        self._support = {rule.id for rule in self.rules if rule.support}
         self._suitability_rules = [i for i, rule in enumerate(self.rules) if rule.kind == "suitability"]
         self._unless = [
             CueSet.build(rule.unless_in_clause, not_followed_by=_PRODUCT_AFTER)
@@ -235,6 +255,13 @@ class Checker:
     # -- public API -----------------------------------------------------------------------
     def check(self, text: str, context: CheckContext | None = None) -> CheckResult:
         return self.check_many([text], context)[0]
+
+    def support_cues(self, text: str) -> set[Category]:
+        """Categories of the support rules' cues in a message (after their context checks):
+        what the model's calibration needs to know of a message (model_train)."""
+        nz = normalise(text)
+        hits = self._valid_hits(nz, self.index.find(nz.compact))
+        return {cue.category for cue in self._judge(nz, hits, None, set(), set())[1]}
 
     def check_many(self, texts: Sequence[str], context: CheckContext | None = None) -> list[CheckResult]:
         """Check many messages (a chat export) with one automaton pass over all of them:
@@ -270,11 +297,10 @@ class Checker:
         }
         # One character class scans faster than an alternation; the rare runs it finds are
         # then checked for six figures or eleven numerals.
-        with_digits = {
-            bisect_right(cstarts, m.start()) - 1
-            for m in _DIGIT_RUN.finditer(joined)
-            if _LONG_DIGITS.search(m.group())
-        }
+        runs: dict[int, int] = defaultdict(int)
+        for m in _DIGIT_RUN.finditer(joined):
+            runs[bisect_right(cstarts, m.start()) - 1] += 2 if m.end() - m.start() >= 6 else 1
+        with_digits = {k for k, weight in runs.items() if weight >= 2}
         suitability = context is not None and bool(context.community_risk_counts)
         if self._unanchored or suitability:
             todo = set(range(len(texts)))
@@ -287,36 +313,38 @@ class Checker:
         # A chat export repeats itself (forwarded notices, the same disclaimer every day): a
         # message judged once in the batch is not judged again (same text, same context).
         seen: dict[str, CheckResult] = {}
-        # The model reads every message holding any term of the pack (phrases, anchors, risk
-        # warnings…): plain chatter stays unread, as it stays unjudged.
+        # The model reads every message: wording no rule lists is its whole point.
         second = self._second
-        read = set(raw) if second is not None else set()
-        for k in sorted(todo | read):
+        for k in range(len(texts)) if second is not None else sorted(todo):
             text, ostart = texts[k], offsets[k]
             done = seen.get(text)
             if done is not None:
                 results[k] = CheckResult(done.verdict, list(done.findings), version)
                 continue
             compact = joined[cstarts[k] : ends[k] - 1]
-            if k not in todo:
-                findings = second.revise(text, compact, [], self._warned(raw.get(k, [])), _unframed)
-                results[k] = seen[text] = CheckResult(verdict_for(findings), findings, version)
-                continue
-            rules = set(self._unanchored)
-            if k in with_digits:
-                rules.update(self._privacy_rules)
-            if suitability:
-                rules.update(self._suitability_rules)
-            nz = normalise(text, norm_all[ostart : ostart + len(text)], compact)
-            found = raw.get(k, [])
-            if nz.compact is not compact:
-                # normalise() disagreed with the batch (cannot happen by construction, but a
-                # wrong offset would be worse than a slow path): match this message alone.
-                found = self.index.find(nz.compact)
-            excused: set[Category] = set()
-            findings = self._judge(nz, self._valid_hits(nz, found), context, rules, excused)
-            if k in read:
-                findings = second.revise(text, nz.compact, findings, excused, self._framing(nz))
+            view = _View(self, text, norm_all, ostart, compact)
+            findings: list[Finding] = []
+            cues: list[Cue] = []
+            if k in todo:
+                rules = set(self._unanchored)
+                if k in with_digits:
+                    rules.update(self._privacy_rules)
+                if suitability:
+                    rules.update(self._suitability_rules)
+                nz = view.nz()
+                found = raw.get(k, [])
+                if nz.compact is not compact:
+                    # normalise() disagreed with the batch (cannot happen by construction, but a
+                    # wrong offset would be worse than a slow path): match this message alone.
+                    found = self.index.find(nz.compact)
+                excused: set[Category] = set()
+                findings, cues = self._judge(nz, self._valid_hits(nz, found), context, rules, excused)
+            else:
+                excused = self._warned(raw.get(k, []))
+            if second is not None:
+                findings = second.revise(
+                    text, compact, view.norm(), findings, excused, cues, view.sentence_excused, view.framed
+                )
             results[k] = seen[text] = CheckResult(verdict_for(findings), findings, version)
         return results
 
@@ -356,7 +384,9 @@ class Checker:
         rights: set[int] = set()
         profiles = self._profiles
         for term_id, _, _ in found:
-            anchor, trigger, satisfy, left, right = profiles[term_id]
+            anchor, trigger, satisfy, left, right, sound = profiles[term_id]
+            if sound:
+                return True
             anchored |= anchor
             triggered |= trigger
             satisfied |= satisfy
@@ -410,8 +440,9 @@ class Checker:
         context: CheckContext | None,
         always: set[int],
         excused: set[Category],
-    ) -> list[Finding]:
-        """The rules' findings; ``excused`` gets the categories of matches that their context
+    ) -> tuple[list[Finding], list[Cue]]:
+        """The rules' findings and the support rules' cues (see second_reading); ``excused``
+        gets the categories of matches that their context
         (negation, warning, quotation, a risk warning present…) made harmless."""
         ostart, oend = 0, len(nz.original)
         cstart, cend = 0, len(nz.compact)
@@ -438,7 +469,9 @@ class Checker:
             found = self._rule_candidates(i, rule, rule_hits, nz, cstart, cend, seg, context, excused)
             candidates.extend(found)
         findings = [self._finding(nz, c) for c in candidates]
-        return _dedupe(findings)
+        cues = [Cue(f.category, f.start, f.end) for f in findings if f.rule in self._support]
+        findings = [f for f in findings if f.rule not in self._support]
+        return _dedupe(findings), cues
 
     def _rule_candidates(
         self,
@@ -463,7 +496,11 @@ class Checker:
 
         raw: list[_Candidate] = []
         if rule.kind == "phrase":
-            raw = [_Candidate(i, h.cstart, h.cend) for h in hits if h.role == PHRASE and kept(h)]
+            raw = [
+                _Candidate(i, h.cstart, h.cend)
+                for h in hits
+                if (h.role == PHRASE or (h.role == SOUND and self._about_product(nz, h, seg))) and kept(h)
+            ]
         elif rule.kind == "proximity":
             raw = self._pairs(i, rule, [h for h in hits if kept(h)], nz, seg)
         elif rule.kind == "pattern":
@@ -475,9 +512,13 @@ class Checker:
             hits = [h for h in hits if h.role != TRIGGER or kept(h)] if excludes else hits
             return self._disclosure(i, rule, hits, nz, cstart, cend, seg, excused)
         elif rule.kind == "privacy":
+            keys = [(h.cstart, h.cend) for h in hits if h.role == ANCHOR]
             return [
                 _Candidate(i, a, b, {"kind": rule.detector or ""})
-                for a, b in detectors.find(rule.detector, nz.compact, cstart, cend, context)
+                for a, b in detectors.find(
+                    rule.detector, nz, cstart, cend, context,
+                    keys=keys, reach=rule.reach, contacts=self._contacts,
+                )
             ]
         elif rule.kind == "suitability":
             return self._suitability(i, rule, nz, cstart, cend, context)
@@ -485,6 +526,12 @@ class Checker:
         if len(kept_raw) < len(raw):
             excused.add(rule.category)
         return kept_raw
+
+    def _about_product(self, nz: Normalised, hit: _Hit, seg) -> bool:
+        """Whether the sentence of a sound-alike hit (bb, wzbp) names a product or a trade."""
+        if self._product is None:
+            return False
+        return seg().sentence_mentions(self._product, *nz.span(hit.cstart, hit.cend))
 
     def _warned(self, found: list[tuple[int, int, int]]) -> set[Category]:
         """Categories of the rules a risk warning among these matches satisfies."""
@@ -494,10 +541,6 @@ class Checker:
             for use in self._uses[term_id]
             if use.role == SATISFY
         }
-
-    def _framing(self, nz: Normalised) -> Callable[[int, int], bool]:
-        """Whether the sentence around an original span holds a framing cue (built on use)."""
-        return lambda start, end: Segment(nz, self.frames, 0, len(nz.original)).sentence_framed(start, end)
 
     def _cancelled(self, i: int, rule: Rule, cand: _Candidate, nz: Normalised, seg) -> bool:
         if self._market_fact(i, cand, nz, seg):
@@ -518,6 +561,8 @@ class Checker:
         longest = max((h.cend - h.cstart for h in rights), default=0)
         reach = near.window * 2
         out: list[_Candidate] = []
+        if near.scope == "sentence":
+            return self._sentence_pairs(i, near, lefts, rights, hits, nz, seg)
         for left in lefts:
             best: tuple[int, int, int] | None = None
             # Only rights that start within reach of this left word (long texts stay linear).
@@ -544,6 +589,69 @@ class Checker:
             if best is not None:
                 out.append(_Candidate(i, best[1], best[2]))
         return out
+
+    def _sentence_pairs(
+        self, i: int, near: Near, lefts: list[_Hit], rights: list[_Hit], hits: list[_Hit], nz: Normalised, seg
+    ) -> list[_Candidate]:
+        """Pairs of a sentence-scope rule: a left and a right word within ``window`` compact
+        characters of one sentence, not broken by a negator or a contrast between them, with
+        a word of every ``requires`` group somewhere in that sentence."""
+        right_starts = [h.cstart for h in rights]
+        longest = max((h.cend - h.cstart for h in rights), default=0)
+        groups = [
+            sorted(nz.span(h.cstart, h.cend) for h in hits if h.role == REQUIRE + n)
+            for n in range(len(near.requires))
+        ]
+        out: list[_Candidate] = []
+        for left in lefts:
+            best: tuple[int, int, int] | None = None
+            lo = bisect_right(right_starts, left.cstart - near.window - longest - 1)
+            hi = bisect_right(right_starts, left.cend + near.window)
+            for right in rights[lo:hi]:
+                if right.cstart >= left.cend:
+                    gap = right.cstart - left.cend
+                elif not near.ordered and right.cend <= left.cstart:
+                    gap = left.cstart - right.cend
+                else:
+                    continue
+                if gap > near.window or (best is not None and gap >= best[0]):
+                    continue
+                if self._broken_in_sentence(nz, near, left, right):
+                    continue
+                a, b = min(left.cstart, right.cstart), max(left.cend, right.cend)
+                oa, ob = nz.span(a, b)
+                s_start, s_end = seg().sentence(oa, ob)
+                if all(any(s_start <= x and y <= s_end for x, y in group) for group in groups):
+                    best = (gap, a, b)
+            if best is not None:
+                out.append(_Candidate(i, best[1], best[2]))
+        return out
+
+    def _broken_in_sentence(self, nz: Normalised, near: Near, left: _Hit, right: _Hit) -> bool:
+        """A sentence end or (unless the rule allows it) a contrast word between the two words
+        of a sentence-scope pair, or a negator in the clause of either word, between them:
+        新手不适合期权 / 期权收益高，但新手别碰. A negator in a clause of its own between them
+        negates that clause only (刚毕业的，别买货基了，直接上3倍杠杆)."""
+        a, b = sorted(((left.cstart, left.cend), (right.cstart, right.cend)))
+        oa, ob = nz.span(*a)[1], nz.span(*b)[0]
+        between_o = nz.norm[oa:ob]
+        if any(ch in _SENTENCE_PUNCT for ch in between_o):
+            return True
+        if a[1] >= b[0]:
+            return False
+        if not near.through_contrast and self.frames.contrast.search(between_o):
+            return True
+        between_c = nz.compact[a[1] : b[0]]
+        if self.frames.before.search(between_c, between_o):
+            return True  # 新手以为买期权就很安全: the pair is reported, not said
+        cuts = [i for i, ch in enumerate(between_o) if ch in _CLAUSE_PUNCT]
+        pieces = [(oa, ob)] if not cuts else [(oa, oa + cuts[0]), (oa + cuts[-1] + 1, ob)]
+        negators = self.frames.negators
+        for start, end in pieces:
+            piece = nz.compact[nz.to_compact(start) : nz.to_compact(end)]
+            if start < end and negators.search(piece, nz.norm[start:end]):
+                return True
+        return False
 
     @staticmethod
     def _promise_closes_clause(nz: Normalised, left: _Hit, right: _Hit) -> bool:
@@ -683,11 +791,41 @@ class Checker:
             basis=rule.basis,
             action=action,
             replacement=replacement,
+            also=rule.categories[1:],
         )
 
 
-def _unframed(start: int, end: int) -> bool:
-    return False
+class _View:
+    """One message's normalised views and context segment, built when first needed (most
+    messages the model reads need neither)."""
+
+    __slots__ = ("_checker", "_compact", "_norm_all", "_nz", "_ostart", "_segment", "_text")
+
+    def __init__(self, checker: Checker, text: str, norm_all: str, ostart: int, compact: str) -> None:
+        self._checker, self._text, self._norm_all = checker, text, norm_all
+        self._ostart, self._compact = ostart, compact
+        self._nz: Normalised | None = None
+        self._segment: Segment | None = None
+
+    def norm(self) -> str:
+        return self._norm_all[self._ostart : self._ostart + len(self._text)]
+
+    def nz(self) -> Normalised:
+        if self._nz is None:
+            self._nz = normalise(self._text, self.norm(), self._compact)
+        return self._nz
+
+    def segment(self) -> Segment:
+        if self._segment is None:
+            nz = self.nz()
+            self._segment = Segment(nz, self._checker.frames, 0, len(nz.original))
+        return self._segment
+
+    def sentence_excused(self, start: int, end: int) -> bool:
+        return self.segment().sentence_excused(start, end)
+
+    def framed(self, start: int, end: int) -> bool:
+        return self.segment().sentence_framed(start, end)
 
 
 class _Blanks(dict):
