@@ -221,14 +221,26 @@ class Checker:
             for term_uses in self._uses
         ]
         # Terms whose mere presence makes a message worth judging (see _worth_judging).
-        self._strong = [any(use.role == PHRASE for use in term_uses) for term_uses in self._uses]
+        # A support rule's phrase is a cue, not a phrase: it matters only where the model reads
+        # the message in that category (see _check_many).
+        support = {i for i, rule in enumerate(self.rules) if rule.support}
+        self._strong = [
+            any(use.role == PHRASE and use.rule not in support for use in term_uses)
+            for term_uses in self._uses
+        ]
+        self._cue_categories = [
+            frozenset(str(self.rules[use.rule].category) for use in term_uses if use.rule in support)
+            for term_uses in self._uses
+        ]
         # English words must start (and, unless written "word*", end) at a word boundary.
         self._latin_start = [bool(_LATIN.match(term[0])) for term in terms]
         self._latin_end = [bool(_LATIN.match(term[-1])) for term in terms]
-        self._patterns = [[re.compile(p) for p in rule.patterns] for rule in self.rules]
+        # Compiled when a message first needs them (a single check needs few of ~240 patterns).
+        self._patterns = _LazyPatterns([rule.patterns for rule in self.rules])
         # Patterns that look for figures: the only ones worth running on the numeric view.
-        self._figure_patterns = [[p for p in ps if "\\d" in p.pattern] for ps in self._patterns]
-        self._figure_set = {p for ps in self._figure_patterns for p in ps}
+        figures = [[p for p in rule.patterns if "\\d" in p] for rule in self.rules]
+        self._figure_patterns = _LazyPatterns(figures)
+        self._figure_set = {p for rule in self.rules for p in rule.patterns if "\\d" in p}
         self._view_key: tuple[str, int, int] | None = None
         self._view: tuple[str, list[int], list[int]] | None = None
         # Rules judged on every message, hit or not: patterns without anchors (custom rules).
@@ -244,6 +256,7 @@ class Checker:
         self._contacts = detectors.ContactCues.build(cues.own_contact, cues.third_party)
         self._product = CueSet.build(cues.product_context) if cues.product_context else None
         self._support = {rule.id for rule in self.rules if rule.support}
+        self._support_index = {i for i, rule in enumerate(self.rules) if rule.support}
         self._suitability_rules = [i for i, rule in enumerate(self.rules) if rule.kind == "suitability"]
         self._unless = [
             CueSet.build(rule.unless_in_clause, not_followed_by=_PRODUCT_AFTER)
@@ -261,7 +274,8 @@ class Checker:
         what the model's calibration needs to know of a message (model_train)."""
         nz = normalise(text)
         hits = self._valid_hits(nz, self.index.find(nz.compact))
-        return {cue.category for cue in self._judge(nz, hits, None, set(), set())[1]}
+        every = {str(c) for c in Category}
+        return {cue.category for cue in self._judge(nz, hits, None, set(), set(), every)[1]}
 
     def check_many(self, texts: Sequence[str], context: CheckContext | None = None) -> list[CheckResult]:
         """Check many messages (a chat export) with one automaton pass over all of them:
@@ -280,7 +294,8 @@ class Checker:
             norm_all, joined, cstarts = self._fold_many(texts)
         raw: dict[int, list[tuple[int, int, int]]] = defaultdict(list)
         strong: set[int] = set()  # messages holding a phrase: judged whatever else they hold
-        is_strong = self._strong
+        cued: dict[int, set[str]] = defaultdict(set)  # categories of support cues per message
+        is_strong, cue_categories = self._strong, self._cue_categories
         ends = [*cstarts[1:], len(joined) + 1]
         # Matches come ordered by end, and none crosses a separator, so the message index only
         # grows: walk it forward instead of searching for every match.
@@ -292,6 +307,8 @@ class Checker:
             raw[k].append((term_id, cstart - base, cend - base))
             if is_strong[term_id]:
                 strong.add(k)
+            elif cue_categories[term_id]:
+                cued[k] |= cue_categories[term_id]
         todo = strong | {
             k for k in raw.keys() - strong if self._worth_judging(raw[k], joined[cstarts[k] : ends[k] - 1])
         }
@@ -301,6 +318,8 @@ class Checker:
         for m in _DIGIT_RUN.finditer(joined):
             runs[bisect_right(cstarts, m.start()) - 1] += 2 if m.end() - m.start() >= 6 else 1
         with_digits = {k for k, weight in runs.items() if weight >= 2}
+        # Messages judged only for their numbers or their audience: those detectors alone.
+        worth = set(todo)
         suitability = context is not None and bool(context.community_risk_counts)
         if self._unanchored or suitability:
             todo = set(range(len(texts)))
@@ -325,10 +344,15 @@ class Checker:
             view = _View(self, text, norm_all, ostart, compact)
             findings: list[Finding] = []
             cues: list[Cue] = []
-            if k in todo:
+            # Support cues count only in categories the model reads high enough (and only then
+            # are their rules judged).
+            wanted = second.support_wanted(compact, view.norm(), cued[k]) if k in cued and second else set()
+            if k in todo or wanted:
                 rules = set(self._unanchored)
                 if k in with_digits:
                     rules.update(self._privacy_rules)
+                # A message judged only for its numbers or its audience: those detectors alone.
+                only = rules if k not in worth and not wanted else None
                 if suitability:
                     rules.update(self._suitability_rules)
                 nz = view.nz()
@@ -338,12 +362,14 @@ class Checker:
                     # wrong offset would be worse than a slow path): match this message alone.
                     found = self.index.find(nz.compact)
                 excused: set[Category] = set()
-                findings, cues = self._judge(nz, self._valid_hits(nz, found), context, rules, excused)
+                hits = self._valid_hits(nz, found)
+                findings, cues = self._judge(nz, hits, context, rules, excused, wanted, only)
             else:
                 excused = self._warned(raw.get(k, []))
             if second is not None:
                 findings = second.revise(
-                    text, compact, view.norm(), findings, excused, cues, view.sentence_excused, view.framed
+                    text, compact, view.norm(), findings, excused, cues,
+                    view.sentence_excused, view.framed, view.nz,
                 )
             results[k] = seen[text] = CheckResult(verdict_for(findings), findings, version)
         return results
@@ -397,13 +423,25 @@ class Checker:
         rules = anchored - satisfied
         if not rules:
             return False
-        if any(p.search(compact) for rule in rules for p in self._patterns[rule]):
+        if any(self._matches(rule, p, compact) for rule in rules for p in self._patterns[rule]):
             return True
-        numeric = [p for rule in rules for p in self._figure_patterns[rule]]
+        numeric = [(rule, p) for rule in rules for p in self._figure_patterns[rule]]
         if not numeric:
             return False
         view = self._numeric_view(compact, 0, len(compact))
-        return view is not None and any(p.search(view[0]) for p in numeric)
+        return view is not None and any(self._matches(rule, p, view[0]) for rule, p in numeric)
+
+    def _matches(self, rule: int, pattern: re.Pattern[str], text: str) -> bool:
+        """Whether a rule's pattern matches, its figure (group ``n``) reaching ``min_value``:
+        年化3% is no match of a rule about 年化30% or more."""
+        min_value = self.rules[rule].min_value
+        if min_value is None or "n" not in pattern.groupindex:
+            return pattern.search(text) is not None
+        for m in pattern.finditer(text):
+            value = parse_number(m.group("n")) if m.group("n") is not None else min_value
+            if value is not None and value >= min_value:
+                return True
+        return False
 
     def _numeric_view(self, compact: str, start: int, end: int) -> tuple[str, list[int], list[int]] | None:
         """The message with Chinese numbers as figures (see textnorm.numeric_view), cached for
@@ -440,6 +478,8 @@ class Checker:
         context: CheckContext | None,
         always: set[int],
         excused: set[Category],
+        wanted: set[str] | frozenset[str] = frozenset(),
+        only: set[int] | None = None,
     ) -> tuple[list[Finding], list[Cue]]:
         """The rules' findings and the support rules' cues (see second_reading); ``excused``
         gets the categories of matches that their context
@@ -448,9 +488,10 @@ class Checker:
         cstart, cend = 0, len(nz.compact)
         by_rule: dict[int, list[_Hit]] = defaultdict(list)
         live: set[int] = set(always)  # rules with a hit that can start a finding
+        support, rules = self._support_index, self.rules
         for hit in hits:
             by_rule[hit.rule].append(hit)
-            if hit.role in _STARTS:
+            if hit.role in _STARTS and (hit.rule not in support or str(rules[hit.rule].category) in wanted):
                 live.add(hit.rule)
             elif hit.role == SATISFY:
                 excused.add(self.rules[hit.rule].category)  # a risk warning is there
@@ -462,6 +503,8 @@ class Checker:
                 segment = Segment(nz, self.frames, ostart, oend)
             return segment
 
+        if only is not None:
+            live &= only
         candidates: list[_Candidate] = []
         for i in sorted(live):
             rule = self.rules[i]
@@ -486,13 +529,18 @@ class Checker:
         excused: set[Category],
     ) -> list[_Candidate]:
         excludes = sorted((h.cstart, h.cend) for h in hits if h.role == EXCLUDE)
-        ex_starts = [a for a, _ in excludes]
-        ex_reach = list(accumulate((b for _, b in excludes), max))
+        if excludes:
+            ex_starts = [a for a, _ in excludes]
+            ex_reach = list(accumulate((b for _, b in excludes), max))
 
-        def kept(h: _Hit) -> bool:
-            # Inside an exclusion iff one starting at or before it reaches its end.
-            i = bisect_right(ex_starts, h.cstart) - 1
-            return i < 0 or ex_reach[i] < h.cend
+            def kept(h: _Hit) -> bool:
+                # Inside an exclusion iff one starting at or before it reaches its end.
+                i = bisect_right(ex_starts, h.cstart) - 1
+                return i < 0 or ex_reach[i] < h.cend
+        else:
+
+            def kept(h: _Hit) -> bool:
+                return True
 
         raw: list[_Candidate] = []
         if rule.kind == "phrase":
@@ -502,6 +550,9 @@ class Checker:
                 if (h.role == PHRASE or (h.role == SOUND and self._about_product(nz, h, seg))) and kept(h)
             ]
         elif rule.kind == "proximity":
+            roles = {h.role for h in hits}
+            if LEFT not in roles or RIGHT not in roles:
+                return []  # half a pair
             raw = self._pairs(i, rule, [h for h in hits if kept(h)], nz, seg)
         elif rule.kind == "pattern":
             if rule.anchors and not any(h.role == ANCHOR for h in hits):
@@ -691,7 +742,7 @@ class Checker:
         for pattern in self._patterns[i]:
             has_n, has_hit = "n" in pattern.groupindex, "hit" in pattern.groupindex
             matches = pattern.finditer(text, cstart, cend)
-            if view is not None and pattern in self._figure_set:
+            if view is not None and pattern.pattern in self._figure_set:
                 matches = chain(matches, pattern.finditer(view[0]))
             for m in matches:
                 if min_value is not None and has_n and m.group("n") is not None:
@@ -793,6 +844,22 @@ class Checker:
             replacement=replacement,
             also=rule.categories[1:],
         )
+
+
+class _LazyPatterns:
+    """Each rule's regular expressions, compiled on first use."""
+
+    __slots__ = ("_compiled", "_sources")
+
+    def __init__(self, sources: list[list[str]]) -> None:
+        self._sources = sources
+        self._compiled: list[list[re.Pattern[str]] | None] = [None] * len(sources)
+
+    def __getitem__(self, rule: int) -> list[re.Pattern[str]]:
+        found = self._compiled[rule]
+        if found is None:
+            found = self._compiled[rule] = [re.compile(p) for p in self._sources[rule]]
+        return found
 
 
 class _View:

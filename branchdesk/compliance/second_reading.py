@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from branchdesk.compliance.findings import Finding
 from branchdesk.compliance.model import Model, Reading, sentence_spans
 from branchdesk.compliance.rulepack import Category, Rule, Severity
-from branchdesk.compliance.textnorm import strip_filler
+from branchdesk.compliance.textnorm import Normalised
 
 LONG_MESSAGE = 60  # compact characters from which sentences are also read one by one
 MIN_SENTENCE = 12  # characters (four English letters counting one) a sentence needs to be read alone
@@ -55,6 +55,17 @@ class SecondReader:
         self.model = model
         self.rules = {str(rule.category): rule for rule in rules if str(rule.category) in model.classes}
 
+    def support_wanted(self, compact: str, norm: str, categories: set[str]) -> set[str]:
+        """Of ``categories``, those the model reads the message in high enough for a support
+        rule's cue to count (only their support rules are then judged)."""
+        reading = self.model.read(compact, norm)
+        thresholds = self.model.thresholds
+        return {
+            label
+            for label in categories
+            if label in thresholds and reading.of(label) >= thresholds[label].support
+        }
+
     def revise(
         self,
         text: str,
@@ -65,6 +76,7 @@ class SecondReader:
         cues: Sequence[Cue],
         span_excused: Callable[[int, int], bool],
         framed: Callable[[int, int], bool],
+        normalised: Callable[[], Normalised],
     ) -> list[Finding]:
         """The findings with the model's reading applied.
 
@@ -73,7 +85,7 @@ class SecondReader:
         end)``: whether a sentence is asked, reported, framed or taught (the context checks);
         ``framed(start, end)``: whether the sentence around a rule's match holds a warning
         cue (a block is eased only then)."""
-        readings = self._readings(text, compact, norm)
+        readings = self._readings(text, compact, norm, normalised)
         whole = readings[0][1]
         reported = {f.category for f in findings}
         blocked = {c for f in findings if f.severity == Severity.BLOCK for c in f.categories}
@@ -134,7 +146,9 @@ class SecondReader:
         limits = self.model.thresholds.get(str(category))
         return limits is not None and reading.of(str(category)) < limits.ease
 
-    def _readings(self, text: str, compact: str, norm: str) -> list[tuple[tuple[int, int] | None, Reading]]:
+    def _readings(
+        self, text: str, compact: str, norm: str, normalised: Callable[[], Normalised]
+    ) -> list[tuple[tuple[int, int] | None, Reading]]:
         """The whole message's reading (span None: its telling sentence), and, for a long
         message, each sentence's own: one bad sentence in a long friendly post is diluted in
         the whole. A question is not read on its own: a client's "can you guarantee…?"
@@ -142,13 +156,14 @@ class SecondReader:
         out: list[tuple[tuple[int, int] | None, Reading]] = [(None, self.model.read(compact, norm))]
         if len(compact) < LONG_MESSAGE:
             return out
-        for start, end in sentence_spans(text):
-            if text[end : end + 1] in ("?", "？"):
-                continue
-            piece_norm = norm[start:end]
-            piece = strip_filler(piece_norm)
-            if _size(piece) >= MIN_SENTENCE:
-                out.append(((start, end), self.model.read(piece, piece_norm)))
+        spans = [(s, e) for s, e in sentence_spans(text, norm) if text[e : e + 1] not in ("?", "？")]
+        if len(spans) < 2 and spans and spans[0] == (0, len(text)):
+            return out  # one sentence: the whole reading is its reading
+        nz = normalised()
+        pieces = [(nz.to_compact(s), nz.to_compact(e), s, e) for s, e in spans]
+        pieces = [p for p in pieces if _size(compact[p[0] : p[1]]) >= MIN_SENTENCE]
+        readings = self.model.read_pieces(compact, norm, [p[0:2] for p in pieces], [p[2:4] for p in pieces])
+        out.extend(((s, e), reading) for (_, _, s, e), reading in zip(pieces, readings, strict=True))
         return out
 
     @staticmethod
