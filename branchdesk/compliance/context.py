@@ -262,6 +262,7 @@ class Segment:
         reporting, quotation or education cue (a looser test than ``excused``, for the
         model's second opinion; the matched words cannot frame themselves: 内幕消息)."""
         s_start, s_end = self.sentence(ostart, oend)
+        s_start, s_end = max(s_start, ostart - _FRAME_REACH), min(s_end, oend + _FRAME_REACH)
         if _SELLING.search(self._compact(s_start, s_end)):
             return False  # a pitch in the first or second person frames nothing
         f = self.frames
@@ -301,11 +302,11 @@ class Segment:
     def _judge_frames(self, ostart: int, oend: int) -> bool:
         f = self.frames
         s_start, s_end = self.sentence(ostart, oend)
+        # A frame is near its match: a run-on "sentence" of a pasted article stays linear.
+        s_start, s_end = max(s_start, ostart - _FRAME_REACH), min(s_end, oend + _FRAME_REACH)
         # An education header frames the post, not a sales pitch slipped under it.
         if self.has_header() and not _SELLING.search(self.nz.norm, s_start, s_end):
             return True
-        # A frame is near its match: a run-on "sentence" of a pasted article stays linear.
-        s_start, s_end = max(s_start, ostart - _FRAME_REACH), min(s_end, oend + _FRAME_REACH)
         scope_start = self.before_scope(ostart, s_start)
         clause = self.clause_start(ostart, scope_start)
         if self.negated(clause, ostart):
@@ -318,7 +319,19 @@ class Segment:
             return True
         if self.asked(clause, ostart, oend) or self.topic(ostart, oend) or self.reported(s_start, ostart):
             return True
+        if self.news(ostart, oend, s_start, s_end):
+            return True
         return self.quoted(ostart, oend, s_start, s_end) or self.listed(ostart)
+
+    def news(self, ostart: int, oend: int, s_start: int, s_end: int) -> bool:
+        """The match sits in everyday news naming no product: 主队这赛季稳赢, 票房翻倍."""
+        f = self.frames
+        if f.everyday is None:
+            return False
+        around = [self._views(a, b) for a, b in ((s_start, ostart), (oend, s_end)) if a < b]
+        if not any(f.everyday.search(*view) for view in around):
+            return False
+        return f.product is None or not any(f.product.search(*view) for view in around)
 
     def reported(self, s_start: int, ostart: int) -> bool:
         """The match sits in a client's question that staff report, before any answer:
@@ -328,6 +341,10 @@ class Segment:
             return False
         questions = f.reported.spans(self.nz, s_start, ostart)
         if not questions:
+            return False
+        # The question runs to the end of its clause (…问我买什么好，我的建议是：… is an answer).
+        k = bisect_left(self.clause_ends, questions[-1][1])
+        if k < len(self.clause_ends) and self.clause_ends[k] < ostart:
             return False
         answers = f.answers.spans(self.nz, questions[-1][1], ostart) if f.answers is not None else []
         return not answers
@@ -352,9 +369,16 @@ class Segment:
             questions = f.reported.spans(self.nz, s_start, s_end)
             if questions:
                 answers = f.answers.spans(self.nz, questions[-1][1], s_end) if f.answers is not None else []
-                if not answers:
-                    return True
-                reply = self.nz.norm[answers[-1][1] : answers[-1][1] + 24].lstrip(" :,")
+                if answers:
+                    reply = self.nz.norm[answers[-1][1] : answers[-1][1] + 24].lstrip(" :,")
+                else:
+                    # No answer marker: the question is the rest of its clause; what follows
+                    # it in the sentence is the writer's own words (…问我买什么好，我的建议是：…).
+                    k = bisect_left(self.clause_ends, questions[-1][1])
+                    cut = self.clause_ends[k] + 1 if k < len(self.clause_ends) else s_end
+                    reply = self.nz.norm[cut:s_end].strip(" :,。!?") if cut < s_end else ""
+                    if not reply:
+                        return True
                 reply = _ANSWER_LABEL.sub("", _ADDRESSEE.sub("", reply, count=1))
                 if _NO_ANSWER.match(reply):
                     return True
@@ -417,8 +441,10 @@ class Segment:
             begin = cut + 1
             if begin >= cpos:
                 return False
-        # A negator may run on into the match (不推荐 | 荐个股): look two characters into it.
-        compact = nz.compact[begin : cpos + 2]
+        # A negator may run on into the match (不推荐 | 荐个股): look two characters into it —
+        # unless the match carries its own negation (绝对不 | 不带亏 is no negated 不带亏).
+        into = 0 if nz.compact[cpos : cpos + 1] in _IMMEDIATE_NEGATORS else 2
+        compact = nz.compact[begin : cpos + into]
         norm = nz.norm[max(clause_start, ostart - 4 * _NEGATOR_REACH) : ostart]
         english = norm if _LATIN_CHAR.search(norm) else ""
         return self.frames.negators.search(compact, english, before=cpos - begin)
@@ -477,11 +503,15 @@ class Segment:
         begin = self.clause_ends[i] + 1 if i >= 0 else self.start
         j = bisect_left(self.clause_ends, oend)
         end = self.clause_ends[j] if j < len(self.clause_ends) else self.end
+        # A "clause" of a text without punctuation is near the match (linear in long texts).
+        begin, end = max(begin, ostart - _FRAME_REACH), min(end, oend + _FRAME_REACH)
         return cues.search(*self._views(begin, ostart)) or cues.search(*self._views(oend, end))
 
     def sentence_mentions(self, cues: CueSet, ostart: int, oend: int) -> bool:
-        """True when the sentence around ``[ostart, oend)``, outside the span, holds a cue."""
+        """True when the sentence around ``[ostart, oend)``, outside the span, holds a cue
+        (near the span: a sentence without an end stays linear)."""
         s_start, s_end = self.sentence(ostart, oend)
+        s_start, s_end = max(s_start, ostart - _FRAME_REACH), min(s_end, oend + _FRAME_REACH)
         return cues.search(*self._views(s_start, ostart)) or cues.search(*self._views(oend, s_end))
 
     def in_sentence_between(self, a: int, b: int) -> bool:

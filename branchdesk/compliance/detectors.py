@@ -131,8 +131,9 @@ _NO_CONTACTS = ContactCues(None)
 def _clause_floor(nz: Normalised, cstart: int) -> int:
     """Compact offset of the start of the clause holding ``cstart``."""
     ostart = nz.to_original(cstart)
-    cut = max(nz.norm.rfind(ch, 0, ostart) for ch in "。!?;\n,")
-    return nz.to_compact(cut + 1) if cut >= 0 else 0
+    floor = max(0, ostart - 40)  # owner words stand just before a number
+    cut = max(nz.norm.rfind(ch, floor, ostart) for ch in "。!?;\n,")
+    return nz.to_compact(cut + 1) if cut >= 0 else nz.to_compact(floor)
 
 
 def _masked(nz: Normalised, cstart: int, cend: int) -> bool:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import gc
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -653,6 +653,7 @@ class Checker:
             sorted(nz.span(h.cstart, h.cend) for h in hits if h.role == REQUIRE + n)
             for n in range(len(near.requires))
         ]
+        group_starts = [[x for x, _ in group] for group in groups]
         out: list[_Candidate] = []
         for left in lefts:
             best: tuple[int, int, int] | None = None
@@ -672,7 +673,8 @@ class Checker:
                 a, b = min(left.cstart, right.cstart), max(left.cend, right.cend)
                 oa, ob = nz.span(a, b)
                 s_start, s_end = seg().sentence(oa, ob)
-                if all(any(s_start <= x and y <= s_end for x, y in group) for group in groups):
+                pairs = zip(groups, group_starts, strict=True)
+                if all(_within(group, starts, s_start, s_end) for group, starts in pairs):
                     best = (gap, a, b)
             if best is not None:
                 out.append(_Candidate(i, best[1], best[2]))
@@ -844,6 +846,17 @@ class Checker:
             replacement=replacement,
             also=rule.categories[1:],
         )
+
+
+def _within(spans: list[tuple[int, int]], starts: list[int], low: int, high: int) -> bool:
+    """Whether one of the sorted ``spans`` lies within ``[low, high)`` (a bisect, not a scan:
+    a long text may hold thousands)."""
+    k = bisect_left(starts, low)
+    while k < len(spans) and spans[k][0] < high:
+        if spans[k][1] <= high:
+            return True
+        k += 1
+    return False
 
 
 class _LazyPatterns:

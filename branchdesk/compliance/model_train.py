@@ -92,8 +92,11 @@ def load_items() -> list[dict]:
         if item.get("context") and any(c in ("privacy", "suitability") for c in cats):
             continue  # the label comes from the roster or the database, not from the words
         labels = [c for c in cats if c in CLASSES]
-        items.append({"text": item["text"], "labels": labels, "honest": _expect(item) == "pass",
-                      "group": item.get("split", "?")})
+        expect = _expect(item)
+        # "unblockable": a message that must not be blocked (honest, or only missing a risk
+        # warning, which is a warning): the blocking thresholds are set on these.
+        items.append({"text": item["text"], "labels": labels, "honest": expect == "pass",
+                      "unblockable": expect != "block", "group": item.get("split", "?")})
     return items
 
 
@@ -182,13 +185,14 @@ def calibrate(
     items: list[dict], readings: list[dict[str, float]], cues: list[set[str]]
 ) -> dict[str, dict[str, float]]:
     honest = [(r, c) for i, r, c in zip(items, readings, cues, strict=True) if i["honest"]]
+    unblockable = [(r, c) for i, r, c in zip(items, readings, cues, strict=True) if i["unblockable"]]
     out = {}
     for cls in CLASSES:
         scores = [r[cls] for r, _ in honest]
         warn = max(MIN_WARN, _threshold(scores, WARN_RATE))
-        block = max(MIN_BLOCK, warn, _threshold(scores, BLOCK_RATE))
-        # Honest messages with a cue of the category but a low reading count as below it.
-        cued = [r[cls] if cls in c else 0.0 for r, c in honest]
+        block = max(MIN_BLOCK, warn, _threshold([r[cls] for r, _ in unblockable], BLOCK_RATE))
+        # Messages with a cue of the category but a low reading count as below it.
+        cued = [r[cls] if cls in c else 0.0 for r, c in unblockable]
         support = min(block, max(warn, _threshold(cued, SUPPORT_RATE)))
         positives = sorted(r[cls] for i, r in zip(items, readings, strict=True) if cls in i["labels"])
         ease = positives[int(EASE_MISS * len(positives))] if positives else 0.05

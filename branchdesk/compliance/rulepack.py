@@ -276,7 +276,7 @@ def expand_classes(rule: Rule, classes: dict[str, list[str]]) -> Rule:
     def alternation(m: re.Match[str]) -> str:
         from branchdesk.compliance.textnorm import compact_phrase
 
-        parts = sorted({compact_phrase(w) for w in classes[m.group(1)]} - {""}, key=len, reverse=True)
+        parts = sorted({compact_phrase(w) for w in classes[m.group(1)]} - {""}, key=lambda p: (-len(p), p))
         return "(?:" + "|".join(re.escape(p) for p in parts) + ")"
 
     update: dict[str, object] = {name: words(getattr(rule, name)) for name in _WORD_LISTS}

@@ -24,6 +24,7 @@ cannot judge; their blocks stay.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -32,6 +33,10 @@ from branchdesk.compliance.model import Model, Reading, sentence_spans
 from branchdesk.compliance.rulepack import Category, Rule, Severity
 from branchdesk.compliance.textnorm import Normalised
 
+# A linear reading of a few characters says little: below SHORT the model reports nothing,
+# below ALONE it may warn but not block on its own (明天开盘 is a time, not a stock call).
+SHORT = 6
+ALONE = 10
 LONG_MESSAGE = 60  # compact characters from which sentences are also read one by one
 MIN_SENTENCE = 12  # characters (four English letters counting one) a sentence needs to be read alone
 _LETTERS = re.compile(r"[a-z]")
@@ -87,6 +92,7 @@ class SecondReader:
         cue (a block is eased only then)."""
         readings = self._readings(text, compact, norm, normalised)
         whole = readings[0][1]
+        size = _size(compact)
         reported = {f.category for f in findings}
         blocked = {c for f in findings if f.severity == Severity.BLOCK for c in f.categories}
         added: list[Finding] = []
@@ -101,13 +107,21 @@ class SecondReader:
             for piece_span, reading in readings[1:]:
                 if reading.of(label) >= max(limits.block, probability):
                     probability, span = reading.of(label), piece_span
-            if probability < limits.warn:
+            if probability < limits.warn or size < SHORT:
                 continue
             if span is None:
                 span = self.model.telling_sentence(text, label)
             if span_excused(*span):
                 continue
-            if rule.severity == Severity.BLOCK and probability >= limits.block:
+            # A message read above all as a product's performance without a risk warning is
+            # first a missing warning (这只基金今年收益8%): the model reports it as that.
+            first = category == Category.DISCLOSURE or Category.DISCLOSURE in excused or (
+                probability >= whole.of(str(Category.DISCLOSURE))
+            )
+            if not first:
+                continue
+            alone = size >= ALONE
+            if rule.severity == Severity.BLOCK and probability >= limits.block and alone:
                 added.append(_finding(rule, text, *span, Severity.BLOCK))
                 continue
             support = None
@@ -131,14 +145,16 @@ class SecondReader:
         text: str, category: Category, cues: Sequence[Cue], span_excused: Callable[[int, int], bool]
     ) -> tuple[int, int] | None:
         """The sentence of the first cue of ``category`` that passes the context checks."""
+        spans: list[tuple[int, int]] | None = None
         for cue in cues:
             if cue.category != category:
                 continue
-            for start, end in sentence_spans(text):
-                if start <= cue.start and cue.end <= end:
-                    if not span_excused(start, end):
-                        return start, end
-                    break
+            if spans is None:
+                spans = sentence_spans(text)
+            k = bisect_right(spans, (cue.start, len(text) + 1)) - 1
+            inside = k >= 0 and spans[k][0] <= cue.start and cue.end <= spans[k][1]
+            if inside and not span_excused(*spans[k]):
+                return spans[k]
         return None
 
     def _sure_not(self, reading: Reading, category: Category) -> bool:

@@ -1,3 +1,4 @@
+# ruff: noqa: E501 - training messages read best one to a line
 """Honest messages for the model's training: hard negatives.
 
 The labelled corpus is made of violations and their look-alikes; a branch's real traffic is
@@ -139,6 +140,15 @@ _HANDWRITTEN = [
     "境外平台不受国内监管，资金安全没有保障，请不要参与。",
     "P2P网贷已经全部清退，打着这个旗号的都是骗局。",
     "任何人向你要验证码，都不要给，包括自称客服的人。",
+    # more lessons on how returns are counted
+    "收益率怎么算？用期末价值减期初价值，再除以期初价值。", "年化收益率是把一段时间的收益折算成一年的水平。",
+    "累计收益率30%、持有三年，折算成年化大约9.1%。", "同样是10%，三个月的收益和三年的收益差别很大，要看期限。",
+    "七日年化收益率反映的是过去七天的平均水平，明天可能不一样。", "万份收益是每一万份基金一天赚的钱，不是年化。",
+    "基金净值增长率和你个人的收益率可能不同，因为买入时间不一样。", "定投的收益率要用内部收益率来算，简单相除会高估。",
+    "复利和单利的区别：单利只对本金计息，复利连利息一起计息。", "投资小课堂：收益率、波动率和最大回撤要一起看。",
+    "看业绩时注意统计区间，起点选得不同，数字会差很多。", "把百分比换成金额更直观：十万元亏10%就是一万元。",
+    "测评题里问你能接受多大亏损，请按自己的真实想法选。", "风险测评每两年要更新一次，到期前APP会提醒。",
+    "风险测评结果是保守型的，系统只会展示低风险产品。", "做风险测评的时候不会的题可以问我，但答案要您自己选。",
 ]
 
 # Short everyday lines: a model fitted on violations and their look-alikes reads a short

@@ -171,7 +171,7 @@ def _english(rng: random.Random) -> str:
         f"{rng.choice(['The CSI 300', 'The Shanghai index', 'The Hang Seng'])} {rng.choice(['rose', 'fell'])} "
         f"{_num(rng, 0.1, 2)}% today. For reference only.",
         f"{rng.choice(['Thanks', 'Thank you', 'Cheers'])} {rng.choice(['Amy', 'Mr. Chen', 'Lily', 'Tom'])}, "
-        f"{rng.choice(['that helps', 'got it', 'see you then'])}.",
+        f"{rng.choice(['that helps', 'noted with thanks', 'see you then'])}.",
         f"A client asked if the fund was guaranteed and I told her {rng.choice(['no', 'it is not'])}; it can lose value.",
     ])
 
