@@ -130,6 +130,15 @@ def sound_variants(phrase: str) -> list[str]:
                 out.append(head + phrase[cut:])
             if tail and tail not in _COMMON_INITIALS:
                 out.append(phrase[:cut] + tail)
+    # Pinyin and initials mixed (w zhuan bu pei): each character spelt in full or by its
+    # initial, all in letters (the all-pinyin spelling is a variant of its own).
+    if all(ch in READINGS for ch in phrase) and len(phrase) <= 4:
+        for choice in product((False, True), repeat=len(phrase)):
+            if any(choice) and not all(choice):
+                pairs = zip(phrase, choice, strict=True)
+                spelled = "".join(READINGS[ch][0] if short else READINGS[ch] for ch, short in pairs)
+                if len(spelled) >= 5:
+                    out.append(spelled)
     # A sound-alike swapped into a two-character phrase (宝本): a real word too often to stand
     # alone, so it joins the same product-context layer.
     if len(phrase) == 2:

@@ -149,6 +149,11 @@ _HANDWRITTEN = [
     "看业绩时注意统计区间，起点选得不同，数字会差很多。", "把百分比换成金额更直观：十万元亏10%就是一万元。",
     "测评题里问你能接受多大亏损，请按自己的真实想法选。", "风险测评每两年要更新一次，到期前APP会提醒。",
     "风险测评结果是保守型的，系统只会展示低风险产品。", "做风险测评的时候不会的题可以问我，但答案要您自己选。",
+    # meeting and schedule notices (times and days are no trading calls)
+    "通知：从下周一开始，晨会改在每天八点二十，请准时参加。", "明早九点部门例会，十分钟，地点二楼小会议室。",
+    "下午三点半收盘后开个复盘会，半小时，大家带上本子。", "本周五下午四点全员培训，主题是反洗钱，不要迟到。",
+    "下周二开始每天下午轮流值班，排班表见群文件。", "周一早上八点四十五准时晨会，请假的提前说。",
+    "Team meeting moved to 8:30 tomorrow morning, ten minutes.", "Daily stand-up starts Monday at 8:45.",
 ]
 
 # Short everyday lines: a model fitted on violations and their look-alikes reads a short
