@@ -327,7 +327,8 @@ class Checker:
         version = self.pack_version
         # Most messages of an export hold nothing any rule looks at: they pass as they are, and
         # share one result (results are read-only).
-        results = [CheckResult(Verdict.PASS, [], version)] * len(texts)
+        passed = CheckResult(Verdict.PASS, [], version)
+        results = [passed] * len(texts)
         offsets = list(accumulate((len(t) + len(_SEPARATOR) for t in texts[:-1]), initial=0))
         # A chat export repeats itself (forwarded notices, the same disclaimer every day): a
         # message judged once in the batch is not judged again (same text, same context).
@@ -371,7 +372,9 @@ class Checker:
                     text, compact, view.norm(), findings, excused, cues,
                     view.sentence_excused, view.framed, view.nz,
                 )
-            results[k] = seen[text] = CheckResult(verdict_for(findings), findings, version)
+            # Nothing found: the shared pass result (results are read-only).
+            result = CheckResult(verdict_for(findings), findings, version) if findings else passed
+            results[k] = seen[text] = result
         return results
 
     # -- matching -------------------------------------------------------------------------

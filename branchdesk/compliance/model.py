@@ -80,6 +80,7 @@ class Reading:
     def of(self, label: str) -> float:
         return self.probabilities.get(label, 0.0)
 
+
     @property
     def label(self) -> str:
         """The most likely category (``pass`` when none reaches one half)."""

@@ -59,6 +59,8 @@ class SecondReader:
     def __init__(self, model: Model, rules: list[Rule]) -> None:
         self.model = model
         self.rules = {str(rule.category): rule for rule in rules if str(rule.category) in model.classes}
+        # No reading below the lowest warning threshold can lead to a finding.
+        self._floor = min((model.thresholds[label].warn for label in self.rules), default=1.0)
 
     def support_wanted(self, compact: str, norm: str, categories: set[str]) -> set[str]:
         """Of ``categories``, those the model reads the message in high enough for a support
@@ -90,6 +92,11 @@ class SecondReader:
         end)``: whether a sentence is asked, reported, framed or taught (the context checks);
         ``framed(start, end)``: whether the sentence around a rule's match holds a warning
         cue (a block is eased only then)."""
+        if not findings and len(compact) < LONG_MESSAGE:
+            # Most messages: nothing reported, one reading, under every warning threshold.
+            reading = self.model.read(compact, norm)
+            if all(reading.of(label) < self._floor for label in self.rules):
+                return findings
         readings = self._readings(text, compact, norm, normalised)
         whole = readings[0][1]
         size = _size(compact)
