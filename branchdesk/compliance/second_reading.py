@@ -140,11 +140,40 @@ class SecondReader:
                 added.append(_finding(rule, text, *span, Severity.WARN))
         if added:
             findings = sorted([*findings, *added], key=lambda f: (f.start, -f.end))
+        findings = self._read_also(findings, whole, excused)
         return [
             _eased(f)
             if self._easable(f) and self._sure_not(whole, f.category) and framed(f.start, f.end)
             else f
             for f in findings
+        ]
+
+    def _read_also(self, findings: list[Finding], whole: Reading, excused: set[Category]) -> list[Finding]:
+        """A blocked message the model also reads in further categories (from their warning
+        thresholds): the blocking findings carry those categories too — the model is
+        multi-label, a promise of returns is often an exaggeration as well — and the model's
+        separate warnings in those categories are folded into them."""
+        if not any(f.severity == Severity.BLOCK for f in findings):
+            return findings
+        also = [
+            rule.category
+            for label, rule in self.rules.items()
+            if rule.category != Category.DISCLOSURE
+            and rule.category not in excused
+            and whole.of(label) >= self.model.thresholds[label].warn
+        ]
+        if not also:
+            return findings
+        out = []
+        for f in findings:
+            if f.severity == Severity.BLOCK and f.category not in _FACTS:
+                extra = tuple(c for c in also if c not in f.categories)
+                f = f._replace(also=(*f.also, *extra)) if extra else f
+            out.append(f)
+        covered = {c for f in out if f.severity == Severity.BLOCK for c in f.categories}
+        return [
+            f for f in out
+            if not (f.rule.startswith("model.") and f.severity == Severity.WARN and f.category in covered)
         ]
 
     @staticmethod

@@ -141,3 +141,17 @@ def test_reading_sentences_together_equals_reading_each_alone():
     together = model.read_pieces(compact, norm, compact_spans, spans)
     alone = [Model.read(model, strip_filler(norm[s:e]), norm[s:e]) for s, e in spans]
     assert [r.probabilities for r in together] == [r.probabilities for r in alone]
+
+
+def test_a_blocked_message_carries_every_category_the_model_reads_in_it():
+    pack = load_rulepack()
+    rules = [r for r in pack.rules if r.kind == "model"]
+    model = _FixedModel({"guarantee": 0.95, "exaggeration": 0.7, "insider": 0.1})
+    reader = SecondReader(model, rules)
+    text = "这个东西您放心拿着就行，一年翻一倍。"
+    found = reader.revise(text, "这个东西您放心拿着就行一年翻一倍", text, [], set(), [],
+                          lambda a, b: False, lambda a, b: False, lambda: None)
+    # One block in guarantee that is also an exaggeration; no separate exaggeration warning.
+    assert [(f.rule, f.severity.value, {c.value for c in f.categories}) for f in found] == [
+        ("model.guarantee", "block", {"guarantee", "exaggeration"})
+    ]
