@@ -321,8 +321,19 @@ class Checker:
         # Messages judged only for their numbers or their audience: those detectors alone.
         worth = set(todo)
         suitability = context is not None and bool(context.community_risk_counts)
-        if self._unanchored or suitability:
+        if self._unanchored:
             todo = set(range(len(texts)))
+        elif suitability:
+            # The audience detectors matter only where a product's risk level is named.
+            todo |= {
+                k
+                for k in range(len(texts))
+                if any(
+                    self._matches(rule, p, joined[cstarts[k] : ends[k] - 1])
+                    for rule in self._suitability_rules
+                    for p in self._patterns[rule]
+                )
+            }
         todo |= with_digits
         version = self.pack_version
         # Most messages of an export hold nothing any rule looks at: they pass as they are, and

@@ -136,7 +136,7 @@ class Model:
         self.classes = classes
         self.bias = bias
         self.scale = scale
-        self.weights = {g: tuple(w / scale for w in ws) for g, ws in weights.items()}
+        self._ints = weights
         self._packed = {g: _pack(ws) for g, ws in weights.items()}
         self.thresholds = thresholds or {c: Thresholds(0.5, 0.9, 0.05, 0.7) for c in classes}
         self._memo: dict[str, Reading] = {}
@@ -218,7 +218,7 @@ class Model:
         best, best_span = -math.inf, (0, len(text))
         for start, end in sentence_spans(text):
             norm = fold(text[start:end])
-            weight = sum(w[k] for g in grams(strip_filler(norm), norm) if (w := self.weights.get(g)))
+            weight = sum(w[k] for g in grams(strip_filler(norm), norm) if (w := self._ints.get(g)))
             if weight > best:
                 best, best_span = weight, (start, end)
         return best_span
