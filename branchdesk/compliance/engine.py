@@ -711,8 +711,11 @@ class Checker:
         between_c = nz.compact[a[1] : b[0]]
         if self.frames.before.search(between_c, between_o):
             return True  # 新手以为买期权就很安全: the pair is reported, not said
+        # One clause: a negator between the words breaks them (新手不适合期权). Across clauses,
+        # only one leading into the later word does (老人家，千万别碰期权); a negation inside
+        # an earlier clause is about that clause (风险揭示书那么厚没人看，签字就行).
         cuts = [i for i, ch in enumerate(between_o) if ch in _CLAUSE_PUNCT]
-        pieces = [(oa, ob)] if not cuts else [(oa, oa + cuts[0]), (oa + cuts[-1] + 1, ob)]
+        pieces = [(oa, ob)] if not cuts else [(oa + cuts[-1] + 1, ob)]
         negators = self.frames.negators
         for start, end in pieces:
             piece = nz.compact[nz.to_compact(start) : nz.to_compact(end)]

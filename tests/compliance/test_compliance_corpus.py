@@ -53,7 +53,10 @@ it measured: ``structure`` (structure_probes.jsonl, 174 messages of exactly thos
 first at 52.9% blocked with a right category and 10.1% false blocks; ``structure2``
 (structure_probes2.jsonl, 139 messages of a branch's traffic, with most detectors built) at
 89.7% and 2.1%; ``structure3`` (structure_probes3.jsonl, 154 messages, three in four honest,
-on the finished detectors and calibrated model) at 94.9%, 1.8% false blocks, 0.9% warned.
+on the finished detectors and calibrated model) at 94.9%, 1.8% false blocks, 0.9% warned;
+``structure4`` (structure_probes4.jsonl, 69 messages written to attack those detectors:
+dual recording and video witness scripts, other people's accounts, fear-of-loss audiences,
+initials, English insiders, warnings about the same) at 75.0% and 8.1%.
 These were written by the same hand as the detectors, so they flatter them; the blind rounds
 scored by others are the honest figures (benchmarks/RESULTS.md). Items may carry a
 ``categories`` list: a violation is blocked right when a blocking finding has any of them.
