@@ -154,6 +154,9 @@ _HANDWRITTEN = [
     "下午三点半收盘后开个复盘会，半小时，大家带上本子。", "本周五下午四点全员培训，主题是反洗钱，不要迟到。",
     "下周二开始每天下午轮流值班，排班表见群文件。", "周一早上八点四十五准时晨会，请假的提前说。",
     "Team meeting moved to 8:30 tomorrow morning, ten minutes.", "Daily stand-up starts Monday at 8:45.",
+    # moving one's own money in one's own account
+    "您把钱从银行卡转到自己的证券账户就行，银证转账在APP里操作。", "资金在您自己的账户里，买卖都由您本人操作。",
+    "转账只转到您本人名下的账户，不要转给任何个人。", "自己的账户自己操作，密码别告诉别人。",
 ]
 
 # Short everyday lines: a model fitted on violations and their look-alikes reads a short

@@ -56,7 +56,9 @@ first at 52.9% blocked with a right category and 10.1% false blocks; ``structure
 on the finished detectors and calibrated model) at 94.9%, 1.8% false blocks, 0.9% warned;
 ``structure4`` (structure_probes4.jsonl, 69 messages written to attack those detectors:
 dual recording and video witness scripts, other people's accounts, fear-of-loss audiences,
-initials, English insiders, warnings about the same) at 75.0% and 8.1%.
+initials, English insiders, warnings about the same) at 75.0% and 8.1%; ``structure5``
+(structure_probes5.jsonl, 28 long posts and dialect lines, each bad post paired with an honest
+twin) at 78.6% and 21.4% (3 of 14 honest).
 These were written by the same hand as the detectors, so they flatter them; the blind rounds
 scored by others are the honest figures (benchmarks/RESULTS.md). Items may carry a
 ``categories`` list: a violation is blocked right when a blocking finding has any of them.
