@@ -131,3 +131,24 @@ def test_a_second_process_changes_nothing(store, monkeypatch):
     for (item, result), text in zip(results, texts, strict=True):
         alone = checker.check(text, context)._replace(pack_version=version)
         assert result == alone, item.id
+
+
+def test_a_text_sent_to_several_communities_is_judged_once_unless_it_names_a_risk_level(
+    demo_store, monkeypatch
+):
+    seen: list[tuple[str, bool]] = []
+    original = Checker.check_many
+
+    def counting(self, texts, context=None):
+        seen.extend((t, bool(context and context.community_risk_counts)) for t in texts)
+        return original(self, texts, context)
+
+    monkeypatch.setattr(Checker, "check_many", counting)
+    chatter = "周六下午两点的沙龙还有名额吗"
+    items = [bulk_check.Item(str(n), text, community)
+             for n, (text, community) in enumerate([(chatter, "银发理财沙龙"), (chatter, "解套互助群"),
+                                                    (R5, "银发理财沙龙"), (R5, "解套互助群")])]
+    results = bulk_check.check_items(demo_store, items)
+    assert [t for t, _ in seen].count(chatter) == 1
+    assert [t for t, roster in seen if roster].count(R5) == 2  # each community's members count
+    assert results[0][1] is results[1][1]

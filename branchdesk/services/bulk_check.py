@@ -208,8 +208,17 @@ def check_items(store: Store, items: Sequence[Item], community: str | None = Non
 
     try:
         with gc_paused():
+            changes = rule_changes_of(store)
+            wanted = [(item.text, item.community or community) for item in items]
+            # A text sent to several communities is judged per community only when it names a
+            # product's risk level (the roster matters to nothing else): otherwise once.
+            spread: dict[str, set[str | None]] = {}
+            for text, name in wanted:
+                spread.setdefault(text, set()).add(name)
+            names_level = _level_test(changes)
+            plain = {t for t, names in spread.items() if len(names) > 1 and not names_level(t)}
             keys: dict[Key, int] = {}
-            slots = [keys.setdefault((item.text, item.community or community), len(keys)) for item in items]
+            slots = [keys.setdefault((t, None) if t in plain else (t, c), len(keys)) for t, c in wanted]
             unique = list(keys)
             contexts: dict[str | None, CheckContext] = {}
             bulk = len(unique) > 200
@@ -226,11 +235,34 @@ def check_items(store: Store, items: Sequence[Item], community: str | None = Non
             if not parallel and helper is not None:
                 helper.close()
                 helper = None
-            results = _check_unique(rule_changes_of(store), unique, contexts, progress, helper)
+            contexts.setdefault(None, CheckContext(known_numbers=known))
+            results = _check_unique(changes, unique, contexts, progress, helper)
             return [(item, results[slot]) for item, slot in zip(items, slots, strict=True)]
     finally:
         if helper is not None:
             helper.close()
+
+
+def _level_test(changes: list[dict[str, Any]]) -> Callable[[str], bool]:
+    """Whether a text names a product's risk level, by the suitability rules in force (the
+    shipped ones with the branch's edits): only then can a community's roster matter."""
+    import re
+
+    from branchdesk.compliance import load_rulepack
+    from branchdesk.compliance.rulepack import Rule, expand_classes
+    from branchdesk.compliance.textnorm import compact_phrase
+
+    pack = load_rulepack()
+    edited = {c["rule_id"]: Rule.model_validate(c["definition"]) for c in changes if c["definition"]}
+    disabled = {c["rule_id"] for c in changes if c["disabled"]}
+    rules = [edited.pop(r.id, r) for r in pack.rules] + list(edited.values())
+    patterns = [
+        re.compile(p)
+        for r in rules
+        if r.kind == "suitability" and r.enabled and r.id not in disabled
+        for p in expand_classes(r, pack.classes).patterns
+    ]
+    return lambda text: any(p.search(compact_phrase(text)) for p in patterns)
 
 
 def rule_changes_of(store: Store) -> list[dict[str, Any]]:
