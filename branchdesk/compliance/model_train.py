@@ -56,10 +56,10 @@ UNIGRAM = float(__import__("os").environ.get("BD_MODEL_UNIGRAM", "0.5"))
 
 
 def _categories(item: dict) -> list[str]:
-    found = item.get("categories")
-    if found:
-        return [str(c) for c in found]
-    return [str(item["category"])] if item.get("category") else []
+    found = item.get("categories") or item.get("category")
+    if not found:
+        return []
+    return [str(found)] if isinstance(found, str) else [str(c) for c in found]
 
 
 def _expect(item: dict) -> str:

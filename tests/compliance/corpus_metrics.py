@@ -53,8 +53,10 @@ def categories_of(item: dict) -> list[str]:
     """The labelled categories of an item, most telling first (``categories`` or ``category``)."""
     found = item.get("categories")
     if found:
-        return [str(c) for c in found]
+        return [str(c) for c in ([found] if isinstance(found, str) else found)]
     one = item.get("category")
+    if isinstance(one, list):
+        return [str(c) for c in one]
     return [str(one)] if one else []
 
 
