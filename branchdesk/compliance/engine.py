@@ -12,10 +12,9 @@ from __future__ import annotations
 
 import gc
 import re
-from bisect import bisect_left, bisect_right
+from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from itertools import accumulate, chain
 
 import ahocorasick_rs
@@ -30,9 +29,26 @@ from branchdesk.compliance.findings import (
     verdict_for,
 )
 from branchdesk.compliance.findings import is_chinese as _is_chinese
+from branchdesk.compliance.hits import (
+    ANCHOR,
+    EXCLUDE,
+    LEFT,
+    PHRASE,
+    REQUIRE,
+    RIGHT,
+    SATISFY,
+    SOUND,
+    STARTS,
+    TRIGGER,
+    LazyPatterns,
+)
+from branchdesk.compliance.hits import Candidate as _Candidate
+from branchdesk.compliance.hits import Hit as _Hit
+from branchdesk.compliance.hits import Use as _Use
 from branchdesk.compliance.model import shipped_model
 from branchdesk.compliance.pinyin import homophones, sound_variants, variants
-from branchdesk.compliance.rulepack import Category, Near, Rule, RulePack, Severity, expand_classes
+from branchdesk.compliance.proximity import Pairs
+from branchdesk.compliance.rulepack import Category, Rule, RulePack, Severity, expand_classes
 from branchdesk.compliance.second_reading import Cue, SecondReader
 from branchdesk.compliance.textnorm import (
     Normalised,
@@ -45,11 +61,7 @@ from branchdesk.compliance.textnorm import (
 )
 from branchdesk.gc_pause import gc_paused
 
-# Roles a term plays for a rule. SOUND: initials or a sound-alike of a phrase (bb for 保本),
-# which count only in a sentence naming a product. REQUIRE + n: a word of a proximity rule's
-# n-th ``requires`` group.
-PHRASE, LEFT, RIGHT, EXCLUDE, ANCHOR, TRIGGER, SATISFY, SOUND, REQUIRE = range(9)
-_STARTS = frozenset((PHRASE, LEFT, ANCHOR, TRIGGER, SOUND))  # roles that can start a finding
+_STARTS = STARTS
 
 _LATIN = re.compile(r"[a-z0-9]")
 _CJK = re.compile(r"[\u3400-\u9fff]")
@@ -69,8 +81,6 @@ _CN_DIGITS = {
     "数": 3,
 }
 _CN_UNITS = {"十": 10, "百": 100, "千": 1000, "万": 10000}
-_CLAUSE_PUNCT = frozenset("。；，、!?;,\n")  # in folded text (NFKC made ！？；， ASCII)
-_SENTENCE_PUNCT = frozenset("。!?;\n")
 _GC_PAUSE_FROM = 1000  # messages in one batch from which the cycle collector is paused
 
 # Messages worth the number detectors: six digits (or Chinese numerals) in a row, or a number
@@ -82,29 +92,6 @@ _DIGIT_RUN = re.compile(f"[{_DIGIT_CHARS}]{{3,}}")
 _PRODUCT_AFTER = r"etf|lof|基金|联接|增强|指增|通|\w{0,4}etf"
 # Between messages of a batch: a letter (kept in compact text) that no rule contains.
 _SEPARATOR = "\ua66e"
-
-
-@dataclass(slots=True)
-class _Use:
-    rule: int
-    role: int
-    suffix_ok: bool  # an English phrase written "guarantee*" also matches "guaranteed"
-
-
-@dataclass(slots=True)
-class _Hit:
-    rule: int
-    role: int
-    cstart: int
-    cend: int
-
-
-@dataclass(slots=True)
-class _Candidate:
-    rule: int
-    cstart: int
-    cend: int
-    value: dict[str, str] | None = None
 
 
 def parse_number(text: str) -> float | None:
@@ -167,6 +154,7 @@ class Checker:
         if self._second is not None:
             self.pack_version = f"{pack.version}+model.{self._second.model.version}"
         self.frames = Frames.build(pack.context)
+        self._pairs = Pairs(self.frames)
         self._uses: list[list[_Use]] = []
         term_ids: dict[str, int] = {}
         terms: list[str] = []
@@ -236,10 +224,10 @@ class Checker:
         self._latin_start = [bool(_LATIN.match(term[0])) for term in terms]
         self._latin_end = [bool(_LATIN.match(term[-1])) for term in terms]
         # Compiled when a message first needs them (a single check needs few of ~240 patterns).
-        self._patterns = _LazyPatterns([rule.patterns for rule in self.rules])
+        self._patterns = LazyPatterns([rule.patterns for rule in self.rules])
         # Patterns that look for figures: the only ones worth running on the numeric view.
         figures = [[p for p in rule.patterns if "\\d" in p] for rule in self.rules]
-        self._figure_patterns = _LazyPatterns(figures)
+        self._figure_patterns = LazyPatterns(figures)
         self._figure_set = {p for rule in self.rules for p in rule.patterns if "\\d" in p}
         self._view_key: tuple[str, int, int] | None = None
         self._view: tuple[str, list[int], list[int]] | None = None
@@ -567,7 +555,7 @@ class Checker:
             roles = {h.role for h in hits}
             if LEFT not in roles or RIGHT not in roles:
                 return []  # half a pair
-            raw = self._pairs(i, rule, [h for h in hits if kept(h)], nz, seg)
+            raw = self._pairs.pairs(i, rule, [h for h in hits if kept(h)], nz, seg)
         elif rule.kind == "pattern":
             if rule.anchors and not any(h.role == ANCHOR for h in hits):
                 return []
@@ -616,140 +604,6 @@ class Checker:
         """Whether a word of the rule's ``unless_in_clause`` stands in the match's clause."""
         unless = self._unless[i]
         return unless is not None and seg().clause_mentions(unless, *nz.span(cand.cstart, cand.cend))
-
-    def _pairs(self, i: int, rule: Rule, hits: list[_Hit], nz: Normalised, seg) -> list[_Candidate]:
-        near = rule.near
-        assert near is not None
-        lefts = [h for h in hits if h.role == LEFT]
-        rights = sorted((h for h in hits if h.role == RIGHT), key=lambda h: h.cstart)
-        right_starts = [h.cstart for h in rights]
-        longest = max((h.cend - h.cstart for h in rights), default=0)
-        reach = near.window * 2
-        out: list[_Candidate] = []
-        if near.scope == "sentence":
-            return self._sentence_pairs(i, near, lefts, rights, hits, nz, seg)
-        for left in lefts:
-            best: tuple[int, int, int] | None = None
-            # Only rights that start within reach of this left word (long texts stay linear).
-            lo = bisect_right(right_starts, left.cstart - reach - longest - 1)
-            hi = bisect_right(right_starts, left.cend + reach)
-            for right in rights[lo:hi]:
-                if right.cstart >= left.cend:
-                    gap = right.cstart - left.cend
-                elif not near.ordered and right.cend <= left.cstart:
-                    gap = left.cstart - right.cend
-                else:
-                    continue
-                # A promise word closing its clause governs the whole next one: twice the reach.
-                reach = near.window * 2 if right.cstart >= left.cend else near.window
-                if gap > reach:
-                    continue
-                a, b = min(left.cstart, right.cstart), max(left.cend, right.cend)
-                if self._broken(nz, near, left, right):
-                    continue
-                if gap > near.window and not self._promise_closes_clause(nz, left, right):
-                    continue
-                if best is None or gap < best[0]:
-                    best = (gap, a, b)
-            if best is not None:
-                out.append(_Candidate(i, best[1], best[2]))
-        return out
-
-    def _sentence_pairs(
-        self, i: int, near: Near, lefts: list[_Hit], rights: list[_Hit], hits: list[_Hit], nz: Normalised, seg
-    ) -> list[_Candidate]:
-        """Pairs of a sentence-scope rule: a left and a right word within ``window`` compact
-        characters of one sentence, not broken by a negator or a contrast between them, with
-        a word of every ``requires`` group somewhere in that sentence."""
-        right_starts = [h.cstart for h in rights]
-        longest = max((h.cend - h.cstart for h in rights), default=0)
-        groups = [
-            sorted(nz.span(h.cstart, h.cend) for h in hits if h.role == REQUIRE + n)
-            for n in range(len(near.requires))
-        ]
-        group_starts = [[x for x, _ in group] for group in groups]
-        out: list[_Candidate] = []
-        for left in lefts:
-            best: tuple[int, int, int] | None = None
-            lo = bisect_right(right_starts, left.cstart - near.window - longest - 1)
-            hi = bisect_right(right_starts, left.cend + near.window)
-            for right in rights[lo:hi]:
-                if right.cstart >= left.cend:
-                    gap = right.cstart - left.cend
-                elif not near.ordered and right.cend <= left.cstart:
-                    gap = left.cstart - right.cend
-                else:
-                    continue
-                if gap > near.window or (best is not None and gap >= best[0]):
-                    continue
-                if self._broken_in_sentence(nz, near, left, right):
-                    continue
-                a, b = min(left.cstart, right.cstart), max(left.cend, right.cend)
-                oa, ob = nz.span(a, b)
-                s_start, s_end = seg().sentence(oa, ob)
-                pairs = zip(groups, group_starts, strict=True)
-                if all(_within(group, starts, s_start, s_end) for group, starts in pairs):
-                    best = (gap, a, b)
-            if best is not None:
-                out.append(_Candidate(i, best[1], best[2]))
-        return out
-
-    def _broken_in_sentence(self, nz: Normalised, near: Near, left: _Hit, right: _Hit) -> bool:
-        """A sentence end or (unless the rule allows it) a contrast word between the two words
-        of a sentence-scope pair, or a negator in the clause of either word, between them:
-        新手不适合期权 / 期权收益高，但新手别碰. A negator in a clause of its own between them
-        negates that clause only (刚毕业的，别买货基了，直接上3倍杠杆)."""
-        a, b = sorted(((left.cstart, left.cend), (right.cstart, right.cend)))
-        oa, ob = nz.span(*a)[1], nz.span(*b)[0]
-        between_o = nz.norm[oa:ob]
-        if any(ch in _SENTENCE_PUNCT for ch in between_o):
-            return True
-        if a[1] >= b[0]:
-            return False
-        if not near.through_contrast and self.frames.contrast.search(between_o):
-            return True
-        between_c = nz.compact[a[1] : b[0]]
-        if self.frames.before.search(between_c, between_o):
-            return True  # 新手以为买期权就很安全: the pair is reported, not said
-        # One clause: a negator between the words breaks them (新手不适合期权). Across clauses,
-        # only one leading into the later word does (老人家，千万别碰期权); a negation inside
-        # an earlier clause is about that clause (风险揭示书那么厚没人看，签字就行).
-        cuts = [i for i, ch in enumerate(between_o) if ch in _CLAUSE_PUNCT]
-        pieces = [(oa, ob)] if not cuts else [(oa + cuts[-1] + 1, ob)]
-        negators = self.frames.negators
-        for start, end in pieces:
-            piece = nz.compact[nz.to_compact(start) : nz.to_compact(end)]
-            if start < end and negators.search(piece, nz.norm[start:end]):
-                return True
-        return False
-
-    @staticmethod
-    def _promise_closes_clause(nz: Normalised, left: _Hit, right: _Hit) -> bool:
-        oa, ob = nz.span(left.cstart, left.cend)[1], nz.span(right.cstart, right.cend)[0]
-        return nz.norm[oa:ob].lstrip(" ")[:1] in (",", ":")
-
-    def _broken(self, nz: Normalised, near: Near, left: _Hit, right: _Hit) -> bool:
-        """A negator or clause punctuation between the two words breaks the link
-        (承诺的是服务，不是收益; we promise service, not returns) — except that a promise
-        word closing its clause governs the next one (我保证，下周至少涨20%)."""
-        a, b = sorted(((left.cstart, left.cend), (right.cstart, right.cend)))
-        between_c = nz.compact[a[1] : b[0]]
-        oa, ob = nz.span(*a)[1], nz.span(*b)[0]
-        between_o = nz.norm[oa:ob]
-        # English runs on through commas; Chinese clauses end at them.
-        stops = _SENTENCE_PUNCT if _LATIN.match(nz.compact[left.cstart]) else _CLAUSE_PUNCT
-        hard = [i for i, ch in enumerate(between_o) if ch in stops]
-        if hard:
-            promise_first = left.cstart < right.cstart
-            first = between_o.lstrip(" ")[:1]
-            if not (promise_first and len(hard) == 1 and first in ",:"):
-                return True
-        if not between_c:
-            return False
-        if not near.through_contrast and self.frames.contrast.search(between_o):
-            return True  # 承诺的是服务，但收益要看市场 / we promise service, but returns vary
-        negators = self.frames.negators
-        return any(ch in "不没非无未别" for ch in between_c) or negators.search(between_c, between_o)
 
     def _regex(self, i: int, rule: Rule, nz: Normalised, cstart: int, cend: int) -> list[_Candidate]:
         out: list[_Candidate] = []
@@ -863,33 +717,6 @@ class Checker:
             replacement=replacement,
             also=rule.categories[1:],
         )
-
-
-def _within(spans: list[tuple[int, int]], starts: list[int], low: int, high: int) -> bool:
-    """Whether one of the sorted ``spans`` lies within ``[low, high)`` (a bisect, not a scan:
-    a long text may hold thousands)."""
-    k = bisect_left(starts, low)
-    while k < len(spans) and spans[k][0] < high:
-        if spans[k][1] <= high:
-            return True
-        k += 1
-    return False
-
-
-class _LazyPatterns:
-    """Each rule's regular expressions, compiled on first use."""
-
-    __slots__ = ("_compiled", "_sources")
-
-    def __init__(self, sources: list[list[str]]) -> None:
-        self._sources = sources
-        self._compiled: list[list[re.Pattern[str]] | None] = [None] * len(sources)
-
-    def __getitem__(self, rule: int) -> list[re.Pattern[str]]:
-        found = self._compiled[rule]
-        if found is None:
-            found = self._compiled[rule] = [re.compile(p) for p in self._sources[rule]]
-        return found
 
 
 class _View:
