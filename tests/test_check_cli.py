@@ -37,8 +37,9 @@ def test_jsonl_in_order_with_ids_and_spans(tmp_path, capsys):
     assert code == 1 and [o["id"] for o in lines] == ["a", "b", "3"]
     assert [o["verdict"] for o in lines] == ["pass", "block", "pass"]
     finding = lines[1]["findings"][0]
-    assert set(finding) == {"rule", "category", "severity", "start", "end", "match", "explanation",
-                            "suggestion"}
+    assert set(finding) == {"rule", "category", "categories", "severity", "start", "end", "match",
+                            "explanation", "suggestion"}
+    assert finding["category"] in finding["categories"]
     assert BAD[finding["start"]:finding["end"]] == finding["match"]
 
 

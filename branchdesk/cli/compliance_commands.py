@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from itertools import islice
 
 from branchdesk.cli.common import ask_password, manager_credentials, open_db
 from branchdesk.errors import UserError
@@ -34,23 +35,39 @@ def cmd_check(args: argparse.Namespace, settings: Settings) -> int:
 
         check_report_path(args.report)
     if args.text is not None:
+        bulk_check.check_text_item(args.text)
         items = [bulk_check.Item("1", args.text)]
     elif args.file == "-":
-        items = [bulk_check.Item("1", sys.stdin.read())]
-    elif args.file:
-        items = bulk_check.read_items(args.file)
-    else:
+        text = sys.stdin.read(bulk_check.MAX_MESSAGE + 1)
+        bulk_check.check_text_item(text)
+        items = [bulk_check.Item("1", text)]
+    elif not args.file:
         raise UserError("checking.no_input")
     # With no database yet, check with the shipped rules in a throwaway in-memory one.
     store = open_db(settings, read_only=True) if settings.db_path.exists() else open_store(":memory:")
     if args.community and not community_exists(store, args.community):
         raise UserError("cli.no_such_community", community=args.community)
-    results = bulk_check.check_items(store, items, args.community)
+    helper = None
+    if args.text is None and args.file != "-":
+        # A big file: a second process builds its checker while this one reads the file,
+        # then both check (the app never forks: its worker threads must not be copied).
+        if bulk_check.worth_a_helper(args.file):
+            helper = bulk_check.start_helper(store)
+        try:
+            items = bulk_check.read_items(args.file)
+        except BaseException:
+            if helper is not None:
+                helper.close()
+            raise
+    results = bulk_check.check_items(store, items, args.community, workers=2, helper=helper)
+    for name, lines in bulk_check.unknown_communities(store, items).items():
+        print(t("bulk_check.unknown_community", community=name, lines=lines), file=sys.stderr)
     if args.json:
-        for item, result in results:
-            print(json.dumps({"id": item.id, "verdict": result.verdict.value,
-                              "findings": [finding_json(f) for f in result.findings]},
-                             ensure_ascii=False))
+        out = sys.stdout
+        lines = bulk_check.json_lines(results, finding_json)
+        while block := list(islice(lines, 10_000)):
+            out.write("\n".join(block) + "\n")
+        out.flush()
     else:
         for item, result in results:
             _print_result(item.id, result)
@@ -155,8 +172,11 @@ def cmd_rules_save(args: argparse.Namespace, settings: Settings) -> int:
     try:
         text = path.read_text(encoding="utf-8")
         definition = json.loads(text) if path.suffix.lower() == ".json" else tomllib.loads(text)
-    except (OSError, UnicodeDecodeError, ValueError) as error:
-        raise UserError("cli.bad_rule_file", file=str(path), error=str(error)) from error
+    except (OSError, UnicodeDecodeError, ValueError, RecursionError) as error:
+        detail = str(error) or type(error).__name__
+        raise UserError("cli.bad_rule_file", file=str(path), error=detail) from error
+    if not isinstance(definition, dict):
+        raise UserError("bulk_check.rule_not_table", file=str(path), kind=type(definition).__name__)
     if isinstance(definition.get("rule"), dict):  # a [rule] table
         definition = definition["rule"]
     rule = rules.save_rule(open_db(settings, create=True), settings.operator, definition)

@@ -61,6 +61,8 @@ _PUSH_ANSWER = re.compile(
 )
 # "问：…？答：不一定" — the label in front of an answer is not the answer.
 _ANSWER_LABEL = re.compile(r"^(?:答|回答|回复|a)\s*:\s*")
+# Whom an answer is told to, before what is said: I told him no / 我跟他说不行.
+_ADDRESSEE = re.compile(r"^(?:him|her|them|the client|他们|他|她|客户|阿姨|大家)\s*[:,]?\s*(?:说|讲|,)?\s*")
 _NO_ANSWER = re.compile(
     r"不|没|冇|唔|未必|当然不|并不|并非|因人而异|很难说|说不准|谁也|没人|想多了|做梦|别逗|呵呵|我看是|"
     r"no\b|not\b|nobody|never"
@@ -124,6 +126,17 @@ class CueSet:
             or (self.en is not None and self.en.search(norm))
         )
 
+    def spans(self, nz: Normalised, ostart: int, oend: int) -> list[tuple[int, int]]:
+        """Original spans of the cues found in ``[ostart, oend)``, in text order."""
+        out: list[tuple[int, int]] = []
+        if self.zh is not None:
+            cstart, cend = nz.to_compact(ostart), nz.to_compact(oend)
+            found = self.zh.finditer(nz.compact, cstart, cend)
+            out += [nz.span(*m.span()) for m in found if m.end() > m.start()]
+        if self.en is not None:
+            out += [m.span() for m in self.en.finditer(nz.norm, ostart, oend)]
+        return sorted(out)
+
 
 @dataclass(slots=True)
 class GuardedCueSet:
@@ -154,11 +167,13 @@ class GuardedCueSet:
         (zh, en), (zh_skip, en_skip) = split(words), split(harmless)
         return cls(pattern(zh, zh_skip, False), pattern(en, en_skip, True))
 
-    def search(self, compact: str, norm: str) -> bool:
+    def search(self, compact: str, norm: str, before: int | None = None) -> bool:
+        """Whether a cue occurs; with ``before``, a Chinese cue must start before that offset
+        of ``compact`` (it may run on into a match: 不推荐 before 荐个股)."""
         for found, text in ((self.zh, compact), (self.en, norm)):
             if found is not None:
                 for m in found.finditer(text):
-                    if m.lastgroup == "hit":
+                    if m.lastgroup == "hit" and (before is None or text is norm or m.start() < before):
                         return True
         return False
 
@@ -172,6 +187,11 @@ class Frames:
     education: CueSet
     contrast: re.Pattern[str]
     headers: tuple[str, ...] = ()
+    reported: CueSet | None = None
+    answers: CueSet | None = None
+    warnings: CueSet | None = None
+    everyday: CueSet | None = None
+    product: CueSet | None = None
 
     @classmethod
     def build(cls, cues: ContextCues) -> Frames:
@@ -191,6 +211,11 @@ class Frames:
             education=CueSet.build(cues.education),
             contrast=re.compile(r"(?<!不)(?:" + "|".join(parts) + ")"),
             headers=tuple(compact_phrase(h) for h in cues.headers),
+            reported=CueSet.build(cues.reported_question) if cues.reported_question else None,
+            answers=CueSet.build(cues.answer_markers) if cues.answer_markers else None,
+            warnings=CueSet.build([*cues.warnings, *cues.education]) if cues.warnings else None,
+            everyday=CueSet.build(cues.news_subjects) if cues.news_subjects else None,
+            product=CueSet.build(cues.product_context) if cues.product_context else None,
         )
 
 
@@ -237,6 +262,7 @@ class Segment:
         reporting, quotation or education cue (a looser test than ``excused``, for the
         model's second opinion; the matched words cannot frame themselves: 内幕消息)."""
         s_start, s_end = self.sentence(ostart, oend)
+        s_start, s_end = max(s_start, ostart - _FRAME_REACH), min(s_end, oend + _FRAME_REACH)
         if _SELLING.search(self._compact(s_start, s_end)):
             return False  # a pitch in the first or second person frames nothing
         f = self.frames
@@ -276,11 +302,11 @@ class Segment:
     def _judge_frames(self, ostart: int, oend: int) -> bool:
         f = self.frames
         s_start, s_end = self.sentence(ostart, oend)
+        # A frame is near its match: a run-on "sentence" of a pasted article stays linear.
+        s_start, s_end = max(s_start, ostart - _FRAME_REACH), min(s_end, oend + _FRAME_REACH)
         # An education header frames the post, not a sales pitch slipped under it.
         if self.has_header() and not _SELLING.search(self.nz.norm, s_start, s_end):
             return True
-        # A frame is near its match: a run-on "sentence" of a pasted article stays linear.
-        s_start, s_end = max(s_start, ostart - _FRAME_REACH), min(s_end, oend + _FRAME_REACH)
         scope_start = self.before_scope(ostart, s_start)
         clause = self.clause_start(ostart, scope_start)
         if self.negated(clause, ostart):
@@ -291,9 +317,77 @@ class Segment:
             return True
         if self.taught(s_start, s_end):
             return True
-        if self.asked(clause, ostart, oend) or self.topic(ostart, oend):
+        if self.asked(clause, ostart, oend) or self.topic(ostart, oend) or self.reported(s_start, ostart):
+            return True
+        if self.news(ostart, oend, s_start, s_end):
             return True
         return self.quoted(ostart, oend, s_start, s_end) or self.listed(ostart)
+
+    def news(self, ostart: int, oend: int, s_start: int, s_end: int) -> bool:
+        """The match sits in everyday news naming no product: 主队这赛季稳赢, 票房翻倍."""
+        f = self.frames
+        if f.everyday is None:
+            return False
+        around = [self._views(a, b) for a, b in ((s_start, ostart), (oend, s_end)) if a < b]
+        if not any(f.everyday.search(*view) for view in around):
+            return False
+        return f.product is None or not any(f.product.search(*view) for view in around)
+
+    def reported(self, s_start: int, ostart: int) -> bool:
+        """The match sits in a client's question that staff report, before any answer:
+        客户问这个能保本不，我说不能 / the client asked if it was guaranteed."""
+        f = self.frames
+        if f.reported is None or ostart <= s_start:
+            return False
+        questions = f.reported.spans(self.nz, s_start, ostart)
+        if not questions:
+            return False
+        # The question runs to the end of its clause (…问我买什么好，我的建议是：… is an answer).
+        k = bisect_left(self.clause_ends, questions[-1][1])
+        if k < len(self.clause_ends) and self.clause_ends[k] < ostart:
+            return False
+        answers = f.answers.spans(self.nz, questions[-1][1], ostart) if f.answers is not None else []
+        return not answers
+
+    def sentence_excused(self, ostart: int, oend: int) -> bool:
+        """The context checks for a whole sentence the model points at: under an education
+        header, asked (a question mark, or 吗/么/嘛 closing it), a reported question not
+        answered yes, or a warning or education cue in it — unless the sentence is a pitch
+        in the first or second person."""
+        s_start, s_end = self.sentence(ostart, oend)
+        s_start, s_end = min(s_start, ostart), max(s_end, oend)
+        compact, norm = self._views(s_start, s_end)
+        selling = bool(_SELLING.search(compact))
+        if self.has_header() and not selling:
+            return True
+        tail = norm.rstrip(" ~～。.!！…")
+        asked = self.nz.norm[s_end : s_end + 1] == "?" or tail.endswith(("吗", "么", "嘛", "?"))
+        if asked and not _PUSH_QUESTION.search(norm) and not _PUSH_ANSWER.match(self.nz.norm, s_end + 1):
+            return True
+        f = self.frames
+        if f.reported is not None:
+            questions = f.reported.spans(self.nz, s_start, s_end)
+            if questions:
+                answers = f.answers.spans(self.nz, questions[-1][1], s_end) if f.answers is not None else []
+                if answers:
+                    reply = self.nz.norm[answers[-1][1] : answers[-1][1] + 24].lstrip(" :,")
+                else:
+                    # No answer marker: the question is the rest of its clause; what follows
+                    # it in the sentence is the writer's own words (…问我买什么好，我的建议是：…).
+                    k = bisect_left(self.clause_ends, questions[-1][1])
+                    cut = self.clause_ends[k] + 1 if k < len(self.clause_ends) else s_end
+                    reply = self.nz.norm[cut:s_end].strip(" :,。!?") if cut < s_end else ""
+                    if not reply:
+                        return True
+                reply = _ANSWER_LABEL.sub("", _ADDRESSEE.sub("", reply, count=1))
+                if _NO_ANSWER.match(reply):
+                    return True
+        if selling:
+            return False
+        news = f.everyday is not None and f.everyday.search(compact, norm)
+        if news and (f.product is None or not f.product.search(compact, norm)):
+            return True  # 今年水稻亩产翻倍: news, not a claim about a product
+        return bool(f.warnings is not None and f.warnings.search(compact, norm))
 
     def taught(self, s_start: int, s_end: int) -> bool:
         """An education or enforcement cue in the sentence (memoised: candidates share it)."""
@@ -347,9 +441,13 @@ class Segment:
             begin = cut + 1
             if begin >= cpos:
                 return False
-        compact = nz.compact[begin:cpos]
+        # A negator may run on into the match (不推荐 | 荐个股): look two characters into it —
+        # unless the match carries its own negation (绝对不 | 不带亏 is no negated 不带亏).
+        into = 0 if nz.compact[cpos : cpos + 1] in _IMMEDIATE_NEGATORS else 2
+        compact = nz.compact[begin : cpos + into]
         norm = nz.norm[max(clause_start, ostart - 4 * _NEGATOR_REACH) : ostart]
-        return self.frames.negators.search(compact, norm if _LATIN_CHAR.search(norm) else "")
+        english = norm if _LATIN_CHAR.search(norm) else ""
+        return self.frames.negators.search(compact, english, before=cpos - begin)
 
     def quoted(self, ostart: int, oend: int, s_start: int, s_end: int) -> bool:
         norm = self.nz.norm
@@ -405,7 +503,16 @@ class Segment:
         begin = self.clause_ends[i] + 1 if i >= 0 else self.start
         j = bisect_left(self.clause_ends, oend)
         end = self.clause_ends[j] if j < len(self.clause_ends) else self.end
+        # A "clause" of a text without punctuation is near the match (linear in long texts).
+        begin, end = max(begin, ostart - _FRAME_REACH), min(end, oend + _FRAME_REACH)
         return cues.search(*self._views(begin, ostart)) or cues.search(*self._views(oend, end))
+
+    def sentence_mentions(self, cues: CueSet, ostart: int, oend: int) -> bool:
+        """True when the sentence around ``[ostart, oend)``, outside the span, holds a cue
+        (near the span: a sentence without an end stays linear)."""
+        s_start, s_end = self.sentence(ostart, oend)
+        s_start, s_end = max(s_start, ostart - _FRAME_REACH), min(s_end, oend + _FRAME_REACH)
+        return cues.search(*self._views(s_start, ostart)) or cues.search(*self._views(oend, s_end))
 
     def in_sentence_between(self, a: int, b: int) -> bool:
         """True when no sentence end lies between original offsets a < b."""

@@ -1,20 +1,22 @@
-"""Detectors that are code rather than word lists: personal numbers and risk levels."""
+"""Detectors that are code rather than word lists: personal numbers and risk levels.
+
+Numbers are read in a digit view of the compact text (Chinese numerals as digits, same
+offsets), so 一三八 一二三四 五六七八 is a phone like 138 1234 5678. A number after an identity
+keyword (``keyed_number``: the rule's anchors) needs no database and may be written in parts;
+a number the writer gives as their own or the office's contact is not a client's."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from dataclasses import dataclass
 
 from branchdesk.compliance.findings import CheckContext
+from branchdesk.compliance.textnorm import Normalised
 
 # In compact text spaces and dashes are gone, so "138 1234 5678" and "138-1234-5678" are
 # eleven digits in a row. A +86/0086 prefix may precede a mobile number.
 _MOBILE = re.compile(r"(?<!\d)(?:0{0,2}86)?(1[3-9]\d{9})(?!\d)")
-# A phone number spelt in Chinese numerals (一三九一二三四五六七八): eleven of them in a row
-# are a number in words, not prose.
-_CN_NUMERALS = "零〇一二三四五六七八九幺两"
-_CN_MOBILE = re.compile(rf"[{_CN_NUMERALS}]{{11}}(?![{_CN_NUMERALS}])")
-_CN_VALUES = str.maketrans(_CN_NUMERALS, "0012345678912")
 _ID_CARD = re.compile(r"(?<!\d)(\d{17}[\dx])(?![\dx])")
 _DIGITS = re.compile(r"(?<!\d)(\d{6,20})(?!\d)")
 # A bank card: 16 to 19 digits under a card issuer's prefix (UnionPay 62, Visa 4, Mastercard
@@ -49,18 +51,124 @@ def luhn_valid(number: str) -> bool:
     return total % 10 == 0
 
 
+# Chinese numerals, everyday and financial (壹贰叁), as digits: the digit view keeps offsets.
+_NUMERALS = "零〇一二三四五六七八九幺两壹贰叁肆伍陆柒捌玖"
+_NUMERAL_DIGITS = str.maketrans(_NUMERALS, "00123456789" + "12" + "123456789")
+_NUMERAL_RUN = re.compile(f"[{_NUMERALS}]{{3,}}")
+# A group of a number written in parts: digits, maybe led by a letter (股东账号 A123456789),
+# with the separators compact text keeps between digits (600036、601318 / 3,000).
+_GROUP = re.compile(r"(?<!\d)(?:(?<![a-z])[a-z])?\d(?:[\d.,、;/]*\d)?")
+# What may stand between the parts of one number (前三位139，中间8765，最后4321).
+_PART_GAP = re.compile(
+    r"(?:前面|前|中间|中|后面|后|最后|然后|再|接着|是|为|和|加|末尾|尾号|尾数|开头|出生日期|生日|日期|号码|号|"
+    r"\d{1,2}位|位)*"
+)
+# Between a keyword and a number: words saying the number is an amount, not an identifier.
+_AMOUNT_WORDS = re.compile(
+    r"余额|里|有|资金|金额|市值|资产|亏|赚|盈|收益|入金|出金|转入|转出|存入|买入|卖出|成交|限额|额度|借|贷"
+)
+# After a number: a unit makes it an amount, a date or a count.
+_UNIT_AFTER = re.compile(r"[元块万亿股份%手点倍年月日天人个只次笔号]|美元|港元")
+# Mask characters in the original between the digits of a number: already masked.
+_MASKED = re.compile(r"[*＊xX×•·#]")
+_ID_REGIONS = frozenset(str(code) for code in (
+    11, 12, 13, 14, 15, 21, 22, 23, 31, 32, 33, 34, 35, 36, 37, 41, 42, 43, 44, 45, 46,
+    50, 51, 52, 53, 54, 61, 62, 63, 64, 65, 71, 81, 82, 83, 91,
+))
+
+
+def digit_view(compact: str) -> str:
+    """``compact`` with runs of three Chinese numerals or more as digits (一三八 → 138),
+    same length, so that a number found in it has the same offsets in ``compact``."""
+    if not _NUMERAL_RUN.search(compact):
+        return compact
+    return _NUMERAL_RUN.sub(lambda m: m.group().translate(_NUMERAL_DIGITS), compact)
+
+
+def id_card_plausible(number: str) -> bool:
+    """An 18-character ID whose check digit may be wrong (a typo, or one made up for the
+    message): a known province code and a real birth date."""
+    number = number.lower()
+    if len(number) != 18 or not number[:17].isdigit() or number[:2] not in _ID_REGIONS:
+        return False
+    year, month, day = int(number[6:10]), int(number[10:12]), int(number[12:14])
+    return 1900 <= year <= 2025 and 1 <= month <= 12 and 1 <= day <= 31
+
+
+@dataclass(frozen=True, slots=True)
+class ContactCues:
+    """Whose number it is: the last owner word before a number decides. 我的工作手机 and 营业部
+    电话 are the writer's or the office's own contact; 客户/先生/阿姨 make it someone else's."""
+
+    owner: re.Pattern[str] | None
+
+    @classmethod
+    def build(cls, own: list[str], third: list[str]) -> ContactCues:
+        from branchdesk.compliance.textnorm import compact_phrase
+
+        words = [(compact_phrase(w), "own") for w in own] + [(compact_phrase(w), "third") for w in third]
+        words = [(w, kind) for w, kind in words if w]
+        if not words:
+            return cls(None)
+        words.sort(key=lambda item: len(item[0]), reverse=True)
+        alternation = "|".join(
+            f"(?P<{kind}{n}>{re.escape(w)})" for n, (w, kind) in enumerate(words)
+        )
+        return cls(re.compile(alternation))
+
+    def is_own(self, compact: str, cstart: int, floor: int) -> bool:
+        if self.owner is None:
+            return False
+        last = None
+        for m in self.owner.finditer(compact, max(floor, cstart - 16), cstart):
+            last = m
+        return last is not None and (last.lastgroup or "").startswith("own")
+
+
+_NO_CONTACTS = ContactCues(None)
+
+
+def _clause_floor(nz: Normalised, cstart: int) -> int:
+    """Compact offset of the start of the clause holding ``cstart``."""
+    ostart = nz.to_original(cstart)
+    floor = max(0, ostart - 40)  # owner words stand just before a number
+    cut = max(nz.norm.rfind(ch, floor, ostart) for ch in "。!?;\n,")
+    return nz.to_compact(cut + 1) if cut >= 0 else nz.to_compact(floor)
+
+
+def _masked(nz: Normalised, cstart: int, cend: int) -> bool:
+    ostart, oend = nz.span(cstart, cend)
+    return bool(_MASKED.search(nz.norm, ostart, oend)) and not nz.norm[ostart:oend].isdigit()
+
+
+def _own(nz: Normalised, contacts: ContactCues, cstart: int) -> bool:
+    return contacts.is_own(nz.compact, cstart, _clause_floor(nz, cstart))
+
+
 def find(
-    detector: str | None, compact: str, start: int, end: int, context: CheckContext | None
+    detector: str | None,
+    nz: Normalised,
+    start: int,
+    end: int,
+    context: CheckContext | None,
+    *,
+    keys: list[tuple[int, int]] = (),  # type: ignore[assignment]
+    reach: int = 8,
+    contacts: ContactCues = _NO_CONTACTS,
 ) -> list[tuple[int, int]]:
-    """Compact spans of personal numbers of one kind in ``compact[start:end]``."""
+    """Compact spans of personal numbers of one kind in ``nz.compact[start:end]``."""
+    compact = nz.compact
     if detector == "mobile":
-        spans = [m.span(1) for m in _MOBILE.finditer(compact, start, end)]
-        for m in _CN_MOBILE.finditer(compact, start, end):
-            if _MOBILE.fullmatch(m.group().translate(_CN_VALUES)):
-                spans.append(m.span())
-        return spans
+        digits = digit_view(compact)
+        spans = [m.span(1) for m in _MOBILE.finditer(digits, start, end)]
+        return [(a, b) for a, b in spans if not _own(nz, contacts, a) and not _masked(nz, a, b)]
     if detector == "id_card":
-        return [m.span(1) for m in _ID_CARD.finditer(compact, start, end) if id_card_valid(m[1])]
+        digits = digit_view(compact)
+        return [
+            m.span(1)
+            for m in _ID_CARD.finditer(digits, start, end)
+            if id_card_valid(m[1]) or id_card_plausible(m[1])
+        ]
     if detector == "bank_card":
         spans = []
         for m in _CARD.finditer(compact, start, end):
@@ -78,7 +186,65 @@ def find(
             if context.is_known(digits) or context.is_known(local):
                 out.append(m.span(1))
         return out
+    if detector == "keyed_number":
+        return _keyed_numbers(nz, start, end, keys, reach, contacts)
     return []
+
+
+def _keyed_numbers(
+    nz: Normalised, start: int, end: int, keys: list[tuple[int, int]], reach: int, contacts: ContactCues
+) -> list[tuple[int, int]]:
+    """Numbers named by an identity keyword (资金账号, 身份证, 手机, account no): six digits
+    or more right after it — in any spacing, in Chinese numerals, or in parts (前三位139，
+    中间8765，最后4321) — unless the number is the writer's own contact, an amount, or masked."""
+    if not keys:
+        return []
+    compact = nz.compact
+    digits = digit_view(compact)
+    out: list[tuple[int, int]] = []
+    taken = -1
+    for _, kend in sorted(keys):
+        if kend <= taken:
+            continue
+        window = _GROUP.finditer(digits, kend, min(end, kend + reach + 48))
+        parts = [m for m in window if not _is_count(digits, m)]
+        if not parts or parts[0].start() - kend > reach:
+            continue
+        first = parts[0]
+        if _AMOUNT_WORDS.search(compact, kend, first.start()):
+            continue
+        a, b = first.span()
+        count = _digit_count(first.group())
+        # Parts of one number: further groups after short connecting words.
+        for nxt in parts[1:]:
+            gap = digits[b : nxt.start()]
+            if count >= 18 or len(gap) > 8 or not _PART_GAP.fullmatch(gap):
+                break
+            if not _same_sentence(nz, b, nxt.start()):
+                break
+            count += _digit_count(nxt.group())
+            b = nxt.end()
+        if count < 6 or _UNIT_AFTER.match(compact, b) or "." in digits[a:b]:
+            continue
+        if _own(nz, contacts, a) or _masked(nz, a, b):
+            continue
+        out.append((a, b))
+        taken = b
+    return out
+
+
+def _is_count(digits: str, m: re.Match[str]) -> bool:
+    """A digit that counts digits (前三位, 后4位) is a label, not a part of the number."""
+    return digits.startswith("位", m.end()) and len(m.group()) <= 2
+
+
+def _digit_count(group: str) -> int:
+    return sum(ch.isdigit() for ch in group)
+
+
+def _same_sentence(nz: Normalised, cstart: int, cend: int) -> bool:
+    ostart, oend = nz.to_original(cstart), nz.to_original(cend)
+    return not any(ch in "。!?\n" for ch in nz.norm[ostart:oend])
 
 
 def mask(match: str) -> str:

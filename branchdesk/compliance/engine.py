@@ -14,8 +14,7 @@ import gc
 import re
 from bisect import bisect_right
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Sequence
 from itertools import accumulate, chain
 
 import ahocorasick_rs
@@ -30,10 +29,27 @@ from branchdesk.compliance.findings import (
     verdict_for,
 )
 from branchdesk.compliance.findings import is_chinese as _is_chinese
+from branchdesk.compliance.hits import (
+    ANCHOR,
+    EXCLUDE,
+    LEFT,
+    PHRASE,
+    REQUIRE,
+    RIGHT,
+    SATISFY,
+    SOUND,
+    STARTS,
+    TRIGGER,
+    LazyPatterns,
+)
+from branchdesk.compliance.hits import Candidate as _Candidate
+from branchdesk.compliance.hits import Hit as _Hit
+from branchdesk.compliance.hits import Use as _Use
 from branchdesk.compliance.model import shipped_model
-from branchdesk.compliance.pinyin import homophones, variants
-from branchdesk.compliance.rulepack import Category, Near, Rule, RulePack, Severity
-from branchdesk.compliance.second_reading import SecondReader
+from branchdesk.compliance.pinyin import homophones, sound_variants, variants
+from branchdesk.compliance.proximity import Pairs
+from branchdesk.compliance.rulepack import Category, Rule, RulePack, Severity, expand_classes
+from branchdesk.compliance.second_reading import Cue, SecondReader
 from branchdesk.compliance.textnorm import (
     Normalised,
     compact_phrase,
@@ -45,9 +61,7 @@ from branchdesk.compliance.textnorm import (
 )
 from branchdesk.gc_pause import gc_paused
 
-# Roles a term plays for a rule.
-PHRASE, LEFT, RIGHT, EXCLUDE, ANCHOR, TRIGGER, SATISFY = range(7)
-_STARTS = frozenset((PHRASE, LEFT, ANCHOR, TRIGGER))  # roles that can start a finding
+_STARTS = STARTS
 
 _LATIN = re.compile(r"[a-z0-9]")
 _CJK = re.compile(r"[\u3400-\u9fff]")
@@ -67,41 +81,17 @@ _CN_DIGITS = {
     "数": 3,
 }
 _CN_UNITS = {"十": 10, "百": 100, "千": 1000, "万": 10000}
-_CLAUSE_PUNCT = frozenset("。；，、!?;,\n")  # in folded text (NFKC made ！？；， ASCII)
-_SENTENCE_PUNCT = frozenset("。!?;\n")
 _GC_PAUSE_FROM = 1000  # messages in one batch from which the cycle collector is paused
 
-# Messages worth the number detectors: six digits in a row, or a phone in Chinese numerals.
-_LONG_DIGITS = re.compile(r"\d{6,}|[零〇一二三四五六七八九幺两]{11}")
-_DIGIT_RUN = re.compile(r"[\d零〇一二三四五六七八九幺两]{6,}")
+# Messages worth the number detectors: six digits (or Chinese numerals) in a row, or a number
+# written in parts (two runs of three).
+_DIGIT_CHARS = "\\d零〇一二三四五六七八九幺两壹贰叁肆伍陆柒捌玖"
+_DIGIT_RUN = re.compile(f"[{_DIGIT_CHARS}]{{3,}}")
 # A market word directly followed by one of these names a product or a channel, not the
 # market (沪深300etf, 港股通的腾讯).
 _PRODUCT_AFTER = r"etf|lof|基金|联接|增强|指增|通|\w{0,4}etf"
 # Between messages of a batch: a letter (kept in compact text) that no rule contains.
 _SEPARATOR = "\ua66e"
-
-
-@dataclass(slots=True)
-class _Use:
-    rule: int
-    role: int
-    suffix_ok: bool  # an English phrase written "guarantee*" also matches "guaranteed"
-
-
-@dataclass(slots=True)
-class _Hit:
-    rule: int
-    role: int
-    cstart: int
-    cend: int
-
-
-@dataclass(slots=True)
-class _Candidate:
-    rule: int
-    cstart: int
-    cend: int
-    value: dict[str, str] | None = None
 
 
 def parse_number(text: str) -> float | None:
@@ -153,13 +143,18 @@ class Checker:
     ) -> None:
         off = set(disabled)
         self.pack_version = pack.version
-        self.rules: list[Rule] = [r for r in [*pack.rules, *extra_rules] if r.enabled and r.id not in off]
+        self.rules: list[Rule] = [
+            expand_classes(r, pack.classes)
+            for r in [*pack.rules, *extra_rules]
+            if r.enabled and r.id not in off
+        ]
         # The model reads a message only while at least one of its rules is on.
         model_rules = [r for r in self.rules if r.kind == "model"]
         self._second = SecondReader(shipped_model(), model_rules) if model_rules else None
         if self._second is not None:
             self.pack_version = f"{pack.version}+model.{self._second.model.version}"
         self.frames = Frames.build(pack.context)
+        self._pairs = Pairs(self.frames)
         self._uses: list[list[_Use]] = []
         term_ids: dict[str, int] = {}
         terms: list[str] = []
@@ -167,6 +162,8 @@ class Checker:
         def add(phrase: str, rule: int, role: int) -> None:
             # Anchors only gate patterns, so "yield" may also be "yielding".
             suffix_ok = role == ANCHOR or (phrase.endswith("*") and not _CJK.search(phrase))
+            if role >= REQUIRE:
+                suffix_ok = True  # a required word (a push, a source) is a cue, not a phrase
             term = compact_phrase(phrase.rstrip("*"))
             if not term:
                 return
@@ -184,11 +181,17 @@ class Checker:
                     compact = compact_phrase(phrase)
                     for spelled in variants(compact) + homophones(compact):
                         add(spelled, i, main_role)
+                    if main_role == PHRASE:
+                        for spelled in sound_variants(compact):
+                            add(spelled, i, SOUND)
             if rule.near is not None:
                 for word in rule.near.left:
                     add(word, i, LEFT)
                 for word in rule.near.right:
                     add(word, i, RIGHT)
+                for n, group in enumerate(rule.near.requires):
+                    for word in group:
+                        add(word, i, REQUIRE + n)
             for word in rule.excludes:
                 add(word, i, EXCLUDE)
             for word in rule.anchors:
@@ -201,19 +204,31 @@ class Checker:
         self._profiles = [
             tuple(
                 frozenset(u.rule for u in term_uses if u.role == role)
-                for role in (ANCHOR, TRIGGER, SATISFY, LEFT, RIGHT)
+                for role in (ANCHOR, TRIGGER, SATISFY, LEFT, RIGHT, SOUND)
             )
             for term_uses in self._uses
         ]
         # Terms whose mere presence makes a message worth judging (see _worth_judging).
-        self._strong = [any(use.role == PHRASE for use in term_uses) for term_uses in self._uses]
+        # A support rule's phrase is a cue, not a phrase: it matters only where the model reads
+        # the message in that category (see _check_many).
+        support = {i for i, rule in enumerate(self.rules) if rule.support}
+        self._strong = [
+            any(use.role == PHRASE and use.rule not in support for use in term_uses)
+            for term_uses in self._uses
+        ]
+        self._cue_categories = [
+            frozenset(str(self.rules[use.rule].category) for use in term_uses if use.rule in support)
+            for term_uses in self._uses
+        ]
         # English words must start (and, unless written "word*", end) at a word boundary.
         self._latin_start = [bool(_LATIN.match(term[0])) for term in terms]
         self._latin_end = [bool(_LATIN.match(term[-1])) for term in terms]
-        self._patterns = [[re.compile(p) for p in rule.patterns] for rule in self.rules]
+        # Compiled when a message first needs them (a single check needs few of ~240 patterns).
+        self._patterns = LazyPatterns([rule.patterns for rule in self.rules])
         # Patterns that look for figures: the only ones worth running on the numeric view.
-        self._figure_patterns = [[p for p in ps if "\\d" in p.pattern] for ps in self._patterns]
-        self._figure_set = {p for ps in self._figure_patterns for p in ps}
+        figures = [[p for p in rule.patterns if "\\d" in p] for rule in self.rules]
+        self._figure_patterns = LazyPatterns(figures)
+        self._figure_set = {p for rule in self.rules for p in rule.patterns if "\\d" in p}
         self._view_key: tuple[str, int, int] | None = None
         self._view: tuple[str, list[int], list[int]] | None = None
         # Rules judged on every message, hit or not: patterns without anchors (custom rules).
@@ -222,8 +237,14 @@ class Checker:
             for i, rule in enumerate(self.rules)
             if rule.patterns and not rule.anchors and rule.kind not in ("suitability", "disclosure")
         ]
-        # Number detectors: judged only on messages holding a run of six digits or more.
+        # Number detectors: judged only on messages holding a run of six digits or more, or
+        # two runs of three (a number written in parts).
         self._privacy_rules = [i for i, rule in enumerate(self.rules) if rule.kind == "privacy"]
+        cues = pack.context
+        self._contacts = detectors.ContactCues.build(cues.own_contact, cues.third_party)
+        self._product = CueSet.build(cues.product_context) if cues.product_context else None
+        self._support = {rule.id for rule in self.rules if rule.support}
+        self._support_index = {i for i, rule in enumerate(self.rules) if rule.support}
         self._suitability_rules = [i for i, rule in enumerate(self.rules) if rule.kind == "suitability"]
         self._unless = [
             CueSet.build(rule.unless_in_clause, not_followed_by=_PRODUCT_AFTER)
@@ -235,6 +256,14 @@ class Checker:
     # -- public API -----------------------------------------------------------------------
     def check(self, text: str, context: CheckContext | None = None) -> CheckResult:
         return self.check_many([text], context)[0]
+
+    def support_cues(self, text: str) -> set[Category]:
+        """Categories of the support rules' cues in a message (after their context checks):
+        what the model's calibration needs to know of a message (model_train)."""
+        nz = normalise(text)
+        hits = self._valid_hits(nz, self.index.find(nz.compact))
+        every = {str(c) for c in Category}
+        return {cue.category for cue in self._judge(nz, hits, None, set(), set(), every)[1]}
 
     def check_many(self, texts: Sequence[str], context: CheckContext | None = None) -> list[CheckResult]:
         """Check many messages (a chat export) with one automaton pass over all of them:
@@ -253,7 +282,8 @@ class Checker:
             norm_all, joined, cstarts = self._fold_many(texts)
         raw: dict[int, list[tuple[int, int, int]]] = defaultdict(list)
         strong: set[int] = set()  # messages holding a phrase: judged whatever else they hold
-        is_strong = self._strong
+        cued: dict[int, set[str]] = defaultdict(set)  # categories of support cues per message
+        is_strong, cue_categories = self._strong, self._cue_categories
         ends = [*cstarts[1:], len(joined) + 1]
         # Matches come ordered by end, and none crosses a separator, so the message index only
         # grows: walk it forward instead of searching for every match.
@@ -265,59 +295,85 @@ class Checker:
             raw[k].append((term_id, cstart - base, cend - base))
             if is_strong[term_id]:
                 strong.add(k)
+            elif cue_categories[term_id]:
+                cued[k] |= cue_categories[term_id]
         todo = strong | {
             k for k in raw.keys() - strong if self._worth_judging(raw[k], joined[cstarts[k] : ends[k] - 1])
         }
         # One character class scans faster than an alternation; the rare runs it finds are
         # then checked for six figures or eleven numerals.
-        with_digits = {
-            bisect_right(cstarts, m.start()) - 1
-            for m in _DIGIT_RUN.finditer(joined)
-            if _LONG_DIGITS.search(m.group())
-        }
+        runs: dict[int, int] = defaultdict(int)
+        for m in _DIGIT_RUN.finditer(joined):
+            runs[bisect_right(cstarts, m.start()) - 1] += 2 if m.end() - m.start() >= 6 else 1
+        with_digits = {k for k, weight in runs.items() if weight >= 2}
+        # Messages judged only for their numbers or their audience: those detectors alone.
+        worth = set(todo)
         suitability = context is not None and bool(context.community_risk_counts)
-        if self._unanchored or suitability:
+        if self._unanchored:
             todo = set(range(len(texts)))
+        elif suitability:
+            # The audience detectors matter only where a product's risk level is named.
+            todo |= {
+                k
+                for k in range(len(texts))
+                if any(
+                    self._matches(rule, p, joined[cstarts[k] : ends[k] - 1])
+                    for rule in self._suitability_rules
+                    for p in self._patterns[rule]
+                )
+            }
         todo |= with_digits
         version = self.pack_version
         # Most messages of an export hold nothing any rule looks at: they pass as they are, and
         # share one result (results are read-only).
-        results = [CheckResult(Verdict.PASS, [], version)] * len(texts)
+        passed = CheckResult(Verdict.PASS, [], version)
+        results = [passed] * len(texts)
         offsets = list(accumulate((len(t) + len(_SEPARATOR) for t in texts[:-1]), initial=0))
         # A chat export repeats itself (forwarded notices, the same disclaimer every day): a
         # message judged once in the batch is not judged again (same text, same context).
         seen: dict[str, CheckResult] = {}
-        # The model reads every message holding any term of the pack (phrases, anchors, risk
-        # warnings…): plain chatter stays unread, as it stays unjudged.
+        # The model reads every message: wording no rule lists is its whole point.
         second = self._second
-        read = set(raw) if second is not None else set()
-        for k in sorted(todo | read):
+        for k in range(len(texts)) if second is not None else sorted(todo):
             text, ostart = texts[k], offsets[k]
             done = seen.get(text)
             if done is not None:
                 results[k] = CheckResult(done.verdict, list(done.findings), version)
                 continue
             compact = joined[cstarts[k] : ends[k] - 1]
-            if k not in todo:
-                findings = second.revise(text, compact, [], self._warned(raw.get(k, [])), _unframed)
-                results[k] = seen[text] = CheckResult(verdict_for(findings), findings, version)
-                continue
-            rules = set(self._unanchored)
-            if k in with_digits:
-                rules.update(self._privacy_rules)
-            if suitability:
-                rules.update(self._suitability_rules)
-            nz = normalise(text, norm_all[ostart : ostart + len(text)], compact)
-            found = raw.get(k, [])
-            if nz.compact is not compact:
-                # normalise() disagreed with the batch (cannot happen by construction, but a
-                # wrong offset would be worse than a slow path): match this message alone.
-                found = self.index.find(nz.compact)
-            excused: set[Category] = set()
-            findings = self._judge(nz, self._valid_hits(nz, found), context, rules, excused)
-            if k in read:
-                findings = second.revise(text, nz.compact, findings, excused, self._framing(nz))
-            results[k] = seen[text] = CheckResult(verdict_for(findings), findings, version)
+            view = _View(self, text, norm_all, ostart, compact)
+            findings: list[Finding] = []
+            cues: list[Cue] = []
+            # Support cues count only in categories the model reads high enough (and only then
+            # are their rules judged).
+            wanted = second.support_wanted(compact, view.norm(), cued[k]) if k in cued and second else set()
+            if k in todo or wanted:
+                rules = set(self._unanchored)
+                if k in with_digits:
+                    rules.update(self._privacy_rules)
+                # A message judged only for its numbers or its audience: those detectors alone.
+                only = rules if k not in worth and not wanted else None
+                if suitability:
+                    rules.update(self._suitability_rules)
+                nz = view.nz()
+                found = raw.get(k, [])
+                if nz.compact is not compact:
+                    # normalise() disagreed with the batch (cannot happen by construction, but a
+                    # wrong offset would be worse than a slow path): match this message alone.
+                    found = self.index.find(nz.compact)
+                excused: set[Category] = set()
+                hits = self._valid_hits(nz, found)
+                findings, cues = self._judge(nz, hits, context, rules, excused, wanted, only)
+            else:
+                excused = self._warned(raw.get(k, []))
+            if second is not None:
+                findings = second.revise(
+                    text, compact, view.norm(), findings, excused, cues,
+                    view.sentence_excused, view.framed, view.nz,
+                )
+            # Nothing found: the shared pass result (results are read-only).
+            result = CheckResult(verdict_for(findings), findings, version) if findings else passed
+            results[k] = seen[text] = result
         return results
 
     # -- matching -------------------------------------------------------------------------
@@ -356,7 +412,9 @@ class Checker:
         rights: set[int] = set()
         profiles = self._profiles
         for term_id, _, _ in found:
-            anchor, trigger, satisfy, left, right = profiles[term_id]
+            anchor, trigger, satisfy, left, right, sound = profiles[term_id]
+            if sound:
+                return True
             anchored |= anchor
             triggered |= trigger
             satisfied |= satisfy
@@ -367,13 +425,25 @@ class Checker:
         rules = anchored - satisfied
         if not rules:
             return False
-        if any(p.search(compact) for rule in rules for p in self._patterns[rule]):
+        if any(self._matches(rule, p, compact) for rule in rules for p in self._patterns[rule]):
             return True
-        numeric = [p for rule in rules for p in self._figure_patterns[rule]]
+        numeric = [(rule, p) for rule in rules for p in self._figure_patterns[rule]]
         if not numeric:
             return False
         view = self._numeric_view(compact, 0, len(compact))
-        return view is not None and any(p.search(view[0]) for p in numeric)
+        return view is not None and any(self._matches(rule, p, view[0]) for rule, p in numeric)
+
+    def _matches(self, rule: int, pattern: re.Pattern[str], text: str) -> bool:
+        """Whether a rule's pattern matches, its figure (group ``n``) reaching ``min_value``:
+        年化3% is no match of a rule about 年化30% or more."""
+        min_value = self.rules[rule].min_value
+        if min_value is None or "n" not in pattern.groupindex:
+            return pattern.search(text) is not None
+        for m in pattern.finditer(text):
+            value = parse_number(m.group("n")) if m.group("n") is not None else min_value
+            if value is not None and value >= min_value:
+                return True
+        return False
 
     def _numeric_view(self, compact: str, start: int, end: int) -> tuple[str, list[int], list[int]] | None:
         """The message with Chinese numbers as figures (see textnorm.numeric_view), cached for
@@ -410,16 +480,20 @@ class Checker:
         context: CheckContext | None,
         always: set[int],
         excused: set[Category],
-    ) -> list[Finding]:
-        """The rules' findings; ``excused`` gets the categories of matches that their context
+        wanted: set[str] | frozenset[str] = frozenset(),
+        only: set[int] | None = None,
+    ) -> tuple[list[Finding], list[Cue]]:
+        """The rules' findings and the support rules' cues (see second_reading); ``excused``
+        gets the categories of matches that their context
         (negation, warning, quotation, a risk warning present…) made harmless."""
         ostart, oend = 0, len(nz.original)
         cstart, cend = 0, len(nz.compact)
         by_rule: dict[int, list[_Hit]] = defaultdict(list)
         live: set[int] = set(always)  # rules with a hit that can start a finding
+        support, rules = self._support_index, self.rules
         for hit in hits:
             by_rule[hit.rule].append(hit)
-            if hit.role in _STARTS:
+            if hit.role in _STARTS and (hit.rule not in support or str(rules[hit.rule].category) in wanted):
                 live.add(hit.rule)
             elif hit.role == SATISFY:
                 excused.add(self.rules[hit.rule].category)  # a risk warning is there
@@ -431,6 +505,8 @@ class Checker:
                 segment = Segment(nz, self.frames, ostart, oend)
             return segment
 
+        if only is not None:
+            live &= only
         candidates: list[_Candidate] = []
         for i in sorted(live):
             rule = self.rules[i]
@@ -438,7 +514,9 @@ class Checker:
             found = self._rule_candidates(i, rule, rule_hits, nz, cstart, cend, seg, context, excused)
             candidates.extend(found)
         findings = [self._finding(nz, c) for c in candidates]
-        return _dedupe(findings)
+        cues = [Cue(f.category, f.start, f.end) for f in findings if f.rule in self._support]
+        findings = [f for f in findings if f.rule not in self._support]
+        return _dedupe(findings), cues
 
     def _rule_candidates(
         self,
@@ -453,19 +531,31 @@ class Checker:
         excused: set[Category],
     ) -> list[_Candidate]:
         excludes = sorted((h.cstart, h.cend) for h in hits if h.role == EXCLUDE)
-        ex_starts = [a for a, _ in excludes]
-        ex_reach = list(accumulate((b for _, b in excludes), max))
+        if excludes:
+            ex_starts = [a for a, _ in excludes]
+            ex_reach = list(accumulate((b for _, b in excludes), max))
 
-        def kept(h: _Hit) -> bool:
-            # Inside an exclusion iff one starting at or before it reaches its end.
-            i = bisect_right(ex_starts, h.cstart) - 1
-            return i < 0 or ex_reach[i] < h.cend
+            def kept(h: _Hit) -> bool:
+                # Inside an exclusion iff one starting at or before it reaches its end.
+                i = bisect_right(ex_starts, h.cstart) - 1
+                return i < 0 or ex_reach[i] < h.cend
+        else:
+
+            def kept(h: _Hit) -> bool:
+                return True
 
         raw: list[_Candidate] = []
         if rule.kind == "phrase":
-            raw = [_Candidate(i, h.cstart, h.cend) for h in hits if h.role == PHRASE and kept(h)]
+            raw = [
+                _Candidate(i, h.cstart, h.cend)
+                for h in hits
+                if (h.role == PHRASE or (h.role == SOUND and self._about_product(nz, h, seg))) and kept(h)
+            ]
         elif rule.kind == "proximity":
-            raw = self._pairs(i, rule, [h for h in hits if kept(h)], nz, seg)
+            roles = {h.role for h in hits}
+            if LEFT not in roles or RIGHT not in roles:
+                return []  # half a pair
+            raw = self._pairs.pairs(i, rule, [h for h in hits if kept(h)], nz, seg)
         elif rule.kind == "pattern":
             if rule.anchors and not any(h.role == ANCHOR for h in hits):
                 return []
@@ -475,9 +565,13 @@ class Checker:
             hits = [h for h in hits if h.role != TRIGGER or kept(h)] if excludes else hits
             return self._disclosure(i, rule, hits, nz, cstart, cend, seg, excused)
         elif rule.kind == "privacy":
+            keys = [(h.cstart, h.cend) for h in hits if h.role == ANCHOR]
             return [
                 _Candidate(i, a, b, {"kind": rule.detector or ""})
-                for a, b in detectors.find(rule.detector, nz.compact, cstart, cend, context)
+                for a, b in detectors.find(
+                    rule.detector, nz, cstart, cend, context,
+                    keys=keys, reach=rule.reach, contacts=self._contacts,
+                )
             ]
         elif rule.kind == "suitability":
             return self._suitability(i, rule, nz, cstart, cend, context)
@@ -485,6 +579,12 @@ class Checker:
         if len(kept_raw) < len(raw):
             excused.add(rule.category)
         return kept_raw
+
+    def _about_product(self, nz: Normalised, hit: _Hit, seg) -> bool:
+        """Whether the sentence of a sound-alike hit (bb, wzbp) names a product or a trade."""
+        if self._product is None:
+            return False
+        return seg().sentence_mentions(self._product, *nz.span(hit.cstart, hit.cend))
 
     def _warned(self, found: list[tuple[int, int, int]]) -> set[Category]:
         """Categories of the rules a risk warning among these matches satisfies."""
@@ -494,10 +594,6 @@ class Checker:
             for use in self._uses[term_id]
             if use.role == SATISFY
         }
-
-    def _framing(self, nz: Normalised) -> Callable[[int, int], bool]:
-        """Whether the sentence around an original span holds a framing cue (built on use)."""
-        return lambda start, end: Segment(nz, self.frames, 0, len(nz.original)).sentence_framed(start, end)
 
     def _cancelled(self, i: int, rule: Rule, cand: _Candidate, nz: Normalised, seg) -> bool:
         if self._market_fact(i, cand, nz, seg):
@@ -509,70 +605,6 @@ class Checker:
         unless = self._unless[i]
         return unless is not None and seg().clause_mentions(unless, *nz.span(cand.cstart, cand.cend))
 
-    def _pairs(self, i: int, rule: Rule, hits: list[_Hit], nz: Normalised, seg) -> list[_Candidate]:
-        near = rule.near
-        assert near is not None
-        lefts = [h for h in hits if h.role == LEFT]
-        rights = sorted((h for h in hits if h.role == RIGHT), key=lambda h: h.cstart)
-        right_starts = [h.cstart for h in rights]
-        longest = max((h.cend - h.cstart for h in rights), default=0)
-        reach = near.window * 2
-        out: list[_Candidate] = []
-        for left in lefts:
-            best: tuple[int, int, int] | None = None
-            # Only rights that start within reach of this left word (long texts stay linear).
-            lo = bisect_right(right_starts, left.cstart - reach - longest - 1)
-            hi = bisect_right(right_starts, left.cend + reach)
-            for right in rights[lo:hi]:
-                if right.cstart >= left.cend:
-                    gap = right.cstart - left.cend
-                elif not near.ordered and right.cend <= left.cstart:
-                    gap = left.cstart - right.cend
-                else:
-                    continue
-                # A promise word closing its clause governs the whole next one: twice the reach.
-                reach = near.window * 2 if right.cstart >= left.cend else near.window
-                if gap > reach:
-                    continue
-                a, b = min(left.cstart, right.cstart), max(left.cend, right.cend)
-                if self._broken(nz, near, left, right):
-                    continue
-                if gap > near.window and not self._promise_closes_clause(nz, left, right):
-                    continue
-                if best is None or gap < best[0]:
-                    best = (gap, a, b)
-            if best is not None:
-                out.append(_Candidate(i, best[1], best[2]))
-        return out
-
-    @staticmethod
-    def _promise_closes_clause(nz: Normalised, left: _Hit, right: _Hit) -> bool:
-        oa, ob = nz.span(left.cstart, left.cend)[1], nz.span(right.cstart, right.cend)[0]
-        return nz.norm[oa:ob].lstrip(" ")[:1] in (",", ":")
-
-    def _broken(self, nz: Normalised, near: Near, left: _Hit, right: _Hit) -> bool:
-        """A negator or clause punctuation between the two words breaks the link
-        (承诺的是服务，不是收益; we promise service, not returns) — except that a promise
-        word closing its clause governs the next one (我保证，下周至少涨20%)."""
-        a, b = sorted(((left.cstart, left.cend), (right.cstart, right.cend)))
-        between_c = nz.compact[a[1] : b[0]]
-        oa, ob = nz.span(*a)[1], nz.span(*b)[0]
-        between_o = nz.norm[oa:ob]
-        # English runs on through commas; Chinese clauses end at them.
-        stops = _SENTENCE_PUNCT if _LATIN.match(nz.compact[left.cstart]) else _CLAUSE_PUNCT
-        hard = [i for i, ch in enumerate(between_o) if ch in stops]
-        if hard:
-            promise_first = left.cstart < right.cstart
-            first = between_o.lstrip(" ")[:1]
-            if not (promise_first and len(hard) == 1 and first in ",:"):
-                return True
-        if not between_c:
-            return False
-        if not near.through_contrast and self.frames.contrast.search(between_o):
-            return True  # 承诺的是服务，但收益要看市场 / we promise service, but returns vary
-        negators = self.frames.negators
-        return any(ch in "不没非无未别" for ch in between_c) or negators.search(between_c, between_o)
-
     def _regex(self, i: int, rule: Rule, nz: Normalised, cstart: int, cend: int) -> list[_Candidate]:
         out: list[_Candidate] = []
         text = nz.compact
@@ -583,7 +615,7 @@ class Checker:
         for pattern in self._patterns[i]:
             has_n, has_hit = "n" in pattern.groupindex, "hit" in pattern.groupindex
             matches = pattern.finditer(text, cstart, cend)
-            if view is not None and pattern in self._figure_set:
+            if view is not None and pattern.pattern in self._figure_set:
                 matches = chain(matches, pattern.finditer(view[0]))
             for m in matches:
                 if min_value is not None and has_n and m.group("n") is not None:
@@ -683,11 +715,41 @@ class Checker:
             basis=rule.basis,
             action=action,
             replacement=replacement,
+            also=rule.categories[1:],
         )
 
 
-def _unframed(start: int, end: int) -> bool:
-    return False
+class _View:
+    """One message's normalised views and context segment, built when first needed (most
+    messages the model reads need neither)."""
+
+    __slots__ = ("_checker", "_compact", "_norm_all", "_nz", "_ostart", "_segment", "_text")
+
+    def __init__(self, checker: Checker, text: str, norm_all: str, ostart: int, compact: str) -> None:
+        self._checker, self._text, self._norm_all = checker, text, norm_all
+        self._ostart, self._compact = ostart, compact
+        self._nz: Normalised | None = None
+        self._segment: Segment | None = None
+
+    def norm(self) -> str:
+        return self._norm_all[self._ostart : self._ostart + len(self._text)]
+
+    def nz(self) -> Normalised:
+        if self._nz is None:
+            self._nz = normalise(self._text, self.norm(), self._compact)
+        return self._nz
+
+    def segment(self) -> Segment:
+        if self._segment is None:
+            nz = self.nz()
+            self._segment = Segment(nz, self._checker.frames, 0, len(nz.original))
+        return self._segment
+
+    def sentence_excused(self, start: int, end: int) -> bool:
+        return self.segment().sentence_excused(start, end)
+
+    def framed(self, start: int, end: int) -> bool:
+        return self.segment().sentence_framed(start, end)
 
 
 class _Blanks(dict):

@@ -57,6 +57,13 @@ class Finding(NamedTuple):
     # What "apply suggestion" does: replace the span, append a sentence, or nothing.
     action: Action = "none"
     replacement: str | None = None
+    # Further categories the finding belongs to (its rule's ``also``): see ``categories``.
+    also: tuple[Category, ...] = ()
+
+    @property
+    def categories(self) -> tuple[Category, ...]:
+        """Every category of the finding, its own first."""
+        return (self.category, *self.also)
 
     @property
     def explanation(self) -> str:
@@ -78,7 +85,7 @@ class CheckResult(NamedTuple):
 
     @property
     def categories(self) -> set[Category]:
-        return {f.category for f in self.findings}
+        return {c for f in self.findings for c in f.categories}
 
     @property
     def primary_category(self) -> Category | None:

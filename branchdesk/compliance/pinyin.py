@@ -92,3 +92,57 @@ def homophones(phrase: str) -> list[str]:
         for alike in _HOMOPHONES.get(char, ""):
             out.append(phrase[:i] + alike + phrase[i + 1 :])
     return out
+
+
+# Initials that are ordinary words or abbreviations in chat (ok, qq, vx…): never a banned
+# phrase, whatever the context.
+_COMMON_INITIALS = frozenset(
+    [
+        "ok", "no", "hi", "so", "to", "am", "pm", "it", "is", "in", "on", "at", "be", "we", "me", "my",
+        "by", "up", "go", "do", "if", "or", "an", "as", "us", "ai", "tv", "pc", "qq", "vx", "wx", "id",
+        "ip", "pk", "vs", "ps", "cd", "ex", "ha", "he", "hr", "mr", "ms", "dr", "sb", "gg", "mm", "jj",
+        "dd", "hh",
+    ]
+)
+
+
+def initials(phrase: str) -> str | None:
+    """The initials of a Chinese phrase (保本 → bb), None when a character has no reading."""
+    if not all(ch in READINGS for ch in phrase):
+        return None
+    return "".join(READINGS[ch][0] for ch in phrase)
+
+
+def sound_variants(phrase: str) -> list[str]:
+    """Spellings by initials of a Chinese phrase: the whole phrase (wzbp, bb) and, for a
+    phrase of four characters or more, each half (wz不赔, 稳赚bp, nm消息). They are short
+    and ambiguous (bb is also a baby), so the engine counts them only next to a product."""
+    if not 2 <= len(phrase) <= 6:
+        return []
+    out: list[str] = []
+    whole = initials(phrase)
+    if whole and whole not in _COMMON_INITIALS:
+        out.append(whole)
+    if len(phrase) >= 4:
+        for cut in range(2, len(phrase) - 1):
+            head, tail = initials(phrase[:cut]), initials(phrase[cut:])
+            if head and head not in _COMMON_INITIALS:
+                out.append(head + phrase[cut:])
+            if tail and tail not in _COMMON_INITIALS:
+                out.append(phrase[:cut] + tail)
+    # Pinyin and initials mixed (w zhuan bu pei): each character spelt in full or by its
+    # initial, all in letters (the all-pinyin spelling is a variant of its own).
+    if all(ch in READINGS for ch in phrase) and len(phrase) <= 4:
+        for choice in product((False, True), repeat=len(phrase)):
+            if any(choice) and not all(choice):
+                pairs = zip(phrase, choice, strict=True)
+                spelled = "".join(READINGS[ch][0] if short else READINGS[ch] for ch, short in pairs)
+                if len(spelled) >= 5:
+                    out.append(spelled)
+    # A sound-alike swapped into a two-character phrase (宝本): a real word too often to stand
+    # alone, so it joins the same product-context layer.
+    if len(phrase) == 2:
+        for i, char in enumerate(phrase):
+            for alike in _HOMOPHONES.get(char, ""):
+                out.append(phrase[:i] + alike + phrase[i + 1 :])
+    return list(dict.fromkeys(out))

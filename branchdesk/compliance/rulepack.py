@@ -13,7 +13,7 @@ from functools import cache
 from importlib import resources
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
 from branchdesk.i18n import get_language, t
 
@@ -46,7 +46,11 @@ class Severity(str, Enum):
 
 
 RuleKind = Literal["phrase", "pattern", "proximity", "disclosure", "privacy", "suitability", "model"]
-PrivacyDetector = Literal["mobile", "id_card", "bank_card", "known_number"]
+PrivacyDetector = Literal["mobile", "id_card", "bank_card", "known_number", "keyed_number"]
+# A word list item "@name" stands for the pack's word class ``name`` (see RulePack.classes);
+# a pattern may hold "{@name}", an alternation of that class's words.
+CLASS_REF = re.compile(r"^@([a-z][a-z0-9_]*)$")
+CLASS_IN_PATTERN = re.compile(r"\{@([a-z][a-z0-9_]*)\}")
 
 
 class Near(BaseModel):
@@ -62,6 +66,13 @@ class Near(BaseModel):
     # A contrast word (但/but) between the words normally breaks the link; some rules are
     # exactly that shape ("your profile says cautious, but it is fine for you").
     through_contrast: bool = False
+    # "clause": the two words stand in one clause (a promise word closing its clause may
+    # govern the next). "sentence": they may stand in different clauses of one sentence
+    # (退休的叔叔阿姨们，这只期权产品正适合你们) — still broken by a negator between them.
+    scope: Literal["clause", "sentence"] = "clause"
+    # Groups of words: of each group, one word must also stand in the pair's sentence (a
+    # push: 适合, 可以买, 冲; a time ahead: 下周, 即将).
+    requires: list[list[str]] = Field(default_factory=list, max_length=4)
 
 
 class Rule(BaseModel):
@@ -90,6 +101,9 @@ class Rule(BaseModel):
 
     id: str = Field(pattern=r"^[a-z0-9][a-z0-9_.-]*$", max_length=80)
     category: Category
+    # Further categories a finding of this rule also belongs to: a claim of certainty about
+    # returns is both a promise (guarantee) and an exaggeration. ``category`` is the one shown.
+    also: list[Category] = Field(default_factory=list)
     severity: Severity
     kind: RuleKind = "phrase"
     phrases: list[str] = Field(default_factory=list)
@@ -100,6 +114,13 @@ class Rule(BaseModel):
     satisfied_by: list[str] = Field(default_factory=list)
     unless_in_clause: list[str] = Field(default_factory=list)
     detector: PrivacyDetector | None = None
+    # keyed_number: how many compact characters may stand between a keyword (``anchors``)
+    # and the number it names (资金账号是 3100 8866 2211).
+    reach: int = Field(default=8, ge=0, le=30)
+    # A cue, not a finding: never reported alone. When the model reads the message in the
+    # rule's category (from its warning threshold), the model's finding blocks and points
+    # at the cue: the rule gives the model's reading the support it needs to block.
+    support: bool = False
     min_value: float | None = None
     contextual: bool = True
     cross_clauses: bool = False
@@ -121,7 +142,9 @@ class Rule(BaseModel):
 
     @field_validator("patterns")
     @classmethod
-    def _compiles(cls, value: list[str]) -> list[str]:
+    def _compiles(cls, value: list[str], info: ValidationInfo) -> list[str]:
+        if info.context and info.context.get("shipped"):
+            return value  # compiled when first used; a test compiles every shipped pattern
         for pattern in value:
             try:
                 re.compile(pattern)
@@ -152,6 +175,11 @@ class Rule(BaseModel):
     def suggestion(self) -> str:
         return self.suggestion_zh if get_language() == "zh" else self.suggestion_en
 
+    @property
+    def categories(self) -> tuple[Category, ...]:
+        """Every category of the rule, its own first."""
+        return (self.category, *(c for c in dict.fromkeys(self.also) if c != self.category))
+
     def term_count(self) -> int:
         """Phrases, patterns and proximity words this rule matches with (not pinyin variants)."""
         near = len(self.near.left) + len(self.near.right) if self.near else 0
@@ -162,6 +190,23 @@ class ContextCues(BaseModel):
     """Words that frame a match as negated, warned against, quoted or taught (see engine)."""
 
     model_config = ConfigDict(extra="forbid")
+
+    # A number right after one of these is the writer's own or the office's contact
+    # (我的工作手机, 营业部电话), unless a word of ``third_party`` stands between them.
+    own_contact: list[str] = Field(default_factory=list)
+    third_party: list[str] = Field(default_factory=list)
+    # Initials and sound-alikes of a banned phrase (bb for 保本) count only in a sentence
+    # that also names one of these: a product, a return, a trade.
+    product_context: list[str] = Field(default_factory=list)
+    # Subjects of everyday or economic news (票房, 亩产, CPI): a sentence about one, naming no product, makes
+    # no financial claim the model should report.
+    news_subjects: list[str] = Field(default_factory=list)
+    # A client's question reported by staff: 客户问这个能保本不，我说不能.
+    reported_question: list[str] = Field(default_factory=list)
+    answer_markers: list[str] = Field(default_factory=list)
+    # Explicit warnings (with ``education``): a sentence holding one is not read as a
+    # violation by the model (识别骗局, 这是违规的, beware).
+    warnings: list[str] = Field(default_factory=list)
 
     negators: list[str] = Field(default_factory=list)
     frames_before: list[str] = Field(default_factory=list)
@@ -178,6 +223,8 @@ class RulePack(BaseModel):
 
     version: str
     context: ContextCues = Field(default_factory=ContextCues)
+    # Word classes shared by rules: "@audience" in a word list, "{@audience}" in a pattern.
+    classes: dict[str, list[str]] = Field(default_factory=dict)
     rules: list[Rule]
 
     @model_validator(mode="after")
@@ -187,21 +234,72 @@ class RulePack(BaseModel):
             if rule.id in seen:
                 raise ValueError(f"duplicate rule id {rule.id}")
             seen.add(rule.id)
+            missing = class_refs(rule) - set(self.classes)
+            if missing:
+                raise ValueError(f"rule {rule.id}: no word class {', '.join(sorted(missing))}")
         return self
 
     def term_count(self) -> int:
         return sum(rule.term_count() for rule in self.rules)
 
 
-def parse_rulepack(text: str) -> RulePack:
-    """A rule pack from TOML text (``[context]`` plus ``[[rules]]``)."""
-    return RulePack.model_validate(tomllib.loads(text))
+_WORD_LISTS = ("phrases", "anchors", "excludes", "satisfied_by", "unless_in_clause")
+
+
+def class_refs(rule: Rule) -> set[str]:
+    """Names of the word classes a rule refers to."""
+    words = [w for name in _WORD_LISTS for w in getattr(rule, name)]
+    if rule.near is not None:
+        words += [*rule.near.left, *rule.near.right, *(w for group in rule.near.requires for w in group)]
+    found = {m.group(1) for w in words if (m := CLASS_REF.match(w))}
+    found.update(m.group(1) for p in rule.patterns for m in CLASS_IN_PATTERN.finditer(p))
+    return found
+
+
+def expand_classes(rule: Rule, classes: dict[str, list[str]]) -> Rule:
+    """The rule with its word-class references replaced by the classes' words. An unknown
+    class raises ValueError (a branch rule naming a class the pack does not have)."""
+    refs = class_refs(rule)
+    if not refs:
+        return rule
+    missing = refs - set(classes)
+    if missing:
+        raise ValueError(f"rule {rule.id}: no word class {', '.join(sorted(missing))}")
+
+    def words(items: list[str]) -> list[str]:
+        out: list[str] = []
+        for item in items:
+            m = CLASS_REF.match(item)
+            out.extend(classes[m.group(1)] if m else [item])
+        return list(dict.fromkeys(out))
+
+    def alternation(m: re.Match[str]) -> str:
+        from branchdesk.compliance.textnorm import compact_phrase
+
+        parts = sorted({compact_phrase(w) for w in classes[m.group(1)]} - {""}, key=lambda p: (-len(p), p))
+        return "(?:" + "|".join(re.escape(p) for p in parts) + ")"
+
+    update: dict[str, object] = {name: words(getattr(rule, name)) for name in _WORD_LISTS}
+    update["patterns"] = [CLASS_IN_PATTERN.sub(alternation, p) for p in rule.patterns]
+    if rule.near is not None:
+        update["near"] = rule.near.model_copy(
+            update={"left": words(rule.near.left), "right": words(rule.near.right),
+                    "requires": [words(group) for group in rule.near.requires]}
+        )
+    return rule.model_copy(update=update)
+
+
+def parse_rulepack(text: str, *, shipped: bool = False) -> RulePack:
+    """A rule pack from TOML text (``[context]`` plus ``[[rules]]``). The ``shipped`` pack's
+    patterns are compiled when first used rather than here (start-up time; the test suite
+    compiles every one of them)."""
+    return RulePack.model_validate(tomllib.loads(text), context={"shipped": shipped})
 
 
 @cache
 def _shipped() -> RulePack:
     text = (resources.files("branchdesk.compliance") / "rules.toml").read_text(encoding="utf-8")
-    return parse_rulepack(text)
+    return parse_rulepack(text, shipped=True)
 
 
 def load_rulepack() -> RulePack:

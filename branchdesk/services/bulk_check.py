@@ -1,32 +1,61 @@
-"""Checking many messages at once: read them from a file, check each, report."""
+"""Checking many messages at once: read them from a file, check each distinct one, report.
+
+A chat export repeats itself (收到, 好的, the same notice forwarded every day): every distinct
+text (with its community) is judged once per file, and every line gets that judgement. A big
+export is split between two processes (``workers``); each message's result is the same as a
+check of that message alone.
+"""
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator
+import os
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-from branchdesk.compliance import CheckResult
+from branchdesk.compliance import CheckContext, CheckResult
 from branchdesk.errors import UserError
-from branchdesk.services.checking import check_texts
+from branchdesk.gc_pause import gc_paused
+from branchdesk.services.bulk_helper import AHEAD, HEAD_START, Helper
 from branchdesk.store.database import Store
 
 TEXT_HEADERS = ("text", "message", "content", "内容", "消息", "消息内容", "话术", "正文")
 ID_HEADERS = ("id", "编号", "序号", "消息编号")
+COMMUNITY_HEADERS = ("community", "社群", "群", "群名", "所在社群")
 MAX_TEXT_FILE = 50 * 1024 * 1024
+# One message longer than this is no chat message or post anyone could mean (a long article
+# is a tenth of it); the check refuses it by name rather than take minutes over it.
+MAX_MESSAGE = 100_000
+# From this many distinct texts a second process checks half of them.
+PARALLEL_FROM = 4_000
+HELPER_FROM_BYTES = 1_000_000
+CHUNK = 500  # distinct texts per check_many call (and per share of work between processes)
 
 
-@dataclass
+@dataclass(slots=True)
 class Item:
     id: str
     text: str
+    community: str | None = None
+
+
+def _read_bytes(path: Path) -> bytes:
+    try:
+        if path.stat().st_size > MAX_TEXT_FILE:
+            raise UserError("checking.too_big", file=str(path))
+        return path.read_bytes()
+    except OSError as error:
+        detail = error.strerror or str(error)
+        raise UserError("bulk_check.unreadable", file=str(path), error=detail) from error
 
 
 def _read_text_file(path: Path) -> str:
-    data = path.read_bytes()
-    if len(data) > MAX_TEXT_FILE:
-        raise UserError("checking.too_big", file=str(path))
+    return _decode(path, _read_bytes(path))
+
+
+def _decode(path: Path, data: bytes) -> str:
     for encoding in ("utf-8-sig", "gb18030"):
         try:
             return data.decode(encoding)
@@ -35,17 +64,71 @@ def _read_text_file(path: Path) -> str:
     raise UserError("checking.bad_encoding", file=str(path))
 
 
-def _jsonl(path: Path) -> Iterator[Item]:
-    for number, line in enumerate(_read_text_file(path).splitlines(), 1):
-        if not line.strip():
-            continue
+def _long(path: Path, line: int, text: str) -> None:
+    if len(text) > MAX_MESSAGE:
+        raise UserError("bulk_check.message_too_long", file=str(path), line=line, chars=len(text),
+                        limit=MAX_MESSAGE)
+
+
+def _jsonl(path: Path) -> list[Item]:
+    data = _read_bytes(path).removeprefix(b"\xef\xbb\xbf").replace(b"\r\n", b"\n")
+    body = data.strip()
+    if body and b"\n\n" not in body:
+        objects: Any = None
         try:
-            obj = json.loads(line)
-        except json.JSONDecodeError as error:
-            raise UserError("checking.bad_jsonl", file=str(path), line=number, error=error.msg) from error
+            # UTF-8 in one parse for the whole file (bytes: no copy of a 20 MB str); a line it
+            # cannot take is found line by line below.
+            objects = json.loads(b"[" + body.replace(b"\n", b",") + b"]")
+        except (ValueError, RecursionError):
+            objects = None
+        if isinstance(objects, list) and len(objects) == body.count(b"\n") + 1:
+            first = data[: len(data) - len(data.lstrip())].count(b"\n") + 1  # line of the first
+            items = _plain_items(objects, first)
+            if items is not None:
+                return items
+    text = _decode(path, data)
+    # JSON Lines are separated by \n only (a string may hold U+2028, which splitlines cuts).
+    numbered = [(n, line) for n, line in enumerate(text.split("\n"), 1) if line.strip()]
+    items = []
+    for number, line in numbered:
+        obj = _parse_line(path, number, line)
         if not isinstance(obj, dict) or not isinstance(obj.get("text"), str):
             raise UserError("checking.jsonl_no_text", file=str(path), line=number)
-        yield Item(str(obj.get("id", number)), obj["text"])
+        community = obj.get("community")
+        if community is not None and not isinstance(community, str):
+            raise UserError("bulk_check.jsonl_bad_community", file=str(path), line=number)
+        _long(path, number, obj["text"])
+        ident = obj.get("id", number)
+        items.append(Item(ident if isinstance(ident, str) else str(ident), obj["text"], community or None))
+    return items
+
+
+def _plain_items(objects: list[Any], first: int) -> list[Item] | None:
+    """Items from well-formed objects in a few passes in C; None when any is odd (the slow
+    path then names the line)."""
+    try:
+        texts = [obj["text"] for obj in objects]
+        communities = [obj.get("community") for obj in objects]
+        ids = [obj.get("id") for obj in objects]
+    except (TypeError, KeyError, AttributeError):
+        return None
+    if not (
+        all(type(t) is str for t in texts)
+        and all(c is None or type(c) is str for c in communities)
+        and max(map(len, texts), default=0) <= MAX_MESSAGE
+    ):
+        return None
+    ids = [i if type(i) is str else str(n if i is None else i) for n, i in enumerate(ids, first)]
+    return list(map(Item, ids, texts, [c or None for c in communities]))
+
+
+def _parse_line(path: Path, number: int, line: str) -> Any:
+    try:
+        return json.loads(line)
+    except json.JSONDecodeError as error:
+        raise UserError("checking.bad_jsonl", file=str(path), line=number, error=error.msg) from error
+    except RecursionError as error:
+        raise UserError("bulk_check.jsonl_too_deep", file=str(path), line=number) from error
 
 
 def _normal_header(cell: object) -> str:
@@ -62,6 +145,7 @@ def _sheet(path: Path) -> Iterator[Item]:
             if text_col is None:
                 continue
             id_col = next((i for i, h in enumerate(headers) if h in ID_HEADERS), None)
+            group_col = next((i for i, h in enumerate(headers) if h in COMMUNITY_HEADERS), None)
             for offset, data in enumerate(sheet.rows[index + 1:], start=index + 1):
                 text = data[text_col] if text_col < len(data) else None
                 if text is None or str(text).strip() == "":
@@ -69,14 +153,17 @@ def _sheet(path: Path) -> Iterator[Item]:
                 ident = data[id_col] if id_col is not None and id_col < len(data) else None
                 if isinstance(ident, float) and ident.is_integer():
                     ident = int(ident)
+                group = data[group_col] if group_col is not None and group_col < len(data) else None
+                _long(path, sheet.first_row + offset, str(text))
                 yield Item(str(ident if ident not in (None, "") else sheet.first_row + offset),
-                           str(text))
+                           str(text), str(group).strip() or None if group not in (None, "") else None)
             return
     raise UserError("checking.no_text_column", file=str(path), names=" / ".join(TEXT_HEADERS))
 
 
 def read_items(path: str | Path) -> list[Item]:
-    """Messages from .txt (one message), .jsonl, .csv or .xlsx."""
+    """Messages from .txt (one message), .jsonl (``text``, optional ``id`` and
+    ``community``), .csv or .xlsx (a text column, optional id and community columns)."""
     path = Path(path)
     if not path.exists():
         raise UserError("checking.missing", file=str(path))
@@ -84,22 +171,220 @@ def read_items(path: str | Path) -> list[Item]:
         raise UserError("checking.is_directory", file=str(path))
     suffix = path.suffix.lower()
     if suffix in (".txt", ".text", ".md", ""):
-        return [Item("1", _read_text_file(path))]
+        text = _read_text_file(path)
+        _long(path, 1, text)
+        return [Item("1", text)]
     if suffix in (".jsonl", ".ndjson"):
-        return list(_jsonl(path))
+        return _jsonl(path)
     if suffix in (".csv", ".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"):
         return list(_sheet(path))
     raise UserError("checking.unsupported", file=str(path))
 
 
-def check_items(store: Store, items: list[Item], community: str | None = None,
+def check_text_item(text: str) -> None:
+    """Refuse one message no user could mean (``--text``, standard input)."""
+    if len(text) > MAX_MESSAGE:
+        raise UserError("bulk_check.text_too_long", chars=len(text), limit=MAX_MESSAGE)
+
+
+# ── Checking ─────────────────────────────────────────────────────────────────────────────
+
+Key = tuple[str, str | None]  # a distinct text and the community it goes to
+
+
+def check_items(store: Store, items: Sequence[Item], community: str | None = None,
                 progress: Callable[[int, int], None] | None = None,
-                batch: int = 2000) -> list[tuple[Item, CheckResult]]:
-    """Check every item, a batch at a time, in input order."""
-    results: list[tuple[Item, CheckResult]] = []
-    for start in range(0, len(items), batch):
-        chunk = items[start:start + batch]
-        results += zip(chunk, check_texts(store, [i.text for i in chunk], community), strict=True)
+                workers: int = 1, helper: Helper | None = None) -> list[tuple[Item, CheckResult]]:
+    """Check every item, in input order: each line's own community, else ``community`` (a
+    community no member belongs to is checked without a roster: see unknown_communities).
+
+    Every distinct (text, community) is judged once. With ``workers`` > 1 (or a ``helper``
+    started early with start_helper) and many distinct texts, a second process judges part
+    of them (the command line does this; the app, whose worker threads must not be forked,
+    checks in one). The helper is closed on return."""
+    from branchdesk.services.roster import community_exists
+    from branchdesk.store import members as member_rows
+
+    try:
+        with gc_paused():
+            changes = rule_changes_of(store)
+            wanted = [(item.text, item.community or community) for item in items]
+            # A text sent to several communities is judged per community only when it names a
+            # product's risk level (the roster matters to nothing else): otherwise once.
+            spread: dict[str, set[str | None]] = {}
+            for text, name in wanted:
+                spread.setdefault(text, set()).add(name)
+            names_level = _level_test(changes)
+            plain = {t for t, names in spread.items() if len(names) > 1 and not names_level(t)}
+            keys: dict[Key, int] = {}
+            slots = [keys.setdefault((t, None) if t in plain else (t, c), len(keys)) for t, c in wanted]
+            unique = list(keys)
+            contexts: dict[str | None, CheckContext] = {}
+            bulk = len(unique) > 200
+            known: Any = member_rows.all_numbers(store.conn) if bulk else _known_lookup(store)
+            for name in {c for _, c in unique}:
+                # A line naming a community no member belongs to is checked without a roster
+                # (unknown_communities lets the caller say so).
+                known_name = name is not None and community_exists(store, name)
+                counts = member_rows.risk_counts(store.conn, name) if known_name else None
+                contexts[name] = CheckContext(community_risk_counts=counts, known_numbers=known)
+            parallel = len(unique) >= PARALLEL_FROM and (os.cpu_count() or 1) > 1
+            if parallel and helper is None and workers > 1:
+                helper = start_helper(store)
+            if not parallel and helper is not None:
+                helper.close()
+                helper = None
+            contexts.setdefault(None, CheckContext(known_numbers=known))
+            results = _check_unique(changes, unique, contexts, progress, helper)
+            return [(item, results[slot]) for item, slot in zip(items, slots, strict=True)]
+    finally:
+        if helper is not None:
+            helper.close()
+
+
+def _level_test(changes: list[dict[str, Any]]) -> Callable[[str], bool]:
+    """Whether a text names a product's risk level, by the suitability rules in force (the
+    shipped ones with the branch's edits): only then can a community's roster matter."""
+    import re
+
+    from branchdesk.compliance import load_rulepack
+    from branchdesk.compliance.rulepack import Rule, expand_classes
+    from branchdesk.compliance.textnorm import compact_phrase
+
+    pack = load_rulepack()
+    edited = {c["rule_id"]: Rule.model_validate(c["definition"]) for c in changes if c["definition"]}
+    disabled = {c["rule_id"] for c in changes if c["disabled"]}
+    rules = [edited.pop(r.id, r) for r in pack.rules] + list(edited.values())
+    patterns = [
+        re.compile(p)
+        for r in rules
+        if r.kind == "suitability" and r.enabled and r.id not in disabled
+        for p in expand_classes(r, pack.classes).patterns
+    ]
+    return lambda text: any(p.search(compact_phrase(text)) for p in patterns)
+
+
+def rule_changes_of(store: Store) -> list[dict[str, Any]]:
+    from branchdesk.services.checking import rule_changes
+
+    return rule_changes(store)
+
+
+def worth_a_helper(path: str | Path) -> bool:
+    """Whether a file is big enough for a second process (a few thousand messages)."""
+    try:
+        return Path(path).stat().st_size >= HELPER_FROM_BYTES
+    except OSError:
+        return False
+
+
+def start_helper(store: Store) -> Helper | None:
+    """A second process that builds its checker now, while the caller reads the file, and
+    then checks what it is sent. None on a machine with one core."""
+    if (os.cpu_count() or 1) < 2:
+        return None
+    return Helper(rule_changes_of(store))
+
+
+def unknown_communities(store: Store, items: Sequence[Item]) -> dict[str, int]:
+    """Communities named by lines that no member belongs to, with how many lines name each:
+    their suitability against a roster cannot be checked."""
+    from branchdesk.services.roster import community_exists
+
+    counts: dict[str, int] = {}
+    for item in items:
+        if item.community is not None:
+            counts[item.community] = counts.get(item.community, 0) + 1
+    return {name: n for name, n in counts.items() if not community_exists(store, name)}
+
+
+def _known_lookup(store: Store) -> Callable[[str], bool]:
+    from branchdesk.store import members as member_rows
+
+    conn = store.conn
+    return lambda digits: bool(member_rows.find_by_number(conn, [digits]))
+
+
+Chunk = tuple[str | None, list[int]]  # a community and positions of distinct texts
+
+
+def _chunks(unique: list[Key]) -> list[Chunk]:
+    by_community: dict[str | None, list[int]] = {}
+    for n, (_, name) in enumerate(unique):
+        by_community.setdefault(name, []).append(n)
+    return [
+        (name, positions[start:start + CHUNK])
+        for name, positions in by_community.items()
+        for start in range(0, len(positions), CHUNK)
+    ]
+
+
+def _check_unique(changes: list[dict[str, Any]], unique: list[Key], contexts: dict[str | None, CheckContext],
+                  progress: Callable[[int, int], None] | None, helper: Helper | None) -> list[CheckResult]:
+    """Every distinct text's result. With a helper, chunks are shared out as each process
+    becomes free: the helper starts on a few while this process builds its checker."""
+    from branchdesk.services.checking import checker_from_changes
+
+    results: list[CheckResult | None] = [None] * len(unique)
+    chunks = _chunks(unique)
+    total, done = len(unique), 0
+
+    def store(chunk: Chunk, found: list[CheckResult]) -> None:
+        nonlocal done
+        for n, result in zip(chunk[1], found, strict=True):
+            results[n] = result
+        done += len(found)
         if progress:
-            progress(len(results), len(items))
-    return results
+            progress(done, total)
+
+    def texts(chunk: Chunk) -> list[str]:
+        return [unique[n][0] for n in chunk[1]]
+
+    queue = iter(range(len(chunks)))
+    sent: dict[int, int] = {}  # the helper's job → chunk number
+
+    def feed() -> bool:
+        number = next(queue, None)
+        if number is None:
+            return False
+        assert helper is not None
+        sent[helper.send(chunks[number][0], texts(chunks[number]))] = number
+        return True
+
+    if helper is not None:
+        helper.send_contexts(contexts)
+        for _ in range(HEAD_START):
+            if not feed():
+                break
+    checker, version = checker_from_changes(changes)
+    for number in queue if helper is None else iter(lambda: next(queue, None), None):
+        # Collect what the helper finished, and keep it a couple of chunks ahead.
+        while helper is not None and helper.ready():
+            job, found = helper.receive()
+            store(chunks[sent[job]], found)
+        while helper is not None and len(sent) - helper.received < AHEAD and feed():
+            pass
+        chunk = chunks[number]
+        found = checker.check_many(texts(chunk), contexts[chunk[0]])
+        store(chunk, [r if r.pack_version == version else r._replace(pack_version=version) for r in found])
+    while helper is not None and helper.received < len(sent):
+        job, found = helper.receive()
+        store(chunks[sent[job]], found)
+    return results  # type: ignore[return-value]
+
+
+# ── Writing ──────────────────────────────────────────────────────────────────────────────
+
+def json_lines(
+    results: Sequence[tuple[Item, CheckResult]], finding_json: Callable[[Any], dict]
+) -> Iterator[str]:
+    """One JSON object per message, ``{"id", "verdict", "findings"}``; each distinct result
+    is encoded once."""
+    encoded: dict[int, str] = {}
+    dumps = json.JSONEncoder(ensure_ascii=False).encode
+    for item, result in results:
+        tail = encoded.get(id(result))
+        if tail is None:
+            findings = dumps([finding_json(f) for f in result.findings]) if result.findings else "[]"
+            tail = encoded[id(result)] = f', "verdict": "{result.verdict.value}", "findings": {findings}}}'
+        yield '{"id": ' + dumps(item.id) + tail

@@ -16,7 +16,7 @@ from branchdesk.store import rules as rule_rows
 from branchdesk.store.database import Store
 
 _cache_lock = threading.Lock()
-_cache: dict[tuple[str, str], tuple[Checker, str]] = {}
+_cache: dict[str, tuple[Checker, str]] = {}
 
 
 def _changes_fingerprint(changes: list[dict[str, Any]]) -> str:
@@ -28,12 +28,16 @@ def checker_for(store: Store) -> tuple[Checker, str]:
     """The checker for this database's rules and the pack version it reports.
 
     Built once per set of rule changes (building the automaton is the slow part)."""
-    changes = rule_rows.all_changes(store.conn)
+    return checker_from_changes(rule_rows.all_changes(store.conn))
+
+
+def checker_from_changes(changes: list[dict[str, Any]]) -> tuple[Checker, str]:
+    """The checker for the shipped pack with a branch's rule changes (plain data, so that a
+    helper process can build the same checker)."""
     fingerprint = _changes_fingerprint(changes)
-    key = (str(store.path), fingerprint)
     with _cache_lock:
-        if key in _cache:
-            return _cache[key]
+        if fingerprint in _cache:
+            return _cache[fingerprint]
     pack = load_rulepack()
     # An edited shipped rule replaces the shipped one under the same id; a branch rule is added.
     edited = {c["rule_id"]: Rule.model_validate(c["definition"]) for c in changes if c["definition"]}
@@ -42,8 +46,12 @@ def checker_for(store: Store) -> tuple[Checker, str]:
     checker = Checker(pack, extra_rules=list(edited.values()), disabled=disabled)
     version = checker.pack_version if not changes else f"{checker.pack_version}+local.{fingerprint}"
     with _cache_lock:
-        _cache[key] = (checker, version)
+        _cache[fingerprint] = (checker, version)
     return checker, version
+
+
+def rule_changes(store: Store) -> list[dict[str, Any]]:
+    return rule_rows.all_changes(store.conn)
 
 
 def _context(store: Store, community: str | None) -> CheckContext:

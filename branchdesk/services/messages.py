@@ -24,11 +24,13 @@ FINDING_FIELDS = ("rule", "category", "severity", "start", "end", "match", "expl
 
 
 def finding_json(finding: Any) -> dict[str, Any]:
-    """A finding as plain JSON values, the shape `check --json` prints."""
+    """A finding as plain JSON values, the shape `check --json` prints; ``categories`` lists
+    every category it belongs to (a promise of returns may also be an exaggeration)."""
     out = {}
     for name in FINDING_FIELDS:
         value = getattr(finding, name)
         out[name] = getattr(value, "value", value)
+    out["categories"] = [str(c) for c in getattr(finding, "categories", (finding.category,))]
     return out
 
 

@@ -8,7 +8,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from branchdesk.compliance import load_rulepack
-from branchdesk.compliance.rulepack import Rule
+from branchdesk.compliance.rulepack import Rule, class_refs
 from branchdesk.errors import UserError
 from branchdesk.store import audit
 from branchdesk.store import rules as rule_rows
@@ -37,10 +37,18 @@ def list_rules(store: Store) -> list[dict[str, Any]]:
 
 def validate_rule(definition: dict[str, Any]) -> Rule:
     try:
-        return Rule.model_validate(definition)
+        rule = Rule.model_validate(definition)
     except ValidationError as error:
         problems = "; ".join(f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in error.errors())
         raise UserError("rules.invalid", problems=problems) from error
+    # A word class ("@unsuited_audience") must be one the pack defines.
+    classes = load_rulepack().classes
+    unknown = class_refs(rule) - set(classes)
+    if unknown:
+        known = ", ".join(f"@{name}" for name in sorted(classes))
+        problems = f"unknown word class {', '.join('@' + u for u in sorted(unknown))} (known: {known})"
+        raise UserError("rules.invalid", problems=problems)
+    return rule
 
 
 def save_rule(store: Store, operator: str, definition: dict[str, Any]) -> Rule:

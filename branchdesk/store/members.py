@@ -495,6 +495,13 @@ def members_by_number(conn: sqlite3.Connection, numbers: Iterable[str]) -> dict[
             f" SELECT id FROM members WHERE account_no IN ({marks}) ORDER BY 1",
             (number, *variants))]
     return out
+def all_numbers(conn: sqlite3.Connection) -> set[str]:
+    """Every member's phone and account number (a bulk privacy check asks for thousands)."""
+    rows = conn.execute(
+        "SELECT phone FROM members WHERE phone IS NOT NULL"
+        " UNION SELECT account_no FROM members WHERE account_no IS NOT NULL"
+    )
+    return {str(row[0]) for row in rows if row[0]}
 
 
 def risk_counts(conn: sqlite3.Connection, community: str) -> dict[str, int]:

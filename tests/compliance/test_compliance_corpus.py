@@ -44,6 +44,24 @@ So on wording never seen, expect roughly 83–96% of violations blocked with the
 and 1–6% of honest messages blocked; every batch is then fitted and widened until it meets
 the targets, and this test keeps it there, so that no later change loses what an earlier one
 won.
+
+Issue 14 (structure over phrases) then measured three unseen sets at 72–89% and found where
+phrase lists fail: suitability stated in the text, privacy without the database, insiders
+named as sources, leverage and paid tips in new wording, sound-alikes, category confusion,
+false blocks on lessons and news. Three probe sets were written for it, each before the work
+it measured: ``structure`` (structure_probes.jsonl, 174 messages of exactly those kinds) ran
+first at 52.9% blocked with a right category and 10.1% false blocks; ``structure2``
+(structure_probes2.jsonl, 139 messages of a branch's traffic, with most detectors built) at
+89.7% and 2.1%; ``structure3`` (structure_probes3.jsonl, 154 messages, three in four honest,
+on the finished detectors and calibrated model) at 94.9%, 1.8% false blocks, 0.9% warned;
+``structure4`` (structure_probes4.jsonl, 69 messages written to attack those detectors:
+dual recording and video witness scripts, other people's accounts, fear-of-loss audiences,
+initials, English insiders, warnings about the same) at 75.0% and 8.1%; ``structure5``
+(structure_probes5.jsonl, 28 long posts and dialect lines, each bad post paired with an honest
+twin) at 78.6% and 21.4% (3 of 14 honest).
+These were written by the same hand as the detectors, so they flatter them; the blind rounds
+scored by others are the honest figures (benchmarks/RESULTS.md). Items may carry a
+``categories`` list: a violation is blocked right when a blocking finding has any of them.
 """
 
 from __future__ import annotations
@@ -51,7 +69,7 @@ from __future__ import annotations
 from collections import Counter
 
 import pytest
-from compliance.corpus_metrics import load_corpus, measure
+from compliance.corpus_metrics import categories_of, expect_of, load_corpus, measure
 
 from branchdesk.compliance import Checker, load_rulepack
 
@@ -67,7 +85,7 @@ def test_corpus_is_large_varied_and_balanced():
     items = load_corpus()
     assert len(items) >= 220
     assert len({i["id"] for i in items}) == len(items)
-    categories = Counter(i["category"] for i in items if i["category"])
+    categories = Counter(c for i in items for c in categories_of(i))
     for category in (
         "guarantee",
         "exaggeration",
@@ -78,9 +96,10 @@ def test_corpus_is_large_varied_and_balanced():
         "privacy",
     ):
         assert categories[category] >= 10, category
-    compliant = sum(1 for i in items if i["expect"] == "pass")
-    assert 0.35 <= compliant / len(items) <= 0.5
-    assert sum(1 for i in items if i["kind"] == "evasion") >= 20
+    compliant = sum(1 for i in items if expect_of(i) == "pass")
+    # Real traffic is mostly honest, and later rounds sample it at its base rate.
+    assert 0.35 <= compliant / len(items) <= 0.6
+    assert sum(1 for i in items if i.get("kind") == "evasion") >= 20
     assert sum(1 for i in items if i["split"] != "tune") >= 200
 
 

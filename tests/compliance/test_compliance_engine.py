@@ -173,6 +173,13 @@ def test_clause_punctuation_is_not_an_evasion():
         ("身份证 11010119900307447 7", "11010119900307447 7"),
         ("身份证11010519491231002X", "11010519491231002X"),
         ("联系王经理：一三九一二三四五六七八", "一三九一二三四五六七八"),
+        # Without a database: a number after an identity keyword, in any spacing or in parts.
+        ("身份证110101199003074478", "110101199003074478"),  # a wrong check digit is still an ID
+        ("客户资金账号 3100 8866 2211 转不出钱", "3100 8866 2211"),
+        ("王姐手机号一八六，一二三四，五六七八", "一八六，一二三四，五六七八"),
+        ("客户电话前三位139，中间8765，最后4321", "139，中间8765，最后4321"),
+        ("赵先生手机：壹叁玖 捌柒陆伍 肆叁贰壹", "壹叁玖 捌柒陆伍 肆叁贰壹"),
+        ("The client's account number is 3100 8866 2211, please check", "3100 8866 2211"),
     ],
 )
 def test_full_numbers_are_found(checker, text, match):
@@ -184,8 +191,11 @@ def test_full_numbers_are_found(checker, text, match):
     "text",
     [
         "客户电话138****5678",
-        "身份证110101199003074478",  # wrong check digit
+        "资金账号3100****2211",
         "客服热线95588，400-820-8888",
+        "有问题打我的工作手机13812345678",  # staff's own work contact
+        "营业部电话021-58881234，欢迎来电",
+        "资金账户里有3000000元",  # an amount, not an account number
         "成交额1.02万亿，代码600519",
         "订单号202503011234567890",
     ],
@@ -196,7 +206,12 @@ def test_masked_or_invalid_numbers_pass(checker, text):
 
 def test_member_numbers_from_the_database(checker):
     text = "李总的资金账号是 3100 2345 6789，大家留意下"
-    assert "privacy" not in categories(checker, text)
+    # After an account keyword the number needs no database…
+    assert [f.rule for f in checker.check(text).findings] == ["privacy.keyed-number"]
+    # …and without one, only the database knows it is a member's.
+    bare = "3100 2345 6789 这个今天申购失败了，谁帮忙看一下"
+    assert "privacy" not in categories(checker, bare)
+    assert "privacy" in categories(checker, bare, CheckContext(known_numbers={"310023456789"}))
     known = CheckContext(known_numbers={"310023456789"})
     (finding,) = checker.check(text, known).findings
     assert finding.rule == "privacy.known-number"

@@ -95,3 +95,39 @@ def test_cue_trie_matches_like_the_words():
 
     pattern = re.compile(_trie(["警惕", "警", "违规", "违法"]))
     assert pattern.search("请警觉") and pattern.search("这是违法的") and not pattern.search("正常")
+
+
+@pytest.mark.parametrize(
+    "unit",
+    [
+        "稳赚不赔",  # one banned phrase, repeated, no punctuation at all
+        "警惕“稳赚不赔”的说法，",  # a warning quoting it, repeated
+        "guaranteed returns, ",  # English runs on through commas
+        "保 本 ",  # an evasion, repeated
+        "新手朋友们，期权收益高，赶紧开通。客户电话13812345678。",
+    ],
+)
+def test_work_grows_linearly_with_a_repeated_phrase(checker, monkeypatch, unit):
+    """Issue 15: checking a text that repeats one phrase thousands of times took time growing
+    with the square of its length (8,000 characters: 18.6 s). The context checks now look
+    near each match; the characters they scan are counted here (not timed): four times the
+    text, at most about four times the scanning."""
+    from branchdesk.compliance import context
+
+    scanned = [0]
+    for cls in (context.CueSet, context.GuardedCueSet):
+        original = cls.search
+
+        def counting(self, compact, norm, *args, _original=original, **kwargs):
+            scanned[0] += len(compact) + len(norm)
+            return _original(self, compact, norm, *args, **kwargs)
+
+        monkeypatch.setattr(cls, "search", counting)
+
+    def work(times: int) -> int:
+        scanned[0] = 0
+        checker.check(unit * times)
+        return scanned[0]
+
+    small, large = work(500), work(2000)
+    assert large <= 4.6 * small, (small, large)

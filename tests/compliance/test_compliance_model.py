@@ -18,30 +18,43 @@ def checker() -> Checker:
     return Checker(load_rulepack())
 
 
-def test_features_are_characters_and_pairs():
+def test_features_are_characters_pairs_digits_as_zero_and_english_words():
     assert grams("保本付息") == {"保", "本", "付", "息", "保本", "本付", "付息"}
+    assert grams("年化8%") == grams("年化9%") == {"年", "化", "0", "%", "年化", "化0", "0%"}
+    assert {"#guaranteed", "#return"} <= grams("guaranteedreturn", "guaranteed return")
     assert grams("") == set()
 
 
-def test_reading_is_a_softmax_of_weighted_features():
+def test_reading_is_one_logistic_per_category():
     tiny = Model.from_json(json.dumps({
-        "version": "t", "classes": ["guarantee", "pass"], "bias": [0.0, 1.0], "scale": 10,
-        "weights": {"保本": [40, -10], "你": [0, 5]},
+        "version": "t", "classes": ["guarantee", "exaggeration"], "bias": [-0.5, -1.0], "scale": 10,
+        "weights": {"保本": [40, 20], "你": [0, 5]},
+        "thresholds": {c: {"warn": 0.5, "support": 0.6, "block": 0.9, "ease": 0.1}
+                       for c in ("guarantee", "exaggeration")},
     }))
-    # "保本" (4.0, -1.0) counted once, scaled by 1/sqrt(len("保本保本")) = 1/2.
+    # "保本" counted once, scaled by 1/sqrt(len("保本保本")) = 1/2; each category on its own.
     reading = tiny.read("保本保本")
-    g, p = 0.0 + 4.0 / 2, 1.0 - 1.0 / 2
+    assert reading.of("guarantee") == pytest.approx(1 / (1 + math.exp(-(-0.5 + 4.0 / 2))))
+    assert reading.of("exaggeration") == pytest.approx(1 / (1 + math.exp(-(-1.0 + 2.0 / 2))))
     assert reading.label == "guarantee"
-    assert reading.probability == pytest.approx(math.exp(g) / (math.exp(g) + math.exp(p)))
-    assert tiny.read("好的").label == PASS  # no known feature: the bias decides
+    assert tiny.read("好的").label == PASS  # no known feature: the biases decide, below one half
+    assert tiny.thresholds["guarantee"].support == 0.6
 
 
-def test_shipped_model_knows_every_wording_category():
+def test_shipped_model_is_multi_label_and_calibrated():
     model = shipped_model()
-    assert set(model.classes) == {PASS, "guarantee", "exaggeration", "unlicensed", "insider", "disclosure"}
+    wording = {"guarantee", "exaggeration", "unlicensed", "insider", "disclosure", "suitability"}
+    assert set(model.classes) == wording  # privacy is numbers, not wording
+    for label in model.classes:
+        t = model.thresholds[label]
+        # Chosen on held-out readings; blocking alone needs more than warning.
+        assert 0.0 <= t.ease <= t.warn <= t.support <= t.block <= 1.0
+        assert t.block >= 0.6
     reading = model.read("这个产品保本保收益")
-    assert sum(reading.probabilities.values()) == pytest.approx(1.0)
     assert reading.label == "guarantee"
+    # Two categories at once: a certain doubling is a promise and an exaggeration.
+    both = model.read("跟着我买的客户没有一个亏的三个月翻倍稳稳的")
+    assert both.of("guarantee") > 0.5 and both.of("exaggeration") > 0.5
 
 
 @pytest.mark.parametrize(

@@ -21,7 +21,7 @@ def test_shipped_pack_is_versioned_and_complete():
     for rule in pack.rules:
         assert rule.basis, rule.id
         assert rule.explanation_zh and rule.explanation_en, rule.id
-        assert rule.suggestion_zh and rule.suggestion_en, rule.id
+        assert rule.support or (rule.suggestion_zh and rule.suggestion_en), rule.id
 
 
 def test_every_legal_basis_named_in_the_brief_is_cited():
@@ -123,3 +123,16 @@ def test_enums_read_as_their_codes():
     assert f"{Category.GUARANTEE}" == "guarantee"
     assert str(Severity.WARN) == "warn"
     assert f"{Verdict.BLOCK}" == "block"
+
+
+def test_every_shipped_pattern_compiles_with_its_word_classes():
+    """The shipped pack is read without compiling its patterns (start-up time): they are
+    compiled here, word classes expanded, as the checker compiles them on first use."""
+    import re
+
+    from branchdesk.compliance.rulepack import expand_classes
+
+    pack = load_rulepack()
+    for rule in pack.rules:
+        for pattern in expand_classes(rule, pack.classes).patterns:
+            re.compile(pattern)

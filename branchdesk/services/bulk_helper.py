@@ -1,0 +1,86 @@
+"""The second process of a bulk check: started early (it builds its checker while the file
+is read), it checks the chunks of distinct texts it is sent and returns their results."""
+
+from __future__ import annotations
+
+import contextlib
+import multiprocessing
+from typing import Any
+
+from branchdesk.compliance import CheckContext, CheckResult
+from branchdesk.gc_pause import gc_paused
+
+HEAD_START = 6  # chunks the helper gets before this process starts building its checker
+AHEAD = 2  # chunks the helper is kept ahead by
+
+
+class Helper:
+    """A second process checking chunks of distinct texts as they are sent; it builds its
+    checker as soon as it starts (fork shares nothing built later; spawn builds anew)."""
+
+    def __init__(self, changes: list[dict[str, Any]]) -> None:
+        methods = multiprocessing.get_all_start_methods()
+        ctx = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+        self._conn, child = ctx.Pipe(duplex=True)
+        self._process = ctx.Process(target=_helper_main, args=(child, changes), daemon=True)
+        self._process.start()
+        child.close()
+        self._jobs = 0
+        self.received = 0
+        self._closed = False
+
+    def send_contexts(self, contexts: dict[str | None, CheckContext]) -> None:
+        self._conn.send(("contexts", contexts))
+
+    def send(self, community: str | None, texts: list[str]) -> int:
+        self._jobs += 1
+        self._conn.send(("check", self._jobs, community, texts))
+        return self._jobs
+
+    def ready(self) -> bool:
+        return self._conn.poll()
+
+    def receive(self) -> tuple[int, list[CheckResult]]:
+        try:
+            status, job, payload = self._conn.recv()
+        except EOFError:
+            status, job, payload = "error", 0, "the helper process ended without a result"
+        if status != "ok":
+            raise RuntimeError(f"bulk check helper failed: {payload}")
+        self.received += 1
+        return job, payload
+
+    def close(self) -> None:
+        if self._closed:
+            return
+        self._closed = True
+        with contextlib.suppress(OSError):
+            self._conn.send(None)
+        self._conn.close()
+        self._process.join(timeout=5)
+        if self._process.is_alive():
+            self._process.terminate()
+            self._process.join()
+
+
+def _helper_main(conn: Any, changes: list[dict[str, Any]]) -> None:
+    from branchdesk.services.checking import checker_from_changes
+
+    contexts: dict[str | None, CheckContext] = {}
+    try:
+        with gc_paused():
+            checker, version = checker_from_changes(changes)
+            while (message := conn.recv()) is not None:
+                if message[0] == "contexts":
+                    contexts = message[1]
+                    continue
+                _, job, community, texts = message
+                found = checker.check_many(texts, contexts.get(community))
+                conn.send(("ok", job, [r if r.pack_version == version else r._replace(pack_version=version)
+                                       for r in found]))
+    except EOFError:
+        pass  # the parent went away
+    except BaseException as error:  # reported to the parent, which raises
+        conn.send(("error", 0, repr(error)))
+    finally:
+        conn.close()

@@ -1,0 +1,154 @@
+"""`branchdesk check` on exports: each line's community, each distinct text judged once, a
+second process that changes nothing in the results, and broken input as one clear message."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from branchdesk.cli import main
+from branchdesk.compliance import CheckContext, Checker
+from branchdesk.services import bulk_check
+from branchdesk.services.checking import checker_from_changes
+
+R5 = "本周主推XX进取一号（R5），感兴趣的联系我。投资有风险，入市需谨慎。"
+
+
+def _run(capsys, *args):
+    code = main([*args])
+    return code, capsys.readouterr()
+
+
+def _jsonl(path, rows) -> str:
+    path.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows) + "\n", encoding="utf-8")
+    return str(path)
+
+
+def test_a_lines_community_key_is_used(demo_store, tmp_path, capsys):
+    """Suitability against a community's members: a line names its community (or --community
+    gives one to lines that name none)."""
+    db = str(demo_store.path)
+    demo_store.close()
+    community = "银发理财沙龙"
+    source = _jsonl(tmp_path / "export.jsonl", [
+        {"id": "a", "text": R5, "community": community},
+        {"id": "b", "text": R5},
+    ])
+    code, out = _run(capsys, "--db", db, "check", source, "--json")
+    lines = {json.loads(line)["id"]: json.loads(line) for line in out.out.splitlines()}
+    assert code == 1
+    assert any(f["rule"] == "suitability.risk-level" for f in lines["a"]["findings"])
+    assert not any(f["rule"] == "suitability.risk-level" for f in lines["b"]["findings"])
+    code, out = _run(capsys, "--db", db, "check", source, "--json", "--community", community)
+    lines = {json.loads(line)["id"]: json.loads(line) for line in out.out.splitlines()}
+    assert any(f["rule"] == "suitability.risk-level" for f in lines["b"]["findings"])
+
+
+def test_a_community_nobody_belongs_to_is_named(demo_store, tmp_path, capsys):
+    db = str(demo_store.path)
+    demo_store.close()
+    source = _jsonl(tmp_path / "export.jsonl", [{"text": "收到", "community": "不存在的群"}] * 3)
+    code, out = _run(capsys, "--db", db, "check", source, "--json")
+    assert code == 0 and len(out.out.splitlines()) == 3
+    assert "不存在的群" in out.err and "3" in out.err
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("[" * 100_000 + "]" * 100_000, "nested too deeply"),
+        ('{"text": "ok", "community": 7}', "community"),
+        ('{"text": "' + "很长的消息" * 25_000 + '"}', "125,000 characters"),
+    ],
+)
+def test_broken_lines_are_one_clear_message(tmp_path, capsys, line, expected):
+    source = tmp_path / "export.jsonl"
+    source.write_text('{"text": "收到"}\n' + line + "\n", encoding="utf-8")
+    code, out = _run(capsys, "check", str(source), "--json")
+    assert code == 2 and out.out == ""
+    assert "line 2" in out.err and expected in out.err
+    assert "Traceback" not in out.err
+
+
+def test_one_huge_message_is_refused_by_name(capsys):
+    code, out = _run(capsys, "check", "--text", "好" * 100_001)
+    assert code == 2 and "100,000" in out.err and "Traceback" not in out.err
+
+
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [
+        ('[{"id": "x"}]', "list"),
+        ("[" * 100_000 + "]" * 100_000, "Could not read the rule file"),
+    ],
+)
+def test_rules_save_of_a_list_or_nested_json_is_one_clear_message(tmp_path, capsys, content, expected):
+    rule = tmp_path / "rule.json"
+    rule.write_text(content, encoding="utf-8")
+    code, out = _run(capsys, "--db", str(tmp_path / "b.db"), "rules", "save", str(rule))
+    assert code == 2 and expected in out.err and "Traceback" not in out.err
+
+
+def test_rules_naming_an_unknown_word_class_are_refused(tmp_path, capsys):
+    rule = tmp_path / "rule.toml"
+    rule.write_text('id = "branch.x"\ncategory = "insider"\nseverity = "block"\nphrases = ["@nobody"]\n'
+                    'explanation_zh = "x"\nexplanation_en = "x"\n', encoding="utf-8")
+    code, out = _run(capsys, "--db", str(tmp_path / "b.db"), "rules", "save", str(rule))
+    assert code == 2 and "@nobody" in out.err
+
+
+def test_each_distinct_text_is_judged_once(store, monkeypatch):
+    seen: list[str] = []
+    original = Checker.check_many
+
+    def counting(self, texts, context=None):
+        seen.extend(texts)
+        return original(self, texts, context)
+
+    monkeypatch.setattr(Checker, "check_many", counting)
+    texts = ["收到", "好的", "收到", R5, "收到", R5] * 50
+    items = [bulk_check.Item(str(n), text) for n, text in enumerate(texts)]
+    results = bulk_check.check_items(store, items)
+    assert sorted(seen) == sorted({"收到", "好的", R5})
+    assert [item.text for item, _ in results] == [item.text for item in items]
+    assert results[0][1] is results[2][1]  # one judgement, given to every line holding the text
+
+
+def test_a_second_process_changes_nothing(store, monkeypatch):
+    """Split between two processes, every message gets exactly what checking it alone gives."""
+    from compliance.corpus_metrics import load_corpus
+
+    monkeypatch.setattr(bulk_check, "PARALLEL_FROM", 100)
+    monkeypatch.setattr(bulk_check, "CHUNK", 40)
+    texts = [item["text"] for item in load_corpus()[:400]]
+    items = [bulk_check.Item(str(n), text) for n, text in enumerate(texts)]
+    helper = bulk_check.start_helper(store)
+    assert helper is not None
+    results = bulk_check.check_items(store, items, helper=helper)
+    checker, version = checker_from_changes([])
+    context = CheckContext(known_numbers=set())
+    for (item, result), text in zip(results, texts, strict=True):
+        alone = checker.check(text, context)._replace(pack_version=version)
+        assert result == alone, item.id
+
+
+def test_a_text_sent_to_several_communities_is_judged_once_unless_it_names_a_risk_level(
+    demo_store, monkeypatch
+):
+    seen: list[tuple[str, bool]] = []
+    original = Checker.check_many
+
+    def counting(self, texts, context=None):
+        seen.extend((t, bool(context and context.community_risk_counts)) for t in texts)
+        return original(self, texts, context)
+
+    monkeypatch.setattr(Checker, "check_many", counting)
+    chatter = "周六下午两点的沙龙还有名额吗"
+    items = [bulk_check.Item(str(n), text, community)
+             for n, (text, community) in enumerate([(chatter, "银发理财沙龙"), (chatter, "解套互助群"),
+                                                    (R5, "银发理财沙龙"), (R5, "解套互助群")])]
+    results = bulk_check.check_items(demo_store, items)
+    assert [t for t, _ in seen].count(chatter) == 1
+    assert [t for t, roster in seen if roster].count(R5) == 2  # each community's members count
+    assert results[0][1] is results[1][1]
