@@ -12,6 +12,7 @@ import sqlite3
 from collections.abc import Iterable
 from typing import Any
 
+from branchdesk.store import tables
 from branchdesk.store.members import now_text, to_db
 
 COLUMNS = ("id", "name", "advisor", "created_at")
@@ -85,26 +86,23 @@ def recent_messages(conn: sqlite3.Connection, names: Iterable[str],
 
 
 def insert(conn: sqlite3.Connection, name: str, advisor: str | None) -> int:
-    cursor = conn.execute("INSERT INTO communities (name, advisor, created_at) VALUES (?, ?, ?)",
-                          (name, advisor, now_text()))
-    community_id = int(cursor.lastrowid)
+    community_id = tables.insert(conn, "communities",
+                                 {"name": name, "advisor": advisor, "created_at": now_text()})
     add_alias(conn, name, community_id)
     return community_id
 
 
 def add_alias(conn: sqlite3.Connection, name: str, community_id: int) -> None:
-    conn.execute("INSERT INTO community_names (name, community_id) VALUES (?, ?)"
-                 " ON CONFLICT (name) DO UPDATE SET community_id = excluded.community_id",
-                 (name, community_id))
+    tables.upsert(conn, "community_names", {"name": name, "community_id": community_id}, pk="name")
 
 
 def rename(conn: sqlite3.Connection, community_id: int, name: str) -> None:
-    conn.execute("UPDATE communities SET name = ? WHERE id = ?", (name, community_id))
+    tables.update(conn, "communities", community_id, {"name": name})
     add_alias(conn, name, community_id)
 
 
 def set_advisor(conn: sqlite3.Connection, community_id: int, advisor: str | None) -> None:
-    conn.execute("UPDATE communities SET advisor = ? WHERE id = ?", (advisor, community_id))
+    tables.update(conn, "communities", community_id, {"advisor": advisor})
 
 
 def merge_into(conn: sqlite3.Connection, source_id: int, target_id: int) -> None:

@@ -6,6 +6,7 @@ import sqlite3
 from datetime import date
 from typing import Any
 
+from branchdesk.store import tables
 from branchdesk.store.members import now_text
 
 COLUMNS = ("id", "member_id", "channel", "category", "summary", "opened_at", "opened_on", "owner",
@@ -27,17 +28,11 @@ def overdue_sql(today: date) -> tuple[str, list[str]]:
 def insert(conn: sqlite3.Connection, values: dict[str, Any]) -> int:
     stamp = now_text()
     row = {**values, "created_at": stamp, "updated_at": stamp}
-    columns = [c for c in COLUMNS if c in row]
-    cursor = conn.execute(
-        f"INSERT INTO complaints ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})",
-        [row[c] for c in columns])
-    return int(cursor.lastrowid)
+    return tables.insert(conn, "complaints", {c: row[c] for c in COLUMNS if c in row})
 
 
 def update(conn: sqlite3.Connection, complaint_id: int, changes: dict[str, Any]) -> None:
-    changes = {**changes, "updated_at": now_text()}
-    conn.execute(f"UPDATE complaints SET {', '.join(f'{c} = ?' for c in changes)} WHERE id = ?",
-                 [*changes.values(), complaint_id])
+    tables.update(conn, "complaints", complaint_id, {**changes, "updated_at": now_text()})
 
 
 def get(conn: sqlite3.Connection, complaint_id: int, today: date) -> dict[str, Any] | None:

@@ -55,6 +55,7 @@ class Connection(sqlite3.Connection):
 
     bd_pending: integrity.Pending | None = None
     bd_schema: int | None = None  # schema version its tracking triggers were made for
+    bd_utils: sqlite_utils.Database | None = None  # sqlite-utils over it (store/tables.py)
 
 
 def _write_error(path: Path, error: sqlite3.Error) -> UserError:
@@ -192,19 +193,7 @@ class Store:
         conn = getattr(self._local, "conn", None)
         if conn is None:
             conn = self._local.conn = self._connect()
-            self._local.db = None
         return conn
-
-    @property
-    def db(self) -> sqlite_utils.Database:
-        """sqlite-utils over this thread's connection, for everyday calls."""
-        conn = self.conn
-        if self._local.db is None:
-            # Imported here: it loads numpy when present (70 ms), and most commands never use it.
-            import sqlite_utils
-
-            self._local.db = sqlite_utils.Database(conn)
-        return self._local.db
 
     def _track(self, conn: sqlite3.Connection) -> None:
         """Tracking triggers for this connection, made again when the schema changed."""

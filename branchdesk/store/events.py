@@ -8,6 +8,7 @@ from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
+from branchdesk.store import tables
 from branchdesk.store.members import now_text
 
 # Columns a caller sets, in table order.
@@ -44,9 +45,7 @@ def _encode(values: dict[str, Any]) -> dict[str, Any]:
 
 
 def insert_series(conn: sqlite3.Connection, cadence: str) -> int:
-    cursor = conn.execute("INSERT INTO event_series (cadence, created_at) VALUES (?, ?)",
-                          (cadence, now_text()))
-    return int(cursor.lastrowid)
+    return tables.insert(conn, "event_series", {"cadence": cadence, "created_at": now_text()})
 
 
 def series_cadence(conn: sqlite3.Connection, series_id: int) -> str | None:
@@ -57,11 +56,8 @@ def series_cadence(conn: sqlite3.Connection, series_id: int) -> str | None:
 def insert(conn: sqlite3.Connection, values: dict[str, Any]) -> int:
     data = _encode(values)
     stamp = now_text()
-    cursor = conn.execute(
-        f"INSERT INTO events ({', '.join(FIELDS)}, created_at, updated_at)"
-        f" VALUES ({', '.join('?' * len(FIELDS))}, ?, ?)",
-        (*(data.get(field) for field in FIELDS), stamp, stamp))
-    return int(cursor.lastrowid)
+    return tables.insert(conn, "events", {**{field: data.get(field) for field in FIELDS},
+                                          "created_at": stamp, "updated_at": stamp})
 
 
 def get(conn: sqlite3.Connection, event_id: int) -> dict[str, Any] | None:
@@ -71,16 +67,13 @@ def get(conn: sqlite3.Connection, event_id: int) -> dict[str, Any] | None:
 
 def update(conn: sqlite3.Connection, event_id: int, values: dict[str, Any]) -> None:
     """Change some fields; the calendar SEQUENCE goes up by one."""
-    data = _encode(values)
-    assignments = ", ".join([*(f"{key} = ?" for key in data), "sequence = sequence + 1",
-                             "updated_at = ?"])
-    conn.execute(f"UPDATE events SET {assignments} WHERE id = ?",
-                 (*data.values(), now_text(), event_id))
+    changes = {**_encode(values), "sequence": 1, "updated_at": now_text()}
+    tables.update(conn, "events", event_id, changes, conversions={"sequence": "sequence + ?"})
 
 
 def mark_closed(conn: sqlite3.Connection, event_id: int) -> None:
-    conn.execute("UPDATE events SET closed_at = ?, updated_at = ? WHERE id = ?",
-                 (now_text(), now_text(), event_id))
+    stamp = now_text()
+    tables.update(conn, "events", event_id, {"closed_at": stamp, "updated_at": stamp})
 
 
 def overlapping(conn: sqlite3.Connection, start: datetime, end: datetime,

@@ -6,6 +6,7 @@ import sqlite3
 from datetime import date, timedelta
 from typing import Any
 
+from branchdesk.store import tables
 from branchdesk.store.members import now_text
 
 COLUMNS = ("member_id", "due_on", "reason", "set_by", "set_at")
@@ -22,11 +23,9 @@ def get(conn: sqlite3.Connection, member_id: int) -> dict[str, Any] | None:
 
 
 def put(conn: sqlite3.Connection, member_id: int, due_on: date, reason: str, set_by: str) -> None:
-    conn.execute(
-        "INSERT INTO follow_ups (member_id, due_on, reason, set_by, set_at) VALUES (?, ?, ?, ?, ?)"
-        " ON CONFLICT (member_id) DO UPDATE SET due_on = excluded.due_on, reason = excluded.reason,"
-        " set_by = excluded.set_by, set_at = excluded.set_at",
-        (member_id, due_on.isoformat(), reason, set_by, now_text()))
+    tables.upsert(conn, "follow_ups", {"member_id": member_id, "due_on": due_on.isoformat(),
+                                       "reason": reason, "set_by": set_by, "set_at": now_text()},
+                  pk="member_id")
 
 
 def delete(conn: sqlite3.Connection, member_id: int) -> bool:
