@@ -45,8 +45,13 @@ async def compose_screen(pilot):
 async def compose_checked(pilot):
     await pilot.press("m")
     await pilot.pause()
-    pilot.app.screen.editor.load_text("保证年化15%，稳赚不赔，名额有限速来")
-    pilot.app.screen.check_now()
+    screen = pilot.app.screen
+    screen.editor.load_text("保证年化15%，稳赚不赔，名额有限速来")
+    await pilot.pause()  # the editor's Changed first (it starts the typing pause's timer) ...
+    screen.check_now()  # ... then the check, which stops that timer: nothing left to fire
+    screen.editor.focus()  # where a person left it, the cursor at the start
+    screen.editor.move_cursor((0, 0))
+    await pilot.pause()
 
 
 async def review(pilot):

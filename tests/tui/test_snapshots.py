@@ -58,6 +58,12 @@ async def _steady_screen(pilot) -> None:
     for widget in screen.query("Input, TextArea"):
         if isinstance(widget, Input | TextArea):
             widget.cursor_blink = False
+        if isinstance(widget, TextArea):
+            # Textual caches a TextArea's lines under a key that, with blinking off, leaves
+            # out whether the cursor is drawn: a line drawn in a blink's "off" half (which a
+            # loaded machine makes likely) would be reused without its cursor. Draw afresh.
+            widget._line_cache.clear()
+            widget.refresh()
     for footer in pilot.app.screen_stack[-1].query(Footer):
         footer.call_later(footer.recompose)  # in the footer's own context
     await settle_all(pilot)
