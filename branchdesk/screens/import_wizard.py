@@ -2,7 +2,8 @@
 preview what would change, apply (cancellable, all or nothing), read the summary, undo.
 
 Reading, parsing and applying run in thread workers so the app stays responsive; the
-services report progress through callbacks and never see a widget.
+services report progress through callbacks and never see a widget, and each worker reports
+its end as a typed message (import_wizard_messages.py).
 """
 
 from __future__ import annotations
@@ -10,7 +11,6 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from contextlib import suppress
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -19,6 +19,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
+from textual.message import Message
 from textual.reactive import reactive
 from textual.screen import Screen
 from textual.widgets import (
@@ -36,7 +37,16 @@ from textual.worker import Worker, WorkerState, get_current_worker
 
 from branchdesk.errors import UserError
 from branchdesk.i18n import t
+from branchdesk.screens import import_wizard_text as report_text
 from branchdesk.screens.base import AppContext
+from branchdesk.screens.import_wizard_messages import (
+    Checked,
+    ImportApplied,
+    ImportStopped,
+    ImportUndone,
+    RosterChecked,
+    StepFailed,
+)
 from branchdesk.user_state import remember, remembered
 from branchdesk.widgets.app_header import AppHeader
 from branchdesk.widgets.import_wizard_dialogs import NOT_IMPORTED, ConfirmScreen, FieldChooserScreen
@@ -63,26 +73,9 @@ def last_folder() -> Path | None:
         return path if path.is_dir() else None
     except OSError:
         return None
+
+
 NUMBERED_STEPS = ("file", "mapping", "preview", "summary")  # applying is part of step 3 → 4
-
-
-@dataclass
-class Checked:
-    """A file read (or re-mapped) and previewed: what the mapping and preview steps show."""
-
-    loaded: LoadedRoster
-    prepared: PreparedRoster
-    report: ImportReport
-
-
-@dataclass
-class Failed:
-    message: str
-
-
-@dataclass
-class Cancelled:
-    message: str
 
 
 class ImportWizardScreen(AppContext, Screen[bool]):
@@ -244,16 +237,22 @@ class ImportWizardScreen(AppContext, Screen[bool]):
         self.query_one("#read-busy").display = True
         self._read(path)
 
+    def _report(self, message: Message) -> None:
+        """Post a worker's result, unless the worker was cancelled (a newer one replaced it)."""
+        if not get_current_worker().is_cancelled:
+            self.post_message(message)
+
     @work(thread=True, exclusive=True, group="read", name="read", exit_on_error=False)
-    def _read(self, path: Path) -> Checked | Failed:
+    def _read(self, path: Path) -> None:
         from branchdesk.services import importing
 
         try:
-            return self._check(importing.load(path))
+            self._report(RosterChecked(self._check(importing.load(path)), first=True))
         except UserError as error:
-            return Failed(error.message)
+            self._report(StepFailed("read", error.message))
         except Exception as error:  # a reader bug must not take the app down
-            return Failed(t("import_wizard.unexpected", file=path.name, error=repr(error)))
+            self._report(StepFailed("read", t("import_wizard.unexpected", file=path.name,
+                                               error=repr(error))))
         finally:
             self.store.close()  # this worker thread's connection
 
@@ -323,7 +322,7 @@ class ImportWizardScreen(AppContext, Screen[bool]):
             self._message("#mapping-status", t("import_wizard.missing_required", fields=labels),
                           error=True)
         else:
-            self._message("#mapping-status", self._counts_line(checked.report) + "  "
+            self._message("#mapping-status", report_text.counts_line(checked.report) + "  "
                           + t("import_wizard.preview_hint"))
         self._show_preview(checked.report)
 
@@ -364,59 +363,34 @@ class ImportWizardScreen(AppContext, Screen[bool]):
                              chosen)
 
     @work(thread=True, exclusive=True, group="read", name="recheck", exit_on_error=False)
-    def _recheck(self, loaded: LoadedRoster, sheet: str | None = None) -> Checked | Failed:
+    def _recheck(self, loaded: LoadedRoster, sheet: str | None = None) -> None:
         from branchdesk.services import import_steps
 
         try:
             if sheet is not None:
                 loaded = import_steps.switch_sheet(loaded, sheet)
-            return self._check(loaded)
+            self._report(RosterChecked(self._check(loaded), first=False))
         except UserError as error:
-            return Failed(error.message)
+            self._report(StepFailed("recheck", error.message))
         except Exception as error:
-            return Failed(t("import_wizard.unexpected", file=loaded.path.name, error=repr(error)))
+            self._report(StepFailed("recheck", t("import_wizard.unexpected", file=loaded.path.name,
+                                                  error=repr(error))))
         finally:
             self.store.close()
 
     # --- step 3: preview, apply -------------------------------------------------------------------
 
-    def _counts_line(self, report: ImportReport) -> str:
-        return t("import_wizard.counts", created=report.created, updated=report.updated,
-                 unchanged=report.unchanged, merged=report.merged, invalid=report.invalid)
-
     def _show_preview(self, report: ImportReport) -> None:
         name = self.checked.loaded.path.name if self.checked else ""
-        lines = [t("import_wizard.plan_for", file=name, sheet=report.sheet),
-                 self._counts_line(report)]
-        if report.unknown_columns:
-            lines.append(t("import_wizard.unknown_columns",
-                           columns="、".join(report.unknown_columns)))
-        lines += self._left_out_lines(report)
-        self.query_one("#preview-counts", Static).update("\n".join(lines))
+        self.query_one("#preview-counts", Static).update(
+            "\n".join(report_text.preview_lines(report, name)))
         issues = self.query_one(IssuesTable)
         issues.show(report.errors, report.warnings)
         issues.display = bool(report.errors or report.warnings)
         self.query_one("#issue-detail").display = issues.display
         self._show_issue(issues.cursor_row)
-        if not issues.display:
-            title = t("import_wizard.no_issues")
-        elif len(report.errors) + len(report.warnings) > ISSUES_SHOWN:
-            title = t("import_wizard.issues_first", shown=ISSUES_SHOWN, invalid=len(report.errors),
-                      adjusted=len(report.warnings))
-        else:
-            title = t("import_wizard.issues", invalid=len(report.errors),
-                      adjusted=len(report.warnings))
-        self.query_one("#issues-title", Label).update(title)
+        self.query_one("#issues-title", Label).update(report_text.issues_title(report, ISSUES_SHOWN))
         self._message("#preview-status", t("import_wizard.apply_hint"))
-
-    @staticmethod
-    def _left_out_lines(report: ImportReport, shown: int = 2) -> list[str]:
-        """The totals and notes rows the import left out (合计 at the foot of a sheet)."""
-        lines = [t("import_report.left_out", row=f.row, text=f.value or f.column)
-                 for f in report.footers[:shown]]
-        if len(report.footers) > shown:
-            lines.append(t("import_report.left_out_more", count=len(report.footers) - shown))
-        return lines
 
     @on(DataTable.RowHighlighted, "#issues")
     def _issue_highlighted(self, event: DataTable.RowHighlighted) -> None:
@@ -447,23 +421,23 @@ class ImportWizardScreen(AppContext, Screen[bool]):
         self._apply(self.checked.prepared)
 
     @work(thread=True, exclusive=True, group="apply", name="apply", exit_on_error=False)
-    def _apply(self, prepared: PreparedRoster) -> ImportReport | Cancelled | Failed:
+    def _apply(self, prepared: PreparedRoster) -> None:
         from branchdesk.services import importing
 
         worker = get_current_worker()
         # Our own flag, not worker.cancel(): a cancelled thread worker stops being watched
         # while its thread runs on, and we must report what the database really holds.
         try:
-            return importing.apply(
+            self.post_message(ImportApplied(importing.apply(
                 self.store, prepared, self.operator, progress=self._progress_callback(),
-                cancelled=lambda: self._cancel.is_set() or worker.is_cancelled)
+                cancelled=lambda: self._cancel.is_set() or worker.is_cancelled)))
         except importing.ImportCancelled as error:
-            return Cancelled(error.message)
+            self.post_message(ImportStopped(error.message))
         except UserError as error:
-            return Failed(error.message)
+            self.post_message(StepFailed("apply", error.message))
         except Exception as error:
-            return Failed(t("import_wizard.unexpected", file=prepared.loaded.path.name,
-                            error=repr(error)))
+            self.post_message(StepFailed("apply", t(
+                "import_wizard.unexpected", file=prepared.loaded.path.name, error=repr(error))))
         finally:
             self.store.close()
 
@@ -474,16 +448,8 @@ class ImportWizardScreen(AppContext, Screen[bool]):
     # --- step 4: summary, undo --------------------------------------------------------------------
 
     def _show_summary(self, report: ImportReport) -> None:
-        lines = [t("import_wizard.done", file=self.checked.loaded.path.name if self.checked else "",
-                   sheet=report.sheet, batch=report.batch_id),
-                 self._counts_line(report)]
-        if report.errors:
-            lines.append(t("import_wizard.invalid_left_out", count=len(report.errors)))
-        if report.warnings:
-            lines.append(t("import_wizard.adjusted", count=len(report.warnings)))
-        lines += self._left_out_lines(report)
-        lines += ["", t("import_wizard.summary_keys", batch=report.batch_id)]
-        self.query_one("#summary", Static).update("\n".join(lines))
+        name = self.checked.loaded.path.name if self.checked else ""
+        self.query_one("#summary", Static).update("\n".join(report_text.summary_lines(report, name)))
 
     def _undo_target(self) -> dict[str, Any] | None:
         if self.step == "summary" and self.result is not None:
@@ -506,14 +472,14 @@ class ImportWizardScreen(AppContext, Screen[bool]):
         self.app.push_screen(ConfirmScreen(question), answered)
 
     @work(thread=True, exclusive=True, group="apply", name="undo", exit_on_error=False)
-    def _undo(self, batch_id: int) -> dict[str, int] | Failed:
+    def _undo(self, batch_id: int) -> None:
         from branchdesk.services import importing
 
         try:
             result = importing.undo(self.store, batch_id, self.operator)
-            return {"batch": batch_id, **result}
+            self.post_message(ImportUndone({"batch": batch_id, **result}))
         except UserError as error:
-            return Failed(error.message)
+            self.post_message(StepFailed("undo", error.message))
         finally:
             self.store.close()
 
@@ -540,38 +506,37 @@ class ImportWizardScreen(AppContext, Screen[bool]):
         return any(w.group == group and w.is_running for w in self.workers if w.node is self)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        worker = event.worker
-        if event.state == WorkerState.ERROR:
-            # exit_on_error=False: an unforeseen error lands here instead of ending the app.
-            self._failed(worker.name, t("import_wizard.unexpected", file="",
-                                        error=repr(worker.error)))
-            return
-        if event.state != WorkerState.SUCCESS:
-            return
-        result = worker.result
-        if isinstance(result, Failed):
-            self._failed(worker.name, result.message)
-        elif worker.name in ("read", "recheck"):
-            self.query_one("#read-busy").display = False
-            self._show_checked(result)
-            if worker.name == "read":
-                self.step = "mapping"
-        elif worker.name == "apply":
-            if isinstance(result, Cancelled):
-                self.step = "preview"
-                self._message("#preview-status", result.message, error=True)
-                self.notify(result.message, markup=False)
-            else:
-                self.result, self.changed = result, True
-                self._show_summary(result)
-                self._show_last_batch()
-                self.step = "summary"
-        elif worker.name == "undo":
-            self.changed = True
-            self.notify(t("import_wizard.undone", **result), markup=False)
-            self._show_last_batch()
-            if self.step == "summary":
-                self.action_new_file()
+        # exit_on_error=False: an unforeseen error lands here instead of ending the app.
+        if event.state == WorkerState.ERROR and event.worker.node is self:
+            self._failed(event.worker.name, t("import_wizard.unexpected", file="",
+                                              error=repr(event.worker.error)))
+
+    def on_roster_checked(self, message: RosterChecked) -> None:
+        self.query_one("#read-busy").display = False
+        self._show_checked(message.checked)
+        if message.first:
+            self.step = "mapping"
+
+    def on_import_applied(self, message: ImportApplied) -> None:
+        self.result, self.changed = message.report, True
+        self._show_summary(message.report)
+        self._show_last_batch()
+        self.step = "summary"
+
+    def on_import_stopped(self, message: ImportStopped) -> None:
+        self.step = "preview"
+        self._message("#preview-status", message.text, error=True)
+        self.notify(message.text, markup=False)
+
+    def on_import_undone(self, message: ImportUndone) -> None:
+        self.changed = True
+        self.notify(t("import_wizard.undone", **message.counts), markup=False)
+        self._show_last_batch()
+        if self.step == "summary":
+            self.action_new_file()
+
+    def on_step_failed(self, message: StepFailed) -> None:
+        self._failed(message.step, message.text)
 
     def _failed(self, name: str, message: str) -> None:
         self.notify(message, severity="error", timeout=10, markup=False)
