@@ -27,7 +27,7 @@ from typing import Any
 from branchdesk import pinyin_sort
 from branchdesk.errors import UserError
 from branchdesk.i18n import set_language
-from branchdesk.importers import rowcodec, worker
+from branchdesk.importers import lifeline, rowcodec, worker
 from branchdesk.importers.headers import HeaderMatch
 from branchdesk.importers.reader import SheetData
 from branchdesk.importers.rows import ColumnCheck
@@ -94,6 +94,7 @@ def _stage(name: str, first_row: int, first_col: int, height: int, top: list[lis
     pid = os.fork()
     if pid == 0:  # the copy: rows from `middle` on, under a copy of the header row
         try:
+            lifeline.watch_after_fork()  # ends with the app, as this process does
             answers.close()
             for _ in islice(rest, middle - len(top)):
                 pass
