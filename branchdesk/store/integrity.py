@@ -26,6 +26,8 @@ import json
 import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from itertools import groupby
+from operator import itemgetter
 from typing import Any
 
 # The tables whose content the audit trail vouches for. A new table that holds records a
@@ -33,7 +35,7 @@ from typing import Any
 TRACKED = ("members", "messages", "staff", "rule_changes",
            "import_batches", "import_changes", "import_created")
 BUCKET_BITS = 8  # 256 rows per bucket
-_SEPARATOR = "char(30)"
+_SEPARATOR_BYTES = b"\x1e"  # between two rows of a bucket (char(30))
 # REAL values as an exact integer (a power-of-two multiple is exact in IEEE arithmetic): SQLite
 # has changed how it prints floats across versions, and a digest must not change with it.
 _REAL_SCALE = 1 << 20
@@ -90,11 +92,22 @@ def bucket_digests(conn: sqlite3.Connection, table: str, buckets: list[int] | No
     out: dict[int, str | None] = {}
 
     def run(expr: str, where: str, params: tuple) -> list[tuple[int, bytes]]:
-        return conn.execute(
-            f"SELECT bd_rowid >> {BUCKET_BITS} AS b,"
-            f" CAST(group_concat({expr}, {_SEPARATOR}) AS BLOB)"
-            f" FROM (SELECT rowid AS bd_rowid, * FROM {source} {where} ORDER BY rowid) GROUP BY b",
-            params).fetchall()
+        # Rows in rowid order, each as its canonical bytes, joined per bucket here: the same
+        # bytes as group_concat(…, char(30)) cast to a BLOB, at half the cost (no subquery
+        # sorted into a scratch table, no text decoded into Python strings).
+        cursor = conn.execute(
+            f"SELECT rowid >> {BUCKET_BITS}, CAST({expr.replace('bd_rowid', 'rowid')} AS BLOB)"
+            f" FROM {source} {where} ORDER BY rowid", params)
+        found: list[tuple[int, bytes]] = []
+        while chunk := cursor.fetchmany(4096):
+            for bucket, rows in groupby(chunk, key=itemgetter(0)):
+                content = _SEPARATOR_BYTES.join(map(itemgetter(1), rows))
+                if found and found[-1][0] == bucket:  # a bucket split between two chunks
+                    content = found[-1][1] + _SEPARATOR_BYTES + content
+                    found[-1] = (bucket, content)
+                else:
+                    found.append((bucket, content))
+        return found
 
     def one_pass(where: str, params: tuple) -> list[tuple[int, bytes]]:
         try:
