@@ -318,3 +318,45 @@ def _clean(normalise, field_name: str, value: Cell) -> str | None:
         return normalise(value)
     except ValueError as error:
         raise _RowError(field_name, str(error), value) from None
+
+
+@dataclass
+class ActivityColumns:
+    """Parsed activities column by column, in stored form: what crosses from the reader's
+    process to the app (plain lists: one pickle, no object per row) and what matching reads.
+    `at` is the moment as stored (UTC ISO), `on_date` the branch's local day; `kind` and
+    `channel` are codes (channel None: the kind's default)."""
+
+    row: list[int] = field(default_factory=list)
+    account_no: list[str | None] = field(default_factory=list)
+    phone: list[str | None] = field(default_factory=list)
+    name: list[str | None] = field(default_factory=list)
+    at: list[str] = field(default_factory=list)
+    on_date: list[str] = field(default_factory=list)
+    kind: list[str] = field(default_factory=list)
+    channel: list[str | None] = field(default_factory=list)
+    staff: list[str | None] = field(default_factory=list)
+    note: list[str | None] = field(default_factory=list)
+
+    def __len__(self) -> int:
+        return len(self.row)
+
+    @classmethod
+    def of(cls, parsed: Sequence[ParsedActivity]) -> ActivityColumns:
+        zone = datetimes.branch_zone()
+        moments = [p.at for p in parsed]
+        return cls([p.row for p in parsed], [p.account_no for p in parsed],
+                   [p.phone for p in parsed], [p.name for p in parsed],
+                   list(map(datetimes.to_utc_text, moments)),
+                   [m.astimezone(zone).date().isoformat() for m in moments],
+                   [p.kind.value for p in parsed],
+                   [None if p.channel is None else p.channel.value for p in parsed],
+                   [p.staff for p in parsed], [p.note for p in parsed])
+
+    def to_plain(self) -> tuple[list, ...]:
+        return (self.row, self.account_no, self.phone, self.name, self.at, self.on_date,
+                self.kind, self.channel, self.staff, self.note)
+
+    @classmethod
+    def from_plain(cls, plain: tuple[list, ...]) -> ActivityColumns:
+        return cls(*plain)
