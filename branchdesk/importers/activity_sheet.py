@@ -13,7 +13,7 @@ import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 from branchdesk import datetimes
 from branchdesk.engagement_enums import KIND_WORDS, ActivityKind, ContactChannel, from_text
@@ -248,10 +248,11 @@ def _memo(convert, cache: dict) -> object:
     return run
 
 
-def parse_rows(sheet: SheetLike, header: ActivityHeader,
-               now: datetime | None = None) -> tuple[list[ParsedActivity], list[Issue]]:
+def parse_rows(sheet: SheetLike, header: ActivityHeader, now: datetime | None = None,
+               footer: list[int] | None = None) -> tuple[list[ParsedActivity], list[Issue]]:
     """Every data row under the header → an activity, or an Issue naming row, column, value
-    and reason. Blank rows are skipped; a totals or signature row ends the table."""
+    and reason. Blank rows are skipped; a totals or signature row ends the table (its row
+    number is appended to `footer`, when given)."""
     now = now or datetimes.now()
     columns = header.columns
     moments: dict[str, datetime] = {}
@@ -274,6 +275,8 @@ def parse_rows(sheet: SheetLike, header: ActivityHeader,
         if _is_blank_row(row):
             continue
         if _is_footer(row):
+            if footer is not None:
+                footer.append(number)
             break
         try:
             account = _clean(normalize_account, "account_no", pick(row, "account_no"))
@@ -318,3 +321,50 @@ def _clean(normalise, field_name: str, value: Cell) -> str | None:
         return normalise(value)
     except ValueError as error:
         raise _RowError(field_name, str(error), value) from None
+
+
+@dataclass
+class ActivityColumns:
+    """Parsed activities column by column, in stored form: what crosses from the reader's
+    process to the app (plain lists: one pickle, no object per row) and what matching reads.
+    `at` is the moment as stored (UTC ISO), `on_date` the branch's local day; `kind` and
+    `channel` are codes (channel None: the kind's default)."""
+
+    row: list[int] = field(default_factory=list)
+    account_no: list[str | None] = field(default_factory=list)
+    phone: list[str | None] = field(default_factory=list)
+    name: list[str | None] = field(default_factory=list)
+    at: list[str] = field(default_factory=list)
+    on_date: list[str] = field(default_factory=list)
+    kind: list[str] = field(default_factory=list)
+    channel: list[str | None] = field(default_factory=list)
+    staff: list[str | None] = field(default_factory=list)
+    note: list[str | None] = field(default_factory=list)
+
+    def __len__(self) -> int:
+        return len(self.row)
+
+    @classmethod
+    def of(cls, parsed: Sequence[ParsedActivity]) -> ActivityColumns:
+        zone = datetimes.branch_zone()
+        moments = [p.at if p.at.tzinfo else p.at.replace(tzinfo=zone) for p in parsed]
+        return cls([p.row for p in parsed], [p.account_no for p in parsed],
+                   [p.phone for p in parsed], [p.name for p in parsed],
+                   [m.astimezone(UTC).isoformat(timespec="seconds") for m in moments],  # stored form
+                   [(m if m.tzinfo is zone else m.astimezone(zone)).date().isoformat()
+                    for m in moments],
+                   [p.kind.value for p in parsed],
+                   [None if p.channel is None else p.channel.value for p in parsed],
+                   [p.staff for p in parsed], [p.note for p in parsed])
+
+    def extend(self, other: ActivityColumns) -> None:
+        for mine, theirs in zip(self.to_plain(), other.to_plain(), strict=True):
+            mine.extend(theirs)
+
+    def to_plain(self) -> tuple[list, ...]:
+        return (self.row, self.account_no, self.phone, self.name, self.at, self.on_date,
+                self.kind, self.channel, self.staff, self.note)
+
+    @classmethod
+    def from_plain(cls, plain: tuple[list, ...]) -> ActivityColumns:
+        return cls(*plain)

@@ -27,7 +27,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-from branchdesk.importers import worker
+from branchdesk.importers import lifeline, worker
 from branchdesk.importers.safety import Limits, refuse
 
 _context: BaseContext | None = None
@@ -111,6 +111,14 @@ def _context_now() -> BaseContext:
     return context()
 
 
+def _guarded(life_in: Any, life_out: Any, target: Callable[..., None], *args: Any) -> None:
+    """The child's entry point: close its copy of the app's end of the lifeline (a forked
+    child has one), watch the lifeline, then run `target`."""
+    life_out.close()
+    lifeline.watch(life_in)
+    target(*args)
+
+
 class Child:
     """One parse in one child process; use as a context manager so the child always ends.
 
@@ -125,13 +133,19 @@ class Child:
         self._path, self._timeout = path, timeout
         self._deadline = time.monotonic() + timeout
         self._conn, child_end = ctx.Pipe(duplex=target is not worker.main)
+        # The child watches `life_in` and exits when this process ends (lifeline.py), so a
+        # killed app leaves no reader behind. Only this process may keep `life_out` open.
+        life_in, self._lifeline = ctx.Pipe(duplex=False)
         self._process = ctx.Process(
-            target=target, args=(child_end, kind, str(path), sheet, limits, timeout),
+            target=_guarded,
+            args=(life_in, self._lifeline, target, child_end, kind, str(path), sheet, limits,
+                  timeout),
             name=_PROCESS_NAME, daemon=True)
         try:
             self._process.start()
         finally:
             child_end.close()  # else the parent never sees end-of-file when the child dies
+            life_in.close()
 
     def messages(self) -> Iterator[tuple[Any, ...]]:
         while True:
@@ -173,6 +187,7 @@ class Child:
             self._process.kill()
         self._process.join(5)
         self._conn.close()
+        self._lifeline.close()
 
     def __enter__(self) -> Child:
         return self

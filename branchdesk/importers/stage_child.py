@@ -27,7 +27,7 @@ from typing import Any
 from branchdesk import pinyin_sort
 from branchdesk.errors import UserError
 from branchdesk.i18n import set_language
-from branchdesk.importers import rowcodec, worker
+from branchdesk.importers import lifeline, rowcodec, worker
 from branchdesk.importers.headers import HeaderMatch
 from branchdesk.importers.reader import SheetData
 from branchdesk.importers.rows import ColumnCheck
@@ -47,14 +47,7 @@ def main(conn: Connection, kind: str, path: str, sheet: str | None, limits: Limi
         conn.send_bytes(pickle.dumps(message, pickle.HIGHEST_PROTOCOL))
 
     try:
-        kept: dict[str, tuple[int, int, int, list[list[Any]], Iterator[list[Any]]]] = {}
-        previews = []
-        for name, first_row, first_col, _, height, rows in worker._calamine_sheets(
-                kind, path, sheet, limits):
-            top = _checked_batch(list(islice(rows, PREVIEW_ROWS)), name, first_row, first_col,
-                                 limits)
-            kept[name] = (first_row, first_col, height, top, rows)
-            previews.append((name, first_row, first_col, rowcodec.decode(top, False), height))
+        kept, previews = read_previews(kind, path, sheet, limits)
         send(("previews", previews))
         request = pickle.loads(conn.recv_bytes())  # from the app: trusted
         if request is None:
@@ -71,6 +64,24 @@ def main(conn: Connection, kind: str, path: str, sheet: str | None, limits: Limi
         send(worker.failure(error, limits))
     finally:
         conn.close()
+
+
+Kept = dict[str, tuple[int, int, int, list[list[Any]], Iterator[list[Any]]]]
+
+
+def read_previews(kind: str, path: str, sheet: str | None,
+                  limits: Limits) -> tuple[Kept, list[tuple[Any, ...]]]:
+    """Every sheet read, its top rows for the app (the ``previews`` message's list) and, kept
+    here by name: (first_row, first_col, height, top rows, the rest still to come)."""
+    kept: Kept = {}
+    previews = []
+    for name, first_row, first_col, _, height, rows in worker._calamine_sheets(
+            kind, path, sheet, limits):
+        top = _checked_batch(list(islice(rows, PREVIEW_ROWS)), name, first_row, first_col,
+                             limits)
+        kept[name] = (first_row, first_col, height, top, rows)
+        previews.append((name, first_row, first_col, rowcodec.decode(top, False), height))
+    return kept, previews
 
 
 def _stage(name: str, first_row: int, first_col: int, height: int, top: list[list[Any]],
@@ -94,6 +105,7 @@ def _stage(name: str, first_row: int, first_col: int, height: int, top: list[lis
     pid = os.fork()
     if pid == 0:  # the copy: rows from `middle` on, under a copy of the header row
         try:
+            lifeline.watch_after_fork()  # ends with the app, as this process does
             answers.close()
             for _ in islice(rest, middle - len(top)):
                 pass

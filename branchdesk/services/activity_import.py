@@ -13,13 +13,20 @@ from pathlib import Path
 from typing import Any
 
 from branchdesk import datetimes
+from branchdesk.engagement_enums import DEFAULT_CHANNEL
 from branchdesk.errors import UserError
+from branchdesk.gc_pause import gc_paused
 from branchdesk.i18n import t
-from branchdesk.importers.activity_sheet import ActivityHeader, ParsedActivity, choose_sheet, parse_rows
+from branchdesk.importers.activity_child import read_and_parse
+from branchdesk.importers.activity_sheet import (
+    ActivityColumns,
+    ActivityHeader,
+    choose_sheet,
+    parse_rows,
+)
 from branchdesk.importers.reader import read_workbook
 from branchdesk.importers.rows import Issue
 from branchdesk.member_fields import mask_phone
-from branchdesk.services.activities import DEFAULT_CHANNEL
 from branchdesk.store import activities as activity_rows
 from branchdesk.store import audit
 from branchdesk.store.activities import NewActivity
@@ -50,56 +57,61 @@ class ActivityImportReport:
 class _Matcher:
     """Rows → member ids, with the reason when a row names nobody, or several people."""
 
-    def __init__(self, store: Store, header: ActivityHeader, rows: list[ParsedActivity]) -> None:
-        accounts = {row.account_no for row in rows if row.account_no is not None}
-        phones = {row.phone for row in rows if row.account_no is None and row.phone is not None}
+    def __init__(self, store: Store, header: ActivityHeader, rows: ActivityColumns) -> None:
+        accounts = {a for a in rows.account_no if a is not None}
+        phones = {p for a, p in zip(rows.account_no, rows.phone, strict=True)
+                  if a is None and p is not None}
         self.accounts, self.phones, self.last_activity = identity_maps(store.conn, accounts, phones)
         self.header = header
 
-    def member(self, row: ParsedActivity) -> int | Issue:
+    def member(self, number: int, account: str | None, phone: str | None,
+               name: str | None) -> int | Issue:
         label = self.header.label
-        if row.account_no is not None:
-            found = self.accounts.get(row.account_no)
+        if account is not None:
+            found = self.accounts.get(account)
             if found is None:
-                return Issue(row.row, label("account_no"), t(_REASON + "no_such_account"),
-                             row.account_no)
+                return Issue(number, label("account_no"), t(_REASON + "no_such_account"), account)
             return found
-        assert row.phone is not None
-        people = self.phones.get(row.phone, [])
-        shown = mask_phone(row.phone)
+        assert phone is not None
+        people = self.phones.get(phone, [])
+        shown = mask_phone(phone)
         if not people:
-            return Issue(row.row, label("phone"), t(_REASON + "no_such_phone"), shown)
-        if row.name is not None:
-            named = [member_id for member_id, name in people if name == row.name]
+            return Issue(number, label("phone"), t(_REASON + "no_such_phone"), shown)
+        if name is not None:
+            named = [member_id for member_id, who in people if who == name]
             if len(named) == 1:
                 return named[0]
             if not named:
-                others = "、".join(name for _, name in people)
-                return Issue(row.row, label("name"),
-                             t(_REASON + "name_mismatch", phone=shown, names=others), row.name)
-            return Issue(row.row, label("name"), t(_REASON + "same_name_same_phone", phone=shown),
-                         row.name)
+                others = "、".join(who for _, who in people)
+                return Issue(number, label("name"),
+                             t(_REASON + "name_mismatch", phone=shown, names=others), name)
+            return Issue(number, label("name"), t(_REASON + "same_name_same_phone", phone=shown),
+                         name)
         if len(people) > 1:
-            return Issue(row.row, label("phone"),
+            return Issue(number, label("phone"),
                          t(_REASON + "shared_phone", count=len(people)), shown)
         return people[0][0]
 
 
-def _plan(store: Store, rows: list[ParsedActivity], header: ActivityHeader, operator: str,
+_DEFAULT_CHANNEL = {kind.value: channel.value for kind, channel in DEFAULT_CHANNEL.items()}
+
+
+def _plan(store: Store, rows: ActivityColumns, header: ActivityHeader, operator: str,
           issues: list[Issue]) -> tuple[list[NewActivity], int]:
     """The activities to write (in file order) and how many were left out as already there."""
     matcher = _Matcher(store, header, rows)
-    zone = datetimes.branch_zone()
+    by_account = matcher.accounts
     candidates: list[NewActivity] = []
-    for row in rows:
-        member = matcher.member(row)
-        if isinstance(member, Issue):
-            issues.append(member)
-            continue
-        channel = row.channel or DEFAULT_CHANNEL[row.kind]
-        candidates.append(NewActivity(
-            member, row.kind.value, channel.value, datetimes.to_utc_text(row.at),
-            row.at.astimezone(zone).date().isoformat(), row.staff or operator, row.note))
+    for number, account, phone, name, at, on_date, kind, channel, staff, note in zip(
+            *rows.to_plain(), strict=True):
+        member = by_account.get(account) if account is not None else None
+        if member is None:  # by phone, or a reason
+            member = matcher.member(number, account, phone, name)
+            if isinstance(member, Issue):
+                issues.append(member)
+                continue
+        candidates.append(NewActivity(member, kind, channel or _DEFAULT_CHANNEL[kind], at,
+                                      on_date, staff or operator, note))
     seen: set[tuple] = set()
     unique: list[NewActivity] = []
     candidates.sort(key=lambda a: (a.member_id, a.at))  # the index in order, page after page
@@ -117,21 +129,36 @@ def _plan(store: Store, rows: list[ParsedActivity], header: ActivityHeader, oper
     return fresh, len(candidates) - len(fresh)
 
 
+def _read(path: Path, sheet: str | None) -> tuple[str, ActivityHeader, ActivityColumns,
+                                                  list[Issue]]:
+    """The sheet's name, header, parsed activities and row issues: parsed in the reader's
+    process for a workbook (activity_child.py), here for a CSV, text or HTML file."""
+    now = datetimes.now()
+    read = read_and_parse(path, sheet=sheet, now=now,
+                          choose=lambda sheets: choose_sheet(sheets, sheet, path.name))
+    if read is not None:
+        chosen, header, columns, issues = read
+        return chosen.name, header, columns, issues
+    sheets = read_workbook(path, sheet=sheet)
+    chosen, header = choose_sheet(sheets, sheet, path.name)
+    parsed, issues = parse_rows(chosen, header, now)
+    return chosen.name, header, ActivityColumns.of(parsed), issues
+
+
 def import_activities(store: Store, path: str | Path, operator: str, *, sheet: str | None = None,
                       dry_run: bool = False) -> ActivityImportReport:
     """Read, check and (unless `dry_run`) write the activities of a sheet as one batch."""
     path = Path(path)
-    sheets = read_workbook(path, sheet=sheet)
-    chosen, header = choose_sheet(sheets, sheet, path.name)
-    rows, issues = parse_rows(chosen, header)
-    if not rows and not issues:
-        raise UserError("activity_import.no_rows", file=path.name, sheet=chosen.name)
-    with activity_rows.bulk_settings(store.conn):
-        return _import(store, path, chosen.name, header, rows, issues, operator, dry_run)
+    with gc_paused():
+        name, header, rows, issues = _read(path, sheet)
+        if not len(rows) and not issues:
+            raise UserError("activity_import.no_rows", file=path.name, sheet=name)
+        with activity_rows.bulk_settings(store.conn):
+            return _import(store, path, name, header, rows, issues, operator, dry_run)
 
 
 def _import(store: Store, path: Path, sheet_name: str, header: ActivityHeader,
-            rows: list[ParsedActivity], issues: list[Issue], operator: str,
+            rows: ActivityColumns, issues: list[Issue], operator: str,
             dry_run: bool) -> ActivityImportReport:
     if dry_run:
         fresh, skipped = _plan(store, rows, header, operator, issues)

@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import shutil
-import tempfile
 import weakref
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -31,6 +29,7 @@ from branchdesk.store import activities as activity_rows
 from branchdesk.store import audit, batches, before_images, staging
 from branchdesk.store import members as member_rows
 from branchdesk.store.database import Store
+from branchdesk.store.scratch import ScratchFolder
 
 Progress = Callable[[int, int], None]  # (done, total)
 IsCancelled = Callable[[], bool]
@@ -73,7 +72,7 @@ class PreparedRoster:
     """
 
     def __init__(self, loaded: LoadedRoster, header: HeaderMatch, paths: list[Path],
-                 parts: list[PartResult], folder: Path) -> None:
+                 parts: list[PartResult], folder: ScratchFolder) -> None:
         self.loaded, self.header, self.paths = loaded, header, paths
         self.rows = [r for p in parts for r in p.rows]  # staged, in file order
         # rows whose member key or phone another row also has: judged in Python, in order
@@ -85,20 +84,21 @@ class PreparedRoster:
         self.invalid = [i for p in parts for i in p.invalid]
         self.warnings = [w for p in parts for w in p.warnings]
         self.footers = [f for p in parts for f in p.footers]  # totals/notes rows left out
-        self._cleanup = weakref.finalize(self, shutil.rmtree, folder, True)
+        self._cleanup = weakref.finalize(self, folder.remove)
 
     def close(self) -> None:
         self._cleanup()
 
 
 @contextmanager
-def _staging_folder() -> Iterator[Path]:
-    """A new folder for the staging files, removed again if preparing fails."""
-    folder = Path(tempfile.mkdtemp(prefix="branchdesk-import-"))
+def _staging_folder() -> Iterator[ScratchFolder]:
+    """A new private folder for the staging files (store/scratch.py), removed again if
+    preparing fails."""
+    folder = ScratchFolder()
     try:
         yield folder
     except BaseException:
-        shutil.rmtree(folder, ignore_errors=True)
+        folder.remove()
         raise
 
 
@@ -213,10 +213,10 @@ def read_and_prepare(path: str | Path, sheet: str | None = None, *,
     copied)."""
     path = Path(path)
     with _staging_folder() as folder:
-        read = read_and_stage(path, sheet=sheet, stage_dir=folder, derive=derive,
+        read = read_and_stage(path, sheet=sheet, stage_dir=folder.path, derive=derive,
                               choose=lambda sheets: choose_sheet(sheets, sheet, file=str(path)))
     if read is None:
-        shutil.rmtree(folder, ignore_errors=True)
+        folder.remove()
         return prepare(load(path, sheet))
     loaded = LoadedRoster(path, read.sheets, read.sheet, read.header)
     return PreparedRoster(loaded, read.header, read.paths, read.parts, folder)

@@ -267,4 +267,9 @@ class Store:
 
 
 def open_store(path: str | Path, *, read_only: bool = False) -> Store:
+    """The store as the CLI and the app open it, on start: staging left by an import that was
+    killed is removed first (store/scratch.py)."""
+    from branchdesk.store.scratch import sweep
+
+    sweep()
     return Store(path, read_only=read_only)

@@ -26,6 +26,8 @@ import json
 import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from itertools import groupby
+from operator import itemgetter
 from typing import Any
 
 # The tables whose content the audit trail vouches for. A new table that holds records a
@@ -33,7 +35,7 @@ from typing import Any
 TRACKED = ("members", "messages", "staff", "rule_changes",
            "import_batches", "import_changes", "import_created")
 BUCKET_BITS = 8  # 256 rows per bucket
-_SEPARATOR = "char(30)"
+_SEPARATOR_BYTES = b"\x1e"  # between two rows of a bucket (char(30))
 # REAL values as an exact integer (a power-of-two multiple is exact in IEEE arithmetic): SQLite
 # has changed how it prints floats across versions, and a digest must not change with it.
 _REAL_SCALE = 1 << 20
@@ -73,11 +75,17 @@ def _fallback_row_expression(conn: sqlite3.Connection, table: str, schema: str =
     return "json_array(" + ", ".join(parts) + ")"
 
 
+def _hasher(table: str, bucket: int) -> Any:
+    """A bucket's digest, before its rows (joined by _SEPARATOR_BYTES) are added."""
+    h = hashlib.blake2b(digest_size=16, person=b"branchdesk-rows")
+    h.update(f"{table}\x1f{bucket}\x1f".encode())
+    return h
+
+
 def _digest(table: str, bucket: int, content: bytes | None) -> str | None:
     if content is None:
         return None  # no rows: nothing to vouch for
-    h = hashlib.blake2b(digest_size=16, person=b"branchdesk-rows")
-    h.update(f"{table}\x1f{bucket}\x1f".encode())
+    h = _hasher(table, bucket)
     h.update(content)
     return h.hexdigest()
 
@@ -89,14 +97,31 @@ def bucket_digests(conn: sqlite3.Connection, table: str, buckets: list[int] | No
     source = f'{schema}."{table}"'
     out: dict[int, str | None] = {}
 
-    def run(expr: str, where: str, params: tuple) -> list[tuple[int, bytes]]:
-        return conn.execute(
-            f"SELECT bd_rowid >> {BUCKET_BITS} AS b,"
-            f" CAST(group_concat({expr}, {_SEPARATOR}) AS BLOB)"
-            f" FROM (SELECT rowid AS bd_rowid, * FROM {source} {where} ORDER BY rowid) GROUP BY b",
-            params).fetchall()
+    def run(expr: str, where: str, params: tuple) -> list[tuple[int, str | None]]:
+        # Rows in rowid order, each as its canonical bytes, hashed bucket by bucket as they
+        # come: the same bytes as group_concat(…, char(30)) cast to a BLOB, at half the cost
+        # (no subquery sorted into a scratch table, no text decoded into Python strings) and
+        # never more than a few thousand rows in memory.
+        cursor = conn.execute(
+            f"SELECT rowid >> {BUCKET_BITS}, CAST({expr.replace('bd_rowid', 'rowid')} AS BLOB)"
+            f" FROM {source} {where} ORDER BY rowid", params)
+        found: list[tuple[int, str | None]] = []
+        current, hasher = None, None
+        while chunk := cursor.fetchmany(4096):
+            for bucket, rows in groupby(chunk, key=itemgetter(0)):
+                content = _SEPARATOR_BYTES.join(map(itemgetter(1), rows))
+                if bucket == current:  # a bucket split between two chunks
+                    hasher.update(_SEPARATOR_BYTES)
+                else:
+                    if hasher is not None:
+                        found.append((current, hasher.hexdigest()))
+                    current, hasher = bucket, _hasher(table, bucket)
+                hasher.update(content)
+        if hasher is not None:
+            found.append((current, hasher.hexdigest()))
+        return found
 
-    def one_pass(where: str, params: tuple) -> list[tuple[int, bytes]]:
+    def one_pass(where: str, params: tuple) -> list[tuple[int, str | None]]:
         try:
             return run(expression, where, params)
         except sqlite3.OperationalError as error:
@@ -105,8 +130,7 @@ def bucket_digests(conn: sqlite3.Connection, table: str, buckets: list[int] | No
             return run(_fallback_row_expression(conn, table, schema), where, params)
 
     if buckets is None:
-        for bucket, content in one_pass("", ()):
-            out[bucket] = _digest(table, bucket, content)
+        out.update(one_pass("", ()))
         return out
     wanted = sorted(set(buckets))
     for bucket in wanted:
@@ -120,8 +144,7 @@ def bucket_digests(conn: sqlite3.Connection, table: str, buckets: list[int] | No
             runs.append([bucket, bucket])
     for first, last in runs:
         low, high = _bucket_range(first)[0], _bucket_range(last)[1]
-        for bucket, content in one_pass("WHERE rowid BETWEEN ? AND ?", (low, high)):
-            out[bucket] = _digest(table, bucket, content)
+        out.update(one_pass("WHERE rowid BETWEEN ? AND ?", (low, high)))
     return out
 
 

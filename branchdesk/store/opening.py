@@ -93,6 +93,9 @@ def create_atomically(path: Path, build) -> None:
     BranchDesk starting at the same moment keeps the one it made)."""
     temporary = path.with_name(f".{path.name}.new-{uuid.uuid4().hex[:12]}")
     try:
+        # Readable by its owner only: it holds clients' personal data. SQLite fills the empty
+        # file, and makes its -wal and -shm files with the same permissions.
+        os.close(os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
         conn = sqlite3.connect(str(temporary), isolation_level=None)
         try:
             build(conn)

@@ -15,6 +15,7 @@ member) are read back into Python and planned there, exactly as before.
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
@@ -59,6 +60,7 @@ class StagingFile:
     """One part's scratch file, written by one process."""
 
     def __init__(self, path: str | Path) -> None:
+        _create_private(Path(path))
         self._conn = sqlite3.connect(str(path), isolation_level=None)
         self._conn.execute("PRAGMA journal_mode = OFF")
         self._conn.execute("PRAGMA synchronous = OFF")
@@ -77,6 +79,14 @@ class StagingFile:
     def close(self) -> None:
         self._conn.execute("COMMIT")
         self._conn.close()
+
+
+def _create_private(path: Path) -> None:
+    """An empty file readable by its owner only, for SQLite to fill (it would make one 0644)."""
+    try:
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    except FileExistsError:
+        os.chmod(path, 0o600)
 
 
 @contextmanager

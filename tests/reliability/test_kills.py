@@ -46,7 +46,7 @@ def _kill(proc: subprocess.Popen) -> None:
         else:
             proc.kill()
     proc.wait(timeout=30)
-    if POSIX:  # readers left by the killed app (a separate issue): don't let them pile up
+    if POSIX:  # readers end by themselves (test_staging_kills.py); this only guards the run
         with contextlib.suppress(ProcessLookupError):
             os.killpg(proc.pid, signal.SIGKILL)
 
