@@ -47,13 +47,15 @@ class SignInScreen(AppContext, Screen[str]):
         # Priority: shown in the footer although a field has focus (Enter in the name field
         # moves on to the password).
         Binding("enter", "sign_in", "signin.key.sign_in", priority=True),
-        Binding("escape", "app.quit", "signin.key.quit"),
+        Binding("escape", "quit", "signin.key.quit"),
     ]
 
     def __init__(self, default_name: str = "") -> None:
         super().__init__()
         translate_bindings(self)
         self.default_name = default_name
+        # Where typing starts: the password when the name is filled in.
+        self.AUTO_FOCUS = "#signin-password" if default_name else "#signin-name"
 
     def compose(self) -> ComposeResult:
         yield Label("", id="signin-top", markup=False)
@@ -75,8 +77,6 @@ class SignInScreen(AppContext, Screen[str]):
     def on_mount(self) -> None:
         self.relabel()
         self.query_one("#signin-error").display = False
-        field = "#signin-password" if self.default_name else "#signin-name"
-        self.query_one(field, Input).focus()
 
     def relabel(self) -> None:
         """Labels in the current language; what was typed stays."""
@@ -90,6 +90,9 @@ class SignInScreen(AppContext, Screen[str]):
         self.query_one("#signin-password-label", Label).update(t("signin.field_password"))
         self.query_one("#signin-ok", Button).label = t("signin.ok")
         self.query_one("#signin-forgotten", Static).update(t("signin.forgotten"))
+
+    def action_quit(self) -> None:
+        self.app.exit()
 
     @on(Button.Pressed, "#signin-ok")
     def _pressed(self) -> None:
