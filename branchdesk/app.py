@@ -26,11 +26,16 @@ from branchdesk.i18n import get_language, set_language, t
 from branchdesk.screens.base import Relabels, Reloads
 from branchdesk.screens.help import HelpScreen
 from branchdesk.screens.roster import RosterScreen
+from branchdesk.services import staff
 from branchdesk.settings import Settings
 from branchdesk.store.database import Store
+from branchdesk.widgets.app_header import AppHeader
 from branchdesk.widgets.errors import error_text, is_user_facing
 from branchdesk.widgets.translated_bindings import translate_bindings, translate_textual_bindings
 
+# What works on the sign-in screen: help, language, theme, quitting, moving between fields.
+SIGN_IN_ACTIONS = frozenset({"quit", "help", "switch_language", "toggle_theme", "focus_next",
+                             "focus_previous", "help_quit"})
 DARK_THEME = "textual-dark"
 LIGHT_THEME = "textual-light"
 
@@ -113,12 +118,36 @@ class BranchDeskApp(App[None]):
         self.today = today
         self.theme = DARK_THEME
         self.startup_notices: list[str] = [w.message for w in store.warnings]
+        # Once a branch has staff, nobody works until someone signs in (see signed_in).
+        self.signing_in = staff.has_staff(store)
+        self.hint_sign_in = False  # run_app: on a branch without staff, say how to set it up
         translate_bindings(self)
         translate_textual_bindings()
 
     def on_mount(self) -> None:
         for notice in self.startup_notices:  # a repaired audit log, a failed daily backup
             self.notify(notice, severity="warning", timeout=20, markup=False)
+        if self.hint_sign_in and not self.signing_in:
+            self.notify(t("signin.no_staff_hint", name=self.settings.operator), timeout=15,
+                        markup=False)
+        if self.signing_in:
+            from branchdesk.screens.signin import SignInScreen
+
+            self.push_screen(SignInScreen(self.settings.operator if staff.is_active_staff(
+                self.store, self.settings.operator) else ""), self.signed_in)
+
+    def signed_in(self, name: str | None) -> None:
+        """Everything from now on is recorded under the signed-in person's name."""
+        if not name:
+            return
+        self.settings.operator = name
+        self.signing_in = False
+        for screen in self._all_screens():
+            for header in screen.query(AppHeader):
+                header.refresh()
+        self.screen.refresh_bindings()
+        self.notify(t("signin.signed_in", name=name, role=t(f"staff.role.{staff.role_of(self.store, name)}")),
+                    markup=False)
 
     # --- areas and screens -----------------------------------------------------------------------
 
@@ -126,6 +155,8 @@ class BranchDeskApp(App[None]):
         # A letter that opens an area would be typed into a text field: shown (and acting)
         # only when none has focus, not in the area it opens, and not over a screen pushed
         # on top of an area (the import wizard, a member card, a dialog).
+        if self.signing_in and action not in SIGN_IN_ACTIONS:
+            return False  # before sign-in: no areas, no palette
         if action == "switch_mode":
             return not (isinstance(self.screen.focused, (Input, TextArea))
                         or parameters[:1] == (self.current_mode,)
@@ -239,6 +270,7 @@ def run_app(settings: Settings) -> int:
         app = BranchDeskApp(settings, store)
         if backup_failure:
             app.startup_notices.append(backup_failure)
+        app.hint_sign_in = True
         app.run()
     finally:
         store.close()

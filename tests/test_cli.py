@@ -105,9 +105,8 @@ def test_unknown_community_and_missing_password_exit_2(tmp_path, capsys, monkeyp
     main(["--db", str(db), "demo", "--members", "5"])
     assert main(["--db", str(db), "check", "--community", "不存在的群", "--text", "推荐R5产品"]) == 2
     monkeypatch.setattr("sys.stdin", io.StringIO(""))
-    assert main(["--db", str(db), "staff", "add", "周经理", "--role", "manager",
-                 "--password-stdin"]) == 2
+    assert main(["--db", str(db), "staff", "init", "周经理", "--password-stdin"]) == 2
     monkeypatch.setattr("getpass.getpass", lambda prompt="": (_ for _ in ()).throw(EOFError))
-    assert main(["--db", str(db), "staff", "add", "小王"]) == 2
+    assert main(["--db", str(db), "staff", "init", "周经理"]) == 2
     err = capsys.readouterr().err
     assert "不存在的群" in err and "Traceback" not in err

@@ -140,16 +140,18 @@ def test_roles_are_taken_in_the_words_staff_list_prints(tmp_path, capsys):
     from branchdesk.cli import common
 
     capsys.readouterr()
-    stdin = io.StringIO("pw-123456\npw-123456\n")
+    stdin = io.StringIO("pw-123456\npw-123456\n" "pw-123456\npw-abcdef\npw-abcdef\n")
     common.sys.stdin, saved = stdin, common.sys.stdin
     try:
-        code, out, _ = run(db, capsys, "--lang", "zh", "staff", "add", "周经理", "--role", "负责人",
-                           "--password-stdin")
+        code, out, _ = run(db, capsys, "--lang", "zh", "staff", "init", "周经理", "--password-stdin")
+        assert code == 0 and "负责人" in out
+        code, out, _ = run(db, capsys, "--lang", "zh", "--user", "周经理", "staff", "add", "小王",
+                           "--role", "合规审核", "--manager", "周经理", "--password-stdin")
     finally:
         common.sys.stdin = saved
-    assert code == 0 and "负责人" in out
-    code, out, _ = run(db, capsys, "--lang", "zh", "staff", "list")
-    assert "周经理  负责人" in out
+    assert code == 0 and "合规审核" in out
+    code, out, _ = run(db, capsys, "--lang", "zh", "--user", "周经理", "staff", "list")
+    assert "周经理  负责人" in out and "小王  合规审核" in out
     code, _, err = run(db, capsys, "--lang", "zh", "staff", "add", "小王", "--role", "老板")
     assert code == 2 and "员工/staff" in err and "负责人/manager" in err
 

@@ -18,9 +18,9 @@ BLOCKED = "保证年化15%，稳赚不赔"
 def blocked(tmp_path):
     db = tmp_path / "b.db"
     store = Store(db)
-    staff.add_staff(store, "admin", "周经理", "manager", "mgr-pass-1")
-    staff.add_staff(store, "周经理", "李合规", "reviewer", "rev-pass-1",
-                    manager=Credentials("周经理", "mgr-pass-1"))
+    staff.init_branch(store, "周经理", "mgr-pass-1")
+    staff.add_staff(store, Credentials("周经理", "mgr-pass-1"), "李合规", "reviewer", "rev-pass-1")
+    staff.add_staff(store, Credentials("周经理", "mgr-pass-1"), "小李", "staff", "staff-pass-1")
     row = messages.save_draft(store, "小李", BLOCKED)
     messages.submit(store, "小李", row["id"])
     store.close()

@@ -22,17 +22,26 @@ def help_text(english: str) -> str:
     return t("cli_help." + re.sub(r"[^a-z0-9]+", "_", english.lower()).strip("_")[:48].rstrip("_"))
 
 
-def open_db(settings: Settings, *, create: bool = False, read_only: bool = False):
+def open_db(settings: Settings, *, create: bool = False, read_only: bool = False,
+            check_operator: bool = True):
     """The database; only commands that write may create a missing one, so a mistyped
     --db path is an error rather than a new, empty database. Commands that only read open
-    it read-only: no lock, and read-only media work."""
+    it read-only: no lock, and read-only media work. A command that writes records its
+    operator on audit rows: once the branch has staff, the operator must be one of them
+    (`check_operator=False` only for `staff init`, which says itself that the branch is set
+    up). Commands that only read record nobody, so an inspector can `audit verify`, and a
+    staff table edited behind BranchDesk's back cannot stop the check that finds it."""
     from branchdesk.store.database import open_store
 
     if not create and not settings.db_path.exists():
         raise UserError("cli.no_database", file=str(settings.db_path))
+    from branchdesk.services import staff
+
     store = open_store(settings.db_path, read_only=read_only)
     for warning in store.warnings:
         print(f"branchdesk: {warning.message}", file=sys.stderr)
+    if check_operator and not read_only:
+        staff.check_operator(store, settings.operator)
     return store
 
 
@@ -42,8 +51,11 @@ def pad(text: str, width: int) -> str:
 
 
 def ask_password(args: argparse.Namespace, prompt: str) -> str:
-    if getattr(args, "password_stdin", False):
-        return sys.stdin.readline().rstrip("\r\n")
+    if getattr(args, "password_stdin", False):  # one line per prompt, in the prompts' order
+        line = sys.stdin.readline()
+        if not line:
+            raise EOFError
+        return line.rstrip("\r\n")
     import getpass
 
     return getpass.getpass(prompt)

@@ -1,4 +1,4 @@
-"""Compliance commands: check, staff, rules and messages."""
+"""Compliance commands: check, rules and messages (staff: staff_commands)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import json
 import sys
 from itertools import islice
 
-from branchdesk.cli.common import ask_password, manager_credentials, open_db
+from branchdesk.cli.common import ask_password, open_db
 from branchdesk.errors import UserError
 from branchdesk.i18n import t
 from branchdesk.settings import Settings
@@ -80,62 +80,17 @@ def cmd_check(args: argparse.Namespace, settings: Settings) -> int:
     return 1 if any(r.verdict.value == "block" for _, r in results) else 0
 
 
-def cmd_staff_list(args: argparse.Namespace, settings: Settings) -> int:
+def _approver(store, args: argparse.Namespace, settings: Settings):
+    """Changing what the compliance rules do takes a reviewer's or manager's password: the
+    operator's (--user), asked like an approval's; nothing is asked on a branch nobody can
+    authorise yet."""
     from branchdesk.services import staff
+    from branchdesk.services.staff import Credentials
 
-    people = staff.list_staff(open_db(settings, read_only=True))
-    if args.json:
-        print(json.dumps(people, ensure_ascii=False))
-        return 0
-    if not people:
-        print(t("cli.no_staff"))
-    for p in people:
-        print(t("cli.staff_line", name=p["name"], role=t(f"staff.role.{p['role']}"),
-                password=t("cli.yes") if p["password_set"] else t("cli.no"),
-                active=t("cli.yes") if p["active"] else t("cli.no")))
-    return 0
-
-
-def cmd_staff_add(args: argparse.Namespace, settings: Settings) -> int:
-    from branchdesk.services import staff
-
-    store = open_db(settings, create=True)
-    manager = manager_credentials(args)
-    password = None if args.no_password else ask_password(args, t("cli.new_password_for", name=args.name))
-    staff.add_staff(store, settings.operator, args.name, args.role, password, manager=manager)
-    print(t("cli.staff_added", name=args.name, role=t(f"staff.role.{args.role}")))
-    return 0
-
-
-def cmd_staff_role(args: argparse.Namespace, settings: Settings) -> int:
-    from branchdesk.services import staff
-
-    staff.set_role(open_db(settings), settings.operator, args.name, args.role,
-                   manager=manager_credentials(args))
-    print(t("cli.staff_role_set", name=args.name, role=t(f"staff.role.{args.role}")))
-    return 0
-
-
-def cmd_staff_passwd(args: argparse.Namespace, settings: Settings) -> int:
-    from branchdesk.services import staff
-
-    store = open_db(settings)
-    manager = manager_credentials(args)
-    old = None
-    if manager is None and staff.has_password(store, args.name):
-        old = ask_password(args, t("cli.old_password_for", name=args.name))
-    new = ask_password(args, t("cli.new_password_for", name=args.name))
-    staff.set_password(store, settings.operator, args.name, new, old_password=old, manager=manager)
-    print(t("cli.password_set", name=args.name))
-    return 0
-
-
-def cmd_staff_deactivate(args: argparse.Namespace, settings: Settings) -> int:
-    from branchdesk.services import staff
-
-    staff.deactivate(open_db(settings), settings.operator, args.name, manager=manager_credentials(args))
-    print(t("cli.staff_deactivated", name=args.name))
-    return 0
+    if not staff.has_staff(store):
+        raise UserError("signin.not_set_up")
+    return Credentials(settings.operator, ask_password(args, t("cli.password_for",
+                                                               name=settings.operator)))
 
 
 def cmd_rules_list(args: argparse.Namespace, settings: Settings) -> int:
@@ -179,7 +134,9 @@ def cmd_rules_save(args: argparse.Namespace, settings: Settings) -> int:
         raise UserError("bulk_check.rule_not_table", file=str(path), kind=type(definition).__name__)
     if isinstance(definition.get("rule"), dict):  # a [rule] table
         definition = definition["rule"]
-    rule = rules.save_rule(open_db(settings, create=True), settings.operator, definition)
+    store = open_db(settings, create=True)
+    rules.validate_rule(definition)  # a broken file is said before a password is asked
+    rule = rules.save_rule(store, _approver(store, args, settings), definition)
     print(t("cli.rule_saved", id=rule.id))
     return 0
 
@@ -187,7 +144,8 @@ def cmd_rules_save(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_rules_toggle(args: argparse.Namespace, settings: Settings) -> int:
     from branchdesk.services import rules
 
-    rules.set_enabled(open_db(settings), settings.operator, args.rule_id, args.enabled)
+    store = open_db(settings)
+    rules.set_enabled(store, _approver(store, args, settings), args.rule_id, args.enabled)
     print(t("cli.rule_enabled" if args.enabled else "cli.rule_disabled", id=args.rule_id))
     return 0
 
@@ -195,7 +153,8 @@ def cmd_rules_toggle(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_rules_reset(args: argparse.Namespace, settings: Settings) -> int:
     from branchdesk.services import rules
 
-    rules.reset_rule(open_db(settings), settings.operator, args.rule_id)
+    store = open_db(settings)
+    rules.reset_rule(store, _approver(store, args, settings), args.rule_id)
     print(t("cli.rule_reset", id=args.rule_id))
     return 0
 

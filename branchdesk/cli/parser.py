@@ -19,24 +19,18 @@ from branchdesk.cli.compliance_commands import (
     cmd_rules_save,
     cmd_rules_show,
     cmd_rules_toggle,
-    cmd_staff_add,
-    cmd_staff_deactivate,
-    cmd_staff_list,
-    cmd_staff_passwd,
-    cmd_staff_role,
 )
 from branchdesk.cli.engagement_commands import add_engagement_commands
 from branchdesk.cli.event_commands import add_event_commands
-from branchdesk.cli.members_command import add_members_command, catalog_choice
+from branchdesk.cli.members_command import add_members_command
 from branchdesk.cli.roster_commands import (
     cmd_demo,
     cmd_import_list,
     cmd_import_roster,
     cmd_import_undo,
 )
+from branchdesk.cli.staff_commands import add_password_stdin, add_staff_commands
 from branchdesk.cli.trust_commands import add_audit_commands, add_backup_commands
-
-ROLES = ("staff", "reviewer", "manager")  # 员工, 合规审核, 负责人 are taken too
 
 
 def _global_options() -> argparse.ArgumentParser:
@@ -99,30 +93,7 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--report", metavar="FILE.xlsx", help=_h("write every finding to a workbook"))
     check.set_defaults(handler=cmd_check)
 
-    staff = sub.add_parser("staff", parents=[common], help=_h("staff members and roles")).add_subparsers(
-        dest="staff_command", metavar="WHAT", required=True)
-    staff_list = staff.add_parser("list", parents=[common], help=_h("list staff"))
-    staff_list.add_argument("--json", action="store_true")
-    staff_list.set_defaults(handler=cmd_staff_list)
-    staff_add = staff.add_parser("add", parents=[common], help=_h("add a staff member"))
-    staff_add.add_argument("name")
-    staff_add.add_argument("--role", type=catalog_choice("--role", ROLES, "staff.role.{}"),
-                           default="staff", metavar="|".join(ROLES))
-    staff_add.add_argument("--no-password", action="store_true", help=_h("set the password later"))
-    staff_role = staff.add_parser("role", parents=[common], help=_h("change a role (needs a manager)"))
-    staff_role.add_argument("name")
-    staff_role.add_argument("role", type=catalog_choice("ROLE", ROLES, "staff.role.{}"),
-                            metavar="|".join(ROLES))
-    staff_pw = staff.add_parser("passwd", parents=[common], help=_h("set a password"))
-    staff_pw.add_argument("name")
-    staff_off = staff.add_parser("deactivate", parents=[common], help=_h("switch a staff member off"))
-    staff_off.add_argument("name")
-    for command, handler in ((staff_add, cmd_staff_add), (staff_role, cmd_staff_role),
-                             (staff_pw, cmd_staff_passwd), (staff_off, cmd_staff_deactivate)):
-        command.add_argument("--manager", metavar="NAME", help=_h("a manager who authorises this"))
-        command.add_argument("--password-stdin", action="store_true",
-                             help=_h("read passwords from stdin, one per line, instead of prompting"))
-        command.set_defaults(handler=handler)
+    add_staff_commands(sub, common)
 
     rules = sub.add_parser("rules", parents=[common], help=_h("compliance rules")).add_subparsers(
         dest="rules_command", metavar="WHAT", required=True)
@@ -136,14 +107,18 @@ def build_parser() -> argparse.ArgumentParser:
                                   help=_h("add or edit a rule from a .toml or .json file"))
     rules_save.add_argument("file")
     rules_save.set_defaults(handler=cmd_rules_save)
+    toggles = []
     for name, enabled in (("enable", True), ("disable", False)):
         toggle = rules.add_parser(name, parents=[common], help=_h(f"{name} a rule"))
         toggle.add_argument("rule_id")
         toggle.set_defaults(handler=cmd_rules_toggle, enabled=enabled)
+        toggles.append(toggle)
     rules_reset = rules.add_parser("reset", parents=[common],
                                    help=_h("drop the branch's edit of a rule, or delete a branch rule"))
     rules_reset.add_argument("rule_id")
     rules_reset.set_defaults(handler=cmd_rules_reset)
+    for command in (rules_save, *toggles, rules_reset):  # a reviewer's or manager's password
+        add_password_stdin(command)
 
     messages = sub.add_parser("messages", parents=[common], help=_h("community messages and review")
                               ).add_subparsers(dest="messages_command", metavar="WHAT", required=True)
@@ -169,7 +144,7 @@ def build_parser() -> argparse.ArgumentParser:
     msg_reject.add_argument("message_id", type=int)
     msg_reject.add_argument("--reason", required=True)
     for command, handler in ((msg_approve, cmd_messages_approve), (msg_reject, cmd_messages_reject)):
-        command.add_argument("--password-stdin", action="store_true")
+        add_password_stdin(command)
         command.set_defaults(handler=handler)
     add_event_commands(sub, common)
     add_engagement_commands(sub, common)

@@ -2,11 +2,14 @@
 from (shipped, edited here, or the branch's own) and whether it is on. Space switches one
 on or off; Enter or `e` edits it as TOML; `n` adds a branch rule; `x` resets an edit.
 
-Changes go through services.rules (validated and audited); the next check uses them.
+Changes go through services.rules (validated and audited); the next check uses them. Each
+change takes a reviewer's or manager's name and password in a dialog (the signed-in person's
+name is filled in), like an approval; the audit row names the person whose password it was.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, ClassVar
 
 from rich.text import Text
@@ -18,9 +21,11 @@ from textual.widgets import DataTable, Footer, Label
 from branchdesk.errors import UserError
 from branchdesk.i18n import t
 from branchdesk.screens.base import AppContext, PaletteCommand
-from branchdesk.services import rule_toml, rules
+from branchdesk.services import rule_toml, rules, staff
 from branchdesk.widgets.app_header import AppHeader
+from branchdesk.widgets.form_dialog import FormDialog, Values
 from branchdesk.widgets.rule_editor import RuleEditor
+from branchdesk.widgets.signin.approval import approver_fields, approver_from
 from branchdesk.widgets.translated_bindings import translate_bindings
 
 COLUMNS = ("on", "id", "category", "severity", "source")
@@ -59,7 +64,6 @@ class RulesScreen(AppContext, Screen[None]):
         super().__init__()
         translate_bindings(self)
         self.rules: dict[str, dict[str, Any]] = {}
-        self._reset_armed: str | None = None
 
     def compose(self) -> ComposeResult:
         yield AppHeader(self.TITLE_KEY)
@@ -119,18 +123,38 @@ class RulesScreen(AppContext, Screen[None]):
 
     # --- actions -------------------------------------------------------------------------------
 
+    def _can_authorise(self) -> bool:
+        """A branch without staff has nobody whose password could allow a change: say how
+        to set one up instead of asking for a password nobody has."""
+        if staff.has_staff(self.store):
+            return True
+        self.notify(t("signin.not_set_up"), severity="warning", markup=False)
+        return False
+
+    def _authorise(self, title: str, submit: Callable[[Values], object],
+                   closed: Callable[[bool | None], None]) -> None:
+        """A reviewer's or manager's name and password, then `submit` (the dialog stays open
+        on a wrong password or a role that may not)."""
+        self.app.push_screen(FormDialog(title, approver_fields(self.operator), submit,
+                                        note=t("signin.rule_note")), closed)
+
     def action_toggle_rule(self) -> None:
         row = self.current
-        if row is None:
+        if row is None or not self._can_authorise():
             return
-        try:
-            rules.set_enabled(self.store, self.operator, row["id"], enabled=bool(row["disabled"]))
-        except UserError as error:
-            self.notify(error.message, severity="error", markup=False)
-            return
-        key = "rules_screen.switched_on" if row["disabled"] else "rules_screen.switched_off"
-        self.notify(t(key, id=row["id"]), markup=False)
-        self.reload_data()
+        enabled = bool(row["disabled"])
+
+        def submit(values: Values) -> None:
+            rules.set_enabled(self.store, approver_from(values), row["id"], enabled=enabled)
+
+        def closed(done: bool | None) -> None:
+            if done:
+                key = "rules_screen.switched_on" if enabled else "rules_screen.switched_off"
+                self.notify(t(key, id=row["id"]), markup=False)
+                self.reload_data()
+
+        title = "signin.rule_on_title" if enabled else "signin.rule_off_title"
+        self._authorise(t(title, id=row["id"]), submit, closed)
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         self.action_edit_rule()
@@ -148,9 +172,22 @@ class RulesScreen(AppContext, Screen[None]):
     def _open_editor(self, title: str, text: str) -> None:
         saved: list[str] = []
 
-        def save(toml_text: str) -> None:
-            rule = rules.save_rule(self.store, self.operator, rule_toml.parse_toml(toml_text))
-            saved.append(rule.id)
+        def save(toml_text: str) -> bool:
+            """A valid rule first (errors stay in the editor), then a reviewer's password."""
+            definition = rule_toml.parse_toml(toml_text)
+            rule = rules.validate_rule(definition)
+            if not staff.has_staff(self.store):
+                raise UserError("signin.not_set_up")
+
+            def submit(values: Values) -> None:
+                saved.append(rules.save_rule(self.store, approver_from(values), definition).id)
+
+            def approved(done: bool | None) -> None:
+                if done:
+                    editor.dismiss(True)
+
+            self._authorise(t("signin.rule_save_title", id=rule.id), submit, approved)
+            return False  # the editor stays open until the rule is saved
 
         def closed(done: bool | None) -> None:
             if done and saved:
@@ -158,7 +195,8 @@ class RulesScreen(AppContext, Screen[None]):
                 self.reload_data()
                 self.table.move_cursor(row=self.table.get_row_index(saved[-1]))
 
-        self.app.push_screen(RuleEditor(title, text, save), closed)
+        editor = RuleEditor(title, text, save)
+        self.app.push_screen(editor, closed)
 
     def action_reset_rule(self) -> None:
         row = self.current
@@ -167,20 +205,20 @@ class RulesScreen(AppContext, Screen[None]):
         if row["source"] == "shipped" and not row["disabled"]:
             self.notify(t("rules.no_change", id=row["id"]), severity="warning", markup=False)
             return
-        if self._reset_armed != row["id"]:
-            self._reset_armed = row["id"]  # a second press confirms
-            key = "rules_screen.delete_question" if row["source"] == "custom" else \
-                "rules_screen.reset_question"
-            self.notify(t(key, id=row["id"]), severity="warning", markup=False)
+        if not self._can_authorise():
             return
-        self._reset_armed = None
-        try:
-            rules.reset_rule(self.store, self.operator, row["id"])
-        except UserError as error:
-            self.notify(error.message, severity="error", markup=False)
-            return
-        self.notify(t("rules_screen.reset_done", id=row["id"]), markup=False)
-        self.reload_data()
+
+        def submit(values: Values) -> None:
+            rules.reset_rule(self.store, approver_from(values), row["id"])
+
+        def closed(done: bool | None) -> None:
+            if done:
+                self.notify(t("rules_screen.reset_done", id=row["id"]), markup=False)
+                self.reload_data()
+
+        # The dialog is the confirmation: its title says what will happen.
+        title = "signin.rule_delete_title" if row["source"] == "custom" else "signin.rule_reset_title"
+        self._authorise(t(title, id=row["id"]), submit, closed)
 
     def action_leave(self) -> None:
         self.app.switch_mode("roster")

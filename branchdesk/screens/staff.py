@@ -1,7 +1,8 @@
-"""Who operates BranchDesk: staff with their roles. `n` adds someone (name, role, password),
-`r` changes a role, `p` sets a password. Once the branch has a manager, raising a role or
-resetting someone else's password takes a manager's name and password: the form asks for
-them and services.staff decides whether they are needed and right.
+"""Who operates BranchDesk: staff with their roles. On a branch without staff, `n` sets it
+up: the first person is its manager (like `branchdesk staff init`) and is signed in. After
+that `n` adds someone (name, role, password typed twice), `r` changes a role, `p` sets a
+password; each takes an active manager's name and password (or, for `p`, the person's own
+current password). The forms ask; services.staff decides whether they are right.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from branchdesk.services import staff
 from branchdesk.services.staff import ROLES, Credentials
 from branchdesk.widgets.app_header import AppHeader
 from branchdesk.widgets.form_dialog import FormDialog, FormField, Values
+from branchdesk.widgets.signin.approval import new_password_fields
 from branchdesk.widgets.translated_bindings import translate_bindings
 
 COLUMNS = ("name", "role", "password", "active", "since")
@@ -84,10 +86,6 @@ class StaffScreen(AppContext, Screen[None]):
     def table(self) -> StaffTable:
         return self.query_one(StaffTable)
 
-    @property
-    def has_manager(self) -> bool:
-        return any(p["role"] == "manager" and p["active"] for p in self.people.values())
-
     def reload_data(self) -> None:
         found = staff.list_staff(self.store)
         self.people = {p["name"]: p for p in found}
@@ -102,7 +100,7 @@ class StaffScreen(AppContext, Screen[None]):
                 (person["created_at"] or "")[:10], key=person["name"])
         if keep is not None and keep["name"] in self.people:
             table.move_cursor(row=table.get_row_index(keep["name"]))
-        heading = "staff_screen.heading" if found else "staff_screen.heading_empty"
+        heading = "staff_screen.heading" if found else "signin.staff_empty"
         self.query_one("#staff-heading", Label).update(t(heading, count=len(found)))
 
     @property
@@ -119,10 +117,10 @@ class StaffScreen(AppContext, Screen[None]):
         return [(t(f"staff.role.{role}"), role) for role in ROLES]
 
     def _manager_fields(self) -> list[FormField]:
-        """Asked only when the branch has a manager; the service says when they are needed."""
-        if not self.has_manager:
-            return []
-        return [FormField("manager", t("staff_screen.field_manager")),
+        """An active manager's name (the signed-in person's, if a manager) and password."""
+        me = self.people.get(self.operator)
+        name = self.operator if me and me["role"] == "manager" and me["active"] else ""
+        return [FormField("manager", t("staff_screen.field_manager"), value=name),
                 FormField("manager_password", t("staff_screen.field_manager_password"),
                           kind="password")]
 
@@ -136,19 +134,43 @@ class StaffScreen(AppContext, Screen[None]):
         self.app.push_screen(FormDialog(title, fields, submit, note=note), closed)
 
     def action_add_staff(self) -> None:
+        if not self.people:
+            self._set_up_branch()
+            return
         fields = [FormField("name", t("staff_screen.field_name")),
                   FormField("role", t("staff_screen.field_role"), kind="select", value="staff",
                             options=self._role_options()),
-                  FormField("password", t("staff_screen.field_password"), kind="password"),
-                  *self._manager_fields()]
+                  *new_password_fields(), *self._manager_fields()]
 
         def submit(values: Values) -> None:
-            staff.add_staff(self.store, self.operator, values["name"], values["role"],
-                            values["password"] or None, manager=manager_from(values))
+            password = staff.confirm_password(values["password"], values["repeat"]) \
+                if values["password"] or values["repeat"] else None
+            staff.add_staff(self.store, manager_from(values), values["name"], values["role"],
+                            password)
 
-        note = t("staff_screen.add_note_manager") if self.has_manager else \
-            t("staff_screen.add_note_first")
-        self._open(t("staff_screen.add_title"), fields, submit, "staff_screen.added", note)
+        self._open(t("staff_screen.add_title"), fields, submit, "staff_screen.added",
+                   t("staff_screen.add_note_manager"))
+
+    def _set_up_branch(self) -> None:
+        """The first staff member, as the branch's manager; they are signed in at once."""
+        fields = [FormField("name", t("staff_screen.field_name"), value=self.operator),
+                  *new_password_fields()]
+        made: list[str] = []
+
+        def submit(values: Values) -> None:
+            name = values["name"].strip()
+            staff.init_branch(self.store, name,
+                              staff.confirm_password(values["password"], values["repeat"]))
+            made.append(name)
+
+        def closed(done: bool | None) -> None:
+            if done and made:
+                self.app.signed_in(made[0])  # type: ignore[attr-defined]
+                self.notify(t("signin.initialised", name=made[0]), markup=False)
+                self.reload_data()
+
+        self.app.push_screen(FormDialog(t("signin.init_title"), fields, submit,
+                                        note=t("signin.init_note")), closed)
 
     def action_change_role(self) -> None:
         person = self.current
@@ -159,8 +181,7 @@ class StaffScreen(AppContext, Screen[None]):
                   *self._manager_fields()]
 
         def submit(values: Values) -> None:
-            staff.set_role(self.store, self.operator, person["name"], values["role"],
-                           manager=manager_from(values))
+            staff.set_role(self.store, manager_from(values), person["name"], values["role"])
 
         self._open(t("staff_screen.role_title", name=person["name"]), fields, submit,
                    "staff_screen.role_changed")
@@ -169,18 +190,20 @@ class StaffScreen(AppContext, Screen[None]):
         person = self.current
         if person is None:
             return
-        fields = [FormField("password", t("staff_screen.field_new_password"), kind="password")]
+        fields = new_password_fields()
         if person["password_set"]:
             fields.append(FormField("old_password", t("staff_screen.field_old_password"),
                                     kind="password"))
-            fields += self._manager_fields()
+        fields += self._manager_fields()
 
         def submit(values: Values) -> None:
-            staff.set_password(self.store, self.operator, person["name"], values["password"],
+            new = staff.confirm_password(values["password"], values["repeat"])
+            staff.set_password(self.store, person["name"], new,
                                old_password=values.get("old_password") or None,
                                manager=manager_from(values))
 
-        note = t("staff_screen.password_note") if person["password_set"] else ""
+        note = t("staff_screen.password_note") if person["password_set"] else \
+            t("signin.first_password_note")
         self._open(t("staff_screen.password_title", name=person["name"]), fields, submit,
                    "staff_screen.password_set", note)
 

@@ -1,5 +1,9 @@
 """A branch's compliance rules: the shipped pack, plus rules the branch adds, edits or
-switches off. Changes live in the database and every change is audited."""
+switches off. Changes live in the database and every change is audited.
+
+Changing what the compliance system does takes a reviewer's or a manager's password, like
+an approval: every change function takes their `Credentials`, checks them before anything
+is written, and names that person on the audit row."""
 
 from __future__ import annotations
 
@@ -10,6 +14,7 @@ from pydantic import ValidationError
 from branchdesk.compliance import load_rulepack
 from branchdesk.compliance.rulepack import Rule, class_refs
 from branchdesk.errors import UserError
+from branchdesk.services.staff import Credentials, authorise
 from branchdesk.store import audit
 from branchdesk.store import rules as rule_rows
 from branchdesk.store.database import Store
@@ -51,9 +56,10 @@ def validate_rule(definition: dict[str, Any]) -> Rule:
     return rule
 
 
-def save_rule(store: Store, operator: str, definition: dict[str, Any]) -> Rule:
+def save_rule(store: Store, approver: Credentials | None, definition: dict[str, Any]) -> Rule:
     """Add a branch rule, or replace a rule (a shipped one keeps its id, edited)."""
     rule = validate_rule(definition)
+    operator = authorise(store, approver, "reviewer")
     stored = rule.model_dump(mode="json", exclude_none=True)
     with store.transaction() as conn:
         before = rule_rows.get(conn, rule.id)
@@ -64,10 +70,11 @@ def save_rule(store: Store, operator: str, definition: dict[str, Any]) -> Rule:
     return rule
 
 
-def set_enabled(store: Store, operator: str, rule_id: str, enabled: bool) -> None:
+def set_enabled(store: Store, approver: Credentials | None, rule_id: str, enabled: bool) -> None:
     known = {r["id"] for r in list_rules(store)}
     if rule_id not in known:
         raise UserError("rules.no_such", id=rule_id)
+    operator = authorise(store, approver, "reviewer")
     with store.transaction() as conn:
         before = rule_rows.get(conn, rule_id)
         rule_rows.put(conn, rule_id, definition=before and before["definition"],
@@ -78,8 +85,11 @@ def set_enabled(store: Store, operator: str, rule_id: str, enabled: bool) -> Non
                      after={"disabled": not enabled})
 
 
-def reset_rule(store: Store, operator: str, rule_id: str) -> None:
+def reset_rule(store: Store, approver: Credentials | None, rule_id: str) -> None:
     """Drop the branch's edit of a shipped rule, or delete a branch rule."""
+    if rule_rows.get(store.conn, rule_id) is None:
+        raise UserError("rules.no_change", id=rule_id)
+    operator = authorise(store, approver, "reviewer")
     with store.transaction() as conn:
         before = rule_rows.get(conn, rule_id)
         if before is None:

@@ -35,3 +35,8 @@ def update(conn: sqlite3.Connection, name: str, **values: Any) -> None:
 
 def count_with_role(conn: sqlite3.Connection, role: str) -> int:
     return conn.execute("SELECT count(*) FROM staff WHERE role = ? AND active = 1", (role,)).fetchone()[0]
+
+
+def count(conn: sqlite3.Connection) -> int:
+    """Everyone on the list, active or not: a branch with any is set up."""
+    return conn.execute("SELECT count(*) FROM staff").fetchone()[0]

@@ -1,5 +1,7 @@
 """A rule as TOML in a text area: Ctrl+S saves (through the caller's `save`, which validates),
-Esc cancels. What is wrong is shown under the text and the dialog stays open."""
+Esc cancels. What is wrong is shown under the text and the dialog stays open. A `save` that
+returns False has more to ask first (a reviewer's password): the editor stays open and the
+caller dismisses it once the rule is saved."""
 
 from __future__ import annotations
 
@@ -35,7 +37,7 @@ class RuleEditor(ModalScreen[bool]):
         Binding("escape", "cancel", "rules_screen.key.cancel"),
     ]
 
-    def __init__(self, title: str, text: str, save: Callable[[str], object]) -> None:
+    def __init__(self, title: str, text: str, save: Callable[[str], bool | None]) -> None:
         super().__init__()
         translate_bindings(self)
         self.title_text = title
@@ -63,7 +65,8 @@ class RuleEditor(ModalScreen[bool]):
 
     def action_save(self) -> None:
         try:
-            self.save(self.editor.text)
+            if self.save(self.editor.text) is False:
+                return
         except UserError as error:
             message = self.query_one("#rule-error", Static)
             message.update(error.message)

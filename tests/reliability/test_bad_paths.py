@@ -42,6 +42,7 @@ COMMAND_ARGS: dict[tuple[str, ...], list[str]] = {
     ("audit", "trail"): ["--member", "1", "-o", "{out}/trail.xlsx"],
     ("check",): ["--text", "保证年化15%，稳赚不赔"],
     ("staff", "list"): [],
+    ("staff", "init"): ["新经理", "--password-stdin"],
     ("staff", "add"): ["新同事", "--no-password"],
     ("staff", "role"): ["新同事", "reviewer"],
     ("staff", "passwd"): ["新同事", "--password-stdin"],

@@ -36,13 +36,12 @@ def original(tmp_path_factory) -> tuple[Path, str]:
     importing.undo(store, first.batch_id + 1, "李娜")
     for member in roster.list_members(store, limit=5):
         roster.update_member(store, "王芳", member.id, {"notes": f"回访 {member.id}"})
-    staff.add_staff(store, "周经理", "周经理", "manager", "mgr-secret")
-    staff.add_staff(store, "周经理", "王合规", "reviewer", "rev-secret",
-                    manager=Credentials("周经理", "mgr-secret"))
+    staff.init_branch(store, "周经理", "mgr-secret")
+    staff.add_staff(store, Credentials("周经理", "mgr-secret"), "王合规", "reviewer", "rev-secret")
     draft = messages.save_draft(store, "王芳", "今天市场波动较大，请注意控制仓位。投资有风险。")
     messages.submit(store, "王芳", draft["id"])
     messages.approve(store, Credentials("王合规", "rev-secret"), draft["id"])
-    rules.set_enabled(store, "王合规", rules.list_rules(store)[0]["id"], False)
+    rules.set_enabled(store, Credentials("王合规", "rev-secret"), rules.list_rules(store)[0]["id"], False)
     head = audit.head(store.conn).anchor
     store.close()
     return path, head

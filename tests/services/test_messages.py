@@ -15,14 +15,15 @@ from branchdesk.store import audit
 
 BLOCKED = "保证年化15%，稳赚不赔！"
 CLEAN = "本周六下午两点在营业部三楼举办新手课程，欢迎报名。"
+MANAGER = Credentials("周经理", "manager-pw")
+REVIEWER = Credentials("合规王", "review-pw")
 
 
 @pytest.fixture
 def team(store):
-    staff.add_staff(store, "admin", "周经理", "manager", "manager-pw")
-    staff.add_staff(store, "周经理", "合规王", "reviewer", "review-pw",
-                    manager=Credentials("周经理", "manager-pw"))
-    staff.add_staff(store, "周经理", "小李", "staff", "staff-pw")
+    staff.init_branch(store, "周经理", "manager-pw")
+    staff.add_staff(store, MANAGER, "合规王", "reviewer", "review-pw")
+    staff.add_staff(store, MANAGER, "小李", "staff", "staff-pw")
     return store
 
 
@@ -102,10 +103,11 @@ def test_checked_text_cannot_be_edited_afterwards(team):
     assert audit.verify(team.conn).ok
 
 
-def test_branch_rules_are_used_and_audited(store):
+def test_branch_rules_are_used_and_audited(team):
+    store = team
     text = "今晚八点群里发红包，大家准时来抢"
     assert check_text(store, text).verdict.value == "pass"
-    rules.save_rule(store, "合规王", {
+    rules.save_rule(store, REVIEWER, {
         "id": "branch.no-red-packets", "kind": "phrase", "category": "unlicensed", "severity": "block",
         "phrases": ["发红包"], "explanation_zh": "本营业部禁止在客户群发红包。",
         "explanation_en": "This branch forbids red packets in client groups.",
@@ -113,25 +115,28 @@ def test_branch_rules_are_used_and_audited(store):
         "basis": "营业部合规细则"})
     result = check_text(store, text)
     assert result.verdict.value == "block" and "+local." in result.pack_version
-    rules.set_enabled(store, "合规王", "branch.no-red-packets", False)
+    rules.set_enabled(store, REVIEWER, "branch.no-red-packets", False)
     assert check_text(store, text).verdict.value == "pass"
-    actions = [r[0] for r in store.conn.execute("SELECT action FROM audit_log ORDER BY id")]
-    assert actions == ["rule.save", "rule.disable"]
+    rows = store.conn.execute("SELECT action, operator FROM audit_log WHERE action LIKE 'rule.%'"
+                              " ORDER BY id").fetchall()
+    assert rows == [("rule.save", "合规王"), ("rule.disable", "合规王")]
 
 
-def test_a_shipped_rule_can_be_switched_off(store):
+def test_a_shipped_rule_can_be_switched_off(team):
+    store = team
     result = check_text(store, BLOCKED)
     rule_id = next(f.rule for f in result.findings if f.category.value == "guarantee")
-    rules.set_enabled(store, "合规王", rule_id, False)
+    rules.set_enabled(store, REVIEWER, rule_id, False)
     assert rule_id not in {f.rule for f in check_text(store, BLOCKED).findings}
-    rules.reset_rule(store, "合规王", rule_id)
+    rules.reset_rule(store, REVIEWER, rule_id)
     assert rule_id in {f.rule for f in check_text(store, BLOCKED).findings}
 
 
-def test_a_branch_can_switch_off_the_models_reading(store):
+def test_a_branch_can_switch_off_the_models_reading(team):
+    store = team
     text = "要是跌破您的买入价，差额我个人给您补上，您只管拿着别动。"
     assert [f.rule for f in check_text(store, text).findings] == ["model.guarantee"]
-    rules.set_enabled(store, "合规王", "model.guarantee", False)
+    rules.set_enabled(store, REVIEWER, "model.guarantee", False)
     result = check_text(store, text)
     assert result.verdict.value == "pass" and "+local." in result.pack_version
 
@@ -148,13 +153,14 @@ def test_suitability_counts_members_below_the_product_level(demo_store):
     assert suitability and any(ch.isdigit() for ch in suitability[0].explanation)
 
 
-def test_a_shipped_rule_can_be_edited(store):
+def test_a_shipped_rule_can_be_edited(team):
+    store = team
     from branchdesk.services.rules import list_rules
 
     result = check_text(store, BLOCKED)
     rule_id = next(f.rule for f in result.findings if f.rule == "guarantee.return")
     shipped = next(r["rule"] for r in list_rules(store) if r["id"] == rule_id)
-    rules.save_rule(store, "合规王", {**shipped, "severity": "warn"})
+    rules.save_rule(store, REVIEWER, {**shipped, "severity": "warn"})
     edited = [f for f in check_text(store, BLOCKED).findings if f.rule == rule_id]
     assert edited and all(f.severity.value == "warn" for f in edited)
     assert next(r for r in list_rules(store) if r["id"] == rule_id)["source"] == "edited"

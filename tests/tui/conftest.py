@@ -45,6 +45,28 @@ async def _settle(pilot) -> None:
     await pilot.pause()
 
 
+async def _sign_in(pilot, name: str = "tester", password: str = "tester-pass") -> None:
+    """Through the sign-in screen, as a person does: name, password, Enter."""
+    from textual.widgets import Input
+
+    from branchdesk.screens.signin import SignInScreen
+
+    await pilot.pause()
+    screen = pilot.app.screen
+    assert isinstance(screen, SignInScreen)
+    screen.query_one("#signin-name", Input).value = name
+    screen.query_one("#signin-password", Input).focus()
+    await pilot.press(*password, "enter")
+    await pilot.pause()
+    assert not isinstance(pilot.app.screen, SignInScreen), pilot.app.screen
+
+
+@pytest.fixture
+def sign_in():
+    """`await sign_in(pilot, name, password)`: past the sign-in of a branch with staff."""
+    return _sign_in
+
+
 @pytest.fixture
 def settle():
     """`await settle(pilot)`: the screen as it is once every search and page has landed."""

@@ -28,9 +28,9 @@ def quick_check(monkeypatch):
 @pytest.fixture
 def team(demo_store):
     """The operator ("tester") and 李合规 are reviewers; 周经理 manages."""
-    staff.add_staff(demo_store, "admin", MANAGER.name, "manager", MANAGER.password)
-    staff.add_staff(demo_store, MANAGER.name, "tester", "reviewer", "tester-pass", manager=MANAGER)
-    staff.add_staff(demo_store, MANAGER.name, "李合规", "reviewer", "rev-pass-1", manager=MANAGER)
+    staff.init_branch(demo_store, MANAGER.name, MANAGER.password)
+    staff.add_staff(demo_store, MANAGER, "tester", "reviewer", "tester-pass")
+    staff.add_staff(demo_store, MANAGER, "李合规", "reviewer", "rev-pass-1")
     return demo_store
 
 
@@ -72,9 +72,10 @@ def dialog_error(app) -> str:
     return str(app.screen.query_one("#form-error").render())
 
 
-async def test_approve_needs_another_reviewer_and_an_override_for_a_block(team, make_app, settle):
+async def test_approve_needs_another_reviewer_and_an_override_for_a_block(team, sign_in, make_app, settle):
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
+        await sign_in(pilot)
         message_id = await write_and_submit(pilot, settle, PROMISE)
         screen = await open_review(pilot)
         assert screen.table.row_count == 1 and screen.current["id"] == message_id
@@ -125,9 +126,10 @@ async def test_approve_needs_another_reviewer_and_an_override_for_a_block(team, 
     assert audit.verify(team.conn).ok
 
 
-async def test_wrong_password_is_refused_and_cancel_changes_nothing(team, make_app, settle):
+async def test_wrong_password_is_refused_and_cancel_changes_nothing(team, sign_in, make_app, settle):
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
+        await sign_in(pilot)
         message_id = await write_and_submit(pilot, settle, "周末沙龙报名开始了")
         await open_review(pilot)
         await pilot.press("a")
@@ -144,9 +146,10 @@ async def test_wrong_password_is_refused_and_cancel_changes_nothing(team, make_a
         assert messages.get_message(team, message_id)["status"] == "submitted"
 
 
-async def test_reject_needs_a_reason_and_the_author_revises_it(team, make_app, settle):
+async def test_reject_needs_a_reason_and_the_author_revises_it(team, sign_in, make_app, settle):
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
+        await sign_in(pilot)
         message_id = await write_and_submit(pilot, settle, PROMISE)
         screen = await open_review(pilot)
         await pilot.press("x")
@@ -178,9 +181,10 @@ async def test_reject_needs_a_reason_and_the_author_revises_it(team, make_app, s
         assert revised["previous_id"] == message_id and revised["text"].endswith("仅供参考")
 
 
-async def test_actions_that_do_not_apply_say_so(team, make_app, settle):
+async def test_actions_that_do_not_apply_say_so(team, sign_in, make_app, settle):
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
+        await sign_in(pilot)
         await settle(pilot)
         screen = await open_review(pilot)
         assert screen.table.row_count == 0

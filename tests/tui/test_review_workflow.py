@@ -26,9 +26,9 @@ def quick_check(monkeypatch):
 
 @pytest.fixture
 def team(demo_store):
-    staff.add_staff(demo_store, "admin", MANAGER.name, "manager", MANAGER.password)
-    staff.add_staff(demo_store, MANAGER.name, REVIEWER.name, "reviewer", REVIEWER.password,
-                    manager=MANAGER)
+    staff.init_branch(demo_store, MANAGER.name, MANAGER.password)
+    staff.add_staff(demo_store, MANAGER, REVIEWER.name, "reviewer", REVIEWER.password)
+    staff.add_staff(demo_store, MANAGER, "tester", "staff", "tester-pass")  # at the keyboard
     return demo_store
 
 
@@ -50,10 +50,11 @@ async def open_review(pilot, settle) -> ReviewScreen:
     return pilot.app.screen
 
 
-async def test_a_saved_messages_findings_follow_the_language_switch(team, make_app, settle):
+async def test_a_saved_messages_findings_follow_the_language_switch(team, sign_in, make_app, settle):
     submitted(team, BLOCKED)                      # checked and saved while English is on
     app = make_app("en")
     async with app.run_test(size=(120, 36)) as pilot:
+        await sign_in(pilot)
         await open_review(pilot, settle)
         assert "Why: Promises" in detail(app)
         await pilot.press("f2")
@@ -63,20 +64,22 @@ async def test_a_saved_messages_findings_follow_the_language_switch(team, make_a
 
 @pytest.mark.parametrize(("language", "words"), [("en", "Messages submitted for review appear here"),
                                                   ("zh", "提交审核的消息会按提交先后显示在这里")])
-async def test_an_empty_queue_says_so_not_start_typing(team, make_app, settle, language, words):
+async def test_an_empty_queue_says_so_not_start_typing(team, sign_in, make_app, settle, language, words):
     app = make_app(language)
     async with app.run_test(size=(80, 24)) as pilot:
+        await sign_in(pilot)
         screen = await open_review(pilot, settle)
         shown = str(screen.query_one(FindingsView).render())
         assert words in shown
         assert "Start typing" not in shown and "开始输入" not in shown
 
 
-async def test_revising_a_rejected_message_shows_the_reviewers_reason(team, make_app, settle):
+async def test_revising_a_rejected_message_shows_the_reviewers_reason(team, sign_in, make_app, settle):
     message_id = submitted(team, BLOCKED)
     messages.reject(team, REVIEWER, message_id, "删除收益承诺，补充风险提示")
     app = make_app("en")
     async with app.run_test(size=(80, 24)) as pilot:
+        await sign_in(pilot)
         screen = await open_review(pilot, settle)
         await pilot.press("t")                     # all recent messages
         await pilot.pause()
@@ -100,11 +103,12 @@ async def test_revising_a_rejected_message_shows_the_reviewers_reason(team, make
         assert not writer.query_one("#compose-reason").display
 
 
-async def test_c_copies_an_approved_message_to_the_clipboard(team, make_app, settle):
+async def test_c_copies_an_approved_message_to_the_clipboard(team, sign_in, make_app, settle):
     message_id = submitted(team, CLEAN)
     messages.approve(team, REVIEWER, message_id)
     app = make_app("zh")
     async with app.run_test(size=(80, 24)) as pilot:
+        await sign_in(pilot)
         screen = await open_review(pilot, settle)
         await pilot.press("c")                     # the queue is empty: nothing to copy
         await pilot.pause()
@@ -120,10 +124,11 @@ async def test_c_copies_an_approved_message_to_the_clipboard(team, make_app, set
         assert messages.get_message(team, message_id)["status"] == "approved"   # copy changes nothing
 
 
-async def test_a_submitted_message_cannot_be_copied_before_approval(team, make_app, settle):
+async def test_a_submitted_message_cannot_be_copied_before_approval(team, sign_in, make_app, settle):
     submitted(team, CLEAN)
     app = make_app("en")
     async with app.run_test(size=(80, 24)) as pilot:
+        await sign_in(pilot)
         await open_review(pilot, settle)
         await pilot.press("c")
         await pilot.pause()
