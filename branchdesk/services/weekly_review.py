@@ -397,3 +397,20 @@ def change(current: float | None, previous: float | None) -> float | None:
     if current is None or previous is None:
         return None
     return current - previous
+
+
+@dataclass(frozen=True)
+class TodayCounts:
+    """What needs doing today, beside the week's figures: complaints late today (the
+    complaints list's rule), follow-ups due today and those overdue."""
+
+    complaints_overdue: int
+    follow_ups_today: int
+    follow_ups_overdue: int
+
+
+def today_counts(store: Store, today: date) -> TodayCounts:
+    from branchdesk.store import complaints as complaint_rows
+
+    due, late = rows.follow_ups_due_on(store.conn, today)
+    return TodayCounts(complaint_rows.counts(store.conn, today)["overdue"], due, late)
