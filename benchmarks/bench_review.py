@@ -185,7 +185,7 @@ def phase_dashboard(db: str) -> dict:
     from branchdesk.settings import Settings
     from branchdesk.store.database import Store
 
-    store = Store(db, read_only=True)
+    store = Store(db)
     set_language("zh")
     today = TODAY
     app = BranchDeskApp(Settings(db_path=Path(db), operator="bench", language="zh"), store,
@@ -199,7 +199,7 @@ def phase_dashboard(db: str) -> dict:
             await pilot.pause(0.5)
             await app.workers.wait_for_complete()
             begin = time.perf_counter()
-            await pilot.press("D")
+            await pilot.press("b")
             while not (isinstance(app.screen, DashboardScreen) and app.screen.review is not None):
                 await asyncio.sleep(0.002)
             result["seconds"] = time.perf_counter() - begin

@@ -162,7 +162,7 @@ def _advisors(out: SheetWriter, review: WeeklyReview) -> None:
         sheet.add_sparkline(row, len(headers) - 1, {
             "range": f"{quote_sheetname(sheet.name)}!{xl_rowcol_to_cell(row, first)}:"
                      f"{xl_rowcol_to_cell(row, first + len(weeks) - 1)}",
-            "markers": True, "high_point": True, "series_color": "#2E75B6"})
+            "markers": True, "high_point": True, "weight": 1.75, "series_color": "#2E75B6"})
 
 
 def _compliance(out: SheetWriter, flagged: list[dict[str, Any]]) -> None:
