@@ -205,7 +205,10 @@ def phase_dashboard(db: str) -> dict:
             result["shown"] = time.perf_counter() - begin  # the screen, "computing…"
             while app.screen.review is None:
                 await asyncio.sleep(0.002)
-            result["seconds"] = time.perf_counter() - begin
+            result["seconds"] = time.perf_counter() - begin  # this week against last
+            while len(app.screen.review.trend) < 8:
+                await asyncio.sleep(0.002)
+            result["trend"] = time.perf_counter() - begin  # and the 8-week sparklines
             result["week"] = app.screen.review.week.label
 
     datetimes.set_branch_zone("Asia/Shanghai")
@@ -275,6 +278,7 @@ def main() -> None:
             "dashboard", "shown", "s", "")
         row("dashboard: key on the main screen → figures on screen (160x45)", "dashboard",
             "seconds", "s", "< 1 s")
+        row("dashboard: … and the 8-week trends", "dashboard", "trend", "s", "")
     if "review" in runs:
         last = runs["review"][-1]
         print(f"\nWeek {WEEK}: {last['total']:,} members, {last['active']:,} active, "

@@ -290,13 +290,15 @@ def span_of(week: IsoWeek, today: date, tz: tzinfo) -> rows.Span:
 
 
 def compute_review(store: Store, week: IsoWeek, config: ReviewSettings | None = None, *,
-                   today: date | None = None,
+                   today: date | None = None, trend_weeks: int = TREND_WEEKS,
                    progress: Callable[[float], None] | None = None) -> WeeklyReview:
-    """The review of `week` with the TREND_WEEKS weeks up to it."""
+    """The review of `week` with the `trend_weeks` weeks up to it (at least 2: the week and
+    the one before; fewer than TREND_WEEKS only for a quick first showing)."""
     config = config or ReviewSettings()
     today = today or datetimes.now().astimezone(config.tz).date()
     report = progress or (lambda fraction: None)
-    weeks = [week.shift(k - TREND_WEEKS + 1) for k in range(TREND_WEEKS)]
+    count = max(2, trend_weeks)
+    weeks = [week.shift(k - count + 1) for k in range(count)]
     spans = [span_of(w, today, config.tz) for w in weeks]
     conn = store.conn
     member_rows = rows.member_figures(conn, spans, config.dormant_days, config.thresholds,
@@ -314,8 +316,8 @@ def compute_review(store: Store, week: IsoWeek, config: ReviewSettings | None = 
                 sum(r[f"contacts_{k}"] for r in member_rows), *follow[k]),
             _events(event_list), _compliance(rows.compliance(conn, span.start_utc, span.after_utc)),
             _complaints(rows.complaints(conn, span), config)))
-        report(0.6 + 0.35 * (k + 1) / TREND_WEEKS)
-    last = TREND_WEEKS - 1
+        report(0.6 + 0.35 * (k + 1) / count)
+    last = count - 1
     span = spans[last]
     advisors = _advisors(
         member_rows, last, rows.attendance_by_advisor(conn, span.start_utc, span.after_utc),

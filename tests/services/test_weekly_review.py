@@ -146,3 +146,12 @@ def test_an_empty_database(store):
     review = compute_review(store, W49, ReviewSettings(tz=ZONE), today=TODAY)
     assert review.current.members.total == 0 and review.advisors == ()
     assert review.audit_head.seq == 0
+
+
+def test_a_quick_review_of_two_weeks_has_the_same_figures(branch, review):
+    quick = compute_review(branch, W49, ReviewSettings(dormant_days=30, tz=ZONE), today=TODAY,
+                           trend_weeks=2)
+    assert (quick.current, quick.previous) == (review.current, review.previous)
+    assert [w.week for w in quick.trend] == ["2026-W48", "2026-W49"]
+    assert [(a.advisor, a.members, a.active, a.contacts, a.active_trend) for a in quick.advisors] \
+        == [(a.advisor, a.members, a.active, a.contacts, a.active_trend[-2:]) for a in review.advisors]
