@@ -115,7 +115,7 @@ def build_branch(path: Path, members: int, activities: int) -> Path:
             conn.executemany("INSERT INTO activities (member_id, kind, channel, at, on_date, staff,"
                              " note, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", batch)
         conn.execute("CREATE INDEX activities_member ON activities(member_id, at)")
-        conn.execute("CREATE INDEX activities_day ON activities(on_date, gap_days, member_id)")
+        conn.execute("CREATE INDEX activities_day ON activities(on_date, gap_days, member_id, kind)")
         activity_rows.refresh(conn, {member_id: "" for member_id in range(1, members + 1)})
     store.conn.execute("ANALYZE")
     store.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")

@@ -68,7 +68,7 @@ class BranchDeskApp(App[None]):
     # Every area's styles load at start: a screen's own CSS file makes Textual re-parse and
     # re-apply every style when the screen first opens (0.3-0.5 s).
     CSS_PATH: ClassVar[list[str]] = ["app.tcss", "screens/roster.tcss", "screens/events.tcss",
-                                     "screens/engagement.tcss"]
+                                     "screens/engagement.tcss", "screens/dashboard.tcss"]
     MODES: ClassVar[dict[str, Any]] = {
         "roster": RosterScreen,  # home: needed at once
         "compose": Area("compose", "ComposeScreen", "compose.title", "compose.cmd.open_help"),
@@ -87,6 +87,7 @@ class BranchDeskApp(App[None]):
                       "audit_screen.cmd.open_help"),
         "communities": Area("communities", "CommunitiesScreen", "communities.title",
                             "communities.cmd.open_help"),
+        "dashboard": Area("dashboard", "DashboardScreen", "dashboard.title", "dashboard.cmd.open_help"),
     }
     DEFAULT_MODE = "roster"
     # Textual's own system commands are English-only: ours replace them.
@@ -102,6 +103,7 @@ class BranchDeskApp(App[None]):
         Binding("w", "switch_mode('reactivation')", "engagement_screens.key.open_reactivation", show=False),
         Binding("t", "switch_mode('followups')", "engagement_screens.key.open_followups", show=False),
         Binding("k", "switch_mode('complaints')", "engagement_screens.key.open_complaints", show=False),
+        Binding("b", "switch_mode('dashboard')", "dashboard.key.open", show=False),
         Binding("f2", "switch_language", "app.key.language", show=False),
         Binding("f3", "toggle_theme", "app.key.theme", show=False),
         Binding("ctrl+p", "command_palette", "app.key.palette", show=False, priority=True),

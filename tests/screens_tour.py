@@ -111,6 +111,10 @@ async def import_wizard(pilot):
     await pilot.press("i")
 
 
+async def dashboard(pilot):
+    await pilot.press("b")
+
+
 async def help_screen(pilot):
     await pilot.press("f1")
 
@@ -123,4 +127,5 @@ TOUR = {
     "communities": communities, "member-card": member_card,
     "member-card-needs": member_card_needs, "member-card-history": member_card_history,
     "community-picker": community_picker, "import-wizard": import_wizard, "help": help_screen,
+    "dashboard": dashboard,
 }

@@ -149,6 +149,9 @@ def add_event_commands(sub: Any, common: argparse.ArgumentParser) -> None:
     calendar.add_argument("-o", "--output", required=True, metavar="FILE.ics")
     calendar.add_argument("--json", action="store_true", help=_h("print JSON"))
     calendar.set_defaults(handler=cmd_export_calendar)
+    from branchdesk.cli.review_commands import add_review_export
+
+    add_review_export(export, common)
 
 
 # --- helpers -------------------------------------------------------------------------------------

@@ -23,6 +23,7 @@ from branchdesk.cli.compliance_commands import (
 from branchdesk.cli.engagement_commands import add_engagement_commands
 from branchdesk.cli.event_commands import add_event_commands
 from branchdesk.cli.members_command import add_members_command
+from branchdesk.cli.review_commands import add_review_commands
 from branchdesk.cli.roster_commands import (
     cmd_demo,
     cmd_import_list,
@@ -149,6 +150,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_event_commands(sub, common)
     add_engagement_commands(sub, common)
     add_community_commands(sub, common)
+    add_review_commands(sub, common)
     return parser
 
 

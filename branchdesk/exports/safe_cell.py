@@ -63,3 +63,49 @@ def append_row(sheet: Any, values: list[Any]) -> int:
     for column, value in enumerate(values, start=1):
         put(sheet, row, column, value)
     return row
+
+
+class XlsxCells:
+    """The same rule for workbooks written with xlsxwriter (the weekly review: its charts keep
+    cached values, openpyxl's do not). Text always goes through `write_string` — never a
+    formula, whatever it starts with — after `clean_text` (escaped and cut exactly as `put`
+    does; the workbook must keep xlsxwriter's shared strings, not its constant-memory mode,
+    which would escape the escapes again); formula-like text also gets Excel's quote prefix.
+    Formats are made through `format` so that each has a quote-prefixed twin."""
+
+    def __init__(self, workbook: Any) -> None:
+        self.workbook = workbook
+        self._properties: dict[int, dict[str, Any]] = {}
+        self._quoted: dict[int | None, Any] = {}
+
+    def format(self, **properties: Any) -> Any:
+        made = self.workbook.add_format(properties)
+        self._properties[id(made)] = properties
+        return made
+
+    def _quote(self, fmt: Any) -> Any:
+        key = None if fmt is None else id(fmt)
+        if key not in self._quoted:
+            self._quoted[key] = self.workbook.add_format(
+                {**self._properties.get(key, {}), "quote_prefix": True})  # type: ignore[arg-type]
+        return self._quoted[key]
+
+    def put(self, sheet: Any, row: int, column: int, value: Any, fmt: Any = None) -> None:
+        """Write `value` to (row, column), 0-based as xlsxwriter counts."""
+        if value is None:
+            sheet.write_blank(row, column, None, fmt)
+        elif isinstance(value, bool):
+            sheet.write_boolean(row, column, value, fmt)
+        elif isinstance(value, int | float):
+            sheet.write_number(row, column, value, fmt)
+        elif isinstance(value, date | datetime):
+            sheet.write_datetime(row, column, value, fmt)
+        else:
+            text = clean_text(str(value))
+            sheet.write_string(row, column, text, self._quote(fmt) if is_formula_like(text) else fmt)
+
+    def row(self, sheet: Any, row: int, values: list[Any], formats: list[Any] | None = None,
+            first_column: int = 0) -> None:
+        for offset, value in enumerate(values):
+            self.put(sheet, row, first_column + offset, value,
+                     formats[offset] if formats and offset < len(formats) else None)

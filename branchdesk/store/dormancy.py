@@ -81,3 +81,20 @@ def gap_sql(on_date: str, previous_activity: str, imported: str, joined: str) ->
     known = (f"CASE WHEN {before} != '' THEN {before}"
              f" WHEN {joined} <= {on_date} THEN {joined} END")
     return f"CAST(julianday({on_date}) - julianday({known}) AS INTEGER)"
+
+
+def dormant_as_of(day: date, days: int, latest_activity: str,
+                  alias: str = "members") -> tuple[str, list[object]]:
+    """SQL condition (and parameters): the member was dormant on `day` (a past day: the weekly
+    review's weeks) — the same rule as `dormant`, with what was known on that day: their latest
+    activity on or before it (`latest_activity`, an SQL expression the caller computes, NULL
+    when none lies between `cutoff(day, days)` and `day`), the imported last-active date if
+    not after it, else the day they joined. On today it is `dormant(today, days)`.
+    The caller keeps members who joined after `day` out."""
+    limit, on = cutoff(day, days).isoformat(), day.isoformat()
+    heard = (f"max(coalesce({latest_activity}, ''), CASE WHEN {alias}.last_active_on <= ?"
+             f" THEN {alias}.last_active_on ELSE '' END)")
+    return (f"(CASE WHEN {heard} != '' THEN {heard} < ?"
+            f" ELSE ({joined_on(alias)} < ? OR EXISTS (SELECT 1 FROM activities AS x"
+            f" WHERE x.member_id = {alias}.id AND x.on_date <= ?)) END)",
+            [on, on, limit, limit, on])

@@ -95,13 +95,16 @@ COMMAND_ARGS: dict[tuple[str, ...], list[str]] = {
     ("communities", "rename"): ["新手学堂", "新手训练营"],
     ("communities", "merge"): ["新手训练营", "价值投资群"],
     ("communities", "advisor"): ["价值投资群", "李娜"],
+    ("review",): ["--week", "2026-W49"],
+    ("export", "review"): ["--week", "2026-W49", "-o", "{out}/review.xlsx"],
 }
 READ_ONLY = {("members",), ("import", "list"), ("audit", "verify"), ("audit", "head"),
              ("audit", "trail"), ("check",), ("staff", "list"), ("rules", "list"),
              ("rules", "show"), ("messages", "list"), ("backup",), ("events", "list"),
              ("events", "show"), ("export", "calendar"), ("activity", "list"),
              ("activity", "imports"), ("reactivation",), ("followups",), ("birthdays",),
-             ("complaints", "list"), ("complaints", "show"), ("communities", "list")}
+             ("complaints", "list"), ("complaints", "show"), ("communities", "list"),
+             ("review",), ("export", "review")}
 
 
 def _commands(parser: argparse.ArgumentParser, prefix: tuple[str, ...] = ()) -> list[tuple[str, ...]]:

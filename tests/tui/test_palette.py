@@ -14,7 +14,7 @@ from branchdesk.screens.base import HasCommands, Relabels, Reloads
 from branchdesk.screens.help import is_catalog_key
 
 SCREENS = ["roster", "compose", "review", "rules", "staff", "communities", "member-card",
-           "import-wizard", "help"]
+           "import-wizard", "help", "dashboard"]
 
 
 def palette_commands(app):
@@ -104,7 +104,7 @@ async def test_the_palette_speaks_the_users_language(make_app, settle):
 
 
 @pytest.mark.parametrize("where", ["roster", "compose", "review", "rules", "staff",
-                                   "communities", "member-card", "import-wizard"])
+                                   "communities", "member-card", "import-wizard", "dashboard"])
 async def test_screens_say_what_they_offer_through_the_protocols(make_app, settle, where,
                                                                   tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
@@ -114,7 +114,7 @@ async def test_screens_say_what_they_offer_through_the_protocols(make_app, settl
         await TOUR[where](pilot)
         await settle_all(pilot)
         assert isinstance(app.screen, Relabels)
-        if where in ("roster", "compose", "review", "rules", "staff", "communities"):
+        if where in ("roster", "compose", "review", "rules", "staff", "communities", "dashboard"):
             assert isinstance(app.screen, HasCommands)
-        if where in ("roster", "review", "rules", "staff", "communities"):
+        if where in ("roster", "review", "rules", "staff", "communities", "dashboard"):
             assert isinstance(app.screen, Reloads)

@@ -21,7 +21,7 @@ from branchdesk.services import messages
 SIZES = ((80, 24), (120, 36))
 LANGUAGES = ("zh", "en")
 SCREENS = ("roster", "help", "compose-checked", "review", "rules", "staff", "communities",
-           "member-card", "community-picker", "import-wizard", "rule-editor")
+           "member-card", "community-picker", "import-wizard", "rule-editor", "dashboard")
 MESSAGE_TIME = "2026-11-25T02:00:00+00:00"
 BLOCKED = "保证年化15%，稳赚不赔，名额有限速来"
 

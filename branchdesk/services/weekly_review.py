@@ -1,0 +1,418 @@
+"""The weekly review (周报): one model of a week's figures that the dashboard, the workbook and
+`branchdesk review` all show, so their figures never disagree.
+
+A week is an ISO week, Monday to Sunday, in the branch's time zone. Standing figures (members
+on the roster, dormant, overdue) are taken on the week's last day, or today for the week that
+holds today. A week with no data gives zeros. Rates are fractions (0..1), None where nothing
+was there to divide.
+
+    review = compute_review(store, IsoWeek.parse("2026-W49"), ReviewSettings.from_settings(s))
+"""
+
+from __future__ import annotations
+
+import re
+import statistics
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from typing import Any
+
+from branchdesk import datetimes
+from branchdesk.engagement_enums import CONTACT_KINDS
+from branchdesk.enums import ValueTier
+from branchdesk.errors import UserError
+from branchdesk.member_fields import DEFAULT_TIER_THRESHOLDS
+from branchdesk.store import audit
+from branchdesk.store import weekly_review as rows
+from branchdesk.store.database import Store
+from branchdesk.workdays import WorkCalendar
+
+TREND_WEEKS = 8
+_WEEK = re.compile(r"^\s*(\d{4})\s*-?\s*[Ww]\s*(\d{1,2})\s*$")
+# tier_rank numbers (store/reactivation.py) → tier codes; -1: total assets unknown
+TIER_CODES = {3: ValueTier.DIAMOND.value, 2: ValueTier.GOLD.value, 1: ValueTier.SILVER.value,
+              0: ValueTier.BASIC.value, -1: "unknown"}
+
+
+@dataclass(frozen=True, order=True)
+class IsoWeek:
+    year: int
+    week: int
+
+    @classmethod
+    def parse(cls, text: str) -> IsoWeek:
+        """"2026-W49" (also "2026W49", "2026-w49") → IsoWeek; a week that does not exist
+        (2026-W54, 2026-W53) is one clear UserError."""
+        found = _WEEK.match(text or "")
+        if found is None:
+            raise UserError("weekly_review.bad_week", value=text)
+        year, week = int(found.group(1)), int(found.group(2))
+        try:
+            date.fromisocalendar(year, week, 1)
+        except ValueError:
+            raise UserError("weekly_review.no_such_week", value=text.strip(),
+                            last=cls.last_of(year).label if 1 <= year <= 9998 else "") from None
+        return cls(year, week)
+
+    @classmethod
+    def containing(cls, day: date) -> IsoWeek:
+        year, week, _ = day.isocalendar()
+        return cls(year, week)
+
+    @classmethod
+    def last_of(cls, year: int) -> IsoWeek:
+        return cls.containing(date(year, 12, 28))
+
+    @property
+    def start(self) -> date:
+        return date.fromisocalendar(self.year, self.week, 1)
+
+    @property
+    def end(self) -> date:
+        return self.start + timedelta(days=6)
+
+    @property
+    def label(self) -> str:
+        return f"{self.year}-W{self.week:02d}"
+
+    def shift(self, weeks: int) -> IsoWeek:
+        return IsoWeek.containing(self.start + timedelta(weeks=weeks))
+
+    def __str__(self) -> str:
+        return self.label
+
+
+@dataclass(frozen=True)
+class ReviewSettings:
+    dormant_days: int = 30
+    thresholds: tuple[float, float, float] = DEFAULT_TIER_THRESHOLDS
+    calendar: WorkCalendar = field(default_factory=WorkCalendar)
+    tz: tzinfo = field(default_factory=datetimes.branch_zone)
+
+    @classmethod
+    def from_settings(cls, settings: Any) -> ReviewSettings:
+        from branchdesk import engagement_config
+
+        config = engagement_config.from_settings(settings)
+        return cls(settings.dormant_days, tuple(settings.tier_thresholds), config.calendar,
+                   settings.tz)
+
+
+# --- the model ---------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class TierFigures:
+    tier: str  # a ValueTier code, or "unknown"
+    total: int
+    new: int
+    active: int
+    dormant: int
+    reactivated: int
+
+
+@dataclass(frozen=True)
+class MemberFigures:
+    total: int
+    new: int
+    active: int
+    dormant: int
+    reactivated: int
+    active_rate: float | None
+    dormant_rate: float | None
+    by_tier: tuple[TierFigures, ...]
+
+
+@dataclass(frozen=True)
+class EngagementFigures:
+    contacts: int
+    follow_ups_done: int
+    follow_ups_overdue: int
+
+
+@dataclass(frozen=True)
+class KindFigures:
+    kind: str
+    held: int
+    invited: int
+    registered: int
+    attended: int
+    no_show: int
+
+
+@dataclass(frozen=True)
+class EventFigures:
+    held: int
+    invited: int
+    registered: int
+    attended: int
+    no_show: int
+    attendance_rate: float | None  # attended / registered
+    no_show_rate: float | None     # no-shows / registered
+    by_kind: tuple[KindFigures, ...]
+
+
+@dataclass(frozen=True)
+class CategoryCount:
+    category: str
+    findings: int
+
+
+@dataclass(frozen=True)
+class ComplianceFigures:
+    checked: int
+    blocked: int
+    warned: int
+    overridden: int
+    by_category: tuple[CategoryCount, ...]
+    approval_hours_median: float | None
+    sent: int
+
+
+@dataclass(frozen=True)
+class ComplaintFigures:
+    opened: int
+    resolved: int
+    overdue: int
+    resolve_workdays_median: float | None
+
+
+@dataclass(frozen=True)
+class WeekFigures:
+    week: str
+    start: date
+    end: date
+    as_of: date
+    members: MemberFigures
+    engagement: EngagementFigures
+    events: EventFigures
+    compliance: ComplianceFigures
+    complaints: ComplaintFigures
+
+
+@dataclass(frozen=True)
+class AdvisorFigures:
+    advisor: str  # "" for members with no advisor
+    members: int
+    active: int
+    contacts: int
+    reactivated: int
+    attended: int
+    messages: int
+    complaints: int
+    active_trend: tuple[int, ...]  # active members in each of the trend's weeks, oldest first
+
+
+@dataclass(frozen=True)
+class EventRow:
+    id: int
+    kind: str
+    title: str
+    starts_at: str
+    capacity: int | None
+    invited: int
+    registered: int
+    attended: int
+    no_show: int
+
+    @property
+    def attendance_rate(self) -> float | None:
+        return _rate(self.attended, self.registered)
+
+
+@dataclass(frozen=True)
+class AuditHead:
+    seq: int
+    hash: str
+
+
+@dataclass(frozen=True)
+class WeeklyReview:
+    week: IsoWeek
+    today: date
+    current: WeekFigures
+    previous: WeekFigures
+    trend: tuple[WeekFigures, ...]  # TREND_WEEKS weeks, oldest first; the last is `current`
+    advisors: tuple[AdvisorFigures, ...]
+    events: tuple[EventRow, ...]
+    audit_head: AuditHead
+
+    def to_json(self) -> dict[str, Any]:
+        """The shape `branchdesk review --json` prints: counts as integers, rates as
+        fractions, dates as ISO text."""
+        def week(figures: WeekFigures) -> dict[str, Any]:
+            return _plain(asdict(figures))
+
+        current = week(self.current)
+        return {
+            "week": self.week.label, "start": current["start"], "end": current["end"],
+            "as_of": current["as_of"],
+            "members": current["members"], "engagement": current["engagement"],
+            "events": current["events"], "compliance": current["compliance"],
+            "complaints": current["complaints"],
+            "previous": week(self.previous),
+            "advisors": [_plain(asdict(a)) for a in self.advisors],
+            "event_list": [{**_plain(asdict(e)), "attendance_rate": e.attendance_rate}
+                           for e in self.events],
+            "trend": [week(w) for w in self.trend],
+            "audit_head": {"seq": self.audit_head.seq, "hash": self.audit_head.hash},
+        }
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
+
+
+def _rate(part: int, whole: int) -> float | None:
+    return part / whole if whole else None
+
+
+def _median(values: Sequence[float]) -> float | None:
+    return float(statistics.median(values)) if values else None
+
+
+# --- computing ---------------------------------------------------------------------------------
+
+def _utc(day: date, tz: tzinfo) -> str:
+    return datetime.combine(day, time(0, 0), tzinfo=tz).astimezone(UTC).isoformat(timespec="seconds")
+
+
+def span_of(week: IsoWeek, today: date, tz: tzinfo) -> rows.Span:
+    as_of = today if week.start <= today <= week.end else week.end
+    return rows.Span(week.start, week.end, as_of, _utc(week.start, tz),
+                     _utc(week.end + timedelta(days=1), tz), _utc(as_of + timedelta(days=1), tz))
+
+
+def compute_review(store: Store, week: IsoWeek, config: ReviewSettings | None = None, *,
+                   today: date | None = None, trend_weeks: int = TREND_WEEKS,
+                   progress: Callable[[float], None] | None = None) -> WeeklyReview:
+    """The review of `week` with the `trend_weeks` weeks up to it (at least 2: the week and
+    the one before; fewer than TREND_WEEKS only for a quick first showing)."""
+    config = config or ReviewSettings()
+    today = today or datetimes.now().astimezone(config.tz).date()
+    report = progress or (lambda fraction: None)
+    count = max(2, trend_weeks)
+    weeks = [week.shift(k - count + 1) for k in range(count)]
+    spans = [span_of(w, today, config.tz) for w in weeks]
+    conn = store.conn
+    member_rows = rows.member_figures(conn, spans, config.dormant_days, config.thresholds,
+                                      [k.value for k in CONTACT_KINDS])
+    report(0.6)
+    follow = rows.follow_ups(conn, spans)
+    figures: list[WeekFigures] = []
+    event_lists: list[list[dict[str, Any]]] = []
+    for k, (w, span) in enumerate(zip(weeks, spans, strict=True)):
+        event_list = rows.events(conn, span.start_utc, span.after_utc)
+        event_lists.append(event_list)
+        figures.append(WeekFigures(
+            w.label, span.start, span.end, span.as_of,
+            _members(member_rows, k), EngagementFigures(
+                sum(r[f"contacts_{k}"] for r in member_rows), *follow[k]),
+            _events(event_list), _compliance(rows.compliance(conn, span.start_utc, span.after_utc)),
+            _complaints(rows.complaints(conn, span), config)))
+        report(0.6 + 0.35 * (k + 1) / count)
+    last = count - 1
+    span = spans[last]
+    advisors = _advisors(
+        member_rows, last, rows.attendance_by_advisor(conn, span.start_utc, span.after_utc),
+        rows.messages_by_author(conn, span.start_utc, span.after_utc),
+        rows.complaints_by_advisor(conn, span.start, span.end))
+    head = audit.head(conn)
+    report(1.0)
+    return WeeklyReview(week, today, figures[last], figures[last - 1], tuple(figures), advisors,
+                        tuple(EventRow(**e) for e in event_lists[last]), AuditHead(head.seq, head.hash))
+
+
+def _members(member_rows: list[dict[str, Any]], k: int) -> MemberFigures:
+    names = ("total", "new", "active", "dormant", "reactivated")
+    tiers: dict[int, dict[str, int]] = {}
+    for row in member_rows:
+        into = tiers.setdefault(row["tier"], dict.fromkeys(names, 0))
+        for name in names:
+            into[name] += row[f"{name}_{k}"]
+    totals = {name: sum(t[name] for t in tiers.values()) for name in names}
+    by_tier = tuple(TierFigures(TIER_CODES[rank], **tiers.get(rank, dict.fromkeys(names, 0)))
+                    for rank in sorted(TIER_CODES, reverse=True))
+    return MemberFigures(**totals, active_rate=_rate(totals["active"], totals["total"]),
+                         dormant_rate=_rate(totals["dormant"], totals["total"]), by_tier=by_tier)
+
+
+def _events(event_list: list[dict[str, Any]]) -> EventFigures:
+    from branchdesk.event_types import EventKind
+
+    counts = rows.EVENT_COUNTS
+    totals = {name: sum(e[name] for e in event_list) for name in counts}
+    by_kind = tuple(KindFigures(kind.value, sum(1 for e in event_list if e["kind"] == kind.value),
+                                **{name: sum(e[name] for e in event_list if e["kind"] == kind.value)
+                                   for name in counts})
+                    for kind in EventKind)
+    return EventFigures(len(event_list), **totals,
+                        attendance_rate=_rate(totals["attended"], totals["registered"]),
+                        no_show_rate=_rate(totals["no_show"], totals["registered"]), by_kind=by_kind)
+
+
+def _compliance(found: dict[str, Any]) -> ComplianceFigures:
+    by_category = tuple(CategoryCount(str(c), n) for c, n in sorted(
+        found["categories"].items(), key=lambda item: (-item[1], str(item[0]))))
+    hours = _median(found["review_hours"])
+    return ComplianceFigures(found["checked"], found["blocked"], found["warned"],
+                             found["overridden"], by_category,
+                             round(hours, 2) if hours is not None else None, found["sent"])
+
+
+def _complaints(found: dict[str, Any], config: ReviewSettings) -> ComplaintFigures:
+    workdays = [config.calendar.working_days_between(
+        date.fromisoformat(opened), datetime.fromisoformat(resolved).astimezone(config.tz).date())
+        for opened, resolved in found["resolved"]]
+    return ComplaintFigures(found["opened"], len(found["resolved"]), found["overdue"],
+                            _median(workdays))
+
+
+def _advisors(member_rows: list[dict[str, Any]], last: int, attended: dict[str, int],
+              messages: dict[str, int], complaints: dict[str, int]) -> tuple[AdvisorFigures, ...]:
+    by_name: dict[str, dict[str, Any]] = {}
+    for row in member_rows:
+        into = by_name.setdefault(row["advisor"], {"members": 0, "active": 0, "contacts": 0,
+                                                   "reactivated": 0, "trend": [0] * (last + 1)})
+        into["members"] += row[f"total_{last}"]
+        into["active"] += row[f"active_{last}"]
+        into["contacts"] += row[f"contacts_{last}"]
+        into["reactivated"] += row[f"reactivated_{last}"]
+        for k in range(last + 1):
+            into["trend"][k] += row[f"active_{k}"]
+    out = [AdvisorFigures(name, f["members"], f["active"], f["contacts"], f["reactivated"],
+                          attended.get(name, 0), messages.get(name, 0), complaints.get(name, 0),
+                          tuple(f["trend"]))
+           for name, f in by_name.items()]
+    # advisors first by name; members without an advisor last
+    return tuple(sorted(out, key=lambda a: (a.advisor == "", a.advisor)))
+
+
+def change(current: float | None, previous: float | None) -> float | None:
+    """This week's figure minus last week's (None when either is missing)."""
+    if current is None or previous is None:
+        return None
+    return current - previous
+
+
+@dataclass(frozen=True)
+class TodayCounts:
+    """What needs doing today, beside the week's figures: complaints late today (the
+    complaints list's rule), follow-ups due today and those overdue."""
+
+    complaints_overdue: int
+    follow_ups_today: int
+    follow_ups_overdue: int
+
+
+def today_counts(store: Store, today: date) -> TodayCounts:
+    from branchdesk.store import complaints as complaint_rows
+
+    due, late = rows.follow_ups_due_on(store.conn, today)
+    return TodayCounts(complaint_rows.counts(store.conn, today)["overdue"], due, late)
