@@ -178,6 +178,16 @@ class GuardedCueSet:
         return False
 
 
+def _asker_pattern(labels: list[str]) -> re.Pattern[str]:
+    """A line opened by an asker's label and a colon (folded text: "：" is ":")."""
+    words = sorted({w.lower() for w in labels}, key=len, reverse=True)
+    return re.compile(r"[ \t]*(?:" + "|".join(re.escape(w) for w in words) + r")[ \t]*:")
+
+
+# A later line opened by a short label and a colon: someone answers (经理：, 小赵:, A:).
+_SPEAKER_LINE = re.compile(r"\n[ \t]*[^\n:,.!?;。]{1,8}:")
+
+
 @dataclass(slots=True)
 class Frames:
     negators: GuardedCueSet
@@ -192,6 +202,7 @@ class Frames:
     warnings: CueSet | None = None
     everyday: CueSet | None = None
     product: CueSet | None = None
+    askers: re.Pattern[str] | None = None
 
     @classmethod
     def build(cls, cues: ContextCues) -> Frames:
@@ -216,6 +227,7 @@ class Frames:
             warnings=CueSet.build([*cues.warnings, *cues.education]) if cues.warnings else None,
             everyday=CueSet.build(cues.news_subjects) if cues.news_subjects else None,
             product=CueSet.build(cues.product_context) if cues.product_context else None,
+            askers=_asker_pattern(cues.dialogue_askers) if cues.dialogue_askers else None,
         )
 
 
@@ -307,6 +319,8 @@ class Segment:
         # An education header frames the post, not a sales pitch slipped under it.
         if self.has_header() and not _SELLING.search(self.nz.norm, s_start, s_end):
             return True
+        if self.dialogue_question(ostart):
+            return True
         scope_start = self.before_scope(ostart, s_start)
         clause = self.clause_start(ostart, scope_start)
         if self.negated(clause, ostart):
@@ -332,6 +346,23 @@ class Segment:
         if not any(f.everyday.search(*view) for view in around):
             return False
         return f.product is None or not any(f.product.search(*view) for view in around)
+
+    def dialogue_question(self, ostart: int) -> bool:
+        """The match sits in the asker's line of a dialogue written out line by line, and a
+        later line answers (客户：这个保本吧\n经理：不是的，…): the question is reported."""
+        askers = self.frames.askers
+        if askers is None:
+            return False
+        norm = self.nz.norm
+        line_start = max(self.start, norm.rfind("\n", self.start, ostart) + 1)
+        if not askers.match(norm, line_start):
+            return False
+        line_end = norm.find("\n", ostart, self.end)
+        if line_end < 0:
+            return False
+        return _SPEAKER_LINE.match(norm, line_end) is not None or bool(
+            _SPEAKER_LINE.search(norm, line_end, min(self.end, line_end + _FRAME_REACH))
+        )
 
     def reported(self, s_start: int, ostart: int) -> bool:
         """The match sits in a client's question that staff report, before any answer:
@@ -359,6 +390,8 @@ class Segment:
         compact, norm = self._views(s_start, s_end)
         selling = bool(_SELLING.search(compact))
         if self.has_header() and not selling:
+            return True
+        if self.dialogue_question(ostart):
             return True
         tail = norm.rstrip(" ~～。.!！…")
         asked = self.nz.norm[s_end : s_end + 1] == "?" or tail.endswith(("吗", "么", "嘛", "?"))
