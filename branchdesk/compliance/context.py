@@ -184,6 +184,10 @@ def _asker_pattern(labels: list[str]) -> re.Pattern[str]:
     return re.compile(r"[ \t]*(?:" + "|".join(re.escape(w) for w in words) + r")[ \t]*:")
 
 
+# Worked arithmetic: figures joined by an operator, or an equation's result.
+_ARITHMETIC = re.compile(r"\d\s*[×*/÷^]\s*[\d(]|\d\)?\s*[=≈]\s*[\d(]|[=≈]\s*\d[\d.]*\s*%?\s*[^\d\s]|\d\s*[³²]")
+
+
 # A later line opened by a short label and a colon: someone answers (经理：, 小赵:, A:).
 _SPEAKER_LINE = re.compile(r"\n[ \t]*[^\n:,.!?;。]{1,8}:")
 
@@ -247,6 +251,7 @@ class Segment:
         self.contrast_starts = [c for c, _ in self.contrasts]
         self.contrast_ends = [e for _, e in self.contrasts]
         self._header: bool | None = None
+        self._arithmetic: bool | None = None
         self._taught: dict[tuple[int, int], bool] = {}
         self._excused: dict[tuple[int, int], bool] = {}
 
@@ -347,6 +352,13 @@ class Segment:
             return False
         return f.product is None or not any(f.product.search(*view) for view in around)
 
+    def worked_arithmetic(self) -> bool:
+        """The message works figures through as arithmetic (1×2×0.5=1, 10000×1.05^10, 0.8/20=4%):
+        a lesson, whose returns and moves are examples, not a product's (memoised)."""
+        if self._arithmetic is None:
+            self._arithmetic = bool(_ARITHMETIC.search(self.nz.norm, self.start, self.end))
+        return self._arithmetic
+
     def dialogue_question(self, ostart: int) -> bool:
         """The match sits in the asker's line of a dialogue written out line by line, and a
         later line answers (客户：这个保本吧\n经理：不是的，…): the question is reported."""
@@ -442,7 +454,16 @@ class Segment:
         norm = self.nz.norm
         j = bisect_left(self.sentence_ends, ostart + 1)
         if j >= len(self.sentence_ends) or norm[self.sentence_ends[j]] != "?":
-            return False
+            # A question typed without its mark: the message (or line) ends in 吗/么/嘛 right
+            # after the match (这个基金能保本吗).
+            end = self.sentence_ends[j] if j < len(self.sentence_ends) else self.end
+            tail = norm[oend if oend is not None else ostart : end].rstrip(" ~～。.!…")
+            return (
+                oend is not None
+                and 0 < len(tail) <= 3
+                and tail[-1] in "吗么嘛"
+                and not _PUSH_QUESTION.search(norm, clause_start, end)
+            )
         if self.sentence_ends[j] - ostart > _FRAME_REACH:
             return False
         q_mark = self.sentence_ends[j]

@@ -92,6 +92,9 @@ _DIGIT_RUN = re.compile(f"[{_DIGIT_CHARS}]{{3,}}")
 _PRODUCT_AFTER = r"etf|lof|基金|联接|增强|指增|通|\w{0,4}etf"
 # Between messages of a batch: a letter (kept in compact text) that no rule contains.
 _SEPARATOR = "\ua66e"
+# Findings a message that works figures through as arithmetic is excused from (its returns
+# and moves are a lesson's examples); promises and tips are not.
+_LESSON_CATEGORIES = frozenset({"disclosure", "exaggeration"})
 
 
 def parse_number(text: str) -> float | None:
@@ -598,6 +601,8 @@ class Checker:
     def _cancelled(self, i: int, rule: Rule, cand: _Candidate, nz: Normalised, seg) -> bool:
         if self._market_fact(i, cand, nz, seg):
             return True
+        if rule.category in _LESSON_CATEGORIES and rule.contextual and seg().worked_arithmetic():
+            return True  # a lesson's figures: 股息率=0.8/20=4%, 10000×1.05^10
         return rule.contextual and seg().excused(*nz.span(cand.cstart, cand.cend))
 
     def _market_fact(self, i: int, cand: _Candidate, nz: Normalised, seg) -> bool:
