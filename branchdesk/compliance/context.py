@@ -34,7 +34,7 @@ _QUOTES = {"“": "”", "「": "」", "『": "』", '"': '"', "‘": "’", "�
 _CLOSERS = frozenset(c for o, c in _QUOTES.items() if c != o)
 _QUOTE_CHARS = re.compile("[" + re.escape("".join(set(_QUOTES) | _CLOSERS)) + "]")
 # Single characters that negate what directly follows them (after fillers): 不保本, 非保本.
-_IMMEDIATE_NEGATORS = frozenset("不非没无别勿未莫")
+_IMMEDIATE_NEGATORS = frozenset("不非没无别勿未莫唔冇")  # 唔保本, 冇风险 (Cantonese)
 _NEGATOR_REACH = 12  # compact characters before a match in which a negator still counts
 _QUOTE_FRAME_REACH = 10
 _FRAME_REACH = 240  # characters either side of a match in which a frame may stand
@@ -181,7 +181,10 @@ class GuardedCueSet:
 def _asker_pattern(labels: list[str]) -> re.Pattern[str]:
     """A line opened by an asker's label and a colon (folded text: "：" is ":")."""
     words = sorted({w.lower() for w in labels}, key=len, reverse=True)
-    return re.compile(r"[ \t]*(?:" + "|".join(re.escape(w) for w in words) + r")[ \t]*:")
+    # …or a person's question written as "李先生问 …" / "王阿姨问：…".
+    return re.compile(
+        r"[ \t]*(?:(?:" + "|".join(re.escape(w) for w in words) + r")[ \t]*:|[^\n:,。]{1,6}问[ \t:])"
+    )
 
 
 # Worked arithmetic: figures joined by an operator, or an equation's result.

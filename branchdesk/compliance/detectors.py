@@ -161,7 +161,16 @@ def find(
     if detector == "mobile":
         digits = digit_view(compact)
         spans = [m.span(1) for m in _MOBILE.finditer(digits, start, end)]
-        return [(a, b) for a, b in spans if not _own(nz, contacts, a) and not _masked(nz, a, b)]
+        # A table or a list run together by the compact view (谭振华\t13650021987\t72.4万):
+        # the number stands alone between blanks in the folded text.
+        found = set(spans)
+        ostart, oend = nz.to_original(start), nz.to_original(end)
+        for m in _MOBILE.finditer(nz.norm, ostart, oend):
+            span = (nz.to_compact(m.start(1)), nz.to_compact(m.end(1)))
+            if span not in found:
+                found.add(span)
+                spans.append(span)
+        return [(a, b) for a, b in sorted(spans) if not _own(nz, contacts, a) and not _masked(nz, a, b)]
     if detector == "id_card":
         digits = digit_view(compact)
         return [
