@@ -188,7 +188,9 @@ def _asker_pattern(labels: list[str]) -> re.Pattern[str]:
 
 
 # Worked arithmetic: figures joined by an operator, or an equation's result.
-_ARITHMETIC = re.compile(r"\d\s*[×*/÷^]\s*[\d(]|\d\)?\s*[=≈]\s*[\d(]|[=≈]\s*\d[\d.]*\s*%?\s*[^\d\s]|\d\s*[³²]")
+_ARITHMETIC = re.compile(
+    r"\d\s*[×*/÷^]\s*[\d(]|\d\)?\s*[=≈]\s*[\d(]|[=≈]\s*\d[\d.]*\s*%?\s*[^\d\s]|\d\s*[³²]"
+)
 
 
 # A later line opened by a short label and a colon: someone answers (经理：, 小赵:, A:).
