@@ -24,7 +24,7 @@ from collections.abc import Iterable, Sequence
 from itertools import accumulate
 
 from branchdesk.compliance import detectors
-from branchdesk.compliance.context import CueSet, Frames, Segment
+from branchdesk.compliance.context import CueSet, Frames
 from branchdesk.compliance.findings import CheckContext, CheckResult, Finding, Verdict, verdict_for
 from branchdesk.compliance.hits import (
     ANCHOR,
@@ -46,6 +46,7 @@ from branchdesk.compliance.pinyin import homophones, sound_variants, variants
 from branchdesk.compliance.proximity import Pairs
 from branchdesk.compliance.rulepack import Category, Rule, RulePack, expand_classes
 from branchdesk.compliance.second_reading import Cue, SecondReader
+from branchdesk.compliance.segment import Segment
 from branchdesk.compliance.textnorm import Normalised, compact_phrase, fold, normalise, strip_filler
 from branchdesk.gc_pause import gc_paused
 

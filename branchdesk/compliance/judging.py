@@ -9,7 +9,7 @@ from collections import defaultdict
 from itertools import accumulate, chain
 
 from branchdesk.compliance import detectors
-from branchdesk.compliance.context import CueSet, Frames, Segment
+from branchdesk.compliance.context import CueSet, Frames
 from branchdesk.compliance.findings import CheckContext, Finding
 from branchdesk.compliance.hits import (
     ANCHOR,
@@ -30,6 +30,7 @@ from branchdesk.compliance.proximity import Pairs
 from branchdesk.compliance.reporting import build_finding, dedupe
 from branchdesk.compliance.rulepack import Category, Rule
 from branchdesk.compliance.second_reading import Cue
+from branchdesk.compliance.segment import Segment
 from branchdesk.compliance.textnorm import Normalised, crosses_sentence
 
 _STARTS = STARTS
