@@ -146,6 +146,8 @@ class Frames:
     everyday: CueSet | None = None
     product: CueSet | None = None
     askers: re.Pattern[str] | None = None
+    # Words that end in a one-character negator without negating (类别, 特别, 个别).
+    harmless_endings: tuple[str, ...] = ()
 
     @classmethod
     def build(cls, cues: ContextCues) -> Frames:
@@ -171,4 +173,5 @@ class Frames:
             everyday=CueSet.build(cues.news_subjects) if cues.news_subjects else None,
             product=CueSet.build(cues.product_context) if cues.product_context else None,
             askers=_asker_pattern(cues.dialogue_askers) if cues.dialogue_askers else None,
+            harmless_endings=tuple(w for w in (compact_phrase(x) for x in cues.not_negators) if len(w) > 1),
         )

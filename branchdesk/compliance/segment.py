@@ -325,7 +325,12 @@ class Segment:
         nz = self.nz
         cpos = nz.to_compact(ostart)
         cfloor = nz.to_compact(clause_start)
-        if cpos > cfloor and nz.compact[cpos - 1] in _IMMEDIATE_NEGATORS:
+        # …unless the character ends a word that does not negate (类别C1, 特别保本).
+        if (
+            cpos > cfloor
+            and nz.compact[cpos - 1] in _IMMEDIATE_NEGATORS
+            and not nz.compact.endswith(self.frames.harmless_endings, max(cfloor, cpos - 6), cpos)
+        ):
             return True
         begin = max(cfloor, cpos - _NEGATOR_REACH)
         # A negator inside a relative clause about a person does not reach past it:
