@@ -1,72 +1,16 @@
-"""Context frames that cancel a match: negation, warning, quotation, education.
-
-Disclaimers and lessons contain the very words a rule bans ("不保本", "警惕‘稳赚不赔’的说法",
-"past performance does not guarantee…"), so a match is judged inside its clause and sentence:
-
-* a negator just before it in the same clause (不保本, 无法保证, 没有任何投资能保本);
-* a warning or reporting frame earlier in the sentence (警惕, 所谓, 凡是, 有人说, beware);
-* a condemnation later in the sentence (…都是骗局, …是违规的, …is a scam);
-* quotes around it with a frame word next to them (“稳赚不赔”的说法);
-* an education or enforcement cue anywhere in the sentence (被罚, 警示函, 证券法);
-* a list introduced by a framing line (常见违规话术有：…) or an education header (【投资者教育】).
-
-A contrast word (但/但是/but, and "I tell you": 我告诉你们) starts a new scope, so
-"虽然不保本，但我保证年化8%" still blocks. A yes/no question right after a match (可以上车吗？)
-is asked, unless it pushes (还不上车吗？) or is answered yes (当然能！); an education header
-does not cover a pitch in the first or second person under it; a negator inside a relative
-clause about a person stops at 的 (不会做测评的 | 我帮你们做).
-"""
+"""Context cues: the pack's word lists built into fast searchers (cue sets, negators with
+their look-alikes) and the frames a match is judged in (see segment.Segment, which applies
+them to a message: negation, warning, quotation, education, a question, a dialogue)."""
 
 from __future__ import annotations
 
 import re
-from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 
 from branchdesk.compliance.rulepack import ContextCues
 from branchdesk.compliance.textnorm import Normalised, compact_phrase
 
 _CJK = re.compile(r"[\u3400-\u9fff]")
-# Sentence ends in the folded text (NFKC turns ！？； into !?;). A dot between digits is a decimal.
-_SENTENCE_END = re.compile(r"[。!?;\n]|\.(?!\d)")
-_CLAUSE_END = re.compile(r"[。!?;\n,、]|\.(?!\d)")
-_QUOTES = {"“": "”", "「": "」", "『": "』", '"': '"', "‘": "’", "《": "》"}
-_CLOSERS = frozenset(c for o, c in _QUOTES.items() if c != o)
-_QUOTE_CHARS = re.compile("[" + re.escape("".join(set(_QUOTES) | _CLOSERS)) + "]")
-# Single characters that negate what directly follows them (after fillers): 不保本, 非保本.
-_IMMEDIATE_NEGATORS = frozenset("不非没无别勿未莫")
-_NEGATOR_REACH = 12  # compact characters before a match in which a negator still counts
-_QUOTE_FRAME_REACH = 10
-_FRAME_REACH = 240  # characters either side of a match in which a frame may stand
-_LIST_REACH = 400  # characters back to a framing line's colon (keeps long texts linear)
-# A question that asks (哪只、能不能、有没有…) reports or explores a claim rather than making it.
-# (还在等什么、怕什么 are rhetorical pushes, not questions.)
-_INTERROGATIVE = re.compile(
-    r"哪只|哪个|哪些|哪种|哪里|(?<![等豫怕])什么|能不能|有没有|会不会|是不是|可不可以|怎么|如何|为什么"
-)
-_QUOTED_ASKED = re.compile(r"\s*(?:是不是|是否|算不算|能不能|靠不靠谱|可不可信|是真的吗|可信吗|靠谱吗)")
-_PERSON_AFTER_DE = re.compile(r"我|你|您|他|她|大家")
-_LATIN_CHAR = re.compile(r"[a-z]")
-# A pitch in the first or second person: an education header does not cover it.
-_SELLING = re.compile(
-    r"跟着我|跟我买|我们的产品|我们家的|我们这款|我这款|私聊|私信我|加我|找我|联系我|我告诉你|我保证|"
-    r"名额有限|抓紧|赶紧上车|赶紧买"
-)
-# A question that pushes rather than asks: 还不上车吗？ 难道不买吗？
-_PUSH_QUESTION = re.compile(r"还不|还没|难道|怎么还|还等|不赶紧|还犹豫|想要|想不想|谁想|要不要")
-# …and one answered yes, or by a call to act: 一定能翻倍吗？当然能！ 想要吗？马上加入！
-_PUSH_ANSWER = re.compile(
-    r"\s*(?:当然|肯定|必须|绝对|毫无疑问|是的|没错|能|会|yes|马上|赶紧|赶快|快来|快|抓紧|立即|"
-    r"立刻|速|那就|私聊|私信|联系|加我|加入|扫码|点击)"
-)
-# "问：…？答：不一定" — the label in front of an answer is not the answer.
-_ANSWER_LABEL = re.compile(r"^(?:答|回答|回复|a)\s*:\s*")
-# Whom an answer is told to, before what is said: I told him no / 我跟他说不行.
-_ADDRESSEE = re.compile(r"^(?:him|her|them|the client|他们|他|她|客户|阿姨|大家)\s*[:,]?\s*(?:说|讲|,)?\s*")
-_NO_ANSWER = re.compile(
-    r"不|没|冇|唔|未必|当然不|并不|并非|因人而异|很难说|说不准|谁也|没人|想多了|做梦|别逗|呵呵|我看是|"
-    r"no\b|not\b|nobody|never"
-)
 
 
 def _alternation(words: list[str], *, latin: bool) -> re.Pattern[str] | None:
@@ -178,6 +122,15 @@ class GuardedCueSet:
         return False
 
 
+def _asker_pattern(labels: list[str]) -> re.Pattern[str]:
+    """A line opened by an asker's label and a colon (folded text: "：" is ":")."""
+    words = sorted({w.lower() for w in labels}, key=len, reverse=True)
+    # …or a person's question written as "李先生问 …" / "王阿姨问：…".
+    return re.compile(
+        r"[ \t]*(?:(?:" + "|".join(re.escape(w) for w in words) + r")[ \t]*:|[^\n:,。]{1,6}问[ \t:])"
+    )
+
+
 @dataclass(slots=True)
 class Frames:
     negators: GuardedCueSet
@@ -192,6 +145,9 @@ class Frames:
     warnings: CueSet | None = None
     everyday: CueSet | None = None
     product: CueSet | None = None
+    askers: re.Pattern[str] | None = None
+    # Words that end in a one-character negator without negating (类别, 特别, 个别).
+    harmless_endings: tuple[str, ...] = ()
 
     @classmethod
     def build(cls, cues: ContextCues) -> Frames:
@@ -216,305 +172,6 @@ class Frames:
             warnings=CueSet.build([*cues.warnings, *cues.education]) if cues.warnings else None,
             everyday=CueSet.build(cues.news_subjects) if cues.news_subjects else None,
             product=CueSet.build(cues.product_context) if cues.product_context else None,
+            askers=_asker_pattern(cues.dialogue_askers) if cues.dialogue_askers else None,
+            harmless_endings=tuple(w for w in (compact_phrase(x) for x in cues.not_negators) if len(w) > 1),
         )
-
-
-class Segment:
-    """One message inside a normalised (possibly multi-message) text, with its clause,
-    sentence and contrast boundaries computed once, when its first candidate is judged."""
-
-    def __init__(self, nz: Normalised, frames: Frames, start: int, end: int) -> None:
-        self.nz = nz
-        self.frames = frames
-        self.start = start
-        self.end = end
-        norm = nz.norm[start:end]
-        self.sentence_ends = [start + m.start() for m in _SENTENCE_END.finditer(norm)]
-        self.clause_ends = [start + m.start() for m in _CLAUSE_END.finditer(norm)]
-        self.contrasts = [(start + m.start(), start + m.end()) for m in frames.contrast.finditer(norm)]
-        self.contrast_starts = [c for c, _ in self.contrasts]
-        self.contrast_ends = [e for _, e in self.contrasts]
-        self._header: bool | None = None
-        self._taught: dict[tuple[int, int], bool] = {}
-        self._excused: dict[tuple[int, int], bool] = {}
-
-    # -- slices -----------------------------------------------------------------------------
-    def _compact(self, ostart: int, oend: int) -> str:
-        nz = self.nz
-        return nz.compact[nz.to_compact(ostart) : nz.to_compact(oend)]
-
-    def _views(self, ostart: int, oend: int) -> tuple[str, str]:
-        return self._compact(ostart, oend), self.nz.norm[ostart:oend]
-
-    # -- scopes -----------------------------------------------------------------------------
-    def sentence(self, ostart: int, oend: int) -> tuple[int, int]:
-        i = bisect_left(self.sentence_ends, ostart) - 1
-        s_start = self.sentence_ends[i] + 1 if i >= 0 else self.start
-        j = bisect_left(self.sentence_ends, oend)
-        s_end = self.sentence_ends[j] if j < len(self.sentence_ends) else self.end
-        # A rhetorical question answers itself in the next sentence: "保本？不存在的。"
-        if s_end < self.end and self.nz.norm[s_end] == "?":
-            s_end = self.sentence_ends[j + 1] if j + 1 < len(self.sentence_ends) else self.end
-        return s_start, s_end
-
-    def sentence_framed(self, ostart: int, oend: int) -> bool:
-        """Whether the sentence around a span holds, outside the span itself, any warning,
-        reporting, quotation or education cue (a looser test than ``excused``, for the
-        model's second opinion; the matched words cannot frame themselves: 内幕消息)."""
-        s_start, s_end = self.sentence(ostart, oend)
-        s_start, s_end = max(s_start, ostart - _FRAME_REACH), min(s_end, oend + _FRAME_REACH)
-        if _SELLING.search(self._compact(s_start, s_end)):
-            return False  # a pitch in the first or second person frames nothing
-        f = self.frames
-        cues = (f.before, f.after, f.quote, f.education)
-        around = [self._views(a, b) for a, b in ((s_start, ostart), (oend, s_end)) if a < b]
-        return any(cue.search(compact, norm) for compact, norm in around for cue in cues)
-
-    def before_scope(self, ostart: int, s_start: int) -> int:
-        """Start of the part of the sentence that can frame a match at ``ostart``: after the
-        last contrast word (但/but) that ends before it."""
-        i = bisect_right(self.contrast_ends, ostart) - 1
-        if i >= 0 and self.contrasts[i][0] >= s_start:
-            return max(s_start, self.contrast_ends[i])
-        return s_start
-
-    def after_scope(self, oend: int, s_end: int) -> int:
-        """End of the part of the sentence after a match: the next contrast word, if any."""
-        i = bisect_left(self.contrast_starts, oend)
-        if i < len(self.contrast_starts) and self.contrast_starts[i] < s_end:
-            return self.contrast_starts[i]
-        return s_end
-
-    def clause_start(self, ostart: int, floor: int) -> int:
-        i = bisect_left(self.clause_ends, ostart) - 1
-        return max(floor, self.clause_ends[i] + 1 if i >= 0 else self.start)
-
-    # -- the judgement ----------------------------------------------------------------------
-    def excused(self, ostart: int, oend: int) -> bool:
-        """True when the match at ``[ostart, oend)`` is negated, warned against, quoted as an
-        example or taught, rather than said (memoised: rules often share a span)."""
-        key = (ostart, oend)
-        found = self._excused.get(key)
-        if found is None:
-            found = self._excused[key] = self._judge_frames(ostart, oend)
-        return found
-
-    def _judge_frames(self, ostart: int, oend: int) -> bool:
-        f = self.frames
-        s_start, s_end = self.sentence(ostart, oend)
-        # A frame is near its match: a run-on "sentence" of a pasted article stays linear.
-        s_start, s_end = max(s_start, ostart - _FRAME_REACH), min(s_end, oend + _FRAME_REACH)
-        # An education header frames the post, not a sales pitch slipped under it.
-        if self.has_header() and not _SELLING.search(self.nz.norm, s_start, s_end):
-            return True
-        scope_start = self.before_scope(ostart, s_start)
-        clause = self.clause_start(ostart, scope_start)
-        if self.negated(clause, ostart):
-            return True
-        if f.before.search(*self._views(scope_start, ostart)):
-            return True
-        if f.after.search(*self._views(oend, self.after_scope(oend, s_end))):
-            return True
-        if self.taught(s_start, s_end):
-            return True
-        if self.asked(clause, ostart, oend) or self.topic(ostart, oend) or self.reported(s_start, ostart):
-            return True
-        if self.news(ostart, oend, s_start, s_end):
-            return True
-        return self.quoted(ostart, oend, s_start, s_end) or self.listed(ostart)
-
-    def news(self, ostart: int, oend: int, s_start: int, s_end: int) -> bool:
-        """The match sits in everyday news naming no product: 主队这赛季稳赢, 票房翻倍."""
-        f = self.frames
-        if f.everyday is None:
-            return False
-        around = [self._views(a, b) for a, b in ((s_start, ostart), (oend, s_end)) if a < b]
-        if not any(f.everyday.search(*view) for view in around):
-            return False
-        return f.product is None or not any(f.product.search(*view) for view in around)
-
-    def reported(self, s_start: int, ostart: int) -> bool:
-        """The match sits in a client's question that staff report, before any answer:
-        客户问这个能保本不，我说不能 / the client asked if it was guaranteed."""
-        f = self.frames
-        if f.reported is None or ostart <= s_start:
-            return False
-        questions = f.reported.spans(self.nz, s_start, ostart)
-        if not questions:
-            return False
-        # The question runs to the end of its clause (…问我买什么好，我的建议是：… is an answer).
-        k = bisect_left(self.clause_ends, questions[-1][1])
-        if k < len(self.clause_ends) and self.clause_ends[k] < ostart:
-            return False
-        answers = f.answers.spans(self.nz, questions[-1][1], ostart) if f.answers is not None else []
-        return not answers
-
-    def sentence_excused(self, ostart: int, oend: int) -> bool:
-        """The context checks for a whole sentence the model points at: under an education
-        header, asked (a question mark, or 吗/么/嘛 closing it), a reported question not
-        answered yes, or a warning or education cue in it — unless the sentence is a pitch
-        in the first or second person."""
-        s_start, s_end = self.sentence(ostart, oend)
-        s_start, s_end = min(s_start, ostart), max(s_end, oend)
-        compact, norm = self._views(s_start, s_end)
-        selling = bool(_SELLING.search(compact))
-        if self.has_header() and not selling:
-            return True
-        tail = norm.rstrip(" ~～。.!！…")
-        asked = self.nz.norm[s_end : s_end + 1] == "?" or tail.endswith(("吗", "么", "嘛", "?"))
-        if asked and not _PUSH_QUESTION.search(norm) and not _PUSH_ANSWER.match(self.nz.norm, s_end + 1):
-            return True
-        f = self.frames
-        if f.reported is not None:
-            questions = f.reported.spans(self.nz, s_start, s_end)
-            if questions:
-                answers = f.answers.spans(self.nz, questions[-1][1], s_end) if f.answers is not None else []
-                if answers:
-                    reply = self.nz.norm[answers[-1][1] : answers[-1][1] + 24].lstrip(" :,")
-                else:
-                    # No answer marker: the question is the rest of its clause; what follows
-                    # it in the sentence is the writer's own words (…问我买什么好，我的建议是：…).
-                    k = bisect_left(self.clause_ends, questions[-1][1])
-                    cut = self.clause_ends[k] + 1 if k < len(self.clause_ends) else s_end
-                    reply = self.nz.norm[cut:s_end].strip(" :,。!?") if cut < s_end else ""
-                    if not reply:
-                        return True
-                reply = _ANSWER_LABEL.sub("", _ADDRESSEE.sub("", reply, count=1))
-                if _NO_ANSWER.match(reply):
-                    return True
-        if selling:
-            return False
-        news = f.everyday is not None and f.everyday.search(compact, norm)
-        if news and (f.product is None or not f.product.search(compact, norm)):
-            return True  # 今年水稻亩产翻倍: news, not a claim about a product
-        return bool(f.warnings is not None and f.warnings.search(compact, norm))
-
-    def taught(self, s_start: int, s_end: int) -> bool:
-        """An education or enforcement cue in the sentence (memoised: candidates share it)."""
-        key = (s_start, s_end)
-        found = self._taught.get(key)
-        if found is None:
-            found = self._taught[key] = self.frames.education.search(*self._views(s_start, s_end))
-        return found
-
-    def topic(self, ostart: int, oend: int) -> bool:
-        """A term named as a topic heading: 关于差额补足：…"""
-        nz = self.nz
-        before = nz.compact[max(0, nz.to_compact(ostart) - 2) : nz.to_compact(ostart)]
-        return before == "关于" and nz.norm[oend : oend + 1] in (":", ",")
-
-    def asked(self, clause_start: int, ostart: int, oend: int | None = None) -> bool:
-        """The match sits in a real question: 有没有稳赚不赔的产品？ 这只会不会翻倍？
-        这个位置可以上车吗？ (but not the push 还不上车吗？)"""
-        norm = self.nz.norm
-        j = bisect_left(self.sentence_ends, ostart + 1)
-        if j >= len(self.sentence_ends) or norm[self.sentence_ends[j]] != "?":
-            return False
-        if self.sentence_ends[j] - ostart > _FRAME_REACH:
-            return False
-        q_mark = self.sentence_ends[j]
-        if (
-            oend is not None
-            and 0 < q_mark - oend <= 3
-            and norm[q_mark - 1] in "吗么嘛"
-            and not _PUSH_QUESTION.search(norm, clause_start, q_mark)
-            and not _PUSH_ANSWER.match(norm, q_mark + 1)
-        ):
-            return True
-        if _INTERROGATIVE.search(norm, max(clause_start, ostart - _FRAME_REACH), q_mark):
-            return True
-        # A question answered "no" right after: 一定能赚钱吗？不一定。
-        answer = _ANSWER_LABEL.sub("", norm[q_mark + 1 : q_mark + 16].lstrip(), count=1)
-        return bool(_NO_ANSWER.match(answer))
-
-    def negated(self, clause_start: int, ostart: int) -> bool:
-        nz = self.nz
-        cpos = nz.to_compact(ostart)
-        cfloor = nz.to_compact(clause_start)
-        if cpos > cfloor and nz.compact[cpos - 1] in _IMMEDIATE_NEGATORS:
-            return True
-        begin = max(cfloor, cpos - _NEGATOR_REACH)
-        # A negator inside a relative clause about a person does not reach past it:
-        # 不会做测评的 | 我帮你们做.
-        cut = nz.compact.rfind("的", begin, cpos)
-        if cut >= 0 and _PERSON_AFTER_DE.match(nz.compact, cut + 1):
-            begin = cut + 1
-            if begin >= cpos:
-                return False
-        # A negator may run on into the match (不推荐 | 荐个股): look two characters into it —
-        # unless the match carries its own negation (绝对不 | 不带亏 is no negated 不带亏).
-        into = 0 if nz.compact[cpos : cpos + 1] in _IMMEDIATE_NEGATORS else 2
-        compact = nz.compact[begin : cpos + into]
-        norm = nz.norm[max(clause_start, ostart - 4 * _NEGATOR_REACH) : ostart]
-        english = norm if _LATIN_CHAR.search(norm) else ""
-        return self.frames.negators.search(compact, english, before=cpos - begin)
-
-    def quoted(self, ostart: int, oend: int, s_start: int, s_end: int) -> bool:
-        norm = self.nz.norm
-        quotes = [m.start() for m in _QUOTE_CHARS.finditer(norm, s_start, ostart)]
-        if not quotes:
-            return False
-        q_open = quotes[-1]
-        char = norm[q_open]
-        if char in _CLOSERS:
-            return False  # the nearest quote before the match closes: not inside one
-        close = _QUOTES[char]
-        if close == char and norm.count(char, s_start, ostart) % 2 == 0:
-            return False
-        q_close = norm.find(close, oend, s_end)
-        if q_close < 0:
-            return False
-        inner = norm[q_open:q_close]
-        if "?" in inner or _INTERROGATIVE.search(inner):
-            return True  # a question being quoted: 有客户问“哪只股票能翻倍”
-        if _QUOTED_ASKED.match(norm, q_close + 1):
-            return True  # a quoted term asked about: “稳稳的幸福”是不是保本产品
-        before = self._views(max(s_start, q_open - _QUOTE_FRAME_REACH), q_open)
-        after = self._views(q_close + 1, min(s_end, q_close + 1 + _QUOTE_FRAME_REACH))
-        f = self.frames
-        return (
-            f.quote.search(*after)
-            or f.quote.search(*before)
-            or f.before.search(*before)
-            or f.after.search(*self._views(q_close + 1, s_end))
-        )
-
-    def listed(self, ostart: int) -> bool:
-        """A match in a list introduced by a framing line: "常见违规话术有：1.保本 2.…"."""
-        norm = self.nz.norm
-        colon = norm.rfind(":", max(self.start, ostart - _LIST_REACH), ostart)
-        if colon < 0 or "\n\n" in norm[colon:ostart]:
-            return False
-        line_start = max(norm.rfind("\n", self.start, colon) + 1, self.start, colon - 30)
-        views = self._views(line_start, colon)
-        f = self.frames
-        return f.before.search(*views) or f.education.search(*views)
-
-    def has_header(self) -> bool:
-        if self._header is None:
-            head = self._compact(self.start, min(self.end, self.start + 24))
-            self._header = bool(self.frames.headers) and head.startswith(self.frames.headers)
-        return self._header
-
-    def clause_mentions(self, cues: CueSet, ostart: int, oend: int) -> bool:
-        """True when the clause around ``[ostart, oend)``, outside the match itself, contains
-        one of ``cues`` (跑赢指数 is about a product; 沪指涨1% is about the market)."""
-        i = bisect_left(self.clause_ends, ostart) - 1
-        begin = self.clause_ends[i] + 1 if i >= 0 else self.start
-        j = bisect_left(self.clause_ends, oend)
-        end = self.clause_ends[j] if j < len(self.clause_ends) else self.end
-        # A "clause" of a text without punctuation is near the match (linear in long texts).
-        begin, end = max(begin, ostart - _FRAME_REACH), min(end, oend + _FRAME_REACH)
-        return cues.search(*self._views(begin, ostart)) or cues.search(*self._views(oend, end))
-
-    def sentence_mentions(self, cues: CueSet, ostart: int, oend: int) -> bool:
-        """True when the sentence around ``[ostart, oend)``, outside the span, holds a cue
-        (near the span: a sentence without an end stays linear)."""
-        s_start, s_end = self.sentence(ostart, oend)
-        s_start, s_end = max(s_start, ostart - _FRAME_REACH), min(s_end, oend + _FRAME_REACH)
-        return cues.search(*self._views(s_start, ostart)) or cues.search(*self._views(oend, s_end))
-
-    def in_sentence_between(self, a: int, b: int) -> bool:
-        """True when no sentence end lies between original offsets a < b."""
-        i = bisect_right(self.sentence_ends, a - 1)
-        return not (i < len(self.sentence_ends) and self.sentence_ends[i] < b)

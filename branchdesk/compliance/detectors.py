@@ -22,6 +22,8 @@ _DIGITS = re.compile(r"(?<!\d)(\d{6,20})(?!\d)")
 # A bank card: 16 to 19 digits under a card issuer's prefix (UnionPay 62, Visa 4, Mastercard
 # 5), 16 or 19 long with a right Luhn check digit, or any such run right after 卡号/银行卡.
 _CARD = re.compile(r"(?<!\d)((?:62|4|5)\d{14,17})(?!\d)")
+# Keywords of contact numbers (the writer's own contact is common): the rest name accounts.
+_PHONE_KEY = re.compile(r"手机|电话|号码|联系|微信|qq|phone|mobile|tel|cell")
 _CARD_WORDS = ("卡号", "银行卡", "储蓄卡", "信用卡", "card")
 _NOT_CARD_WORDS = ("订单", "流水", "单号", "编号", "合同号", "交易号", "委托号")
 _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
@@ -161,7 +163,16 @@ def find(
     if detector == "mobile":
         digits = digit_view(compact)
         spans = [m.span(1) for m in _MOBILE.finditer(digits, start, end)]
-        return [(a, b) for a, b in spans if not _own(nz, contacts, a) and not _masked(nz, a, b)]
+        # A table or a list run together by the compact view (谭振华\t13650021987\t72.4万):
+        # the number stands alone between blanks in the folded text.
+        found = set(spans)
+        ostart, oend = nz.to_original(start), nz.to_original(end)
+        for m in _MOBILE.finditer(nz.norm, ostart, oend):
+            span = (nz.to_compact(m.start(1)), nz.to_compact(m.end(1)))
+            if span not in found:
+                found.add(span)
+                spans.append(span)
+        return [(a, b) for a, b in sorted(spans) if not _own(nz, contacts, a) and not _masked(nz, a, b)]
     if detector == "id_card":
         digits = digit_view(compact)
         return [
@@ -203,7 +214,7 @@ def _keyed_numbers(
     digits = digit_view(compact)
     out: list[tuple[int, int]] = []
     taken = -1
-    for _, kend in sorted(keys):
+    for kstart, kend in sorted(keys):
         if kend <= taken:
             continue
         window = _GROUP.finditer(digits, kend, min(end, kend + reach + 48))
@@ -226,7 +237,14 @@ def _keyed_numbers(
             b = nxt.end()
         if count < 6 or _UNIT_AFTER.match(compact, b) or "." in digits[a:b]:
             continue
-        if _own(nz, contacts, a) or _masked(nz, a, b):
+        # An account or ID number is the writer's or the office's own only when an owner word
+        # names the account itself (我的资金账号, 公司账户): in a call-back list the staff title
+        # before a client's name (请客户经理联系：钱伟（资金账号…）) does not make it theirs.
+        if _PHONE_KEY.search(compact, kstart, kend):
+            own = _own(nz, contacts, a)
+        else:
+            own = contacts.is_own(compact, kstart, max(_clause_floor(nz, kstart), kstart - 4))
+        if own or _masked(nz, a, b):
             continue
         out.append((a, b))
         taken = b

@@ -204,6 +204,10 @@ class ContextCues(BaseModel):
     # A client's question reported by staff: 客户问这个能保本不，我说不能.
     reported_question: list[str] = Field(default_factory=list)
     answer_markers: list[str] = Field(default_factory=list)
+    # A dialogue written out line by line: a line opened by one of these labels and a colon
+    # (客户：… / Q: …) is someone else's question when a later line opens with another label
+    # (经理：… / A: …): the answer is judged, the question is not.
+    dialogue_askers: list[str] = Field(default_factory=list)
     # Explicit warnings (with ``education``): a sentence holding one is not read as a
     # violation by the model (识别骗局, 这是违规的, beware).
     warnings: list[str] = Field(default_factory=list)

@@ -60,7 +60,11 @@ initials, English insiders, warnings about the same) at 75.0% and 8.1%; ``struct
 (structure_probes5.jsonl, 28 long posts and dialect lines, each bad post paired with an honest
 twin) at 78.6% and 21.4% (3 of 14 honest).
 These were written by the same hand as the detectors, so they flatter them; the blind rounds
-scored by others are the honest figures (benchmarks/RESULTS.md). Items may carry a
+scored by others are the honest figures (benchmarks/RESULTS.md). ``round12``–``round14``
+(blind_round12–14.jsonl, 320 messages each, written by a helper who saw no code, rules or
+corpus) were scored once on the merged checker — 77.6%, 81.6% and 65.1% blocked with a right
+category, 1.7%, 7.5% and 6.0% false blocks — then tuned on: first on rounds 12 and 13 alone,
+after which round 14 scored 71.4% and 4.4% (the leave-one-out figure), then on all three. Items may carry a
 ``categories`` list: a violation is blocked right when a blocking finding has any of them.
 """
 
