@@ -170,4 +170,17 @@ def record_reveal(store: Store, operator: str, count: int, query: MemberQuery) -
     card reveal, before anything is shown."""
     with store.transaction() as conn:
         audit.append(conn, operator=operator, action="members.reveal_phones", entity="member",
-                     after={"count": count, "query": query.to_json()})
+                     after={"count": count, "query": logged_query(query)})
+
+
+def logged_query(query: MemberQuery) -> dict:
+    """A query as an audit row keeps it: whole numbers in its search masked."""
+    data = query.to_json()
+    search = data.get("search")
+    if isinstance(search, str):
+        for number in member_search.parse(search).numbers:
+            masked = mask_phone(number) if member_search.is_whole_mobile(number) \
+                else mask_account(number)
+            search = search.replace(number, masked)
+        data["search"] = search
+    return data
