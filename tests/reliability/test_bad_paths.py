@@ -94,6 +94,7 @@ COMMAND_ARGS: dict[tuple[str, ...], list[str]] = {
     ("communities", "rename"): ["新手学堂", "新手训练营"],
     ("communities", "merge"): ["新手训练营", "价值投资群"],
     ("communities", "advisor"): ["价值投资群", "李娜"],
+    ("erase-member",): ["1", "--reason", "申请单 1", "--password-stdin"],
 }
 READ_ONLY = {("members",), ("import", "list"), ("audit", "verify"), ("audit", "head"),
              ("audit", "trail"), ("check",), ("staff", "list"), ("rules", "list"),
