@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from branchdesk.errors import UserError
+from branchdesk.owner_only import make_private
 
 
 def temporary_beside(path: Path) -> Path:
@@ -24,6 +25,7 @@ def save_workbook(book: Any, path: str | Path) -> Path:
     temporary = temporary_beside(path)
     try:
         book.save(temporary)
+        make_private(temporary)  # exports hold personal data: readable by their owner only
         with temporary.open("rb+") as handle:
             os.fsync(handle.fileno())
         os.replace(temporary, path)

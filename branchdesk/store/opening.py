@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from branchdesk.errors import UserError
+from branchdesk.owner_only import create_private
 
 # PRAGMA application_id: "BDK1". Databases made before it was set are recognised by their
 # tables and stamped when they are next opened for writing.
@@ -93,6 +94,7 @@ def create_atomically(path: Path, build) -> None:
     BranchDesk starting at the same moment keeps the one it made)."""
     temporary = path.with_name(f".{path.name}.new-{uuid.uuid4().hex[:12]}")
     try:
+        create_private(temporary)  # personal data: readable by its owner only
         conn = sqlite3.connect(str(temporary), isolation_level=None)
         try:
             build(conn)
