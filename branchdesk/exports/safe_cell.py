@@ -63,3 +63,15 @@ def append_row(sheet: Any, values: list[Any]) -> int:
     for column, value in enumerate(values, start=1):
         put(sheet, row, column, value)
     return row
+
+
+def write_text_xlsxwriter(sheet: Any, row: int, col: int, value: Any, fmt: Any = None) -> int:
+    """Text into an xlsxwriter cell (0-based): always `write_string`, so never a formula, a
+    number or a link, whatever it starts with. xlsxwriter itself writes characters XML cannot
+    hold, and text that looks like such an escape, as Excel does (measured: `clean_text` first
+    would escape them twice), so only what no file can hold is replaced and the text cut to
+    Excel's limit here."""
+    text = _SURROGATE.sub("\ufffd", str(value))
+    if len(text) > EXCEL_CELL_LIMIT:
+        text = text[:EXCEL_CELL_LIMIT - 1] + "…"
+    return sheet.write_string(row, col, text, fmt)

@@ -15,7 +15,7 @@ from branchdesk import datetimes
 from branchdesk.datetimes import week_of
 from branchdesk.enums import Experience, Need
 from branchdesk.i18n import t
-from branchdesk.member_fields import FIELDS, mask_account, mask_phone
+from branchdesk.member_fields import BY_NAME, FIELDS, mask_account, mask_phone
 from branchdesk.member_query import MemberQuery
 from branchdesk.store import audit, dormancy, member_search
 from branchdesk.store import members as member_rows
@@ -58,10 +58,8 @@ def _tier(query: MemberQuery) -> str:
 def _json_value(name: str, kind: str, reveal: bool) -> str:
     if name == "last_active_on":  # the day last heard from, activities included
         return "members.last_seen_on"
-    if kind == "phone" and not reveal:
-        return _MASKED_PHONE
-    if kind == "account" and not reveal:
-        return _MASKED_ACCOUNT
+    if BY_NAME[name].sensitive and not reveal:  # masked by its kind (member_fields)
+        return _MASKED_PHONE if kind == "phone" else _MASKED_ACCOUNT
     if kind == "words":
         return (f"json(CASE WHEN json_valid(members.{name}) THEN members.{name}"
                 " ELSE '[]' END)")

@@ -95,13 +95,15 @@ COMMAND_ARGS: dict[tuple[str, ...], list[str]] = {
     ("communities", "merge"): ["新手训练营", "价值投资群"],
     ("communities", "advisor"): ["价值投资群", "李娜"],
     ("erase-member",): ["1", "--reason", "申请单 1", "--password-stdin"],
+    ("export", "members"): ["--need", "解套", "-o", "{out}/members.xlsx"],
 }
 READ_ONLY = {("members",), ("import", "list"), ("audit", "verify"), ("audit", "head"),
              ("audit", "trail"), ("check",), ("staff", "list"), ("rules", "list"),
              ("rules", "show"), ("messages", "list"), ("backup",), ("events", "list"),
              ("events", "show"), ("export", "calendar"), ("activity", "list"),
              ("activity", "imports"), ("reactivation",), ("followups",), ("birthdays",),
-             ("complaints", "list"), ("complaints", "show"), ("communities", "list")}
+             ("complaints", "list"), ("complaints", "show"), ("communities", "list"),
+             ("export", "members")}
 
 
 def _commands(parser: argparse.ArgumentParser, prefix: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
