@@ -31,20 +31,14 @@ def add_members_export(export: Any, common: argparse.ArgumentParser) -> None:
 def cmd_export_members(args: argparse.Namespace, settings: Settings) -> int:
     import json
 
-    from branchdesk import datetimes
     from branchdesk.cli.common import open_db
-    from branchdesk.exports.members import write_members
+    from branchdesk.exports.members import export_members
     from branchdesk.services import roster_listing
 
     query = member_query(args, settings, sort=args.sort, descending=args.desc)
     # A masked export only reads; a reveal, or a whole number searched for, is audited.
     store = open_db(settings, read_only=not (args.reveal or roster_listing.names_numbers(query)))
-    today = datetimes.today()
-    if args.reveal:  # audited before anything is written
-        roster_listing.record_reveal(store, settings.operator,
-                                     roster_listing.count(store, query, today), query)
-    roster_listing.audit_number_search(store, settings.operator, query)
-    count = write_members(store, query, args.output, reveal=args.reveal, today=today)
+    count = export_members(store, settings.operator, query, args.output, reveal=args.reveal)
     if args.json:
         print(json.dumps({"file": str(args.output), "members": count, "revealed": args.reveal},
                          ensure_ascii=False))

@@ -57,6 +57,24 @@ def _labels() -> dict[str, dict[str, str]]:
             "value_tier": {v.value: v.label() for v in ValueTier}}
 
 
+def export_members(store: Store, operator: str, query: MemberQuery, path: str | Path, *,
+                   reveal: bool = False, today: date | None = None,
+                   progress: Progress | None = None,
+                   cancelled: Callable[[], bool] | None = None) -> int:
+    """The export as a person asks for it (CLI or roster screen): a reveal is audited before
+    anything is written (who, how many, the filter), a whole number searched for is audited as
+    in a listing; then `write_members`."""
+    from branchdesk.services import roster
+
+    today = today or datetimes.today()
+    if reveal:
+        roster_listing.record_reveal(store, operator, roster.count_members(store, query, today),
+                                     query)
+    roster_listing.audit_number_search(store, operator, query)
+    return write_members(store, query, path, reveal=reveal, today=today, progress=progress,
+                         cancelled=cancelled)
+
+
 def write_members(store: Store, query: MemberQuery, path: str | Path, *, reveal: bool = False,
                   today: date | None = None, progress: Progress | None = None,
                   cancelled: Callable[[], bool] | None = None) -> int:
