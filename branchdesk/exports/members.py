@@ -103,6 +103,9 @@ def write_members(store: Store, query: MemberQuery, path: str | Path, *, reveal:
             for col, header in enumerate(headers()):
                 write_text_xlsxwriter(sheet, 0, col, header, bold)
             sheet.freeze_panes(1, 0)
+            sheet.set_landscape()   # printed or previewed: every column across one page wide,
+            sheet.fit_to_pages(1, 0)  # the header on each page
+            sheet.repeat_rows(0)
             row = 0
             for batch in roster_listing.json_batches(store, query, reveal=reveal, today=today):
                 if cancelled is not None and cancelled():
@@ -127,8 +130,8 @@ def write_members(store: Store, query: MemberQuery, path: str | Path, *, reveal:
 
 
 def _width(name: str) -> int:
-    return {"name": 12, "phone": 14, "account_no": 16, "needs": 18, "tags": 18,
-            "communities": 20, "notes": 30}.get(name, 12)
+    return {"name": 12, "phone": 14, "account_no": 16, "branch": 22, "needs": 18, "tags": 18,
+            "communities": 20, "total_assets": 14, "notes": 30}.get(name, 12)
 
 
 def _cell(sheet: Any, row: int, col: int, name: str, value: Any, labels: dict[str, dict[str, str]],
