@@ -108,3 +108,15 @@ def test_cli_erases_with_the_password_and_refuses_an_unknown_member(tmp_path, ca
                  "申请单 8", "--password-stdin"]) == 0
     assert "#2" in capsys.readouterr().out
     assert main(["--db", str(db), "audit", "verify"]) == 0
+
+
+def test_an_erased_member_is_not_found_by_search_and_the_trail_says_so(branch):
+    from branchdesk.models import MemberQuery
+
+    store, member = branch
+    erasure.erase_member(store, "小王", member.id, Credentials("周经理", PASSWORD), "请求 9")
+    assert roster.count_members(store, MemberQuery(search=member.name)) == 0
+    assert roster.count_members(store, MemberQuery(search=member.phone[-4:])) == 0 or \
+        all(m.id != member.id for m in roster.list_members(store, MemberQuery(search=member.phone[-4:])))
+    found = audit_trail.entries(store, audit_trail.Scope("member", member_id=member.id))
+    assert audit_trail.action_label(found[-1]["action"]) == "personal data erased (request)"
