@@ -125,7 +125,6 @@ def redact_rows(conn: sqlite3.Connection, changes: dict[int, tuple[str | None, s
     if not changes:
         return seals
     previous = {int(row[0]): row for row in _rows(conn, changes)}
-    earlier = _earlier_seals(conn)
     conn.execute("DROP TRIGGER IF EXISTS audit_log_no_update")
     try:
         for audit_id, (before, after) in sorted(changes.items()):
@@ -133,7 +132,7 @@ def redact_rows(conn: sqlite3.Connection, changes: dict[int, tuple[str | None, s
             if row is None:
                 continue
             _id, at, operator, action, entity, entity_id, _b, _a, _prev, stored, state = row
-            original = earlier.get(audit_id, [stored])[0]  # a row redacted twice keeps its first
+            original = stored  # a row's hash never changes: the chain links through it
             conn.execute("UPDATE audit_log SET before = ?, after = ? WHERE id = ?",
                          (before, after, audit_id))
             seals[str(audit_id)] = [original, seal_of(original, at, operator, action, entity,
@@ -151,10 +150,6 @@ def _rows(conn: sqlite3.Connection, ids: Iterable[int]) -> list[tuple]:
         rows += conn.execute(f"SELECT {_ROW} FROM audit_log WHERE id IN"
                              f" ({', '.join('?' * len(chunk))})", chunk).fetchall()
     return rows
-
-
-def _earlier_seals(conn: sqlite3.Connection) -> dict[int, list[str]]:
-    return {audit_id: seal for audit_id, (seal, _by) in sealed_rows(conn).items()}
 
 
 def sealed_rows(conn: sqlite3.Connection) -> dict[int, tuple[list[str], int]]:
