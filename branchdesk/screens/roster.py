@@ -128,7 +128,8 @@ class RosterScreen(Screen[None]):
         Binding("c", "clear_filters", "roster_screen.key.clear", show=False),
         Binding("i", "import_roster", "app.key.import", show=False),
         Binding("f5", "reload", "roster_screen.key.reload", show=False),
-        Binding("x", "export_members", "member_export.key", show=False),
+        # Not a letter: a letter typed in the list starts a search (names in pinyin too).
+        Binding("ctrl+e", "export_members", "member_export.key", show=False),
         # The other areas' keys work everywhere (the app binds them); the home screen shows them.
         Binding("m", "app.switch_mode('compose')", "compose.key.open"),
         Binding("v", "app.switch_mode('review')", "review.key.open"),
@@ -137,8 +138,7 @@ class RosterScreen(Screen[None]):
     # Single letters would be typed into a text field: they act only when none has focus.
     LETTER_ACTIONS = frozenset({"focus_search", "toggle_filters", "toggle_dormant",
                                 "cycle_sort", "reverse_sort", "clear_filters",
-                                "import_roster", "log_contact", "toggle_reactivated",
-                                "export_members"})
+                                "import_roster", "log_contact", "toggle_reactivated"})
 
     def __init__(self) -> None:
         super().__init__()
@@ -375,7 +375,7 @@ class RosterScreen(Screen[None]):
         open_log_contact(self, member.id, lambda _activity: self.reload_data())
 
     def action_export_members(self) -> None:
-        """The members shown (search, filters, sort) to an Excel workbook: x."""
+        """The members shown (search, filters, sort) to an Excel workbook: ctrl+e."""
         from branchdesk.widgets.member_export.dialog import MemberExportDialog, default_path
 
         app: Any = self.app

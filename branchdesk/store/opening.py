@@ -80,8 +80,8 @@ def probe(path: Path, timeout: float = 10.0) -> Found:
                 "SELECT name FROM sqlite_master WHERE type = 'table'"))
         finally:
             conn.close()
-    except sqlite3.DatabaseError as error:
-        raise UserError("opening.damaged", file=str(path), error=str(error)) from error
+    except (sqlite3.DatabaseError, UnicodeDecodeError) as error:  # a damaged page may hold
+        raise UserError("opening.damaged", file=str(path), error=str(error)) from error  # any bytes
     found = Found(version, app_id, tables)
     if app_id != APPLICATION_ID and not (app_id == 0 and version >= 1 and tables >= CORE_TABLES):
         raise UserError("opening.foreign", file=str(path))

@@ -1,4 +1,4 @@
-"""Exporting the roster's current filter from the app: x, a file name, a progress bar in a
+"""Exporting the roster's current filter from the app: ctrl+e, a file name, a progress bar in a
 worker; numbers masked unless revealed, and the reveal audited."""
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from branchdesk.widgets.member_export.dialog import MemberExportDialog
 
 
 async def _export(pilot, settle, path, *, reveal: bool) -> None:
-    await pilot.press("x")
+    await pilot.press("ctrl+e")
     await settle(pilot)
     dialog = pilot.app.screen
     assert isinstance(dialog, MemberExportDialog)
@@ -22,7 +22,7 @@ async def _export(pilot, settle, path, *, reveal: bool) -> None:
     await settle(pilot)
 
 
-async def test_x_exports_the_current_filter_masked(demo_store, make_app, settle, tmp_path):
+async def test_ctrl_e_exports_the_current_filter_masked(demo_store, make_app, settle, tmp_path):
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
