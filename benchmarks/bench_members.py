@@ -8,6 +8,7 @@ then runs, each time in a fresh process with its output sent to /dev/null:
   json    branchdesk members --json
   table   branchdesk members --all
   page    branchdesk members            (what a terminal shows: the first screenful)
+  export  branchdesk export members -o benchmarks/out/members_export.xlsx
 and reports the median wall time, the peak memory of the process (max RSS) and the load
 average (1 min) when each run started, with the machine and the command.
 """
@@ -32,6 +33,8 @@ COMMANDS = {
     "members --json": ["members", "--json"],
     "members --all": ["members", "--all"],
     "members --limit 40": ["members", "--limit", "40"],
+    # Every member as a workbook (xlsxwriter, constant memory): the file lands in out/.
+    "export members -o …": ["export", "members", "-o", str(OUT / "members_export.xlsx")],
 }
 
 
@@ -75,11 +78,14 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--members", type=int, default=1_000_000)
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--only", metavar="TEXT", default="",
+                        help="only the commands whose name holds TEXT (e.g. export)")
     args = parser.parse_args()
+    commands = {name: command for name, command in COMMANDS.items() if args.only in name}
     db = build(args.members)
-    results: dict[str, list[tuple[float, float, float]]] = {name: [] for name in COMMANDS}
+    results: dict[str, list[tuple[float, float, float]]] = {name: [] for name in commands}
     for run in range(args.runs):
-        for name, command in COMMANDS.items():
+        for name, command in commands.items():
             results[name].append(run_once(db, command))
         print(f"run {run + 1}/{args.runs} done", file=sys.stderr)
     print(f"**Machine:** {platform.platform()}, {os.cpu_count()} cores, "

@@ -31,6 +31,13 @@ class MemberField:
     choices: type[LabelledEnum] | None = None
     sortable: bool = False  # the roster and `members --sort` can order by it
     editable: bool = True   # the member card edits it, an import fills it
+    # Sensitive (个人信息保护法 §28: financial accounts; the house rule for phones): shown
+    # masked wherever a person sees it (screens, listings, the audit trail, exports) unless
+    # deliberately revealed, and the reveal audited; audit rows hold it masked.
+    sensitive: bool = False
+    # Personal data that `erase-member` removes on a verified request (§47); what stays
+    # (risk level, tier, dates, advisor) no longer says who the member was.
+    personal: bool = False
 
     @property
     def label_key(self) -> str:
@@ -38,22 +45,22 @@ class MemberField:
 
 
 FIELDS: tuple[MemberField, ...] = (
-    MemberField("name", "text", sortable=True),
-    MemberField("phone", "phone"),
-    MemberField("account_no", "account", sortable=True),
+    MemberField("name", "text", sortable=True, personal=True),
+    MemberField("phone", "phone", sensitive=True, personal=True),
+    MemberField("account_no", "account", sortable=True, sensitive=True, personal=True),
     MemberField("branch", "text"),
     MemberField("advisor", "text", sortable=True),
     MemberField("risk_level", "choice", RiskLevel, sortable=True),
     MemberField("experience", "choice", Experience, sortable=True),
     MemberField("needs", "words", Need),
-    MemberField("tags", "words"),
+    MemberField("tags", "words", personal=True),
     MemberField("communities", "words"),
     MemberField("opened_on", "date", sortable=True),
-    MemberField("birthday", "date"),
+    MemberField("birthday", "date", personal=True),
     MemberField("total_assets", "amount", sortable=True),
     MemberField("last_active_on", "date", sortable=True),
-    MemberField("notes", "text"),
-    MemberField("extra", "extra", editable=False),
+    MemberField("notes", "text", personal=True),
+    MemberField("extra", "extra", editable=False, personal=True),
 )
 BY_NAME = {f.name: f for f in FIELDS}
 
@@ -62,6 +69,8 @@ EDITABLE_FIELDS = tuple(f.name for f in FIELDS if f.editable)
 LIST_FIELDS = tuple(f.name for f in FIELDS if f.kind == "words")
 DATE_FIELDS = tuple(f.name for f in FIELDS if f.kind == "date")
 CHOICE_FIELDS = tuple(f.name for f in FIELDS if f.kind == "choice")
+SENSITIVE_FIELDS = tuple(f.name for f in FIELDS if f.sensitive)  # masked unless revealed
+PERSONAL_FIELDS = tuple(f.name for f in FIELDS if f.personal)    # erased on request
 # What a listing can be ordered by: the sortable fields, and "id" (the order of arrival).
 SORTABLE_FIELDS = (*(f.name for f in FIELDS if f.sortable), "id")
 # Stored beside the fields, derived from them on every write: the name's pinyin sort key
@@ -119,3 +128,20 @@ def mask_account(account: str | None) -> str:
     if len(account) >= 9:
         return f"{account[:3]}{'*' * (len(account) - 7)}{account[-4:]}"
     return "*" * max(len(account) - 2, 0) + account[-2:]
+
+
+_MASKS = {"phone": mask_phone, "account": mask_account}  # by field kind
+
+
+def mask_value(field: str, value: object) -> object:
+    """A field's value as a person may see it without a reveal: a sensitive field's value
+    masked by its kind (phone or account), any other value as it is."""
+    declared = BY_NAME.get(field)
+    if declared is None or not declared.sensitive or value in (None, ""):
+        return value
+    return _MASKS[declared.kind](str(value))
+
+
+def mask_fields(values: dict) -> dict:
+    """A dict of field → value with every sensitive field masked (audit rows, exports)."""
+    return {k: mask_value(k, v) for k, v in values.items()}

@@ -12,6 +12,7 @@ from datetime import date, datetime
 from typing import Any
 
 from branchdesk.cli.common import open_db
+from branchdesk.cli.export_members_command import add_members_export
 from branchdesk.cli.member_filters import add_member_filters, member_query
 from branchdesk.event_types import Cadence, EventKind, EventStatus
 from branchdesk.i18n import t
@@ -141,6 +142,7 @@ def add_event_commands(sub: Any, common: argparse.ArgumentParser) -> None:
 
     export = subcommands(sub, common, "export", _h("write files for other programs"),
                          "export_command")
+    add_members_export(export, common)
     calendar = export.add_parser("calendar", parents=[common],
                                  help=_h("events as an .ics calendar file"))
     calendar.add_argument("--from", dest="first", metavar="DATE")

@@ -23,6 +23,7 @@ from branchdesk.cli.compliance_commands import (
 from branchdesk.cli.engagement_commands import add_engagement_commands
 from branchdesk.cli.event_commands import add_event_commands
 from branchdesk.cli.members_command import add_members_command
+from branchdesk.cli.privacy_commands import add_privacy_commands
 from branchdesk.cli.review_commands import add_review_commands
 from branchdesk.cli.roster_commands import (
     cmd_demo,
@@ -85,6 +86,7 @@ def build_parser() -> argparse.ArgumentParser:
         dest="audit_command", metavar="WHAT", required=True)
     add_audit_commands(audit, common)
     add_backup_commands(sub, common)
+    add_privacy_commands(sub, common)
     check = sub.add_parser("check", parents=[common], help=_h("check messages against the compliance rules"))
     check.add_argument("file", nargs="?", metavar="FILE|-",
                        help=_h(".txt (one message), .jsonl, .csv or .xlsx; - reads one message from stdin"))

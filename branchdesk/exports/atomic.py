@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from branchdesk.errors import UserError
+from branchdesk.owner_only import make_private
 
 
 def temporary_beside(path: Path) -> Path:
@@ -24,6 +25,30 @@ def save_workbook(book: Any, path: str | Path) -> Path:
     temporary = temporary_beside(path)
     try:
         book.save(temporary)
+        make_private(temporary)  # exports hold personal data: readable by their owner only
+        with temporary.open("rb+") as handle:
+            os.fsync(handle.fileno())
+        os.replace(temporary, path)
+    except PermissionError as error:  # Windows: the file is open in Excel
+        raise UserError("exports_atomic.in_use", file=str(path), error=str(error)) from error
+    except OSError as error:
+        raise UserError("report.cannot_write", file=str(path), error=str(error)) from error
+    finally:
+        temporary.unlink(missing_ok=True)
+    return path
+
+
+def write_atomically(path: str | Path, write: Any) -> Path:
+    """`write(temporary_path)` (a streaming writer, e.g. xlsxwriter), then the same fsync,
+    owner-only mode and rename as `save_workbook`."""
+    path = Path(path)
+    if not path.parent.is_dir():
+        raise UserError("report.cannot_write", file=str(path),
+                        error=f"{path.parent}: not a folder")
+    temporary = temporary_beside(path)
+    try:
+        write(temporary)
+        make_private(temporary)
         with temporary.open("rb+") as handle:
             os.fsync(handle.fileno())
         os.replace(temporary, path)

@@ -65,12 +65,28 @@ def append_row(sheet: Any, values: list[Any]) -> int:
     return row
 
 
+def write_text_xlsxwriter(sheet: Any, row: int, col: int, value: Any, fmt: Any = None) -> int:
+    """Text into an xlsxwriter cell (0-based): always `write_string`, so never a formula, a
+    number or a link, whatever it starts with. xlsxwriter itself writes characters XML cannot
+    hold, and text that looks like such an escape, as Excel does (measured: `clean_text` first
+    would escape them twice), so only what no file can hold is replaced and the text cut to
+    Excel's limit here."""
+    return sheet.write_string(row, col, xlsx_text(value), fmt)
+
+
+def xlsx_text(value: Any) -> str:
+    """Text as an xlsxwriter cell takes it: only what no file can hold replaced, cut to
+    Excel's limit (xlsxwriter escapes the rest itself; `clean_text` is for openpyxl)."""
+    text = _SURROGATE.sub("\ufffd", str(value))
+    return text if len(text) <= EXCEL_CELL_LIMIT else text[:EXCEL_CELL_LIMIT - 1] + "…"
+
+
 class XlsxCells:
     """The same rule for workbooks written with xlsxwriter (the weekly review: its charts keep
     cached values, openpyxl's do not). Text always goes through `write_string` — never a
-    formula, whatever it starts with — after `clean_text` (escaped and cut exactly as `put`
-    does; the workbook must keep xlsxwriter's shared strings, not its constant-memory mode,
-    which would escape the escapes again); formula-like text also gets Excel's quote prefix.
+    formula, whatever it starts with — as `xlsx_text` prepares it (xlsxwriter escapes what XML
+    cannot hold itself, in either mode: `clean_text` first would escape it twice); formula-like
+    text also gets Excel's quote prefix.
     Formats are made through `format` so that each has a quote-prefixed twin."""
 
     def __init__(self, workbook: Any) -> None:
@@ -101,7 +117,7 @@ class XlsxCells:
         elif isinstance(value, date | datetime):
             sheet.write_datetime(row, column, value, fmt)
         else:
-            text = clean_text(str(value))
+            text = xlsx_text(value)
             sheet.write_string(row, column, text, self._quote(fmt) if is_formula_like(text) else fmt)
 
     def row(self, sheet: Any, row: int, values: list[Any], formats: list[Any] | None = None,

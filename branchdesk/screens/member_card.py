@@ -13,6 +13,7 @@ from textual.widgets import Footer, Static, TabbedContent, TabPane
 
 from branchdesk.errors import UserError
 from branchdesk.i18n import t
+from branchdesk.member_fields import SENSITIVE_FIELDS
 from branchdesk.models import Member
 from branchdesk.screens.base import AppContext
 from branchdesk.services import communities, roster
@@ -87,7 +88,8 @@ class MemberCardScreen(AppContext, Screen[bool]):
 
     def _title(self, member: Member) -> str:
         phone = (member.phone or "") if self._revealed else member.masked_phone
-        parts = [member.name, phone, member.account_no or "",
+        account = (member.account_no or "") if self._revealed else member.masked_account
+        parts = [member.name, phone, account,
                  member.value_tier.label() if member.value_tier else ""]
         return "  ".join(p for p in parts if p)
 
@@ -231,16 +233,17 @@ class MemberCardScreen(AppContext, Screen[bool]):
     def action_reveal(self) -> None:
         if self._revealed or self.member is None:
             return
-        phone = ""
-        if self.member.phone:
+        values: dict[str, str] = {}
+        if any(getattr(self.member, name) for name in SENSITIVE_FIELDS):
             try:
-                phone = roster.reveal_phone(self.store, self.operator, self.member_id)
+                values = roster.reveal(self.store, self.operator, self.member_id)
             except UserError as error:
                 self.notify(error.message, severity="error", markup=False)
                 return
         self._revealed = True
-        self.form.reveal_phone(phone)
-        self._baseline["phone"] = parse_value("phone", phone)
+        self.form.reveal(values)
+        for name in SENSITIVE_FIELDS:
+            self._baseline[name] = parse_value(name, values.get(name, ""))
         self.query_one("#card-title", Static).update(self._title(self.member))
         self._show_history()
         self.query_one(TabbedContent).active = "tab-details"

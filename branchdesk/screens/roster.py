@@ -128,6 +128,8 @@ class RosterScreen(Screen[None]):
         Binding("c", "clear_filters", "roster_screen.key.clear", show=False),
         Binding("i", "import_roster", "app.key.import", show=False),
         Binding("f5", "reload", "roster_screen.key.reload", show=False),
+        # Not a letter: a letter typed in the list starts a search (names in pinyin too).
+        Binding("ctrl+e", "export_members", "member_export.key", show=False),
         # The other areas' keys work everywhere (the app binds them); the home screen shows them.
         Binding("m", "app.switch_mode('compose')", "compose.key.open"),
         Binding("v", "app.switch_mode('review')", "review.key.open"),
@@ -372,6 +374,17 @@ class RosterScreen(Screen[None]):
             return
         open_log_contact(self, member.id, lambda _activity: self.reload_data())
 
+    def action_export_members(self) -> None:
+        """The members shown (search, filters, sort) to an Excel workbook: ctrl+e."""
+        from branchdesk.widgets.member_export.dialog import MemberExportDialog, default_path
+
+        app: Any = self.app
+        query = self.current_query()
+        today = getattr(app, "today", None) or datetimes.today()
+        app.push_screen(MemberExportDialog(app.store, app.settings.operator, query,
+                                           self.source.count(query), default_path(today),
+                                           today))
+
     def sort_by(self, field: str, descending: bool = False) -> None:
         self.sort, self.descending = field, descending
         self.requery()
@@ -453,6 +466,8 @@ class RosterScreen(Screen[None]):
                            self.action_clear_filters, "clear_filters"),
             PaletteCommand(t("roster_screen.cmd.reload"), t("roster_screen.cmd.reload_help"),
                            self.action_reload, "reload"),
+            PaletteCommand(t("member_export.cmd_title"), t("member_export.cmd_help"),
+                           self.action_export_members, "export_members"),
         ]
         for field in SORT_CYCLE:
             commands.append(PaletteCommand(

@@ -15,7 +15,7 @@ from typing import Any, Literal
 
 from branchdesk.errors import UserError
 from branchdesk.i18n import catalog, get_language, t
-from branchdesk.member_fields import mask_phone
+from branchdesk.member_fields import SENSITIVE_FIELDS, mask_value
 from branchdesk.store import audit, integrity, protections
 from branchdesk.store.audit import Head
 from branchdesk.store.database import Store
@@ -270,8 +270,8 @@ def _field_label(name: str) -> str:
 def _shown(name: str, value: Any) -> str:
     if value is None or value == "":
         return "—"
-    if name == "phone" and isinstance(value, str):
-        return mask_phone(value) or value  # the trail is no way around an audited reveal
+    if name in SENSITIVE_FIELDS and isinstance(value, str):
+        return str(mask_value(name, value))  # the trail is no way around an audited reveal
     if isinstance(value, (dict, list)):
         return json.dumps(_masked(value), ensure_ascii=False)
     return str(value)
@@ -279,7 +279,7 @@ def _shown(name: str, value: Any) -> str:
 
 def _masked(value: Any) -> Any:
     if isinstance(value, dict):
-        return {k: (_shown("phone", v) if k == "phone" else _masked(v)) for k, v in value.items()}
+        return {k: (_shown(k, v) if k in SENSITIVE_FIELDS else _masked(v)) for k, v in value.items()}
     if isinstance(value, list):
         return [_masked(v) for v in value]
     return value

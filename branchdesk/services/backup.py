@@ -19,6 +19,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 from branchdesk.errors import UserError
+from branchdesk.owner_only import create_private
 from branchdesk.store import audit
 from branchdesk.store.audit import Head
 from branchdesk.store.database import BUSY_TIMEOUT_SECONDS, Store
@@ -54,6 +55,7 @@ def _discard(path: Path) -> None:
 
 def _copy_consistent(source: sqlite3.Connection, target: Path) -> Head:
     """Copy `source` (one snapshot) into a new file at `target`; returns the copy's head."""
+    create_private(target)  # a copy of personal data: readable by its owner only
     dest = sqlite3.connect(str(target), isolation_level=None)
     try:
         source.backup(dest)

@@ -13,7 +13,7 @@ from typing import Any
 from branchdesk.datetimes import week_of
 from branchdesk.engagement_enums import ActivityKind
 from branchdesk.enums import ValueTier
-from branchdesk.member_fields import DEFAULT_TIER_THRESHOLDS, mask_phone, value_tier_for
+from branchdesk.member_fields import DEFAULT_TIER_THRESHOLDS, mask_account, mask_phone, value_tier_for
 from branchdesk.store import activities as activity_rows
 from branchdesk.store import reactivation as sleeper_rows
 from branchdesk.store.database import Store
@@ -42,7 +42,8 @@ class Sleeper:
     def to_json(self, *, reveal: bool = False) -> dict[str, Any]:
         return {"member_id": self.member_id, "name": self.name,
                 "phone": self.phone if reveal else (self.masked_phone or None),
-                "advisor": self.advisor, "account_no": self.account_no,
+                "advisor": self.advisor,
+                "account_no": self.account_no if reveal else (mask_account(self.account_no) or None),
                 "value_tier": self.tier.value if self.tier else None,
                 "last_heard_on": self.heard_on.isoformat() if self.heard_on else None,
                 "days_asleep": self.days_asleep,

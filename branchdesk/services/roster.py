@@ -123,15 +123,22 @@ def update_member(store: Store, operator: str, member_id: int, changes: dict[str
     return get_member(store, member_id)
 
 
-def reveal_phone(store: Store, operator: str, member_id: int) -> str:
-    """The full phone number; who looked, and when, goes into the audit log."""
+def reveal(store: Store, operator: str, member_id: int) -> dict[str, str]:
+    """The member's sensitive fields (phone, account number) in full; who looked, and when,
+    goes into the audit log (which fields, never their values)."""
     with store.transaction() as conn:
         row = member_rows.get(conn, member_id)
         if row is None:
             raise UserError("roster.no_such_member", id=member_id)
         audit.append(conn, operator=operator, action="member.reveal_phone", entity="member",
-                     entity_id=member_id)
-    return row["phone"] or ""
+                     entity_id=member_id,
+                     after={"fields": [f for f in member_fields.SENSITIVE_FIELDS if row.get(f)]})
+    return {f: row.get(f) or "" for f in member_fields.SENSITIVE_FIELDS}
+
+
+def reveal_phone(store: Store, operator: str, member_id: int) -> str:
+    """The full phone number (and, with it, the account number: one audited reveal)."""
+    return reveal(store, operator, member_id)["phone"]
 
 
 def member_history(store: Store, member_id: int) -> list[dict]:

@@ -15,7 +15,7 @@ from branchdesk import datetimes
 from branchdesk.datetimes import week_of
 from branchdesk.enums import Experience, Need
 from branchdesk.i18n import t
-from branchdesk.member_fields import FIELDS, mask_account, mask_phone
+from branchdesk.member_fields import BY_NAME, FIELDS, mask_account, mask_phone
 from branchdesk.member_query import MemberQuery
 from branchdesk.store import audit, dormancy, member_search
 from branchdesk.store import members as member_rows
@@ -58,10 +58,8 @@ def _tier(query: MemberQuery) -> str:
 def _json_value(name: str, kind: str, reveal: bool) -> str:
     if name == "last_active_on":  # the day last heard from, activities included
         return "members.last_seen_on"
-    if kind == "phone" and not reveal:
-        return _MASKED_PHONE
-    if kind == "account" and not reveal:
-        return _MASKED_ACCOUNT
+    if BY_NAME[name].sensitive and not reveal:  # masked by its kind (member_fields)
+        return _MASKED_PHONE if kind == "phone" else _MASKED_ACCOUNT
     if kind == "words":
         return (f"json(CASE WHEN json_valid(members.{name}) THEN members.{name}"
                 " ELSE '[]' END)")
@@ -170,4 +168,17 @@ def record_reveal(store: Store, operator: str, count: int, query: MemberQuery) -
     card reveal, before anything is shown."""
     with store.transaction() as conn:
         audit.append(conn, operator=operator, action="members.reveal_phones", entity="member",
-                     after={"count": count, "query": query.to_json()})
+                     after={"count": count, "query": logged_query(query)})
+
+
+def logged_query(query: MemberQuery) -> dict:
+    """A query as an audit row keeps it: whole numbers in its search masked."""
+    data = query.to_json()
+    search = data.get("search")
+    if isinstance(search, str):
+        for number in member_search.parse(search).numbers:
+            masked = mask_phone(number) if member_search.is_whole_mobile(number) \
+                else mask_account(number)
+            search = search.replace(number, masked)
+        data["search"] = search
+    return data

@@ -83,11 +83,21 @@ def _audit(store: Store, member: Member) -> list[TimelineEntry]:
 SOURCES: list[Source] = [_activities, _complaints, _messages, _imports, _audit]
 
 
-def member_timeline(store: Store, member: Member, limit: int = 500) -> list[TimelineEntry]:
-    """Everything known about the member, newest first."""
+def member_timeline(store: Store, member: Member, limit: int = 500, *,
+                    reveal: bool = False) -> list[TimelineEntry]:
+    """Everything known about the member, newest first. With `reveal` (the card's audited
+    reveal), the audit entries carry the clear numbers the log keeps aside."""
     entries = [entry for source in SOURCES for entry in source(store, member)]
     entries.sort(key=lambda e: e.at, reverse=True)
-    return entries[:limit]
+    entries = entries[:limit]
+    if reveal:
+        from branchdesk.store.audit_privacy import with_clear
+
+        logged = [e for e in entries if e.what == "audit"]
+        clear = iter(with_clear(store.conn, [e.data for e in logged]))
+        replaced = {id(e): TimelineEntry(e.at, e.what, next(clear), alert=e.alert) for e in logged}
+        entries = [replaced.get(id(e), e) for e in entries]
+    return entries
 
 
 def audit_fields(entry: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:

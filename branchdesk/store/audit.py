@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from branchdesk.store import integrity
+from branchdesk.store import audit_privacy, integrity
 
 GENESIS = "0" * 64
 SYSTEM_OPERATOR = "BranchDesk"  # rows the program writes by itself (schema upgrade, repairs)
@@ -78,6 +78,22 @@ def append_many(conn: sqlite3.Connection, operator: str, entries: Sequence[Entry
         raise RuntimeError("audit rows are written inside the action's transaction")
     if not entries:
         return []
+    row = conn.execute("SELECT id, at, hash FROM audit_log ORDER BY id DESC LIMIT 1").fetchone()
+    last_id, prev_at, prev_hash = row if row else (0, "", GENESIS)
+    # Clear phone and account numbers never go into the log's rows (audit_privacy).
+    payloads, private = [], []
+    for index, entry in enumerate(entries):
+        before, before_clear = audit_privacy.split(entry.before)
+        after, after_clear = audit_privacy.split(entry.after)
+        data = audit_privacy.private_row(before_clear, after_clear)
+        if data is not None:
+            private.append((last_id + 1 + index, data))
+        payloads.append((before, after))
+    if private:
+        if audit_privacy.has_table(conn):
+            conn.executemany("INSERT INTO audit_private (audit_id, data) VALUES (?, ?)", private)
+        else:  # a schema older than the privacy upgrade (which moves them out when it runs)
+            payloads = [(e.before, e.after) for e in entries]
     pending = getattr(conn, "bd_pending", None)
     if state is _AUTO:
         state_json = _canonical(integrity.fold(conn, pending))
@@ -85,14 +101,12 @@ def append_many(conn: sqlite3.Connection, operator: str, entries: Sequence[Entry
         if pending is not None:
             integrity.reset(conn, pending)
         state_json = _canonical(state)
-    row = conn.execute("SELECT id, at, hash FROM audit_log ORDER BY id DESC LIMIT 1").fetchone()
-    last_id, prev_at, prev_hash = row if row else (0, "", GENESIS)
     # Never earlier than the row before (a clock set back must not make the log look forged).
     at = max(datetime.now(UTC).isoformat(timespec="microseconds"), prev_at)
     rows = []
     for index, entry in enumerate(entries):
         entity_key = None if entry.entity_id is None else str(entry.entity_id)
-        before_json, after_json = _canonical(entry.before), _canonical(entry.after)
+        before_json, after_json = (_canonical(v) for v in payloads[index])
         row_state = state_json if index == len(entries) - 1 else None
         digest = link_hash(prev_hash, at, operator, entry.action, entry.entity, entity_key,
                            before_json, after_json, row_state)
@@ -159,6 +173,7 @@ def verify(conn: sqlite3.Connection, *, remember: Iterable[int] = ()) -> ChainRe
     columns = {row[1] for row in conn.execute("PRAGMA table_info(audit_log)")}
     state = "state" if "state" in columns else "NULL"
     report = ChainReport(0, GENESIS)
+    sealed = audit_privacy.sealed_rows(conn)  # rows redacted since (erasure, privacy upgrade)
     cursor = conn.execute(
         "SELECT id, at, operator, action, entity, entity_id, before, after, prev_hash, hash,"
         f" {state} FROM audit_log ORDER BY id"
@@ -170,6 +185,12 @@ def verify(conn: sqlite3.Connection, *, remember: Iterable[int] = ()) -> ChainRe
             problem = "id_gap"
         elif stored_prev != prev_hash:
             problem = "prev_hash"
+        elif row_id in sealed and sealed[row_id][1] > row_id:
+            (original, seal), _by = sealed[row_id]
+            if stored != original or audit_privacy.seal_of(
+                    original, at, operator, action, entity, entity_id, before, after,
+                    row_state) != seal:
+                problem = "hash"
         elif link_hash(prev_hash, at, operator, action, entity, entity_id, before, after,
                        row_state) != stored:
             problem = "hash"

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from branchdesk.errors import UserError
+from branchdesk.owner_only import create_private
 from branchdesk.store import audit, integrity, protections
 from branchdesk.store.migrations import SCHEMA_VERSION, SchemaTooNew, migrate
 from branchdesk.store.opening import connect_read_only, create_atomically, probe
@@ -254,6 +255,7 @@ class Store:
 
     def backup_to(self, target: str | Path) -> None:
         """A consistent copy while others may write (copying the file is not safe)."""
+        create_private(Path(target))  # a copy of personal data: readable by its owner only
         with sqlite3.connect(str(target)) as dest:
             self.conn.backup(dest)
         dest.close()

@@ -33,7 +33,7 @@ from typing import Any
 # The tables whose content the audit trail vouches for. A new table that holds records a
 # user must be able to trust is added here (and nothing else is needed).
 TRACKED = ("members", "messages", "staff", "rule_changes",
-           "import_batches", "import_changes", "import_created")
+           "import_batches", "import_changes", "import_created", "audit_private")
 BUCKET_BITS = 8  # 256 rows per bucket
 _SEPARATOR_BYTES = b"\x1e"  # between two rows of a bucket (char(30))
 # REAL values as an exact integer (a power-of-two multiple is exact in IEEE arithmetic): SQLite

@@ -413,9 +413,23 @@ def _weekly_review_index(conn: sqlite3.Connection) -> None:
     )
 
 
+def _audit_privacy(conn: sqlite3.Connection) -> None:
+    """Privacy (issue 15): the clear phone and account numbers of audit rows move to
+    `audit_private` (reading it is a reveal), the rows keep them masked; the rows changed
+    are sealed by one `audit.redact` row, so the chain still verifies (store/audit_privacy)."""
+    from branchdesk.store import audit, audit_privacy
+
+    conn.execute("CREATE TABLE audit_private (audit_id INTEGER PRIMARY KEY, data TEXT NOT NULL)")
+    sealed = audit_privacy.move_clear_numbers(conn)
+    if sealed:
+        audit.append(conn, operator=audit.SYSTEM_OPERATOR, action="audit.redact",
+                     entity="database", after={"reason": "privacy_upgrade",
+                                               "count": len(sealed), "sealed": sealed})
+
+
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _v1_roster, _v2_roster_search, _v3_compliance, _v4_search_index, _events, _engagement,
-    _roster_at_scale, _v5_trust, _communities, _weekly_review_index,
+    _roster_at_scale, _v5_trust, _communities, _weekly_review_index, _audit_privacy,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

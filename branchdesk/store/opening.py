@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from branchdesk.errors import UserError
+from branchdesk.owner_only import create_private
 
 # PRAGMA application_id: "BDK1". Databases made before it was set are recognised by their
 # tables and stamped when they are next opened for writing.
@@ -79,8 +80,8 @@ def probe(path: Path, timeout: float = 10.0) -> Found:
                 "SELECT name FROM sqlite_master WHERE type = 'table'"))
         finally:
             conn.close()
-    except sqlite3.DatabaseError as error:
-        raise UserError("opening.damaged", file=str(path), error=str(error)) from error
+    except (sqlite3.DatabaseError, UnicodeDecodeError) as error:  # a damaged page may hold
+        raise UserError("opening.damaged", file=str(path), error=str(error)) from error  # any bytes
     found = Found(version, app_id, tables)
     if app_id != APPLICATION_ID and not (app_id == 0 and version >= 1 and tables >= CORE_TABLES):
         raise UserError("opening.foreign", file=str(path))
@@ -93,9 +94,7 @@ def create_atomically(path: Path, build) -> None:
     BranchDesk starting at the same moment keeps the one it made)."""
     temporary = path.with_name(f".{path.name}.new-{uuid.uuid4().hex[:12]}")
     try:
-        # Readable by its owner only: it holds clients' personal data. SQLite fills the empty
-        # file, and makes its -wal and -shm files with the same permissions.
-        os.close(os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+        create_private(temporary)  # personal data: readable by its owner only
         conn = sqlite3.connect(str(temporary), isolation_level=None)
         try:
             build(conn)

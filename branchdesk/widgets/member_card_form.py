@@ -17,7 +17,7 @@ from textual.widgets import Input, Label, Select, Static
 
 from branchdesk.i18n import catalog, get_language, t
 from branchdesk.importers.normalize import normalize_amount
-from branchdesk.member_fields import BY_NAME, FIELDS
+from branchdesk.member_fields import BY_NAME, FIELDS, SENSITIVE_FIELDS, mask_value
 from branchdesk.models import Experience, Member, RiskLevel
 from branchdesk.widgets.communities.field import CommunitiesField
 
@@ -97,7 +97,7 @@ class MemberCardForm(VerticalScroll):
     def __init__(self, member: Member, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self._member = member
-        self.phone_revealed = False
+        self.phone_revealed = False  # the sensitive fields (phone, account) shown in full
 
     def compose(self) -> ComposeResult:
         member = self._member
@@ -109,11 +109,12 @@ class MemberCardForm(VerticalScroll):
                 elif name == "communities":
                     # Picked from the branch's list (Enter): a typo cannot start a new group.
                     yield CommunitiesField(member.communities, id="field-communities")
-                elif name == "phone":
+                elif name in SENSITIVE_FIELDS:
                     # Masked until revealed: a disabled input can neither leak nor silently
                     # overwrite the number with its mask.
-                    yield Input(member.masked_phone, id="field-phone", compact=True, disabled=True,
-                            select_on_focus=False,
+                    yield Input(str(mask_value(name, getattr(member, name)) or ""),
+                                id=f"field-{name}", compact=True, disabled=True,
+                                select_on_focus=False,
                                 placeholder=t("member_card.phone_hidden"))
                 else:
                     # The cursor goes to the end: typing must not silently replace the value.
@@ -171,7 +172,7 @@ class MemberCardForm(VerticalScroll):
                 widget.set_options(self._options(name))
                 widget.prompt = t("member_card.not_set")
                 widget.value = value
-            elif name == "phone":
+            elif name in SENSITIVE_FIELDS:
                 widget.placeholder = t("member_card.phone_hidden")
             else:
                 widget.placeholder = _optional(f"member_card.placeholder.{name}")
@@ -182,10 +183,10 @@ class MemberCardForm(VerticalScroll):
     # --- values -------------------------------------------------------------------------------
 
     def values(self) -> dict[str, Any]:
-        """The fields as plain values; the phone only once revealed (else it is the mask)."""
+        """The fields as plain values; phone and account only once revealed (else the mask)."""
         out: dict[str, Any] = {}
         for name in FORM_FIELDS:
-            if name == "phone" and not self.phone_revealed:
+            if name in SENSITIVE_FIELDS and not self.phone_revealed:
                 continue
             widget = self.query_one(f"#field-{name}")
             if isinstance(widget, CommunitiesField):
@@ -199,8 +200,9 @@ class MemberCardForm(VerticalScroll):
     def load(self, member: Member) -> None:
         """Show a member's values (after a save: what the service stored, normalised)."""
         for name in FORM_FIELDS:
-            if name == "phone" and not self.phone_revealed:
-                self.query_one("#field-phone", Input).value = member.masked_phone
+            if name in SENSITIVE_FIELDS and not self.phone_revealed:
+                self.query_one(f"#field-{name}", Input).value = str(
+                    mask_value(name, getattr(member, name)) or "")
                 continue
             widget = self.query_one(f"#field-{name}")
             if isinstance(widget, CommunitiesField):
@@ -211,10 +213,13 @@ class MemberCardForm(VerticalScroll):
             else:
                 widget.value = display_value(member, name)
 
-    def reveal_phone(self, phone: str) -> None:
-        phone_input = self.query_one("#field-phone", Input)
-        phone_input.value = phone
-        phone_input.disabled = False
+    def reveal(self, values: dict[str, str]) -> None:
+        """Show the sensitive fields in full (after the audited reveal) and let them be edited."""
+        for name in SENSITIVE_FIELDS:
+            if name in FORM_FIELDS:
+                field = self.query_one(f"#field-{name}", Input)
+                field.value = values.get(name, "")
+                field.disabled = False
         self.phone_revealed = True
 
     # --- errors -------------------------------------------------------------------------------

@@ -15,7 +15,7 @@ from rich.text import Text
 from branchdesk.datetimes import branch_zone
 from branchdesk.enums import Experience, Need, RiskLevel
 from branchdesk.i18n import catalog, get_language, t
-from branchdesk.member_fields import mask_phone
+from branchdesk.member_fields import SENSITIVE_FIELDS, mask_value
 
 _LISTS = ("needs", "tags", "communities")
 _ENUMS = {"risk_level": RiskLevel, "experience": Experience}
@@ -47,8 +47,8 @@ def show_value(field: str, value: Any, *, reveal: bool) -> str:
     if field in _ENUMS and value in _ENUMS[field]._value2member_map_:
         member = _ENUMS[field](value)
         return f"{member.value} {member.label()}" if field == "risk_level" else member.label()
-    if field == "phone" and not reveal:
-        return mask_phone(str(value))
+    if field in SENSITIVE_FIELDS and not reveal:
+        return str(mask_value(field, str(value)))
     return str(value)
 
 

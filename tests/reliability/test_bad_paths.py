@@ -97,6 +97,8 @@ COMMAND_ARGS: dict[tuple[str, ...], list[str]] = {
     ("communities", "advisor"): ["价值投资群", "李娜"],
     ("review",): ["--week", "2026-W49"],
     ("export", "review"): ["--week", "2026-W49", "-o", "{out}/review.xlsx"],
+    ("erase-member",): ["1", "--reason", "申请单 1", "--password-stdin"],
+    ("export", "members"): ["--need", "解套", "-o", "{out}/members.xlsx"],
 }
 READ_ONLY = {("members",), ("import", "list"), ("audit", "verify"), ("audit", "head"),
              ("audit", "trail"), ("check",), ("staff", "list"), ("rules", "list"),
@@ -104,7 +106,7 @@ READ_ONLY = {("members",), ("import", "list"), ("audit", "verify"), ("audit", "h
              ("events", "show"), ("export", "calendar"), ("activity", "list"),
              ("activity", "imports"), ("reactivation",), ("followups",), ("birthdays",),
              ("complaints", "list"), ("complaints", "show"), ("communities", "list"),
-             ("review",), ("export", "review")}
+             ("review",), ("export", "review"), ("export", "members")}
 
 
 def _commands(parser: argparse.ArgumentParser, prefix: tuple[str, ...] = ()) -> list[tuple[str, ...]]:

@@ -86,11 +86,16 @@ async def test_reveal_writes_an_audit_row_and_phone_is_masked_before(demo_store,
     async with app.run_test(size=(80, 24)) as pilot:
         member = await open_card(pilot, settle)
         phone = app.screen.query_one("#field-phone", Input)
+        account = app.screen.query_one("#field-account_no", Input)
+        title = str(app.screen.query_one("#card-title").render())
         assert phone.value == member.masked_phone and phone.disabled
+        assert account.value == member.masked_account and account.disabled
+        assert member.account_no not in title and member.masked_account in title
         assert "member.reveal_phone" not in actions(demo_store, member.id)
         await pilot.press("ctrl+r")
         await pilot.pause()
-        assert phone.value == member.phone
+        assert phone.value == member.phone and account.value == member.account_no
+        assert member.account_no in str(app.screen.query_one("#card-title").render())
     assert actions(demo_store, member.id) == ["member.reveal_phone"]
 
 
@@ -146,7 +151,7 @@ async def test_language_switch_keeps_the_edits(demo_store, make_app, settle):
         assert str(card.query_one("#label-name").render()) == "姓名"
         assert card.query_one("#field-name", Input).value == member.name + "x"
         assert card.changes() == {"name": member.name + "x"}
-        assert {b.description for _, b in card._bindings} >= {"保存", "查看手机号"}
+        assert {b.description for _, b in card._bindings} >= {"保存", "查看号码"}
 
 
 async def test_arrow_keys_move_between_fields(demo_store, make_app, settle):
@@ -154,9 +159,9 @@ async def test_arrow_keys_move_between_fields(demo_store, make_app, settle):
     async with app.run_test(size=(80, 24)) as pilot:
         await open_card(pilot, settle)
         card = app.screen
-        await pilot.press("down")                         # the masked phone is skipped
-        assert card.query_one("#field-account_no").has_focus
-        await pilot.press("down", "down", "down")         # branch, advisor, risk level
+        await pilot.press("down")                 # the masked phone and account are skipped
+        assert card.query_one("#field-branch").has_focus
+        await pilot.press("down", "down")                 # advisor, risk level
         assert card.query_one("#field-risk_level").has_focus
         await pilot.press("down")                         # a choice list does not open on down
         assert card.query_one("#field-experience").has_focus

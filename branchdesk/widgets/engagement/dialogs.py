@@ -46,8 +46,7 @@ def new_complaint_dialog(screen: Any, member_id: int | None = None,
     app = screen.app
     member_value = ""
     if member_id is not None:
-        member = roster.get_member(app.store, member_id)
-        member_value = member.account_no or str(member_id)
+        member_value = f"#{member_id}"  # never the account number in clear
 
     def submit(values: Values) -> None:
         config = engagement_config.from_settings(app.settings)

@@ -19,4 +19,5 @@ def show_member_history(screen: Any, view: MemberTimeline, member: Member, *, re
     follow_up = followups.get_follow_up(store, member.id)
     open_complaints = complaints.list_complaints(store, today, member_id=member.id, open_only=True)
     summary = summary_text(state, follow_up, open_complaints, today, days)
-    view.show(summary, timeline.member_timeline(store, member), reveal=reveal, dormant_days=days)
+    view.show(summary, timeline.member_timeline(store, member, reveal=reveal), reveal=reveal,
+              dormant_days=days)

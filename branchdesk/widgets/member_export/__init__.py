@@ -1,0 +1,1 @@
+"""Exporting the roster's current filter to Excel from the app."""

@@ -1,0 +1,121 @@
+"""`erase-member`: the member's personal data goes, the counts and a valid, still
+tamper-evident audit chain stay."""
+
+from __future__ import annotations
+
+import io
+import sqlite3
+
+import pytest
+
+from branchdesk.cli import main
+from branchdesk.errors import UserError
+from branchdesk.services import activities, audit_trail, erasure, roster, staff
+from branchdesk.services.staff import Credentials
+from branchdesk.store import audit
+from branchdesk.store.database import Store
+
+PASSWORD = "geheim-123"
+
+
+@pytest.fixture
+def branch(demo_store):
+    staff.init_branch(demo_store, "周经理", PASSWORD)
+    staff.add_staff(demo_store, Credentials("周经理", PASSWORD), "小王", "staff", PASSWORD)
+    member = roster.list_members(demo_store, limit=1)[0]
+    roster.update_member(demo_store, "小王", member.id,
+                         {"phone": "13999998888", "notes": "住在陆家嘴", "name": member.name + "芳"})
+    roster.reveal(demo_store, "小王", member.id)
+    activities.log_activity(demo_store, "小王", member.id, "call", note="电话回访")
+    return demo_store, roster.get_member(demo_store, member.id)
+
+
+def _member_audit_text(store, member_id) -> str:
+    return " ".join(str(v) for row in store.conn.execute(
+        "SELECT before, after FROM audit_log WHERE entity = 'member' AND entity_id = ?",
+        (str(member_id),)) for v in row)
+
+
+def test_erasure_removes_personal_data_and_keeps_counts_and_the_chain(branch):
+    store, member = branch
+    count_before = len(activities.member_activities(store, member.id))
+    head_before = audit.head(store.conn)
+    done = erasure.erase_member(store, "小王", member.id, Credentials("周经理", PASSWORD),
+                                "申请单 2026-031，柜台核验身份证")
+    gone = roster.get_member(store, member.id)
+    assert gone.phone is None and gone.account_no is None and gone.birthday is None
+    assert gone.notes is None and gone.tags == [] and member.name not in gone.name
+    assert gone.risk_level == member.risk_level  # what stays says no longer who it was
+    assert len(activities.member_activities(store, member.id)) == count_before
+    text = _member_audit_text(store, member.id)
+    for personal in (member.name, member.phone, member.account_no, "住在陆家嘴", "13999998888",
+                     member.phone[-4:]):
+        assert personal not in text
+    assert store.conn.execute(
+        "SELECT count(*) FROM audit_private p JOIN audit_log a ON a.id = p.audit_id"
+        " WHERE a.entity = 'member' AND a.entity_id = ?", (str(member.id),)).fetchone()[0] == 0
+    assert done.audit_rows >= 1
+    [row] = audit.entries_where(store.conn, "action = 'member.erase'", ())
+    assert "周经理" in row["after"] and "2026-031" in row["after"]
+    result = audit_trail.verify(store, head_before)
+    assert result.ok, result.problems()
+
+
+def test_a_redacted_row_edited_afterwards_is_caught(branch, tmp_path):
+    store, member = branch
+    erasure.erase_member(store, "小王", member.id, Credentials("周经理", PASSWORD), "请求 7")
+    path = store.path
+    store.close()
+    raw = sqlite3.connect(path)
+    raw.execute("DROP TRIGGER audit_log_no_update")
+    raw.execute("UPDATE audit_log SET after = '{\"notes\": \"forged\"}'"
+                " WHERE action = 'member.update' AND entity_id = ?", (str(member.id),))
+    raw.commit()
+    raw.close()
+    again = Store(path)
+    assert not audit_trail.verify(again).ok
+    again.close()
+
+
+def test_erasure_needs_a_reviewer_or_manager_password_and_a_reason(branch):
+    store, member = branch
+    head = audit.head(store.conn)
+    with pytest.raises(UserError):
+        erasure.erase_member(store, "小王", member.id, Credentials("周经理", "wrong"), "x")
+    with pytest.raises(UserError):
+        erasure.erase_member(store, "小王", member.id, Credentials("小王", PASSWORD), "x")
+    with pytest.raises(UserError):
+        erasure.erase_member(store, "小王", member.id, Credentials("周经理", PASSWORD), "  ")
+    assert audit.head(store.conn) == head
+    assert roster.get_member(store, member.id).name == member.name
+
+
+def test_cli_erases_with_the_password_and_refuses_an_unknown_member(tmp_path, capsys,
+                                                                    monkeypatch):
+    db = tmp_path / "b.db"
+    assert main(["--db", str(db), "demo", "--members", "5"]) == 0
+    store = Store(db)
+    staff.init_branch(store, "周经理", PASSWORD)
+    store.close()
+    capsys.readouterr()
+    monkeypatch.setattr("sys.stdin", io.StringIO(PASSWORD + "\n"))
+    assert main(["--db", str(db), "--user", "周经理", "erase-member", "#99999", "--reason", "r",
+                 "--password-stdin"]) == 2
+    assert "99999" in capsys.readouterr().err
+    monkeypatch.setattr("sys.stdin", io.StringIO(PASSWORD + "\n"))
+    assert main(["--db", str(db), "--user", "周经理", "erase-member", "#2", "--reason",
+                 "申请单 8", "--password-stdin"]) == 0
+    assert "#2" in capsys.readouterr().out
+    assert main(["--db", str(db), "audit", "verify"]) == 0
+
+
+def test_an_erased_member_is_not_found_by_search_and_the_trail_says_so(branch):
+    from branchdesk.models import MemberQuery
+
+    store, member = branch
+    erasure.erase_member(store, "小王", member.id, Credentials("周经理", PASSWORD), "请求 9")
+    assert roster.count_members(store, MemberQuery(search=member.name)) == 0
+    assert roster.count_members(store, MemberQuery(search=member.phone[-4:])) == 0 or \
+        all(m.id != member.id for m in roster.list_members(store, MemberQuery(search=member.phone[-4:])))
+    found = audit_trail.entries(store, audit_trail.Scope("member", member_id=member.id))
+    assert audit_trail.action_label(found[-1]["action"]) == "personal data erased (request)"
