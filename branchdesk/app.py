@@ -251,7 +251,7 @@ class BranchDeskApp(App[None]):
         super()._handle_exception(error)
 
 
-def run_app(settings: Settings) -> int:
+def run_app(settings: Settings, *, demo: bool = False) -> int:
     """Open the database and run the app; a database that cannot be opened is one message."""
     from branchdesk.store.database import open_store
 
@@ -272,7 +272,7 @@ def run_app(settings: Settings) -> int:
         app = BranchDeskApp(settings, store)
         if backup_failure:
             app.startup_notices.append(backup_failure)
-        app.hint_sign_in = True
+        app.hint_sign_in = not demo  # the demo is for looking round: no set-up advice
         app.run()
     finally:
         store.close()

@@ -147,6 +147,6 @@ def cmd_open_app(args: argparse.Namespace, settings: Settings) -> int:
         args.advisor = args.community = args.tag = None
         args.search, args.sort, args.limit = "", "name", 40
         return cmd_members(args, settings)
-    return run_app(settings)
+    return run_app(settings, demo=args.demo)
 
 
