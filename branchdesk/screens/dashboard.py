@@ -108,6 +108,7 @@ class DashboardScreen(AppContext, Screen[None]):
         self.week: IsoWeek | None = None
         self.review: WeeklyReview | None = None
         self.counts: TodayCounts | None = None
+        self._left = False  # the screen was left (another area, a dialog) since it was mounted
 
     @property
     def today(self):
@@ -251,8 +252,15 @@ class DashboardScreen(AppContext, Screen[None]):
     def action_reload(self) -> None:
         self.reload_data()
 
+    def on_screen_suspend(self) -> None:
+        self._left = True
+
     def on_screen_resume(self) -> None:
-        self.reload_data()  # something may have changed in another area
+        # Back from another area or a dialog: something may have changed. On the first
+        # showing the mount has started the computation already; a second one would only
+        # compete with it (a thread worker cannot be stopped) and with the first paint.
+        if self._left:
+            self.reload_data()
 
     def action_leave(self) -> None:
         self.app.switch_mode("roster")

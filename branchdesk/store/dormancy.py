@@ -92,9 +92,11 @@ def dormant_as_of(day: date, days: int, latest_activity: str,
     not after it, else the day they joined. On today it is `dormant(today, days)`.
     The caller keeps members who joined after `day` out."""
     limit, on = cutoff(day, days).isoformat(), day.isoformat()
-    heard = (f"max(coalesce({latest_activity}, ''), CASE WHEN {alias}.last_active_on <= ?"
-             f" THEN {alias}.last_active_on ELSE '' END)")
-    return (f"(CASE WHEN {heard} != '' THEN {heard} < ?"
-            f" ELSE ({joined_on(alias)} < ? OR EXISTS (SELECT 1 FROM activities AS x"
-            f" WHERE x.member_id = {alias}.id AND x.on_date <= ?)) END)",
-            [on, on, limit, limit, on])
+    # the day heard from, NULL when neither an activity nor an imported date is known; each
+    # part is evaluated once per member, the activity probe only when it can decide
+    heard = (f"nullif(max(coalesce({latest_activity}, ''), CASE WHEN {alias}.last_active_on <= ?"
+             f" THEN {alias}.last_active_on ELSE '' END), '')")
+    return (f"coalesce({heard} < ?, CASE WHEN {joined_on(alias)} < ? THEN 1"
+            f" ELSE EXISTS (SELECT 1 FROM activities AS x"
+            f" WHERE x.member_id = {alias}.id AND x.on_date <= ?) END)",
+            [on, limit, limit, on])
