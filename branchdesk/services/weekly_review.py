@@ -308,7 +308,8 @@ def compute_review(store: Store, week: IsoWeek, config: ReviewSettings | None = 
     figures: list[WeekFigures] = []
     event_lists: list[list[dict[str, Any]]] = []
     for k, (w, span) in enumerate(zip(weeks, spans, strict=True)):
-        event_list = rows.events(conn, span.start_utc, span.after_utc)
+        # Held by the day the week is seen on: this week's events still to come are not held.
+        event_list = rows.events(conn, span.start_utc, span.as_of_after_utc)
         event_lists.append(event_list)
         figures.append(WeekFigures(
             w.label, span.start, span.end, span.as_of,

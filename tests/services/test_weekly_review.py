@@ -155,3 +155,19 @@ def test_a_quick_review_of_two_weeks_has_the_same_figures(branch, review):
     assert [w.week for w in quick.trend] == ["2026-W48", "2026-W49"]
     assert [(a.advisor, a.members, a.active, a.contacts, a.active_trend) for a in quick.advisors] \
         == [(a.advisor, a.members, a.active, a.contacts, a.active_trend[-2:]) for a in review.advisors]
+
+
+def test_an_event_later_this_week_is_not_held_yet(branch):
+    """Seen on Wednesday, Friday's salon is still to come: not held, its sign-ups not counted;
+    seen on Sunday it is."""
+    with branch.transaction() as conn:
+        conn.execute("INSERT INTO events (kind, title, starts_at, ends_at, status, created_at,"
+                     " updated_at) VALUES ('salon', '周五沙龙', '2026-12-04T06:00:00+00:00',"
+                     " '2026-12-04T08:00:00+00:00', 'open', '2026-11-20T00:00:00+00:00',"
+                     " '2026-11-20T00:00:00+00:00')")
+    settings = ReviewSettings(dormant_days=30, tz=ZONE)
+    wednesday = compute_review(branch, W49, settings, today=TODAY).current.events
+    sunday = compute_review(branch, W49, settings, today=date(2026, 12, 6)).current.events
+    assert wednesday.held == 1
+    assert sunday.held == 2
+    assert {k.kind: k.held for k in sunday.by_kind}["salon"] == 1
