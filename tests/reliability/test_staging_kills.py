@@ -125,8 +125,10 @@ def test_killed_import_leaves_no_staging_and_no_reader(branch, tmp_path, tally):
     scratch_dir.mkdir()
     env = _env(tmp_path, scratch_dir)
     before = _member_count(branch["db"])
-    seen_readers = 0
-    for attempt in range(6):
+    seen_readers = kills = 0
+    for attempt in range(12):  # six kills; an import that ends first is tried again
+        if kills == 6:
+            break
         db = _copy(branch["db"], tmp_path / "branch.db")
         args = cli("--db", str(db), "import", "roster", str(branch["roster"]))
         proc = subprocess.Popen(args, env=env, stdout=subprocess.DEVNULL,
@@ -141,13 +143,16 @@ def test_killed_import_leaves_no_staging_and_no_reader(branch, tmp_path, tally):
                 if any(folder.glob("part*.db") for folder in _staging(scratch_dir)):
                     break
                 time.sleep(0.005)
-            wait_until = time.monotonic() + rng.uniform(0.0, 0.3 if attempt % 2 else 1.2)
+            wait_until = time.monotonic() + rng.uniform(0.0, 0.3 if attempt % 2 else 0.8)
             while time.monotonic() < wait_until and proc.poll() is None:
                 readers.update(_descendants(proc.pid))
                 time.sleep(0.01)
             readers.update(_descendants(proc.pid))
-            assert proc.poll() is None, "the import ended before it could be killed"
+            if proc.poll() is not None:  # a quick machine finished the import: try again
+                assert proc.returncode == 0
+                continue
             os.kill(proc.pid, signal.SIGKILL)  # the app alone, as a crash would end it
+            kills += 1
             proc.wait(timeout=30)
             seen_readers += bool(readers)
             deadline = time.monotonic() + 15
@@ -165,7 +170,8 @@ def test_killed_import_leaves_no_staging_and_no_reader(branch, tmp_path, tally):
         database_is_sound(db)
         assert _member_count(db) in (before, before + ROWS)  # all of the import, or none
         tally["kills survived: import, staging and readers checked"] += 1
-    assert seen_readers >= 4  # the kills came while readers were at work
+    assert kills >= 4, f"only {kills} of 12 imports could be killed before they ended"
+    assert seen_readers >= min(4, kills)  # the kills came while readers were at work
 
 
 def test_a_finished_import_leaves_no_staging(branch, tmp_path):
