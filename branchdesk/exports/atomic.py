@@ -21,26 +21,13 @@ def temporary_beside(path: Path) -> Path:
 
 def save_workbook(book: Any, path: str | Path) -> Path:
     """`book.save` (openpyxl) to `path`, atomically."""
-    path = Path(path)
-    temporary = temporary_beside(path)
-    try:
-        book.save(temporary)
-        make_private(temporary)  # exports hold personal data: readable by their owner only
-        with temporary.open("rb+") as handle:
-            os.fsync(handle.fileno())
-        os.replace(temporary, path)
-    except PermissionError as error:  # Windows: the file is open in Excel
-        raise UserError("exports_atomic.in_use", file=str(path), error=str(error)) from error
-    except OSError as error:
-        raise UserError("report.cannot_write", file=str(path), error=str(error)) from error
-    finally:
-        temporary.unlink(missing_ok=True)
-    return path
+    return write_atomically(path, book.save)
 
 
 def write_atomically(path: str | Path, write: Any) -> Path:
-    """`write(temporary_path)` (a streaming writer, e.g. xlsxwriter), then the same fsync,
-    owner-only mode and rename as `save_workbook`."""
+    """`write(temporary_path)` (openpyxl's `save`, a streaming xlsxwriter…), then fsync, the
+    owner-only mode (exports hold personal data) and a rename over `path`: a failed export
+    never leaves a half-written file in place of a good one."""
     path = Path(path)
     if not path.parent.is_dir():
         raise UserError("report.cannot_write", file=str(path),
