@@ -61,7 +61,7 @@ def test_this_week_by_default(db, capsys):
     assert review_json(db, capsys)["week"] == "2026-W49"
 
 
-@pytest.mark.parametrize("week", ["2026-W54", "2025-W53", "W49"])
+@pytest.mark.parametrize("week", ["2026-W54", "2025-W53", "W49", "2026-W00", "2026-W50", "2027-W01"])
 def test_a_week_that_does_not_exist_is_one_message(db, capsys, week):
     assert main(["--db", str(db), "--lang", "en", "review", "--week", week, "--json"]) == 2
     out, err = capsys.readouterr()
@@ -83,3 +83,17 @@ def test_chinese(db, capsys):
     assert main(["--db", str(db), "--lang", "zh", "review", "--week", "2026-W49"]) == 0
     out = capsys.readouterr().out
     assert "周报 2026-W49" in out and "沉睡客户" in out and "个百分点" in out
+
+
+def test_a_week_to_come_is_refused_not_guessed(db, capsys):
+    assert main(["--db", str(db), "--lang", "en", "review", "--week", "2026-W51"]) == 2
+    assert "has not begun yet (this week is 2026-W49)" in capsys.readouterr().err
+
+
+def test_an_output_that_is_a_folder_is_one_message_and_no_file(db, tmp_path, capsys):
+    folder = tmp_path / "周报.xlsx"
+    folder.mkdir()
+    assert main(["--db", str(db), "--lang", "en", "export", "review", "-o", str(folder)]) == 2
+    err = capsys.readouterr().err
+    assert "is a folder" in err and "Errno" not in err and "partial" not in err
+    assert list(folder.iterdir()) == [] and list(tmp_path.glob(".*partial*")) == []

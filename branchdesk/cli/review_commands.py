@@ -9,6 +9,7 @@ import sys
 from typing import Any
 
 from branchdesk.cli.common import open_db, pad
+from branchdesk.errors import UserError
 from branchdesk.i18n import t
 from branchdesk.settings import Settings
 
@@ -36,9 +37,13 @@ def chosen_week(text: str | None, settings: Settings):
     from branchdesk import datetimes
     from branchdesk.services.weekly_review import IsoWeek
 
-    if text:
-        return IsoWeek.parse(text)
-    return IsoWeek.containing(datetimes.now().astimezone(settings.tz).date())
+    current = IsoWeek.containing(datetimes.now().astimezone(settings.tz).date())
+    if not text:
+        return current
+    week = IsoWeek.parse(text)
+    if week > current:  # its figures would be guesses about days to come
+        raise UserError("weekly_review.future_week", value=week.label, current=current.label)
+    return week
 
 
 def _compute(settings: Settings, week_text: str | None):

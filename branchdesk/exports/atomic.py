@@ -29,6 +29,8 @@ def write_atomically(path: str | Path, write: Any) -> Path:
     owner-only mode (exports hold personal data) and a rename over `path`: a failed export
     never leaves a half-written file in place of a good one."""
     path = Path(path)
+    if path.is_dir():
+        raise UserError("exports_atomic.is_folder", file=str(path))
     if not path.parent.is_dir():
         raise UserError("report.cannot_write", file=str(path),
                         error=f"{path.parent}: not a folder")

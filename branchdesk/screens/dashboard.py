@@ -242,7 +242,11 @@ class DashboardScreen(AppContext, Screen[None]):
     def action_week(self, step: int) -> None:
         if self.week is None:
             return
-        self.week = self.week.shift(step)
+        week = self.week.shift(step)
+        if week > IsoWeek.containing(self.today):  # days to come have no figures yet
+            self.notify(t("dashboard.no_later_week"), markup=False)
+            return
+        self.week = week
         self.reload_data()
 
     def action_this_week(self) -> None:

@@ -71,6 +71,8 @@ def _copy_consistent(source: sqlite3.Connection, target: Path) -> Head:
 def backup(db_path: Path, target: Path | None = None, *, folder: Path | None = None) -> BackupResult:
     """Copy the database to `target` (default: a time-stamped file in the backup folder).
     Safe while other BranchDesk processes write; never overwrites an existing file."""
+    if target is not None and not target.parent.is_dir():  # a mistyped -o: never made up
+        raise UserError("backup.no_folder", file=str(target), folder=str(target.parent))
     store = Store(db_path, read_only=True)
     target = target or default_backup_path(db_path, folder)
     try:
@@ -106,6 +108,10 @@ def daily(db_path: Path, keep: int, folder: Path | None = None,
     target = folder / name
     if target.exists():
         return None
+    try:
+        folder.mkdir(parents=True, exist_ok=True)  # the branch's own backup folder
+    except OSError as error:
+        raise UserError("backup.cannot_write", file=str(target), error=str(error)) from error
     try:
         backup(db_path, target)
     except UserError as error:

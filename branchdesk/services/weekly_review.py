@@ -48,6 +48,8 @@ class IsoWeek:
         if found is None:
             raise UserError("weekly_review.bad_week", value=text)
         year, week = int(found.group(1)), int(found.group(2))
+        if week == 0:
+            raise UserError("weekly_review.week_zero", value=text.strip())
         try:
             date.fromisocalendar(year, week, 1)
         except ValueError:

@@ -178,6 +178,13 @@ def test_a_backup_never_overwrites_a_file(branch, tmp_path, capsys):
     assert main(["--db", str(branch), "backup", "-o", str(branch)]) == 2
 
 
+def test_a_backup_into_a_folder_that_does_not_exist_is_refused(branch, tmp_path, capsys):
+    target = tmp_path / "no such folder" / "b.db"
+    assert main(["--db", str(branch), "--lang", "en", "backup", "-o", str(target)]) == 2
+    assert "does not exist" in capsys.readouterr().err
+    assert not target.parent.exists()  # never made up
+
+
 def test_a_backup_opens_from_read_only_media(branch, tmp_path):
     copy = tmp_path / "copy.db"
     assert main(["--db", str(branch), "backup", "-o", str(copy)]) == 0

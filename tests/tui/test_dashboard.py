@@ -76,6 +76,10 @@ async def test_brackets_move_a_week(make_app, settle):
         await pilot.press("0")
         await settle_all(pilot)
         assert screen.review.week == this_week
+        await pilot.press("right_square_bracket")  # no week after this one: said, not guessed
+        await settle_all(pilot)
+        assert screen.review.week == this_week
+        assert any("latest week" in str(n.message) for n in pilot.app._notifications)
 
 
 async def test_o_opens_the_overdue_complaints(make_app, settle, demo_store):
