@@ -75,6 +75,7 @@ def bundles(tmp_path_factory):
 
 
 @pytest.mark.bundle
+@pytest.mark.xdist_group("bundle")  # one after another: both build the project's wheel
 def test_the_windows_bundles_hold_exactly_what_their_locks_pin(bundles):
     made = offline_bundle.build([offline_bundle.PLATFORMS["win_amd64"]],
                                 list(offline_bundle.PYTHONS), bundles, make_zip=False)
@@ -135,6 +136,7 @@ def _run_in_terminal(args: list[str], env: dict[str, str], wait_for: bytes, keys
 
 
 @pytest.mark.bundle
+@pytest.mark.xdist_group("bundle")  # one after another: both build the project's wheel
 @pytest.mark.skipif(os.name != "posix", reason="the Linux bundle, on Linux")
 def test_the_linux_bundle_installs_without_the_internet_and_starts(bundles, tmp_path):
     python = f"{sys.version_info.major}.{sys.version_info.minor}"
