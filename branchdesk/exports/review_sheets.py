@@ -20,6 +20,12 @@ HEADER_FILL = "#DDEBF7"
 COLORS = {"active": "#2E75B6", "dormant": "#C00000", "reactivated": "#70AD47"}
 
 
+def _points_format() -> str:
+    """Excel's number format for a change in percentage points, in the workbook's language."""
+    unit = t("weekly_review.points", value="").strip().replace('"', "")
+    return f'+0.0" {unit}";-0.0" {unit}";0.0" {unit}"'
+
+
 class SheetWriter:
     def __init__(self, book: Any) -> None:
         self.book = book
@@ -48,7 +54,8 @@ class SheetWriter:
             "text": fmt(**base),
             "note": fmt(italic=True, font_color="#7F7F7F"),
             "change_count": fmt(num_format="+#,##0;-#,##0;0"),
-            "change_rate": fmt(num_format="+0.0%;-0.0%;0.0%"),
+            # a rate's change in percentage points, as the dashboard and `review` say it
+            "change_rate": fmt(num_format=_points_format()),
             "change_decimal": fmt(num_format="+0.0;-0.0;0.0"),
         }
 
@@ -114,8 +121,11 @@ def summary(out: SheetWriter, review: WeeklyReview, branch: str, events_name: st
         value_format = {"count": f["count"], "rate": f["rate"]}.get(figure.kind, f["decimal"])
         change_format = {"count": f["change_count"], "rate": f["change_rate"]}.get(
             figure.kind, f["change_decimal"])
+        change = figure.change(current, previous)
+        if figure.kind == "rate" and change is not None:
+            change = round(change * 100, 6)  # points: 0.30 → 0.25 is −5.0 pt, not −5.0%
         out.cells.row(sheet, row, [figure.label, figure.value(current), figure.value(previous),
-                                   figure.change(current, previous)],
+                                   change],
                       [f["text"], value_format, value_format, change_format])
         row += 1
     figures_end = row

@@ -76,7 +76,7 @@ def test_summary_figures_equal_review_json(exported):
              if row[0].value}
     assert cells["Members on the roster"] == [6, 5, 1]
     assert cells["Dormant members"] == [data["members"]["dormant"], 2, -1]
-    assert cells["Attendance rate"] == [0.5, 1.0, -0.5]
+    assert cells["Attendance rate"] == [0.5, 1.0, -50.0]  # the change in points
     assert cells["Review time (median)"][0] == data["compliance"]["approval_hours_median"]
     assert cells["Complaints overdue"][0] == data["complaints"]["overdue"]
     assert sheet.cell(7, 2).number_format == "#,##0"
