@@ -38,10 +38,13 @@ def test_weeks_are_iso_weeks():
     assert W49.shift(-1).label == "2026-W48" and IsoWeek(2026, 53).label == "2026-W53"
     assert IsoWeek(2026, 53).shift(1) == IsoWeek(2027, 1)
     assert IsoWeek.containing(date(2027, 1, 1)) == IsoWeek(2026, 53)
-    for text in ("2026-W54", "2025-W53", "2026-W00"):
+    for text in ("2026-W54", "2025-W53"):
         with pytest.raises(UserError) as error:
             IsoWeek.parse(text)
-        assert text in str(error.value) and "W5" in str(error.value)
+        assert text in str(error.value) and "W5" in str(error.value)  # names the year's last
+    with pytest.raises(UserError) as error:
+        IsoWeek.parse("2026-W00")
+    assert "2026-W00" in str(error.value) and "W01" in str(error.value)  # weeks start at W01
     with pytest.raises(UserError):
         IsoWeek.parse("next week")
 
