@@ -9,10 +9,10 @@ around an audited reveal); the file is written in one step (exports/atomic.py).
 from __future__ import annotations
 
 import json
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from branchdesk import datetimes
 from branchdesk.errors import UserError
 from branchdesk.exports.atomic import save_workbook
 from branchdesk.exports.safe_cell import append_row
@@ -73,7 +73,7 @@ def write_trail_workbook(path: Path, store: Any, scope: Any, entries: list[dict[
         (t("audit_export.scope"), scope.describe()),
         (t("audit_export.entries"), len(entries)),
         (t("audit_export.database"), str(store.path)),
-        (t("audit_export.generated"), datetime.now().strftime("%Y-%m-%d %H:%M:%S")),
+        (t("audit_export.generated"), datetimes.now().strftime("%Y-%m-%d %H:%M:%S")),
         (t("audit_export.by"), operator),
         (t("audit_export.head"), verification.head.anchor),
         (t("audit_export.verified"), t("audit_export.verified_yes") if verification.ok

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, Literal
 
+from branchdesk import datetimes
 from branchdesk.errors import UserError
 from branchdesk.i18n import catalog, get_language, t
 from branchdesk.member_fields import SENSITIVE_FIELDS, mask_value
@@ -158,7 +159,7 @@ class Scope:
 def parse_scope(text: str, today: date | None = None) -> Scope:
     """"member 12", "message 3", "2026-11-01 2026-11-30", "2026-11-01" or "" (the last 7 days)."""
     words = text.replace("..", " ").replace("～", " ").replace("~", " ").split()
-    today = today or date.today()
+    today = today or datetimes.now().date()  # the branch's today, whatever the PC's zone
     if not words:
         return Scope("dates", start=today - timedelta(days=6), end=today)
     head_word = words[0].lower()
@@ -181,7 +182,7 @@ def parse_scope(text: str, today: date | None = None) -> Scope:
 
 def _utc_bound(day: date) -> str:
     """Local midnight of `day` as the audit log writes times (UTC, ISO)."""
-    local = datetime.combine(day, time()).astimezone()
+    local = datetime.combine(day, time(), tzinfo=datetimes.branch_zone())
     return local.astimezone(UTC).isoformat(timespec="microseconds")
 
 
@@ -233,9 +234,10 @@ def _message_family(conn, message_id: int) -> list[int]:
 # --- entries as people read them --------------------------------------------------------------
 
 def local_time(at: str) -> str:
-    """An audit timestamp (UTC, ISO) in the office's local time, to the second."""
+    """An audit timestamp (UTC, ISO) in the branch's time zone, to the second."""
     try:
-        return datetime.fromisoformat(at).astimezone().strftime("%Y-%m-%d %H:%M:%S")
+        return datetime.fromisoformat(at).astimezone(datetimes.branch_zone()).strftime(
+            "%Y-%m-%d %H:%M:%S")
     except (TypeError, ValueError):
         return str(at)
 

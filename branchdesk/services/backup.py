@@ -15,9 +15,10 @@ import shutil
 import sqlite3
 import uuid
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 
+from branchdesk import datetimes
 from branchdesk.errors import UserError
 from branchdesk.owner_only import create_private
 from branchdesk.store import audit
@@ -33,7 +34,7 @@ def backup_folder(db_path: Path, configured: Path | None = None) -> Path:
 
 
 def default_backup_path(db_path: Path, folder: Path | None = None) -> Path:
-    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    stamp = datetimes.now().strftime("%Y%m%d-%H%M%S")  # the branch's clock
     return backup_folder(db_path, folder) / f"{db_path.stem}-{stamp}.db"
 
 
@@ -103,7 +104,7 @@ def daily(db_path: Path, keep: int, folder: Path | None = None,
     if keep <= 0 or not db_path.is_file():
         return None
     folder = backup_folder(db_path, folder)
-    today = today or date.today()
+    today = today or datetimes.now().date()
     name = f"{db_path.stem}-{DAILY_PREFIX}{today.isoformat()}.db"
     target = folder / name
     if target.exists():
@@ -272,7 +273,7 @@ def _check_replaceable(db_path: Path) -> None:
 
 
 def _aside_name(db_path: Path) -> Path:
-    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    stamp = datetimes.now().strftime("%Y%m%d-%H%M%S")  # the branch's clock
     return db_path.with_name(f"{db_path.stem}.replaced-{stamp}{db_path.suffix or '.db'}")
 
 
