@@ -26,6 +26,7 @@ from branchdesk.screens.base import AppContext
 from branchdesk.services import audit_trail
 from branchdesk.widgets.app_header import AppHeader
 from branchdesk.widgets.form_dialog import FormDialog, FormField, Values
+from branchdesk.widgets.row_table import RowTable
 from branchdesk.widgets.translated_bindings import translate_bindings
 
 PaletteCommand = tuple[str, str, Callable[[], Any]]
@@ -40,15 +41,11 @@ class Verified(Message):
         self.result = result
 
 
-class EntryTable(DataTable[Any]):
+class EntryTable(RowTable):
     HELP_SECTION = "audit_screen.help.list"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("slash", "screen.focus_scope", "audit_screen.key.scope"),
     ]
-
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(cursor_type="row", zebra_stripes=True, **kwargs)
-        translate_bindings(self)
 
 
 class AuditTrailScreen(AppContext, Screen[None]):

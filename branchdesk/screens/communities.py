@@ -29,6 +29,7 @@ from branchdesk.widgets.app_header import AppHeader
 from branchdesk.widgets.errors import error_text
 from branchdesk.widgets.form_dialog import FormDialog, FormField, Values
 from branchdesk.widgets.roster_columns import fit
+from branchdesk.widgets.row_table import RowTable
 from branchdesk.widgets.translated_bindings import translate_bindings
 
 COLUMNS = ("name", "advisor", "members", "low_risk", "sent", "waiting")
@@ -51,16 +52,12 @@ class LoadFailed(Message, bubble=False):
     error: Exception
 
 
-class CommunityTable(DataTable[Any]):
+class CommunityTable(RowTable):
     HELP_SECTION = "communities.help.list"
     BINDINGS: ClassVar[list[BindingType]] = [
         # Out of the footer for room at 80 columns; the heading names it.
         Binding("enter", "select_cursor", "communities.key.members", show=False),
     ]
-
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(cursor_type="row", zebra_stripes=True, **kwargs)
-        translate_bindings(self)
 
 
 class CommunitiesScreen(AppContext, Screen[None]):

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import ClassVar
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual import events, on, work
 from textual.app import ComposeResult
@@ -208,21 +209,29 @@ class DashboardScreen(AppContext, Screen[None]):
     def _figures(self, review: WeeklyReview) -> None:
         table = self.query_one("#dashboard-figures", DataTable)
         row = table.cursor_row
-        table.clear(columns=True)
-        table.add_columns(t("weekly_review.figure_heading"), t("weekly_review.this_week"),
-                          t("weekly_review.last_week"), t("weekly_review.change"))
+        headings = (t("weekly_review.figure_heading"), t("weekly_review.this_week"),
+                    t("weekly_review.last_week"), t("weekly_review.change"))
+        rows: list[tuple[Text, ...]] = []
         section = ""
         for figure in FIGURES:
             if figure.section != section:
                 section = figure.section
-                table.add_row(Text(section_label(section), style="bold"), "", "", "")
+                rows.append((Text(section_label(section), style="bold"), Text(""), Text(""),
+                             Text("")))
             delta = figure.change(review.current, review.previous)
-            table.add_row(
+            rows.append((
                 Text("  " + figure.label),
                 Text(show(figure, figure.value(review.current)), justify="right", style="bold"),
                 Text(show(figure, figure.value(review.previous)), justify="right"),
                 Text(show_change(figure, delta), justify="right",
-                     style=RICH_STYLES[change_style(figure, delta)]))
+                     style=RICH_STYLES[change_style(figure, delta)])))
+        table.clear(columns=True)
+        # Widths measured here, not left to the table: refilled while a first fill's widths
+        # are still pending (a loaded machine), it kept widths of one or two cells.
+        for index, heading in enumerate(headings):
+            table.add_column(heading, width=max(cell_len(heading),
+                                                *(r[index].cell_len for r in rows)))
+        table.add_rows(rows)
         table.move_cursor(row=min(row, table.row_count - 1))
 
     def _advisors(self, review: WeeklyReview) -> None:

@@ -12,7 +12,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Label, Static, Tab, Tabs
+from textual.widgets import Footer, Label, Static, Tab, Tabs
 
 from branchdesk.errors import UserError
 from branchdesk.event_types import RegistrationState
@@ -23,6 +23,7 @@ from branchdesk.widgets.app_header import AppHeader
 from branchdesk.widgets.events.event_form import EventForm, FormResult
 from branchdesk.widgets.events.invite_dialog import InviteDialog
 from branchdesk.widgets.form_dialog import FormDialog, FormField, Values
+from branchdesk.widgets.row_table import RowTable
 from branchdesk.widgets.translated_bindings import translate_bindings
 
 PaletteCommand = tuple[str, str, Callable[[], Any]]
@@ -30,15 +31,11 @@ LIST_LIMIT = 500  # rows shown per state; the counts say how many there are
 VIEWS = ("registered", "waitlisted", "moved_up", "invited", "attended", "no_show", "cancelled")
 
 
-class RegistrationTable(DataTable[Any]):
+class RegistrationTable(RowTable):
     HELP_SECTION = "event_card.help.list"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("x", "cancel_registration", "event_card.key.cancel_registration"),
     ]
-
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(cursor_type="row", zebra_stripes=True, **kwargs)
-        translate_bindings(self)
 
     def action_cancel_registration(self) -> None:
         self.screen.action_cancel_registration()  # type: ignore[attr-defined]

@@ -29,6 +29,7 @@ from branchdesk.widgets.app_header import AppHeader
 from branchdesk.widgets.findings_panel import FindingsPanel
 from branchdesk.widgets.findings_view import FindingsView, items_of
 from branchdesk.widgets.form_dialog import FormDialog, FormField, Values
+from branchdesk.widgets.row_table import RowTable
 from branchdesk.widgets.translated_bindings import translate_bindings
 
 COLUMNS = ("id", "author", "community", "verdict", "status", "age")
@@ -56,15 +57,11 @@ def age_text(stamp: str | None, now: datetime | None = None) -> str:
     return t("review.age_days", n=minutes // (24 * 60))
 
 
-class MessageTable(DataTable[Any]):
+class MessageTable(RowTable):
     HELP_SECTION = "review.help.list"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "select_cursor", "review.key.show", show=False),
     ]
-
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(cursor_type="row", zebra_stripes=True, **kwargs)
-        translate_bindings(self)
 
 
 class ReviewScreen(AppContext, Screen[None]):

@@ -24,6 +24,7 @@ from branchdesk.screens.base import AppContext, PaletteCommand
 from branchdesk.services import rule_toml, rules, staff
 from branchdesk.widgets.app_header import AppHeader
 from branchdesk.widgets.form_dialog import FormDialog, Values
+from branchdesk.widgets.row_table import RowTable
 from branchdesk.widgets.rule_editor import RuleEditor
 from branchdesk.widgets.signin.approval import approver_fields, approver_from
 from branchdesk.widgets.translated_bindings import translate_bindings
@@ -31,15 +32,11 @@ from branchdesk.widgets.translated_bindings import translate_bindings
 COLUMNS = ("on", "id", "category", "severity", "source")
 
 
-class RuleTable(DataTable[Any]):
+class RuleTable(RowTable):
     HELP_SECTION = "rules_screen.help.list"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "select_cursor", "rules_screen.key.edit", show=False),
     ]
-
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(cursor_type="row", zebra_stripes=True, **kwargs)
-        translate_bindings(self)
 
 
 class RulesScreen(AppContext, Screen[None]):

@@ -14,7 +14,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Label
+from textual.widgets import Footer, Label
 
 from branchdesk.i18n import t
 from branchdesk.screens.base import AppContext, PaletteCommand
@@ -22,6 +22,7 @@ from branchdesk.services import staff
 from branchdesk.services.staff import ROLES, Credentials
 from branchdesk.widgets.app_header import AppHeader
 from branchdesk.widgets.form_dialog import FormDialog, FormField, Values
+from branchdesk.widgets.row_table import RowTable
 from branchdesk.widgets.signin.approval import new_password_fields
 from branchdesk.widgets.translated_bindings import translate_bindings
 
@@ -34,11 +35,8 @@ def manager_from(values: Values) -> Credentials | None:
     return Credentials(name, values.get("manager_password", "")) if name else None
 
 
-class StaffTable(DataTable[Any]):
+class StaffTable(RowTable):
     HELP_SECTION = "staff_screen.help.list"
-
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(cursor_type="row", zebra_stripes=True, **kwargs)
 
 
 class StaffScreen(AppContext, Screen[None]):
