@@ -29,7 +29,7 @@ import time
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from bench_tui import ROWS, Terminal, machine, percentile
+from bench_tui import ROWS, Terminal, compile_project, machine, percentile
 
 from branchdesk.datetimes import zone
 from branchdesk.models import MemberQuery
@@ -238,6 +238,7 @@ def main() -> int:
     parser.add_argument("--checkins", type=int, default=500)
     parser.add_argument("--only", choices=("invite", "door", "agenda"))
     args = parser.parse_args()
+    compile_project()
     with tempfile.TemporaryDirectory() as name:
         folder = Path(name)
         base = folder / "base.db"

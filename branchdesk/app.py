@@ -13,6 +13,7 @@ from datetime import date
 from importlib import import_module
 from typing import Any, ClassVar
 
+from textual._context import active_app
 from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.dom import DOMNode
@@ -61,7 +62,14 @@ class Area:
     AREA_HELP: str = "app.cmd.area_help"
 
     def __call__(self) -> Screen:
-        return getattr(import_module(f"branchdesk.screens.{self.module}"), self.screen)()
+        screen = getattr(import_module(f"branchdesk.screens.{self.module}"), self.screen)()
+        # Textual 8.2 re-parses every style sheet of the app and restyles every widget, twice,
+        # when a mode's screen first opens (its CSS counter starts at -1): 0.1-0.2 s of the
+        # first open of every area. A new screen's widgets are styled as they mount, from the
+        # app's current rules (all area styles load at start, CSS_PATH), so nothing is stale:
+        # mark it as current. A screen built earlier still restyles after a theme change.
+        screen._css_update_count = active_app.get()._css_update_count
+        return screen
 
 
 class BranchDeskApp(App[None]):

@@ -103,6 +103,32 @@ async def test_palette_switches_to_light_theme(settle, make_app):
         assert not CommandPalette.is_open(app)
 
 
+def background(app) -> str:
+    return app.screen.styles.background.hex
+
+
+async def test_areas_wear_the_theme_whenever_they_first_open(settle, make_app):
+    """An area's screen opens without Textual restyling the whole app (app.Area): it must
+    still wear the current theme, whether it first opens before or after a theme change."""
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("e")  # the events area, in the dark theme
+        await settle(pilot)
+        dark = background(app)
+        assert dark == app.get_css_variables()["background"].upper()
+        await pilot.press("escape", "f3")  # light, from the roster
+        await settle(pilot)
+        light = background(app)
+        assert light != dark
+        await pilot.press("k")  # an area first opened in the light theme
+        await settle(pilot)
+        assert background(app) == light
+        await pilot.press("escape", "e")  # the events area, built in the dark one
+        await settle(pilot)
+        assert background(app) == light
+
+
 async def test_palette_reaches_the_import_wizard(settle, make_app):
     wizard = pytest.importorskip("branchdesk.screens.import_wizard")
 
