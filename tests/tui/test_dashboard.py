@@ -201,3 +201,19 @@ async def test_esc_after_a_member_card_over_the_list_still_goes_back_to_the_dash
         await pilot.press("escape")
         await settle_all(pilot)
         assert isinstance(app.screen, DashboardScreen)
+
+
+@pytest.mark.parametrize("language", ["zh", "en"])
+async def test_every_card_title_fits_at_80x24(make_app, settle, language):
+    from rich.cells import cell_len
+
+    app = make_app(language)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        screen = await _open(pilot)
+        titles = list(screen.query(".kpi-title").results(Label))
+        assert len(titles) == 7
+        for title in titles:
+            text = str(title.content)
+            assert text and "…" not in text
+            assert cell_len(text) <= title.content_region.width, text
