@@ -139,6 +139,16 @@ def _events(out: SheetWriter, review: WeeklyReview) -> Any:
     return sheet
 
 
+# Columns, not a line: LibreOffice (7.4, measured) draws a line sparkline as faint dots
+# whatever its weight or markers, columns as solid bars, as Excel does; the week with the most
+# active members in orange, the fewest in grey, the rest dark blue (legible printed in grey).
+SPARKLINE: dict[str, Any] = {
+    "type": "column", "series_color": "#1F4E79", "high_point": True, "high_color": "#ED7D31",
+    "low_point": True, "low_color": "#A6A6A6",
+}
+SPARKLINE_BAND = "#E7EEF6"  # every other advisor's sparkline cell
+
+
 def _advisors(out: SheetWriter, review: WeeklyReview) -> None:
     from branchdesk.services.review_figures import advisor_label
 
@@ -154,13 +164,16 @@ def _advisors(out: SheetWriter, review: WeeklyReview) -> None:
     from xlsxwriter.utility import quote_sheetname, xl_rowcol_to_cell
 
     first = len(headers)
+    band = out.book.add_format({"bg_color": SPARKLINE_BAND})
     for index in range(len(data)):
         row = index + 1
         sheet.set_row(row, 24)
+        if index % 2:  # columns fill their cell's height: a band tells one advisor's from the next
+            sheet.write_blank(row, len(headers) - 1, None, band)
         sheet.add_sparkline(row, len(headers) - 1, {
             "range": f"{quote_sheetname(sheet.name)}!{xl_rowcol_to_cell(row, first)}:"
                      f"{xl_rowcol_to_cell(row, first + len(weeks) - 1)}",
-            "markers": True, "high_point": True, "weight": 1.75, "series_color": "#2E75B6"})
+            **SPARKLINE})
 
 
 def _compliance(out: SheetWriter, flagged: list[dict[str, Any]]) -> None:
