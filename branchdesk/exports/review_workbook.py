@@ -132,7 +132,9 @@ def _events(out: SheetWriter, review: WeeklyReview) -> Any:
     sheet = out.table("events", ["starts", "kind", "title", "capacity", "invited", "registered",
                                  "attended", "no_show", "attendance_rate"],
                       [[_local(e.starts_at), EventKind(e.kind).label(), e.title, e.capacity,
-                        e.invited, e.registered, e.attended, e.no_show, e.attendance_rate]
+                        e.invited, e.registered, e.attended,
+                        e.no_show if e.closed else t("review_closing.not_closed"),
+                        e.attendance_rate]
                        for e in review.events],
                       [f["datetime"], None, None, f["count"], f["count"], f["count"], f["count"],
                        f["count"], f["rate"]])
