@@ -97,3 +97,25 @@ def test_an_output_that_is_a_folder_is_one_message_and_no_file(db, tmp_path, cap
     err = capsys.readouterr().err
     assert "is a folder" in err and "Errno" not in err and "partial" not in err
     assert list(folder.iterdir()) == [] and list(tmp_path.glob(".*partial*")) == []
+
+
+def test_an_event_not_closed_has_no_no_show_rate_yet(db, capsys):
+    """No-shows are marked when staff close an event: before that its no-show rate is not
+    known (null, shown as —), not 0%, and the week counts it as awaiting closing."""
+    with Store(db).transaction() as conn:
+        conn.execute("UPDATE events SET closed_at = NULL")
+    data = review_json(db, capsys, "--week", "2026-W49")
+    events = data["events"]
+    assert events["no_show_rate"] is None and events["awaiting_close"] == 1
+    assert events["attendance_rate"] == 0.5  # check-ins are known as they happen
+    assert [e["no_show_rate"] for e in data["event_list"]] == [None]
+    assert main(["--db", str(db), "review", "--week", "2026-W49"]) == 0
+    shown = capsys.readouterr().out
+    assert "No-show rate (closed events)" in shown
+    line = next(li for li in shown.splitlines() if "No-show rate" in li)
+    assert "—" in line and "0.0%" not in line
+
+
+def test_the_review_says_invitations_sent_where_events_list_says_awaiting_reply(db, capsys):
+    assert main(["--db", str(db), "review", "--week", "2026-W49"]) == 0
+    assert "Invitations sent" in capsys.readouterr().out

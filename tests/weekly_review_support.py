@@ -74,12 +74,13 @@ def build_branch(store, monkeypatch) -> dict[str, int]:
     _activity(store, b, datetime(2026, 12, 1, 10), "visit")       # 61 days asleep: wakes
 
     with store.transaction() as conn:
-        def event(kind: str, title: str, starts: str, status: str = "open") -> int:
+        def event(kind: str, title: str, starts: str, status: str = "open",
+                  closed: bool = True) -> int:
             cursor = conn.execute(
-                "INSERT INTO events (kind, title, starts_at, ends_at, status, created_at, updated_at)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                "INSERT INTO events (kind, title, starts_at, ends_at, status, closed_at, created_at,"
+                " updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                 (kind, title, starts, starts.replace("T", "T").replace(":00:00+", ":59:00+"),
-                 status, STAMP, STAMP))
+                 status, STAMP if closed else None, STAMP, STAMP))
             return int(cursor.lastrowid)
 
         def register(event_id: int, member_id: int, state: str, walk_in: int = 0) -> None:

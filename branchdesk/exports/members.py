@@ -16,6 +16,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from rich.cells import cell_len
+
 from branchdesk import datetimes
 from branchdesk.enums import Experience, Need, RiskLevel, ValueTier
 from branchdesk.exports.atomic import write_atomically
@@ -29,6 +31,8 @@ from branchdesk.store.database import Store
 # The columns: every declared field but the import's leftovers, the tier after the assets,
 # and the dormant flag last.
 _FIELDS = tuple(f for f in FIELDS if f.kind != "extra")
+# Columns that may hold more than fits: lists of words and free text (not names or numbers).
+WRAPPED = frozenset(f.name for f in _FIELDS if f.kind == "words" or f.name == "notes")
 Progress = Callable[[int], None]
 
 
@@ -95,17 +99,21 @@ def write_members(store: Store, query: MemberQuery, path: str | Path, *, reveal:
                                                     "tmpdir": str(temporary.parent)})
         try:
             sheet = book.add_worksheet(t("member_export.sheet"))
-            bold = book.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1})
-            day = book.add_format({"num_format": "yyyy-mm-dd"})
-            money = book.add_format({"num_format": "#,##0.00"})
-            for col, name in enumerate(names):
-                sheet.set_column(col, col, _width(name))
-            for col, header in enumerate(headers()):
-                write_text_xlsxwriter(sheet, 0, col, header, bold)
+            bold = book.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1,
+                                    "text_wrap": True, "valign": "vcenter"})
+            # Every cell at the top: a wrapped list makes its row taller, and the row's other
+            # values read on its first line.
+            day = book.add_format({"num_format": "yyyy-mm-dd", "valign": "top"})
+            money = book.add_format({"num_format": "#,##0.00", "valign": "top"})
+            plain = book.add_format({"valign": "top"})
+            wrap = book.add_format({"text_wrap": True, "valign": "top"})
+            header = headers()
+            sheet.set_row(0, HEADER_HEIGHT)  # before row 0 is written (rows are streamed)
+            for col, text in enumerate(header):
+                write_text_xlsxwriter(sheet, 0, col, text, bold)
             sheet.freeze_panes(1, 0)
-            sheet.set_landscape()   # printed or previewed: every column across one page wide,
-            sheet.fit_to_pages(1, 0)  # the header on each page
-            sheet.repeat_rows(0)
+            _print_setup(sheet)
+            sample: list[list[Any]] = []  # the first rows, to fit the columns to
             row = 0
             for batch in roster_listing.json_batches(store, query, reveal=reveal, today=today):
                 if cancelled is not None and cancelled():
@@ -113,12 +121,19 @@ def write_members(store: Store, query: MemberQuery, path: str | Path, *, reveal:
                 for text in batch:
                     row += 1
                     member = json.loads(text)
+                    shown = [_shown(name, member.get(name), labels, yes, no) for name in names]
+                    if len(sample) < SAMPLE_ROWS:
+                        sample.append(shown)
                     for col, name in enumerate(names):
-                        _cell(sheet, row, col, name, member.get(name), labels, day, money, yes, no)
+                        _cell(sheet, row, col, name, shown[col], day, money,
+                              wrap if name in WRAPPED else plain)
                 written = row
                 if progress is not None:
                     progress(written)
             sheet.autofilter(0, 0, max(row, 1), len(names) - 1)
+            # Set after the rows (xlsxwriter writes the widths when it closes, even streaming).
+            for col, width in enumerate(fitted_widths(header, sample)):
+                sheet.set_column(col, col, width)
         finally:
             try:
                 book.close()
@@ -129,28 +144,74 @@ def write_members(store: Store, query: MemberQuery, path: str | Path, *, reveal:
     return written
 
 
-def _width(name: str) -> int:
-    return {"name": 12, "phone": 14, "account_no": 16, "branch": 22, "needs": 18, "tags": 18,
-            "communities": 20, "total_assets": 14, "notes": 30}.get(name, 12)
+SAMPLE_ROWS = 500      # rows measured to fit the columns to
+FILTER_BUTTON = 2      # the header's filter arrow covers about two characters
+PADDING = 2
+WIDEST = 26            # longer lists and notes wrap within their cell
+HEADER_HEIGHT = 30     # points: two lines, so a long header wraps instead of widening
 
 
-def _cell(sheet: Any, row: int, col: int, name: str, value: Any, labels: dict[str, dict[str, str]],
-          day: Any, money: Any, yes: str, no: str) -> None:
+def _header_room(text: str) -> int:
+    """The width a header needs on two lines: half of it (a Chinese header breaks anywhere),
+    but never less than its longest word (an English one breaks at spaces)."""
+    words = text.split()
+    half = -(-cell_len(text) // 2)
+    if len(words) <= 1 and cell_len(text) == 2 * len(text):  # Chinese: whole characters
+        return half + half % 2
+    return max(half, *(cell_len(w) for w in words))
+
+
+def fitted_widths(header: list[str], sample: list[list[Any]]) -> list[int]:
+    """Each column as wide as its widest value in the sample or its header on two lines
+    (with its filter arrow), by display width (a Chinese character counts two, as in
+    Excel's fonts); long lists and notes wrap at WIDEST."""
+    from branchdesk.exports.widths import text_width
+
+    return [max(_header_room(name) + PADDING + FILTER_BUTTON,
+                text_width([r[col] for r in sample], floor=4, ceiling=WIDEST))
+            for col, name in enumerate(header)]
+
+
+def _print_setup(sheet: Any) -> None:
+    """Printed or previewed: A4 landscape, every column on one page wide, narrow margins,
+    the header row on every page and page numbers at the foot."""
+    sheet.set_landscape()
+    sheet.set_paper(9)
+    sheet.fit_to_pages(1, 0)
+    sheet.set_margins(0.3, 0.3, 0.5, 0.5)
+    sheet.repeat_rows(0)
+    sheet.set_footer("&C&P / &N")
+
+
+def _shown(name: str, value: Any, labels: dict[str, dict[str, str]], yes: str, no: str) -> Any:
+    """A member's value as the sheet shows it: words for codes, a date for a date, the amount
+    as a number; None for an empty cell."""
     if value is None or value == "" or value == []:
-        return
+        return None
     if name == "dormant":
-        write_text_xlsxwriter(sheet, row, col, yes if value else no)
-    elif name == "total_assets" and isinstance(value, int | float):
-        sheet.write_number(row, col, value, money)
-    elif isinstance(value, list):
+        return yes if value else no
+    if name == "total_assets" and isinstance(value, int | float):
+        return float(value)
+    if isinstance(value, list):
         words = labels.get(name, {})
-        write_text_xlsxwriter(sheet, row, col, "、".join(words.get(str(v), str(v)) for v in value))
-    elif name in labels:
-        write_text_xlsxwriter(sheet, row, col, labels[name].get(str(value), str(value)))
-    elif name in ("opened_on", "birthday", "last_active_on") and isinstance(value, str):
+        return "、".join(words.get(str(v), str(v)) for v in value)
+    if name in labels:
+        return labels[name].get(str(value), str(value))
+    if name in ("opened_on", "birthday", "last_active_on") and isinstance(value, str):
         try:
-            sheet.write_datetime(row, col, date.fromisoformat(value[:10]), day)
+            return date.fromisoformat(value[:10])
         except ValueError:
-            write_text_xlsxwriter(sheet, row, col, value)
+            return value
+    return value
+
+
+def _cell(sheet: Any, row: int, col: int, name: str, value: Any, day: Any, money: Any,
+          wrap: Any) -> None:
+    if value is None:
+        return
+    if isinstance(value, date):
+        sheet.write_datetime(row, col, value, day)
+    elif name == "total_assets" and isinstance(value, float):
+        sheet.write_number(row, col, value, money)
     else:
-        write_text_xlsxwriter(sheet, row, col, value)
+        write_text_xlsxwriter(sheet, row, col, value, wrap)

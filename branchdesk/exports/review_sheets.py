@@ -73,7 +73,7 @@ class SheetWriter:
               *, extra_headers: list[str] | None = None,
               widths: dict[int, int] | None = None) -> Any:
         """A list sheet: headers in the chosen language, frozen and filtered; widths that fit."""
-        from branchdesk.exports.review_workbook import text_width
+        from branchdesk.exports.widths import text_width
 
         sheet = self.sheet(key)
         headers = [t(f"review_export.col.{name}") for name in columns] + list(extra_headers or [])

@@ -16,8 +16,6 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from rich.cells import cell_len
-
 from branchdesk import datetimes
 from branchdesk.errors import UserError
 from branchdesk.exports.atomic import save_workbook
@@ -134,11 +132,23 @@ def _events(out: SheetWriter, review: WeeklyReview) -> Any:
     sheet = out.table("events", ["starts", "kind", "title", "capacity", "invited", "registered",
                                  "attended", "no_show", "attendance_rate"],
                       [[_local(e.starts_at), EventKind(e.kind).label(), e.title, e.capacity,
-                        e.invited, e.registered, e.attended, e.no_show, e.attendance_rate]
+                        e.invited, e.registered, e.attended,
+                        e.no_show if e.closed else t("review_closing.not_closed"),
+                        e.attendance_rate]
                        for e in review.events],
                       [f["datetime"], None, None, f["count"], f["count"], f["count"], f["count"],
                        f["count"], f["rate"]])
     return sheet
+
+
+# Columns, not a line: LibreOffice (7.4, measured) draws a line sparkline as faint dots
+# whatever its weight or markers, columns as solid bars, as Excel does; the week with the most
+# active members in orange, the fewest in grey, the rest dark blue (legible printed in grey).
+SPARKLINE: dict[str, Any] = {
+    "type": "column", "series_color": "#1F4E79", "high_point": True, "high_color": "#ED7D31",
+    "low_point": True, "low_color": "#A6A6A6",
+}
+SPARKLINE_BAND = "#E7EEF6"  # every other advisor's sparkline cell
 
 
 def _advisors(out: SheetWriter, review: WeeklyReview) -> None:
@@ -156,13 +166,16 @@ def _advisors(out: SheetWriter, review: WeeklyReview) -> None:
     from xlsxwriter.utility import quote_sheetname, xl_rowcol_to_cell
 
     first = len(headers)
+    band = out.book.add_format({"bg_color": SPARKLINE_BAND})
     for index in range(len(data)):
         row = index + 1
         sheet.set_row(row, 24)
+        if index % 2:  # columns fill their cell's height: a band tells one advisor's from the next
+            sheet.write_blank(row, len(headers) - 1, None, band)
         sheet.add_sparkline(row, len(headers) - 1, {
             "range": f"{quote_sheetname(sheet.name)}!{xl_rowcol_to_cell(row, first)}:"
                      f"{xl_rowcol_to_cell(row, first + len(weeks) - 1)}",
-            "markers": True, "high_point": True, "weight": 1.75, "series_color": "#2E75B6"})
+            **SPARKLINE})
 
 
 def _compliance(out: SheetWriter, flagged: list[dict[str, Any]]) -> None:
@@ -223,24 +236,3 @@ def _new_members(out: SheetWriter, newcomers: list[dict[str, Any]], thresholds: 
                 _tier(m["total_assets"], thresholds),
                 "、".join(json.loads(m["communities"] or "[]"))] for m in newcomers],
               [f["datetime"], None, None, None, None, None])
-
-
-def text_width(values: list[Any], floor: int = 6, ceiling: int = 50) -> int:
-    """A column width (in Excel's character units) that fits CJK text: by terminal cells,
-    where a Chinese character takes two, as it does in Excel's default fonts."""
-    widest = floor
-    for value in values:
-        if value is None:
-            continue
-        if isinstance(value, datetime):
-            size = 16
-        elif isinstance(value, date):
-            size = 10
-        elif isinstance(value, float):
-            size = len(f"{value:,.1f}")
-        elif isinstance(value, int):
-            size = len(f"{value:,}")
-        else:
-            size = max((cell_len(line) for line in str(value).splitlines()), default=0)
-        widest = max(widest, size)
-    return min(widest + 2, ceiling)

@@ -285,10 +285,16 @@ class DashboardScreen(AppContext, Screen[None]):
         screen = self.app.screen
         if isinstance(screen, ComplaintsScreen):
             screen.view = "overdue"
+            screen.opened_from("dashboard")
             screen.reload_data()
 
     async def action_open_follow_ups(self) -> None:
+        from branchdesk.screens.engagement_base import EngagementScreen
+
         await self.app.switch_mode("followups")
+        screen = self.app.screen
+        if isinstance(screen, EngagementScreen):
+            screen.opened_from("dashboard")
 
     @on(events.Click, "#dashboard-overdue")
     async def _overdue_clicked(self) -> None:

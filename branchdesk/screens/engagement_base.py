@@ -1,6 +1,6 @@
 """What the engagement screens share: the header, a heading line that says what is listed, the
-footer, Esc back to the roster, F5 to read again, and the member card and contact dialog one
-key away."""
+footer, Esc back to where the list was opened from (the dashboard, else the roster), F5 to read
+again, and the member card and contact dialog one key away."""
 
 from __future__ import annotations
 
@@ -28,11 +28,33 @@ class EngagementScreen(AppContext, Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("f5", "reload", "engagement_screens.key.reload", show=False),
         Binding("escape", "leave", "engagement_screens.key.roster"),
+        # Esc when the dashboard opened the list (its count of overdue complaints, of today's
+        # follow-ups): back there. check_action shows one of the two.
+        Binding("escape", "back", "engagement_back.dashboard"),
     ]
 
     def __init__(self) -> None:
         super().__init__()
         translate_bindings(self)
+        self.came_from: str | None = None  # the mode that opened this list, when not the roster
+
+    def opened_from(self, mode: str) -> None:
+        """Called by the area that switched here: Esc goes back to it."""
+        self.came_from = mode
+        self.refresh_bindings()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "leave":
+            return self.came_from is None
+        if action == "back":
+            return self.came_from is not None
+        return True
+
+    def on_screen_suspend(self) -> None:
+        # Left for another area (not for a card over the list): the next visit starts afresh.
+        if self.app.screen_stack and self.app.screen_stack[0] is not self:
+            self.came_from = None
+            self.refresh_bindings()
 
     @property
     def today(self) -> date:
@@ -76,6 +98,9 @@ class EngagementScreen(AppContext, Screen[None]):
 
     def action_leave(self) -> None:
         self.app.switch_mode("roster")
+
+    def action_back(self) -> None:
+        self.app.switch_mode(self.came_from or "roster")
 
     def open_member(self, member_id: int) -> None:
         from branchdesk.screens.member_card import MemberCardScreen

@@ -38,9 +38,11 @@ def binding_rows(node: DOMNode, key_display: Any) -> list[tuple[str, str]]:
     if merged is None:
         return []
     rows: dict[tuple[str, str], list[str]] = {}
-    for _key, binding in merged:
+    for key, binding in merged:
         if not is_catalog_key(binding.description):
             continue
+        if len(merged.key_to_bindings.get(key, ())) > 1 and node.check_action(binding.action, ()) is False:
+            continue  # one key, two meanings (Esc: back to the dashboard or the roster): the one now
         if node is not node.app and binding.action.startswith("app."):
             continue  # the app's own key, listed under "Everywhere"
         keys = rows.setdefault((binding.action, binding.description), [])

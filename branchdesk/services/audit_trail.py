@@ -15,8 +15,11 @@ from typing import Any, Literal
 
 from branchdesk import datetimes
 from branchdesk.errors import UserError
-from branchdesk.i18n import catalog, get_language, t
+from branchdesk.i18n import t
 from branchdesk.member_fields import SENSITIVE_FIELDS, mask_value
+from branchdesk.services import audit_labels
+from branchdesk.services.audit_labels import action_label as action_label  # for its callers
+from branchdesk.services.audit_labels import entity_label as entity_label
 from branchdesk.store import audit, integrity, protections
 from branchdesk.store.audit import Head
 from branchdesk.store.database import Store
@@ -251,29 +254,14 @@ def _json(text: str | None) -> Any:
         return text
 
 
-def action_label(action: str) -> str:
-    for key in (f"audit_trail.action.{action.replace('.', '_')}",
-                f"member_card.action.{action.replace('.', '_')}"):
-        if key in catalog(get_language()):
-            return t(key)
-    return action
-
-
-def entity_label(entity: str) -> str:
-    key = f"audit_trail.entity.{entity}"
-    return t(key) if key in catalog(get_language()) else entity
-
-
-def _field_label(name: str) -> str:
-    key = f"member_card.field.{name}"
-    return t(key) if key in catalog(get_language()) else name
-
-
-def _shown(name: str, value: Any) -> str:
+def _shown(name: str, value: Any, entity: str = "member") -> str:
     if value is None or value == "":
         return "—"
     if name in SENSITIVE_FIELDS and isinstance(value, str):
         return str(mask_value(name, value))  # the trail is no way around an audited reveal
+    readable = audit_labels.value_text(name, value, entity)
+    if readable is not None:
+        return readable
     if isinstance(value, (dict, list)):
         return json.dumps(_masked(value), ensure_ascii=False)
     return str(value)
@@ -294,14 +282,18 @@ def change_lines(entry: dict[str, Any]) -> list[str]:
         before = before if isinstance(before, dict) else {}
         after = after if isinstance(after, dict) else {}
         lines = []
+        entity = entry.get("entity") or "member"
         for name in dict.fromkeys([*before, *after]):
             old, new = before.get(name), after.get(name)
-            if name in before and name in after:
-                lines.append(f"{_field_label(name)}: {_shown(name, old)} → {_shown(name, new)}")
+            label = audit_labels.field_label(name, entity)
+            if name in before and name in after and old == new:  # what the entry is about
+                lines.append(f"{label}: {_shown(name, new, entity)}")
+            elif name in before and name in after:
+                lines.append(f"{label}: {_shown(name, old, entity)} → {_shown(name, new, entity)}")
             elif name in before:
-                lines.append(f"{_field_label(name)}: {_shown(name, old)} → —")
+                lines.append(f"{label}: {_shown(name, old, entity)} → —")
             else:
-                lines.append(f"{_field_label(name)}: {_shown(name, new)}")
+                lines.append(f"{label}: {_shown(name, new, entity)}")
         return lines
     parts = [json.dumps(_masked(v), ensure_ascii=False) for v in (before, after) if v is not None]
     return [" → ".join(parts)] if parts else []

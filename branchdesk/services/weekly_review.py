@@ -150,8 +150,9 @@ class EventFigures:
     attended: int
     no_show: int
     attendance_rate: float | None  # attended / registered
-    no_show_rate: float | None     # no-shows / registered
+    no_show_rate: float | None     # no-shows / registered, of the closed events (see below)
     by_kind: tuple[KindFigures, ...]
+    awaiting_close: int = 0        # held events not closed yet: their no-shows are not known
 
 
 @dataclass(frozen=True)
@@ -216,10 +217,16 @@ class EventRow:
     registered: int
     attended: int
     no_show: int
+    closed: bool = False
 
     @property
     def attendance_rate(self) -> float | None:
         return _rate(self.attended, self.registered)
+
+    @property
+    def no_show_rate(self) -> float | None:
+        """None until the event is closed: no-shows are only marked then."""
+        return _rate(self.no_show, self.registered) if self.closed else None
 
 
 @dataclass(frozen=True)
@@ -254,7 +261,8 @@ class WeeklyReview:
             "complaints": current["complaints"],
             "previous": week(self.previous),
             "advisors": [_plain(asdict(a)) for a in self.advisors],
-            "event_list": [{**_plain(asdict(e)), "attendance_rate": e.attendance_rate}
+            "event_list": [{**_plain(asdict(e)), "attendance_rate": e.attendance_rate,
+                            "no_show_rate": e.no_show_rate}
                            for e in self.events],
             "trend": [week(w) for w in self.trend],
             "audit_head": {"seq": self.audit_head.seq, "hash": self.audit_head.hash},
@@ -357,7 +365,16 @@ def _events(event_list: list[dict[str, Any]]) -> EventFigures:
                     for kind in EventKind)
     return EventFigures(len(event_list), **totals,
                         attendance_rate=_rate(totals["attended"], totals["registered"]),
-                        no_show_rate=_rate(totals["no_show"], totals["registered"]), by_kind=by_kind)
+                        no_show_rate=_no_show_rate(event_list), by_kind=by_kind,
+                        awaiting_close=sum(1 for e in event_list if not e.get("closed")))
+
+
+def _no_show_rate(event_list: list[dict[str, Any]]) -> float | None:
+    """No-shows per registration over the closed events only: staff mark a registered member
+    who did not come as a no-show when they close the event, so an event not closed yet
+    (over or not) would count as 0% and pull the rate down. None when no event is closed."""
+    closed = [e for e in event_list if e.get("closed")]
+    return _rate(sum(e["no_show"] for e in closed), sum(e["registered"] for e in closed))
 
 
 def _compliance(found: dict[str, Any]) -> ComplianceFigures:

@@ -143,14 +143,16 @@ _EVENT_SQL = (
 def events(conn: sqlite3.Connection, start_utc: str, after_utc: str) -> list[dict[str, Any]]:
     """Events held (not cancelled) that start in [start_utc, after_utc), in time order, with
     how many were invited (walk-ins were not), registered (and kept their place: registered,
-    attended or no-show), attended and did not show."""
+    attended or no-show), attended and did not show, and whether it was closed."""
     rows = conn.execute(
-        f"SELECT e.id, e.kind, e.title, e.starts_at, e.capacity, {_EVENT_SQL}"
+        f"SELECT e.id, e.kind, e.title, e.starts_at, e.capacity, {_EVENT_SQL},"
+        " e.closed_at IS NOT NULL"
         " FROM events AS e LEFT JOIN registrations AS r ON r.event_id = e.id"
         " WHERE e.starts_at >= ? AND e.starts_at < ? AND e.status != 'cancelled'"
         " GROUP BY e.id ORDER BY e.starts_at, e.id", (start_utc, after_utc))
-    keys = ("id", "kind", "title", "starts_at", "capacity", *EVENT_COUNTS)
-    return [dict(zip(keys, row, strict=True)) for row in rows]
+    # closed: staff closed it, so its registered members who did not come are no-shows
+    keys = ("id", "kind", "title", "starts_at", "capacity", *EVENT_COUNTS, "closed")
+    return [{**dict(zip(keys, row, strict=True)), "closed": bool(row[-1])} for row in rows]
 
 
 def attendance_by_advisor(conn: sqlite3.Connection, start_utc: str,

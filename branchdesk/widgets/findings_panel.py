@@ -30,15 +30,21 @@ def finding_line(item: FindingItem) -> Content:
 
 
 def finding_detail(item: FindingItem, fix_hint: str = "") -> Content:
+    """What kind of problem it is (severity and category, in the reader's language), what to
+    write instead and what the apply key does, why; the rule's id last and muted, for asking
+    compliance about it or finding it in the rules screen."""
     parts: list[str | tuple[str, str]] = [
-        (t(f"compliance.severity.{item.severity}") + " · " + item.rule + "\n", "bold"),
-        # The label's own punctuation (zh "：" has no space, so the text wraps right after it).
-        (t("compose.why_label"), "bold"), item.explanation + "\n",
+        (t(f"compliance.severity.{item.severity}") + " · "
+         + t(f"compliance.category.{item.category}") + "\n", "bold"),
     ]
+    # What to change first: at 80x24 the box shows four or five lines.
+    # The label's own punctuation (zh "：" has no space, so the text wraps right after it).
     if item.suggestion:
         parts += [(t("compose.suggestion_label"), "bold"), item.suggestion + "\n"]
     if fix_hint:
-        parts.append((fix_hint, "$text-accent"))
+        parts.append((fix_hint + "\n", "$text-accent"))
+    parts += [(t("compose.why_label"), "bold"), item.explanation + "\n"]
+    parts.append((t("findings_panel.rule_id", rule=item.rule), "$text-muted"))
     return Content.assemble(*parts)
 
 

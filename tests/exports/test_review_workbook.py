@@ -170,3 +170,13 @@ def test_a_failed_export_keeps_the_old_workbook(db, tmp_path, capsys, monkeypatc
     assert "No space left" in capsys.readouterr().err
     assert target.read_bytes() == b"the good one"
     assert [p.name for p in tmp_path.iterdir() if "partial" in p.name] == []
+
+
+def test_advisor_sparklines_are_solid_columns_with_high_and_low_marked(exported):
+    path, _data = exported
+    xml = _sheet_xml(path, "Advisors")
+    group = re.search(r"<x14:sparklineGroup [^>]*>", xml).group(0)
+    # columns (LibreOffice draws a line sparkline as faint dots), the highest and lowest
+    # week marked
+    assert 'type="column"' in group and 'high="1"' in group and 'low="1"' in group
+    assert '<x14:colorHigh rgb="FFED7D31"/>' in xml and '<x14:colorSeries rgb="FF1F4E79"/>' in xml

@@ -121,3 +121,32 @@ async def test_an_edit_made_meanwhile_by_someone_else_is_not_overwritten(demo_st
         assert roster.get_member(demo_store, member.id).notes == "王芳刚改的"
         messages = [str(n.message) for n in app._notifications]
         assert any("王芳" in m and "not saved" in m for m in messages)
+
+
+async def test_the_trail_reads_in_chinese_without_raw_names(demo_store, make_app, settle):
+    roster.update_member(demo_store, "李娜", 5, {"advisor": "王丽华"})
+    app = make_app("zh")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+p", *"审计记录", "enter")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, AuditTrailScreen)
+        await settle(pilot)
+        table = screen.query_one(DataTable)
+        actions = [str(table.get_row_at(i)[3]) for i in range(table.row_count)]
+        assert actions == ["编辑客户", "生成演示数据"]  # newest first
+        change = str(screen.query_one("#audit-change", Static).render())
+        assert change.startswith("服务人员: ") and "王丽华" in change
+        assert "advisor" not in change
+
+
+async def test_the_english_trail_names_fields_as_people_do(demo_store, make_app, settle):
+    roster.update_member(demo_store, "李娜", 5, {"advisor": "王丽华"})
+    app = make_app("en")
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_trail(pilot, settle)
+        table = screen.query_one(DataTable)
+        assert str(table.get_row_at(0)[3]) == "member edited"
+        change = str(screen.query_one("#audit-change", Static).render())
+        assert change.startswith("Advisor: ")

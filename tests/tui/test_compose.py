@@ -230,3 +230,21 @@ async def test_help_and_palette_list_the_compose_keys_and_areas(make_app, settle
         for title in ("Go to Write a message", "Go to Review messages", "Go to Compliance rules",
                       "Go to Staff", "Submit the message for review"):
             assert title in titles
+
+
+@pytest.mark.parametrize(("language", "category", "suggestion", "rule_line"), [
+    ("zh", "拦截 · 承诺保本保收益", "修改建议：", "规则编号：guarantee.return"),
+    ("en", "Block · Promised returns or capital", "Suggestion: ", "Rule id: guarantee.return"),
+])
+async def test_a_finding_is_named_by_its_kind_and_says_what_to_change(
+        make_app, settle, language, category, suggestion, rule_line):
+    app = make_app(language)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_compose(pilot, settle)
+        await typed(pilot, PROMISE)
+        await choose(pilot, screen, "guarantee.return")
+        lines = str(screen.query_one("#finding-detail").render()).splitlines()
+        assert lines[0] == category  # the kind of problem, not the rule's id
+        assert lines[1].startswith(suggestion)  # what to write instead, next
+        assert lines[-1] == rule_line  # the id last, for asking compliance about it
+        assert not any("guarantee.return" in line for line in lines[:-1])

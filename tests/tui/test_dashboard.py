@@ -148,3 +148,72 @@ async def test_help_lists_the_keys(make_app, settle, language):
         for words in (("[", "]", "上一周", "逾期投诉", "导出周报") if language == "zh"
                       else ("[", "]", "earlier", "overdue", "follow-ups", "export")):
             assert words in text
+
+
+def _footer_keys(app) -> dict[str, str]:
+    return {key: active.binding.description for key, active in app.screen.active_bindings.items()
+            if active.binding.show}
+
+
+@pytest.mark.parametrize(("key", "area", "back_label"), [
+    ("o", ComplaintsScreen, "Dashboard"), ("t", FollowUpsScreen, "Dashboard"),
+])
+async def test_esc_from_a_list_the_dashboard_opened_goes_back_to_it(make_app, settle, key, area,
+                                                                     back_label):
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await _open(pilot)
+        await pilot.press(key)
+        await settle_all(pilot)
+        assert isinstance(app.screen, area)
+        assert _footer_keys(app)["escape"] == back_label  # the footer says where Esc goes
+        await pilot.press("escape")
+        await settle_all(pilot)
+        assert isinstance(app.screen, DashboardScreen)
+        # The same list opened from the roster another time: Esc goes to the roster.
+        await pilot.press("escape")
+        await settle_all(pilot)
+        await pilot.press("k" if area is ComplaintsScreen else "t")
+        await settle_all(pilot)
+        assert isinstance(app.screen, area)
+        assert _footer_keys(app)["escape"] == "Roster"
+        await pilot.press("escape")
+        await settle_all(pilot)
+        assert app.current_mode == "roster"
+
+
+async def test_esc_after_a_member_card_over_the_list_still_goes_back_to_the_dashboard(
+        make_app, settle):
+    app = make_app("zh")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await _open(pilot)
+        await pilot.press("o")
+        await settle_all(pilot)
+        complaints_screen = app.screen
+        assert _footer_keys(app)["escape"] == "看板"
+        complaints_screen.open_member(1)  # a card over the list, then closed
+        await settle_all(pilot)
+        await pilot.press("escape")
+        await settle_all(pilot)
+        assert app.screen is complaints_screen
+        await pilot.press("escape")
+        await settle_all(pilot)
+        assert isinstance(app.screen, DashboardScreen)
+
+
+@pytest.mark.parametrize("language", ["zh", "en"])
+async def test_every_card_title_fits_at_80x24(make_app, settle, language):
+    from rich.cells import cell_len
+
+    app = make_app(language)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        screen = await _open(pilot)
+        titles = list(screen.query(".kpi-title").results(Label))
+        assert len(titles) == 7
+        for title in titles:
+            text = str(title.content)
+            assert text and "…" not in text
+            assert cell_len(text) <= title.content_region.width, text

@@ -8,6 +8,7 @@ from textual.containers import Vertical
 from textual.content import Content
 from textual.widgets import Label, Sparkline
 
+from branchdesk.i18n import catalog, get_language, t
 from branchdesk.services.review_figures import Figure, show, show_change
 from branchdesk.services.weekly_review import WeeklyReview
 
@@ -17,6 +18,12 @@ def change_style(figure: Figure, delta: float | None) -> str:
         return "$text-muted"
     good = (delta > 0) == figure.rise_is_good
     return "$text-success" if good else "$text-error"
+
+
+def card_title(figure: Figure) -> str:
+    """The card's short name (a card is about 22 cells wide at 80 columns), else the figure's."""
+    key = f"dashboard_cards.{figure.section}.{figure.name}"
+    return t(key) if key in catalog(get_language()) else figure.label
 
 
 class KpiCard(Vertical):
@@ -31,7 +38,8 @@ class KpiCard(Vertical):
 
     def show(self, review: WeeklyReview | None) -> None:
         figure = self.figure
-        self.query_one(".kpi-title", Label).update(figure.label)
+        self.query_one(".kpi-title", Label).update(card_title(figure))
+        self.tooltip = figure.label  # the full name, as the figures table gives it
         if review is None:
             self.query_one(".kpi-value", Label).update(Content("…"))
             return
