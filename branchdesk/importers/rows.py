@@ -21,21 +21,14 @@ from typing import Any
 
 from branchdesk.i18n import t
 from branchdesk.importers.headers import HeaderMatch, SheetLike, display_header
-from branchdesk.importers.normalize import (
-    Cell,
-    cell_text,
-    fold,
-    normalize_account,
-    normalize_amount,
-    normalize_date,
-    normalize_experience,
-    normalize_notes,
-    normalize_phone,
-    normalize_risk,
-    normalize_text,
-    split_needs_and_tags,
-    split_words,
-)
+from branchdesk.importers.normalize.accounts import normalize_account
+from branchdesk.importers.normalize.amounts import normalize_amount
+from branchdesk.importers.normalize.cells import Cell, cell_text, fold
+from branchdesk.importers.normalize.dates import normalize_date
+from branchdesk.importers.normalize.levels import normalize_experience, normalize_risk
+from branchdesk.importers.normalize.phones import normalize_phone
+from branchdesk.importers.normalize.text import normalize_notes, normalize_text
+from branchdesk.importers.normalize.words import split_needs_and_tags, split_words
 
 _REASON = "roster_fields.reason."
 NAME_MISSING = _REASON + "name_missing"

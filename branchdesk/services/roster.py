@@ -169,7 +169,7 @@ def add_member(store: Store, operator: str, name: str, phone: str,
     """A member typed in by staff (a walk-in at an event's door): name and mobile at least,
     validated, one audited insert. A member already on the roster with the same mobile and
     name is returned instead of a twin. Returns (member, created)."""
-    from branchdesk.importers.normalize import normalize_phone
+    from branchdesk.importers.normalize.phones import normalize_phone
 
     try:
         mobile = normalize_phone(phone.strip()) if phone.strip() else None
