@@ -25,7 +25,8 @@ from branchdesk.importers.normalize.cells import Cell, cell_text, fold, is_blank
 from branchdesk.importers.normalize.dates import excel_serial_to_date
 from branchdesk.importers.normalize.phones import normalize_phone
 from branchdesk.importers.normalize.text import normalize_text
-from branchdesk.importers.rows import FOOTER_WORDS, Issue
+from branchdesk.importers.row_checks import FOOTER_WORDS
+from branchdesk.importers.rows import Issue
 
 MEMBER_FIELDS = ("account_no", "phone", "name")
 FIELDS = (*MEMBER_FIELDS, "at", "kind", "note", "staff", "channel")
