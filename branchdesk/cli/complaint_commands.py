@@ -9,7 +9,7 @@ import argparse
 import sys
 from typing import Any
 
-from branchdesk.cli.common import open_db
+from branchdesk.cli.common import open_db, print_json
 from branchdesk.cli.engagement_common import (
     RED,
     RESET,
@@ -20,7 +20,6 @@ from branchdesk.cli.engagement_common import (
     member_id_of,
     one_line,
     parse_moment,
-    print_json,
     print_table,
 )
 from branchdesk.i18n import t

@@ -11,7 +11,7 @@ import sys
 from typing import Any
 
 from branchdesk import datetimes
-from branchdesk.cli.common import open_db, pad
+from branchdesk.cli.common import open_db, pad, print_json
 from branchdesk.cli.complaint_commands import add_complaint_commands
 from branchdesk.cli.engagement_common import (
     RED,
@@ -22,7 +22,6 @@ from branchdesk.cli.engagement_common import (
     one_line,
     parse_day,
     parse_moment,
-    print_json,
     print_table,
 )
 from branchdesk.errors import UserError

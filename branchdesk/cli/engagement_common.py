@@ -4,11 +4,9 @@ reading members, moments and days the way people type them."""
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from collections.abc import Sequence
 from datetime import date
-from typing import Any
 
 from rich.cells import cell_len, set_cell_size
 
@@ -22,11 +20,6 @@ RED, RESET = "\033[31m", "\033[0m"
 
 def helptext(key: str) -> str:
     return t(f"engagement_cli.help.{key}")
-
-
-def print_json(data: Any) -> None:
-    json.dump(data, sys.stdout, ensure_ascii=False, indent=1)
-    print()
 
 
 def print_table(headers: Sequence[str], rows: Sequence[Sequence[str]],
