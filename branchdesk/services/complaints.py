@@ -9,7 +9,7 @@ the chinese-calendar package knows it) is counted Monday to Friday, and the comp
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import Any, TypeVar
 
 from branchdesk import datetimes
@@ -33,7 +33,6 @@ from branchdesk.store.database import Store
 SUMMARY_MAX = 500
 TEXT_MAX = 2000
 OWNER_MAX = 50
-FUTURE_SLACK = timedelta(minutes=10)
 
 
 @dataclass(frozen=True)
@@ -177,12 +176,7 @@ def open_complaint(store: Store, operator: str, config: EngagementConfig, *, mem
     """Log a new complaint (one audited action); deadlines counted from the day received."""
     channel, category = parse_channel(channel), parse_category(category)
     summary = _text(summary, SUMMARY_MAX, "summary")
-    moment = opened_at or datetimes.now()
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=datetimes.branch_zone())
-    if moment > datetimes.now() + FUTURE_SLACK:
-        raise UserError("engagement.complaint_in_future",
-                        at=moment.astimezone(datetimes.branch_zone()).strftime("%Y-%m-%d %H:%M"))
+    moment = datetimes.happened_at(opened_at, "engagement.complaint_in_future")
     opened_on = moment.astimezone(datetimes.branch_zone()).date()
     owner = _check_owner(store, owner) if owner else operator
     first, last, assumed = deadlines(config, channel, category, opened_on)
