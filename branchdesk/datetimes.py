@@ -64,6 +64,21 @@ def now() -> datetime:
     return datetime.now(_zone)
 
 
+# A moment "in the future" is a typo; a few minutes cover clocks that disagree.
+FUTURE_SLACK = timedelta(minutes=10)
+
+
+def happened_at(at: datetime | None, error_key: str) -> datetime:
+    """When something happened: `at` (a naive one in the branch's zone), else now. Later
+    than now by more than FUTURE_SLACK: UserError(`error_key`, at=the moment as typed)."""
+    moment = at or now()
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=_zone)
+    if moment > now() + FUTURE_SLACK:
+        raise UserError(error_key, at=moment.astimezone(_zone).strftime("%Y-%m-%d %H:%M"))
+    return moment
+
+
 def today() -> date:
     return now().date()
 

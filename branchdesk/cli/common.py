@@ -1,12 +1,14 @@
 """What every command shares: help text in the user's language, opening the database,
-password prompts, cell-width padding."""
+password prompts, cell-width padding, JSON output."""
 
 from __future__ import annotations
 
 import argparse
+import json
 import re
 import sys
 from collections.abc import Callable
+from typing import Any
 
 from rich.cells import cell_len
 
@@ -69,3 +71,7 @@ def manager_credentials(args: argparse.Namespace):
     return Credentials(args.manager, ask_password(args, t("cli.password_for", name=args.manager)))
 
 
+def print_json(data: Any) -> None:
+    """`data` as JSON on stdout, Chinese as it is."""
+    json.dump(data, sys.stdout, ensure_ascii=False, indent=1)
+    print()

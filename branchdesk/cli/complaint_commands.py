@@ -9,7 +9,7 @@ import argparse
 import sys
 from typing import Any
 
-from branchdesk.cli.common import open_db
+from branchdesk.cli.common import open_db, print_json
 from branchdesk.cli.engagement_common import (
     RED,
     RESET,
@@ -20,8 +20,7 @@ from branchdesk.cli.engagement_common import (
     member_id_of,
     one_line,
     parse_moment,
-    print_json,
-    print_table,
+    print_items,
 )
 from branchdesk.i18n import t
 from branchdesk.settings import Settings
@@ -87,15 +86,18 @@ def cmd_complaints_list(args: argparse.Namespace, settings: Settings) -> int:
     if not found:
         print(t("engagement_cli.no_complaints"))
         return 0
-    headers = [t("engagement_cli.col.id"), t("engagement_cli.col.status"), t("engagement_cli.col.member"),
-               t("engagement_cli.col.category"), t("engagement_cli.col.first_due"),
-               t("engagement_cli.col.resolution_due"), t("engagement_cli.col.owner"),
-               t("engagement_cli.col.summary")]
-    rows = [[str(c.id), c.status.label() + (" !" + t("engagement_cli.overdue") if c.overdue else ""),
-             c.member_name, c.category.label(),
-             c.first_response_due.isoformat() + ("" if c.responded_at is None else " ✓"),
-             c.resolution_due.isoformat(), c.owner or "", one_line(c.summary, 30)] for c in found]
-    print_table(headers, rows, red=[c.overdue for c in found])
+    print_items(found, [
+        ("id", lambda c: str(c.id)),
+        ("status", lambda c: c.status.label() + (" !" + t("engagement_cli.overdue")
+                                                 if c.overdue else "")),
+        ("member", lambda c: c.member_name),
+        ("category", lambda c: c.category.label()),
+        ("first_due", lambda c: c.first_response_due.isoformat()
+         + ("" if c.responded_at is None else " ✓")),
+        ("resolution_due", lambda c: c.resolution_due.isoformat()),
+        ("owner", lambda c: c.owner or ""),
+        ("summary", lambda c: one_line(c.summary, 30)),
+    ], red=lambda c: c.overdue)
     counts = complaints.complaint_counts(store)
     print(t("engagement_cli.complaints_count", shown=len(found), open=counts["open"],
             overdue=counts["overdue"]))

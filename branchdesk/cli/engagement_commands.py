@@ -11,7 +11,7 @@ import sys
 from typing import Any
 
 from branchdesk import datetimes
-from branchdesk.cli.common import open_db, pad
+from branchdesk.cli.common import open_db, pad, print_json
 from branchdesk.cli.complaint_commands import add_complaint_commands
 from branchdesk.cli.engagement_common import (
     RED,
@@ -22,8 +22,8 @@ from branchdesk.cli.engagement_common import (
     one_line,
     parse_day,
     parse_moment,
-    print_json,
-    print_table,
+    print_items,
+    print_json_or_empty,
 )
 from branchdesk.errors import UserError
 from branchdesk.i18n import t
@@ -64,18 +64,16 @@ def cmd_activity_list(args: argparse.Namespace, settings: Settings) -> int:
     member_id = member_id_of(store, args.member) if args.member else None
     found = activities.list_activities(store, member_id=member_id, first=first, last=last,
                                        limit=args.limit or 1000)
-    if args.json:
-        print_json([a.to_json(settings.dormant_days) for a in found])
+    if print_json_or_empty(args, found, lambda a: a.to_json(settings.dormant_days),
+                           t("engagement_cli.no_activities")):
         return 0
-    if not found:
-        print(t("engagement_cli.no_activities"))
-        return 0
-    headers = [t("engagement_cli.col.at"), t("engagement_cli.col.member"), t("engagement_cli.col.kind"),
-               t("engagement_cli.col.staff"), t("engagement_cli.col.note")]
-    rows = [[a.at.strftime("%Y-%m-%d %H:%M"), f"{a.member_name} #{a.member_id}",
-             a.kind.label() + (" ★" if a.reactivated(settings.dormant_days) else ""), a.staff,
-             one_line(a.note, 40)] for a in found]
-    print_table(headers, rows)
+    print_items(found, [
+        ("at", lambda a: a.at.strftime("%Y-%m-%d %H:%M")),
+        ("member", lambda a: f"{a.member_name} #{a.member_id}"),
+        ("kind", lambda a: a.kind.label() + (" ★" if a.reactivated(settings.dormant_days) else "")),
+        ("staff", lambda a: a.staff),
+        ("note", lambda a: one_line(a.note, 40)),
+    ])
     print(t("engagement_cli.activities_count", count=len(found)))
     return 0
 
@@ -157,12 +155,14 @@ def cmd_reactivation(args: argparse.Namespace, settings: Settings) -> int:
         print(t("engagement_cli.reactivated_title", first=first.isoformat(), last=last.isoformat(),
                 count=len(woke)))
         if woke:
-            print_table([t("engagement_cli.col.on"), t("engagement_cli.col.member"),
-                    t("engagement_cli.col.phone"), t("engagement_cli.col.advisor"),
-                    t("engagement_cli.col.kind"), t("engagement_cli.col.asleep")],
-                   [[w.on.isoformat(), f"{w.name} #{w.member_id}", w.to_json()["phone"] or "",
-                     w.advisor or "", w.kind.label(), t("engagement_cli.days", days=w.days_asleep)]
-                    for w in woke])
+            print_items(woke, [
+                ("on", lambda w: w.on.isoformat()),
+                ("member", lambda w: f"{w.name} #{w.member_id}"),
+                ("phone", lambda w: w.to_json()["phone"] or ""),
+                ("advisor", lambda w: w.advisor or ""),
+                ("kind", lambda w: w.kind.label()),
+                ("asleep", lambda w: t("engagement_cli.days", days=w.days_asleep)),
+            ])
         return 0
     sleepers = reactivation.reactivation_list(
         store, today, settings.dormant_days, thresholds=settings.tier_thresholds,
@@ -174,13 +174,15 @@ def cmd_reactivation(args: argparse.Namespace, settings: Settings) -> int:
     if not sleepers:
         print(t("engagement_cli.no_sleepers", days=settings.dormant_days))
         return 0
-    print_table([t("engagement_cli.col.member"), t("engagement_cli.col.phone"), t("engagement_cli.col.tier"),
-            t("engagement_cli.col.advisor"), t("engagement_cli.col.heard"), t("engagement_cli.col.asleep"),
-            t("engagement_cli.col.follow_up")],
-           [[f"{s.name} #{s.member_id}", s.masked_phone, s.tier.label() if s.tier else "",
-             s.advisor or "", s.heard_on.isoformat() if s.heard_on else "",
-             t("engagement_cli.days", days=s.days_asleep),
-             s.follow_up_on.isoformat() if s.follow_up_on else ""] for s in sleepers])
+    print_items(sleepers, [
+        ("member", lambda s: f"{s.name} #{s.member_id}"),
+        ("phone", lambda s: s.masked_phone),
+        ("tier", lambda s: s.tier.label() if s.tier else ""),
+        ("advisor", lambda s: s.advisor or ""),
+        ("heard", lambda s: s.heard_on.isoformat() if s.heard_on else ""),
+        ("asleep", lambda s: t("engagement_cli.days", days=s.days_asleep)),
+        ("follow_up", lambda s: s.follow_up_on.isoformat() if s.follow_up_on else ""),
+    ])
     print(t("engagement_cli.sleepers_count", shown=len(sleepers), total=total,
             days=settings.dormant_days))
     return 0
@@ -192,11 +194,8 @@ def cmd_followups(args: argparse.Namespace, settings: Settings) -> int:
     store = open_db(settings, read_only=True)
     today = datetimes.today()
     due = followups.due_follow_ups(store, today, args.due, args.advisor)
-    if args.json:
-        print_json([f.to_json(today) for f in due])
-        return 0
-    if not due:
-        print(t(f"engagement_cli.no_followups_{args.due}"))
+    if print_json_or_empty(args, due, lambda f: f.to_json(today),
+                           t(f"engagement_cli.no_followups_{args.due}")):
         return 0
     advisor: Any = object()
     for item in due:
@@ -250,16 +249,15 @@ def cmd_birthdays(args: argparse.Namespace, settings: Settings) -> int:
     store = open_db(settings, read_only=True)
     today = datetimes.today()
     found = followups.upcoming_birthdays(store, today, args.days, args.advisor)
-    if args.json:
-        print_json([b.to_json(today) for b in found])
+    if print_json_or_empty(args, found, lambda b: b.to_json(today),
+                           t("engagement_cli.no_birthdays", days=args.days)):
         return 0
-    if not found:
-        print(t("engagement_cli.no_birthdays", days=args.days))
-        return 0
-    print_table([t("engagement_cli.col.on"), t("engagement_cli.col.member"), t("engagement_cli.col.phone"),
-            t("engagement_cli.col.advisor")],
-           [[b.next_on.isoformat(), f"{b.name} #{b.member_id}", b.masked_phone, b.advisor or ""]
-            for b in found])
+    print_items(found, [
+        ("on", lambda b: b.next_on.isoformat()),
+        ("member", lambda b: f"{b.name} #{b.member_id}"),
+        ("phone", lambda b: b.masked_phone),
+        ("advisor", lambda b: b.advisor or ""),
+    ])
     return 0
 
 

@@ -1,19 +1,19 @@
-"""What the engagement and complaint commands share: help texts, JSON and table output, and
+"""What the engagement and complaint commands share: help texts, JSON and table output
+(the shape of a listing), and
 reading members, moments and days the way people type them."""
 
 from __future__ import annotations
 
 import argparse
-import json
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date
 from typing import Any
 
 from rich.cells import cell_len, set_cell_size
 
 from branchdesk import datetimes
-from branchdesk.cli.common import pad
+from branchdesk.cli.common import pad, print_json
 from branchdesk.i18n import t
 from branchdesk.settings import Settings
 
@@ -22,11 +22,6 @@ RED, RESET = "\033[31m", "\033[0m"
 
 def helptext(key: str) -> str:
     return t(f"engagement_cli.help.{key}")
-
-
-def print_json(data: Any) -> None:
-    json.dump(data, sys.stdout, ensure_ascii=False, indent=1)
-    print()
 
 
 def print_table(headers: Sequence[str], rows: Sequence[Sequence[str]],
@@ -39,6 +34,31 @@ def print_table(headers: Sequence[str], rows: Sequence[Sequence[str]],
         if colour and red and red[index]:
             line = RED + line + RESET
         print(line)
+
+
+ListColumn = tuple[str, Callable[[Any], str]]  # engagement_cli.col.<key>, an item's cell
+
+
+def print_items(items: Sequence[Any], columns: Sequence[ListColumn],
+                red: Callable[[Any], bool] | None = None) -> None:
+    """The table of a listing command: a column a (title key, cell of an item) pair; the rows
+    of items for which `red` holds in red on a terminal."""
+    print_table([t(f"engagement_cli.col.{key}") for key, _ in columns],
+                [[cell(item) for _, cell in columns] for item in items],
+                red=[red(item) for item in items] if red else None)
+
+
+def print_json_or_empty(args: argparse.Namespace, items: Sequence[Any],
+                        to_json: Callable[[Any], Any], empty: str) -> bool:
+    """The start every listing command shares: with --json, the items as JSON; else `empty`
+    when there are none. True when that was all there is to print."""
+    if args.json:
+        print_json([to_json(item) for item in items])
+        return True
+    if not items:
+        print(empty)
+        return True
+    return False
 
 
 def one_line(text: str | None, width: int = 30) -> str:

@@ -15,64 +15,40 @@ A contrast word (但/但是/but, and "I tell you": 我告诉你们) starts a new
 is asked, unless it pushes (还不上车吗？) or is answered yes (当然能！); an education header
 does not cover a pitch in the first or second person under it; a negator inside a relative
 clause about a person stops at 的 (不会做测评的 | 我帮你们做).
+
+The marks and words looked for are in segment_patterns.py.
 """
 
 from __future__ import annotations
 
-import re
 from bisect import bisect_left, bisect_right
 
 from branchdesk.compliance.context import CueSet, Frames
+from branchdesk.compliance.segment_patterns import (
+    ADDRESSEE,
+    ANSWER_LABEL,
+    ARITHMETIC,
+    CLAUSE_END,
+    CLOSERS,
+    FRAME_REACH,
+    IMMEDIATE_NEGATORS,
+    INTERROGATIVE,
+    LATIN_CHAR,
+    LIST_REACH,
+    NEGATOR_REACH,
+    NO_ANSWER,
+    PERSON_AFTER_DE,
+    PUSH_ANSWER,
+    PUSH_QUESTION,
+    QUOTE_CHARS,
+    QUOTE_FRAME_REACH,
+    QUOTED_ASKED,
+    QUOTES,
+    SELLING,
+    SENTENCE_END,
+    SPEAKER_LINE,
+)
 from branchdesk.compliance.textnorm import Normalised
-
-# Sentence ends in the folded text (NFKC turns ！？； into !?;). A dot between digits is a decimal.
-_SENTENCE_END = re.compile(r"[。!?;\n]|\.(?!\d)")
-_CLAUSE_END = re.compile(r"[。!?;\n,、]|\.(?!\d)")
-_QUOTES = {"“": "”", "「": "」", "『": "』", '"': '"', "‘": "’", "《": "》"}
-_CLOSERS = frozenset(c for o, c in _QUOTES.items() if c != o)
-_QUOTE_CHARS = re.compile("[" + re.escape("".join(set(_QUOTES) | _CLOSERS)) + "]")
-# Single characters that negate what directly follows them (after fillers): 不保本, 非保本.
-_IMMEDIATE_NEGATORS = frozenset("不非没无别勿未莫唔冇")  # 唔保本, 冇风险 (Cantonese)
-_NEGATOR_REACH = 12  # compact characters before a match in which a negator still counts
-_QUOTE_FRAME_REACH = 10
-_FRAME_REACH = 240  # characters either side of a match in which a frame may stand
-_LIST_REACH = 400  # characters back to a framing line's colon (keeps long texts linear)
-# A question that asks (哪只、能不能、有没有…) reports or explores a claim rather than making it.
-# (还在等什么、怕什么 are rhetorical pushes, not questions.)
-_INTERROGATIVE = re.compile(
-    r"哪只|哪个|哪些|哪种|哪里|(?<![等豫怕])什么|能不能|有没有|会不会|是不是|可不可以|怎么|如何|为什么"
-)
-_QUOTED_ASKED = re.compile(r"\s*(?:是不是|是否|算不算|能不能|靠不靠谱|可不可信|是真的吗|可信吗|靠谱吗)")
-_PERSON_AFTER_DE = re.compile(r"我|你|您|他|她|大家")
-_LATIN_CHAR = re.compile(r"[a-z]")
-# A pitch in the first or second person: an education header does not cover it.
-_SELLING = re.compile(
-    r"跟着我|跟我买|我们的产品|我们家的|我们这款|我这款|私聊|私信我|加我|找我|联系我|我告诉你|我保证|"
-    r"名额有限|抓紧|赶紧上车|赶紧买"
-)
-# A question that pushes rather than asks: 还不上车吗？ 难道不买吗？
-_PUSH_QUESTION = re.compile(r"还不|还没|难道|怎么还|还等|不赶紧|还犹豫|想要|想不想|谁想|要不要")
-# …and one answered yes, or by a call to act: 一定能翻倍吗？当然能！ 想要吗？马上加入！
-_PUSH_ANSWER = re.compile(
-    r"\s*(?:当然|肯定|必须|绝对|毫无疑问|是的|没错|能|会|yes|马上|赶紧|赶快|快来|快|抓紧|立即|"
-    r"立刻|速|那就|私聊|私信|联系|加我|加入|扫码|点击)"
-)
-# "问：…？答：不一定" — the label in front of an answer is not the answer.
-_ANSWER_LABEL = re.compile(r"^(?:答|回答|回复|a)\s*:\s*")
-# Whom an answer is told to, before what is said: I told him no / 我跟他说不行.
-_ADDRESSEE = re.compile(r"^(?:him|her|them|the client|他们|他|她|客户|阿姨|大家)\s*[:,]?\s*(?:说|讲|,)?\s*")
-_NO_ANSWER = re.compile(
-    r"不|没|冇|唔|未必|当然不|并不|并非|因人而异|很难说|说不准|谁也|没人|想多了|做梦|别逗|呵呵|我看是|"
-    r"no\b|not\b|nobody|never"
-)
-# Worked arithmetic: figures joined by an operator, or an equation's result.
-_ARITHMETIC = re.compile(
-    r"\d\s*[×*/÷^]\s*[\d(]|\d\)?\s*[=≈]\s*[\d(]|[=≈]\s*\d[\d.]*\s*%?\s*[^\d\s]|\d\s*[³²]"
-)
-
-
-# A later line opened by a short label and a colon: someone answers (经理：, 小赵:, A:).
-_SPEAKER_LINE = re.compile(r"\n[ \t]*[^\n:,.!?;。]{1,8}:")
 
 
 class Segment:
@@ -85,8 +61,8 @@ class Segment:
         self.start = start
         self.end = end
         norm = nz.norm[start:end]
-        self.sentence_ends = [start + m.start() for m in _SENTENCE_END.finditer(norm)]
-        self.clause_ends = [start + m.start() for m in _CLAUSE_END.finditer(norm)]
+        self.sentence_ends = [start + m.start() for m in SENTENCE_END.finditer(norm)]
+        self.clause_ends = [start + m.start() for m in CLAUSE_END.finditer(norm)]
         self.contrasts = [(start + m.start(), start + m.end()) for m in frames.contrast.finditer(norm)]
         self.contrast_starts = [c for c, _ in self.contrasts]
         self.contrast_ends = [e for _, e in self.contrasts]
@@ -119,8 +95,8 @@ class Segment:
         reporting, quotation or education cue (a looser test than ``excused``, for the
         model's second opinion; the matched words cannot frame themselves: 内幕消息)."""
         s_start, s_end = self.sentence(ostart, oend)
-        s_start, s_end = max(s_start, ostart - _FRAME_REACH), min(s_end, oend + _FRAME_REACH)
-        if _SELLING.search(self._compact(s_start, s_end)):
+        s_start, s_end = max(s_start, ostart - FRAME_REACH), min(s_end, oend + FRAME_REACH)
+        if SELLING.search(self._compact(s_start, s_end)):
             return False  # a pitch in the first or second person frames nothing
         f = self.frames
         cues = (f.before, f.after, f.quote, f.education)
@@ -160,9 +136,9 @@ class Segment:
         f = self.frames
         s_start, s_end = self.sentence(ostart, oend)
         # A frame is near its match: a run-on "sentence" of a pasted article stays linear.
-        s_start, s_end = max(s_start, ostart - _FRAME_REACH), min(s_end, oend + _FRAME_REACH)
+        s_start, s_end = max(s_start, ostart - FRAME_REACH), min(s_end, oend + FRAME_REACH)
         # An education header frames the post, not a sales pitch slipped under it.
-        if self.has_header() and not _SELLING.search(self.nz.norm, s_start, s_end):
+        if self.has_header() and not SELLING.search(self.nz.norm, s_start, s_end):
             return True
         if self.dialogue_question(ostart):
             return True
@@ -196,7 +172,7 @@ class Segment:
         """The message works figures through as arithmetic (1×2×0.5=1, 10000×1.05^10, 0.8/20=4%):
         a lesson, whose returns and moves are examples, not a product's (memoised)."""
         if self._arithmetic is None:
-            self._arithmetic = bool(_ARITHMETIC.search(self.nz.norm, self.start, self.end))
+            self._arithmetic = bool(ARITHMETIC.search(self.nz.norm, self.start, self.end))
         return self._arithmetic
 
     def dialogue_question(self, ostart: int) -> bool:
@@ -212,8 +188,8 @@ class Segment:
         line_end = norm.find("\n", ostart, self.end)
         if line_end < 0:
             return False
-        return _SPEAKER_LINE.match(norm, line_end) is not None or bool(
-            _SPEAKER_LINE.search(norm, line_end, min(self.end, line_end + _FRAME_REACH))
+        return SPEAKER_LINE.match(norm, line_end) is not None or bool(
+            SPEAKER_LINE.search(norm, line_end, min(self.end, line_end + FRAME_REACH))
         )
 
     def reported(self, s_start: int, ostart: int) -> bool:
@@ -240,14 +216,14 @@ class Segment:
         s_start, s_end = self.sentence(ostart, oend)
         s_start, s_end = min(s_start, ostart), max(s_end, oend)
         compact, norm = self._views(s_start, s_end)
-        selling = bool(_SELLING.search(compact))
+        selling = bool(SELLING.search(compact))
         if self.has_header() and not selling:
             return True
         if self.dialogue_question(ostart):
             return True
         tail = norm.rstrip(" ~～。.!！…")
         asked = self.nz.norm[s_end : s_end + 1] == "?" or tail.endswith(("吗", "么", "嘛", "?"))
-        if asked and not _PUSH_QUESTION.search(norm) and not _PUSH_ANSWER.match(self.nz.norm, s_end + 1):
+        if asked and not PUSH_QUESTION.search(norm) and not PUSH_ANSWER.match(self.nz.norm, s_end + 1):
             return True
         f = self.frames
         if f.reported is not None:
@@ -264,8 +240,8 @@ class Segment:
                     reply = self.nz.norm[cut:s_end].strip(" :,。!?") if cut < s_end else ""
                     if not reply:
                         return True
-                reply = _ANSWER_LABEL.sub("", _ADDRESSEE.sub("", reply, count=1))
-                if _NO_ANSWER.match(reply):
+                reply = ANSWER_LABEL.sub("", ADDRESSEE.sub("", reply, count=1))
+                if NO_ANSWER.match(reply):
                     return True
         if selling:
             return False
@@ -302,24 +278,24 @@ class Segment:
                 oend is not None
                 and 0 < len(tail) <= 3
                 and tail[-1] in "吗么嘛"
-                and not _PUSH_QUESTION.search(norm, clause_start, end)
+                and not PUSH_QUESTION.search(norm, clause_start, end)
             )
-        if self.sentence_ends[j] - ostart > _FRAME_REACH:
+        if self.sentence_ends[j] - ostart > FRAME_REACH:
             return False
         q_mark = self.sentence_ends[j]
         if (
             oend is not None
             and 0 < q_mark - oend <= 3
             and norm[q_mark - 1] in "吗么嘛"
-            and not _PUSH_QUESTION.search(norm, clause_start, q_mark)
-            and not _PUSH_ANSWER.match(norm, q_mark + 1)
+            and not PUSH_QUESTION.search(norm, clause_start, q_mark)
+            and not PUSH_ANSWER.match(norm, q_mark + 1)
         ):
             return True
-        if _INTERROGATIVE.search(norm, max(clause_start, ostart - _FRAME_REACH), q_mark):
+        if INTERROGATIVE.search(norm, max(clause_start, ostart - FRAME_REACH), q_mark):
             return True
         # A question answered "no" right after: 一定能赚钱吗？不一定。
-        answer = _ANSWER_LABEL.sub("", norm[q_mark + 1 : q_mark + 16].lstrip(), count=1)
-        return bool(_NO_ANSWER.match(answer))
+        answer = ANSWER_LABEL.sub("", norm[q_mark + 1 : q_mark + 16].lstrip(), count=1)
+        return bool(NO_ANSWER.match(answer))
 
     def negated(self, clause_start: int, ostart: int) -> bool:
         nz = self.nz
@@ -328,48 +304,48 @@ class Segment:
         # …unless the character ends a word that does not negate (类别C1, 特别保本).
         if (
             cpos > cfloor
-            and nz.compact[cpos - 1] in _IMMEDIATE_NEGATORS
+            and nz.compact[cpos - 1] in IMMEDIATE_NEGATORS
             and not nz.compact.endswith(self.frames.harmless_endings, max(cfloor, cpos - 6), cpos)
         ):
             return True
-        begin = max(cfloor, cpos - _NEGATOR_REACH)
+        begin = max(cfloor, cpos - NEGATOR_REACH)
         # A negator inside a relative clause about a person does not reach past it:
         # 不会做测评的 | 我帮你们做.
         cut = nz.compact.rfind("的", begin, cpos)
-        if cut >= 0 and _PERSON_AFTER_DE.match(nz.compact, cut + 1):
+        if cut >= 0 and PERSON_AFTER_DE.match(nz.compact, cut + 1):
             begin = cut + 1
             if begin >= cpos:
                 return False
         # A negator may run on into the match (不推荐 | 荐个股): look two characters into it —
         # unless the match carries its own negation (绝对不 | 不带亏 is no negated 不带亏).
-        into = 0 if nz.compact[cpos : cpos + 1] in _IMMEDIATE_NEGATORS else 2
+        into = 0 if nz.compact[cpos : cpos + 1] in IMMEDIATE_NEGATORS else 2
         compact = nz.compact[begin : cpos + into]
-        norm = nz.norm[max(clause_start, ostart - 4 * _NEGATOR_REACH) : ostart]
-        english = norm if _LATIN_CHAR.search(norm) else ""
+        norm = nz.norm[max(clause_start, ostart - 4 * NEGATOR_REACH) : ostart]
+        english = norm if LATIN_CHAR.search(norm) else ""
         return self.frames.negators.search(compact, english, before=cpos - begin)
 
     def quoted(self, ostart: int, oend: int, s_start: int, s_end: int) -> bool:
         norm = self.nz.norm
-        quotes = [m.start() for m in _QUOTE_CHARS.finditer(norm, s_start, ostart)]
+        quotes = [m.start() for m in QUOTE_CHARS.finditer(norm, s_start, ostart)]
         if not quotes:
             return False
         q_open = quotes[-1]
         char = norm[q_open]
-        if char in _CLOSERS:
+        if char in CLOSERS:
             return False  # the nearest quote before the match closes: not inside one
-        close = _QUOTES[char]
+        close = QUOTES[char]
         if close == char and norm.count(char, s_start, ostart) % 2 == 0:
             return False
         q_close = norm.find(close, oend, s_end)
         if q_close < 0:
             return False
         inner = norm[q_open:q_close]
-        if "?" in inner or _INTERROGATIVE.search(inner):
+        if "?" in inner or INTERROGATIVE.search(inner):
             return True  # a question being quoted: 有客户问“哪只股票能翻倍”
-        if _QUOTED_ASKED.match(norm, q_close + 1):
+        if QUOTED_ASKED.match(norm, q_close + 1):
             return True  # a quoted term asked about: “稳稳的幸福”是不是保本产品
-        before = self._views(max(s_start, q_open - _QUOTE_FRAME_REACH), q_open)
-        after = self._views(q_close + 1, min(s_end, q_close + 1 + _QUOTE_FRAME_REACH))
+        before = self._views(max(s_start, q_open - QUOTE_FRAME_REACH), q_open)
+        after = self._views(q_close + 1, min(s_end, q_close + 1 + QUOTE_FRAME_REACH))
         f = self.frames
         return (
             f.quote.search(*after)
@@ -381,7 +357,7 @@ class Segment:
     def listed(self, ostart: int) -> bool:
         """A match in a list introduced by a framing line: "常见违规话术有：1.保本 2.…"."""
         norm = self.nz.norm
-        colon = norm.rfind(":", max(self.start, ostart - _LIST_REACH), ostart)
+        colon = norm.rfind(":", max(self.start, ostart - LIST_REACH), ostart)
         if colon < 0 or "\n\n" in norm[colon:ostart]:
             return False
         line_start = max(norm.rfind("\n", self.start, colon) + 1, self.start, colon - 30)
@@ -403,14 +379,14 @@ class Segment:
         j = bisect_left(self.clause_ends, oend)
         end = self.clause_ends[j] if j < len(self.clause_ends) else self.end
         # A "clause" of a text without punctuation is near the match (linear in long texts).
-        begin, end = max(begin, ostart - _FRAME_REACH), min(end, oend + _FRAME_REACH)
+        begin, end = max(begin, ostart - FRAME_REACH), min(end, oend + FRAME_REACH)
         return cues.search(*self._views(begin, ostart)) or cues.search(*self._views(oend, end))
 
     def sentence_mentions(self, cues: CueSet, ostart: int, oend: int) -> bool:
         """True when the sentence around ``[ostart, oend)``, outside the span, holds a cue
         (near the span: a sentence without an end stays linear)."""
         s_start, s_end = self.sentence(ostart, oend)
-        s_start, s_end = max(s_start, ostart - _FRAME_REACH), min(s_end, oend + _FRAME_REACH)
+        s_start, s_end = max(s_start, ostart - FRAME_REACH), min(s_end, oend + FRAME_REACH)
         return cues.search(*self._views(s_start, ostart)) or cues.search(*self._views(oend, s_end))
 
     def in_sentence_between(self, a: int, b: int) -> bool:

@@ -3,7 +3,7 @@ member (account number, mobile, or name and mobile), moment, kind, note, staff a
 
 The cells come from the roster import's safe reader (reader.py: a child process with size,
 time and memory limits); the member columns are recognised by the roster's own header words
-(headers.py) and cleaned by its normalisers (normalize.py), so a sheet exported by the same
+(headers.py) and cleaned by its normalisers (normalize/), so a sheet exported by the same
 systems reads the same way. Pure: no database (services/activity_import.py matches members).
 """
 
@@ -20,17 +20,13 @@ from branchdesk.engagement_enums import KIND_WORDS, ActivityKind, ContactChannel
 from branchdesk.errors import UserError
 from branchdesk.i18n import t
 from branchdesk.importers.headers import SheetLike, display_header, match_header
-from branchdesk.importers.normalize import (
-    Cell,
-    cell_text,
-    excel_serial_to_date,
-    fold,
-    is_blank,
-    normalize_account,
-    normalize_phone,
-    normalize_text,
-)
-from branchdesk.importers.rows import FOOTER_WORDS, Issue
+from branchdesk.importers.normalize.accounts import normalize_account
+from branchdesk.importers.normalize.cells import Cell, cell_text, fold, is_blank
+from branchdesk.importers.normalize.dates import excel_serial_to_date
+from branchdesk.importers.normalize.phones import normalize_phone
+from branchdesk.importers.normalize.text import normalize_text
+from branchdesk.importers.row_checks import FOOTER_WORDS
+from branchdesk.importers.rows import Issue
 
 MEMBER_FIELDS = ("account_no", "phone", "name")
 FIELDS = (*MEMBER_FIELDS, "at", "kind", "note", "staff", "channel")

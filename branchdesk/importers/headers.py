@@ -15,7 +15,8 @@ from typing import Protocol
 
 from branchdesk.errors import UserError
 from branchdesk.i18n import t
-from branchdesk.importers.normalize import UNIT_MULTIPLIERS, Cell, fold
+from branchdesk.importers.normalize.amounts import UNIT_MULTIPLIERS
+from branchdesk.importers.normalize.cells import Cell, fold
 from branchdesk.member_fields import EDITABLE_FIELDS
 
 FIELDS = EDITABLE_FIELDS  # what a column can fill: every field but the unknown columns

@@ -2,7 +2,7 @@
 
 This is on the hot path of an import (100,000 rows × 13 columns), so rows are parsed a block
 at a time and a column at a time (`parse_blocks`): a Python loop over the cells of each row
-cost more than the conversions it ran. The work per column is chosen once (`_plan`); text
+cost more than the conversions it ran. The work per column is chosen once (row_columns.py); text
 that repeats down a column (risk level, tags, branch…) is normalised once per distinct value
 and then looked up in C; a bad value becomes a marker, not a raised exception, wherever it can
 repeat. An import asks for values already in their stored form (`stored_form`): converting
@@ -12,46 +12,27 @@ at a time, as ParsedRow.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from functools import partial
-from itertools import repeat
-from typing import Any
 
 from branchdesk.i18n import t
-from branchdesk.importers.headers import HeaderMatch, SheetLike, display_header
-from branchdesk.importers.normalize import (
-    Cell,
-    cell_text,
-    fold,
-    normalize_account,
-    normalize_amount,
-    normalize_date,
-    normalize_experience,
-    normalize_notes,
-    normalize_phone,
-    normalize_risk,
-    normalize_text,
-    split_needs_and_tags,
-    split_words,
+from branchdesk.importers.headers import HeaderMatch, SheetLike
+from branchdesk.importers.normalize.cells import REASON, Cell, cell_text
+from branchdesk.importers.row_checks import is_footer, is_repeated_header
+from branchdesk.importers.row_columns import (
+    WORD_FIELDS,
+    Bad,
+    StoredForm,
+    WordMerger,
+    convert_column,
+    extra_columns,
+    plan,
 )
 
-_REASON = "roster_fields.reason."
-NAME_MISSING = _REASON + "name_missing"
-NAME_TOO_LONG = _REASON + "name_too_long"
-NO_CONTACT = _REASON + "no_contact"
-BIRTHDAY_FUTURE = _REASON + "birthday_future"
+NAME_MISSING = REASON + "name_missing"
+NO_CONTACT = REASON + "no_contact"
 FOOTER_ROW = "import_report.footer_row"
-NAME_MAX_LENGTH = 100  # as models.Member.name
-
-# A row whose first cells start with one of these closes the table: totals, signatures, notes.
-FOOTER_WORDS = (
-    "合计", "总计", "小计", "共计", "累计", "制表", "填表", "填报", "审核", "复核", "审批", "说明",
-    "注:", "备注:", "以上", "打印", "导出时间", "数据截至", "数据来源", "统计时间", "total",
-    "subtotal", "grand total", "prepared by", "note:",
-)
-_CACHE_LIMIT = 50_000  # distinct values kept per column; past it, values are normalised afresh
 BLOCK_ROWS = 5000  # rows parsed together, a column at a time
 
 
@@ -70,149 +51,6 @@ class ParsedRow:
     extra: dict[str, str] = field(default_factory=dict)  # unknown columns, keyed by header
     warnings: list[Issue] = field(default_factory=list)
     error: Issue | None = None
-
-
-class _Bad:
-    """A value that failed to normalise; memoised and returned, so repeats raise nothing."""
-
-    __slots__ = ("reason",)
-
-    def __init__(self, reason: str) -> None:
-        self.reason = reason
-
-
-Convert = Callable[[Cell], object]
-StoredForm = Mapping[str, Callable[[Any], Any]]  # field → its stored value, as store.members
-
-
-@dataclass(slots=True)
-class _Column:
-    """How one mapped column is read, decided once per import."""
-
-    index: int
-    field: str
-    convert: Convert
-    header: str
-    # memo of text cell → value (or _Bad) for columns whose values repeat; None: no memo
-    cache: dict[str, object] | None
-
-
-def _name(cell: Cell) -> str | None:
-    name = normalize_text(cell)
-    if name is not None and len(name) > NAME_MAX_LENGTH:
-        raise ValueError(NAME_TOO_LONG)
-    return name
-
-
-def _birthday(today: date) -> Convert:
-    def run(cell: Cell) -> object:
-        born = normalize_date(cell)
-        if born is not None and born > today:
-            raise ValueError(BIRTHDAY_FUTURE)
-        return born
-
-    return run
-
-
-def _words(cell: Cell) -> tuple[tuple, tuple] | None:
-    """Need words and free tags, as tuples: pairs of them are merged once each (_WordMerger)."""
-    needs, tags = split_needs_and_tags(cell)
-    return (tuple(needs), tuple(tags)) if needs or tags else None
-
-
-# Columns whose values repeat down the sheet (few distinct values): worth a memo.
-_REPEATING = frozenset({
-    "branch", "advisor", "risk_level", "experience", "needs", "tags", "communities",
-    "opened_on", "birthday", "last_active_on",
-})
-
-
-def _converter(field_name: str, multiplier: float, today: date) -> Convert:
-    converters: dict[str, Convert] = {
-        "name": _name,
-        "phone": normalize_phone,
-        "account_no": normalize_account,
-        "branch": normalize_text,
-        "advisor": normalize_text,
-        "risk_level": normalize_risk,
-        "experience": normalize_experience,
-        "needs": _words,
-        "tags": _words,
-        "communities": split_words,
-        "opened_on": normalize_date,
-        "birthday": _birthday(today),
-        "last_active_on": normalize_date,
-        "total_assets": partial(normalize_amount, multiplier=multiplier),
-        "notes": normalize_notes,
-    }
-    return converters.get(field_name, normalize_text)
-
-
-def _then(convert: Convert, finish: Callable[[Any], Any]) -> Convert:
-    """`convert`, then `finish` on a value it found (a blank stays None, a bad value raises)."""
-    def run(cell: Cell) -> object:
-        value = convert(cell)
-        return None if value is None else finish(value)
-
-    return run
-
-
-def _plan(header: HeaderMatch, today: date, stored_form: StoredForm) -> list[_Column]:
-    columns = []
-    for c in header.columns:
-        convert = _converter(c.field, c.multiplier, today)
-        # needs and tags are sorted between their columns first: stored after the merge
-        if c.field in stored_form and c.field not in _WORD_FIELDS:
-            convert = _then(convert, stored_form[c.field])
-        columns.append(_Column(c.column, c.field, convert, c.header,
-                               {} if c.field in _REPEATING else None))
-    return columns
-
-
-def _extra_columns(header: HeaderMatch) -> list[tuple[int, str]]:
-    """Unknown columns with unique labels: a second 备用 becomes 备用 (2)."""
-    out: list[tuple[int, str]] = []
-    used: set[str] = {c.header for c in header.columns}
-    for column, label in header.unknown.items():
-        unique, n = label, 1
-        while unique in used:
-            n += 1
-            unique = f"{label} ({n})"
-        used.add(unique)
-        out.append((column, unique))
-    return out
-
-
-def _convert(convert: Convert, cell: Cell) -> object:
-    try:
-        return convert(cell)
-    except ValueError as error:
-        return _Bad(str(error.args[0]))
-
-
-def _is_blank(cell: Cell) -> bool:
-    return cell is None or cell == ""
-
-
-def _convert_column(column: _Column, cells: Sequence[Cell]) -> list[object]:
-    """Every cell of one column in a block: its value, None when blank, or a _Bad."""
-    convert, cache = column.convert, column.cache
-    if cache is None:  # values that rarely repeat: convert each, in one comprehension
-        try:
-            return [convert(c) if c or not _is_blank(c) else None for c in cells]
-        except ValueError:  # some cell is bad: again, marking it
-            return [_convert(convert, c) if c or not _is_blank(c) else None for c in cells]
-    # text that repeats: each distinct text once, then one dict lookup per cell in C
-    for cell in set(cells).difference(cache):
-        if cell.__class__ is str:
-            cache[cell] = _convert(convert, cell) if cell else None
-    out = list(map(cache.get, cells, repeat(_MISSING)))
-    if set(map(type, cells)) - {str}:  # numbers, dates, blanks as None: each on its own
-        out = [v if v is not _MISSING else None if c is None else _convert(convert, c)
-               for v, c in zip(out, cells, strict=True)]
-    if len(cache) > _CACHE_LIMIT:
-        cache.clear()  # not a repeating column after all: keep memory flat
-    return out
 
 
 @dataclass(slots=True)
@@ -279,13 +117,13 @@ class _BlockParser:
 
     def __init__(self, header: HeaderMatch, stored_form: StoredForm) -> None:
         self.header = header
-        self.plan = _plan(header, date.today(), stored_form)
-        self.extras = _extra_columns(header)
+        self.plan = plan(header, date.today(), stored_form)
+        self.extras = extra_columns(header)
         self.width = 1 + max([c.index for c in self.plan] + [c for c, _ in self.extras],
                              default=-1)
         self.labels = {c.field: c.header for c in header.columns}
-        self.words = _WordMerger(stored_form) if any(
-            c.field in _WORD_FIELDS for c in self.plan) else None
+        self.words = WordMerger(stored_form) if any(
+            c.field in WORD_FIELDS for c in self.plan) else None
         self.store_extra = stored_form.get("extra")
         self.copy_lists = "communities" not in stored_form  # each row its own list
         self._reasons: dict[str, str] = {}
@@ -311,10 +149,10 @@ class _BlockParser:
         columns: dict[str, list[object]] = {}
         warnings: dict[int, list[Issue]] = {}
         for column in self.plan:
-            values = _convert_column(column, cells[column.index])
-            if _Bad in set(map(type, values)):
+            values = convert_column(column, cells[column.index])
+            if Bad in set(map(type, values)):
                 for i, value in enumerate(values):
-                    if value.__class__ is _Bad:
+                    if value.__class__ is Bad:
                         warnings.setdefault(i, []).append(Issue(
                             number + i, column.header, self.reason(value.reason),
                             cell_text(cells[column.index][i])))
@@ -366,11 +204,11 @@ class _BlockParser:
             row = block[i]
             if len(row) < self.width:
                 row = [*row, *[None] * (self.width - len(row))]
-            if _is_footer(row):
+            if is_footer(row):
                 left_out.append(i)
                 parsed.footers.append(self._footer_issue(row, parsed.numbers[i]))
                 continue
-            if _is_repeated_header(row, self.header):
+            if is_repeated_header(row, self.header):
                 left_out.append(i)
                 continue
             if error is not None:
@@ -409,57 +247,6 @@ def _leave_out(parsed: ParsedBlock, positions: list[int]) -> None:
     parsed.errors = {new_position[i]: e for i, e in parsed.errors.items() if i in new_position}
 
 
-_MISSING = object()
-_NO_WORDS: tuple[tuple, tuple] = ((), ())
-_WORD_FIELDS = ("needs", "tags")
-
-
-class _WordMerger:
-    """Need words and free tags from the needs and tags columns, together: needs go to
-    needs, the rest to tags, and each in its stored form. The same few pairs come back row
-    after row, so each distinct pair is merged once."""
-
-    def __init__(self, stored_form: StoredForm) -> None:
-        self.finish = {f: stored_form.get(f) for f in _WORD_FIELDS}
-        self.memo: dict[object, tuple[object, object]] = {None: (None, None)}
-
-    def merge(self, needs_pairs: list | None, tags_pairs: list | None,
-              size: int) -> tuple[list[object], list[object]]:
-        if needs_pairs is None or tags_pairs is None:
-            keys: list[Any] = needs_pairs if tags_pairs is None else tags_pairs  # type: ignore
-        else:
-            keys = [None if a is None and b is None else (a, b)
-                    for a, b in zip(needs_pairs, tags_pairs, strict=True)]
-        both = needs_pairs is not None and tags_pairs is not None
-        memo = self.memo
-        for key in set(keys).difference(memo):
-            memo[key] = self._merged(*key) if both else self._merged(key, None)
-        merged = list(map(memo.__getitem__, keys))
-        if len(memo) > _CACHE_LIMIT:
-            memo.clear()
-            memo[None] = (None, None)
-        if not merged:
-            return [None] * size, [None] * size
-        needs, tags = (list(c) for c in zip(*merged, strict=True))
-        if self.finish["needs"] is None:  # lists, not stored text: each row its own
-            needs = [v[:] if v is not None else None for v in needs]  # type: ignore[index]
-            tags = [v[:] if v is not None else None for v in tags]  # type: ignore[index]
-        return needs, tags
-
-    def _merged(self, a: tuple | None, b: tuple | None) -> tuple[object, object]:
-        needs_a, tags_a = a or _NO_WORDS
-        needs_b, tags_b = b or _NO_WORDS
-        needs = [*needs_a, *needs_b]
-        tags = [*tags_a, *tags_b]
-        if needs_a and needs_b:
-            needs = list(dict.fromkeys(needs))
-        if tags_a and tags_b:
-            tags = list(dict.fromkeys(tags))
-        finish_needs, finish_tags = self.finish["needs"], self.finish["tags"]
-        return ((finish_needs(needs) if finish_needs else needs) if needs else None,
-                (finish_tags(tags) if finish_tags else tags) if tags else None)
-
-
 def _row_error(
     values: dict[str, object],
     warnings: list[Issue],
@@ -488,26 +275,3 @@ def _take_warning(warnings: list[Issue], label: str | None) -> Issue | None:
         if issue.column == label:
             return warnings.pop(position)
     return None
-
-
-def _is_footer(row: list[Cell]) -> bool:
-    """合计 / 制表人 / 说明… in one of the first two filled cells of the row."""
-    seen = 0
-    for cell in row:
-        if cell is None or cell == "":
-            continue
-        if isinstance(cell, str) and fold(cell).lower().startswith(FOOTER_WORDS):
-            return True
-        seen += 1
-        if seen == 2:
-            return False
-    return False
-
-
-def _is_repeated_header(row: list[Cell], header: HeaderMatch) -> bool:
-    """Some exports repeat the header row on every printed page."""
-    same = sum(
-        1 for c in header.columns
-        if isinstance(row[c.column], str) and display_header(row[c.column]) == c.header
-    )
-    return same >= 2

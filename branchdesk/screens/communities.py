@@ -18,11 +18,11 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.message import Message
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Label, Static
 
 from branchdesk.i18n import t
-from branchdesk.screens.base import AppContext, PaletteCommand
+from branchdesk.screens.base import PaletteCommand
+from branchdesk.screens.record_list import RecordListScreen
 from branchdesk.services import communities
 from branchdesk.services.communities import Community
 from branchdesk.widgets.app_header import AppHeader
@@ -60,12 +60,14 @@ class CommunityTable(RowTable):
     ]
 
 
-class CommunitiesScreen(AppContext, Screen[None]):
+class CommunitiesScreen(RecordListScreen):
     CSS_PATH = "communities.tcss"
     HELP_SECTION = "communities.help.screen"
     TITLE_KEY = "communities.title"
     AREA_HELP = "communities.cmd.open_help"  # the palette's "Go to …" line
     AUTO_FOCUS = "#communities-list"
+    COLUMNS = COLUMNS
+    COLUMN_TITLES = "communities.col"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("n", "new_community", "communities.key.new"),
         Binding("r", "rename", "communities.key.rename"),
@@ -93,25 +95,6 @@ class CommunitiesScreen(AppContext, Screen[None]):
         yield CommunityTable(id="communities-list")
         yield Static("", id="community-detail", markup=False)
         yield Footer()
-
-    def on_mount(self) -> None:
-        self._set_columns()
-        self.reload_data()
-
-    def on_screen_resume(self) -> None:
-        # After a dialog of this screen, or back from another area: members or messages may
-        # have changed.
-        self.reload_data()
-
-    @property
-    def table(self) -> CommunityTable:
-        return self.query_one(CommunityTable)
-
-    def _set_columns(self) -> None:
-        table = self.table
-        table.clear(columns=True)
-        for name in COLUMNS:
-            table.add_column(t(f"communities.col.{name}"), key=name)
 
     # --- reading -------------------------------------------------------------------------------
 
@@ -330,15 +313,7 @@ class CommunitiesScreen(AppContext, Screen[None]):
     def action_reload(self) -> None:
         self.reload_data()
 
-    def action_leave(self) -> None:
-        self.app.switch_mode("roster")
-
-    # --- language and palette ------------------------------------------------------------------
-
-    def relabel(self) -> None:
-        self.query_one(AppHeader).refresh()
-        self._set_columns()
-        self.reload_data()
+    # --- palette ---------------------------------------------------------------------------------
 
     def palette_commands(self) -> list[PaletteCommand]:
         return [

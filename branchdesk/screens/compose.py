@@ -20,7 +20,7 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, Label, Select, Static, TextArea
 
-from branchdesk.compliance import CheckResult, Finding, Verdict, apply_suggestion
+from branchdesk.compliance import CheckResult, Verdict, apply_suggestion
 from branchdesk.errors import UserError
 from branchdesk.i18n import t
 from branchdesk.screens.base import AppContext, PaletteCommand
@@ -29,38 +29,13 @@ from branchdesk.services.checking import check_text, checker_for
 from branchdesk.services.roster import filter_options
 from branchdesk.widgets.app_header import AppHeader
 from branchdesk.widgets.errors import error_text
-from branchdesk.widgets.findings_panel import FindingsPanel
+from branchdesk.widgets.findings_panel import FindingsPanel, fix_hint
 from branchdesk.widgets.findings_view import FindingsView, VerdictBadge, items_of
+from branchdesk.widgets.message_editor import MessageEditor
 from branchdesk.widgets.translated_bindings import translate_bindings
 
 CHECK_DELAY = 0.2  # seconds of quiet typing before the text is checked again
 NARROW = 100  # below this many columns the panels stack (80x24 stays usable)
-
-
-def fix_hint(finding: Finding) -> str:
-    """What the apply key will do to this finding, in words."""
-    if finding.action == "append":
-        return t("compose.fix_append")
-    if finding.action == "replace" and finding.replacement is not None:
-        return t("compose.fix_replace", text=finding.replacement)
-    return t("compose.fix_manual")
-
-
-def common_ends(old: str, new: str) -> tuple[int, int]:
-    """Lengths of the shared prefix and suffix: only the middle is replaced, so undo
-    (ctrl+z) takes a fix back in one step."""
-    prefix = 0
-    limit = min(len(old), len(new))
-    while prefix < limit and old[prefix] == new[prefix]:
-        prefix += 1
-    suffix = 0
-    while suffix < limit - prefix and old[-1 - suffix] == new[-1 - suffix]:
-        suffix += 1
-    return prefix, suffix
-
-
-class MessageEditor(TextArea):
-    HELP_SECTION = "compose.help.editor"
 
 
 class ComposeScreen(AppContext, Screen[None]):
@@ -159,8 +134,8 @@ class ComposeScreen(AppContext, Screen[None]):
         self.set_class(event.size.width < NARROW, "-narrow")
 
     @property
-    def editor(self) -> TextArea:
-        return self.query_one("#compose-editor", TextArea)
+    def editor(self) -> MessageEditor:
+        return self.query_one("#compose-editor", MessageEditor)
 
     @property
     def panel(self) -> FindingsPanel:
@@ -279,18 +254,9 @@ class ComposeScreen(AppContext, Screen[None]):
         if new == old:
             self.notify(t("compose.fix_manual"), severity="warning", markup=False)
             return
-        self._replace_text(new)
+        self.editor.change_text_to(new)
         self.check_now()
         self.notify(t("compose.fix_applied"), markup=False)
-
-    def _replace_text(self, new: str) -> None:
-        editor = self.editor
-        old = editor.text
-        prefix, suffix = common_ends(old, new)
-        document = editor.document
-        start = document.get_location_from_index(prefix)
-        end = document.get_location_from_index(len(old) - suffix)
-        editor.replace(new[prefix:len(new) - suffix], start, end)
 
     def action_save(self) -> dict[str, Any] | None:
         """Save the text as a draft (a new version when it continues a saved one)."""

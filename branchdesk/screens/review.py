@@ -17,12 +17,12 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Label, Static
 
 from branchdesk.errors import UserError
 from branchdesk.i18n import t
-from branchdesk.screens.base import AppContext, PaletteCommand
+from branchdesk.screens.base import PaletteCommand
+from branchdesk.screens.record_list import RecordListScreen
 from branchdesk.services import messages
 from branchdesk.services.staff import Credentials
 from branchdesk.widgets.app_header import AppHeader
@@ -64,12 +64,14 @@ class MessageTable(RowTable):
     ]
 
 
-class ReviewScreen(AppContext, Screen[None]):
+class ReviewScreen(RecordListScreen):
     CSS_PATH = "review.tcss"
     HELP_SECTION = "review.help.screen"
     TITLE_KEY = "review.title"
     AREA_HELP = "review.cmd.open_help"  # the palette's "Go to …" line
     AUTO_FOCUS = "#review-list"
+    COLUMNS = COLUMNS
+    COLUMN_TITLES = "review.col"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("a", "approve", "review.key.approve"),
         Binding("x", "reject", "review.key.reject"),
@@ -105,22 +107,8 @@ class ReviewScreen(AppContext, Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        self._set_columns()
+        # The list is read by RecordListScreen.on_mount, which Textual calls after this one.
         self.query_one("#review-findings").border_title = t("compose.findings_title")
-        self.reload_data()
-
-    def on_screen_resume(self) -> None:
-        self.reload_data()  # messages may have been submitted in the compose screen
-
-    def _set_columns(self) -> None:
-        table = self.table
-        table.clear(columns=True)
-        for name in COLUMNS:
-            table.add_column(t(f"review.col.{name}"), key=name)
-
-    @property
-    def table(self) -> MessageTable:
-        return self.query_one(MessageTable)
 
     # --- reading -------------------------------------------------------------------------------
 
@@ -149,11 +137,7 @@ class ReviewScreen(AppContext, Screen[None]):
 
     @property
     def current(self) -> dict[str, Any] | None:
-        table = self.table
-        if not self.rows or table.cursor_row < 0 or table.cursor_row >= table.row_count:
-            return None
-        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
-        return self.rows.get(int(key)) if key is not None else None
+        return self.record_at_cursor(self.rows, int)
 
     @on(DataTable.RowHighlighted, "#review-list")
     def _row_highlighted(self) -> None:
@@ -304,16 +288,11 @@ class ReviewScreen(AppContext, Screen[None]):
     def action_reload(self) -> None:
         self.reload_data()
 
-    def action_leave(self) -> None:
-        self.app.switch_mode("roster")
-
     # --- language and palette ------------------------------------------------------------------
 
     def relabel(self) -> None:
-        self.query_one(AppHeader).refresh()
         self.query_one("#review-findings").border_title = t("compose.findings_title")
-        self._set_columns()
-        self.reload_data()
+        super().relabel()
 
     def palette_commands(self) -> list[PaletteCommand]:
         return [

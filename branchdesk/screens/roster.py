@@ -7,7 +7,6 @@ MemberQuery; the table fetches the rows; the roster service does the SQL.
 from __future__ import annotations
 
 import time
-from datetime import date
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import events, on, work
@@ -20,90 +19,26 @@ from textual.widgets import Footer, Input, Label, OptionList
 
 from branchdesk import datetimes
 from branchdesk.i18n import t, t_count
-from branchdesk.models import Member, MemberQuery
+from branchdesk.models import MemberQuery
 from branchdesk.screens.base import PaletteCommand
-from branchdesk.services import roster, roster_listing
+from branchdesk.screens.roster_source import RosterSource
+from branchdesk.services import roster
 from branchdesk.settings import Settings
 from branchdesk.widgets.app_header import AppHeader
 from branchdesk.widgets.errors import error_text
-from branchdesk.widgets.filter_bar import SELECT_FIELDS, FilterBar
+from branchdesk.widgets.filter_bar import FilterBar, describe_filters
 from branchdesk.widgets.roster_columns import SORT_COLUMNS, SORT_MARK
+from branchdesk.widgets.roster_search_box import SearchBox
 from branchdesk.widgets.roster_table import RosterTable
 from branchdesk.widgets.status_line import StatusLine
 from branchdesk.widgets.translated_bindings import translate_bindings
 
 if TYPE_CHECKING:
-    from branchdesk.store.database import Store
+    pass
 
 SEARCH_DEBOUNCE = 0.15  # seconds of quiet typing before a search runs
 # What `s` cycles through: the columns people sort by, each backed by an index.
 SORT_CYCLE = ("name", "last_active_on", "risk_level", "experience", "advisor", "account_no")
-
-
-class RosterSource:
-    """The roster service as the table sees it. Called from worker threads (the store gives
-    each thread its own connection)."""
-
-    def __init__(self, store: Store, settings: Settings, today: date | None = None) -> None:
-        self.store = store
-        self.settings = settings
-        self.today = today  # fixed in tests and snapshots; None means the real date
-        self._audited_search = ""
-
-    def _today(self) -> date:
-        return self.today or datetimes.today()  # the branch's date, as every list uses
-
-    def page(self, query: MemberQuery, offset: int, limit: int) -> list[Member]:
-        if offset == 0 and query.search and query.search != self._audited_search:
-            # A whole phone or account number searched for is audited like a reveal (once
-            # for the search shown, not again for each page or reload of it).
-            self._audited_search = query.search
-            roster_listing.audit_number_search(self.store, self.settings.operator, query)
-        return roster.list_members(self.store, query, offset=offset, limit=limit,
-                                   today=self._today(), thresholds=self.settings.tier_thresholds)
-
-    def count(self, query: MemberQuery) -> int:
-        return roster.count_members(self.store, query, self._today())
-
-    def is_dormant(self, member: Member) -> bool:
-        # Marked by the listing itself, with the rule of the "dormant only" filter.
-        return bool(member.dormant)
-
-
-class SearchBox(Input):
-    """The search field: Down or Enter goes to the list, Esc clears (then goes to the list)."""
-
-    HELP_SECTION = "roster_screen.help.search"
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("down", "leave", "roster_screen.key.to_table"),
-        Binding("escape", "clear_or_leave", "roster_screen.key.clear_search"),
-    ]
-
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(**kwargs)
-        translate_bindings(self)
-
-    def type_in(self, text: str) -> None:
-        """Take over what was typed in the list: focus here and add it to the search. (Focus
-        selects the whole search, so that "/" then typing replaces it; text carried over from
-        the list must not be replaced by the next key of the same word.)"""
-        self.select_on_focus = False
-        self.focus()
-        self.insert_text_at_cursor(text)
-
-    def on_focus(self) -> None:
-        # Runs before Input's own focus handler: select as usual from the next focus on.
-        if not self.select_on_focus:
-            self.call_later(setattr, self, "select_on_focus", True)
-
-    def action_leave(self) -> None:
-        self.screen.query_one(RosterTable).focus()
-
-    def action_clear_or_leave(self) -> None:
-        if self.value:
-            self.value = ""
-        else:
-            self.action_leave()
 
 
 class RosterScreen(Screen[None]):
@@ -268,23 +203,6 @@ class RosterScreen(Screen[None]):
 
     # --- what the status line says ---------------------------------------------------------------
 
-    def filter_summary(self) -> str:
-        parts = []
-        for field in SELECT_FIELDS:
-            value = self.filters.get(field)
-            if value is None:
-                continue
-            shown = value.label() if hasattr(value, "label") else str(value)
-            if field == "risk_level":
-                shown = value.value
-            parts.append(t("roster_screen.filter_value", name=FilterBar.prompt(field), value=shown))
-        if self.filters.get("dormant_only"):
-            days = self.app.settings.dormant_days  # type: ignore[attr-defined]
-            parts.append(t("roster_screen.dormant_only_active", days=days))
-        if self.filters.get("reactivated_only"):
-            parts.append(t("engagement_screens.reactivated_only_active"))
-        return t("roster_screen.filter_separator").join(parts)
-
     def _show_status(self) -> None:
         table = self.table
         total = "…" if self.total is None else f"{self.total:,}"
@@ -294,7 +212,8 @@ class RosterScreen(Screen[None]):
             counts = t("roster_screen.shown", shown=f"{table.row_count:,}", total=(
                 t_count("roster_words.members", self.total, count=total)
                 if self.total is not None else total))
-        summary = self.filter_summary()
+        summary = describe_filters(self.filters,
+                                   self.app.settings.dormant_days)  # type: ignore[attr-defined]
         if summary:
             counts += "  " + t("roster_screen.filters", filters=summary)
         column = SORT_COLUMNS[self.sort].title

@@ -15,12 +15,12 @@ from typing import Any, ClassVar
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Label
 
 from branchdesk.errors import UserError
 from branchdesk.i18n import t
-from branchdesk.screens.base import AppContext, PaletteCommand
+from branchdesk.screens.base import PaletteCommand
+from branchdesk.screens.record_list import RecordListScreen
 from branchdesk.services import rule_toml, rules, staff
 from branchdesk.widgets.app_header import AppHeader
 from branchdesk.widgets.form_dialog import FormDialog, Values
@@ -39,7 +39,7 @@ class RuleTable(RowTable):
     ]
 
 
-class RulesScreen(AppContext, Screen[None]):
+class RulesScreen(RecordListScreen):
     DEFAULT_CSS = """
     RulesScreen #rules-heading { height: 1; padding: 0 1; background: $panel; color: $text-muted;
                                  width: 100%; }
@@ -49,6 +49,8 @@ class RulesScreen(AppContext, Screen[None]):
     TITLE_KEY = "rules_screen.title"
     AREA_HELP = "rules_screen.cmd.open_help"  # the palette's "Go to …" line
     AUTO_FOCUS = "#rules-list"
+    COLUMNS = COLUMNS
+    COLUMN_TITLES = "rules_screen.col"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("space", "toggle_rule", "rules_screen.key.toggle"),
         Binding("e", "edit_rule", "rules_screen.key.edit"),
@@ -67,23 +69,6 @@ class RulesScreen(AppContext, Screen[None]):
         yield Label("", id="rules-heading", markup=False)
         yield RuleTable(id="rules-list")
         yield Footer()
-
-    def on_mount(self) -> None:
-        self._set_columns()
-        self.reload_data()
-
-    def on_screen_resume(self) -> None:
-        self.reload_data()
-
-    def _set_columns(self) -> None:
-        table = self.table
-        table.clear(columns=True)
-        for name in COLUMNS:
-            table.add_column(t(f"rules_screen.col.{name}"), key=name)
-
-    @property
-    def table(self) -> RuleTable:
-        return self.query_one(RuleTable)
 
     def reload_data(self) -> None:
         found = rules.list_rules(self.store)
@@ -112,11 +97,7 @@ class RulesScreen(AppContext, Screen[None]):
 
     @property
     def current(self) -> dict[str, Any] | None:
-        table = self.table
-        if not self.rules or not 0 <= table.cursor_row < table.row_count:
-            return None
-        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
-        return self.rules.get(key) if key is not None else None
+        return self.record_at_cursor(self.rules)
 
     # --- actions -------------------------------------------------------------------------------
 
@@ -216,14 +197,6 @@ class RulesScreen(AppContext, Screen[None]):
         # The dialog is the confirmation: its title says what will happen.
         title = "signin.rule_delete_title" if row["source"] == "custom" else "signin.rule_reset_title"
         self._authorise(t(title, id=row["id"]), submit, closed)
-
-    def action_leave(self) -> None:
-        self.app.switch_mode("roster")
-
-    def relabel(self) -> None:
-        self.query_one(AppHeader).refresh()
-        self._set_columns()
-        self.reload_data()
 
     def palette_commands(self) -> list[PaletteCommand]:
         return [

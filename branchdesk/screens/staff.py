@@ -13,11 +13,11 @@ from typing import Any, ClassVar
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.screen import Screen
 from textual.widgets import Footer, Label
 
 from branchdesk.i18n import t
-from branchdesk.screens.base import AppContext, PaletteCommand
+from branchdesk.screens.base import PaletteCommand
+from branchdesk.screens.record_list import RecordListScreen
 from branchdesk.services import staff
 from branchdesk.services.staff import ROLES, Credentials
 from branchdesk.widgets.app_header import AppHeader
@@ -39,7 +39,7 @@ class StaffTable(RowTable):
     HELP_SECTION = "staff_screen.help.list"
 
 
-class StaffScreen(AppContext, Screen[None]):
+class StaffScreen(RecordListScreen):
     DEFAULT_CSS = """
     StaffScreen #staff-heading { height: 1; padding: 0 1; background: $panel; color: $text-muted;
                                  width: 100%; }
@@ -49,6 +49,8 @@ class StaffScreen(AppContext, Screen[None]):
     TITLE_KEY = "staff_screen.title"
     AREA_HELP = "staff_screen.cmd.open_help"  # the palette's "Go to …" line
     AUTO_FOCUS = "#staff-list"
+    COLUMNS = COLUMNS
+    COLUMN_TITLES = "staff_screen.col"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("n", "add_staff", "staff_screen.key.add"),
         Binding("r", "change_role", "staff_screen.key.role"),
@@ -66,23 +68,6 @@ class StaffScreen(AppContext, Screen[None]):
         yield Label("", id="staff-heading", markup=False)
         yield StaffTable(id="staff-list")
         yield Footer()
-
-    def on_mount(self) -> None:
-        self._set_columns()
-        self.reload_data()
-
-    def on_screen_resume(self) -> None:
-        self.reload_data()
-
-    def _set_columns(self) -> None:
-        table = self.table
-        table.clear(columns=True)
-        for name in COLUMNS:
-            table.add_column(t(f"staff_screen.col.{name}"), key=name)
-
-    @property
-    def table(self) -> StaffTable:
-        return self.query_one(StaffTable)
 
     def reload_data(self) -> None:
         found = staff.list_staff(self.store)
@@ -103,11 +88,7 @@ class StaffScreen(AppContext, Screen[None]):
 
     @property
     def current(self) -> dict[str, Any] | None:
-        table = self.table
-        if not self.people or not 0 <= table.cursor_row < table.row_count:
-            return None
-        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
-        return self.people.get(key) if key is not None else None
+        return self.record_at_cursor(self.people)
 
     # --- forms ---------------------------------------------------------------------------------
 
@@ -204,14 +185,6 @@ class StaffScreen(AppContext, Screen[None]):
             t("signin.first_password_note")
         self._open(t("staff_screen.password_title", name=person["name"]), fields, submit,
                    "staff_screen.password_set", note)
-
-    def action_leave(self) -> None:
-        self.app.switch_mode("roster")
-
-    def relabel(self) -> None:
-        self.query_one(AppHeader).refresh()
-        self._set_columns()
-        self.reload_data()
 
     def palette_commands(self) -> list[PaletteCommand]:
         return [

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import sqlite3
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import Any
 
 from branchdesk import datetimes
@@ -31,8 +31,6 @@ from branchdesk.store import audit
 from branchdesk.store.database import Store
 
 NOTE_MAX = 500
-# A contact "in the future" is a typo; a few minutes cover clocks that disagree.
-FUTURE_SLACK = timedelta(minutes=10)
 
 
 @dataclass(frozen=True)
@@ -129,12 +127,7 @@ def log_activity(store: Store, operator: str, member_id: int, kind: ActivityKind
                  channel: ContactChannel | str | None = None, staff: str | None = None,
                  follow_up: FollowUpChange | None = None) -> Activity:
     """Log a contact (or another activity) as one audited action."""
-    moment = at or datetimes.now()
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=datetimes.branch_zone())
-    if moment > datetimes.now() + FUTURE_SLACK:
-        raise UserError("engagement.activity_in_future",
-                        at=moment.astimezone(datetimes.branch_zone()).strftime("%Y-%m-%d %H:%M"))
+    moment = datetimes.happened_at(at, "engagement.activity_in_future")
     with store.transaction() as conn:
         activity_id = record_activity(conn, member_id=member_id, kind=kind, at=moment,
                                       staff=staff or operator, channel=channel, note=note)

@@ -203,7 +203,7 @@ def check_items(store: Store, items: Sequence[Item], community: str | None = Non
     of them (the command line does this; the app, whose worker threads must not be forked,
     checks in one). The helper is closed on return."""
     from branchdesk.services.roster import community_exists
-    from branchdesk.store import members as member_rows
+    from branchdesk.store import member_lookups
 
     try:
         with gc_paused():
@@ -221,12 +221,12 @@ def check_items(store: Store, items: Sequence[Item], community: str | None = Non
             unique = list(keys)
             contexts: dict[str | None, CheckContext] = {}
             bulk = len(unique) > 200
-            known: Any = member_rows.all_numbers(store.conn) if bulk else _known_lookup(store)
+            known: Any = member_lookups.all_numbers(store.conn) if bulk else _known_lookup(store)
             for name in {c for _, c in unique}:
                 # A line naming a community no member belongs to is checked without a roster
                 # (unknown_communities lets the caller say so).
                 known_name = name is not None and community_exists(store, name)
-                counts = member_rows.risk_counts(store.conn, name) if known_name else None
+                counts = member_lookups.risk_counts(store.conn, name) if known_name else None
                 contexts[name] = CheckContext(community_risk_counts=counts, known_numbers=known)
             parallel = len(unique) >= PARALLEL_FROM and (os.cpu_count() or 1) > 1
             if parallel and helper is None and workers > 1:
@@ -299,10 +299,10 @@ def unknown_communities(store: Store, items: Sequence[Item]) -> dict[str, int]:
 
 
 def _known_lookup(store: Store) -> Callable[[str], bool]:
-    from branchdesk.store import members as member_rows
+    from branchdesk.store import member_lookups
 
     conn = store.conn
-    return lambda digits: bool(member_rows.find_by_number(conn, [digits]))
+    return lambda digits: bool(member_lookups.find_by_number(conn, [digits]))
 
 
 Chunk = tuple[str | None, list[int]]  # a community and positions of distinct texts

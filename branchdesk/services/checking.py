@@ -11,7 +11,7 @@ from typing import Any
 
 from branchdesk.compliance import CheckContext, Checker, CheckResult, load_rulepack
 from branchdesk.compliance.rulepack import Rule
-from branchdesk.store import members as member_rows
+from branchdesk.store import member_lookups
 from branchdesk.store import rules as rule_rows
 from branchdesk.store.database import Store
 
@@ -57,9 +57,9 @@ def rule_changes(store: Store) -> list[dict[str, Any]]:
 def _context(store: Store, community: str | None) -> CheckContext:
     conn = store.conn
     return CheckContext(
-        community_risk_counts=member_rows.risk_counts(conn, community) if community else None,
+        community_risk_counts=member_lookups.risk_counts(conn, community) if community else None,
         # Asked only for digit strings that look like a phone or an account number.
-        known_numbers=lambda digits: bool(member_rows.find_by_number(conn, [digits])),
+        known_numbers=lambda digits: bool(member_lookups.find_by_number(conn, [digits])),
     )
 
 

@@ -9,12 +9,19 @@ the chinese-calendar package knows it) is counted Monday to Friday, and the comp
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
-from typing import Any
+from datetime import date, datetime
+from typing import Any, TypeVar
 
 from branchdesk import datetimes
 from branchdesk.engagement_config import EngagementConfig
-from branchdesk.engagement_enums import ComplaintCategory, ComplaintChannel, ComplaintStatus, codes, from_text
+from branchdesk.engagement_enums import (
+    ComplaintCategory,
+    ComplaintChannel,
+    ComplaintStatus,
+    codes,
+    from_text,
+)
+from branchdesk.enums import LabelledEnum
 from branchdesk.errors import UserError
 from branchdesk.i18n import t
 from branchdesk.member_fields import mask_phone
@@ -26,7 +33,6 @@ from branchdesk.store.database import Store
 SUMMARY_MAX = 500
 TEXT_MAX = 2000
 OWNER_MAX = 50
-FUTURE_SLACK = timedelta(minutes=10)
 
 
 @dataclass(frozen=True)
@@ -103,28 +109,28 @@ def _complaint(row: dict[str, Any]) -> Complaint:
         _moment(row["resolved_at"]), row["created_by"], row["overdue"])
 
 
-def parse_channel(value: ComplaintChannel | str) -> ComplaintChannel:
-    found = value if isinstance(value, ComplaintChannel) else from_text(ComplaintChannel, value or "")
+E = TypeVar("E", bound=LabelledEnum)
+
+
+def _parse(enum: type[E], value: E | str, error_key: str) -> E:
+    """A member of `enum` from itself, its code or a label in either language; else a
+    UserError (`error_key`) listing the codes allowed."""
+    found = value if isinstance(value, enum) else from_text(enum, value or "")
     if found is None:
-        raise UserError("engagement.bad_complaint_channel", value=value,
-                        allowed=", ".join(codes(ComplaintChannel)))
+        raise UserError(error_key, value=value, allowed=", ".join(codes(enum)))
     return found  # type: ignore[return-value]
+
+
+def parse_channel(value: ComplaintChannel | str) -> ComplaintChannel:
+    return _parse(ComplaintChannel, value, "engagement.bad_complaint_channel")
 
 
 def parse_category(value: ComplaintCategory | str) -> ComplaintCategory:
-    found = value if isinstance(value, ComplaintCategory) else from_text(ComplaintCategory, value or "")
-    if found is None:
-        raise UserError("engagement.bad_complaint_category", value=value,
-                        allowed=", ".join(codes(ComplaintCategory)))
-    return found  # type: ignore[return-value]
+    return _parse(ComplaintCategory, value, "engagement.bad_complaint_category")
 
 
 def parse_status(value: ComplaintStatus | str) -> ComplaintStatus:
-    found = value if isinstance(value, ComplaintStatus) else from_text(ComplaintStatus, value or "")
-    if found is None:
-        raise UserError("engagement.bad_complaint_status", value=value,
-                        allowed=", ".join(codes(ComplaintStatus)))
-    return found  # type: ignore[return-value]
+    return _parse(ComplaintStatus, value, "engagement.bad_complaint_status")
 
 
 def _text(value: str | None, limit: int, key: str) -> str:
@@ -170,12 +176,7 @@ def open_complaint(store: Store, operator: str, config: EngagementConfig, *, mem
     """Log a new complaint (one audited action); deadlines counted from the day received."""
     channel, category = parse_channel(channel), parse_category(category)
     summary = _text(summary, SUMMARY_MAX, "summary")
-    moment = opened_at or datetimes.now()
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=datetimes.branch_zone())
-    if moment > datetimes.now() + FUTURE_SLACK:
-        raise UserError("engagement.complaint_in_future",
-                        at=moment.astimezone(datetimes.branch_zone()).strftime("%Y-%m-%d %H:%M"))
+    moment = datetimes.happened_at(opened_at, "engagement.complaint_in_future")
     opened_on = moment.astimezone(datetimes.branch_zone()).date()
     owner = _check_owner(store, owner) if owner else operator
     first, last, assumed = deadlines(config, channel, category, opened_on)

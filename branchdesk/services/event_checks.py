@@ -15,7 +15,7 @@ from branchdesk.event_types import AUDIENCE_FIELDS, TYPED_STATUSES, EventKind, E
 from branchdesk.i18n import t
 from branchdesk.services.event_model import Event, to_event
 from branchdesk.store import events as event_rows
-from branchdesk.store import members as member_rows
+from branchdesk.store import member_lookups
 from branchdesk.store import registrations as registration_rows
 from branchdesk.store.database import Store
 
@@ -72,7 +72,7 @@ def clean_audience(store: Store, audience: dict[str, Any] | None) -> dict[str, l
             codes = [enum_value(_AUDIENCE_ENUMS[name], v, name).value for v in values]
             values = [m.value for m in _AUDIENCE_ENUMS[name] if m.value in codes]
         elif values:
-            known = set(member_rows.distinct(store.conn, "communities"))
+            known = set(member_lookups.distinct(store.conn, "communities"))
             for value in values:
                 if value not in known:
                     raise UserError("events.no_such_community", community=value)

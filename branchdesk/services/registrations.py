@@ -19,7 +19,7 @@ from branchdesk.services import roster
 from branchdesk.services.attendance import record_attendance, undo_attendance
 from branchdesk.services.events import Event, get_event
 from branchdesk.services.waitlist import promote, suits
-from branchdesk.store import audit
+from branchdesk.store import audit, member_listing, member_lookups
 from branchdesk.store import events as event_rows
 from branchdesk.store import members as member_rows
 from branchdesk.store import registrations as registration_rows
@@ -30,7 +30,7 @@ ROSTER_MATCHES = 20  # how many roster members the door lists when nobody listed
 
 def find_member(store: Store, text: str) -> int:
     """MEMBER as scripts pass it: an account number, a mobile number or a member id."""
-    found = member_rows.ids_by_key(store.conn, text)
+    found = member_lookups.ids_by_key(store.conn, text)
     if not found:
         raise UserError("events.no_such_member", value=text)
     if len(found) > 1:
@@ -88,14 +88,14 @@ def invite(store: Store, operator: str, event_id: int, query: MemberQuery, *,
     _open_for_registration(event, now)
     reason = (include_unsuitable or "").strip() or None
     with store.transaction() as conn:
-        ids = member_rows.ids(conn, query, today or now.date())
+        ids = member_listing.ids(conn, query, today or now.date())
         listed = registration_rows.member_ids(conn, event.id)
         already = [i for i in ids if i in listed]
         fresh = [i for i in ids if i not in listed]
         unsuitable: list[int] = []
         if event.product_risk is not None and fresh:
             product = event.product_risk.value
-            levels = member_rows.risk_levels(conn, fresh)
+            levels = member_lookups.risk_levels(conn, fresh)
             unsuitable = [i for i in fresh if not product_suits(levels.get(i), product)]
         left_out = set() if reason else set(unsuitable)
         invited = [i for i in fresh if i not in left_out]
@@ -143,7 +143,7 @@ def register(store: Store, operator: str, event_id: int, member_id: int, *,
                      RegistrationState.ATTENDED, RegistrationState.NO_SHOW):
             raise UserError("events.already_registered", name=name, id=event.id,
                             state=RegistrationState(state).label())
-        risk = member_rows.risk_levels(conn, [member_id]).get(member_id)
+        risk = member_lookups.risk_levels(conn, [member_id]).get(member_id)
         kept_reason = (row or {}).get("unsuitable_reason") or reason
         if event.product_risk and not product_suits(risk, event.product_risk.value) \
                 and not kept_reason:
@@ -294,7 +294,7 @@ def door(store: Store, operator: str, event_id: int, text: str, *, tz: tzinfo,
     if found:
         return DoorResult(matches=[_masked(r, True) for r in found])
     today = now.astimezone(tz).date()
-    rows = member_rows.page(store.conn, MemberQuery(search=text), today, 0, ROSTER_MATCHES * 5)
+    rows = member_listing.page(store.conn, MemberQuery(search=text), today, 0, ROSTER_MATCHES * 5)
     digits = text.isdigit()
     near = [r for r in rows if text.lower() in r["name"].lower()
             or (digits and (r["phone"] or "").endswith(text))][:ROSTER_MATCHES]

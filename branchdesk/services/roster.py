@@ -11,7 +11,7 @@ from branchdesk import datetimes, member_fields
 from branchdesk.errors import UserError
 from branchdesk.i18n import t
 from branchdesk.models import DEFAULT_TIER_THRESHOLDS, Member, MemberQuery, value_tier_for
-from branchdesk.store import audit
+from branchdesk.store import audit, member_listing, member_lookups
 from branchdesk.store import members as member_rows
 from branchdesk.store.database import Store
 
@@ -29,7 +29,7 @@ def to_member(data: dict[str, Any], thresholds: Thresholds = DEFAULT_TIER_THRESH
 
 
 def count_members(store: Store, query: MemberQuery, today: date | None = None) -> int:
-    return member_rows.count(store.conn, query, today or datetimes.today())
+    return member_listing.count(store.conn, query, today or datetimes.today())
 
 
 def total_members(store: Store) -> int:
@@ -40,7 +40,7 @@ def list_members(
     store: Store, query: MemberQuery | None = None, *, offset: int = 0, limit: int | None = None,
     today: date | None = None, thresholds: Thresholds = DEFAULT_TIER_THRESHOLDS,
 ) -> list[Member]:
-    rows = member_rows.page(store.conn, query or MemberQuery(), today or datetimes.today(), offset,
+    rows = member_listing.page(store.conn, query or MemberQuery(), today or datetimes.today(), offset,
                             limit or -1)
     return [to_member(row, thresholds) for row in rows]
 
@@ -49,9 +49,9 @@ def filter_options(store: Store) -> dict[str, list[str]]:
     """Values in use, for the roster's filter lists."""
     conn = store.conn
     return {
-        "advisor": member_rows.distinct(conn, "advisor"),
-        "community": member_rows.distinct(conn, "communities"),
-        "tag": member_rows.distinct(conn, "tags"),
+        "advisor": member_lookups.distinct(conn, "advisor"),
+        "community": member_lookups.distinct(conn, "communities"),
+        "tag": member_lookups.distinct(conn, "tags"),
     }
 
 
@@ -156,12 +156,12 @@ def record_reveal(store: Store, operator: str, count: int, query: dict[str, Any]
 def community_exists(store: Store, community: str) -> bool:
     """Whether any member belongs to this community (a typo would switch the suitability
     check off without a word)."""
-    return community in member_rows.distinct(store.conn, "communities")
+    return community in member_lookups.distinct(store.conn, "communities")
 
 
 def main_branch(store: Store) -> str | None:
     """The branch most members belong to: the header's name when none is configured."""
-    return member_rows.most_common(store.conn, "branch")
+    return member_lookups.most_common(store.conn, "branch")
 
 
 def add_member(store: Store, operator: str, name: str, phone: str,
@@ -169,7 +169,7 @@ def add_member(store: Store, operator: str, name: str, phone: str,
     """A member typed in by staff (a walk-in at an event's door): name and mobile at least,
     validated, one audited insert. A member already on the roster with the same mobile and
     name is returned instead of a twin. Returns (member, created)."""
-    from branchdesk.importers.normalize import normalize_phone
+    from branchdesk.importers.normalize.phones import normalize_phone
 
     try:
         mobile = normalize_phone(phone.strip()) if phone.strip() else None
@@ -182,7 +182,7 @@ def add_member(store: Store, operator: str, name: str, phone: str,
     except ValidationError as error:
         raise FieldErrors({str(e["loc"][0]): e["msg"] for e in error.errors()}) from error
     with store.transaction() as conn:
-        for member_id in member_rows.ids_by_key(conn, mobile):
+        for member_id in member_lookups.ids_by_key(conn, mobile):
             row = member_rows.get(conn, member_id)
             if row is not None and row["name"] == member.name:
                 return to_member(row), False

@@ -17,7 +17,7 @@ from branchdesk.enums import Experience, Need
 from branchdesk.i18n import t
 from branchdesk.member_fields import BY_NAME, FIELDS, mask_account, mask_phone
 from branchdesk.member_query import MemberQuery
-from branchdesk.store import audit, dormancy, member_search
+from branchdesk.store import audit, dormancy, member_listing, member_lookups, member_search
 from branchdesk.store import members as member_rows
 from branchdesk.store.database import Store
 
@@ -90,7 +90,7 @@ def json_batches(store: Store, query: MemberQuery, *, reveal: bool = False,
     """The members of the query as JSON texts, a batch at a time."""
     today = today or datetimes.today()
     columns, params = json_sql(query, reveal, today)
-    rows = member_rows.rows(store.conn, query, today, 0, -1 if limit is None else limit,
+    rows = member_listing.rows(store.conn, query, today, 0, -1 if limit is None else limit,
                             columns=columns, column_params=params)
     while batch := rows.fetchmany(BATCH):
         yield [text for (text,) in batch]
@@ -122,7 +122,7 @@ def table_rows(store: Store, query: MemberQuery, *, reveal: bool = False,
 
     phone = (lambda p: p or "") if reveal else mask_phone
     account = (lambda a: a or "") if reveal else mask_account
-    rows = member_rows.rows(store.conn, query, today or datetimes.today(), 0,
+    rows = member_listing.rows(store.conn, query, today or datetimes.today(), 0,
                             -1 if limit is None else limit, columns=_TABLE_SQL)
     while batch := rows.fetchmany(BATCH):
         yield [[name, phone(ph), account(acc), risk or "", experience.get(exp, exp or ""),
@@ -131,7 +131,7 @@ def table_rows(store: Store, query: MemberQuery, *, reveal: bool = False,
 
 
 def count(store: Store, query: MemberQuery, today: date | None = None) -> int:
-    return member_rows.count(store.conn, query, today or datetimes.today())
+    return member_listing.count(store.conn, query, today or datetimes.today())
 
 
 def total(store: Store) -> int:
@@ -152,7 +152,7 @@ def audit_number_search(store: Store, operator: str, query: MemberQuery) -> bool
     if not numbers:
         return False
     with store.transaction() as conn:
-        found = member_rows.members_by_number(conn, numbers)
+        found = member_lookups.members_by_number(conn, numbers)
         named = [n for n in numbers if member_search.is_whole_mobile(n) or found.get(n)]
         if not named:
             return False

@@ -1,8 +1,9 @@
-"""SQL for the members table: rows in and out, the roster's filtered, sorted pages.
+"""SQL for the members table: a member's stored form, and rows in and out.
 
 The columns come from the one declaration of a member's fields (member_fields.py); beside
 them each row stores two derived columns, written with every row: `name_key` (the name's
 pinyin sort key) and `search_text` (what search finds, indexed by FTS5: store/member_search.py).
+Listing the roster is store/member_listing.py; other questions, store/member_lookups.py.
 """
 
 from __future__ import annotations
@@ -15,16 +16,11 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from enum import Enum
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from branchdesk.datetimes import week_of
-from branchdesk.member_fields import DATE_FIELDS, FIELD_NAMES, LIST_FIELDS, tier_bounds
+from branchdesk.member_fields import DATE_FIELDS, FIELD_NAMES, LIST_FIELDS
 from branchdesk.pinyin_sort import sort_key, sort_keys
-from branchdesk.store import dormancy, member_search
 from branchdesk.store.member_search import search_doc, search_docs
-
-if TYPE_CHECKING:  # annotations only: the import's parse helper unpickles this module
-    from branchdesk.member_query import MemberQuery
 
 # Columns that hold a member's data, in table order. JSON columns hold lists / an object.
 DATA_COLUMNS = FIELD_NAMES
@@ -35,11 +31,11 @@ DERIVED_COLUMNS = ("name_key", "search_text")
 # Fields whose change changes what search finds (store/member_search.py).
 SEARCH_FIELDS = ("name", "phone", "account_no", "needs", "tags")
 # version: raised by every write, so an edit based on an older read is caught (services/roster).
-_ROW_SQL = "id, " + ", ".join(DATA_COLUMNS) + ", version"  # what `from_db` decodes
-_SELECT = f"SELECT {_ROW_SQL} FROM members"
+ROW_SQL = "id, " + ", ".join(DATA_COLUMNS) + ", version"  # what `from_db` decodes
+_SELECT = f"SELECT {ROW_SQL} FROM members"
 # A member's row as JSON, built by SQLite (import before-images: as `raw_rows_where` gives it).
 RAW_COLUMNS = ("id", *DATA_COLUMNS, "created_at", "updated_at")
-JSON_ROW_SQL = "json_object(" + ", ".join(f"'{c}', m.{c}" for c in RAW_COLUMNS) + ")"
+JSONROW_SQL = "json_object(" + ", ".join(f"'{c}', m.{c}" for c in RAW_COLUMNS) + ")"
 
 
 def now_text() -> str:
@@ -314,235 +310,3 @@ def is_empty(conn: sqlite3.Connection) -> bool:
 
 def total(conn: sqlite3.Connection) -> int:
     return conn.execute("SELECT count(*) FROM members").fetchone()[0]
-
-
-def _where(query: MemberQuery, today: date, terms: member_search.SearchTerms | None = None,
-           *, how: str = member_search.LOOKUP) -> tuple[str, list[Any]]:
-    """The WHERE clause of a query (the one filter implementation for the roster, invitations
-    and exports). `terms`: the query's search, already parsed; `how`: see `_reading`."""
-    clauses, params = member_search.where(terms or member_search.parse(query.search), how=how)
-    for column, value in (("experience", query.experience), ("risk_level", query.risk_level),
-                          ("advisor", query.advisor)):
-        if value is not None:
-            clauses.append(f"{column} = ?")
-            params.append(getattr(value, "value", value))
-    for column, value in (("needs", query.need), ("communities", query.community),
-                          ("tags", query.tag)):
-        if value is not None:
-            clauses.append(f"EXISTS (SELECT 1 FROM json_each(members.{column}) WHERE value = ?)")
-            params.append(getattr(value, "value", value))
-    tier = getattr(query, "value_tier", None)
-    if tier is not None:
-        low, high = tier_bounds(tier, query.tier_thresholds)
-        if low is not None:
-            clauses.append("total_assets >= ?")
-            params.append(low)
-        if high is not None:
-            clauses.append("total_assets < ?")
-            params.append(high)
-    if query.dormant_only:
-        condition, values = dormancy.dormant(today, query.dormant_days)
-        clauses.append(condition)
-        params.extend(values)
-    if query.reactivated_only:
-        condition, values = dormancy.reactivated(*week_of(today), query.dormant_days)
-        clauses.append(condition)
-        params.extend(values)
-    return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
-
-
-def flag_columns(query: MemberQuery, today: date) -> tuple[str, list[Any]]:
-    """SQL of the values a listing adds to a row, with their parameters: the day last heard
-    from, dormant, reactivated this week."""
-    dormant, dormant_params = dormancy.dormant(today, query.dormant_days)
-    woke, woke_params = dormancy.reactivated_flag(*week_of(today), query.dormant_days)
-    return f"last_seen_on, ({dormant}), ({woke})", [*dormant_params, *woke_params]
-
-
-def _listed(row: Sequence[Any]) -> dict[str, Any]:
-    """A listing row: its last-active date is the day last heard from (activities included)."""
-    data = from_db(row[:-3])
-    seen, dormant, woke = row[-3:]
-    data["last_active_on"] = date.fromisoformat(seen) if seen else None
-    data["dormant"], data["reactivated"] = bool(dormant), bool(woke)
-    return data
-
-
-def count(conn: sqlite3.Connection, query: MemberQuery, today: date) -> int:
-    terms = member_search.parse(query.search)
-    if terms.words and not terms.numbers and not _filters(query):
-        # A search alone: its matches are counted in the index, without a look-up each
-        # (a digit matches a fifth of the roster: 22 ms on 100,000 members -> ~1 ms).
-        return conn.execute("SELECT count(*) FROM member_search WHERE member_search MATCH ?",
-                            (terms.match_text(terms.words),)).fetchone()[0]
-    where, params = _where(query, today, terms)
-    return conn.execute("SELECT count(*) FROM members" + where, params).fetchone()[0]
-
-
-def _filters(query: MemberQuery) -> bool:
-    """Whether anything but the search narrows the query."""
-    return query.dormant_only or query.reactivated_only or any(
-        getattr(query, name, None) is not None
-        for name in ("need", "experience", "risk_level", "value_tier", "advisor", "community",
-                     "tag"))
-
-
-# A search matching at most this many members is looked up and sorted (10,000 on 1,000,000
-# members: 20-45 ms); one matching more reads the sort order and stops when the page is full.
-SELECTIVE_MATCHES = 20_000
-FEW_MATCHES = 2_000  # always looked up, whatever the words
-# The stored column a sort field orders by: names by pinyin, last active by the day last
-# heard from (activities included).
-_SORT_COLUMNS = {"name": "name_key", "last_active_on": "last_seen_on"}
-
-
-def _reading(conn: sqlite3.Connection, terms: member_search.SearchTerms) -> str:
-    """How a page of this search is read (member_search.LOOKUP, WALK or SCAN). Few matches:
-    look them up and sort them (a walk would pass every row before a surname's: 200-350 ms on
-    1,000,000 members). Many: read the sort order; digits (tails of numbers, spread evenly
-    over any order) test each row's text, which fills a page after a few hundred rows, where
-    gathering 190,000 matches first took 90 ms (and counting the matches of a one-digit
-    prefix, 30 ms)."""
-    if terms.numbers or not terms.words:
-        return member_search.LOOKUP
-    if all(w.isdigit() and len(w) <= 2 for w in terms.words):
-        return member_search.SCAN  # one or two digits start ~1 tail in 50: no need to count
-    found = conn.execute(
-        "SELECT count(*) FROM (SELECT 1 FROM member_search WHERE member_search MATCH ? LIMIT ?)",
-        (terms.match_text(terms.words), SELECTIVE_MATCHES + 1)).fetchone()[0]
-    if found <= FEW_MATCHES:
-        return member_search.LOOKUP
-    if all(w.isdigit() for w in terms.words):
-        return member_search.SCAN
-    return member_search.LOOKUP if found <= SELECTIVE_MATCHES else member_search.WALK
-
-
-def _order_by(query: MemberQuery, *, sort_matches: bool) -> str:
-    direction = "DESC" if query.descending else "ASC"
-    if query.sort == "id":
-        return f" ORDER BY id {direction}"
-    column = _SORT_COLUMNS.get(query.sort, query.sort)
-    if sort_matches:  # "+": SQLite sorts what the search found instead of walking the index
-        column = f"+{column}"
-    return f" ORDER BY {column} {direction} NULLS LAST, id {direction}"
-
-
-def page(
-    conn: sqlite3.Connection, query: MemberQuery, today: date, offset: int, limit: int
-) -> list[dict[str, Any]]:
-    """One page of the segment in the user's order; ties broken by id so pages never overlap."""
-    flags, flag_params = flag_columns(query, today)
-    return [_listed(row) for row in rows(conn, query, today, offset, limit,
-                                         columns=_ROW_SQL + ", " + flags,
-                                         column_params=flag_params)]
-
-
-def rows(conn: sqlite3.Connection, query: MemberQuery, today: date, offset: int = 0,
-         limit: int = -1, columns: str = _ROW_SQL,
-         column_params: Sequence[Any] = ()) -> sqlite3.Cursor:
-    """A cursor over the segment in the user's order, as stored (`columns`: SQL of the
-    values each row holds, with `column_params` for its placeholders; `id` and the
-    DATA_COLUMNS by default, as `from_db` reads them). Rows are read as the cursor is
-    iterated: a listing of every member never holds them all."""
-    terms = member_search.parse(query.search)
-    how = _reading(conn, terms)
-    where, params = _where(query, today, terms, how=how)
-    order = _order_by(query, sort_matches=bool(terms.words or terms.numbers)
-                      and how == member_search.LOOKUP)
-    return conn.execute(f"SELECT {columns} FROM members" + where + order + " LIMIT ? OFFSET ?",
-                        [*column_params, *params, limit, offset])
-
-
-def ids(conn: sqlite3.Connection, query: MemberQuery, today: date) -> list[int]:
-    where, params = _where(query, today)
-    return [row[0] for row in conn.execute("SELECT id FROM members" + where, params)]
-
-
-def distinct(conn: sqlite3.Connection, column: str) -> list[str]:
-    """The values in use for a filter list (advisor, branch; or a JSON list column)."""
-    if column in JSON_LIST_COLUMNS:
-        sql = (f"SELECT DISTINCT j.value FROM members, json_each(members.{column}) AS j"
-               " ORDER BY j.value")
-    elif column in ("advisor", "branch"):
-        sql = f"SELECT DISTINCT {column} FROM members WHERE {column} IS NOT NULL ORDER BY {column}"
-    else:
-        raise ValueError(column)
-    return [row[0] for row in conn.execute(sql)]
-
-
-def find_by_number(conn: sqlite3.Connection, numbers: Iterable[str]) -> set[str]:
-    """Which of these digit strings are a member's phone or account number (privacy check)."""
-    wanted = list(dict.fromkeys(numbers))
-    found: set[str] = set()
-    for start in range(0, len(wanted), 400):
-        chunk = wanted[start:start + 400]
-        marks = ", ".join("?" * len(chunk))
-        sql = (f"SELECT phone FROM members WHERE phone IN ({marks})"
-               f" UNION SELECT account_no FROM members WHERE account_no IN ({marks})")
-        found.update(row[0] for row in conn.execute(sql, [*chunk, *chunk]))
-    return found
-
-
-def members_by_number(conn: sqlite3.Connection, numbers: Iterable[str]) -> dict[str, list[int]]:
-    """Number → the ids of the members whose phone or account number it is (an account
-    number in any case of its letters)."""
-    out: dict[str, list[int]] = {}
-    for number in dict.fromkeys(numbers):
-        variants = list(dict.fromkeys((number, number.upper(), number.lower())))
-        marks = ", ".join("?" * len(variants))
-        out[number] = [row[0] for row in conn.execute(
-            f"SELECT id FROM members WHERE phone = ? UNION"
-            f" SELECT id FROM members WHERE account_no IN ({marks}) ORDER BY 1",
-            (number, *variants))]
-    return out
-def all_numbers(conn: sqlite3.Connection) -> set[str]:
-    """Every member's phone and account number (a bulk privacy check asks for thousands)."""
-    rows = conn.execute(
-        "SELECT phone FROM members WHERE phone IS NOT NULL"
-        " UNION SELECT account_no FROM members WHERE account_no IS NOT NULL"
-    )
-    return {str(row[0]) for row in rows if row[0]}
-
-
-def risk_counts(conn: sqlite3.Connection, community: str) -> dict[str, int]:
-    """How many members of a community sit at each risk level (C1…C5; '' for unknown)."""
-    rows = conn.execute(
-        "SELECT coalesce(risk_level, ''), count(*) FROM members"
-        " WHERE EXISTS (SELECT 1 FROM json_each(members.communities) WHERE value = ?)"
-        " GROUP BY 1",
-        (community,),
-    )
-    return dict(rows.fetchall())
-
-
-def most_common(conn: sqlite3.Connection, column: str) -> str | None:
-    if column not in ("branch", "advisor"):
-        raise ValueError(column)
-    row = conn.execute(f"SELECT {column} FROM members WHERE {column} IS NOT NULL"
-                       f" GROUP BY {column} ORDER BY count(*) DESC LIMIT 1").fetchone()
-    return row[0] if row else None
-
-
-def ids_by_key(conn: sqlite3.Connection, text: str) -> list[int]:
-    """Members named by what a script passes as MEMBER: an account number, else a mobile
-    number (family members may share one: all of them), else a member id."""
-    text = text.strip()
-    found = [row[0] for row in conn.execute("SELECT id FROM members WHERE account_no = ?", (text,))]
-    if not found and text.isdigit() and len(text) == 11:
-        found = [row[0] for row in conn.execute(
-            "SELECT id FROM members WHERE phone = ? ORDER BY id", (text,))]
-    if not found and text.isdigit():
-        found = [row[0] for row in conn.execute("SELECT id FROM members WHERE id = ?", (int(text),))]
-    return found
-
-
-def risk_levels(conn: sqlite3.Connection, member_ids: Sequence[int]) -> dict[int, str | None]:
-    """Each member's risk level code (None when not on file)."""
-    out: dict[int, str | None] = {}
-    ids = list(member_ids)
-    for start in range(0, len(ids), 900):
-        chunk = ids[start:start + 900]
-        out.update(conn.execute(
-            f"SELECT id, risk_level FROM members WHERE id IN ({', '.join('?' * len(chunk))})",
-            chunk).fetchall())
-    return out

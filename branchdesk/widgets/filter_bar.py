@@ -108,3 +108,21 @@ class FilterBar(Horizontal):
     def _changed(self, event: Message) -> None:
         event.stop()
         self.post_message(self.Changed(self.values()))
+
+
+def describe_filters(filters: dict[str, Any], dormant_days: int) -> str:
+    """The filters in force, in words, for the status line ("" when none)."""
+    parts = []
+    for field in SELECT_FIELDS:
+        value = filters.get(field)
+        if value is None:
+            continue
+        shown = value.label() if hasattr(value, "label") else str(value)
+        if field == "risk_level":
+            shown = value.value
+        parts.append(t("roster_screen.filter_value", name=FilterBar.prompt(field), value=shown))
+    if filters.get("dormant_only"):
+        parts.append(t("roster_screen.dormant_only_active", days=dormant_days))
+    if filters.get("reactivated_only"):
+        parts.append(t("engagement_screens.reactivated_only_active"))
+    return t("roster_screen.filter_separator").join(parts)

@@ -3,7 +3,7 @@ and, under it, why the selected one is a problem and what to write instead."""
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import on
 from textual.app import ComposeResult
@@ -18,7 +18,19 @@ from branchdesk.i18n import t
 from branchdesk.widgets.findings_view import FindingItem
 from branchdesk.widgets.translated_bindings import translate_bindings
 
+if TYPE_CHECKING:
+    from branchdesk.compliance import Finding
+
 MARK = {"block": ("■", "bold $text-error"), "warn": ("▲", "bold $text-warning")}
+
+
+def fix_hint(finding: Finding) -> str:
+    """What the apply key will do to this finding, in words."""
+    if finding.action == "append":
+        return t("compose.fix_append")
+    if finding.action == "replace" and finding.replacement is not None:
+        return t("compose.fix_replace", text=finding.replacement)
+    return t("compose.fix_manual")
 
 
 def finding_line(item: FindingItem) -> Content:

@@ -16,7 +16,7 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Input, Label, Select, Static
 
 from branchdesk.i18n import catalog, get_language, t
-from branchdesk.importers.normalize import normalize_amount
+from branchdesk.importers.normalize.amounts import normalize_amount
 from branchdesk.member_fields import BY_NAME, FIELDS, SENSITIVE_FIELDS, mask_value
 from branchdesk.models import Experience, Member, RiskLevel
 from branchdesk.widgets.communities.field import CommunitiesField

@@ -13,22 +13,20 @@ query wins.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import ClassVar, Protocol
 
-from rich.segment import Segment
 from rich.style import Style
 from textual import events, on, work
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.cache import LRUCache
-from textual.geometry import Region, Size
+from textual.geometry import Region
 from textual.message import Message
-from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from branchdesk.i18n import get_language, t
 from branchdesk.models import Member, MemberQuery
+from branchdesk.widgets.cursor_rows import CursorRows, cells_strip, cursor_bindings
 from branchdesk.widgets.errors import error_text
 from branchdesk.widgets.roster_columns import GAP, LEFT_PAD, SORT_MARK, Column, fit, layout
 from branchdesk.widgets.translated_bindings import translate_bindings
@@ -71,19 +69,11 @@ class _Failed(Message, bubble=False):
     error: Exception
 
 
-class RosterTable(ScrollView, can_focus=True):
+class RosterTable(CursorRows, can_focus=True):
     """Members of one query, one line each, with a cursor row."""
 
     HELP_SECTION = "roster_screen.help.table"
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("enter", "open", "roster_screen.key.open"),
-        Binding("up", "cursor_up", "roster_screen.key.up", show=False),
-        Binding("down", "cursor_down", "roster_screen.key.down", show=False),
-        Binding("pageup", "page_up", "roster_screen.key.page_up", show=False),
-        Binding("pagedown", "page_down", "roster_screen.key.page_down", show=False),
-        Binding("home", "first", "roster_screen.key.first", show=False),
-        Binding("end", "last", "roster_screen.key.last", show=False),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = cursor_bindings("roster_screen.key", "open")
     COMPONENT_CLASSES: ClassVar[set[str]] = {
         "roster-table--header",
         "roster-table--sorted",
@@ -116,8 +106,6 @@ class RosterTable(ScrollView, can_focus=True):
         translate_bindings(self)
         self.source = source
         self.query_shown = MemberQuery()
-        self.row_count = 0
-        self.cursor_row = 0
         self.counting = False
         self.busy = False
         self._cache: LRUCache[int, list[Member]] = LRUCache(CACHE_PAGES)
@@ -250,53 +238,6 @@ class RosterTable(ScrollView, can_focus=True):
         # Start the worker after this render pass, not in the middle of it.
         self.call_later(self._fetch, self._shown, self.query_shown, missing)
 
-    # --- size and scrolling --------------------------------------------------------------------
-
-    @property
-    def visible_rows(self) -> int:
-        """Rows that fit under the title line."""
-        return max(self.scrollable_content_region.height - 1, 1)
-
-    def _update_virtual_size(self) -> None:
-        # +1: the title line sits in the first line of the viewport.
-        self.virtual_size = Size(self.scrollable_content_region.width, self.row_count + 1)
-
-    def on_resize(self, event: events.Resize) -> None:
-        self._update_virtual_size()
-        self._scroll_cursor_into_view()
-
-    def _scroll_cursor_into_view(self) -> None:
-        top = round(self.scroll_y)
-        if self.cursor_row < top:
-            self.scroll_to(y=self.cursor_row, animate=False, immediate=True)
-        elif self.cursor_row >= top + self.visible_rows:
-            self.scroll_to(y=self.cursor_row - self.visible_rows + 1, animate=False, immediate=True)
-
-    def move_cursor(self, row: int) -> None:
-        if not self.row_count:
-            return
-        self.cursor_row = max(0, min(row, self.row_count - 1))
-        self._scroll_cursor_into_view()
-        self.refresh()
-
-    def action_cursor_up(self) -> None:
-        self.move_cursor(self.cursor_row - 1)
-
-    def action_cursor_down(self) -> None:
-        self.move_cursor(self.cursor_row + 1)
-
-    def action_page_up(self) -> None:
-        self.move_cursor(self.cursor_row - self.visible_rows)
-
-    def action_page_down(self) -> None:
-        self.move_cursor(self.cursor_row + self.visible_rows)
-
-    def action_first(self) -> None:
-        self.move_cursor(0)
-
-    def action_last(self) -> None:
-        self.move_cursor(self.row_count - 1)
-
     def action_open(self) -> None:
         member = self.cursor_member
         if member is not None and member.id is not None:
@@ -316,24 +257,14 @@ class RosterTable(ScrollView, can_focus=True):
             if column is not None and column.sort_field:
                 self.post_message(self.SortClicked(column.sort_field))
             return
-        row = round(self.scroll_y) + event.y - 1
-        if row >= self.row_count:
+        row = self._clicked_row(event)
+        if row is None:
             return
         if row == self.cursor_row or event.chain > 1:
             self.cursor_row = row
             self.action_open()
         else:
             self.move_cursor(row)
-
-    def on_focus(self) -> None:
-        self.refresh()
-
-    def on_blur(self) -> None:
-        self.refresh()
-
-    def notify_style_update(self) -> None:
-        super().notify_style_update()
-        self.refresh()  # a new theme: component styles are read again on the next render
 
     # --- drawing -------------------------------------------------------------------------------
 
@@ -372,16 +303,13 @@ class RosterTable(ScrollView, can_focus=True):
             if y == 1 and not self.row_count and not self.busy:  # say why the list is empty
                 muted = self.get_component_rich_style("roster-table--placeholder")
                 text = fit(t(self._empty_reason()), width - LEFT_PAD)
-                return self._strip([(text, muted)], width, base)
+                return cells_strip([(text, muted)], width, base)
             return Strip.blank(width, base)
         member = self.member_at(row)
-        cursor: Style | None = None
-        if row == self.cursor_row:
-            component = "roster-table--cursor" if self.has_focus else "roster-table--cursor-blurred"
-            cursor = self.get_component_rich_style(component)
+        cursor = self.cursor_style("roster-table", row)
         if member is None:
             placeholder = self.get_component_rich_style("roster-table--placeholder")
-            return self._strip([(fit(t("roster_screen.loading"), width - LEFT_PAD), placeholder)],
+            return cells_strip([(fit(t("roster_screen.loading"), width - LEFT_PAD), placeholder)],
                                width, base, cursor)
         dormant = self.source.is_dormant(member)
         dormant_style = self.get_component_rich_style("roster-table--dormant")
@@ -390,7 +318,7 @@ class RosterTable(ScrollView, can_focus=True):
             text = fit(column.value(member, dormant, cell_width), cell_width)
             style = dormant_style if dormant and column.key in ("dormant", "last_active") else None
             cells.append((text, style))
-        return self._strip(cells, width, base, cursor)
+        return cells_strip(cells, width, base, cursor)
 
     def _title_strip(self, columns: list[tuple[Column, int]], width: int, base: Style) -> Strip:
         header = base + self.get_component_rich_style("roster-table--header")
@@ -403,18 +331,4 @@ class RosterTable(ScrollView, can_focus=True):
                 cells.append((fit(title, cell_width), sorted_style))
             else:
                 cells.append((fit(column.title, cell_width), None))
-        return self._strip(cells, width, header)
-
-    @staticmethod
-    def _strip(cells: Iterable[tuple[str, Style | None]], width: int, base: Style,
-               cursor: Style | None = None) -> Strip:
-        """One line: cells separated by gaps; the cursor style goes over everything."""
-        row = base + cursor if cursor else base
-        segments = [Segment(" " * LEFT_PAD, row)]
-        gap = Segment(" " * GAP, row)
-        for index, (text, style) in enumerate(cells):
-            if index:
-                segments.append(gap)
-            cell = base + style if style else base
-            segments.append(Segment(text, cell + cursor if cursor else cell))
-        return Strip(segments).adjust_cell_length(width, row)
+        return cells_strip(cells, width, header)

@@ -7,7 +7,7 @@ from datetime import date
 
 import openpyxl
 
-from branchdesk.importers.normalize import normalize_date
+from branchdesk.importers.normalize.dates import normalize_date
 from branchdesk.services import importing, roster
 from branchdesk.store.database import Store
 

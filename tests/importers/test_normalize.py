@@ -2,23 +2,22 @@
 
 from __future__ import annotations
 
+import importlib
+import pkgutil
 from datetime import date, datetime, time
 
 import pytest
 
 from branchdesk.i18n import catalog
-from branchdesk.importers import normalize as n
-from branchdesk.importers.normalize import (
-    normalize_account,
-    normalize_amount,
-    normalize_date,
-    normalize_experience,
-    normalize_phone,
-    normalize_risk,
-    normalize_text,
-    split_needs_and_tags,
-    split_words,
-)
+from branchdesk.importers import normalize
+from branchdesk.importers.normalize import accounts, amounts, dates, levels, phones
+from branchdesk.importers.normalize.accounts import normalize_account
+from branchdesk.importers.normalize.amounts import normalize_amount
+from branchdesk.importers.normalize.dates import normalize_date
+from branchdesk.importers.normalize.levels import normalize_experience, normalize_risk
+from branchdesk.importers.normalize.phones import normalize_phone
+from branchdesk.importers.normalize.text import normalize_text
+from branchdesk.importers.normalize.words import split_needs_and_tags, split_words
 from branchdesk.models import Experience, Need, RiskLevel
 
 
@@ -29,8 +28,11 @@ def reason_of(function, *args) -> str:
 
 
 def test_every_reason_key_has_text_in_both_languages():
-    keys = {value for name, value in vars(n).items() if name[0].isupper() and isinstance(value, str)
-            and value.startswith("roster_fields.reason.")}
+    modules = [importlib.import_module(f"{normalize.__name__}.{info.name}")
+               for info in pkgutil.iter_modules(normalize.__path__)]
+    keys = {value for module in modules for name, value in vars(module).items()
+            if name[0].isupper() and isinstance(value, str)
+            and value.startswith("roster_fields.reason.") and value != "roster_fields.reason."}
     assert len(keys) >= 15
     for language in ("en", "zh"):
         assert keys <= catalog(language).keys()
@@ -59,23 +61,23 @@ def test_blank_phone_is_none(cell):
 
 @pytest.mark.parametrize("cell", ["010-12345678", "0755-1234567", "12345678", "(021)87654321"])
 def test_landline_is_rejected_as_landline(cell):
-    assert reason_of(normalize_phone, cell) == n.PHONE_LANDLINE
+    assert reason_of(normalize_phone, cell) == phones.PHONE_LANDLINE
 
 
 @pytest.mark.parametrize("cell", ["12345", "12345678901", "1381234567", "138123456789", "abc",
                                   13812345678.5, True, date(2024, 1, 1), float("nan")])
 def test_not_a_mobile_is_rejected(cell):
-    assert reason_of(normalize_phone, cell) == n.PHONE_NOT_MOBILE
+    assert reason_of(normalize_phone, cell) == phones.PHONE_NOT_MOBILE
 
 
 def test_float_text_of_ten_digits_is_not_read_as_a_mobile():
     # its digits and the zero of ".0" would make eleven: the text of a float is read as a float
-    assert reason_of(normalize_phone, "1381234567.0") == n.PHONE_NOT_MOBILE
+    assert reason_of(normalize_phone, "1381234567.0") == phones.PHONE_NOT_MOBILE
 
 
 @pytest.mark.parametrize("cell", ["138****5678", "138xxxx5678", "138 **** 5678"])
 def test_masked_phone_says_it_is_masked(cell):
-    assert reason_of(normalize_phone, cell) == n.PHONE_MASKED
+    assert reason_of(normalize_phone, cell) == phones.PHONE_MASKED
 
 
 # --- account -------------------------------------------------------------------------------
@@ -101,16 +103,16 @@ def test_blank_account_is_none(cell):
 
 
 def test_account_in_scientific_text_has_lost_digits():
-    assert reason_of(normalize_account, "1.23457E+11") == n.ACCOUNT_SCIENTIFIC
+    assert reason_of(normalize_account, "1.23457E+11") == accounts.ACCOUNT_SCIENTIFIC
 
 
 def test_account_past_fifteen_digits_as_a_number_was_rounded_by_excel():
-    assert reason_of(normalize_account, 1234567890123456.0) == n.ACCOUNT_TOO_LONG
+    assert reason_of(normalize_account, 1234567890123456.0) == accounts.ACCOUNT_TOO_LONG
 
 
 @pytest.mark.parametrize("cell", ["账号12", "12#3", 12.5, -5, True])
 def test_bad_account_is_rejected(cell):
-    assert reason_of(normalize_account, cell) == n.ACCOUNT_INVALID
+    assert reason_of(normalize_account, cell) == accounts.ACCOUNT_INVALID
 
 
 # --- dates ---------------------------------------------------------------------------------
@@ -131,7 +133,7 @@ def test_date_variants(cell):
 def test_excel_serials_around_the_phantom_1900_leap_day():
     assert normalize_date(1) == date(1900, 1, 1)
     assert normalize_date(59) == date(1900, 2, 28)
-    assert reason_of(normalize_date, 60) == n.DATE_IMPOSSIBLE  # Excel's 1900-02-29
+    assert reason_of(normalize_date, 60) == dates.DATE_IMPOSSIBLE  # Excel's 1900-02-29
     assert normalize_date(61) == date(1900, 3, 1)
     assert normalize_date(36526) == date(2000, 1, 1)
 
@@ -143,22 +145,22 @@ def test_blank_date_is_none(cell):
 
 @pytest.mark.parametrize("cell", ["2024-02-30", "2023-02-29", "2024/13/01", "20241301", "2024年6月31日"])
 def test_impossible_date(cell):
-    assert reason_of(normalize_date, cell) == n.DATE_IMPOSSIBLE
+    assert reason_of(normalize_date, cell) == dates.DATE_IMPOSSIBLE
 
 
 @pytest.mark.parametrize("cell", [0, -3, 99999999, 10_000_000.0, "1899-12-31", "2101-01-01",
                                   date(1800, 1, 1)])
 def test_date_out_of_range(cell):
-    assert reason_of(normalize_date, cell) == n.DATE_OUT_OF_RANGE
+    assert reason_of(normalize_date, cell) == dates.DATE_OUT_OF_RANGE
 
 
 @pytest.mark.parametrize("cell", ["7/2/2024", "24/7/2", "2024年7月", "yesterday", True])
 def test_date_not_in_a_known_format(cell):
-    assert reason_of(normalize_date, cell) == n.DATE_FORMAT
+    assert reason_of(normalize_date, cell) == dates.DATE_FORMAT
 
 
 def test_time_without_date():
-    assert reason_of(normalize_date, time(10, 30)) == n.DATE_TIME_ONLY
+    assert reason_of(normalize_date, time(10, 30)) == dates.DATE_TIME_ONLY
 
 
 # --- risk level ----------------------------------------------------------------------------
@@ -189,16 +191,16 @@ def test_blank_risk_is_none(cell):
 
 @pytest.mark.parametrize("cell", ["R3", "r3", "R3-中风险"])
 def test_product_risk_level_is_not_a_client_level(cell):
-    assert reason_of(normalize_risk, cell) == n.RISK_PRODUCT_LEVEL
+    assert reason_of(normalize_risk, cell) == levels.RISK_PRODUCT_LEVEL
 
 
 def test_code_and_word_that_disagree():
-    assert reason_of(normalize_risk, "C3-积极型") == n.RISK_CONFLICT
+    assert reason_of(normalize_risk, "C3-积极型") == levels.RISK_CONFLICT
 
 
 @pytest.mark.parametrize("cell", ["C6", "C0", "6", 0, 3.5, "高", "medium-ish", True])
 def test_unknown_risk(cell):
-    assert reason_of(normalize_risk, cell) == n.RISK_UNKNOWN
+    assert reason_of(normalize_risk, cell) == levels.RISK_UNKNOWN
 
 
 # --- experience ----------------------------------------------------------------------------
@@ -240,7 +242,7 @@ def test_blank_experience_is_none(cell):
 @pytest.mark.parametrize("cell", ["abc", 3, 3.0, "很多"])
 def test_unknown_experience(cell):
     # a bare number could be a level code as well as years: rejected rather than guessed
-    assert reason_of(normalize_experience, cell) == n.EXPERIENCE_UNKNOWN
+    assert reason_of(normalize_experience, cell) == levels.EXPERIENCE_UNKNOWN
 
 
 # --- words, needs, tags --------------------------------------------------------------------
@@ -300,12 +302,12 @@ def test_blank_amount_is_none(cell):
 
 @pytest.mark.parametrize("cell", [-5, -0.01, "-5", "-1.2万", "(1,234)"])
 def test_negative_amount(cell):
-    assert reason_of(normalize_amount, cell) == n.AMOUNT_NEGATIVE
+    assert reason_of(normalize_amount, cell) == amounts.AMOUNT_NEGATIVE
 
 
 @pytest.mark.parametrize("cell", ["abc", "12..3", "1.2万万", True, float("inf"), date(2024, 1, 1)])
 def test_not_an_amount(cell):
-    assert reason_of(normalize_amount, cell) == n.AMOUNT_FORMAT
+    assert reason_of(normalize_amount, cell) == amounts.AMOUNT_FORMAT
 
 
 # --- text ----------------------------------------------------------------------------------
@@ -322,7 +324,7 @@ def test_text(cell, expected):
 def test_phone_in_lossy_scientific_notation_is_refused_not_guessed():
     import pytest
 
-    from branchdesk.importers.normalize import PHONE_SCIENTIFIC, normalize_phone
+    from branchdesk.importers.normalize.phones import PHONE_SCIENTIFIC, normalize_phone
 
     with pytest.raises(ValueError, match=PHONE_SCIENTIFIC):
         normalize_phone("1.39123E+10")

@@ -25,7 +25,8 @@ from reliability.kit import database_is_sound, write_roster
 
 from branchdesk.errors import UserError
 from branchdesk.exports.safe_cell import EXCEL_CELL_LIMIT, put
-from branchdesk.importers import normalize
+from branchdesk.importers.normalize import accounts, amounts, dates, levels, phones
+from branchdesk.importers.normalize import text as text_cells
 from branchdesk.services import importing
 from branchdesk.services.demo import build_demo
 from branchdesk.store import integrity
@@ -38,9 +39,9 @@ CELLS = st.one_of(st.none(), st.text(max_size=40), st.integers(), st.booleans(),
 
 
 @pytest.mark.parametrize("normalizer", [
-    normalize.normalize_phone, normalize.normalize_account, normalize.normalize_date,
-    normalize.normalize_risk, normalize.normalize_experience, normalize.normalize_amount,
-    normalize.normalize_text, normalize.normalize_notes])
+    phones.normalize_phone, accounts.normalize_account, dates.normalize_date,
+    levels.normalize_risk, levels.normalize_experience, amounts.normalize_amount,
+    text_cells.normalize_text, text_cells.normalize_notes])
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(cell=CELLS)
 def test_a_normalizer_takes_any_cell_or_says_why_not(normalizer, cell):
@@ -302,4 +303,4 @@ def test_a_note_round_trips_through_an_export_and_an_import(tmp_path):
     stored = {m.account_no: m.notes for m in roster.list_members(store)}
     store.close()
     for row, note in enumerate(notes, start=2):
-        assert stored[f"7700{row:08d}"] == normalize.normalize_notes(note)
+        assert stored[f"7700{row:08d}"] == text_cells.normalize_notes(note)

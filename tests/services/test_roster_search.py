@@ -12,7 +12,7 @@ from support import TODAY
 from branchdesk.enums import Need, ValueTier
 from branchdesk.member_query import BadQuery, MemberQuery
 from branchdesk.services import roster, roster_listing
-from branchdesk.store import audit
+from branchdesk.store import audit, member_listing
 from branchdesk.store import members as member_rows
 
 PEOPLE = [
@@ -117,7 +117,7 @@ def test_every_way_of_reading_a_search_gives_the_same_pages(people, monkeypatch,
 
     pages = {}
     for how in (member_search.LOOKUP, member_search.WALK, member_search.SCAN):
-        monkeypatch.setattr(member_rows, "_reading", lambda conn, terms, how=how: how)
+        monkeypatch.setattr(member_listing, "_reading", lambda conn, terms, how=how: how)
         pages[how] = (names(people, search=search), names(people, search=search, descending=True),
                       [m.name for m in roster.list_members(people, MemberQuery(search=search),
                                                            offset=1, limit=1, today=TODAY)])

@@ -10,9 +10,10 @@ from support import TODAY
 from branchdesk.app import BranchDeskApp
 from branchdesk.i18n import set_language
 from branchdesk.screens.import_wizard import ImportWizardScreen
-from branchdesk.screens.roster import RosterScreen, SearchBox
+from branchdesk.screens.roster import RosterScreen
 from branchdesk.settings import Settings
 from branchdesk.widgets.filter_bar import FilterBar
+from branchdesk.widgets.roster_search_box import SearchBox
 from branchdesk.widgets.roster_table import RosterTable
 
 

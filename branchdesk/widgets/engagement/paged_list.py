@@ -15,22 +15,18 @@ from dataclasses import dataclass
 from typing import Any, ClassVar, Protocol
 
 from rich.cells import cell_len
-from rich.segment import Segment
-from rich.style import Style
 from textual import events, on, work
-from textual.binding import Binding, BindingType
-from textual.geometry import Size
+from textual.binding import BindingType
 from textual.message import Message
-from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from branchdesk.i18n import t
+from branchdesk.widgets.cursor_rows import CursorRows, cells_strip, cursor_bindings
 from branchdesk.widgets.errors import error_text
-from branchdesk.widgets.roster_columns import fit
+from branchdesk.widgets.roster_columns import GAP, fit
 from branchdesk.widgets.translated_bindings import translate_bindings
 
 PAGE_SIZE = 100
-GAP = 2
 
 
 class ListSource(Protocol):
@@ -102,19 +98,11 @@ class _Failed(Message, bubble=False):
     error: Exception
 
 
-class PagedList(ScrollView, can_focus=True):
+class PagedList(CursorRows, can_focus=True):
     """Items of a source, one line each, with a cursor row and a title line."""
 
     HELP_SECTION = "engagement_screens.help.list"
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("enter", "choose", "engagement_screens.key.open"),
-        Binding("up", "cursor_up", "engagement_screens.key.up", show=False),
-        Binding("down", "cursor_down", "engagement_screens.key.down", show=False),
-        Binding("pageup", "page_up", "engagement_screens.key.page_up", show=False),
-        Binding("pagedown", "page_down", "engagement_screens.key.page_down", show=False),
-        Binding("home", "first", "engagement_screens.key.first", show=False),
-        Binding("end", "last", "engagement_screens.key.last", show=False),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = cursor_bindings("engagement_screens.key", "choose")
     COMPONENT_CLASSES: ClassVar[set[str]] = {
         "paged-list--header", "paged-list--cursor", "paged-list--cursor-blurred",
         "paged-list--alert", "paged-list--muted", "paged-list--placeholder",
@@ -151,8 +139,6 @@ class PagedList(ScrollView, can_focus=True):
         self.source = source
         self.row_style = row_style or (lambda item: None)
         self.empty_key = empty_key
-        self.row_count = 0
-        self.cursor_row = 0
         self.busy = True
         self._pages: dict[int, list[Any]] = {}
         self._pending: set[int] = set()
@@ -232,56 +218,13 @@ class PagedList(ScrollView, can_focus=True):
         """The items in memory, in order (for tests and small lists)."""
         return [item for n in sorted(self._pages) for item in self._pages[n]]
 
-    @property
-    def visible_rows(self) -> int:
-        return max(self.scrollable_content_region.height - 1, 1)
-
-    def _update_virtual_size(self) -> None:
-        self.virtual_size = Size(self.scrollable_content_region.width, self.row_count + 1)
-
-    def on_resize(self, event: events.Resize) -> None:
-        self._update_virtual_size()
-        self._scroll_cursor_into_view()
-
-    def _scroll_cursor_into_view(self) -> None:
-        top = round(self.scroll_y)
-        if self.cursor_row < top:
-            self.scroll_to(y=self.cursor_row, animate=False, immediate=True)
-        elif self.cursor_row >= top + self.visible_rows:
-            self.scroll_to(y=self.cursor_row - self.visible_rows + 1, animate=False, immediate=True)
-
-    def move_cursor(self, row: int) -> None:
-        if not self.row_count:
-            return
-        self.cursor_row = max(0, min(row, self.row_count - 1))
-        self._scroll_cursor_into_view()
-        self.refresh()
-
-    def action_cursor_up(self) -> None:
-        self.move_cursor(self.cursor_row - 1)
-
-    def action_cursor_down(self) -> None:
-        self.move_cursor(self.cursor_row + 1)
-
-    def action_page_up(self) -> None:
-        self.move_cursor(self.cursor_row - self.visible_rows)
-
-    def action_page_down(self) -> None:
-        self.move_cursor(self.cursor_row + self.visible_rows)
-
-    def action_first(self) -> None:
-        self.move_cursor(0)
-
-    def action_last(self) -> None:
-        self.move_cursor(self.row_count - 1)
-
     def action_choose(self) -> None:
         if self.cursor_item is not None:
             self.post_message(self.Chosen(self, self.cursor_item))
 
     def on_click(self, event: events.Click) -> None:
-        row = round(self.scroll_y) + event.y - 1
-        if event.y == 0 or row >= self.row_count:
+        row = self._clicked_row(event)
+        if row is None:
             return
         if row == self.cursor_row or event.chain > 1:
             item = self.item_at(row)
@@ -289,16 +232,6 @@ class PagedList(ScrollView, can_focus=True):
                 self.post_message(self.Chosen(self, item))
         else:
             self.move_cursor(row)
-
-    def on_focus(self) -> None:
-        self.refresh()
-
-    def on_blur(self) -> None:
-        self.refresh()
-
-    def notify_style_update(self) -> None:
-        super().notify_style_update()
-        self.refresh()
 
     # --- drawing -------------------------------------------------------------------------------------
 
@@ -308,17 +241,14 @@ class PagedList(ScrollView, can_focus=True):
         columns = layout(self.columns, width)
         if y == 0:
             header = base + self.get_component_rich_style("paged-list--header")
-            return self._strip([(fit(c.title, w), None) for c, w in columns], width, header)
+            return cells_strip([(fit(c.title, w), None) for c, w in columns], width, header)
         row = round(self.scroll_y) + y - 1
         if row >= self.row_count:
             if y == 1 and not self.row_count and not self.busy:
                 muted = self.get_component_rich_style("paged-list--placeholder")
-                return self._strip([(fit(t(self.empty_key), width - 1), muted)], width, base)
+                return cells_strip([(fit(t(self.empty_key), width - 1), muted)], width, base)
             return Strip.blank(width, base)
-        cursor: Style | None = None
-        if row == self.cursor_row:
-            name = "paged-list--cursor" if self.has_focus else "paged-list--cursor-blurred"
-            cursor = self.get_component_rich_style(name)
+        cursor = self.cursor_style("paged-list", row)
         item = self.item_at(row)
         if item is None:
             number = row // PAGE_SIZE
@@ -326,23 +256,11 @@ class PagedList(ScrollView, can_focus=True):
                 self._pending.add(number)
                 self.call_later(self._fetch, self._generation, number)
             muted = self.get_component_rich_style("paged-list--placeholder")
-            return self._strip([(fit(t("engagement_screens.loading"), width - 1), muted)], width,
+            return cells_strip([(fit(t("engagement_screens.loading"), width - 1), muted)], width,
                                base, cursor)
         kind = self.row_style(item)
         style = self.get_component_rich_style(f"paged-list--{kind}") if kind else None
-        return self._strip([(fit(c.value(item), w), style) for c, w in columns], width, base, cursor)
-
-    @staticmethod
-    def _strip(cells: Sequence[tuple[str, Style | None]], width: int, base: Style,
-               cursor: Style | None = None) -> Strip:
-        row = base + cursor if cursor else base
-        segments = [Segment(" ", row)]
-        for index, (text, style) in enumerate(cells):
-            if index:
-                segments.append(Segment(" " * GAP, row))
-            cell = base + style if style else base
-            segments.append(Segment(text, cell + cursor if cursor else cell))
-        return Strip(segments).adjust_cell_length(width, row)
+        return cells_strip([(fit(c.value(item), w), style) for c, w in columns], width, base, cursor)
 
     def relabel(self) -> None:
         self.refresh()

@@ -1,0 +1,41 @@
+"""What the event commands share: the branch's clock, days and event ids as people type
+them, an event as one line, warnings on stderr."""
+
+from __future__ import annotations
+
+import sys
+from datetime import date, datetime
+from typing import Any
+
+from branchdesk.i18n import t
+from branchdesk.settings import Settings
+
+
+def now_in_branch(settings: Settings) -> datetime:
+    return datetime.now(settings.tz)
+
+
+def parse_day(text: str | None, settings: Settings) -> date | None:
+    from branchdesk.datetimes import parse_date
+
+    return parse_date(text, today=now_in_branch(settings).date()) if text else None
+
+
+def event_line(event: Any, settings: Settings, now: datetime) -> str:
+    counts = event.counts
+    seats = f"{event.seated}/{event.capacity}" if event.capacity else str(event.seated)
+    return t("events_cli.event_line", id=event.id, when=event.span(settings.tz, now.date()),
+             kind=event.kind.label(), title=event.title, place=event.place() or "—",
+             speaker=event.speaker or "—", seats=seats, waitlisted=counts.get("waitlisted", 0),
+             invited=counts.get("invited", 0), status=event.status(now).label())
+
+
+def warn(lines: list[str]) -> None:
+    for line in lines:
+        print(t("events_cli.warning", text=line), file=sys.stderr)
+
+
+def event_id_arg(text: str) -> int:
+    from branchdesk.services.events import event_id_of
+
+    return event_id_of(text)
