@@ -76,8 +76,8 @@ class PreparedRoster:
         self.loaded, self.header, self.paths = loaded, header, paths
         self.rows = [r for p in parts for r in p.rows]  # staged, in file order
         # their phones and account numbers: only here, never in the staging files
-        self._phones = [f for p in parts for f in p.phones]
-        self._accounts = [a for p in parts for a in p.accounts]
+        self._phones = staging.PackedTexts([f for p in parts for f in p.phones])
+        self._accounts = staging.PackedTexts([a for p in parts for a in p.accounts])
         # rows whose member key or phone another row also has: judged in Python, in order
         keys = staging.repeated([k for p in parts for k in p.keys])
         phones = staging.repeated([f for p in parts for f in p.phones])
@@ -91,7 +91,7 @@ class PreparedRoster:
 
     def identities(self) -> Iterator[tuple[int, str | None, str | None]]:
         """(row, phone, account number) of every staged row (staging.attached)."""
-        return zip(self.rows, self._phones, self._accounts, strict=True)
+        return zip(self.rows, self._phones.unpack(), self._accounts.unpack(), strict=True)
 
     def close(self) -> None:
         self._cleanup()

@@ -69,6 +69,31 @@ def _key(name: Any, phone: Any, account: Any) -> str:
     return f"account:{account}" if account else f"phone:{phone}:{name}"
 
 
+class PackedTexts:
+    """A column of texts (None allowed) held as one string: 100,000 phone numbers take 1.2 MB
+    instead of 6 MB of string objects while an import waits to be applied. Texts that hold
+    the separators are kept as a list."""
+
+    _SEPARATOR, _NONE = "\x1f", "\x1e"
+
+    def __init__(self, values: Sequence[str | None]) -> None:
+        texts = [self._NONE if v is None else v for v in values]
+        joined = self._SEPARATOR.join(texts)
+        if joined.count(self._SEPARATOR) != max(len(texts) - 1, 0) or any(
+                v is not None and self._NONE in v for v in values):
+            self._packed: str | list[str | None] = list(values)
+        else:
+            self._packed = joined
+        self._length = len(values)
+
+    def unpack(self) -> list[str | None]:
+        if isinstance(self._packed, list):
+            return self._packed
+        if not self._length:
+            return []
+        return [None if v == self._NONE else v for v in self._packed.split(self._SEPARATOR)]
+
+
 class StagingFile:
     """One part's scratch file, written by one process."""
 
@@ -133,6 +158,11 @@ def attached(conn: sqlite3.Connection, paths: Sequence[Path],
         for name in names:
             conn.execute("DETACH DATABASE " + name)
         conn.execute("DROP TABLE temp.import_ids")  # the numbers leave with the import
+
+
+def _file_of(view: str) -> str:
+    """The staging file's own table behind a part's view (`attached`)."""
+    return view.removeprefix("temp.").removesuffix("_rows") + ".staged"
 
 
 def _all(parts: Sequence[str], columns: str = "*") -> str:
@@ -201,7 +231,8 @@ def match_rows(conn: sqlite3.Connection, parts: Sequence[str]) -> Matched:
     conn.execute(_PLAIN_TABLE)
     conn.execute("DELETE FROM temp.import_plain")
     if conn.execute("SELECT NOT EXISTS (SELECT 1 FROM members)").fetchone()[0]:
-        matched.new = [row for (row,) in conn.execute(_all(parts, "row"))]  # a first import
+        # a first import: every row is new (read from the files alone, no numbers needed)
+        matched.new = [row for (row,) in conn.execute(_all([_file_of(p) for p in parts], "row"))]
         return matched
     same, mask = _same_values("s", "m"), _changed_mask("s", "m")
     for number, part in enumerate(parts):
