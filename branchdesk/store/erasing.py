@@ -35,6 +35,14 @@ def purge_search_index(conn: sqlite3.Connection) -> None:
     conn.execute(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES ('optimize')")
 
 
-def checkpoint(conn: sqlite3.Connection) -> None:
-    """Move the write-ahead log into the file and truncate it, if no reader holds it now."""
-    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
+def checkpoint(conn: sqlite3.Connection, wait_ms: int = 250) -> None:
+    """Move the write-ahead log into the file and truncate it, if no other reader or writer
+    holds it within `wait_ms` (a truncating checkpoint waits for them, as long as the busy
+    timeout says: not worth holding up the person who erased; the log's old frames are
+    overwritten by later writes anyway)."""
+    timeout = conn.execute("PRAGMA busy_timeout").fetchone()[0]
+    conn.execute(f"PRAGMA busy_timeout = {int(wait_ms)}")
+    try:
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
+    finally:
+        conn.execute(f"PRAGMA busy_timeout = {int(timeout)}")
