@@ -79,6 +79,13 @@ def _no_whole_numbers(scratch_dir: Path) -> int:
     return read
 
 
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except FileNotFoundError:
+        return 0
+
+
 def _process_table() -> dict[int, tuple[int, str, str]]:
     """pid → (parent pid, state, start time), from /proc."""
     table = {}
@@ -151,16 +158,22 @@ def test_killed_import_leaves_no_staging_and_no_reader(branch, tmp_path, tally):
         readers: dict[int, str] = {}
         try:
             # Wait until the readers stage rows, then a little more: kills land while they
-            # parse, while the copy writes its part, or while the app applies.
+            # parse, while the copy writes its part, or while the app applies. Every third
+            # attempt waits until a part is written (a part's rows reach its file when it is
+            # complete) and kills at once: the app is planning or applying then.
+            written = attempt % 3 == 2
             deadline = time.monotonic() + 60
             while proc.poll() is None and time.monotonic() < deadline:
                 readers.update(_descendants(proc.pid))
-                if any(folder.glob("part*.db") for folder in _staging(scratch_dir)):
+                parts = [p for folder in _staging(scratch_dir) for p in folder.glob("part*.db")]
+                if parts and (not written or any(_size(p) for p in parts)):
                     break
                 time.sleep(0.005)
-            wait_until = time.monotonic() + rng.uniform(0.0, 0.3 if attempt % 2 else 0.8)
+            wait_until = time.monotonic() + (0 if written else
+                                             rng.uniform(0.0, 0.3 if attempt % 2 else 0.8))
             while time.monotonic() < wait_until and proc.poll() is None:
                 readers.update(_descendants(proc.pid))
+                staged_bytes += _no_whole_numbers(scratch_dir)  # as the parts are written
                 time.sleep(0.01)
             readers.update(_descendants(proc.pid))
             if proc.poll() is not None:  # a quick machine finished the import: try again
@@ -188,7 +201,7 @@ def test_killed_import_leaves_no_staging_and_no_reader(branch, tmp_path, tally):
         tally["kills survived: import, staging and readers checked"] += 1
     assert kills >= 4, f"only {kills} of 12 imports could be killed before they ended"
     assert seen_readers >= min(4, kills)  # the kills came while readers were at work
-    assert staged_bytes > 0  # the kills left staging files to look into
+    assert staged_bytes > 0  # staging files were looked into while they were written
 
 
 def test_a_finished_import_leaves_no_staging(branch, tmp_path):
