@@ -31,7 +31,8 @@ def secure_delete(conn: sqlite3.Connection) -> Iterator[None]:
 
 def purge_search_index(conn: sqlite3.Connection) -> None:
     """Rewrite the roster's search index without the words of deleted entries (the whole
-    index: ~0.1 s per 10,000 members)."""
+    index, as one segment: 0.03 s of CPU at 100,000 members after 50 edits; a whole erasure
+    there took 0.08 s of CPU, 0.2 s at a load of 7)."""
     conn.execute(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES ('optimize')")
 
 
