@@ -45,6 +45,9 @@ _ERASED_KEYS = ("note", "reason")
 # Records about a member the law requires to be kept (证券法 §137, 20 years; 证券期货投资者
 # 适当性管理办法 §32, 20 years): kept as they are — stored, protected, not erased
 # (个人信息保护法 §47(2)); with the member's row anonymous they no longer name the person.
+# Audit rows of a listing or an invitation keep the search that chose its members: a search
+# that typed the member's name is redacted too.
+SEARCH_ACTIONS = ("members.reveal_phones", "event.invite")
 KEPT_RECORDS: dict[str, tuple[str, ...]] = {
     "complaints": ("summary", "response", "resolution"),
     "registrations": ("unsuitable_reason",)}
@@ -88,14 +91,21 @@ def _erase(store: Store, operator: str, member_id: int, approver: str, reason: s
         notes, follow_up = _clear_free_text(conn, member_id)
         erasing.purge_search_index(conn)  # the old name's words out of the index
         changes: dict[int, tuple[str | None, str | None]] = {}
+        names = {row["name"]}  # every name the member had: searches for them are redacted
         marks = ", ".join("?" * len(audit_privacy.SEALING_ACTIONS))
         for audit_id, before, after in conn.execute(
                 "SELECT id, before, after FROM audit_log WHERE entity = 'member'"
                 f" AND entity_id = ? AND action NOT IN ({marks}) ORDER BY id",
                 (str(member_id), *audit_privacy.SEALING_ACTIONS)):
+            names |= _names_in(before) | _names_in(after)
             new = (_redacted(before), _redacted(after))
             if new != (before, after):
                 changes[audit_id] = new
+        names = {n for n in names if isinstance(n, str) and n.strip() and n != audit_privacy.REDACTED}
+        for audit_id, before, after in erasing.rows_mentioning(conn, SEARCH_ACTIONS, names):
+            new_after = _search_redacted(after, names)
+            if new_after != after:
+                changes[audit_id] = (before, new_after)
         private = [r[0] for r in conn.execute(
             "SELECT p.audit_id FROM audit_private AS p JOIN audit_log AS a ON a.id = p.audit_id"
             " WHERE a.entity = 'member' AND a.entity_id = ?", (str(member_id),))]
@@ -112,6 +122,30 @@ def _erase(store: Store, operator: str, member_id: int, approver: str, reason: s
                    "notes_emptied": notes, "follow_up_removed": follow_up,
                    "sealed": sealed})
     return Erasure(member_id, len(sealed), snapshots, audit_id, notes, follow_up)
+
+
+def _names_in(text: str | None) -> set[str]:
+    try:
+        value = json.loads(text) if text else None
+    except ValueError:
+        return set()
+    return {value["name"]} if isinstance(value, dict) and isinstance(value.get("name"), str) \
+        else set()
+
+
+def _search_redacted(text: str | None, names: set[str]) -> str | None:
+    """A listing's audit row whose search typed one of the member's names: that search
+    reads as erased (the rest of the query, and the masked numbers, stay)."""
+    try:
+        value = json.loads(text) if text else None
+    except ValueError:
+        return text
+    query = value.get("query") if isinstance(value, dict) else None
+    search = query.get("search") if isinstance(query, dict) else None
+    if not isinstance(search, str) or not any(name in search for name in names):
+        return text
+    return audit_privacy.encode_payload({**value, "query": {**query,
+                                                            "search": audit_privacy.REDACTED}})
 
 
 def _redacted(text: str | None) -> str | None:

@@ -12,7 +12,7 @@ write-ahead log into the file and empties it (best effort: a reader still open k
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 
 from branchdesk.store.member_fts import FTS_TABLE
@@ -47,3 +47,16 @@ def checkpoint(conn: sqlite3.Connection, wait_ms: int = 250) -> None:
         conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
     finally:
         conn.execute(f"PRAGMA busy_timeout = {int(timeout)}")
+
+
+def rows_mentioning(conn: sqlite3.Connection, actions: Sequence[str],
+                    texts: Iterable[str]) -> list[tuple[int, str | None, str | None]]:
+    """(id, before, after) of the audit rows of these actions whose `after` holds one of
+    these texts."""
+    texts = sorted(set(texts))
+    if not actions or not texts:
+        return []
+    marks = ", ".join("?" * len(actions))
+    holds = " OR ".join("instr(after, ?) > 0" for _ in texts)
+    return conn.execute(f"SELECT id, before, after FROM audit_log WHERE action IN ({marks})"
+                        f" AND ({holds}) ORDER BY id", (*actions, *texts)).fetchall()

@@ -141,6 +141,10 @@ def test_erasure_removes_the_free_text_about_the_member_and_keeps_the_records(br
     complaint = complaints.open_complaint(store, "小王", EngagementConfig(), member_id=member.id,
                                           channel="phone", category="service",
                                           summary="客户投诉理财经理承诺保本")
+    from branchdesk.models import MemberQuery
+    from branchdesk.services import roster_listing
+
+    roster_listing.record_reveal(store, "小王", 1, MemberQuery(search="欧阳独一"))  # a listing
     other = roster.list_members(store, limit=2)[1]
     activities.log_activity(store, "小王", other.id, "call", note="别人的备注留着")
     count = len(activities.member_activities(store, member.id))
