@@ -114,6 +114,7 @@ class BranchDeskApp(App[None]):
         Binding("b", "switch_mode('dashboard')", "dashboard.key.open", show=False),
         Binding("f2", "switch_language", "app.key.language", show=False),
         Binding("f3", "toggle_theme", "app.key.theme", show=False),
+        Binding("f4", "sign_out", "sign_out.key", show=False),  # only on a branch with staff
         Binding("ctrl+p", "command_palette", "app.key.palette", show=False, priority=True),
         # Screens bind Tab already; these lines are here so the help screen lists them.
         Binding("tab", "focus_next", "app.key.next_field", show=False),
@@ -159,6 +160,19 @@ class BranchDeskApp(App[None]):
         self.notify(t("signin.signed_in", name=name, role=t(f"staff.role.{staff.role_of(self.store, name)}")),
                     markup=False)
 
+    async def action_sign_out(self) -> None:
+        """The person at the keyboard leaves: the sign-in screen, without quitting. The other
+        areas start afresh for whoever signs in next (nothing the last person typed or
+        revealed there stays); this one is at its own screen (see check_action)."""
+        from branchdesk.screens.sign_out import reset_other_areas
+        from branchdesk.screens.signin import SignInScreen
+
+        staff.sign_out(self.store, self.settings.operator)
+        self.signing_in = True
+        await reset_other_areas(self)
+        self.push_screen(SignInScreen(""), self.signed_in)
+        self.notify(t("sign_out.done", name=self.settings.operator), markup=False)
+
     # --- areas and screens -----------------------------------------------------------------------
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -171,7 +185,17 @@ class BranchDeskApp(App[None]):
             return not (isinstance(self.screen.focused, (Input, TextArea))
                         or parameters[:1] == (self.current_mode,)
                         or len(self.screen_stack) > 1)
+        if action == "sign_out":
+            return self._can_sign_out()
         return True
+
+    def _can_sign_out(self) -> bool:
+        """On a branch with staff, from an area's own screen (the palette may be open over it),
+        never over a card or a dialog left half done."""
+        from textual.command import CommandPalette
+
+        screens = [s for s in self.screen_stack if not isinstance(s, CommandPalette)]
+        return len(screens) == 1 and staff.has_staff(self.store)
 
     def action_help(self) -> None:
         if not isinstance(self.screen, HelpScreen):

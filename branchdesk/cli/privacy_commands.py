@@ -48,6 +48,7 @@ def cmd_erase_member(args: argparse.Namespace, settings: Settings) -> int:
     if args.json:
         print(json.dumps({"member_id": done.member_id, "audit_rows_redacted": done.audit_rows,
                           "import_snapshots_cleared": done.snapshots,
+                          "notes_emptied": done.notes, "follow_up_removed": done.follow_up,
                           "audit_id": done.audit_id}, ensure_ascii=False))
     else:
         print(t("erasure.done", member=done.member_id, rows=done.audit_rows,

@@ -15,29 +15,36 @@ from pathlib import Path
 from branchdesk.importers.headers import HeaderMatch, SheetLike
 from branchdesk.importers.rows import ColumnCheck, Issue, ParsedBlock, parse_blocks
 from branchdesk.store.members import DATA_COLUMNS, STORED_FORM, name_keys, search_texts
-from branchdesk.store.staging import StagingFile, member_keys
+from branchdesk.store.staging import IN_MEMORY_COLUMNS, StagingFile, member_keys
 
 
 @dataclass
 class PartResult:
     rows: list[int] = field(default_factory=list)  # rows written to the staging file, in order
     keys: list[str] = field(default_factory=list)  # each one's member key (staging.member_key)
+    # each one's phone and account number: kept here, never in the staging file (staging.py)
     phones: list[str | None] = field(default_factory=list)
+    accounts: list[str | None] = field(default_factory=list)
     invalid: list[Issue] = field(default_factory=list)
     warnings: list[Issue] = field(default_factory=list)
     footers: list[Issue] = field(default_factory=list)  # totals and notes rows left out
 
-    def to_plain(self) -> tuple[list, list, list, list[tuple], list[tuple], list[tuple]]:
+    def to_plain(self) -> tuple[list, list, list, list, list[tuple], list[tuple], list[tuple]]:
         """Plain values, for the reader's restricted unpickler."""
-        return (self.rows, self.keys, self.phones, [_plain(i) for i in self.invalid],
-                [_plain(i) for i in self.warnings], [_plain(i) for i in self.footers])
+        return (self.rows, self.keys, self.phones, self.accounts,
+                [_plain(i) for i in self.invalid], [_plain(i) for i in self.warnings],
+                [_plain(i) for i in self.footers])
 
     @classmethod
-    def from_plain(cls, plain: tuple[list, list, list, list[tuple], list[tuple], list[tuple]]
-                   ) -> PartResult:
-        rows, keys, phones, invalid, warnings, footers = plain
-        return cls(rows, keys, phones, [Issue(*i) for i in invalid],
+    def from_plain(cls, plain: tuple[list, list, list, list, list[tuple], list[tuple],
+                                     list[tuple]]) -> PartResult:
+        rows, keys, phones, accounts, invalid, warnings, footers = plain
+        return cls(rows, keys, phones, accounts, [Issue(*i) for i in invalid],
                    [Issue(*w) for w in warnings], [Issue(*f) for f in footers])
+
+    def identities(self) -> Iterator[tuple[int, str | None, str | None]]:
+        """(row, phone, account number) of each staged row (staging.attached)."""
+        return zip(self.rows, self.phones, self.accounts, strict=True)
 
 
 def _plain(issue: Issue) -> tuple[int, str, str, str]:
@@ -87,7 +94,8 @@ def _staged(block: ParsedBlock, result: PartResult,
     result.rows += numbers
     result.keys += member_keys(names, phones, accounts)
     result.phones += phones
-    fields = [f for f in DATA_COLUMNS if f in columns]
+    result.accounts += accounts
+    fields = [f for f in DATA_COLUMNS if f in columns and f not in IN_MEMORY_COLUMNS]
     if not derive:
         return ["row", *fields], zip(numbers, *(columns[f] for f in fields), strict=True)
     search = search_texts(names, phones, accounts, columns.get("needs", nothing),

@@ -40,6 +40,7 @@ class MemberCardScreen(AppContext, Screen[bool]):
         Binding("ctrl+l", "log_contact", "engagement_screens.key.log_contact"),
         Binding("ctrl+o", "follow_up", "engagement_screens.key.follow_up", show=False),
         Binding("ctrl+g", "new_complaint", "engagement_screens.key.new_complaint", show=False),
+        Binding("ctrl+y", "erase_member", "erasure_app.key", show=False),  # rare: help, palette
         Binding("escape", "close", "member_card.key.close"),
     ]
 
@@ -170,6 +171,19 @@ class MemberCardScreen(AppContext, Screen[bool]):
         from branchdesk.widgets.engagement.dialogs import new_complaint_dialog
 
         self.app.push_screen(new_complaint_dialog(self, self.member_id, self._engaged))
+
+    def action_erase_member(self) -> None:
+        """Erase the member's personal data (a verified request), with an approver's password."""
+        from branchdesk.services import staff
+        from branchdesk.widgets.erasure.dialog import erase_dialog
+
+        if self.member is None:
+            return
+        if not staff.has_staff(self.store):
+            self.notify(t("erasure_app.no_staff"), severity="warning", markup=False)
+            return
+        self.app.push_screen(erase_dialog(self, self.member_id, self.member.name),
+                             lambda done: self.dismiss(True) if done else None)
 
     def palette_commands(self) -> list[tuple[str, str, Any]]:
         return [

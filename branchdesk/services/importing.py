@@ -75,6 +75,9 @@ class PreparedRoster:
                  parts: list[PartResult], folder: ScratchFolder) -> None:
         self.loaded, self.header, self.paths = loaded, header, paths
         self.rows = [r for p in parts for r in p.rows]  # staged, in file order
+        # their phones and account numbers: only here, never in the staging files
+        self._phones = staging.PackedTexts([f for p in parts for f in p.phones])
+        self._accounts = staging.PackedTexts([a for p in parts for a in p.accounts])
         # rows whose member key or phone another row also has: judged in Python, in order
         keys = staging.repeated([k for p in parts for k in p.keys])
         phones = staging.repeated([f for p in parts for f in p.phones])
@@ -85,6 +88,10 @@ class PreparedRoster:
         self.warnings = [w for p in parts for w in p.warnings]
         self.footers = [f for p in parts for f in p.footers]  # totals/notes rows left out
         self._cleanup = weakref.finalize(self, folder.remove)
+
+    def identities(self) -> Iterator[tuple[int, str | None, str | None]]:
+        """(row, phone, account number) of every staged row (staging.attached)."""
+        return zip(self.rows, self._phones.unpack(), self._accounts.unpack(), strict=True)
 
     def close(self) -> None:
         self._cleanup()
@@ -265,7 +272,7 @@ _EMPTY_ROW = {c: None for c in member_rows.DATA_COLUMNS} | {
 
 def plan(conn, prepared: PreparedRoster) -> Plan:
     """Compare the staged rows with the database: which members to create, update, leave alone."""
-    with gc_paused(), staging.attached(conn, prepared.paths) as parts:
+    with gc_paused(), staging.attached(conn, prepared.paths, prepared.identities()) as parts:
         return _plan(conn, parts, prepared)
 
 
@@ -466,7 +473,8 @@ def apply(store: Store, prepared: PreparedRoster, operator: str,
     loaded = prepared.loaded
     sha = file_sha256(loaded.path)
     # Attached outside the transaction: SQLite will not detach a file a transaction has read.
-    with gc_paused(), staging.attached(store.conn, prepared.paths) as parts, \
+    with gc_paused(), \
+            staging.attached(store.conn, prepared.paths, prepared.identities()) as parts, \
             store.transaction() as conn:
         plan_ = _plan(conn, parts, prepared)
         work = plan_.created + plan_.updated

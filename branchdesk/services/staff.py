@@ -130,6 +130,13 @@ def sign_in(store: Store, credentials: Credentials) -> dict:
     return person
 
 
+def sign_out(store: Store, name: str) -> None:
+    """The person at the keyboard leaves (the app then asks who is next): an audit row."""
+    with store.transaction() as conn:
+        audit.append(conn, operator=name, action="staff.sign_out", entity="staff",
+                     entity_id=name)
+
+
 def check_operator(store: Store, name: str) -> None:
     """On a branch with staff, the operator named on the command line (or the OS login)
     must be an active staff member."""

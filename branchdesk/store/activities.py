@@ -297,3 +297,9 @@ def members_with_records(conn: sqlite3.Connection, member_ids: Sequence[int]) ->
             " OR EXISTS (SELECT 1 FROM follow_ups WHERE member_id = members.id)"
             " OR EXISTS (SELECT 1 FROM complaints WHERE member_id = members.id))", chunk).fetchone()[0]
     return count
+
+
+def clear_notes(conn: sqlite3.Connection, member_id: int) -> int:
+    """Empty the notes of a member's activities (an erasure: the rows and counts stay)."""
+    return conn.execute("UPDATE activities SET note = NULL WHERE member_id = ?"
+                        " AND note IS NOT NULL", (member_id,)).rowcount

@@ -172,6 +172,11 @@ def sealed_rows(conn: sqlite3.Connection) -> dict[int, tuple[list[str], int]]:
     return out
 
 
+def encode_payload(value: Any) -> str:
+    """A payload as a redaction stores it (keys sorted)."""
+    return _encode(value)
+
+
 def redact_payload(text: str | None, fields: Iterable[str]) -> str | None:
     """A stored payload with these fields' values replaced by REDACTED (a dict's own keys;
     any other payload left as it is)."""

@@ -1,7 +1,8 @@
 """The private folder an import stages its parsed rows in, and the sweep of folders left behind.
 
-Staged rows hold names, phones and account numbers: the folder is made readable by its owner
-only (0700, files 0600: see staging.StagingFile), removed when the import ends, and — for an
+Staged rows hold names and notes (never a phone or an account number: those stay in the
+importing process's memory, see staging.py): the folder is made readable by its owner only
+(0700, files 0600: see staging.StagingFile), removed when the import ends, and — for an
 import whose process was killed — removed by the next BranchDesk that starts (`sweep`).
 
 Who still uses a folder is told by a lock, not by a process id: the importing process holds

@@ -11,6 +11,14 @@ write the plain changes with one UPDATE … FROM per set of changed columns. Cop
 0.1 s for 100,000 rows where binding them from Python was 0.6 s. Rows that need judgement
 (repeats, word lists to unite, a phone shared by several members, two rows finding one
 member) are read back into Python and planned there, exactly as before.
+
+Phones and account numbers never reach a staging file (issue 15: the staging files keep no
+clear phone or account number). The parsing processes send them to the import's process
+with the rest of what they report (importers/stage.py: PartResult), and `attached` puts them
+in a temporary table of the import's connection, which the store keeps in memory
+(temp_store = MEMORY); a view per part joins them back to the staged rows by row, so every
+statement below reads a part as if the file held them. Nothing to decrypt, no key to keep:
+a killed import leaves names and notes in its (private, swept) folder, never a number.
 """
 
 from __future__ import annotations
@@ -35,6 +43,11 @@ from branchdesk.store.members import (
 )
 
 STAGED_COLUMNS = ("row", *DATA_COLUMNS, *DERIVED_COLUMNS)  # row: the spreadsheet row
+# Kept in the import's memory, never written to a staging file (see the module's doc).
+IN_MEMORY_COLUMNS = ("phone", "account_no")
+FILE_COLUMNS = tuple(c for c in STAGED_COLUMNS if c not in IN_MEMORY_COLUMNS)
+# (row, phone, account number) of each staged row: the IN_MEMORY_COLUMNS, as `attached` takes them
+Identities = Iterable[tuple[int, str | None, str | None]]
 # row is the rowid: a part's rows are ascending, and ranges of them are found by seeking
 _TYPES = {"row": "INTEGER PRIMARY KEY", "total_assets": "REAL"}  # the rest TEXT, as `members`
 _CHUNK = 500  # values per IN (...) list
@@ -56,6 +69,31 @@ def _key(name: Any, phone: Any, account: Any) -> str:
     return f"account:{account}" if account else f"phone:{phone}:{name}"
 
 
+class PackedTexts:
+    """A column of texts (None allowed) held as one string: 100,000 phone numbers take 1.2 MB
+    instead of 6 MB of string objects while an import waits to be applied. Texts that hold
+    the separators are kept as a list."""
+
+    _SEPARATOR, _NONE = "\x1f", "\x1e"
+
+    def __init__(self, values: Sequence[str | None]) -> None:
+        texts = [self._NONE if v is None else v for v in values]
+        joined = self._SEPARATOR.join(texts)
+        if joined.count(self._SEPARATOR) != max(len(texts) - 1, 0) or any(
+                v is not None and self._NONE in v for v in values):
+            self._packed: str | list[str | None] = list(values)
+        else:
+            self._packed = joined
+        self._length = len(values)
+
+    def unpack(self) -> list[str | None]:
+        if isinstance(self._packed, list):
+            return self._packed
+        if not self._length:
+            return []
+        return [None if v == self._NONE else v for v in self._packed.split(self._SEPARATOR)]
+
+
 class StagingFile:
     """One part's scratch file, written by one process."""
 
@@ -65,13 +103,15 @@ class StagingFile:
         self._conn.execute("PRAGMA journal_mode = OFF")
         self._conn.execute("PRAGMA synchronous = OFF")
         self._conn.execute("BEGIN")
-        columns = ", ".join(f"{c} {_TYPES.get(c, 'TEXT')}" for c in STAGED_COLUMNS)
+        columns = ", ".join(f"{c} {_TYPES.get(c, 'TEXT')}" for c in FILE_COLUMNS)
         self._conn.execute(f"CREATE TABLE staged ({columns})")
 
     def write(self, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
-        """Rows in spreadsheet order, as tuples of `columns` (some of STAGED_COLUMNS, "row"
+        """Rows in spreadsheet order, as tuples of `columns` (some of FILE_COLUMNS, "row"
         first): a field the sheet has no column for is left out and stays NULL (binding
         three such Nones in every row cost a fifth of the writing)."""
+        if not set(columns).isdisjoint(IN_MEMORY_COLUMNS):
+            raise ValueError("phones and account numbers are never written to a staging file")
         marks = ", ".join("?" * len(columns))
         self._conn.executemany(f"INSERT INTO staged ({', '.join(columns)}) VALUES ({marks})",
                                rows)
@@ -90,22 +130,43 @@ def _create_private(path: Path) -> None:
 
 
 @contextmanager
-def attached(conn: sqlite3.Connection, paths: Sequence[Path]) -> Iterator[list[str]]:
-    """The staging files attached to the import's connection, as schema names in part order."""
+def attached(conn: sqlite3.Connection, paths: Sequence[Path],
+             identities: Identities) -> Iterator[list[str]]:
+    """The staging files attached to the import's connection, each behind a temporary view
+    that adds the rows' phones and account numbers (`identities`, from memory) to the file's
+    columns: the views' names, in part order, for the statements below."""
     names: list[str] = []
+    views: list[str] = []
+    conn.execute("DROP TABLE IF EXISTS temp.import_ids")
+    conn.execute("CREATE TEMP TABLE import_ids"
+                 " (row INTEGER PRIMARY KEY, phone TEXT, account_no TEXT)")
     try:
+        conn.executemany("INSERT INTO temp.import_ids VALUES (?, ?, ?)", identities)
+        chosen = ", ".join(f"i.{c}" if c in IN_MEMORY_COLUMNS else f"s.{c}"
+                           for c in STAGED_COLUMNS)
         for number, path in enumerate(paths):
             name = f"stage{number}"
             conn.execute("ATTACH DATABASE ? AS " + name, (str(path),))
             names.append(name)
-        yield names
+            conn.execute(f"CREATE TEMP VIEW {name}_rows AS SELECT {chosen}"
+                         f" FROM {name}.staged AS s JOIN temp.import_ids AS i ON i.row = s.row")
+            views.append(f"temp.{name}_rows")
+        yield views
     finally:
+        for view in views:
+            conn.execute("DROP VIEW " + view)
         for name in names:
             conn.execute("DETACH DATABASE " + name)
+        conn.execute("DROP TABLE temp.import_ids")  # the numbers leave with the import
+
+
+def _file_of(view: str) -> str:
+    """The staging file's own table behind a part's view (`attached`)."""
+    return view.removeprefix("temp.").removesuffix("_rows") + ".staged"
 
 
 def _all(parts: Sequence[str], columns: str = "*") -> str:
-    return " UNION ALL ".join(f"SELECT {columns} FROM {p}.staged" for p in parts)
+    return " UNION ALL ".join(f"SELECT {columns} FROM {p}" for p in parts)
 
 
 def repeated(values: Sequence[Any]) -> set[Any]:
@@ -170,7 +231,8 @@ def match_rows(conn: sqlite3.Connection, parts: Sequence[str]) -> Matched:
     conn.execute(_PLAIN_TABLE)
     conn.execute("DELETE FROM temp.import_plain")
     if conn.execute("SELECT NOT EXISTS (SELECT 1 FROM members)").fetchone()[0]:
-        matched.new = [row for (row,) in conn.execute(_all(parts, "row"))]  # a first import
+        # a first import: every row is new (read from the files alone, no numbers needed)
+        matched.new = [row for (row,) in conn.execute(_all([_file_of(p) for p in parts], "row"))]
         return matched
     same, mask = _same_values("s", "m"), _changed_mask("s", "m")
     for number, part in enumerate(parts):
@@ -180,7 +242,7 @@ def match_rows(conn: sqlite3.Connection, parts: Sequence[str]) -> Matched:
             "INSERT INTO temp.import_plain (row, part, member_id, mask, name, old_name,"
             f" account_no) SELECT s.row, {number}, m.id, CASE WHEN m.id IS NOT NULL"
             f" THEN {mask} END, s.name, CASE WHEN s.name IS NOT m.name THEN m.name END,"
-            f" s.account_no FROM {part}.staged AS s"
+            f" s.account_no FROM {part} AS s"
             " LEFT JOIN members AS m ON m.account_no = s.account_no"
             f" WHERE s.account_no IS NOT NULL AND (m.id IS NULL OR NOT ({same}))")
         # … and every row without one, with how many members hold its phone.
@@ -188,7 +250,7 @@ def match_rows(conn: sqlite3.Connection, parts: Sequence[str]) -> Matched:
             "INSERT INTO temp.import_plain (row, part, member_id, mask, holders, name)"
             f" SELECT s.row, {number}, m.id, CASE WHEN m.id IS NOT NULL THEN {mask} END,"
             " (SELECT count(*) FROM members AS o WHERE o.phone = s.phone), s.name"
-            f" FROM {part}.staged AS s"
+            f" FROM {part} AS s"
             " LEFT JOIN members AS m ON m.id = (SELECT CASE WHEN count(*) = 1 THEN max(m2.id)"
             "   END FROM members AS m2 WHERE m2.phone = s.phone AND m2.name = s.name)"
             " WHERE s.account_no IS NULL")
@@ -210,7 +272,7 @@ def match_rows(conn: sqlite3.Connection, parts: Sequence[str]) -> Matched:
                  f" WHERE member_id IS NULL OR mask = 0 OR mask & {JUDGED_MASK}")
     if by_account:
         held_by_phone = {row for part in parts for (row,) in conn.execute(
-            f"SELECT s.row FROM {part}.staged AS s WHERE s.account_no IS NOT NULL"
+            f"SELECT s.row FROM {part} AS s WHERE s.account_no IS NOT NULL"
             " AND EXISTS (SELECT 1 FROM members AS m WHERE m.phone = s.phone"
             "             AND m.account_no IS NULL)")}
         for row in by_account:
@@ -255,10 +317,10 @@ def rows_of_members(conn: sqlite3.Connection, parts: Sequence[str],
         found: dict[int, int] = {}
         for part in parts:
             found.update(conn.execute(
-                f"SELECT s.row, f.id FROM {part}.staged AS s CROSS JOIN temp.import_found AS f"
+                f"SELECT s.row, f.id FROM {part} AS s CROSS JOIN temp.import_found AS f"
                 " ON f.account_no = s.account_no WHERE s.account_no IS NOT NULL"))
             found.update(conn.execute(
-                f"SELECT s.row, f.id FROM {part}.staged AS s CROSS JOIN temp.import_found AS f"
+                f"SELECT s.row, f.id FROM {part} AS s CROSS JOIN temp.import_found AS f"
                 " ON f.phone = s.phone AND f.name = s.name WHERE s.account_no IS NULL"))
         return found
     finally:
@@ -295,7 +357,7 @@ def apply_plain(conn: sqlite3.Connection, parts: Sequence[str], batch_id: int,
         conn.execute(
             f"UPDATE members SET {', '.join(assignments)}, updated_at = ?, version = version + 1"
             " FROM (SELECT p.member_id, st.* FROM temp.import_plain AS p"
-            f"       JOIN {parts[number]}.staged AS st ON st.row = p.row"
+            f"       JOIN {parts[number]} AS st ON st.row = p.row"
             "       WHERE p.part = ? AND p.mask = ?) AS s"
             " WHERE members.id = s.member_id", (stamp, number, mask))
     return sum(n for _, _, n in groups)
@@ -312,7 +374,7 @@ def values_of(conn: sqlite3.Connection, parts: Sequence[str],
         marks = ", ".join("?" * len(chunk))
         for part in parts:
             for row, *cells in conn.execute(
-                    f"SELECT row, {', '.join(columns)} FROM {part}.staged"
+                    f"SELECT row, {', '.join(columns)} FROM {part}"
                     f" WHERE row IN ({marks})", chunk):
                 out[row] = {c: v for c, v in zip(columns, cells, strict=True) if v is not None}
     return out
@@ -334,7 +396,7 @@ def copy_new_members(conn: sqlite3.Connection, parts: Sequence[str], skipped: Se
     conn.execute("CREATE TEMP TABLE IF NOT EXISTS import_skipped (row INTEGER PRIMARY KEY)")
     conn.executemany("INSERT INTO temp.import_skipped VALUES (?)", ((r,) for r in skipped))
     copy = {part: f"INSERT INTO members ({target}) SELECT {chosen}, :stamp, :stamp"
-                  f" FROM {part}.staged WHERE row >= :low AND row < :high"
+                  f" FROM {part} WHERE row >= :low AND row < :high"
                   " AND row NOT IN (SELECT row FROM temp.import_skipped) ORDER BY row"
             for part in parts}
     insert_other = (f"INSERT INTO members ({target})"

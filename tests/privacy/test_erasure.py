@@ -119,3 +119,66 @@ def test_an_erased_member_is_not_found_by_search_and_the_trail_says_so(branch):
         all(m.id != member.id for m in roster.list_members(store, MemberQuery(search=member.phone[-4:])))
     found = audit_trail.entries(store, audit_trail.Scope("member", member_id=member.id))
     assert audit_trail.action_label(found[-1]["action"]) == "personal data erased (request)"
+
+
+def test_erasure_removes_the_free_text_about_the_member_and_keeps_the_records(branch):
+    """Contact-log notes, the follow-up and its reason go (in the tables and the audit rows,
+    nested ones too); a complaint, a record the law requires to keep, stays as it was.
+    Searched in the database file's bytes after a VACUUM: nothing of the texts is left."""
+    from datetime import date, timedelta
+
+    from branchdesk.engagement_config import EngagementConfig
+    from branchdesk.services import complaints, followups
+    from branchdesk.services.activities import FollowUpChange
+
+    store, member = branch
+    roster.update_member(store, "小王", member.id, {"name": "欧阳独一"})
+    followups.set_follow_up(store, "小王", member.id, date.today() + timedelta(days=3),
+                            "提醒他女儿下周体检结果")
+    activities.log_activity(store, "小王", member.id, "call", note="聊到他在招商银行有三百万存款",
+                            follow_up=FollowUpChange("move", date.today() + timedelta(days=9),
+                                                     "等他卖掉浦东的房子再联系"))
+    complaint = complaints.open_complaint(store, "小王", EngagementConfig(), member_id=member.id,
+                                          channel="phone", category="service",
+                                          summary="客户投诉理财经理承诺保本")
+    from branchdesk.models import MemberQuery
+    from branchdesk.services import roster_listing
+
+    roster_listing.record_reveal(store, "小王", 1, MemberQuery(search="欧阳独一"))  # a listing
+    other = roster.list_members(store, limit=2)[1]
+    activities.log_activity(store, "小王", other.id, "call", note="别人的备注留着")
+    count = len(activities.member_activities(store, member.id))
+    head = audit.head(store.conn)
+    texts = ("提醒他女儿下周体检结果", "聊到他在招商银行有三百万存款", "等他卖掉浦东的房子再联系",
+             "电话回访", "住在陆家嘴", "13999998888", member.phone, "欧阳独一", "阳独一")
+
+    done = erasure.erase_member(store, "小王", member.id, Credentials("周经理", PASSWORD),
+                                "申请单 2026-044")
+
+    assert (done.notes, done.follow_up) == (2, True)
+    assert followups.get_follow_up(store, member.id) is None
+    kept = activities.member_activities(store, member.id)
+    assert len(kept) == count and all(a.note is None for a in kept)  # counted, not described
+    assert [a.note for a in activities.member_activities(store, other.id)][-1] == "别人的备注留着"
+    assert complaints.get_complaint(store, complaint.id).summary == "客户投诉理财经理承诺保本"
+    result = audit_trail.verify(store, head)
+    assert result.ok, result.problems()
+    path = store.path
+    store.close()
+
+    def file_bytes() -> bytes:  # the database and its write-ahead log, if any
+        return b"".join(p.read_bytes() for p in path.parent.iterdir()
+                        if p.name.startswith(path.name))
+
+    for vacuumed in (False, True):  # as the erasure left it (freed space zeroed), and vacuumed
+        if vacuumed:
+            raw = sqlite3.connect(path)
+            raw.execute("VACUUM")
+            raw.close()
+        data = file_bytes()
+        for text in texts:
+            assert text.encode() not in data, (text, vacuumed)
+        assert "客户投诉理财经理承诺保本".encode() in data and "别人的备注留着".encode() in data
+    again = Store(path)
+    assert audit_trail.verify(again, head).ok
+    again.close()

@@ -72,6 +72,8 @@ async def test_the_app_keys_are_in_the_palette_too(make_app, settle):
         await pilot.pause()
         claimed = {c.action for c in palette_commands(app)}
         for _key, binding in BranchDeskApp._merged_bindings:
+            if binding.action == "sign_out":  # only on a branch with staff: see
+                continue                      # tests/tui/test_sign_out_and_erase.py
             if is_catalog_key(binding.description) and binding.action not in NAVIGATION:
                 assert binding.action in claimed, binding.action
 

@@ -1,0 +1,1 @@
+"""Erasing a member in the app: the dialog the member card opens (services/erasure.py)."""
