@@ -1,0 +1,241 @@
+"""The weekly review's member figures (周报: on the roster, new, active, dormant, reactivated,
+contacts) for a run of weeks, in a few passes whatever the number of weeks.
+
+The days read — from the earliest dormant cut-off of the weeks to the last day — are cut into
+*segments* at every day a figure changes its mind: each week's first day, the day after its last
+and its dormant cut-off. A segment lies wholly inside or outside each week and each "heard from
+since the cut-off" window, so one integer per member, a bit per segment with an activity, tells
+every week's figures: active in week k is "a bit of week k", awake by an activity is "a bit of
+week k's window". The activities of the weeks are read once, through the activity-day index, into
+one row per member and segment, summed into one row per member (the bits are distinct, so a sum
+is an OR), and the members are then read once: each gives a few bit masks (the weeks it counts
+in, joined in, was active, woke, was dormant) and the members are counted per distinct masks.
+
+The dormant rule is store/dormancy.py's `dormant_as_of`, taken as it is for members who joined
+within the weeks' reach. For everyone else (nearly everyone) it reduces to: dormant on a day when
+neither an activity nor the imported last-active date falls between its cut-off and the day
+(an activity up to the week's last day, as `dormant_as_of`'s caller gives it): one test per week
+on the member's masks and date. tests/store/test_review_members.py checks that on random
+branches against the rule evaluated member by member.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from bisect import bisect_right
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import TYPE_CHECKING, Any
+
+from branchdesk.store import dormancy
+from branchdesk.store.reactivation import tier_rank
+
+if TYPE_CHECKING:
+    from branchdesk.store.weekly_review import Span
+
+MEMBER_FIGURES = ("total", "new", "active", "dormant", "reactivated")  # the masks' order
+# weeks per pass: their segments (at most three per week) must fit the bits of one integer
+MAX_WEEKS = 20
+
+
+@dataclass(frozen=True)
+class MemberRows:
+    """Per (tier rank, advisor): `tier`, `advisor`, for each week k (oldest first) the figures
+    `<name>_<k>` of MEMBER_FIGURES, and `contacts`: contacts logged in the last week with the
+    advisor's members. `contacts`: contacts logged in each week."""
+
+    groups: list[dict[str, Any]]
+    contacts: list[int]
+
+
+def member_figures(conn: sqlite3.Connection, spans: Sequence[Span], days: int,
+                   thresholds: tuple[float, float, float],
+                   contact_kinds: Sequence[str]) -> MemberRows:
+    if len(spans) > MAX_WEEKS:
+        return _merge([member_figures(conn, spans[i:i + MAX_WEEKS], days, thresholds, contact_kinds)
+                       for i in range(0, len(spans), MAX_WEEKS)], MAX_WEEKS)
+    weeks = _Weeks(spans, days)
+    params: dict[str, Any] = {"first": weeks.first.isoformat(), "last": weeks.last.isoformat(),
+                              "days": days}
+    kinds = ", ".join(f":kind{i}" for i in range(len(contact_kinds)))
+    params.update({f"kind{i}": kind for i, kind in enumerate(contact_kinds)})
+    woke = dormancy.woke(days, "a")[0].replace("?", ":days")
+    conn.execute("DROP TABLE IF EXISTS temp.review_segments")
+    conn.execute("DROP TABLE IF EXISTS temp.review_members")
+    # scratch tables, in memory (so this works on a read-only database); the first is kept in
+    # member order, so that summing it per member needs no sort
+    conn.execute("CREATE TEMP TABLE review_segments (member_id INTEGER NOT NULL,"
+                 " seg INTEGER NOT NULL, woke INTEGER NOT NULL, contacts INTEGER NOT NULL,"
+                 " PRIMARY KEY (member_id, seg)) WITHOUT ROWID")
+    conn.execute("CREATE TEMP TABLE review_members (member_id INTEGER PRIMARY KEY,"
+                 " segs INTEGER NOT NULL, woke INTEGER NOT NULL, contacts INTEGER NOT NULL)")
+    try:
+        bounds = {f"b{i}": day.isoformat() for i, day in enumerate(weeks.bounds)}
+        conn.execute(
+            f"INSERT INTO temp.review_segments SELECT a.member_id,"
+            f" {_segment_of('a.on_date', len(weeks.bounds))} AS seg,"
+            f" coalesce(max({woke}), 0), sum(a.kind IN ({kinds}))"
+            " FROM activities AS a WHERE a.on_date BETWEEN :first AND :last GROUP BY 1, 2",
+            {**params, **bounds})
+        last_week = weeks.week_bits[-1]
+        conn.execute(
+            "INSERT INTO temp.review_members SELECT s.member_id, sum(1 << s.seg),"
+            " sum(s.woke << s.seg), coalesce(sum(s.contacts) FILTER (WHERE (1 << s.seg) & :week),"
+            " 0) FROM temp.review_segments AS s GROUP BY s.member_id", {"week": last_week})
+        groups = _count_members(conn, weeks, spans, days, thresholds)
+        contacts = _contacts(conn, weeks, spans, params, kinds)
+    finally:
+        conn.execute("DROP TABLE IF EXISTS temp.review_segments")
+        conn.execute("DROP TABLE IF EXISTS temp.review_members")
+    return MemberRows(groups, contacts)
+
+
+class _Weeks:
+    """The segments of the days read, and each week's segments as bit masks."""
+
+    def __init__(self, spans: Sequence[Span], days: int) -> None:
+        cutoffs = [dormancy.cutoff(s.as_of, days) for s in spans]
+        self.first = min(cutoffs)
+        self.last = max(s.end for s in spans)
+        # bounds[i] is the first day of segment i; the last bound is the day after the last
+        self.bounds = sorted({self.first, self.last + timedelta(days=1),
+                              *(c for c in cutoffs if c > self.first),
+                              *(s.start for s in spans if self.first < s.start <= self.last),
+                              *(s.end + timedelta(days=1) for s in spans)})
+        self.week_bits = [self.bits(s.start, s.end) for s in spans]
+        # an activity on these days keeps the member awake on the week's as_of day
+        self.awake_bits = [self.bits(c, s.end) for c, s in zip(cutoffs, spans, strict=True)]
+        # an activity on these days is known on that day (`dormant_as_of`'s latest activity)
+        self.known_bits = [self.bits(self.first, s.end) for s in spans]
+        self.cutoffs = cutoffs
+
+    def bits(self, first: date, last: date) -> int:
+        """The segments of the days first..last (each wholly inside or outside them)."""
+        out = 0
+        for i, (begin, after) in enumerate(zip(self.bounds, self.bounds[1:], strict=False)):
+            if first <= begin and after - timedelta(days=1) <= last:
+                out |= 1 << i
+        return out
+
+    def segment(self, day: date) -> int:
+        return bisect_right(self.bounds, day) - 1
+
+
+def _segment_of(column: str, count: int) -> str:
+    """SQL: the segment of a day in first..last — a binary search over the bounds :b1.. ."""
+    def search(low: int, high: int) -> str:  # the day lies in segments low..high
+        if low == high:
+            return str(low)
+        middle = (low + high + 1) // 2
+        return (f"CASE WHEN {column} < :b{middle} THEN {search(low, middle - 1)}"
+                f" ELSE {search(middle, high)} END")
+
+    return search(0, count - 2)
+
+
+def _any_bits(value: str, masks: Sequence[int]) -> str:
+    """SQL: bit k set when `value` has a bit of masks[k]."""
+    return " | ".join(f"(((({value}) & {mask}) != 0) << {k})" for k, mask in enumerate(masks))
+
+
+def _count_members(conn: sqlite3.Connection, weeks: _Weeks, spans: Sequence[Span], days: int,
+                   thresholds: tuple[float, float, float]) -> list[dict[str, Any]]:
+    n = len(spans)
+    full = (1 << n) - 1
+    params: dict[str, Any] = {}
+    for k, span in enumerate(spans):
+        params.update({f"su{k}": span.start_utc, f"eu{k}": span.after_utc,
+                       f"au{k}": span.as_of_after_utc, f"d{k}": span.as_of.isoformat(),
+                       f"c{k}": weeks.cutoffs[k].isoformat()})
+    params.update(au_min=min(s.as_of_after_utc for s in spans),
+                  su_min=min(s.start_utc for s in spans),
+                  c_min=weeks.first.isoformat(), d_max=max(s.as_of for s in spans).isoformat(),
+                  # joined (in any time zone) more than a day before the first cut-off
+                  settled=f"{(weeks.first - timedelta(days=2)).isoformat()}T00:00:00+00:00")
+    counted = " | ".join(f"((m.created_at < :au{k}) << {k})" for k in range(n))
+    joined = " | ".join(f"((m.created_at >= :su{k} AND m.created_at < :eu{k}) << {k})"
+                        for k in range(n))
+    imported = " | ".join(f"((m.last_active_on BETWEEN :c{k} AND :d{k}) << {k})" for k in range(n))
+    # members who joined before the first cut-off: dormant unless heard from since the cut-off
+    settled = (f"{full} & ~(CASE WHEN r.segs IS NULL THEN 0 ELSE {_any_bits('r.segs', weeks.awake_bits)}"
+               f" END | CASE WHEN m.last_active_on IS NULL OR m.last_active_on < :c_min"
+               f" OR m.last_active_on > :d_max THEN 0 ELSE {imported} END)")
+    # everyone else: the rule as it is, given the day of an activity known by then (any day
+    # on or after the cut-off when one falls there, else any day before it)
+    recent: list[str] = []
+    for k in range(n):
+        latest = (f"CASE WHEN r.segs & {weeks.awake_bits[k]} THEN :c{k}"
+                  f" WHEN r.segs & {weeks.known_bits[k]} THEN :before{k} END")
+        params[f"before{k}"] = (weeks.cutoffs[k] - timedelta(days=1)).isoformat()
+        asleep, asleep_params = dormancy.dormant_as_of(spans[k].as_of, days, latest, "m")
+        for index, value in enumerate(asleep_params):
+            params[f"x{k}_{index}"] = value
+            asleep = asleep.replace("?", f":x{k}_{index}", 1)
+        recent.append(f"((m.created_at < :au{k} AND {asleep}) << {k})")
+    rows = conn.execute(
+        f"SELECT {tier_rank(thresholds)} AS tier, coalesce(m.advisor, '') AS advisor,"
+        f" CASE WHEN m.created_at < :au_min THEN {full} ELSE {counted} END,"
+        f" CASE WHEN m.created_at < :su_min THEN 0 ELSE {joined} END,"
+        f" CASE WHEN r.segs IS NULL THEN 0 ELSE {_any_bits('r.segs', weeks.week_bits)} END,"
+        f" CASE WHEN m.created_at < :settled THEN {settled} ELSE {' | '.join(recent)} END,"
+        f" CASE WHEN r.woke = 0 OR r.woke IS NULL THEN 0 ELSE {_any_bits('r.woke', weeks.week_bits)}"
+        " END,"
+        " count(*), coalesce(sum(r.contacts), 0)"
+        " FROM members AS m LEFT JOIN temp.review_members AS r ON r.member_id = m.id"
+        " GROUP BY 1, 2, 3, 4, 5, 6, 7", params)
+    out: dict[tuple[int, str], dict[str, Any]] = {}
+    for tier, advisor, *masks, count, contacts in rows:
+        into = out.get((tier, advisor))
+        if into is None:
+            into = out[(tier, advisor)] = {"tier": tier, "advisor": advisor, "contacts": 0}
+            into.update({f"{name}_{k}": 0 for k in range(n) for name in MEMBER_FIGURES})
+        into["contacts"] += contacts
+        for name, mask in zip(MEMBER_FIGURES, masks, strict=True):
+            for k in range(n):
+                if mask >> k & 1:
+                    into[f"{name}_{k}"] += count
+    return list(out.values())
+
+
+def _contacts(conn: sqlite3.Connection, weeks: _Weeks, spans: Sequence[Span],
+              params: dict[str, Any], kinds: str) -> list[int]:
+    """Contacts logged in each week with members on the roster: per day through the activity
+    index, less those of members no longer there (none, unless erased without their rows)."""
+    per_day = conn.execute(
+        f"SELECT a.on_date, count(*) FROM activities AS a WHERE a.on_date BETWEEN :first AND :last"
+        f" AND a.kind IN ({kinds}) GROUP BY a.on_date", params).fetchall()
+    per_segment = [0] * (len(weeks.bounds) - 1)
+    for day, count in per_day:
+        per_segment[weeks.segment(date.fromisoformat(day))] += count
+    gone = [row[0] for row in conn.execute(
+        "SELECT r.member_id FROM temp.review_members AS r"
+        " WHERE NOT EXISTS (SELECT 1 FROM members AS m WHERE m.id = r.member_id)")]
+    for member_id in gone:
+        for seg, count in conn.execute("SELECT seg, contacts FROM temp.review_segments"
+                                       " WHERE member_id = ?", (member_id,)):
+            per_segment[seg] -= count
+    return [sum(count for seg, count in enumerate(per_segment) if bits >> seg & 1)
+            for bits in weeks.week_bits]
+
+
+def _merge(parts: list[MemberRows], size: int) -> MemberRows:
+    """Runs of weeks computed apart, as one (the advisors' contacts are the last week's)."""
+    out: dict[tuple[int, str], dict[str, Any]] = {}
+    weeks = 0
+    for index, part in enumerate(parts):
+        count = len(part.contacts)
+        for group in part.groups:
+            into = out.setdefault((group["tier"], group["advisor"]),
+                                  {"tier": group["tier"], "advisor": group["advisor"], "contacts": 0})
+            for k in range(count):
+                for name in MEMBER_FIGURES:
+                    into[f"{name}_{weeks + k}"] = group[f"{name}_{k}"]
+            if index == len(parts) - 1:
+                into["contacts"] = group["contacts"]
+        weeks += count
+    for into in out.values():
+        for k in range(weeks):
+            for name in MEMBER_FIGURES:
+                into.setdefault(f"{name}_{k}", 0)
+    return MemberRows(list(out.values()), [c for part in parts for c in part.contacts])
