@@ -35,7 +35,7 @@ if TYPE_CHECKING:
     from branchdesk.store.weekly_review import Span
 
 MEMBER_FIGURES = ("total", "new", "active", "dormant", "reactivated")  # the masks' order
-# weeks per pass: their segments (at most three per week) must fit the bits of one integer
+# weeks per pass: three bits per week must fit one integer
 MAX_WEEKS = 20
 
 
@@ -54,39 +54,38 @@ def member_figures(conn: sqlite3.Connection, spans: Sequence[Span], days: int,
                    contact_kinds: Sequence[str]) -> MemberRows:
     if len(spans) > MAX_WEEKS:
         return _merge([member_figures(conn, spans[i:i + MAX_WEEKS], days, thresholds, contact_kinds)
-                       for i in range(0, len(spans), MAX_WEEKS)], MAX_WEEKS)
+                       for i in range(0, len(spans), MAX_WEEKS)])
     weeks = _Weeks(spans, days)
+    n = len(spans)
     params: dict[str, Any] = {"first": weeks.first.isoformat(), "last": weeks.last.isoformat(),
-                              "days": days}
+                              "days": days, "last_week": spans[-1].start.isoformat()}
+    params.update({f"b{i}": day.isoformat() for i, day in enumerate(weeks.bounds)})
     kinds = ", ".join(f":kind{i}" for i in range(len(contact_kinds)))
     params.update({f"kind{i}": kind for i, kind in enumerate(contact_kinds)})
     woke = dormancy.woke(days, "a")[0].replace("?", ":days")
-    conn.execute("DROP TABLE IF EXISTS temp.review_segments")
+    # per segment: the weeks it is in, the weeks it keeps a member awake in, the weeks whose
+    # as_of day knows of it — three masks of n bits in one integer
+    packed = [active | awake << n | known << 2 * n for active, awake, known in zip(
+        weeks.segment_weeks(weeks.week_bits), weeks.segment_weeks(weeks.awake_bits),
+        weeks.segment_weeks(weeks.known_bits), strict=True)]
+    active = [bits & ((1 << n) - 1) for bits in packed]
     conn.execute("DROP TABLE IF EXISTS temp.review_members")
-    # scratch tables, in memory (so this works on a read-only database); the first is kept in
-    # member order, so that summing it per member needs no sort
-    conn.execute("CREATE TEMP TABLE review_segments (member_id INTEGER NOT NULL,"
-                 " seg INTEGER NOT NULL, woke INTEGER NOT NULL, contacts INTEGER NOT NULL,"
-                 " PRIMARY KEY (member_id, seg)) WITHOUT ROWID")
+    # scratch, in memory (so this works on a read-only database): one row per member with an
+    # activity in the days read, their masks OR-ed together as the activities are read in
     conn.execute("CREATE TEMP TABLE review_members (member_id INTEGER PRIMARY KEY,"
-                 " segs INTEGER NOT NULL, woke INTEGER NOT NULL, contacts INTEGER NOT NULL)")
+                 " bits INTEGER NOT NULL, woke INTEGER NOT NULL, contacts INTEGER NOT NULL)")
     try:
-        bounds = {f"b{i}": day.isoformat() for i, day in enumerate(weeks.bounds)}
         conn.execute(
-            f"INSERT INTO temp.review_segments SELECT a.member_id,"
-            f" {_segment_of('a.on_date', len(weeks.bounds))} AS seg,"
-            f" coalesce(max({woke}), 0), sum(a.kind IN ({kinds}))"
-            " FROM activities AS a WHERE a.on_date BETWEEN :first AND :last GROUP BY 1, 2",
-            {**params, **bounds})
-        last_week = weeks.week_bits[-1]
-        conn.execute(
-            "INSERT INTO temp.review_members SELECT s.member_id, sum(1 << s.seg),"
-            " sum(s.woke << s.seg), coalesce(sum(s.contacts) FILTER (WHERE (1 << s.seg) & :week),"
-            " 0) FROM temp.review_segments AS s GROUP BY s.member_id", {"week": last_week})
+            f"INSERT INTO temp.review_members (member_id, bits, woke, contacts)"
+            f" SELECT a.member_id, {_lookup('a.on_date', packed)},"
+            f" CASE WHEN {woke} THEN {_lookup('a.on_date', active)} ELSE 0 END,"
+            f" a.kind IN ({kinds}) AND a.on_date >= :last_week"
+            " FROM activities AS a WHERE a.on_date BETWEEN :first AND :last"
+            " ON CONFLICT (member_id) DO UPDATE SET bits = bits | excluded.bits,"
+            " woke = woke | excluded.woke, contacts = contacts + excluded.contacts", params)
         groups = _count_members(conn, weeks, spans, days, thresholds)
-        contacts = _contacts(conn, weeks, spans, params, kinds)
+        contacts = _contacts(conn, weeks, params, kinds)
     finally:
-        conn.execute("DROP TABLE IF EXISTS temp.review_segments")
         conn.execute("DROP TABLE IF EXISTS temp.review_members")
     return MemberRows(groups, contacts)
 
@@ -118,25 +117,26 @@ class _Weeks:
                 out |= 1 << i
         return out
 
+    def segment_weeks(self, per_week: Sequence[int]) -> list[int]:
+        """Per segment: the weeks k whose per_week[k] holds it, as bits."""
+        return [sum(1 << k for k, bits in enumerate(per_week) if bits >> i & 1)
+                for i in range(len(self.bounds) - 1)]
+
     def segment(self, day: date) -> int:
         return bisect_right(self.bounds, day) - 1
 
 
-def _segment_of(column: str, count: int) -> str:
-    """SQL: the segment of a day in first..last — a binary search over the bounds :b1.. ."""
+def _lookup(column: str, values: Sequence[int]) -> str:
+    """SQL: values[i] for the segment i of a day in first..last — a binary search over the
+    bounds :b1.. (a few comparisons per activity, however many weeks)."""
     def search(low: int, high: int) -> str:  # the day lies in segments low..high
         if low == high:
-            return str(low)
+            return str(values[low])
         middle = (low + high + 1) // 2
         return (f"CASE WHEN {column} < :b{middle} THEN {search(low, middle - 1)}"
                 f" ELSE {search(middle, high)} END")
 
-    return search(0, count - 2)
-
-
-def _any_bits(value: str, masks: Sequence[int]) -> str:
-    """SQL: bit k set when `value` has a bit of masks[k]."""
-    return " | ".join(f"(((({value}) & {mask}) != 0) << {k})" for k, mask in enumerate(masks))
+    return search(0, len(values) - 1)
 
 
 def _count_members(conn: sqlite3.Connection, weeks: _Weeks, spans: Sequence[Span], days: int,
@@ -158,15 +158,15 @@ def _count_members(conn: sqlite3.Connection, weeks: _Weeks, spans: Sequence[Span
                         for k in range(n))
     imported = " | ".join(f"((m.last_active_on BETWEEN :c{k} AND :d{k}) << {k})" for k in range(n))
     # members who joined before the first cut-off: dormant unless heard from since the cut-off
-    settled = (f"{full} & ~(CASE WHEN r.segs IS NULL THEN 0 ELSE {_any_bits('r.segs', weeks.awake_bits)}"
-               f" END | CASE WHEN m.last_active_on IS NULL OR m.last_active_on < :c_min"
-               f" OR m.last_active_on > :d_max THEN 0 ELSE {imported} END)")
+    settled = (f"({full} & ~((coalesce(r.bits, 0) >> {n}) | CASE WHEN m.last_active_on IS NULL"
+               f" OR m.last_active_on < :c_min OR m.last_active_on > :d_max THEN 0"
+               f" ELSE {imported} END))")
     # everyone else: the rule as it is, given the day of an activity known by then (any day
     # on or after the cut-off when one falls there, else any day before it)
     recent: list[str] = []
     for k in range(n):
-        latest = (f"CASE WHEN r.segs & {weeks.awake_bits[k]} THEN :c{k}"
-                  f" WHEN r.segs & {weeks.known_bits[k]} THEN :before{k} END")
+        latest = (f"CASE WHEN r.bits & {1 << (n + k)} THEN :c{k}"
+                  f" WHEN r.bits & {1 << (2 * n + k)} THEN :before{k} END")
         params[f"before{k}"] = (weeks.cutoffs[k] - timedelta(days=1)).isoformat()
         asleep, asleep_params = dormancy.dormant_as_of(spans[k].as_of, days, latest, "m")
         for index, value in enumerate(asleep_params):
@@ -177,11 +177,9 @@ def _count_members(conn: sqlite3.Connection, weeks: _Weeks, spans: Sequence[Span
         f"SELECT {tier_rank(thresholds)} AS tier, coalesce(m.advisor, '') AS advisor,"
         f" CASE WHEN m.created_at < :au_min THEN {full} ELSE {counted} END,"
         f" CASE WHEN m.created_at < :su_min THEN 0 ELSE {joined} END,"
-        f" CASE WHEN r.segs IS NULL THEN 0 ELSE {_any_bits('r.segs', weeks.week_bits)} END,"
+        f" coalesce(r.bits & {full}, 0),"
         f" CASE WHEN m.created_at < :settled THEN {settled} ELSE {' | '.join(recent)} END,"
-        f" CASE WHEN r.woke = 0 OR r.woke IS NULL THEN 0 ELSE {_any_bits('r.woke', weeks.week_bits)}"
-        " END,"
-        " count(*), coalesce(sum(r.contacts), 0)"
+        " coalesce(r.woke, 0), count(*), coalesce(sum(r.contacts), 0)"
         " FROM members AS m LEFT JOIN temp.review_members AS r ON r.member_id = m.id"
         " GROUP BY 1, 2, 3, 4, 5, 6, 7", params)
     out: dict[tuple[int, str], dict[str, Any]] = {}
@@ -198,28 +196,27 @@ def _count_members(conn: sqlite3.Connection, weeks: _Weeks, spans: Sequence[Span
     return list(out.values())
 
 
-def _contacts(conn: sqlite3.Connection, weeks: _Weeks, spans: Sequence[Span],
-              params: dict[str, Any], kinds: str) -> list[int]:
+def _contacts(conn: sqlite3.Connection, weeks: _Weeks, params: dict[str, Any],
+              kinds: str) -> list[int]:
     """Contacts logged in each week with members on the roster: per day through the activity
     index, less those of members no longer there (none, unless erased without their rows)."""
-    per_day = conn.execute(
-        f"SELECT a.on_date, count(*) FROM activities AS a WHERE a.on_date BETWEEN :first AND :last"
-        f" AND a.kind IN ({kinds}) GROUP BY a.on_date", params).fetchall()
+    per_day = f"a.on_date BETWEEN :first AND :last AND a.kind IN ({kinds}) GROUP BY a.on_date"
+    counts = conn.execute(f"SELECT a.on_date, count(*) FROM activities AS a WHERE {per_day}",
+                          params).fetchall()
+    for (member_id,) in conn.execute(
+            "SELECT r.member_id FROM temp.review_members AS r"
+            " WHERE NOT EXISTS (SELECT 1 FROM members AS m WHERE m.id = r.member_id)").fetchall():
+        counts += [(day, -count) for day, count in conn.execute(
+            f"SELECT a.on_date, count(*) FROM activities AS a WHERE a.member_id = :member AND"
+            f" {per_day}", {**params, "member": member_id})]
     per_segment = [0] * (len(weeks.bounds) - 1)
-    for day, count in per_day:
+    for day, count in counts:
         per_segment[weeks.segment(date.fromisoformat(day))] += count
-    gone = [row[0] for row in conn.execute(
-        "SELECT r.member_id FROM temp.review_members AS r"
-        " WHERE NOT EXISTS (SELECT 1 FROM members AS m WHERE m.id = r.member_id)")]
-    for member_id in gone:
-        for seg, count in conn.execute("SELECT seg, contacts FROM temp.review_segments"
-                                       " WHERE member_id = ?", (member_id,)):
-            per_segment[seg] -= count
     return [sum(count for seg, count in enumerate(per_segment) if bits >> seg & 1)
             for bits in weeks.week_bits]
 
 
-def _merge(parts: list[MemberRows], size: int) -> MemberRows:
+def _merge(parts: list[MemberRows]) -> MemberRows:
     """Runs of weeks computed apart, as one (the advisors' contacts are the last week's)."""
     out: dict[tuple[int, str], dict[str, Any]] = {}
     weeks = 0
