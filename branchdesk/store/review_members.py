@@ -35,8 +35,8 @@ if TYPE_CHECKING:
     from branchdesk.store.weekly_review import Span
 
 MEMBER_FIGURES = ("total", "new", "active", "dormant", "reactivated")  # the masks' order
-# weeks per pass: three bits per week must fit one integer
-MAX_WEEKS = 20
+# weeks per pass: a member's five masks of a bit per week and their tier must fit one integer
+MAX_WEEKS = 12
 
 
 @dataclass(frozen=True)
@@ -173,27 +173,27 @@ def _count_members(conn: sqlite3.Connection, weeks: _Weeks, spans: Sequence[Span
             params[f"x{k}_{index}"] = value
             asleep = asleep.replace("?", f":x{k}_{index}", 1)
         recent.append(f"((m.created_at < :au{k} AND {asleep}) << {k})")
+    # each member as one key: tier rank (+1: three bits), then the five masks of n bits in
+    # MEMBER_FIGURES' order; counted per advisor and distinct key (a few thousand), whose
+    # bits are then summed per tier and advisor
+    masks = [f"CASE WHEN m.created_at < :au_min THEN {full} ELSE {counted} END",
+             f"CASE WHEN m.created_at < :su_min THEN 0 ELSE {joined} END",
+             f"coalesce(r.bits & {full}, 0)",
+             f"CASE WHEN m.created_at < :settled THEN {settled} ELSE {' | '.join(recent)} END",
+             "coalesce(r.woke, 0)"]
+    key = " | ".join([f"({tier_rank(thresholds)} + 1)",
+                      *(f"(({mask}) << {3 + i * n})" for i, mask in enumerate(masks))])
+    per_week = ", ".join(f"sum(n * (key >> {3 + i * n + k} & 1))" for i in range(len(masks))
+                         for k in range(n))
     rows = conn.execute(
-        f"SELECT {tier_rank(thresholds)} AS tier, coalesce(m.advisor, '') AS advisor,"
-        f" CASE WHEN m.created_at < :au_min THEN {full} ELSE {counted} END,"
-        f" CASE WHEN m.created_at < :su_min THEN 0 ELSE {joined} END,"
-        f" coalesce(r.bits & {full}, 0),"
-        f" CASE WHEN m.created_at < :settled THEN {settled} ELSE {' | '.join(recent)} END,"
-        " coalesce(r.woke, 0), count(*), coalesce(sum(r.contacts), 0)"
+        f"SELECT (key & 7) - 1 AS tier, advisor, {per_week}, sum(contacts) FROM ("
+        f"SELECT coalesce(m.advisor, '') AS advisor, {key} AS key, count(*) AS n,"
+        " coalesce(sum(r.contacts), 0) AS contacts"
         " FROM members AS m LEFT JOIN temp.review_members AS r ON r.member_id = m.id"
-        " GROUP BY 1, 2, 3, 4, 5, 6, 7", params)
-    out: dict[tuple[int, str], dict[str, Any]] = {}
-    for tier, advisor, *masks, count, contacts in rows:
-        into = out.get((tier, advisor))
-        if into is None:
-            into = out[(tier, advisor)] = {"tier": tier, "advisor": advisor, "contacts": 0}
-            into.update({f"{name}_{k}": 0 for k in range(n) for name in MEMBER_FIGURES})
-        into["contacts"] += contacts
-        for name, mask in zip(MEMBER_FIGURES, masks, strict=True):
-            for k in range(n):
-                if mask >> k & 1:
-                    into[f"{name}_{k}"] += count
-    return list(out.values())
+        " GROUP BY 1, 2) GROUP BY 1, 2", params)
+    names = [f"{name}_{k}" for name in MEMBER_FIGURES for k in range(n)]
+    return [{"tier": row[0], "advisor": row[1], **dict(zip(names, row[2:-1], strict=True)),
+             "contacts": row[-1]} for row in rows]
 
 
 def _contacts(conn: sqlite3.Connection, weeks: _Weeks, params: dict[str, Any],
