@@ -95,7 +95,10 @@ class _Weeks:
 
     def __init__(self, spans: Sequence[Span], days: int) -> None:
         cutoffs = [dormancy.cutoff(s.as_of, days) for s in spans]
-        self.first = min(cutoffs)
+        self.cutoffs, self.earliest_cutoff = cutoffs, min(cutoffs)
+        # the days read: from the earliest cut-off (or first day, for fewer dormant days than
+        # a week has) to the last day
+        self.first = min(self.earliest_cutoff, min(s.start for s in spans))
         self.last = max(s.end for s in spans)
         # bounds[i] is the first day of segment i; the last bound is the day after the last
         self.bounds = sorted({self.first, self.last + timedelta(days=1),
@@ -107,7 +110,6 @@ class _Weeks:
         self.awake_bits = [self.bits(c, s.end) for c, s in zip(cutoffs, spans, strict=True)]
         # an activity on these days is known on that day (`dormant_as_of`'s latest activity)
         self.known_bits = [self.bits(self.first, s.end) for s in spans]
-        self.cutoffs = cutoffs
 
     def bits(self, first: date, last: date) -> int:
         """The segments of the days first..last (each wholly inside or outside them)."""
@@ -150,9 +152,10 @@ def _count_members(conn: sqlite3.Connection, weeks: _Weeks, spans: Sequence[Span
                        f"c{k}": weeks.cutoffs[k].isoformat()})
     params.update(au_min=min(s.as_of_after_utc for s in spans),
                   su_min=min(s.start_utc for s in spans),
-                  c_min=weeks.first.isoformat(), d_max=max(s.as_of for s in spans).isoformat(),
+                  c_min=weeks.earliest_cutoff.isoformat(),
+                  d_max=max(s.as_of for s in spans).isoformat(),
                   # joined (in any time zone) more than a day before the first cut-off
-                  settled=f"{(weeks.first - timedelta(days=2)).isoformat()}T00:00:00+00:00")
+                  settled=f"{(weeks.earliest_cutoff - timedelta(days=2)).isoformat()}T00:00:00+00:00")
     counted = " | ".join(f"((m.created_at < :au{k}) << {k})" for k in range(n))
     joined = " | ".join(f"((m.created_at >= :su{k} AND m.created_at < :eu{k}) << {k})"
                         for k in range(n))
