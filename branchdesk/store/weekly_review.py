@@ -42,8 +42,9 @@ def follow_ups(conn: sqlite3.Connection, spans: Sequence[Span]) -> list[tuple[in
     out = []
     for span in spans:
         done = conn.execute(
-            "SELECT count(*) FROM audit_log WHERE at >= ? AND at < ? AND (action = 'follow_up.clear'"
-            " OR (action = 'activity.add' AND json_extract(after, '$.follow_up') IS NOT NULL))",
+            "SELECT count(*) FROM audit_log WHERE action IN ('follow_up.clear', 'activity.add')"
+            " AND at >= ? AND at < ? AND (action = 'follow_up.clear'"
+            " OR json_extract(after, '$.follow_up') IS NOT NULL)",
             (span.start_utc, span.after_utc)).fetchone()[0]
         overdue = conn.execute("SELECT count(*) FROM follow_ups WHERE due_on < ?",
                                (span.as_of.isoformat(),)).fetchone()[0]
