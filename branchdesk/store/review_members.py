@@ -83,8 +83,9 @@ def member_figures(conn: sqlite3.Connection, spans: Sequence[Span], days: int,
             " FROM activities AS a WHERE a.on_date BETWEEN :first AND :last"
             " ON CONFLICT (member_id) DO UPDATE SET bits = bits | excluded.bits,"
             " woke = woke | excluded.woke, contacts = contacts + excluded.contacts", params)
-        groups = _count_members(conn, weeks, spans, days, thresholds)
-        contacts = _contacts(conn, weeks, params, kinds)
+        groups, found = _count_members(conn, weeks, spans, days, thresholds)
+        gone = found < conn.execute("SELECT count(*) FROM temp.review_members").fetchone()[0]
+        contacts = _contacts(conn, weeks, params, kinds, gone)
     finally:
         conn.execute("DROP TABLE IF EXISTS temp.review_members")
     return MemberRows(groups, contacts)
@@ -142,7 +143,9 @@ def _lookup(column: str, values: Sequence[int]) -> str:
 
 
 def _count_members(conn: sqlite3.Connection, weeks: _Weeks, spans: Sequence[Span], days: int,
-                   thresholds: tuple[float, float, float]) -> list[dict[str, Any]]:
+                   thresholds: tuple[float, float, float]) -> tuple[list[dict[str, Any]], int]:
+    """The groups of MemberRows, and how many members with an activity were found on the
+    roster."""
     n = len(spans)
     full = (1 << n) - 1
     params: dict[str, Any] = {}
@@ -189,29 +192,32 @@ def _count_members(conn: sqlite3.Connection, weeks: _Weeks, spans: Sequence[Span
     per_week = ", ".join(f"sum(n * (key >> {3 + i * n + k} & 1))" for i in range(len(masks))
                          for k in range(n))
     rows = conn.execute(
-        f"SELECT (key & 7) - 1 AS tier, advisor, {per_week}, sum(contacts) FROM ("
+        f"SELECT (key & 7) - 1 AS tier, advisor, {per_week}, sum(contacts), sum(matched) FROM ("
         f"SELECT coalesce(m.advisor, '') AS advisor, {key} AS key, count(*) AS n,"
-        " coalesce(sum(r.contacts), 0) AS contacts"
+        " coalesce(sum(r.contacts), 0) AS contacts, count(r.member_id) AS matched"
         " FROM members AS m LEFT JOIN temp.review_members AS r ON r.member_id = m.id"
         " GROUP BY 1, 2) GROUP BY 1, 2", params)
     names = [f"{name}_{k}" for name in MEMBER_FIGURES for k in range(n)]
-    return [{"tier": row[0], "advisor": row[1], **dict(zip(names, row[2:-1], strict=True)),
-             "contacts": row[-1]} for row in rows]
+    rows = rows.fetchall()
+    return ([{"tier": row[0], "advisor": row[1], **dict(zip(names, row[2:-2], strict=True)),
+              "contacts": row[-2]} for row in rows], sum(row[-1] for row in rows))
 
 
-def _contacts(conn: sqlite3.Connection, weeks: _Weeks, params: dict[str, Any],
-              kinds: str) -> list[int]:
+def _contacts(conn: sqlite3.Connection, weeks: _Weeks, params: dict[str, Any], kinds: str,
+              gone: bool) -> list[int]:
     """Contacts logged in each week with members on the roster: per day through the activity
-    index, less those of members no longer there (none, unless erased without their rows)."""
+    index, less those of members no longer there (`gone`: some are not; none are, unless a
+    member's row was removed without their activities)."""
     per_day = f"a.on_date BETWEEN :first AND :last AND a.kind IN ({kinds}) GROUP BY a.on_date"
     counts = conn.execute(f"SELECT a.on_date, count(*) FROM activities AS a WHERE {per_day}",
                           params).fetchall()
-    for (member_id,) in conn.execute(
-            "SELECT r.member_id FROM temp.review_members AS r"
-            " WHERE NOT EXISTS (SELECT 1 FROM members AS m WHERE m.id = r.member_id)").fetchall():
-        counts += [(day, -count) for day, count in conn.execute(
-            f"SELECT a.on_date, count(*) FROM activities AS a WHERE a.member_id = :member AND"
-            f" {per_day}", {**params, "member": member_id})]
+    if gone:
+        for (member_id,) in conn.execute(
+                "SELECT r.member_id FROM temp.review_members AS r"
+                " WHERE NOT EXISTS (SELECT 1 FROM members AS m WHERE m.id = r.member_id)").fetchall():
+            counts += [(day, -count) for day, count in conn.execute(
+                f"SELECT a.on_date, count(*) FROM activities AS a WHERE a.member_id = :member AND"
+                f" {per_day}", {**params, "member": member_id})]
     per_segment = [0] * (len(weeks.bounds) - 1)
     for day, count in counts:
         per_segment[weeks.segment(date.fromisoformat(day))] += count
