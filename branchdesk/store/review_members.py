@@ -180,8 +180,9 @@ def _count_members(conn: sqlite3.Connection, weeks: _Weeks, spans: Sequence[Span
             asleep = asleep.replace("?", f":x{k}_{index}", 1)
         recent.append(f"((m.created_at < :au{k} AND {asleep}) << {k})")
     # each member as one key: tier rank (+1: three bits), then the five masks of n bits in
-    # MEMBER_FIGURES' order; counted per advisor and distinct key (a few thousand), whose
-    # bits are then summed per tier and advisor
+    # MEMBER_FIGURES' order; members counted per advisor and distinct key (a few thousand) in
+    # a small table as they are read (cheaper than sorting them), whose bits are then summed
+    # per tier and advisor
     masks = [f"CASE WHEN m.created_at < :au_min THEN {full} ELSE {counted} END",
              f"CASE WHEN m.created_at < :su_min THEN 0 ELSE {joined} END",
              f"coalesce(r.bits & {full}, 0)",
@@ -191,14 +192,23 @@ def _count_members(conn: sqlite3.Connection, weeks: _Weeks, spans: Sequence[Span
                       *(f"(({mask}) << {3 + i * n})" for i, mask in enumerate(masks))])
     per_week = ", ".join(f"sum(n * (key >> {3 + i * n + k} & 1))" for i in range(len(masks))
                          for k in range(n))
-    rows = conn.execute(
-        f"SELECT (key & 7) - 1 AS tier, advisor, {per_week}, sum(contacts), sum(matched) FROM ("
-        f"SELECT coalesce(m.advisor, '') AS advisor, {key} AS key, count(*) AS n,"
-        " coalesce(sum(r.contacts), 0) AS contacts, count(r.member_id) AS matched"
-        " FROM members AS m LEFT JOIN temp.review_members AS r ON r.member_id = m.id"
-        " GROUP BY 1, 2) GROUP BY 1, 2", params)
+    conn.execute("DROP TABLE IF EXISTS temp.review_groups")
+    conn.execute("CREATE TEMP TABLE review_groups (advisor TEXT NOT NULL, key INTEGER NOT NULL,"
+                 " n INTEGER NOT NULL, contacts INTEGER NOT NULL, found INTEGER NOT NULL,"
+                 " PRIMARY KEY (advisor, key)) WITHOUT ROWID")
+    try:
+        conn.execute(
+            f"INSERT INTO temp.review_groups SELECT coalesce(m.advisor, ''), {key}, 1,"
+            " coalesce(r.contacts, 0), r.member_id IS NOT NULL"
+            " FROM members AS m LEFT JOIN temp.review_members AS r ON r.member_id = m.id"
+            " WHERE true ON CONFLICT (advisor, key) DO UPDATE SET n = n + 1,"
+            " contacts = contacts + excluded.contacts, found = found + excluded.found", params)
+        rows = conn.execute(
+            f"SELECT (key & 7) - 1 AS tier, advisor, {per_week}, sum(contacts), sum(found)"
+            " FROM temp.review_groups GROUP BY 1, 2").fetchall()
+    finally:
+        conn.execute("DROP TABLE IF EXISTS temp.review_groups")
     names = [f"{name}_{k}" for name in MEMBER_FIGURES for k in range(n)]
-    rows = rows.fetchall()
     return ([{"tier": row[0], "advisor": row[1], **dict(zip(names, row[2:-2], strict=True)),
               "contacts": row[-2]} for row in rows], sum(row[-1] for row in rows))
 
