@@ -1,15 +1,19 @@
 """The weekly review's member figures (周报: on the roster, new, active, dormant, reactivated,
-contacts) for a run of weeks, in a few passes whatever the number of weeks.
+contacts) for a run of weeks, in two passes whatever the number of weeks.
 
-The days read — from the earliest dormant cut-off of the weeks to the last day — are cut into
-*segments* at every day a figure changes its mind: each week's first day, the day after its last
-and its dormant cut-off. A segment lies wholly inside or outside each week and each "heard from
-since the cut-off" window, so one integer per member, a bit per segment with an activity, tells
-every week's figures: active in week k is "a bit of week k", awake by an activity is "a bit of
-week k's window". The activities of the weeks are read once, through the activity-day index, into
-one row per member and segment, summed into one row per member (the bits are distinct, so a sum
-is an OR), and the members are then read once: each gives a few bit masks (the weeks it counts
-in, joined in, was active, woke, was dormant) and the members are counted per distinct masks.
+The days read — from the earliest dormant cut-off of the weeks (or the first week's first day)
+to the last day — are cut into *segments* at every day a figure changes its mind: each week's
+first day, the day after its last and its dormant cut-off. A segment lies wholly inside or
+outside each week and each "heard from since the cut-off" window, so each activity's day maps
+(a binary search over the segment bounds) to three masks of a bit per week: the week it is in,
+the weeks it keeps its member awake in, the weeks whose last day knows of it.
+
+1. The activities of those days are read once, through the activity-day index, into one row
+   per member: their masks OR-ed together as they are read (an upsert, no sort), the weeks an
+   activity woke them, their contacts of the last week.
+2. The members are read once: each becomes one key — tier and five week masks (on the roster,
+   joined, active, dormant, woke) — counted per advisor and key in a small keyed table as they
+   are read (no sort of 100,000 rows); the keys' bits are then summed per tier and advisor.
 
 The dormant rule is store/dormancy.py's `dormant_as_of`, taken as it is for members who joined
 within the weeks' reach. For everyone else (nearly everyone) it reduces to: dormant on a day when
