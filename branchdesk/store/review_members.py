@@ -45,9 +45,9 @@ MAX_WEEKS = 12
 
 @dataclass(frozen=True)
 class MemberRows:
-    """Per (tier rank, advisor): `tier`, `advisor`, for each week k (oldest first) the figures
-    `<name>_<k>` of MEMBER_FIGURES, and `contacts`: contacts logged in the last week with the
-    advisor's members. `contacts`: contacts logged in each week."""
+    """`groups`: per (tier rank, advisor) a dict of `tier`, `advisor`, for each week k (oldest
+    first) the figures `<name>_<k>` of MEMBER_FIGURES, and `contacts` (logged in the last week
+    with those members). `contacts`: contacts logged in each week with members on the roster."""
 
     groups: list[dict[str, Any]]
     contacts: list[int]
