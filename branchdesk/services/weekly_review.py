@@ -311,8 +311,8 @@ def compute_review(store: Store, week: IsoWeek, config: ReviewSettings | None = 
     weeks = [week.shift(k - count + 1) for k in range(count)]
     spans = [span_of(w, today, config.tz) for w in weeks]
     conn = store.conn
-    member_rows = rows.member_figures(conn, spans, config.dormant_days, config.thresholds,
-                                      [k.value for k in CONTACT_KINDS])
+    members = rows.member_figures(conn, spans, config.dormant_days, config.thresholds,
+                                  [k.value for k in CONTACT_KINDS])
     report(0.6)
     follow = rows.follow_ups(conn, spans)
     figures: list[WeekFigures] = []
@@ -323,15 +323,14 @@ def compute_review(store: Store, week: IsoWeek, config: ReviewSettings | None = 
         event_lists.append(event_list)
         figures.append(WeekFigures(
             w.label, span.start, span.end, span.as_of,
-            _members(member_rows, k), EngagementFigures(
-                sum(r[f"contacts_{k}"] for r in member_rows), *follow[k]),
+            _members(members.groups, k), EngagementFigures(members.contacts[k], *follow[k]),
             _events(event_list), _compliance(rows.compliance(conn, span.start_utc, span.after_utc)),
             _complaints(rows.complaints(conn, span), config)))
         report(0.6 + 0.35 * (k + 1) / count)
     last = count - 1
     span = spans[last]
     advisors = _advisors(
-        member_rows, last, rows.attendance_by_advisor(conn, span.start_utc, span.after_utc),
+        members.groups, last, rows.attendance_by_advisor(conn, span.start_utc, span.after_utc),
         rows.messages_by_author(conn, span.start_utc, span.after_utc),
         rows.complaints_by_advisor(conn, span.start, span.end))
     head = audit.head(conn)
@@ -402,7 +401,7 @@ def _advisors(member_rows: list[dict[str, Any]], last: int, attended: dict[str, 
                                                    "reactivated": 0, "trend": [0] * (last + 1)})
         into["members"] += row[f"total_{last}"]
         into["active"] += row[f"active_{last}"]
-        into["contacts"] += row[f"contacts_{last}"]
+        into["contacts"] += row["contacts"]
         into["reactivated"] += row[f"reactivated_{last}"]
         for k in range(last + 1):
             into["trend"][k] += row[f"active_{k}"]

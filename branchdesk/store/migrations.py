@@ -427,9 +427,25 @@ def _audit_privacy(conn: sqlite3.Connection) -> None:
                                                "count": len(sealed), "sealed": sealed})
 
 
+def _weekly_review_ranges(conn: sqlite3.Connection) -> None:
+    """The weekly review reads each week's messages (checked, reviewed, sent) and the follow-ups
+    done (audit rows of two actions) by time: indexes on those moments, so a week reads its
+    own rows instead of the whole table once per week and figure."""
+    run_script(
+        conn,
+        """
+        CREATE INDEX IF NOT EXISTS messages_created ON messages(created_at);
+        CREATE INDEX IF NOT EXISTS messages_reviewed ON messages(reviewed_at);
+        CREATE INDEX IF NOT EXISTS messages_sent ON messages(sent_at);
+        CREATE INDEX IF NOT EXISTS audit_log_action_at ON audit_log(action, at);
+        """,
+    )
+
+
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _v1_roster, _v2_roster_search, _v3_compliance, _v4_search_index, _events, _engagement,
     _roster_at_scale, _v5_trust, _communities, _weekly_review_index, _audit_privacy,
+    _weekly_review_ranges,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -2,11 +2,9 @@
 
 A week is given as a `Span`: its first and last local day, the day its standing figures are
 taken on (`as_of`: the last day, or today for the week that holds today), and the UTC bounds of
-its days for columns stored as moments. One pass over the activities of the weeks (through the
-index on the activity day) gives every member figure of every week, per value tier and advisor;
-the other tables are small and are read once per run of weeks.
-
-The dormant rule is store/dormancy.py's; `dormancy.dormant_as_of` is its form for a past day.
+its days for columns stored as moments. The member figures of every week, per value tier and
+advisor, come from store/review_members.py (one pass over the activities of the weeks and one
+over the members); the other tables are small and are read once per run of weeks.
 """
 
 from __future__ import annotations
@@ -17,8 +15,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from branchdesk.store import dormancy
-from branchdesk.store.reactivation import tier_rank
+from branchdesk.store import review_members
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,78 +28,9 @@ class Span:
     as_of_after_utc: str  # the first moment after `as_of`
 
 
-# --- members: one pass -----------------------------------------------------------------------
+# --- members: store/review_members.py ------------------------------------------------------
 
-MEMBER_FIGURES = ("total", "new", "active", "dormant", "reactivated", "contacts")
-
-
-def member_figures(conn: sqlite3.Connection, spans: Sequence[Span], days: int,
-                   thresholds: tuple[float, float, float],
-                   contact_kinds: Sequence[str]) -> list[dict[str, Any]]:
-    """Rows per (tier rank, advisor): for each week k (consecutive weeks, oldest first) the
-    figures `<name>_<k>` of MEMBER_FIGURES. Contacts are counted for the member's advisor.
-
-    The activities of the weeks (and of the dormant days before the first) are read once,
-    through the activity-day index, into one row per member and week: the latest day, whether
-    one woke the member, the contacts; the weeks' figures come from those few rows."""
-    params: dict[str, Any] = {"days": days}
-    first = min(dormancy.cutoff(s.as_of, days) for s in spans)
-    params.update(first=first.isoformat(), last=max(s.end for s in spans).isoformat())
-    kinds = ", ".join(f":kind{i}" for i in range(len(contact_kinds)))
-    params.update({f"kind{i}": kind for i, kind in enumerate(contact_kinds)})
-    woke = dormancy.woke(days, "a")[0].replace("?", ":days")
-    # the week of an activity: -1 before the first week (only its latest day counts)
-    bucket = ("CASE " + " ".join(f"WHEN a.on_date < :s{k} THEN {k - 1}" for k in range(len(spans)))
-              + f" ELSE {len(spans) - 1} END")
-    per_member: list[str] = []
-    standing: list[str] = []
-    for k, span in enumerate(spans):
-        params.update({f"s{k}": span.start.isoformat(), f"su{k}": span.start_utc,
-                       f"eu{k}": span.after_utc, f"au{k}": span.as_of_after_utc})
-        per_member.append(f"max(b.latest) FILTER (WHERE b.k <= {k}) AS h{k}")
-        asleep, asleep_params = dormancy.dormant_as_of(span.as_of, days, f"h.h{k}", "m")
-        for index, value in enumerate(asleep_params):
-            params[f"d{k}_{index}"] = value
-            asleep = asleep.replace("?", f":d{k}_{index}", 1)
-        standing += [
-            f"count(*) FILTER (WHERE m.created_at < :au{k}) AS total_{k}",
-            f"count(*) FILTER (WHERE m.created_at >= :su{k} AND m.created_at < :eu{k}) AS new_{k}",
-            f"count(*) FILTER (WHERE m.created_at < :au{k} AND {asleep}) AS dormant_{k}",
-        ]
-    # one row per member and week (scratch, in memory: works on a read-only database)
-    conn.execute("DROP TABLE IF EXISTS temp.review_weeks")
-    conn.execute(
-        f"CREATE TEMP TABLE review_weeks AS SELECT a.member_id, {bucket} AS k,"
-        f" max(a.on_date) AS latest, max({woke}) AS woke, sum(a.kind IN ({kinds})) AS contacts"
-        " FROM activities AS a WHERE a.on_date BETWEEN :first AND :last GROUP BY 1, 2",
-        {key: params[key] for key in ("first", "last", "days", *(f"s{k}" for k in range(len(spans))),
-                                      *(f"kind{i}" for i in range(len(contact_kinds))))})
-    try:
-        group = f"{tier_rank(thresholds)} AS tier, coalesce(m.advisor, '') AS advisor"
-        cursor = conn.execute(
-            f"WITH h AS (SELECT b.member_id, {', '.join(per_member)} FROM temp.review_weeks AS b"
-            " GROUP BY b.member_id)"
-            f" SELECT {group}, {', '.join(standing)}"
-            " FROM members AS m LEFT JOIN h ON h.member_id = m.id GROUP BY 1, 2",
-            {key: value for key, value in params.items() if not key.startswith(("s", "kind"))
-             or key.startswith("su")} | {"days": days})
-        keys = [column[0] for column in cursor.description]
-        out = {(row[0], row[1]): dict(zip(keys, row, strict=True)) for row in cursor}
-        # activity figures: the member-weeks, counted per tier, advisor and week
-        for row in conn.execute(
-                f"SELECT {group}, b.k, count(*), sum(b.woke), sum(b.contacts)"
-                " FROM temp.review_weeks AS b JOIN members AS m ON m.id = b.member_id"
-                " WHERE b.k >= 0 GROUP BY 1, 2, 3"):
-            into = out.setdefault((row[0], row[1]), {"tier": row[0], "advisor": row[1]})
-            into[f"active_{row[2]}"], into[f"reactivated_{row[2]}"] = row[3], row[4] or 0
-            into[f"contacts_{row[2]}"] = row[5] or 0
-    finally:
-        conn.execute("DROP TABLE IF EXISTS temp.review_weeks")
-    for into in out.values():
-        for k in range(len(spans)):
-            for name in MEMBER_FIGURES:
-                into.setdefault(f"{name}_{k}", 0)
-    return list(out.values())
+member_figures = review_members.member_figures
 
 
 # --- follow-ups -------------------------------------------------------------------------------
@@ -114,8 +42,9 @@ def follow_ups(conn: sqlite3.Connection, spans: Sequence[Span]) -> list[tuple[in
     out = []
     for span in spans:
         done = conn.execute(
-            "SELECT count(*) FROM audit_log WHERE at >= ? AND at < ? AND (action = 'follow_up.clear'"
-            " OR (action = 'activity.add' AND json_extract(after, '$.follow_up') IS NOT NULL))",
+            "SELECT count(*) FROM audit_log WHERE action IN ('follow_up.clear', 'activity.add')"
+            " AND at >= ? AND at < ? AND (action = 'follow_up.clear'"
+            " OR json_extract(after, '$.follow_up') IS NOT NULL)",
             (span.start_utc, span.after_utc)).fetchone()[0]
         overdue = conn.execute("SELECT count(*) FROM follow_ups WHERE due_on < ?",
                                (span.as_of.isoformat(),)).fetchone()[0]
