@@ -29,7 +29,8 @@ import time
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from bench_tui import ROWS, Terminal, compile_project, machine, percentile
+from bench_tui import ROWS, Terminal, machine, percentile
+from compiled import compile_project
 
 from branchdesk.datetimes import zone
 from branchdesk.models import MemberQuery

@@ -40,6 +40,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 from bench_engagement import OUT, STAFF, TODAY, build_branch  # noqa: E402
+from compiled import compile_project  # noqa: E402
 
 WEEK = "2026-W48"  # the week of TODAY in bench_engagement
 CATEGORIES = ("guarantee", "exaggeration", "unlicensed", "insider", "disclosure", "suitability",
@@ -239,6 +240,7 @@ def main() -> None:
     db = build_review_branch(args.members, args.activities)
     if args.build_only:
         return
+    compile_project()
     wanted = args.only or ["review", "export", "dashboard"]
     runs: dict[str, list[dict]] = {name: [] for name in wanted}
     loads: dict[str, list[float]] = {name: [] for name in wanted}

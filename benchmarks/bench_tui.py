@@ -150,17 +150,6 @@ def one_run(db: Path, store, results: dict[str, list[float]], loads: list[float]
         term.close()
 
 
-def compile_project() -> None:
-    """Compile the project's modules to bytecode, as pip does when it installs the wheel, so
-    that a process measured here loads them as a user's install does (an editable checkout
-    under PYTHONDONTWRITEBYTECODE would compile every module again in every process)."""
-    import compileall
-
-    import branchdesk
-
-    compileall.compile_dir(Path(branchdesk.__file__).parent, quiet=1)
-
-
 def machine() -> str:
     cpu = platform.processor() or platform.machine()
     try:

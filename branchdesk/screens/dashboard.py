@@ -116,6 +116,10 @@ class DashboardScreen(AppContext, Screen[None]):
         return today_of(self.app)
 
     def compose(self) -> ComposeResult:
+        # The review starts with the key that opened the dashboard, in its worker, while
+        # Textual builds and paints the screen (half the time to the first figures).
+        self.week = IsoWeek.containing(self.today)
+        self._compute(self.week)
         yield AppHeader(self.TITLE_KEY)
         yield Label("", id="dashboard-heading", markup=False)
         with Horizontal(id="dashboard-today"):
@@ -138,8 +142,8 @@ class DashboardScreen(AppContext, Screen[None]):
 
     def on_mount(self) -> None:
         self.query_one("#dashboard-export", ProgressBar).display = False
-        self.week = IsoWeek.containing(self.today)
-        self.relabel()
+        self._labels()
+        self._heading(computing=self.review is None)  # compose started the computation
         self.query_one("#dashboard-figures", DataTable).focus()
 
     def on_resize(self) -> None:
@@ -377,8 +381,11 @@ class DashboardScreen(AppContext, Screen[None]):
         ]
 
     def relabel(self) -> None:
+        self._labels()
+        self.reload_data()
+
+    def _labels(self) -> None:
         self.query_one(AppHeader).refresh()
         self.query_one("#dashboard-figures-title", Label).update(t("dashboard.figures"))
         self.query_one("#dashboard-advisors-title", Label).update(t("weekly_review.section.advisors"))
         self._show()
-        self.reload_data()
