@@ -31,6 +31,7 @@ from branchdesk.store import audit, audit_privacy, erasing
 from branchdesk.store import followups as follow_rows
 from branchdesk.store import members as member_rows
 from branchdesk.store.database import Store
+from branchdesk.store.erased import ERASE_ACTION
 
 # What an erased field holds: the name (which cannot be empty) reads as erased, lists and
 # the extra columns empty, anything else unknown.
@@ -115,7 +116,7 @@ def _erase(store: Store, operator: str, member_id: int, approver: str, reason: s
                          chunk)
         sealed = audit_privacy.redact_rows(conn, changes)
         audit_id = audit.append(
-            conn, operator=operator, action="member.erase", entity="member", entity_id=member_id,
+            conn, operator=operator, action=ERASE_ACTION, entity="member", entity_id=member_id,
             after={"approved_by": approver, "reason": reason,
                    "fields": list(PERSONAL_FIELDS), "redacted_rows": len(sealed),
                    "kept_aside_removed": len(private), "import_snapshots": snapshots,

@@ -11,18 +11,24 @@ from typing import TYPE_CHECKING, Any
 
 from branchdesk.datetimes import week_of
 from branchdesk.member_fields import tier_bounds
-from branchdesk.store import dormancy, member_search
+from branchdesk.store import dormancy, erased, member_search
 from branchdesk.store.members import ROW_SQL, from_db
 
 if TYPE_CHECKING:
     from branchdesk.member_query import MemberQuery
 
 
-def _where(query: MemberQuery, today: date, terms: member_search.SearchTerms | None = None,
+def _where(conn: sqlite3.Connection, query: MemberQuery, today: date,
+           terms: member_search.SearchTerms | None = None,
            *, how: str = member_search.LOOKUP) -> tuple[str, list[Any]]:
     """The WHERE clause of a query (the one filter implementation for the roster, invitations
-    and exports). `terms`: the query's search, already parsed; `how`: see `_reading`."""
+    and exports). `terms`: the query's search, already parsed; `how`: see `_reading`.
+    Erased members are never listed (store/erased.py)."""
     clauses, params = member_search.where(terms or member_search.parse(query.search), how=how)
+    gone, gone_params = erased.not_erased(conn)
+    if gone:
+        clauses.append(gone)
+        params.extend(gone_params)
     for column, value in (("experience", query.experience), ("risk_level", query.risk_level),
                           ("advisor", query.advisor)):
         if value is not None:
@@ -72,12 +78,12 @@ def _listed(row: Sequence[Any]) -> dict[str, Any]:
 
 def count(conn: sqlite3.Connection, query: MemberQuery, today: date) -> int:
     terms = member_search.parse(query.search)
-    if terms.words and not terms.numbers and not _filters(query):
+    if terms.words and not terms.numbers and not _filters(query) and not erased.any_erased(conn):
         # A search alone: its matches are counted in the index, without a look-up each
         # (a digit matches a fifth of the roster: 22 ms on 100,000 members -> ~1 ms).
         return conn.execute("SELECT count(*) FROM member_search WHERE member_search MATCH ?",
                             (terms.match_text(terms.words),)).fetchone()[0]
-    where, params = _where(query, today, terms)
+    where, params = _where(conn, query, today, terms)
     return conn.execute("SELECT count(*) FROM members" + where, params).fetchone()[0]
 
 
@@ -148,7 +154,7 @@ def rows(conn: sqlite3.Connection, query: MemberQuery, today: date, offset: int 
     iterated: a listing of every member never holds them all."""
     terms = member_search.parse(query.search)
     how = _reading(conn, terms)
-    where, params = _where(query, today, terms, how=how)
+    where, params = _where(conn, query, today, terms, how=how)
     order = _order_by(query, sort_matches=bool(terms.words or terms.numbers)
                       and how == member_search.LOOKUP)
     return conn.execute(f"SELECT {columns} FROM members" + where + order + " LIMIT ? OFFSET ?",
@@ -156,5 +162,5 @@ def rows(conn: sqlite3.Connection, query: MemberQuery, today: date, offset: int 
 
 
 def ids(conn: sqlite3.Connection, query: MemberQuery, today: date) -> list[int]:
-    where, params = _where(query, today)
+    where, params = _where(conn, query, today)
     return [row[0] for row in conn.execute("SELECT id FROM members" + where, params)]

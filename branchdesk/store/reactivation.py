@@ -7,7 +7,7 @@ import sqlite3
 from datetime import date
 from typing import Any
 
-from branchdesk.store import dormancy
+from branchdesk.store import dormancy, erased
 
 KEYS = ("id", "name", "phone", "advisor", "account_no", "total_assets", "heard_on", "days_asleep",
         "follow_up_on")
@@ -22,8 +22,13 @@ def tier_rank(thresholds: tuple[float, float, float], alias: str = "m") -> str:
             f" WHEN {assets} >= {gold!r} THEN 2 WHEN {assets} >= {silver!r} THEN 1 ELSE 0 END")
 
 
-def _where(today: date, days: int, advisor: str | None) -> tuple[str, list[Any]]:
+def _where(conn: sqlite3.Connection, today: date, days: int,
+           advisor: str | None) -> tuple[str, list[Any]]:
     condition, params = dormancy.dormant(today, days, "m")
+    gone, gone_params = erased.not_erased(conn, "m")  # nobody calls an erased member
+    if gone:
+        condition += f" AND {gone}"
+        params = [*params, *gone_params]
     if advisor is not None:
         condition += " AND m.advisor = ?"
         params = [*params, advisor]
@@ -33,7 +38,7 @@ def _where(today: date, days: int, advisor: str | None) -> tuple[str, list[Any]]
 def page(conn: sqlite3.Connection, today: date, days: int, thresholds: tuple[float, float, float],
          *, advisor: str | None = None, offset: int = 0, limit: int = 100,
          longest_first: bool = False) -> list[dict[str, Any]]:
-    where, params = _where(today, days, advisor)
+    where, params = _where(conn, today, days, advisor)
     asleep, asleep_params = dormancy.days_asleep(today, "m")
     direction = "ASC" if longest_first else "DESC"
     rows = conn.execute(
@@ -46,7 +51,7 @@ def page(conn: sqlite3.Connection, today: date, days: int, thresholds: tuple[flo
 
 
 def count(conn: sqlite3.Connection, today: date, days: int, advisor: str | None = None) -> int:
-    where, params = _where(today, days, advisor)
+    where, params = _where(conn, today, days, advisor)
     return conn.execute(f"SELECT count(*) FROM members AS m WHERE {where}", params).fetchone()[0]
 
 

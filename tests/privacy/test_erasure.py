@@ -182,3 +182,45 @@ def test_erasure_removes_the_free_text_about_the_member_and_keeps_the_records(br
     again = Store(path)
     assert audit_trail.verify(again, head).ok
     again.close()
+
+
+def test_an_erased_member_is_never_listed_invited_registered_or_called_again(branch, tmp_path):
+    """The anonymous row stays for the figures; nobody finds, invites, registers, exports or
+    calls it again."""
+    from datetime import datetime, timedelta
+
+    from openpyxl import load_workbook
+
+    from branchdesk.datetimes import zone
+    from branchdesk.exports.members import write_members
+    from branchdesk.models import MemberQuery
+    from branchdesk.services import events, reactivation, registrations
+
+    store, member = branch
+    everyone = roster.count_members(store, MemberQuery())
+    # a member the wake-up list shows, erased too: it must leave that list
+    today = datetime.now(zone("Asia/Shanghai")).date()
+    sleeper = reactivation.reactivation_list(store, today, 30, limit=1)[0]
+    for member_id in (member.id, sleeper.member_id):
+        erasure.erase_member(store, "小王", member_id, Credentials("周经理", PASSWORD), "申请单 9")
+    assert roster.count_members(store, MemberQuery()) == everyone - 2
+    listed = {m.id for m in roster.list_members(store, MemberQuery(), limit=10_000)}
+    assert member.id not in listed and sleeper.member_id not in listed
+    assert roster.list_members(store, MemberQuery(search="已删除"), limit=10) == []
+    assert sleeper.member_id not in {s.member_id for s in reactivation.reactivation_list(store, today, 30,
+                                                                           limit=10_000)}
+    tz = zone("Asia/Shanghai")
+    start = datetime.now(tz).replace(microsecond=0) + timedelta(days=3)
+    event = events.create_events(store, "小王", {
+        "kind": "salon", "title": "周末沙龙", "start": start, "end": start + timedelta(hours=2),
+        "room": "301", "capacity": 500}, tz=tz).events[0]
+    invited = registrations.invite(store, "小王", event.id, MemberQuery(), dry_run=True)
+    assert invited.matched == everyone - 2
+    assert member.id not in invited.invited and sleeper.member_id not in invited.invited
+    with pytest.raises(UserError) as refused:
+        registrations.register(store, "小王", event.id, member.id)
+    assert refused.value.key == "events.member_erased"
+    target = tmp_path / "members.xlsx"
+    write_members(store, MemberQuery(), target)
+    sheet = load_workbook(target, read_only=True).worksheets[0]
+    assert sheet.max_row == everyone - 2 + 1  # the header row and the members left
