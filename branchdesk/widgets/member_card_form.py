@@ -55,7 +55,7 @@ def display_value(member: Member, name: str) -> str:
     if name in DATE_FIELDS:
         return value.isoformat()
     if name == "total_assets":
-        return format(value, "f").rstrip("0").rstrip(".")
+        return format(value, ",.2f").rstrip("0").rstrip(".")  # 912,400 (read back as typed)
     if name in CHOICE_FIELDS:
         return value.value
     return str(value)
