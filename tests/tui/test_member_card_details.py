@@ -35,7 +35,7 @@ async def test_total_assets_typed_as_people_write_them(demo_store, make_app, set
         await pilot.press("end", "ctrl+u", *typed, "ctrl+s")
         await pilot.pause()
         assert roster.get_member(demo_store, card.member_id).total_assets == yuan
-        assert box.value == f"{yuan:.0f}"                      # shown back in yuan
+        assert box.value == f"{yuan:,.0f}"               # shown back in yuan: 120,000
 
 
 async def test_an_unreadable_amount_is_refused_next_to_the_field(demo_store, make_app, settle):
