@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from weekly_review_support import TODAY, ZONE, build_branch
 
-from branchdesk.services.weekly_review import IsoWeek, ReviewSettings, compute_review
+from branchdesk.services.iso_week import IsoWeek
+from branchdesk.services.weekly_review import ReviewSettings, compute_review
 from branchdesk.store.database import Store
 from branchdesk.store.migrations import MIGRATIONS, SCHEMA_VERSION, _weekly_review_ranges
 
