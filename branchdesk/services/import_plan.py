@@ -1,6 +1,6 @@
 """Roster import, the plan: the staged rows (import_prepare.py) compared with the database —
 which members to create, update or leave alone, which rows repeat a member or cannot say
-which member they mean. SQLite settles the plain rows (store/staging.py); the rest are
+which member they mean. SQLite settles the plain rows (store/staging_match.py); the rest are
 judged here one record at a time.
 """
 
@@ -16,7 +16,7 @@ from branchdesk.importers.headers import HeaderMatch
 from branchdesk.importers.rows import Issue
 from branchdesk.services.import_prepare import PreparedRoster
 from branchdesk.store import members as member_rows
-from branchdesk.store import staging
+from branchdesk.store import staging, staging_match
 
 LIST_FIELDS = member_rows.JSON_LIST_COLUMNS
 
@@ -41,7 +41,7 @@ class Plan:
     new_rows: list[int]     # staged rows that become new members as they are
     creates: list[tuple[int, dict[str, Any]]]  # (first row, stored row): merged new members
     updates: list[tuple[dict[str, Any], dict[str, Any]]]   # (before, after) stored rows with id
-    # (member id, name, mask) of the plain changes SQLite writes (staging.import_plain)
+    # (member id, name, mask) of the plain changes SQLite writes (staging_match.import_plain)
     plain: list[tuple[int, str, int]]
     unchanged: int
     merged: int
@@ -58,7 +58,8 @@ class Plan:
 
     def changes(self) -> list[tuple[int, str, tuple[str, ...]]]:
         """(member id, name, the fields that change) of every member updated, by id."""
-        fields = {mask: staging.columns_of(mask) for mask in {m for _, _, m in self.plain}}
+        fields = {mask: staging_match.columns_of(mask)
+                  for mask in {m for _, _, m in self.plain}}
         out = [(member, name, fields[mask]) for member, name, mask in self.plain]
         out += [(after["id"], after["name"], changed_fields(before, after))
                 for before, after in self.updates]
@@ -126,29 +127,29 @@ def plan_attached(conn, parts: list[str], prepared: PreparedRoster) -> Plan:
     records also finds is judged with them, in file order, so the result is the one a
     row-by-row pass would give. Every step reads the rows once: linear in the rows, whatever
     changed."""
-    matched = staging.match_rows(conn, parts)
+    matched = staging_match.match_rows(conn, parts)
     new_rows = matched.new
     judged = set(matched.judged)
     if prepared.repeated:
         new_rows = [r for r in new_rows if r not in prepared.repeated]
         judged |= prepared.repeated
     if matched.by_phone:  # a row without an account number may find a member another row finds
-        judged |= _sharing_a_member(staging.rows_of_members(conn, parts,
+        judged |= _sharing_a_member(staging_match.rows_of_members(conn, parts,
                                                             matched.by_phone.values()))
     while True:
         result = _judge(conn, parts, prepared, sorted(judged))
         if not result.found:
             break
-        again = set(staging.rows_of_members(conn, parts, result.found)) - judged
+        again = set(staging_match.rows_of_members(conn, parts, result.found)) - judged
         if not again:
             break
         judged |= again
     if judged:
-        staging.leave_to_python(conn, judged)
-    plain = staging.plain_changes(conn)
+        staging_match.leave_to_python(conn, judged)
+    plain = staging_match.plain_changes(conn)
     unchanged = len(prepared.rows) - len(new_rows) - len(judged) - len(plain)
     warnings = sorted([*prepared.warnings, *result.repeats], key=lambda w: w.row)
-    renamed = [_renamed(prepared.header, *rename) for rename in staging.plain_renames(conn)]
+    renamed = [_renamed(prepared.header, *rename) for rename in staging_match.plain_renames(conn)]
     return Plan(new_rows, result.creates, result.updates, plain, unchanged + result.unchanged,
                 result.merged, [*prepared.invalid, *result.invalid],
                 warnings + sorted([*renamed, *result.warnings], key=lambda w: w.row))
@@ -186,7 +187,7 @@ def _judge(conn, parts: list[str], prepared: PreparedRoster, rows: list[int]) ->
     judged = _Judged()
     if not rows:
         return judged
-    values = staging.values_of(conn, parts, rows)
+    values = staging_match.values_of(conn, parts, rows)
     header = prepared.header
     by_key: dict[str, Record] = {}
     for row in rows:
@@ -200,7 +201,7 @@ def _judge(conn, parts: list[str], prepared: PreparedRoster, rows: list[int]) ->
             existing.values = merge_values(existing.values, record.values)
             existing.rows.append(row)
     records = list(by_key.values())
-    stored = staging.stored_members_for(
+    stored = staging_match.stored_members_for(
         conn, [r.values["account_no"] for r in records if r.values.get("account_no")],
         [r.values["phone"] for r in records if r.values.get("phone")])
     by_account = {m["account_no"]: m for m in stored if m["account_no"]}
@@ -261,7 +262,7 @@ def _match(record: Record, by_account: dict[str, dict[str, Any]],
 
     The account number decides. A phone alone decides only when exactly one member holds
     it under the same name: family members often share a phone, and guessing would
-    overwrite the wrong person. (store/staging.py finds members the same way.)
+    overwrite the wrong person. (store/staging_match.py finds members the same way.)
     """
     values = record.values
     name, phone, account = values.get("name"), values.get("phone"), values.get("account_no")

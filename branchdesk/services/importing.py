@@ -25,7 +25,7 @@ from branchdesk.services.import_prepare import (
     prepare,
     read_and_prepare,
 )
-from branchdesk.store import audit, batches, staging
+from branchdesk.store import audit, batches, staging, staging_apply
 from branchdesk.store import members as member_rows
 from branchdesk.store.database import Store
 
@@ -114,8 +114,8 @@ def apply(store: Store, prepared: PreparedRoster, operator: str,
                 merged_rows = [(row, (*(values[c] for c in member_rows.DATA_COLUMNS),
                                       *member_rows.derived_values(values)))
                                for row, values in plan_.creates]
-                staging.copy_new_members(conn, parts, [r for r in prepared.rows if r not in new],
-                                         merged_rows, stamp)
+                staging_apply.copy_new_members(
+                    conn, parts, [r for r in prepared.rows if r not in new], merged_rows, stamp)
         if cancelled and cancelled():  # asked while the new members were written
             raise ImportCancelled()
         created_ids = list(range(first_id, first_id + plan_.created))
@@ -128,7 +128,7 @@ def apply(store: Store, prepared: PreparedRoster, operator: str,
             operator=operator, counts=report.counts(),
             created_ids=created_ids, updated_before=[before for before, _ in plan_.updates],
         )
-        done += staging.apply_plain(conn, parts, batch_id, stamp)
+        done += staging_apply.apply_plain(conn, parts, batch_id, stamp)
         if progress:
             progress(done, work)
         by_columns: dict[tuple[str, ...], list[dict[str, Any]]] = {}

@@ -12,7 +12,7 @@ from branchdesk.errors import UserError
 from branchdesk.screens.import_wizard import ImportWizardScreen
 from branchdesk.screens.roster import RosterScreen
 from branchdesk.services import import_prepare, import_undo, roster
-from branchdesk.store import staging
+from branchdesk.store import staging_apply
 from branchdesk.widgets.import_wizard_tables import IssuesTable, MappingTable
 
 HEADER = ["序号", "客户姓名", "手机号码", "资金账号", "风险等级", "跟进记录"]
@@ -178,14 +178,14 @@ async def test_cancel_an_import_leaves_the_database_as_it_was(
     lines = ["客户姓名,手机号码"] + [f"客户{i},139{i:08d}" for i in range(6000)]
     path.write_text("\n".join(lines), encoding="utf-8")
     writing, release = threading.Event(), threading.Event()
-    copy_new_members = staging.copy_new_members
+    copy_new_members = staging_apply.copy_new_members
 
     def slow_copy(*args):
         writing.set()
         release.wait(10)                              # hold the new members until Esc is in
         return copy_new_members(*args)
 
-    monkeypatch.setattr(staging, "copy_new_members", slow_copy)
+    monkeypatch.setattr(staging_apply, "copy_new_members", slow_copy)
     before = roster.total_members(demo_store)
     audit_rows = demo_store.conn.execute("SELECT count(*) FROM audit_log").fetchone()[0]
     app = make_app()
