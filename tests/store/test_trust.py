@@ -15,7 +15,8 @@ from branchdesk.services import audit_trail, import_undo, importing, roster
 from branchdesk.services.demo import build_demo
 from branchdesk.store import audit, audit_privacy, integrity, protections
 from branchdesk.store.database import Store
-from branchdesk.store.migrations import MIGRATIONS, _v5_trust, migrate
+from branchdesk.store.migration_steps_scale import _v5_trust
+from branchdesk.store.migrations import MIGRATIONS, migrate
 
 
 def test_an_empty_file_is_refused_and_left_empty(tmp_path):
