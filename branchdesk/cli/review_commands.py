@@ -35,7 +35,7 @@ def add_review_export(export: Any, common: argparse.ArgumentParser) -> None:
 
 def chosen_week(text: str | None, settings: Settings):
     from branchdesk import datetimes
-    from branchdesk.services.weekly_review import IsoWeek
+    from branchdesk.services.iso_week import IsoWeek
 
     current = IsoWeek.containing(datetimes.now().astimezone(settings.tz).date())
     if not text:

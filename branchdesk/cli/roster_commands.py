@@ -106,17 +106,17 @@ def cmd_import_roster(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_import_undo(args: argparse.Namespace, settings: Settings) -> int:
-    from branchdesk.services import importing
+    from branchdesk.services import import_undo
 
-    result = importing.undo(open_db(settings), args.batch_id, settings.operator, force=args.force)
+    result = import_undo.undo(open_db(settings), args.batch_id, settings.operator, force=args.force)
     print(t("cli.undo_done", batch=args.batch_id, **result))
     return 0
 
 
 def cmd_import_list(args: argparse.Namespace, settings: Settings) -> int:
-    from branchdesk.services import importing
+    from branchdesk.services import import_undo
 
-    batches = importing.list_batches(open_db(settings, read_only=True))
+    batches = import_undo.list_batches(open_db(settings, read_only=True))
     if not batches:
         print(t("cli.no_batches"))
     for b in batches:

@@ -13,7 +13,7 @@ from branchdesk.services.review_figures import (
     section_label,
     tier_label,
 )
-from branchdesk.services.weekly_review import WeeklyReview
+from branchdesk.services.weekly_review_model import WeeklyReview
 
 SAMPLE_ROWS = 2_000  # widths are measured on the first rows of a long list
 HEADER_FILL = "#DDEBF7"

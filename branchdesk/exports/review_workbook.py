@@ -1,5 +1,5 @@
 """The weekly review workbook (周报) for the manager: the review model of
-services/weekly_review.py laid out on sheets a person reads without help.
+services/weekly_review_model.py laid out on sheets a person reads without help.
 
 Written with xlsxwriter, not openpyxl: its charts keep the values they draw (cached in the
 chart XML), so a mail or phone preview that does not recalculate still shows them, and it
@@ -22,7 +22,8 @@ from branchdesk.exports.atomic import save_workbook
 from branchdesk.exports.review_sheets import SheetWriter, summary
 from branchdesk.i18n import t
 from branchdesk.member_fields import mask_phone, value_tier_for
-from branchdesk.services.weekly_review import IsoWeek, WeeklyReview
+from branchdesk.services.iso_week import IsoWeek
+from branchdesk.services.weekly_review_model import WeeklyReview
 from branchdesk.store import weekly_review as rows
 from branchdesk.store.database import Store
 

@@ -26,7 +26,7 @@ from typing import Any
 
 from branchdesk import datetimes
 from branchdesk.errors import UserError
-from branchdesk.i18n import get_language, set_language
+from branchdesk.i18n import get_language
 from branchdesk.importers import lifeline, rowcodec, safety, stage_child, worker
 from branchdesk.importers.activity_sheet import ActivityColumns, ActivityHeader, parse_rows
 from branchdesk.importers.reader import TWO_PARTS_FROM, SheetData, _look, _previews
@@ -40,30 +40,14 @@ _BATCH = 4096
 def main(conn: Connection, kind: str, path: str, sheet: str | None, limits: Limits,
          timeout: float) -> None:
     """Entry point of the child."""
-    worker._confine(limits, timeout)
-
-    def send(message: tuple[Any, ...]) -> None:
-        conn.send_bytes(pickle.dumps(message, pickle.HIGHEST_PROTOCOL))
-
-    try:
-        kept, previews = stage_child.read_previews(kind, path, sheet, limits)
-        send(("previews", previews))
-        request = pickle.loads(conn.recv_bytes())  # from the app: trusted
-        if request is None:
-            return
-        chosen, header, language, zone, now = request
-        set_language(language)
+    def parse(name: str, cells: stage_child.KeptSheet, header: ActivityHeader,
+              more: list[Any]) -> Iterator[bytes]:
+        zone, now = more
         datetimes.set_branch_zone(zone)
-        first_row, first_col, height, top, rest = kept.pop(chosen)
-        kept.clear()  # the other sheets' cells: not needed any more
-        columns, issues = _parse(chosen, first_row, first_col, height, top, rest, header, now,
-                                 limits)
-        send(("parsed", columns.to_plain(), issues))
-        send(("done",))
-    except BaseException as error:
-        send(worker.failure(error, limits))
-    finally:
-        conn.close()
+        columns, issues = _parse(name, *cells, header, now, limits)
+        yield pickle.dumps(("parsed", columns.to_plain(), issues), pickle.HIGHEST_PROTOCOL)
+
+    stage_child.serve(conn, kind, path, sheet, limits, timeout, parse)
 
 
 Plain = tuple[ActivityColumns, list[tuple[int, str, str, str]]]

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import os
 import pickle
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import replace
 from itertools import islice
 from multiprocessing import Pipe
@@ -41,6 +41,28 @@ _SHARE = 0.53  # of the rows, for this process when two parse
 def main(conn: Connection, kind: str, path: str, sheet: str | None, limits: Limits,
          timeout: float) -> None:
     """Entry point of the child."""
+    def stage(name: str, cells: KeptSheet, header: HeaderMatch,
+              more: list[Any]) -> Iterator[bytes]:
+        paths, derive = more
+        return _stage(name, *cells, header, paths, limits, derive)
+
+    serve(conn, kind, path, sheet, limits, timeout, stage)
+
+
+# (first_row, first_col, height, top rows, the rest still to come) of a sheet read
+KeptSheet = tuple[int, int, int, list[list[Any]], Iterator[list[Any]]]
+Kept = dict[str, KeptSheet]
+# what a child does with the sheet the app chose: (name, its cells, the header the app found,
+# the rest of the app's answer) → the pickled messages for the app
+Work = Callable[[str, KeptSheet, Any, list[Any]], Iterable[bytes]]
+
+
+def serve(conn: Connection, kind: str, path: str, sheet: str | None, limits: Limits,
+          timeout: float, work: Work) -> None:
+    """The reader child's side of the talk with the app, for the roster and the activity
+    import alike: confined to the limits, it sends the previews, waits for the app's answer
+    ``(sheet, header, language, *more)`` (None: stop), sends what `work` makes of the chosen
+    sheet, then ``("done",)``; a failure as ``("error", key, params)``."""
     worker._confine(limits, timeout)
 
     def send(message: tuple[Any, ...]) -> None:
@@ -52,21 +74,17 @@ def main(conn: Connection, kind: str, path: str, sheet: str | None, limits: Limi
         request = pickle.loads(conn.recv_bytes())  # from the app: trusted
         if request is None:
             return
-        chosen, header, language, paths, derive = request
+        chosen, header, language, *more = request
         set_language(language)
-        first_row, first_col, height, top, rest = kept.pop(chosen)
+        cells = kept.pop(chosen)
         kept.clear()  # the other sheets' cells: not needed any more
-        for message in _stage(chosen, first_row, first_col, height, top, rest, header, paths,
-                              limits, derive):
+        for message in work(chosen, cells, header, more):
             conn.send_bytes(message)
         send(("done",))
     except BaseException as error:
         send(worker.failure(error, limits))
     finally:
         conn.close()
-
-
-Kept = dict[str, tuple[int, int, int, list[list[Any]], Iterator[list[Any]]]]
 
 
 def read_previews(kind: str, path: str, sheet: str | None,

@@ -3,7 +3,7 @@ change, 8-week sparklines, every figure, the advisors — and what needs doing t
 complaints, today's follow-ups) as counts that open their lists. `[` and `]` move a week;
 `x` writes the week's workbook, with a progress bar.
 
-The figures are the weekly review's model (services/weekly_review.py), computed in a worker:
+The figures are the weekly review's model (services/weekly_review_model.py), computed in a worker:
 the same numbers as `branchdesk review` and the workbook.
 """
 
@@ -26,6 +26,7 @@ from textual.widgets import DataTable, Footer, Label, ProgressBar
 
 from branchdesk.i18n import t
 from branchdesk.screens.base import AppContext, PaletteCommand
+from branchdesk.services.iso_week import IsoWeek
 from branchdesk.services.review_figures import (
     FIGURES,
     HEADLINE,
@@ -35,13 +36,12 @@ from branchdesk.services.review_figures import (
     show_change,
 )
 from branchdesk.services.weekly_review import (
-    IsoWeek,
     ReviewSettings,
     TodayCounts,
-    WeeklyReview,
     compute_review,
     today_counts,
 )
+from branchdesk.services.weekly_review_model import WeeklyReview
 from branchdesk.widgets.app_header import AppHeader
 from branchdesk.widgets.dashboard.kpi_card import KpiCard, change_style
 from branchdesk.widgets.engagement.log_contact import today_of

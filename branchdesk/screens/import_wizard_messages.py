@@ -13,7 +13,8 @@ from typing import TYPE_CHECKING
 from textual.message import Message
 
 if TYPE_CHECKING:
-    from branchdesk.services.importing import ImportReport, LoadedRoster, PreparedRoster
+    from branchdesk.services.import_prepare import LoadedRoster, PreparedRoster
+    from branchdesk.services.importing import ImportReport
 
 
 @dataclass

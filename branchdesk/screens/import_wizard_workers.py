@@ -30,7 +30,7 @@ from branchdesk.screens.import_wizard_messages import (
 )
 
 if TYPE_CHECKING:
-    from branchdesk.services.importing import LoadedRoster, PreparedRoster
+    from branchdesk.services.import_prepare import LoadedRoster, PreparedRoster
 
 
 class WizardWorkers:
@@ -46,10 +46,10 @@ class WizardWorkers:
 
     @work(thread=True, exclusive=True, group="read", name="read", exit_on_error=False)
     def _read(self, path: Path) -> None:
-        from branchdesk.services import importing
+        from branchdesk.services import import_prepare
 
         try:
-            self._report(RosterChecked(self._check(importing.load(path)), first=True))
+            self._report(RosterChecked(self._check(import_prepare.load(path)), first=True))
         except UserError as error:
             self._report(StepFailed("read", error.message))
         except Exception as error:  # a reader bug must not take the app down
@@ -60,11 +60,11 @@ class WizardWorkers:
 
     def _check(self, loaded: LoadedRoster) -> Checked:
         """Parse and preview (in a worker thread)."""
-        from branchdesk.services import importing
+        from branchdesk.services import import_prepare, importing
 
         worker = get_current_worker()
-        prepared = importing.prepare(loaded, progress=self._progress_callback(),
-                                     cancelled=lambda: worker.is_cancelled)
+        prepared = import_prepare.prepare(loaded, progress=self._progress_callback(),
+                                          cancelled=lambda: worker.is_cancelled)
         return Checked(loaded, prepared, importing.preview(self.store, prepared))
 
     def _progress_callback(self) -> Callable[[int, int], None]:
@@ -94,6 +94,7 @@ class WizardWorkers:
     @work(thread=True, exclusive=True, group="apply", name="apply", exit_on_error=False)
     def _apply(self, prepared: PreparedRoster) -> None:
         from branchdesk.services import importing
+        from branchdesk.services.import_prepare import ImportCancelled
 
         worker = get_current_worker()
         # Our own flag, not worker.cancel(): a cancelled thread worker stops being watched
@@ -102,7 +103,7 @@ class WizardWorkers:
             self.post_message(ImportApplied(importing.apply(
                 self.store, prepared, self.operator, progress=self._progress_callback(),
                 cancelled=lambda: self._cancel.is_set() or worker.is_cancelled)))
-        except importing.ImportCancelled as error:
+        except ImportCancelled as error:
             self.post_message(ImportStopped(error.message))
         except UserError as error:
             self.post_message(StepFailed("apply", error.message))
@@ -114,10 +115,10 @@ class WizardWorkers:
 
     @work(thread=True, exclusive=True, group="apply", name="undo", exit_on_error=False)
     def _undo(self, batch_id: int) -> None:
-        from branchdesk.services import importing
+        from branchdesk.services import import_undo
 
         try:
-            result = importing.undo(self.store, batch_id, self.operator)
+            result = import_undo.undo(self.store, batch_id, self.operator)
             self.post_message(ImportUndone({"batch": batch_id, **result}))
         except UserError as error:
             self.post_message(StepFailed("undo", error.message))

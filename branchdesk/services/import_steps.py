@@ -1,6 +1,7 @@
-"""What the import wizard needs between the steps of `services.importing`: the columns of the
-header row with their mapping, a changed mapping, another sheet of the same file, and the
-last import that can still be undone. No Textual here: the wizard calls these, so could a script.
+"""What the import wizard needs between the steps of the roster import (`services.import_prepare`,
+`services.importing`): the columns of the header row with their mapping, a changed mapping,
+another sheet of the same file, and the last import that can still be undone. No Textual here: the wizard
+calls these, so could a script.
 """
 
 from __future__ import annotations
@@ -16,7 +17,8 @@ from branchdesk.importers.headers import (
     display_header,
     match_header,
 )
-from branchdesk.services.importing import LoadedRoster, list_batches
+from branchdesk.services.import_prepare import LoadedRoster
+from branchdesk.services.import_undo import list_batches
 from branchdesk.store.database import Store
 
 MAPPABLE_FIELDS = FIELDS

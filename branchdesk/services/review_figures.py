@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from branchdesk.i18n import t
-from branchdesk.services.weekly_review import WeekFigures, change
+from branchdesk.services.weekly_review_model import WeekFigures, change
 
 Kind = Literal["count", "rate", "hours", "days"]
 SECTIONS = ("members", "engagement", "events", "compliance", "complaints")

@@ -1,88 +1,53 @@
-"""The weekly review (周报): one model of a week's figures that the dashboard, the workbook and
-`branchdesk review` all show, so their figures never disagree.
+"""The weekly review (周报) computed: one model of a week's figures (weekly_review_model.py)
+that the dashboard, the workbook and `branchdesk review` all show, so their figures never
+disagree.
 
-A week is an ISO week, Monday to Sunday, in the branch's time zone. Standing figures (members
-on the roster, dormant, overdue) are taken on the week's last day, or today for the week that
-holds today. A week with no data gives zeros. Rates are fractions (0..1), None where nothing
-was there to divide.
+A week is an ISO week (iso_week.py), Monday to Sunday, in the branch's time zone. Standing
+figures (members on the roster, dormant, overdue) are taken on the week's last day, or today
+for the week that holds today. A week with no data gives zeros. Rates are fractions (0..1),
+None where nothing was there to divide.
 
     review = compute_review(store, IsoWeek.parse("2026-W49"), ReviewSettings.from_settings(s))
 """
 
 from __future__ import annotations
 
-import re
 import statistics
 from collections.abc import Callable, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from typing import Any
 
 from branchdesk import datetimes
 from branchdesk.engagement_enums import CONTACT_KINDS
 from branchdesk.enums import ValueTier
-from branchdesk.errors import UserError
 from branchdesk.member_fields import DEFAULT_TIER_THRESHOLDS
+from branchdesk.services.iso_week import IsoWeek
+from branchdesk.services.weekly_review_model import (
+    AdvisorFigures,
+    AuditHead,
+    CategoryCount,
+    ComplaintFigures,
+    ComplianceFigures,
+    EngagementFigures,
+    EventFigures,
+    EventRow,
+    KindFigures,
+    MemberFigures,
+    TierFigures,
+    WeekFigures,
+    WeeklyReview,
+    rate,
+)
 from branchdesk.store import audit
 from branchdesk.store import weekly_review as rows
 from branchdesk.store.database import Store
 from branchdesk.workdays import WorkCalendar
 
 TREND_WEEKS = 8
-_WEEK = re.compile(r"^\s*(\d{4})\s*-?\s*[Ww]\s*(\d{1,2})\s*$")
 # tier_rank numbers (store/reactivation.py) → tier codes; -1: total assets unknown
 TIER_CODES = {3: ValueTier.DIAMOND.value, 2: ValueTier.GOLD.value, 1: ValueTier.SILVER.value,
               0: ValueTier.BASIC.value, -1: "unknown"}
-
-
-@dataclass(frozen=True, order=True)
-class IsoWeek:
-    year: int
-    week: int
-
-    @classmethod
-    def parse(cls, text: str) -> IsoWeek:
-        """"2026-W49" (also "2026W49", "2026-w49") → IsoWeek; a week that does not exist
-        (2026-W54, 2026-W53) is one clear UserError."""
-        found = _WEEK.match(text or "")
-        if found is None:
-            raise UserError("weekly_review.bad_week", value=text)
-        year, week = int(found.group(1)), int(found.group(2))
-        if week == 0:
-            raise UserError("weekly_review.week_zero", value=text.strip())
-        try:
-            date.fromisocalendar(year, week, 1)
-        except ValueError:
-            raise UserError("weekly_review.no_such_week", value=text.strip(),
-                            last=cls.last_of(year).label if 1 <= year <= 9998 else "") from None
-        return cls(year, week)
-
-    @classmethod
-    def containing(cls, day: date) -> IsoWeek:
-        year, week, _ = day.isocalendar()
-        return cls(year, week)
-
-    @classmethod
-    def last_of(cls, year: int) -> IsoWeek:
-        return cls.containing(date(year, 12, 28))
-
-    @property
-    def start(self) -> date:
-        return date.fromisocalendar(self.year, self.week, 1)
-
-    @property
-    def end(self) -> date:
-        return self.start + timedelta(days=6)
-
-    @property
-    def label(self) -> str:
-        return f"{self.year}-W{self.week:02d}"
-
-    def shift(self, weeks: int) -> IsoWeek:
-        return IsoWeek.containing(self.start + timedelta(weeks=weeks))
-
-    def __str__(self) -> str:
-        return self.label
 
 
 @dataclass(frozen=True)
@@ -99,188 +64,6 @@ class ReviewSettings:
         config = engagement_config.from_settings(settings)
         return cls(settings.dormant_days, tuple(settings.tier_thresholds), config.calendar,
                    settings.tz)
-
-
-# --- the model ---------------------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class TierFigures:
-    tier: str  # a ValueTier code, or "unknown"
-    total: int
-    new: int
-    active: int
-    dormant: int
-    reactivated: int
-
-
-@dataclass(frozen=True)
-class MemberFigures:
-    total: int
-    new: int
-    active: int
-    dormant: int
-    reactivated: int
-    active_rate: float | None
-    dormant_rate: float | None
-    by_tier: tuple[TierFigures, ...]
-
-
-@dataclass(frozen=True)
-class EngagementFigures:
-    contacts: int
-    follow_ups_done: int
-    follow_ups_overdue: int
-
-
-@dataclass(frozen=True)
-class KindFigures:
-    kind: str
-    held: int
-    invited: int
-    registered: int
-    attended: int
-    no_show: int
-
-
-@dataclass(frozen=True)
-class EventFigures:
-    held: int
-    invited: int
-    registered: int
-    attended: int
-    no_show: int
-    attendance_rate: float | None  # attended / registered
-    no_show_rate: float | None     # no-shows / registered, of the closed events (see below)
-    by_kind: tuple[KindFigures, ...]
-    awaiting_close: int = 0        # held events not closed yet: their no-shows are not known
-
-
-@dataclass(frozen=True)
-class CategoryCount:
-    category: str
-    findings: int
-
-
-@dataclass(frozen=True)
-class ComplianceFigures:
-    checked: int
-    blocked: int
-    warned: int
-    overridden: int
-    by_category: tuple[CategoryCount, ...]
-    approval_hours_median: float | None
-    sent: int
-
-
-@dataclass(frozen=True)
-class ComplaintFigures:
-    opened: int
-    resolved: int
-    overdue: int
-    resolve_workdays_median: float | None
-
-
-@dataclass(frozen=True)
-class WeekFigures:
-    week: str
-    start: date
-    end: date
-    as_of: date
-    members: MemberFigures
-    engagement: EngagementFigures
-    events: EventFigures
-    compliance: ComplianceFigures
-    complaints: ComplaintFigures
-
-
-@dataclass(frozen=True)
-class AdvisorFigures:
-    advisor: str  # "" for members with no advisor
-    members: int
-    active: int
-    contacts: int
-    reactivated: int
-    attended: int
-    messages: int
-    complaints: int
-    active_trend: tuple[int, ...]  # active members in each of the trend's weeks, oldest first
-
-
-@dataclass(frozen=True)
-class EventRow:
-    id: int
-    kind: str
-    title: str
-    starts_at: str
-    capacity: int | None
-    invited: int
-    registered: int
-    attended: int
-    no_show: int
-    closed: bool = False
-
-    @property
-    def attendance_rate(self) -> float | None:
-        return _rate(self.attended, self.registered)
-
-    @property
-    def no_show_rate(self) -> float | None:
-        """None until the event is closed: no-shows are only marked then."""
-        return _rate(self.no_show, self.registered) if self.closed else None
-
-
-@dataclass(frozen=True)
-class AuditHead:
-    seq: int
-    hash: str
-
-
-@dataclass(frozen=True)
-class WeeklyReview:
-    week: IsoWeek
-    today: date
-    current: WeekFigures
-    previous: WeekFigures
-    trend: tuple[WeekFigures, ...]  # TREND_WEEKS weeks, oldest first; the last is `current`
-    advisors: tuple[AdvisorFigures, ...]
-    events: tuple[EventRow, ...]
-    audit_head: AuditHead
-
-    def to_json(self) -> dict[str, Any]:
-        """The shape `branchdesk review --json` prints: counts as integers, rates as
-        fractions, dates as ISO text."""
-        def week(figures: WeekFigures) -> dict[str, Any]:
-            return _plain(asdict(figures))
-
-        current = week(self.current)
-        return {
-            "week": self.week.label, "start": current["start"], "end": current["end"],
-            "as_of": current["as_of"],
-            "members": current["members"], "engagement": current["engagement"],
-            "events": current["events"], "compliance": current["compliance"],
-            "complaints": current["complaints"],
-            "previous": week(self.previous),
-            "advisors": [_plain(asdict(a)) for a in self.advisors],
-            "event_list": [{**_plain(asdict(e)), "attendance_rate": e.attendance_rate,
-                            "no_show_rate": e.no_show_rate}
-                           for e in self.events],
-            "trend": [week(w) for w in self.trend],
-            "audit_head": {"seq": self.audit_head.seq, "hash": self.audit_head.hash},
-        }
-
-
-def _plain(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {k: _plain(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_plain(v) for v in value]
-    if isinstance(value, date):
-        return value.isoformat()
-    return value
-
-
-def _rate(part: int, whole: int) -> float | None:
-    return part / whole if whole else None
 
 
 def _median(values: Sequence[float]) -> float | None:
@@ -349,8 +132,8 @@ def _members(member_rows: list[dict[str, Any]], k: int) -> MemberFigures:
     totals = {name: sum(t[name] for t in tiers.values()) for name in names}
     by_tier = tuple(TierFigures(TIER_CODES[rank], **tiers.get(rank, dict.fromkeys(names, 0)))
                     for rank in sorted(TIER_CODES, reverse=True))
-    return MemberFigures(**totals, active_rate=_rate(totals["active"], totals["total"]),
-                         dormant_rate=_rate(totals["dormant"], totals["total"]), by_tier=by_tier)
+    return MemberFigures(**totals, active_rate=rate(totals["active"], totals["total"]),
+                         dormant_rate=rate(totals["dormant"], totals["total"]), by_tier=by_tier)
 
 
 def _events(event_list: list[dict[str, Any]]) -> EventFigures:
@@ -363,7 +146,7 @@ def _events(event_list: list[dict[str, Any]]) -> EventFigures:
                                    for name in counts})
                     for kind in EventKind)
     return EventFigures(len(event_list), **totals,
-                        attendance_rate=_rate(totals["attended"], totals["registered"]),
+                        attendance_rate=rate(totals["attended"], totals["registered"]),
                         no_show_rate=_no_show_rate(event_list), by_kind=by_kind,
                         awaiting_close=sum(1 for e in event_list if not e.get("closed")))
 
@@ -373,7 +156,7 @@ def _no_show_rate(event_list: list[dict[str, Any]]) -> float | None:
     who did not come as a no-show when they close the event, so an event not closed yet
     (over or not) would count as 0% and pull the rate down. None when no event is closed."""
     closed = [e for e in event_list if e.get("closed")]
-    return _rate(sum(e["no_show"] for e in closed), sum(e["registered"] for e in closed))
+    return rate(sum(e["no_show"] for e in closed), sum(e["registered"] for e in closed))
 
 
 def _compliance(found: dict[str, Any]) -> ComplianceFigures:
@@ -411,13 +194,6 @@ def _advisors(member_rows: list[dict[str, Any]], last: int, attended: dict[str, 
            for name, f in by_name.items()]
     # advisors first by name; members without an advisor last
     return tuple(sorted(out, key=lambda a: (a.advisor == "", a.advisor)))
-
-
-def change(current: float | None, previous: float | None) -> float | None:
-    """This week's figure minus last week's (None when either is missing)."""
-    if current is None or previous is None:
-        return None
-    return current - previous
 
 
 @dataclass(frozen=True)

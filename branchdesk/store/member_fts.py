@@ -46,7 +46,7 @@ def register_functions(conn: sqlite3.Connection) -> None:
 
 
 def install(conn: sqlite3.Connection) -> None:
-    from branchdesk.store.migrations import run_script
+    from branchdesk.store.sql_script import run_script
 
     register_functions(conn)
     conn.execute("ALTER TABLE members ADD COLUMN name_key TEXT")

@@ -11,7 +11,7 @@ from engagement_support import TODAY, add_member, contact, days_before
 
 from branchdesk.errors import UserError
 from branchdesk.models import MemberQuery
-from branchdesk.services import activities, roster
+from branchdesk.services import activities, import_undo, roster
 from branchdesk.services.activity_import import import_activities, undo_activity_import
 
 HEADER = ["序号", "资金账号", "客户姓名", "手机号码", "联系时间", "类型", "沟通内容", "记录人"]
@@ -167,12 +167,12 @@ def test_undoing_a_roster_import_keeps_engagement_records(store, tmp_path):
     whats = [entry.what for entry in member_timeline(store, member)]
     assert whats == ["import_created", "activity"]
     with pytest.raises(UserError) as caught:
-        importing.undo(store, first.batch_id, "李娜")
+        import_undo.undo(store, first.batch_id, "李娜")
     assert caught.value.key == "engagement.undo_has_records"
     # a second import that updates the member can be undone; the activity's date stays
     path.write_text("姓名,手机号码,资金账号,最近联系日期\n王芳,13812345678,000123,2026-08-01\n",
                     encoding="utf-8")
     second = importing.import_roster(store, path, "李娜")
-    importing.undo(store, second.batch_id, "李娜", force=True)
+    import_undo.undo(store, second.batch_id, "李娜", force=True)
     [member] = roster.list_members(store, today=TODAY)
     assert member.last_active_on == date(2026, 10, 15)

@@ -19,11 +19,11 @@ from branchdesk.engagement_enums import (
 )
 from branchdesk.models import MemberQuery
 from branchdesk.services import roster
-from branchdesk.store import migrations
+from branchdesk.store import migration_steps_engagement, migrations
 from branchdesk.store.audit import verify
 from branchdesk.store.database import Store
 
-PREVIOUS = migrations.MIGRATIONS.index(migrations._engagement)
+PREVIOUS = migrations.MIGRATIONS.index(migration_steps_engagement._engagement)
 
 
 def _previous_schema_database(path) -> None:

@@ -7,7 +7,8 @@ import sqlite3
 from branchdesk.services import messages
 from branchdesk.store.audit import verify
 from branchdesk.store.database import Store
-from branchdesk.store.migrations import MIGRATIONS, SCHEMA_VERSION, _events, migrate
+from branchdesk.store.migration_steps_engagement import _events
+from branchdesk.store.migrations import MIGRATIONS, SCHEMA_VERSION, migrate
 
 
 def test_a_database_from_before_events_upgrades(tmp_path):

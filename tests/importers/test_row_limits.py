@@ -10,7 +10,7 @@ import pytest
 
 from branchdesk.errors import UserError
 from branchdesk.importers import reader, safety
-from branchdesk.services import importing
+from branchdesk.services import import_prepare, importing
 from branchdesk.store.database import Store
 
 
@@ -53,7 +53,7 @@ def test_one_member_over_the_limit_is_refused_naming_the_data_rows(tmp_path, lim
     path = _roster(tmp_path / "51.xlsx", 51)
     with pytest.raises(UserError) as caught:
         if wizard:  # read here, then the header found: refused before a row is parsed
-            importing.load(path)
+            import_prepare.load(path)
         else:
             importing.import_roster(store, path, "tester")
     assert caught.value.key == "reader.too_many_rows"

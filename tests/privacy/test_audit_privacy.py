@@ -10,7 +10,8 @@ from branchdesk.member_fields import mask_account, mask_phone
 from branchdesk.services import audit_trail, roster
 from branchdesk.store import audit, audit_privacy
 from branchdesk.store.database import Store
-from branchdesk.store.migrations import MIGRATIONS, _audit_privacy, migrate
+from branchdesk.store.migration_steps_scale import _audit_privacy
+from branchdesk.store.migrations import MIGRATIONS, migrate
 
 
 def _all_audit_text(conn) -> str:

@@ -15,7 +15,7 @@ import openpyxl
 import pytest
 
 from branchdesk.importers import reader
-from branchdesk.services import importing
+from branchdesk.services import import_prepare, importing
 from branchdesk.store import staging
 from branchdesk.store.database import Store
 
@@ -102,7 +102,7 @@ def test_the_readers_staging_files_hold_no_phone_or_account(tmp_path, monkeypatc
 def test_the_wizards_staging_file_holds_no_phone_or_account(tmp_path, seen):
     store = Store(tmp_path / "branch.db")
     people = _people()
-    prepared = importing.prepare(importing.load(_csv(tmp_path / "名单.csv", people)))
+    prepared = import_prepare.prepare(import_prepare.load(_csv(tmp_path / "名单.csv", people)))
     try:
         assert importing.preview(store, prepared).created == ROWS
         assert importing.apply(store, prepared, "tester").created == ROWS

@@ -25,7 +25,7 @@ import pytest
 from reliability.kit import cli, database_is_sound, env_for
 
 from branchdesk.importers.reader import TWO_PARTS_FROM
-from branchdesk.services import importing
+from branchdesk.services import import_prepare
 from branchdesk.services.demo import build_demo
 from branchdesk.store import scratch
 from branchdesk.store.database import Store
@@ -244,7 +244,7 @@ def test_staging_and_database_are_private(branch, tmp_path, monkeypatch):
     store = Store(db)
     store.close()
     assert stat.S_IMODE(db.stat().st_mode) == 0o600
-    prepared = importing.read_and_prepare(branch["roster"])
+    prepared = import_prepare.read_and_prepare(branch["roster"])
     try:
         folder = prepared.paths[0].parent
         assert stat.S_IMODE(folder.stat().st_mode) == 0o700

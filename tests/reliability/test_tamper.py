@@ -17,7 +17,7 @@ import pytest
 from reliability.kit import write_roster
 
 from branchdesk.cli import main
-from branchdesk.services import importing, messages, roster, rules, staff
+from branchdesk.services import import_undo, importing, messages, roster, rules, staff
 from branchdesk.services.demo import build_demo
 from branchdesk.services.staff import Credentials
 from branchdesk.store import audit
@@ -33,7 +33,7 @@ def original(tmp_path_factory) -> tuple[Path, str]:
     build_demo(store, "李娜", members=600, seed=3)
     first = importing.import_roster(store, write_roster(folder / "a.xlsx", 40, start=0), "李娜")
     importing.import_roster(store, write_roster(folder / "b.xlsx", 30, start=20, seed=2), "李娜")
-    importing.undo(store, first.batch_id + 1, "李娜")
+    import_undo.undo(store, first.batch_id + 1, "李娜")
     for member in roster.list_members(store, limit=5):
         roster.update_member(store, "王芳", member.id, {"notes": f"回访 {member.id}"})
     staff.init_branch(store, "周经理", "mgr-secret")

@@ -11,7 +11,8 @@ from branchdesk.errors import UserError
 from branchdesk.services import communities, messages, roster
 from branchdesk.store import audit
 from branchdesk.store import members as member_rows
-from branchdesk.store.migrations import MIGRATIONS, _communities, migrate
+from branchdesk.store.migration_steps_scale import _communities
+from branchdesk.store.migrations import MIGRATIONS, migrate
 
 
 def add_members(store, *rows: tuple[str, str | None, str | None, list[str]]) -> list[int]:

@@ -11,7 +11,7 @@ from openpyxl.cell.text import InlineFont
 
 from branchdesk.errors import UserError
 from branchdesk.importers import reader
-from branchdesk.services import importing
+from branchdesk.services import import_prepare, importing
 from branchdesk.store.database import Store
 
 HEADER = ["序号", "客户姓名", "手机号码", "资金账号", "风险等级", "客户需求", "开户日期", "备注"]
@@ -72,8 +72,8 @@ def test_reader_processes_and_the_wizard_import_alike(tmp_path, monkeypatch, par
     for changed in (False, True, True):  # import, import changes, import them again
         path = _workbook(tmp_path / f"名单{changed}.xlsx", changed)
         by_cli = importing.import_roster(cli, path, "tester")
-        loaded = importing.load(path)
-        by_wizard = importing.apply(wizard, importing.prepare(loaded), "tester")
+        loaded = import_prepare.load(path)
+        by_wizard = importing.apply(wizard, import_prepare.prepare(loaded), "tester")
         assert _report(by_cli) == _report(by_wizard)
         assert _members(cli) == _members(wizard)
     assert by_cli.unchanged > 500 and by_cli.merged >= 2 and by_cli.invalid == 3

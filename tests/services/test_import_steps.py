@@ -6,7 +6,7 @@ import pytest
 from openpyxl import Workbook
 
 from branchdesk.errors import UserError
-from branchdesk.services import import_steps, importing
+from branchdesk.services import import_prepare, import_steps, import_undo, importing
 
 
 @pytest.fixture
@@ -22,7 +22,7 @@ def loaded(tmp_path):
     other.append(["李雷", "880000000009"])
     path = tmp_path / "r.xlsx"
     book.save(path)
-    return importing.load(path)
+    return import_prepare.load(path)
 
 
 def test_columns_show_letters_headers_fields_and_samples(loaded):
@@ -49,7 +49,7 @@ def test_remap_moves_a_field_and_keeps_the_old_column_as_extra(loaded):
 
 
 def test_remapped_amount_keeps_the_unit_of_its_header(store, loaded):
-    prepared = importing.prepare(import_steps.remap(loaded, 3, "total_assets"))
+    prepared = import_prepare.prepare(import_steps.remap(loaded, 3, "total_assets"))
     importing.apply(store, prepared, "tester")
     assert store.conn.execute("SELECT total_assets FROM members ORDER BY id").fetchone()[0] == 125000
 
@@ -63,7 +63,7 @@ def test_switch_sheet_finds_that_sheets_header_without_reading_again(loaded):
 
 def test_last_undoable_batch_skips_undone_ones(store, loaded):
     assert import_steps.last_undoable_batch(store) is None
-    first = importing.apply(store, importing.prepare(loaded), "tester").batch_id
+    first = importing.apply(store, import_prepare.prepare(loaded), "tester").batch_id
     assert import_steps.last_undoable_batch(store)["id"] == first
-    importing.undo(store, first, "tester")
+    import_undo.undo(store, first, "tester")
     assert import_steps.last_undoable_batch(store) is None

@@ -12,7 +12,7 @@ import xlsxwriter
 from branchdesk.cli import main
 from branchdesk.errors import UserError
 from branchdesk.models import MemberQuery, Need, RiskLevel
-from branchdesk.services import importing, roster
+from branchdesk.services import import_prepare, import_undo, importing, roster
 from branchdesk.store import audit
 
 HEADER = ["序号", "客户姓名", "手机号码", "资金账号", "风险承受能力", "投资经验", "客户需求",
@@ -138,11 +138,11 @@ def test_undo_after_updates_restores_exactly(store, tmp_path):
                [9, "新客户", "13600000000", "", "", "", "", "", "", "", "", "", ""]]
     report = importing.import_roster(store, write_openpyxl(tmp_path / "b.xlsx", changed), "李娜")
     assert (report.created, report.updated) == (1, 1)
-    result = importing.undo(store, report.batch_id, "李娜")
+    result = import_undo.undo(store, report.batch_id, "李娜")
     assert result == {"removed": 1, "restored": 1, "edits_lost": 0}
     assert [m.model_dump(exclude={"version"}) for m in roster.list_members(store)] == before
     with pytest.raises(UserError):
-        importing.undo(store, report.batch_id, "李娜")
+        import_undo.undo(store, report.batch_id, "李娜")
     assert audit.verify(store.conn).ok
 
 
@@ -151,10 +151,10 @@ def test_undo_waits_for_later_batches_touching_the_same_members(store, tmp_path)
     changed = [[1, "王芳", "", "000123", "C5", "", "", "", "", "", "", "", ""]]
     second = importing.import_roster(store, write_openpyxl(tmp_path / "b.xlsx", changed), "李娜")
     with pytest.raises(UserError) as caught:
-        importing.undo(store, first.batch_id, "李娜")
+        import_undo.undo(store, first.batch_id, "李娜")
     assert str(second.batch_id) in caught.value.message
-    importing.undo(store, second.batch_id, "李娜")
-    importing.undo(store, first.batch_id, "李娜")
+    import_undo.undo(store, second.batch_id, "李娜")
+    import_undo.undo(store, first.batch_id, "李娜")
     assert roster.total_members(store) == 0
 
 
@@ -179,8 +179,8 @@ def test_cancel_leaves_the_database_unchanged(store, tmp_path):
     rows = [[i, f"客户{i}", f"139{i:08d}", "", "", "", "", "", "", "", "", "", ""]
             for i in range(1, 6001)]
     path = write_openpyxl(tmp_path / "big.xlsx", rows, title=False)
-    prepared = importing.prepare(importing.load(path))
-    with pytest.raises(importing.ImportCancelled):
+    prepared = import_prepare.prepare(import_prepare.load(path))
+    with pytest.raises(import_prepare.ImportCancelled):
         importing.apply(store, prepared, "李娜", cancelled=lambda: True)
     assert roster.total_members(store) == 0
 
@@ -223,10 +223,10 @@ def test_undo_does_not_silently_drop_later_edits(store, tmp_path, monkeypatch):
     monkeypatch.setattr("branchdesk.store.members.now_text", lambda: "2999-01-01T00:00:00+00:00")
     roster.update_member(store, "小王", wang.id, {"notes": "电话回访过"})
     with pytest.raises(UserError) as caught:
-        importing.undo(store, report.batch_id, "李娜")
+        import_undo.undo(store, report.batch_id, "李娜")
     assert "--force" in caught.value.message
     assert roster.total_members(store) == 3
-    result = importing.undo(store, report.batch_id, "李娜", force=True)
+    result = import_undo.undo(store, report.batch_id, "李娜", force=True)
     assert result["edits_lost"] == 1 and roster.total_members(store) == 0
 
 

@@ -11,7 +11,7 @@ import pytest
 
 from branchdesk.importers import reader
 from branchdesk.pinyin_sort import sort_key
-from branchdesk.services import importing
+from branchdesk.services import import_undo, importing
 from branchdesk.store.database import Store
 from branchdesk.store.member_search import search_doc
 
@@ -109,7 +109,7 @@ def test_a_reimport_reports_and_stores_exactly_the_changes(tmp_path, monkeypatch
     renamed = [w for w in report.warnings if "客户21改名" in w.reason]
     assert len(renamed) == 1 and renamed[0].row == 23
     # Undo gives every member back as January left them.
-    importing.undo(store, report.batch_id, "tester")
+    import_undo.undo(store, report.batch_id, "tester")
     restored = _members(store)
     assert set(restored) == set(before)
     for member_id, old in before.items():

@@ -10,11 +10,8 @@ from weekly_review_support import TODAY, ZONE, build_branch
 
 from branchdesk.errors import UserError
 from branchdesk.services import reactivation
-from branchdesk.services.weekly_review import (
-    IsoWeek,
-    ReviewSettings,
-    compute_review,
-)
+from branchdesk.services.iso_week import IsoWeek
+from branchdesk.services.weekly_review import ReviewSettings, compute_review
 from branchdesk.store import audit
 from branchdesk.store import complaints as complaint_rows
 

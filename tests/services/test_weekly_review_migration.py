@@ -5,9 +5,11 @@ from __future__ import annotations
 
 from weekly_review_support import TODAY, ZONE, build_branch
 
-from branchdesk.services.weekly_review import IsoWeek, ReviewSettings, compute_review
+from branchdesk.services.iso_week import IsoWeek
+from branchdesk.services.weekly_review import ReviewSettings, compute_review
 from branchdesk.store.database import Store
-from branchdesk.store.migrations import MIGRATIONS, SCHEMA_VERSION, _weekly_review_ranges
+from branchdesk.store.migration_steps_scale import _weekly_review_ranges
+from branchdesk.store.migrations import MIGRATIONS, SCHEMA_VERSION
 
 INDEXES = ("messages_created", "messages_reviewed", "messages_sent", "audit_log_action_at")
 

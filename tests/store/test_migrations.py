@@ -51,7 +51,8 @@ def test_reopening_a_current_database_changes_nothing(tmp_path):
 def test_a_roster_from_before_the_search_index_is_searchable_after_the_upgrade(tmp_path):
     """Members written before pinyin order and the search index get both when the database
     is opened: need words find them, a phone's middle digits no longer do."""
-    from branchdesk.store.migrations import MIGRATIONS, _roster_at_scale
+    from branchdesk.store.migration_steps_scale import _roster_at_scale
+    from branchdesk.store.migrations import MIGRATIONS
 
     path = tmp_path / "before.db"
     raw = sqlite3.connect(path, isolation_level=None)

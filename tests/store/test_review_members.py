@@ -15,7 +15,8 @@ from hypothesis import strategies as st
 from branchdesk import datetimes
 from branchdesk.engagement_enums import CONTACT_KINDS
 from branchdesk.member_fields import DEFAULT_TIER_THRESHOLDS
-from branchdesk.services.weekly_review import IsoWeek, span_of
+from branchdesk.services.iso_week import IsoWeek
+from branchdesk.services.weekly_review import span_of
 from branchdesk.store import dormancy
 from branchdesk.store import members as member_rows
 from branchdesk.store.database import Store

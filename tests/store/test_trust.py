@@ -11,11 +11,12 @@ import pytest
 
 from branchdesk.errors import UserError
 from branchdesk.member_fields import mask_account, mask_phone
-from branchdesk.services import audit_trail, importing, roster
+from branchdesk.services import audit_trail, import_undo, importing, roster
 from branchdesk.services.demo import build_demo
 from branchdesk.store import audit, audit_privacy, integrity, protections
 from branchdesk.store.database import Store
-from branchdesk.store.migrations import MIGRATIONS, _v5_trust, migrate
+from branchdesk.store.migration_steps_scale import _v5_trust
+from branchdesk.store.migrations import MIGRATIONS, migrate
 
 
 def test_an_empty_file_is_refused_and_left_empty(tmp_path):
@@ -139,7 +140,7 @@ def test_undo_keeps_what_it_removes_in_the_trail(tmp_path):
     book.save(tmp_path / "a.xlsx")
     report = importing.import_roster(store, tmp_path / "a.xlsx", "李娜")
     removed = {m.id: m for m in roster.list_members(store)}
-    importing.undo(store, report.batch_id, "周经理")
+    import_undo.undo(store, report.batch_id, "周经理")
     assert roster.total_members(store) == 0
     entries = audit.entries_where(store.conn, "action = 'member.remove'", ())
     assert {int(e["entity_id"]) for e in entries} == set(removed)

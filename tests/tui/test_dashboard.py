@@ -13,7 +13,8 @@ from textual.widgets import DataTable, Label, ProgressBar
 from branchdesk.screens.complaints import ComplaintsScreen
 from branchdesk.screens.dashboard import DashboardScreen
 from branchdesk.screens.followups import FollowUpsScreen
-from branchdesk.services.weekly_review import IsoWeek, ReviewSettings, compute_review
+from branchdesk.services.iso_week import IsoWeek
+from branchdesk.services.weekly_review import ReviewSettings, compute_review
 
 
 async def _open(pilot):

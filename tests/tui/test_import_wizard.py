@@ -11,8 +11,8 @@ from textual.widgets import DirectoryTree
 from branchdesk.errors import UserError
 from branchdesk.screens.import_wizard import ImportWizardScreen
 from branchdesk.screens.roster import RosterScreen
-from branchdesk.services import importing, roster
-from branchdesk.store import staging
+from branchdesk.services import import_prepare, import_undo, roster
+from branchdesk.store import staging_apply
 from branchdesk.widgets.import_wizard_tables import IssuesTable, MappingTable
 
 HEADER = ["序号", "客户姓名", "手机号码", "资金账号", "风险等级", "跟进记录"]
@@ -102,7 +102,7 @@ async def test_import_a_small_workbook_end_to_end_then_undo(demo_store, make_app
         await settle_all(pilot)
         assert wizard.step == "summary"
         assert roster.total_members(demo_store) == before + 3
-        batch = importing.list_batches(demo_store)[0]
+        batch = import_undo.list_batches(demo_store)[0]
         assert batch["created"] == 3 and f"#{batch['id']}" in text(wizard, "#summary")
         await pilot.press("ctrl+z", "y")              # undo this import, confirmed
         await settle_all(pilot)
@@ -155,7 +155,7 @@ async def test_a_bad_file_shows_the_cli_message_and_the_app_keeps_running(
     path = tmp_path / "坏文件.xlsx"
     path.write_bytes(b"PK\x03\x04" + bytes(200))     # a download that did not finish
     with pytest.raises(UserError) as raised:          # what the CLI prints for that name
-        importing.load(path.name)
+        import_prepare.load(path.name)
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         wizard = await open_wizard(pilot, settle)
@@ -178,14 +178,14 @@ async def test_cancel_an_import_leaves_the_database_as_it_was(
     lines = ["客户姓名,手机号码"] + [f"客户{i},139{i:08d}" for i in range(6000)]
     path.write_text("\n".join(lines), encoding="utf-8")
     writing, release = threading.Event(), threading.Event()
-    copy_new_members = staging.copy_new_members
+    copy_new_members = staging_apply.copy_new_members
 
     def slow_copy(*args):
         writing.set()
         release.wait(10)                              # hold the new members until Esc is in
         return copy_new_members(*args)
 
-    monkeypatch.setattr(staging, "copy_new_members", slow_copy)
+    monkeypatch.setattr(staging_apply, "copy_new_members", slow_copy)
     before = roster.total_members(demo_store)
     audit_rows = demo_store.conn.execute("SELECT count(*) FROM audit_log").fetchone()[0]
     app = make_app()
@@ -204,7 +204,7 @@ async def test_cancel_an_import_leaves_the_database_as_it_was(
         assert wizard.step == "preview"
         assert "nothing was changed" in text(wizard, "#preview-status")
     assert roster.total_members(demo_store) == before
-    assert importing.list_batches(demo_store) == []
+    assert import_undo.list_batches(demo_store) == []
     assert demo_store.conn.execute("SELECT count(*) FROM audit_log").fetchone()[0] == audit_rows
 
 

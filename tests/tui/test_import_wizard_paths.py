@@ -13,7 +13,7 @@ from textual.widgets import OptionList
 
 from branchdesk.cli import main
 from branchdesk.errors import UserError
-from branchdesk.services import importing, roster
+from branchdesk.services import import_prepare, import_undo, importing, roster
 from branchdesk.widgets.import_wizard_dialogs import PlaceChooserScreen
 from branchdesk.widgets.import_wizard_file_tree import RosterFileTree, places
 
@@ -108,7 +108,7 @@ async def test_a_text_file_named_xlsx_gets_the_clis_message(demo_store, make_app
     path = start / "名单.xlsx"
     path.write_text("客户名单\n请见附件\n", encoding="utf-8")     # notes saved as .xlsx
     with pytest.raises(UserError) as raised:
-        importing.load(path.name)
+        import_prepare.load(path.name)
     assert main(["import", "roster", path.name, "--dry-run"]) == 2
     assert raised.value.message in capsys.readouterr().err
     app = make_app()
@@ -146,6 +146,6 @@ def test_counts_of_one_read_as_english(demo_store, tmp_path, monkeypatch):
     # One member edited since (told apart by time stamps to the second: stood in for here).
     monkeypatch.setattr(batches, "edited_since", lambda *args: 1)
     with pytest.raises(UserError) as refused:
-        importing.undo(demo_store, report.batch_id, "tester")
+        import_undo.undo(demo_store, report.batch_id, "tester")
     assert refused.value.message.startswith(
         f"1 member of import batch {report.batch_id} was edited after it")

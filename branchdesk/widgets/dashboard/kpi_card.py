@@ -10,7 +10,7 @@ from textual.widgets import Label, Sparkline
 
 from branchdesk.i18n import catalog, get_language, t
 from branchdesk.services.review_figures import Figure, show, show_change
-from branchdesk.services.weekly_review import WeeklyReview
+from branchdesk.services.weekly_review_model import WeeklyReview
 
 
 def change_style(figure: Figure, delta: float | None) -> str:
