@@ -24,6 +24,7 @@ from pathlib import Path
 PREFIX = "branchdesk-import-"
 _LOCK = "owner.lock"
 _GRACE_SECONDS = 60.0  # a folder without its lock file yet may be one being made right now
+_LOCK_WAIT_SECONDS = 2.0  # how long a new folder waits for a sweep to let go of its lock
 
 
 class ScratchFolder:
@@ -33,8 +34,14 @@ class ScratchFolder:
         self.path = Path(tempfile.mkdtemp(prefix=PREFIX))  # 0700
         try:
             self._fd: int | None = _open_lock(self.path / _LOCK, create=True)
-            if not _try_lock(self._fd):  # cannot happen for a folder just made: be safe anyway
-                raise OSError("cannot lock a new staging folder")
+            # Another process's sweep may be looking at the new, still empty lock file this
+            # very moment (it holds the lock while it looks, and spares an empty one): wait.
+            deadline = time.monotonic() + _LOCK_WAIT_SECONDS
+            while not _try_lock(self._fd):
+                if time.monotonic() > deadline:
+                    raise OSError("cannot lock a new staging folder")
+                time.sleep(0.005)
+            os.write(self._fd, str(os.getpid()).encode())  # held: a sweep may judge it now
         except BaseException:
             shutil.rmtree(self.path, ignore_errors=True)
             raise
@@ -80,7 +87,11 @@ def _abandoned(path: Path) -> bool:
     except FileNotFoundError:  # made a moment ago (the lock comes next), or never locked
         return time.time() - path.stat().st_mtime > _GRACE_SECONDS
     try:
-        return _try_lock(fd)
+        if not _try_lock(fd):
+            return False  # its process holds it
+        if os.fstat(fd).st_size == 0:  # made a moment ago: its maker locks it next
+            return time.time() - path.stat().st_mtime > _GRACE_SECONDS
+        return True
     finally:
         os.close(fd)  # the lock taken to look goes with it
 

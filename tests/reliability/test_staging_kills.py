@@ -237,6 +237,36 @@ def test_sweep_removes_only_folders_nobody_holds(tmp_path, monkeypatch):
     assert not live.path.exists()
 
 
+def test_a_sweep_spares_a_folder_being_made_and_its_maker_waits(tmp_path, monkeypatch):
+    """Between a new folder's lock file and its lock, a sweep from another process (a Store
+    opening) takes the lock to look: it must spare the folder, and the maker must wait for
+    it rather than fail or lose its folder (a fuzz run once lost part0.db that way)."""
+    monkeypatch.setattr("tempfile.tempdir", str(tmp_path))
+    being_made = tmp_path / f"{scratch.PREFIX}making"
+    being_made.mkdir()
+    (being_made / scratch._LOCK).touch()  # created, not yet locked nor written
+    assert scratch.sweep() == 0 and being_made.exists()
+    real_try_lock, refusals = scratch._try_lock, []
+
+    def busy_once(fd):  # the sweep holds it at the maker's first try
+        if not refusals:
+            refusals.append(fd)
+            return False
+        return real_try_lock(fd)
+
+    monkeypatch.setattr(scratch, "_try_lock", busy_once)
+    made = scratch.ScratchFolder()
+    monkeypatch.setattr(scratch, "_try_lock", real_try_lock)
+    try:
+        assert refusals and made.path.exists()
+        assert scratch.sweep() == 0 and made.path.exists() and being_made.exists()
+        old = time.time() - 3600  # never locked and long past its making: left by a crash
+        os.utime(being_made, (old, old))
+        assert scratch.sweep() == 1 and made.path.exists() and not being_made.exists()
+    finally:
+        made.remove()
+
+
 @pytest.mark.skipif(os.name != "posix", reason="POSIX permission bits")
 def test_staging_and_database_are_private(branch, tmp_path, monkeypatch):
     monkeypatch.setattr("tempfile.tempdir", str(tmp_path))
