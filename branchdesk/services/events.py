@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, tzinfo
 from typing import Any
 
+from branchdesk.datetimes import branch_zone
 from branchdesk.errors import UserError
 from branchdesk.event_types import Cadence, EventStatus
 from branchdesk.services.event_checks import (
@@ -21,6 +22,7 @@ from branchdesk.services.event_checks import (
     enum_value,
     find_conflicts,
 )
+from branchdesk.services.event_clock import require_ended
 from branchdesk.services.event_model import Event, to_event
 from branchdesk.services.waitlist import promote
 from branchdesk.store import audit
@@ -242,17 +244,17 @@ def cancel_event(store: Store, operator: str, event_id: int, *, later: bool = Fa
     return [get_event(store, target) for target in ids]
 
 
-def close_event(store: Store, operator: str, event_id: int, *, now: datetime | None = None
-                ) -> tuple[Event, list[int]]:
+def close_event(store: Store, operator: str, event_id: int, *, now: datetime | None = None,
+                tz: tzinfo | None = None) -> tuple[Event, list[int]]:
     """After the event: registered members who were not checked in become no-shows."""
     event = get_event(store, event_id)
-    now = now or datetime.now(event.start.tzinfo)
+    tz = tz or branch_zone()
+    now = now or datetime.now(tz)
     if event.stored_status == EventStatus.CANCELLED.value:
         raise UserError("events.not_editable", id=event.id, status=EventStatus.CANCELLED.label())
     if event.closed:
         raise UserError("events.already_closed", id=event.id)
-    if event.start > now:
-        raise UserError("events.not_started", id=event.id)
+    require_ended(event, now, tz)
     with store.transaction() as conn:
         no_shows = registration_rows.mark_no_shows(conn, event.id)
         event_rows.mark_closed(conn, event.id)
