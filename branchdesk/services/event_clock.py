@@ -7,6 +7,7 @@ from datetime import datetime, time, timedelta, tzinfo
 
 from branchdesk.datetimes import show_datetime
 from branchdesk.errors import UserError
+from branchdesk.i18n import t
 from branchdesk.services.event_model import Event
 
 # Check-in opens this long before the start (people come early) ...
@@ -42,3 +43,11 @@ def require_ended(event: Event, now: datetime, tz: tzinfo) -> None:
     if event.end > now:
         raise UserError("event_clock.not_ended", id=event.id,
                         end=show_datetime(event.end, tz, today=now.astimezone(tz).date()))
+
+
+def started_in_past(start: datetime, now: datetime, tz: tzinfo) -> list[str]:
+    """The warning a new event starting before now gets (kept: it is recorded as held)."""
+    if start >= now:
+        return []
+    return [t("event_clock.starts_in_past",
+              when=show_datetime(start, tz, today=now.astimezone(tz).date()))]

@@ -115,6 +115,21 @@ def test_invite_register_waitlist_cancel_checkin_close(db, capsys):
     assert code == 2 and "not started" in err
 
 
+@pytest.mark.parametrize(("language", "said"), [("en", "warning: it starts in the past ("),
+                                                 ("zh", "按已举办的活动记录")])
+def test_an_event_held_yesterday_is_recorded_with_a_warning(db, capsys, language, said):
+    code = main(["--db", str(db), "--lang", language, "events", "add", "--kind", "salon",
+                 "--title", "补记沙龙", "--start", "昨天 14:00", "--end", "16:00",
+                 "--room", "301", "--capacity", "20"])
+    out = capsys.readouterr()
+    assert code == 0 and "补记沙龙" in out.out
+    assert said in out.err and "14:00" in out.err and len(out.err.strip().splitlines()) == 1
+    code, _, err = run(db, capsys, "events", "add", "--kind", "salon", "--title", "下月沙龙",
+                       "--start", "2030-03-02 14:00", "--end", "16:00", "--room", "302",
+                       "--capacity", "20")
+    assert code == 0 and err == ""
+
+
 def test_the_door_opens_two_hours_before_the_start(db, capsys):
     [event] = add(db, capsys)  # 2030-03-02 14:00, years away
     eid = str(event["id"])

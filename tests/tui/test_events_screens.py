@@ -65,6 +65,24 @@ async def test_plan_an_event_with_the_keyboard(make_app, settle, demo_store):
         assert any("周末沙龙" in n.message for n in app._notifications)
 
 
+@pytest.mark.parametrize("language", ["zh", "en"])
+async def test_a_salon_held_yesterday_is_saved_with_a_warning(make_app, settle, demo_store,
+                                                              language):
+    app = make_app(language)
+    async with app.run_test(size=(80, 24)) as pilot:
+        agenda = await open_events(pilot, settle)
+        await pilot.press("n")
+        await pilot.pause()
+        await pilot.press(*"补记沙龙", "tab", *"昨天 14:00", "tab", *"16:00", "tab",
+                          *"301", "tab", *"40", "ctrl+s")
+        await pilot.pause()
+        assert app.screen is agenda
+        assert [row[1] for row in event_rows(demo_store)] == ["补记沙龙"]
+        warnings = [n.message for n in app._notifications if n.severity == "warning"]
+    said = "按已举办的活动记录" if language == "zh" else "recorded as already held"
+    assert len(warnings) == 1 and said in warnings[0] and "14:00" in warnings[0]
+
+
 async def test_a_bad_end_keeps_the_form_open_with_the_reason(make_app, settle, demo_store):
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
