@@ -140,7 +140,8 @@ def cmd_events_close(args: argparse.Namespace, settings: Settings) -> int:
     from branchdesk.services import events
 
     store = open_db(settings)
-    event, no_shows = events.close_event(store, settings.operator, event_id_arg(args.event))
+    event, no_shows = events.close_event(store, settings.operator, event_id_arg(args.event),
+                                          tz=settings.tz)
     if args.json:
         print_json({"event_id": event.id, "status": event.status(now_in_branch(settings)).value,
                      "no_show": no_shows, "counts": event.counts})

@@ -19,21 +19,21 @@ def temporary_beside(path: Path) -> Path:
     return path.with_name(f".{path.stem}.partial-{uuid.uuid4().hex[:10]}{path.suffix}")
 
 
-def save_workbook(book: Any, path: str | Path) -> Path:
+def save_workbook(book: Any, path: str | Path, *, example: str = "export.xlsx") -> Path:
     """`book.save` (openpyxl) to `path`, atomically."""
-    return write_atomically(path, book.save)
+    return write_atomically(path, book.save, example=example)
 
 
-def write_atomically(path: str | Path, write: Any) -> Path:
+def write_atomically(path: str | Path, write: Any, *, example: str = "export.xlsx") -> Path:
     """`write(temporary_path)` (openpyxl's `save`, a streaming xlsxwriter…), then fsync, the
     owner-only mode (exports hold personal data) and a rename over `path`: a failed export
-    never leaves a half-written file in place of a good one."""
+    never leaves a half-written file in place of a good one. `example` is the file name
+    suggested when `path` is a folder."""
     path = Path(path)
     if path.is_dir():
-        raise UserError("exports_atomic.is_folder", file=str(path))
+        raise UserError("exports_atomic.is_folder", file=str(path), example=str(path / example))
     if not path.parent.is_dir():
-        raise UserError("report.cannot_write", file=str(path),
-                        error=f"{path.parent}: not a folder")
+        raise UserError("exports_atomic.no_folder", file=str(path), folder=str(path.parent))
     temporary = temporary_beside(path)
     try:
         write(temporary)

@@ -85,4 +85,4 @@ def write_trail_workbook(path: Path, store: Any, scope: Any, entries: list[dict[
         append_row(about, [label, value])
     about.column_dimensions["A"].width = 16
     about.column_dimensions["B"].width = 90
-    return save_workbook(book, path)
+    return save_workbook(book, path, example="audit-trail.xlsx")

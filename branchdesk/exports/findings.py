@@ -48,4 +48,4 @@ def write_findings_report(path: str | Path, results: list, pack_version: str) ->
     info = book.create_sheet(t("report.sheet_about"))
     append_row(info, [t("report.pack_version"), pack_version])
     append_row(info, [t("report.messages"), len(results)])
-    return save_workbook(book, path)  # a temporary file, renamed when complete
+    return save_workbook(book, path, example="findings.xlsx")  # a temporary file, renamed when complete

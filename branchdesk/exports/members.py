@@ -140,7 +140,7 @@ def write_members(store: Store, query: MemberQuery, path: str | Path, *, reveal:
             except xlsxwriter.exceptions.FileCreateError as error:
                 raise OSError(str(error)) from error
 
-    write_atomically(path, write)
+    write_atomically(path, write, example="members.xlsx")
     return written
 
 

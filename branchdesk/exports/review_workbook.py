@@ -99,7 +99,7 @@ def write_review(store: Store, review: WeeklyReview, path: str | Path, *, settin
         report(0.8)
         book.close()
 
-    written = save_workbook(_Book(build), path)
+    written = save_workbook(_Book(build), path, example="review.xlsx")
     report(1.0)
     return written
 

@@ -108,11 +108,12 @@ class AuditTrailScreen(AppContext, Screen[None]):
     def load(self, text: str) -> None:
         try:
             scope = audit_trail.parse_scope(text)  # audit times are real: the real today
+            found = audit_trail.entries(self.store, scope, limit=audit_trail.SCREEN_LIMIT)
         except UserError as error:
             self.notify(error.message, severity="error", markup=False)
             return
         self.scope, self.scope_text = scope, text
-        self.entries = audit_trail.entries(self.store, scope, limit=audit_trail.SCREEN_LIMIT)
+        self.entries = found
         table = self.query_one(EntryTable)
         table.clear()
         for entry in reversed(self.entries):  # newest first

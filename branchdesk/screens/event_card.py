@@ -286,7 +286,8 @@ class EventCardScreen(AppContext, Screen[None]):
 
     def action_close_event(self) -> None:
         try:
-            event, no_shows = events.close_event(self.store, self.operator, self.event_id)
+            event, no_shows = events.close_event(self.store, self.operator, self.event_id,
+                                                 tz=self.tz)
         except UserError as error:
             self.notify(error.message, severity="error", markup=False)
             return

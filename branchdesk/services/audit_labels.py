@@ -11,9 +11,11 @@ declares it. A name with no label anywhere is shown as it is.
 from __future__ import annotations
 
 import json
+import re
+from datetime import datetime
 from typing import Any
 
-from branchdesk import member_fields
+from branchdesk import datetimes, member_fields
 from branchdesk.engagement_enums import (
     ActivityKind,
     ComplaintCategory,
@@ -53,6 +55,13 @@ _VALUE_TABLES: dict[tuple[str, str], str] = {
     ("staff", "role"): "staff.role",
     ("message", "verdict"): "compliance.verdict",
 }
+# Details that hold a list of member field names (an erasure's, a reveal's): shown by label.
+_FIELD_LISTS = ("fields",)
+# Details that map audit row ids to the hashes kept when the rows were sealed: shown as a count.
+_SEALED_ROWS = ("sealed",)
+SEALED_ROWS_SHOWN = 10  # row numbers named before "…"
+# A moment as the log writes it (UTC, ISO 8601): shown in the branch's zone like entry times.
+_ISO_MOMENT = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?([+-]\d{2}:\d{2}|Z)$")
 
 
 def _known(key: str) -> bool:
@@ -117,6 +126,15 @@ def value_text(name: str, value: Any, entity: str = "member") -> str | None:
     joined. Masking is the caller's."""
     if isinstance(value, bool):
         return t("audit_labels.value.yes" if value else "audit_labels.value.no")
+    if name in _FIELD_LISTS and isinstance(value, list) and all(isinstance(v, str) for v in value):
+        return t("roster_fields.list_separator").join(field_label(v) for v in value) or None
+    if name in _SEALED_ROWS and isinstance(value, dict):
+        rows = [f"#{row}" for row in list(value)[:SEALED_ROWS_SHOWN]]
+        more = " …" if len(value) > SEALED_ROWS_SHOWN else ""
+        rows_text = t("roster_fields.list_separator").join(rows) + more
+        return t("audit_labels.value.sealed_rows", count=len(value), rows=rows_text)
+    if isinstance(value, str) and _ISO_MOMENT.match(value):
+        return moment_text(value)
     label = _code_label(value, name, entity)
     if label is not None:
         return label
@@ -131,3 +149,12 @@ def value_text(name: str, value: Any, entity: str = "member") -> str | None:
             return t("roster_fields.list_separator").join(
                 label or v for label, v in zip(labels, value, strict=True))
     return None
+
+
+def moment_text(text: str) -> str:
+    """A logged moment (UTC, ISO) in the branch's time zone, to the second."""
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        return text
+    return moment.astimezone(datetimes.branch_zone()).strftime("%Y-%m-%d %H:%M:%S")

@@ -21,6 +21,7 @@ from branchdesk.services import audit_labels
 from branchdesk.services.audit_labels import action_label as action_label  # for its callers
 from branchdesk.services.audit_labels import entity_label as entity_label
 from branchdesk.store import audit, integrity, protections
+from branchdesk.store import members as member_rows
 from branchdesk.store.audit import Head
 from branchdesk.store.database import Store
 
@@ -203,7 +204,10 @@ def entries(store: Store, scope: Scope, limit: int | None = None) -> list[dict[s
         if batches:
             condition += f" OR (entity = 'import_batch' AND entity_id IN ({', '.join('?' * len(batches))}))"
             params += [str(b) for b in batches]
-        return audit.entries_where(conn, condition, params, limit)
+        found = audit.entries_where(conn, condition, params, limit)
+        if not found and member_rows.get(conn, scope.member_id or 0) is None:
+            raise UserError("audit_trail.no_such_member", id=scope.member_id)
+        return found
     if scope.kind == "message":
         family = _message_family(conn, scope.message_id or 0)
         marks = ", ".join("?" * len(family))

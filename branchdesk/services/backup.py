@@ -72,6 +72,9 @@ def _copy_consistent(source: sqlite3.Connection, target: Path) -> Head:
 def backup(db_path: Path, target: Path | None = None, *, folder: Path | None = None) -> BackupResult:
     """Copy the database to `target` (default: a time-stamped file in the backup folder).
     Safe while other BranchDesk processes write; never overwrites an existing file."""
+    if target is not None and target.is_dir():  # -o names a folder: the file goes inside
+        raise UserError("backup.is_folder", file=str(target),
+                        example=str(default_backup_path(db_path, target)))
     if target is not None and not target.parent.is_dir():  # a mistyped -o: never made up
         raise UserError("backup.no_folder", file=str(target), folder=str(target.parent))
     store = Store(db_path, read_only=True)

@@ -9,6 +9,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, tzinfo
 from typing import Any
 
+from branchdesk.datetimes import branch_zone, show_datetime
+from branchdesk.datetimes import today as branch_today
 from branchdesk.enums import Experience, LabelledEnum, Need, ProductRisk, RiskLevel
 from branchdesk.errors import UserError
 from branchdesk.event_types import AUDIENCE_FIELDS, TYPED_STATUSES, EventKind, EventStatus
@@ -81,6 +83,11 @@ def clean_audience(store: Store, audience: dict[str, Any] | None) -> dict[str, l
     return out
 
 
+def _readable(moment: datetime) -> str:
+    """A time in a message as people read it, in the branch's zone: `12-08 Tue 18:00`."""
+    return show_datetime(moment, branch_zone(), today=branch_today())
+
+
 def clean_values(store: Store, values: dict[str, Any]) -> dict[str, Any]:
     """The event's fields checked and normalised; one clear message for the first problem."""
     v = dict(values)
@@ -94,11 +101,9 @@ def clean_values(store: Store, values: dict[str, Any]) -> dict[str, Any]:
     if not isinstance(start, datetime) or not isinstance(end, datetime):
         raise UserError("events.times_needed")
     if end <= start:
-        raise UserError("events.end_before_start", start=start.isoformat(timespec="minutes"),
-                        end=end.isoformat(timespec="minutes"))
+        raise UserError("events.end_before_start", start=_readable(start), end=_readable(end))
     if end - start > timedelta(days=14):
-        raise UserError("events.too_long", start=start.isoformat(timespec="minutes"),
-                        end=end.isoformat(timespec="minutes"))
+        raise UserError("events.too_long", start=_readable(start), end=_readable(end))
     if v["room"] and v["link"]:
         raise UserError("events.room_or_link")
     if v["link"] and not re.match(r"^https?://\S+$", v["link"]):

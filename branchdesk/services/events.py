@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, tzinfo
 from typing import Any
 
+from branchdesk.datetimes import branch_zone
 from branchdesk.errors import UserError
 from branchdesk.event_types import Cadence, EventStatus
 from branchdesk.services.event_checks import (
@@ -21,6 +22,7 @@ from branchdesk.services.event_checks import (
     enum_value,
     find_conflicts,
 )
+from branchdesk.services.event_clock import require_ended, started_in_past
 from branchdesk.services.event_model import Event, to_event
 from branchdesk.services.waitlist import promote
 from branchdesk.store import audit
@@ -106,10 +108,12 @@ def occurrences(start: datetime, end: datetime, cadence: Cadence | None, count: 
 
 def create_events(store: Store, operator: str, values: dict[str, Any], *, tz: tzinfo,
                   repeat: str | Cadence | None = None, count: int | None = None,
-                  until: date | None = None, allow_conflict: str | None = None) -> Saved:
+                  until: date | None = None, allow_conflict: str | None = None,
+                  now: datetime | None = None) -> Saved:
     """One event, or a series of them (one real event per date, linked to the series). A
     room or speaker booked at an overlapping time refuses, naming the other event, unless
-    `allow_conflict` gives a reason (kept in the audit log)."""
+    `allow_conflict` gives a reason (kept in the audit log). One starting in the past is
+    kept (a salon held yesterday is recorded afterwards), with a warning saying so."""
     clean = clean_values(store, values)
     cadence = enum_value(Cadence, repeat, "repeat") if repeat not in (None, "") else None
     dates = occurrences(clean["start"], clean["end"], cadence, count, until, tz)  # type: ignore[arg-type]
@@ -119,6 +123,7 @@ def create_events(store: Store, operator: str, values: dict[str, Any], *, tz: tz
         raise conflict_error(conflicts, tz)
     warnings = [w for s, e in dates
                 for w in audience_warnings(store, None, clean["audience"], s, e, set(), tz)]
+    past = started_in_past(dates[0][0], now or datetime.now(tz), tz)
     with store.transaction() as conn:
         series_id = event_rows.insert_series(conn, cadence.value) if cadence else None
         ids = []
@@ -132,7 +137,7 @@ def create_events(store: Store, operator: str, values: dict[str, Any], *, tz: tz
                             "conflicts": conflict_json(conflicts) or None,
                             "conflict_reason": reason if conflicts else None})
     events = [get_event(store, event_id) for event_id in ids]
-    return Saved(events, list(dict.fromkeys(warnings)), conflicts)
+    return Saved(events, past + list(dict.fromkeys(warnings)), conflicts)
 
 
 def _audit_values(values: dict[str, Any]) -> dict[str, Any]:
@@ -242,17 +247,17 @@ def cancel_event(store: Store, operator: str, event_id: int, *, later: bool = Fa
     return [get_event(store, target) for target in ids]
 
 
-def close_event(store: Store, operator: str, event_id: int, *, now: datetime | None = None
-                ) -> tuple[Event, list[int]]:
+def close_event(store: Store, operator: str, event_id: int, *, now: datetime | None = None,
+                tz: tzinfo | None = None) -> tuple[Event, list[int]]:
     """After the event: registered members who were not checked in become no-shows."""
     event = get_event(store, event_id)
-    now = now or datetime.now(event.start.tzinfo)
+    tz = tz or branch_zone()
+    now = now or datetime.now(tz)
     if event.stored_status == EventStatus.CANCELLED.value:
         raise UserError("events.not_editable", id=event.id, status=EventStatus.CANCELLED.label())
     if event.closed:
         raise UserError("events.already_closed", id=event.id)
-    if event.start > now:
-        raise UserError("events.not_started", id=event.id)
+    require_ended(event, now, tz)
     with store.transaction() as conn:
         no_shows = registration_rows.mark_no_shows(conn, event.id)
         event_rows.mark_closed(conn, event.id)

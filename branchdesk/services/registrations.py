@@ -17,6 +17,7 @@ from branchdesk.member_fields import mask_phone
 from branchdesk.member_query import MemberQuery
 from branchdesk.services import roster
 from branchdesk.services.attendance import record_attendance, undo_attendance
+from branchdesk.services.event_clock import require_door_open
 from branchdesk.services.events import Event, get_event
 from branchdesk.services.waitlist import promote, suits
 from branchdesk.store import audit, erased, member_listing, member_lookups
@@ -246,6 +247,7 @@ def check_in(store: Store, operator: str, event_id: int, member_id: int, *, tz: 
     if event.stored_status == EventStatus.CANCELLED.value or event.closed:
         status = event.status(now)
         raise UserError("events.door_closed", id=event.id, status=status.label())
+    require_door_open(event, now, tz)
     with store.transaction() as conn:
         member = member_rows.get(conn, member_id)
         if member is None:
@@ -287,6 +289,9 @@ def door(store: Store, operator: str, event_id: int, text: str, *, tz: tzinfo,
         raise UserError("events.door_empty")
     event = get_event(store, event_id)
     now = now or datetime.now(tz)
+    if event.stored_status == EventStatus.CANCELLED.value or event.closed:
+        raise UserError("events.door_closed", id=event.id, status=event.status(now).label())
+    require_door_open(event, now, tz)
     found = [r for r in registration_rows.door_matches(store.conn, event.id, text)
              if r["state"] != RegistrationState.CANCELLED.value] or \
         registration_rows.door_matches(store.conn, event.id, text)
@@ -311,6 +316,7 @@ def walk_in(store: Store, operator: str, event_id: int, name: str, phone: str, *
     now = now or datetime.now(tz)
     if event.stored_status == EventStatus.CANCELLED.value or event.closed:
         raise UserError("events.door_closed", id=event.id, status=event.status(now).label())
+    require_door_open(event, now, tz)
     with store.transaction():
         member, _created = roster.add_member(store, operator, name, phone)
         assert member.id is not None

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from event_support import TZ, at
+from event_support import NOW, TZ, at
 
 from branchdesk.services import events
 
@@ -16,6 +16,6 @@ def make_event(demo_store):
         begin = at(start)
         values = {"kind": "salon", "title": title, "start": begin,
                   "end": begin + timedelta(hours=hours), "room": "301", "capacity": 10, **values}
-        return events.create_events(demo_store, "李娜", values, tz=TZ).events[0]
+        return events.create_events(demo_store, "李娜", values, tz=TZ, now=NOW).events[0]
 
     return make

@@ -24,7 +24,7 @@ def test_every_event_with_the_zone_and_stable_uids(demo_store, make_event, tmp_p
         demo_store, "李娜", {"kind": "lecture", "title": "周三讲座", "start": NOW + timedelta(days=1),
                              "end": NOW + timedelta(days=1, hours=1),
                              "link": "https://meeting.example/9", "speaker": "林晓雯"},
-        tz=TZ, repeat="weekly", count=3).events
+        tz=TZ, now=NOW, repeat="weekly", count=3).events
     salon = make_event("线下沙龙", product_risk="R3")
     registrations.invite(demo_store, "李娜", salon.id, MemberQuery(), today=NOW.date(), now=NOW)
     first, found = export(demo_store, tmp_path / "a.ics")

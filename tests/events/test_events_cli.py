@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import icalendar
 import pytest
@@ -113,8 +115,58 @@ def test_invite_register_waitlist_cancel_checkin_close(db, capsys):
     assert code == 2 and "not started" in err
 
 
+@pytest.mark.parametrize(("language", "said"), [("en", "warning: it starts in the past ("),
+                                                 ("zh", "按已举办的活动记录")])
+def test_an_event_held_yesterday_is_recorded_with_a_warning(db, capsys, language, said):
+    code = main(["--db", str(db), "--lang", language, "events", "add", "--kind", "salon",
+                 "--title", "补记沙龙", "--start", "昨天 14:00", "--end", "16:00",
+                 "--room", "301", "--capacity", "20"])
+    out = capsys.readouterr()
+    assert code == 0 and "补记沙龙" in out.out
+    assert said in out.err and "14:00" in out.err and len(out.err.strip().splitlines()) == 1
+    code, _, err = run(db, capsys, "events", "add", "--kind", "salon", "--title", "下月沙龙",
+                       "--start", "2030-03-02 14:00", "--end", "16:00", "--room", "302",
+                       "--capacity", "20")
+    assert code == 0 and err == ""
+
+
+def test_the_door_opens_two_hours_before_the_start(db, capsys):
+    [event] = add(db, capsys)  # 2030-03-02 14:00, years away
+    eid = str(event["id"])
+    run_json(db, capsys, "events", "register", eid, "1")
+    before = table_counts(db)
+    code, out, err = run(db, capsys, "events", "checkin", eid, "1")
+    assert code == 2 and out == ""
+    assert err.strip() == (f"branchdesk: Check-in for event #{eid} opens at 2030-03-02 Sat 12:00"
+                           " (2 hours before the start). Come back then.")
+    code, _, err = run(db, capsys, "events", "walk-in", eid, "现场来宾", "13700001234")
+    assert code == 2 and "opens at 2030-03-02 Sat 12:00" in err
+    assert table_counts(db) == before
+
+
+def test_an_event_under_way_cannot_be_closed(db, capsys):
+    [event] = add_around_now(db, capsys, starts_in=timedelta(minutes=-30))
+    eid = str(event["id"])
+    run_json(db, capsys, "events", "register", eid, "1")
+    before = table_counts(db)
+    code, _, err = run(db, capsys, "events", "close", eid)
+    end = datetime.fromisoformat(event["end"])
+    assert code == 2 and f"ends at {end:%m-%d}" in err and f"{end:%H:%M}: close it after it ends" in err
+    assert table_counts(db) == before
+    assert run_json(db, capsys, "events", "show", eid)["counts"]["no_show"] == 0
+
+
+def add_around_now(db, capsys, *, starts_in: timedelta, hours: int = 2):
+    """An event placed around the real clock (the CLI reads it): the door opens by time."""
+    start = datetime.now(ZoneInfo("Asia/Shanghai")) + starts_in
+    end = start + timedelta(hours=hours)
+    return run_json(db, capsys, "events", "add", "--kind", "salon", "--title", "价值投资沙龙",
+                    "--start", f"{start:%Y-%m-%d %H:%M}", "--end", f"{end:%Y-%m-%d %H:%M}",
+                    "--room", "301", "--capacity", "2", "--speaker", "周明远")
+
+
 def test_checkin_by_query_several_are_exit_2_masked(db, capsys):
-    [event] = add(db, capsys)
+    [event] = add_around_now(db, capsys, starts_in=timedelta(hours=1))
     eid = str(event["id"])
     from branchdesk.store.database import Store
 

@@ -26,7 +26,7 @@ def count_events(store) -> int:
 def test_a_booked_room_refuses_naming_the_other_event(demo_store, make_event):
     first = make_event("价值投资沙龙")
     with pytest.raises(UserError) as caught:
-        events.create_events(demo_store, "李娜", salon(start="12-05 15:00"), tz=TZ)
+        events.create_events(demo_store, "李娜", salon(start="12-05 15:00"), tz=TZ, now=NOW)
     assert f"#{first.id}" in caught.value.message and "价值投资沙龙" in caught.value.message
     assert count_events(demo_store) == 1
 
@@ -34,27 +34,27 @@ def test_a_booked_room_refuses_naming_the_other_event(demo_store, make_event):
 def test_a_booked_speaker_refuses_even_in_another_room(demo_store, make_event):
     make_event("A", speaker="周明远")
     with pytest.raises(UserError) as caught:
-        events.create_events(demo_store, "李娜", salon(room="502", speaker=" 周明远 "), tz=TZ)
+        events.create_events(demo_store, "李娜", salon(room="502", speaker=" 周明远 "), tz=TZ, now=NOW)
     assert caught.value.key == "events.conflict_speaker"
 
 
 def test_touching_intervals_pass(demo_store, make_event):
     make_event("A", speaker="周明远")
     after = events.create_events(demo_store, "李娜", salon(start="12-05 16:00", speaker="周明远"),
-                                 tz=TZ)
-    before = events.create_events(demo_store, "李娜", salon(start="12-05 12:00"), tz=TZ)
+                                 tz=TZ, now=NOW)
+    before = events.create_events(demo_store, "李娜", salon(start="12-05 12:00"), tz=TZ, now=NOW)
     assert len(after.events) == len(before.events) == 1
 
 
 def test_a_cancelled_event_conflicts_with_nothing(demo_store, make_event):
     first = make_event("A")
     events.cancel_event(demo_store, "李娜", first.id, now=NOW)
-    assert events.create_events(demo_store, "李娜", salon(), tz=TZ).events
+    assert events.create_events(demo_store, "李娜", salon(), tz=TZ, now=NOW).events
 
 
 def test_a_conflict_confirmed_with_a_reason_is_audited(demo_store, make_event):
     first = make_event("A")
-    saved = events.create_events(demo_store, "李娜", salon(), tz=TZ,
+    saved = events.create_events(demo_store, "李娜", salon(), tz=TZ, now=NOW,
                                  allow_conflict="两场合并举办")
     assert saved.overridden[0].other.id == first.id
     row = demo_store.conn.execute(
@@ -67,26 +67,26 @@ def test_an_audience_shared_at_the_same_time_is_a_warning(demo_store, make_event
     make_event("A", audience={"communities": ["解套互助群"], "needs": ["recovery"]})
     saved = events.create_events(
         demo_store, "李娜", salon(room="502", audience={"communities": "解套互助群, 新手成长营"}),
-        tz=TZ)
+        tz=TZ, now=NOW)
     assert saved.warnings and "#1" in saved.warnings[0]
     other = events.create_events(
         demo_store, "李娜", salon(room="503", audience={"needs": ["profit"], "communities": ["ETF定投群"]}),
-        tz=TZ)
+        tz=TZ, now=NOW)
     assert not other.warnings
 
 
 def test_a_weekly_series_makes_one_event_per_date(demo_store):
-    saved = events.create_events(demo_store, "李娜", salon(), tz=TZ, repeat="weekly", count=4)
+    saved = events.create_events(demo_store, "李娜", salon(), tz=TZ, now=NOW, repeat="weekly", count=4)
     days = [e.start.astimezone(TZ).date() for e in saved.events]
     assert days == [date(2026, 12, 5) + timedelta(days=7 * i) for i in range(4)]
     assert len({e.series_id for e in saved.events}) == 1 and saved.events[0].series_id
     fortnight = events.create_events(demo_store, "李娜", salon(room="9", start="12-06 10:00"),
-                                     tz=TZ, repeat="fortnightly", until=date(2027, 1, 3))
+                                     tz=TZ, now=NOW, repeat="fortnightly", until=date(2027, 1, 3))
     assert [e.start.astimezone(TZ).day for e in fortnight.events] == [6, 20, 3]
 
 
 def test_moving_one_occurrence_leaves_the_others(demo_store):
-    series = events.create_events(demo_store, "李娜", salon(), tz=TZ, repeat="weekly", count=3)
+    series = events.create_events(demo_store, "李娜", salon(), tz=TZ, now=NOW, repeat="weekly", count=3)
     second = series.events[1]
     events.update_event(demo_store, "李娜", second.id,
                         {"start": second.start + timedelta(hours=1),
@@ -96,7 +96,7 @@ def test_moving_one_occurrence_leaves_the_others(demo_store):
 
 
 def test_a_change_to_this_and_later_ones(demo_store):
-    series = events.create_events(demo_store, "李娜", salon(), tz=TZ, repeat="weekly", count=4)
+    series = events.create_events(demo_store, "李娜", salon(), tz=TZ, now=NOW, repeat="weekly", count=4)
     second = series.events[1]
     saved = events.update_event(demo_store, "李娜", second.id,
                                 {"start": second.start - timedelta(hours=1),
@@ -110,7 +110,7 @@ def test_a_change_to_this_and_later_ones(demo_store):
 
 
 def test_cancelling_one_or_later_occurrences(demo_store):
-    series = events.create_events(demo_store, "李娜", salon(), tz=TZ, repeat="weekly", count=4)
+    series = events.create_events(demo_store, "李娜", salon(), tz=TZ, now=NOW, repeat="weekly", count=4)
     events.cancel_event(demo_store, "李娜", series.events[0].id, now=NOW)
     events.cancel_event(demo_store, "李娜", series.events[2].id, later=True, now=NOW)
     statuses = [events.get_event(demo_store, e.id).status(NOW).value for e in series.events]
@@ -130,7 +130,7 @@ def test_cancelling_one_or_later_occurrences(demo_store):
 ])
 def test_bad_values_change_nothing(demo_store, change, key):
     with pytest.raises(UserError) as caught:
-        events.create_events(demo_store, "李娜", {**salon(), **change}, tz=TZ)
+        events.create_events(demo_store, "李娜", {**salon(), **change}, tz=TZ, now=NOW)
     assert caught.value.key == key
     assert count_events(demo_store) == 0
 
@@ -139,7 +139,7 @@ def test_an_online_event_needs_no_capacity(demo_store):
     saved = events.create_events(demo_store, "李娜", {**salon(), "kind": "lecture", "room": None,
                                                       "capacity": None,
                                                       "link": "https://meeting.example/42"},
-                                 tz=TZ)
+                                 tz=TZ, now=NOW)
     assert saved.events[0].capacity is None and saved.events[0].place().startswith("https://")
 
 
@@ -163,3 +163,12 @@ def test_status_follows_registrations_and_time(demo_store, make_event):
     registrations.register(demo_store, "李娜", event.id, 1, now=NOW)
     assert events.get_event(demo_store, event.id).status(NOW).value == "full"
     assert events.get_event(demo_store, event.id).status(event.end).value == "done"
+
+
+def test_an_event_held_yesterday_is_kept_and_said_to_be_in_the_past(demo_store):
+    saved = events.create_events(demo_store, "李娜", salon(start="2026-12-01 14:00"), tz=TZ,
+                                 now=NOW)
+    assert count_events(demo_store) == 1
+    assert saved.warnings == ["it starts in the past (12-01 Tue 14:00): recorded as already held."]
+    later = events.create_events(demo_store, "李娜", salon(room="502"), tz=TZ, now=NOW)
+    assert later.warnings == []

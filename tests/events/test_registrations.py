@@ -109,7 +109,7 @@ def test_registering_twice_or_cancelling_an_attendance_is_refused(demo_store, ma
     registrations.register(demo_store, "李娜", event.id, 5, now=NOW)
     with pytest.raises(UserError):
         registrations.register(demo_store, "李娜", event.id, 5, now=NOW)
-    registrations.check_in(demo_store, "李娜", event.id, 5, tz=TZ, now=NOW)
+    registrations.check_in(demo_store, "李娜", event.id, 5, tz=TZ, now=event.start)
     with pytest.raises(UserError) as caught:
         registrations.cancel_registration(demo_store, "李娜", event.id, 5, now=NOW)
     assert caught.value.key == "events.cannot_cancel"
@@ -123,10 +123,10 @@ def test_door_one_match_checks_in_at_once_and_a_repeat_changes_nothing(demo_stor
     event = make_event()
     registrations.register(demo_store, "李娜", event.id, 7, now=NOW)
     tail = phone_of(demo_store, 7)[-4:]
-    found = registrations.door(demo_store, "门口", event.id, tail, tz=TZ, now=NOW)
+    found = registrations.door(demo_store, "门口", event.id, tail, tz=TZ, now=event.start)
     assert found.checked_in and found.checked_in.member_id == 7 and not found.checked_in.already
     assert "****" in found.checked_in.phone
-    again = registrations.door(demo_store, "门口", event.id, tail, tz=TZ, now=NOW)
+    again = registrations.door(demo_store, "门口", event.id, tail, tz=TZ, now=event.start)
     assert again.checked_in.already
     assert demo_store.conn.execute(
         "SELECT count(*) FROM audit_log WHERE action = 'registration.checkin'").fetchone()[0] == 1
@@ -141,7 +141,7 @@ def test_door_several_matches_are_listed_masked(demo_store, make_event):
         "SELECT id FROM members WHERE name LIKE ? LIMIT 2", (surname + "%",))]
     for member_id in ids:
         registrations.register(demo_store, "李娜", event.id, member_id, now=NOW)
-    found = registrations.door(demo_store, "门口", event.id, surname, tz=TZ, now=NOW)
+    found = registrations.door(demo_store, "门口", event.id, surname, tz=TZ, now=event.start)
     assert found.checked_in is None and {m["member_id"] for m in found.matches} >= set(ids)
     assert all("****" in m["phone"] for m in found.matches)
     assert all(state_of(demo_store, event.id, i) == "registered" for i in ids)
@@ -151,14 +151,15 @@ def test_walk_in_joins_the_roster_and_is_checked_in(demo_store, make_event):
     event = make_event()
     total = roster.total_members(demo_store)
     done = registrations.walk_in(demo_store, "门口", event.id, "新来宾", "139 0000 1111", tz=TZ,
-                                 now=NOW)
+                                 now=event.start)
     assert done.walk_in and roster.total_members(demo_store) == total + 1
     member = roster.get_member(demo_store, done.member_id)
-    assert member.phone == "13900001111" and last_seen(demo_store, done.member_id) == NOW.date()
+    assert member.phone == "13900001111" and last_seen(demo_store, done.member_id) == event.start.date()
     actions = [r[0] for r in demo_store.conn.execute("SELECT action FROM audit_log ORDER BY id")]
     assert actions[-2:] == ["member.create", "registration.checkin"]
     with pytest.raises(UserError):
-        registrations.walk_in(demo_store, "门口", event.id, "坏号码", "12345", tz=TZ, now=NOW)
+        registrations.walk_in(demo_store, "门口", event.id, "坏号码", "12345", tz=TZ,
+                              now=event.start)
     assert roster.total_members(demo_store) == total + 1
 
 
@@ -175,8 +176,8 @@ def test_undo_puts_back_the_state_and_the_last_active_date(demo_store, make_even
     [before] = demo_store.conn.execute("SELECT last_activity_on FROM members WHERE id = 9").fetchone()
     last_activity_before = date.fromisoformat(before) if before else date.min
     registrations.register(demo_store, "李娜", event.id, 9, now=NOW)
-    registrations.check_in(demo_store, "门口", event.id, 9, tz=TZ, now=NOW)
-    assert last_seen(demo_store, 9) == NOW.date()
+    registrations.check_in(demo_store, "门口", event.id, 9, tz=TZ, now=event.start)
+    assert last_seen(demo_store, 9) == event.start.date()
     kinds = [r[0] for r in demo_store.conn.execute(
         "SELECT kind FROM activities WHERE member_id = 9 AND source = ?", (f"event:{event.id}",))]
     assert kinds == ["attendance"]
@@ -192,7 +193,7 @@ def test_last_active_never_moves_backwards(demo_store, make_event):
     later = NOW.date() + timedelta(days=20)
     demo_store.conn.execute("UPDATE members SET last_active_on = ? WHERE id = 11",
                             (later.isoformat(),))
-    registrations.check_in(demo_store, "门口", event.id, 11, tz=TZ, now=NOW)
+    registrations.check_in(demo_store, "门口", event.id, 11, tz=TZ, now=event.start)
     assert last_seen(demo_store, 11) == later
 
 
@@ -221,3 +222,33 @@ def test_member_references_as_scripts_pass_them(demo_store):
     assert registrations.find_member(demo_store, "12") == 12
     with pytest.raises(UserError):
         registrations.find_member(demo_store, "99999")
+
+
+def test_the_door_opens_two_hours_before_and_shuts_at_the_end_of_the_day(demo_store, make_event):
+    event = make_event()  # Saturday 12-05 14:00–16:00
+    registrations.register(demo_store, "李娜", event.id, 7, now=NOW)
+    with pytest.raises(UserError) as caught:  # on Wednesday
+        registrations.check_in(demo_store, "门口", event.id, 7, tz=TZ, now=NOW)
+    assert caught.value.key == "event_clock.door_not_open"
+    assert "12-05" in caught.value.message and "12:00" in caught.value.message
+    with pytest.raises(UserError):
+        registrations.door(demo_store, "门口", event.id, "7", tz=TZ, now=event.start - timedelta(
+            hours=2, minutes=1))
+    with pytest.raises(UserError) as caught:  # Sunday morning
+        registrations.check_in(demo_store, "门口", event.id, 7, tz=TZ,
+                               now=event.start + timedelta(hours=19))
+    assert caught.value.key == "event_clock.door_over"
+    assert state_of(demo_store, event.id, 7) == "registered"
+    late_evening = event.start + timedelta(hours=9, minutes=59)  # 23:59 the same day
+    assert not registrations.check_in(demo_store, "门口", event.id, 7, tz=TZ,
+                                      now=late_evening).already
+
+
+def test_an_event_is_closed_only_after_it_ends(demo_store, make_event):
+    event = make_event()
+    registrations.register(demo_store, "李娜", event.id, 3, now=NOW)
+    with pytest.raises(UserError) as caught:
+        events.close_event(demo_store, "李娜", event.id, now=event.start + timedelta(hours=1))
+    assert caught.value.key == "event_clock.not_ended"
+    assert "16:00" in caught.value.message and "close it after it ends" in caught.value.message
+    assert state_of(demo_store, event.id, 3) == "registered"

@@ -6,15 +6,16 @@ from __future__ import annotations
 
 import ast
 import json
-from datetime import UTC, date
+import re
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
 
 import branchdesk
-from branchdesk import member_fields
+from branchdesk import datetimes, member_fields
 from branchdesk.engagement_config import parse as engagement_config
-from branchdesk.i18n import catalog, set_language
+from branchdesk.i18n import catalog, set_language, t
 from branchdesk.services import activities, audit_labels, audit_trail, complaints, followups, roster
 from branchdesk.services.demo_events import build_demo_events
 
@@ -115,3 +116,58 @@ def test_a_complaint_s_status_and_channel_read_as_words(busy_branch):
     assert "Received on" in "\n".join(lines)
     assert audit_trail.action_label("complaint.open") == "complaint logged"
     assert audit_trail.entity_label("complaint") == "complaint"
+
+
+@pytest.fixture
+def erased_branch(demo_store):
+    """A member revealed, contacted and then erased: the newest kinds of entries."""
+    from branchdesk.services import erasure, staff
+    from branchdesk.services.staff import Credentials
+
+    staff.init_branch(demo_store, "周经理", "geheim-123")
+    roster.update_member(demo_store, "周经理", 3, {"phone": "13999998888", "notes": "住在陆家嘴"})
+    roster.reveal(demo_store, "周经理", 3)
+    activities.log_activity(demo_store, "周经理", 3, "call", note="回访")
+    erasure.erase_member(demo_store, "周经理", 3, Credentials("周经理", "geheim-123"), "申请单 7")
+    return demo_store
+
+
+def _lines(store, action: str) -> list[str]:
+    found = audit_trail.entries(store, audit_trail.Scope("member", member_id=3))
+    return audit_trail.change_lines(next(e for e in found if e["action"] == action))
+
+
+@pytest.mark.parametrize("language", ["zh", "en"])
+def test_erasure_reveal_and_contact_entries_read_as_words(erased_branch, language):
+    set_language(language)
+    erase, reveal = _lines(erased_branch, "member.erase"), _lines(erased_branch, "member.reveal_phone")
+    contact = _lines(erased_branch, "activity.add")
+    shown = "\n".join(erase + reveal + contact)
+    for raw in ("notes_emptied", "follow_up_removed", '"phone"', "account_no", "+00:00", "T"):
+        assert raw not in shown.replace("Time", "").replace("Tags", "")
+    assert not re.search(r"[0-9a-f]{64}", shown)  # sealed rows' hashes
+    mobile, account = (t(member_fields.BY_NAME[f].label_key) for f in ("phone", "account_no"))
+    assert f"{mobile}{t('roster_fields.list_separator')}{account}" in reveal[0]
+    sealed = next(line for line in erase if line.startswith(audit_labels.field_label("sealed")))
+    count = len(json.loads(erased_branch.conn.execute(
+        "SELECT after FROM audit_log WHERE action = 'member.erase'").fetchone()[0])["sealed"])
+    assert count > 0 and (f"{count} 条审计记录" if language == "zh" else f"{count} audit rows") \
+        in sealed
+    at = json.loads(erased_branch.conn.execute(
+        "SELECT after FROM audit_log WHERE action = 'activity.add'").fetchone()[0])["at"]
+    local = datetime.fromisoformat(at).astimezone(datetimes.branch_zone())
+    assert f"{local:%Y-%m-%d %H:%M:%S}" in shown
+
+
+@pytest.mark.parametrize("language", ["zh", "en"])
+def test_every_detail_of_an_erasure_has_a_label(erased_branch, language):
+    set_language(language)
+    scope = audit_trail.Scope("dates", start=date(2000, 1, 1), end=date(2100, 1, 1))
+    raw = set()
+    for entry in audit_trail.entries(erased_branch, scope):
+        for side in ("before", "after"):
+            data = json.loads(entry[side]) if entry[side] else None
+            if isinstance(data, dict):
+                raw |= {f"{entry['action']}.{k}" for k in data
+                        if audit_labels.field_label(k, entry["entity"]) == k}
+    assert raw == set()

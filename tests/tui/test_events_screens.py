@@ -34,8 +34,8 @@ async def open_events(pilot, settle) -> EventsScreen:
     return pilot.app.screen
 
 
-def plan(store, title="价值投资沙龙", days=1, **values):
-    start = datetime.now(TZ).replace(hour=14, minute=0, second=0, microsecond=0) + \
+def plan(store, title="价值投资沙龙", days=1, start=None, **values):
+    start = start or datetime.now(TZ).replace(hour=14, minute=0, second=0, microsecond=0) + \
         timedelta(days=days)
     return events.create_events(store, "tester", {
         "kind": "salon", "title": title, "start": start, "end": start + timedelta(hours=2),
@@ -63,6 +63,24 @@ async def test_plan_an_event_with_the_keyboard(make_app, settle, demo_store):
         assert datetime.fromisoformat(starts) == expected
         assert agenda.agenda.event_id == event_id
         assert any("周末沙龙" in n.message for n in app._notifications)
+
+
+@pytest.mark.parametrize("language", ["zh", "en"])
+async def test_a_salon_held_yesterday_is_saved_with_a_warning(make_app, settle, demo_store,
+                                                              language):
+    app = make_app(language)
+    async with app.run_test(size=(80, 24)) as pilot:
+        agenda = await open_events(pilot, settle)
+        await pilot.press("n")
+        await pilot.pause()
+        await pilot.press(*"补记沙龙", "tab", *"昨天 14:00", "tab", *"16:00", "tab",
+                          *"301", "tab", *"40", "ctrl+s")
+        await pilot.pause()
+        assert app.screen is agenda
+        assert [row[1] for row in event_rows(demo_store)] == ["补记沙龙"]
+        warnings = [n.message for n in app._notifications if n.severity == "warning"]
+    said = "按已举办的活动记录" if language == "zh" else "recorded as already held"
+    assert len(warnings) == 1 and said in warnings[0] and "14:00" in warnings[0]
 
 
 async def test_a_bad_end_keeps_the_form_open_with_the_reason(make_app, settle, demo_store):
@@ -126,8 +144,13 @@ async def test_invite_a_segment_from_the_card(make_app, settle, demo_store):
         assert "Invited" in str(app.screen.query_one("#view-invited").label)
 
 
+def in_an_hour() -> datetime:
+    """A start the door is open for on the real clock (the screen reads it)."""
+    return datetime.now(TZ).replace(second=0, microsecond=0) + timedelta(hours=1)
+
+
 async def test_check_people_in_at_the_door(make_app, settle, demo_store):
-    event = plan(demo_store)
+    event = plan(demo_store, start=in_an_hour())
     conn = demo_store.conn
     surname = conn.execute("SELECT substr(name, 1, 1) s FROM members GROUP BY s"
                            " HAVING count(*) >= 2 ORDER BY count(*) DESC LIMIT 1").fetchone()[0]
@@ -178,6 +201,27 @@ async def test_check_people_in_at_the_door(make_app, settle, demo_store):
     assert single[0] in attended and len(attended) == 2
     last = conn.execute("SELECT last_seen_on FROM members WHERE id = ?", (single[0],)).fetchone()
     assert last[0] == datetime.now(TZ).date().isoformat()
+
+
+@pytest.mark.parametrize("language", ["zh", "en"])
+async def test_the_door_of_a_later_event_says_when_it_opens(make_app, settle, demo_store,
+                                                          language):
+    event = plan(demo_store)  # tomorrow 14:00: the door opens at 12:00
+    member = demo_store.conn.execute("SELECT id, phone FROM members ORDER BY id LIMIT 1").fetchone()
+    registrations.register(demo_store, "tester", event.id, member[0])
+    app = make_app(language)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        app.push_screen(CheckInScreen(event.id))
+        await pilot.pause()
+        await pilot.press(*member[1][-4:], "enter")
+        await pilot.pause()
+        result = str(app.screen.query_one("#door-result").render())
+    opens = f"{event.start - timedelta(hours=2):%m-%d}"
+    assert opens in result and "12:00" in result
+    assert ("签到在" in result and "开放" in result) if language == "zh" else "opens at" in result
+    assert demo_store.conn.execute("SELECT state FROM registrations WHERE member_id = ?",
+                                   (member[0],)).fetchone()[0] == "registered"
 
 
 @pytest.mark.parametrize("language", ["zh", "en"])
