@@ -176,8 +176,11 @@ def cmd_export_calendar(args: argparse.Namespace, settings: Settings) -> int:
     else:
         found = events.list_events(store, settings.tz, parse_day(args.first, settings),
                                    parse_day(args.last, settings))
-    written = write_calendar(store, found, args.output, tz=settings.tz,
-                             calendar_name=settings.branch_name or t("app.default_branch"))
+    from branchdesk.services.roster import main_branch
+
+    # As the app names it: the configured branch, else the one most members belong to.
+    name = settings.branch_name or main_branch(store) or t("app.default_branch")
+    written = write_calendar(store, found, args.output, tz=settings.tz, calendar_name=name)
     if args.json:
         print_json({"file": str(written), "events": len(found)})
         return 0

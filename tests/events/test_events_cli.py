@@ -196,6 +196,7 @@ def test_export_calendar_and_one_event(db, capsys, tmp_path):
     assert code == 0 and str(out) in text
     calendar = icalendar.Calendar.from_ical(out.read_bytes())
     assert len(calendar.walk("VEVENT")) == len(made) == 5
+    assert calendar.calendar_name == "上海陆家嘴营业部"  # the branch, as the app names it
     single = tmp_path / "one.ics"
     assert run(db, capsys, "export", "calendar", "--event", str(made[0]["id"]),
                "-o", str(single))[0] == 0
