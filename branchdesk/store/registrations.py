@@ -84,7 +84,7 @@ def listed(conn: sqlite3.Connection, event_id: int, states: Sequence[str] | None
         where += f" AND r.state IN ({', '.join('?' * len(states))})"
         params.extend(states)
     order = (" ORDER BY r.waitlist_position, r.member_id" if states and list(states) == ["waitlisted"]
-             else " ORDER BY m.name, r.member_id")
+             else " ORDER BY m.name_key, m.name, r.member_id")  # names by pinyin
     rows = conn.execute(_WITH_MEMBER + where + order + " LIMIT ? OFFSET ?", [*params, limit, offset])
     return [dict(zip(_MEMBER_KEYS, row, strict=True)) for row in rows]
 
@@ -110,7 +110,7 @@ def door_matches(conn: sqlite3.Connection, event_id: int, text: str, limit: int 
         clause = f"({clause} OR m.phone LIKE ? ESCAPE '\\')"
         params.append(f"%{term}")
     rows = conn.execute(_WITH_MEMBER + f" WHERE r.event_id = ? AND {clause}"
-                        " ORDER BY m.name, r.member_id LIMIT ?", [*params, limit])
+                        " ORDER BY m.name_key, m.name, r.member_id LIMIT ?", [*params, limit])
     return [dict(zip(_MEMBER_KEYS, row, strict=True)) for row in rows]
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlite3
 from typing import Any
 
+from branchdesk import pinyin_sort
 from branchdesk.store.members import now_text
 
 _COLUMNS = ("id", "name", "role", "password_hash", "active", "created_at")
@@ -16,8 +17,9 @@ def get(conn: sqlite3.Connection, name: str) -> dict[str, Any] | None:
 
 
 def all_staff(conn: sqlite3.Connection) -> list[dict[str, Any]]:
-    rows = conn.execute(f"SELECT {', '.join(_COLUMNS)} FROM staff ORDER BY name")
-    return [dict(zip(_COLUMNS, row, strict=True)) for row in rows]
+    rows = conn.execute(f"SELECT {', '.join(_COLUMNS)} FROM staff")
+    found = [dict(zip(_COLUMNS, row, strict=True)) for row in rows]
+    return sorted(found, key=lambda person: (pinyin_sort.sort_key(person["name"]), person["name"]))
 
 
 def insert(conn: sqlite3.Connection, name: str, role: str, password_hash: str | None) -> int:

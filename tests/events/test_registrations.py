@@ -252,3 +252,14 @@ def test_an_event_is_closed_only_after_it_ends(demo_store, make_event):
     assert caught.value.key == "event_clock.not_ended"
     assert "16:00" in caught.value.message and "close it after it ends" in caught.value.message
     assert state_of(demo_store, event.id, 3) == "registered"
+
+
+def test_the_card_and_events_show_list_people_by_pinyin(demo_store, make_event):
+    """丁 (ding), 安 (an), 张 (zhang): by code point 丁 安 张; a person reads 安 丁 张."""
+    event = make_event()
+    ids = members_at(demo_store, "C5", 3)
+    for member_id, name in zip(ids, ("丁一", "张三", "安娜"), strict=True):
+        roster.update_member(demo_store, "李娜", member_id, {"name": name})
+        registrations.register(demo_store, "李娜", event.id, member_id, now=NOW)
+    listed = [row["name"] for row in registrations.registrations(demo_store, event.id)]
+    assert listed == ["安娜", "丁一", "张三"]

@@ -85,7 +85,7 @@ def test_short_passwords_and_duplicates_are_refused(store):
     staff.add_staff(store, MANAGER, "小王", "staff", "123456")
     with pytest.raises(UserError):
         staff.add_staff(store, MANAGER, "小王", "staff", "123456")
-    assert [p["name"] for p in staff.list_staff(store)] == ["周经理", "小王"]
+    assert [p["name"] for p in staff.list_staff(store)] == ["小王", "周经理"]  # by pinyin
     assert "password_hash" not in staff.list_staff(store)[0]
 
 
@@ -155,3 +155,13 @@ def test_on_a_branch_without_staff_nobody_can_change_the_rules(store):
     with pytest.raises(UserError, match="staff init"):
         rules.set_enabled(store, Credentials("root", "whatever"), "guarantee.capital", False)
     assert not rule_state(store, "guarantee.capital")["disabled"]
+
+
+def test_staff_are_listed_by_pinyin(demo_store):
+    """周 (zhou), 安 (an), 丁 (ding): a person reads 安 丁 周, not code-point order."""
+    from branchdesk.services.staff import Credentials
+
+    staff.init_branch(demo_store, "周经理", "pass-1234")
+    for name in ("丁伟", "安琪"):
+        staff.add_staff(demo_store, Credentials("周经理", "pass-1234"), name, "staff", "pass-1234")
+    assert [person["name"] for person in staff.list_staff(demo_store)] == ["安琪", "丁伟", "周经理"]
