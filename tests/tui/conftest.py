@@ -4,7 +4,7 @@ fixed "today", so dormant markers and snapshots never depend on the day the test
 from __future__ import annotations
 
 import pytest
-from support import TODAY
+from support import MANAGER_NAME, MANAGER_PASSWORD, STAFF_NAME, STAFF_PASSWORD, TODAY
 from textual.worker import WorkerState
 
 from branchdesk.app import BranchDeskApp
@@ -71,3 +71,15 @@ def sign_in():
 def settle():
     """`await settle(pilot)`: the screen as it is once every search and page has landed."""
     return _settle
+
+
+@pytest.fixture
+def staffed_branch(demo_store):
+    """The demo branch set up with staff: its manager and 小李 (staff); the app signs in."""
+    from branchdesk.services import staff
+    from branchdesk.services.staff import Credentials
+
+    staff.init_branch(demo_store, MANAGER_NAME, MANAGER_PASSWORD)
+    staff.add_staff(demo_store, Credentials(MANAGER_NAME, MANAGER_PASSWORD), STAFF_NAME, "staff",
+                    STAFF_PASSWORD)
+    return demo_store

@@ -8,6 +8,7 @@ a member card asks for the request and a reviewer's or manager's password, then 
 from __future__ import annotations
 
 import pytest
+from support import MANAGER_NAME, MANAGER_PASSWORD, audit_operators
 from textual.command import CommandPalette
 from textual.widgets import Input
 
@@ -16,12 +17,12 @@ from branchdesk.screens.compose import ComposeScreen
 from branchdesk.screens.member_card import MemberCardScreen
 from branchdesk.screens.roster import RosterScreen
 from branchdesk.screens.signin import SignInScreen
-from branchdesk.services import activities, audit_trail, roster, staff
+from branchdesk.services import activities, audit_trail, roster
 from branchdesk.services.staff import Credentials
 from branchdesk.store.audit_privacy import REDACTED
 from branchdesk.widgets.form_dialog import FormDialog
 
-MANAGER = Credentials("周经理", "mgr-pass-1")
+MANAGER = Credentials(MANAGER_NAME, MANAGER_PASSWORD)
 
 
 @pytest.fixture(autouse=True)
@@ -29,19 +30,7 @@ def quick_check(monkeypatch):
     monkeypatch.setattr(compose, "CHECK_DELAY", 0.02)
 
 
-@pytest.fixture
-def branch(demo_store):
-    staff.init_branch(demo_store, MANAGER.name, MANAGER.password)
-    staff.add_staff(demo_store, MANAGER, "小李", "staff", "li-pass-1")
-    return demo_store
-
-
-def _actions(store, action: str) -> list[str]:
-    return [row[0] for row in store.conn.execute(
-        "SELECT operator FROM audit_log WHERE action = ? ORDER BY id", (action,))]
-
-
-async def test_f4_signs_out_and_the_next_person_signs_in(branch, make_app, settle, sign_in):
+async def test_f4_signs_out_and_the_next_person_signs_in(staffed_branch, make_app, settle, sign_in):
     app = make_app("zh")
     async with app.run_test(size=(80, 24)) as pilot:
         await sign_in(pilot, "小李", "li-pass-1")
@@ -69,11 +58,11 @@ async def test_f4_signs_out_and_the_next_person_signs_in(branch, make_app, settl
         await pilot.pause()
         assert isinstance(app.screen, ComposeScreen)
         assert "草稿" not in app.screen.query_one("TextArea").text
-    assert _actions(branch, "staff.sign_out") == ["小李"]
-    assert _actions(branch, "staff.sign_in") == ["小李", MANAGER.name]
+    assert audit_operators(staffed_branch, "staff.sign_out") == ["小李"]
+    assert audit_operators(staffed_branch, "staff.sign_in") == ["小李", MANAGER.name]
 
 
-async def test_sign_out_is_in_the_palette_and_help_but_not_over_a_card(branch, make_app,
+async def test_sign_out_is_in_the_palette_and_help_but_not_over_a_card(staffed_branch, make_app,
                                                                       settle, sign_in):
     app = make_app("en")
     async with app.run_test(size=(80, 24)) as pilot:
@@ -100,7 +89,7 @@ async def test_sign_out_is_in_the_palette_and_help_but_not_over_a_card(branch, m
         await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, SignInScreen)
-    assert _actions(branch, "staff.sign_out") == ["小李"]
+    assert audit_operators(staffed_branch, "staff.sign_out") == ["小李"]
 
 
 async def test_a_branch_without_staff_has_no_sign_out(make_app, settle, demo_store):
@@ -117,7 +106,7 @@ async def test_a_branch_without_staff_has_no_sign_out(make_app, settle, demo_sto
         await pilot.press("enter")
         await pilot.pause()
         assert not isinstance(app.screen, SignInScreen)
-    assert _actions(demo_store, "staff.sign_out") == []
+    assert audit_operators(demo_store, "staff.sign_out") == []
 
 
 async def _open_first_card(pilot, settle) -> MemberCardScreen:
@@ -129,14 +118,14 @@ async def _open_first_card(pilot, settle) -> MemberCardScreen:
     return card
 
 
-async def test_ctrl_y_on_a_member_card_erases_with_an_approvers_password(branch, make_app,
+async def test_ctrl_y_on_a_member_card_erases_with_an_approvers_password(staffed_branch, make_app,
                                                                          settle, sign_in):
     app = make_app("en")
     async with app.run_test(size=(80, 24)) as pilot:
         await sign_in(pilot, "小李", "li-pass-1")
         card = await _open_first_card(pilot, settle)
         member = card.member
-        activities.log_activity(branch, "小李", member.id, "call", note="聊到他的房贷")
+        activities.log_activity(staffed_branch, "小李", member.id, "call", note="聊到他的房贷")
         await pilot.press("ctrl+y")
         await pilot.pause()
         dialog = app.screen
@@ -148,22 +137,22 @@ async def test_ctrl_y_on_a_member_card_erases_with_an_approvers_password(branch,
         await pilot.pause()
         assert app.screen is dialog
         assert str(dialog.query_one("#form-error").render()).strip()
-        assert roster.get_member(branch, member.id).name == member.name
+        assert roster.get_member(staffed_branch, member.id).name == member.name
         dialog.query_one("#field-approver_password", Input).value = ""
         await pilot.press(*MANAGER.password, "ctrl+s")
         await pilot.pause()
         await settle(pilot)
         assert isinstance(app.screen, RosterScreen)          # the card closed, the roster reloaded
-    gone = roster.get_member(branch, member.id)
+    gone = roster.get_member(staffed_branch, member.id)
     assert gone.name == REDACTED and gone.phone is None
-    assert all(a.note is None for a in activities.member_activities(branch, member.id))
-    [row] = audit_trail.entries(branch, audit_trail.Scope("member", member_id=member.id))[-1:]
+    assert all(a.note is None for a in activities.member_activities(staffed_branch, member.id))
+    [row] = audit_trail.entries(staffed_branch, audit_trail.Scope("member", member_id=member.id))[-1:]
     assert row["action"] == "member.erase" and row["operator"] == "小李"
     assert MANAGER.name in row["after"] and "2026-051" in row["after"]
-    assert audit_trail.verify(branch).ok
+    assert audit_trail.verify(staffed_branch).ok
 
 
-async def test_escape_leaves_the_erase_dialog_and_nothing_is_erased(branch, make_app, settle,
+async def test_escape_leaves_the_erase_dialog_and_nothing_is_erased(staffed_branch, make_app, settle,
                                                                    sign_in):
     app = make_app("zh")
     async with app.run_test(size=(80, 24)) as pilot:
@@ -176,8 +165,8 @@ async def test_escape_leaves_the_erase_dialog_and_nothing_is_erased(branch, make
         await pilot.press("escape")
         await pilot.pause()
         assert app.screen is card
-    assert roster.get_member(branch, card.member_id).name == card.member.name
-    assert _actions(branch, "member.erase") == []
+    assert roster.get_member(staffed_branch, card.member_id).name == card.member.name
+    assert audit_operators(staffed_branch, "member.erase") == []
 
 
 async def test_without_staff_nobody_could_approve_so_ctrl_y_says_how_to_set_up(

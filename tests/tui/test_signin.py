@@ -5,6 +5,7 @@ under their name. Nothing else opens before that. A branch without staff starts 
 from __future__ import annotations
 
 import pytest
+from support import MANAGER_NAME, MANAGER_PASSWORD, audit_operators
 from textual.widgets import Input
 
 from branchdesk.screens import compose
@@ -14,7 +15,7 @@ from branchdesk.screens.signin import SignInScreen
 from branchdesk.services import messages, staff
 from branchdesk.services.staff import Credentials
 
-MANAGER = Credentials("周经理", "mgr-pass-1")
+MANAGER = Credentials(MANAGER_NAME, MANAGER_PASSWORD)
 
 
 @pytest.fixture(autouse=True)
@@ -22,19 +23,7 @@ def quick_check(monkeypatch):
     monkeypatch.setattr(compose, "CHECK_DELAY", 0.02)
 
 
-@pytest.fixture
-def branch(demo_store):
-    staff.init_branch(demo_store, MANAGER.name, MANAGER.password)
-    staff.add_staff(demo_store, MANAGER, "小李", "staff", "li-pass-1")
-    return demo_store
-
-
-def operators(store, action: str) -> list[str]:
-    return [row[0] for row in store.conn.execute(
-        "SELECT operator FROM audit_log WHERE action = ? ORDER BY id", (action,))]
-
-
-async def test_wrong_then_right_password_and_the_audit_names_who_signed_in(branch, make_app,
+async def test_wrong_then_right_password_and_the_audit_names_who_signed_in(staffed_branch, make_app,
                                                                            settle):
     app = make_app("en")
     async with app.run_test(size=(80, 24)) as pilot:
@@ -72,14 +61,14 @@ async def test_wrong_then_right_password_and_the_audit_names_who_signed_in(branc
         await pilot.pause(0.1)
         await pilot.press("ctrl+r")
         await pilot.pause()
-    assert operators(branch, "staff.sign_in") == ["小李"]
-    submitted = messages.review_queue(branch)
+    assert audit_operators(staffed_branch, "staff.sign_in") == ["小李"]
+    submitted = messages.review_queue(staffed_branch)
     assert [m["author"] for m in submitted] == ["小李"]
-    assert operators(branch, "message.submitted")[-1:] == ["小李"]
+    assert audit_operators(staffed_branch, "message.submitted")[-1:] == ["小李"]
 
 
-async def test_the_login_name_is_offered_when_it_is_a_staff_member(branch, make_app):
-    staff.add_staff(branch, MANAGER, "tester", "reviewer", "tester-pass")
+async def test_the_login_name_is_offered_when_it_is_a_staff_member(staffed_branch, make_app):
+    staff.add_staff(staffed_branch, MANAGER, "tester", "reviewer", "tester-pass")
     app = make_app("zh")
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
@@ -96,14 +85,14 @@ async def test_the_login_name_is_offered_when_it_is_a_staff_member(branch, make_
         assert isinstance(app.screen, RosterScreen)
 
 
-async def test_escape_on_the_sign_in_quits(branch, make_app):
+async def test_escape_on_the_sign_in_quits(staffed_branch, make_app):
     app = make_app("en")
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         assert isinstance(app.screen, SignInScreen)
         await pilot.press("escape")
         await pilot.pause()
-    assert operators(branch, "staff.sign_in") == []
+    assert audit_operators(staffed_branch, "staff.sign_in") == []
 
 
 async def test_a_branch_without_staff_starts_without_a_sign_in(demo_store, make_app, settle):
