@@ -15,6 +15,7 @@ from typing import Any
 from textual.content import Content
 from textual.widgets import Static
 
+from branchdesk.compliance.basis import basis_text
 from branchdesk.i18n import get_language, t
 
 # Theme variables, so the marks read on light and dark themes alike.
@@ -39,6 +40,7 @@ class FindingItem:
     match: str
     explanation: str
     suggestion: str
+    basis: str = ""  # the legal basis, in the current language
 
     @classmethod
     def of(cls, finding: Any) -> FindingItem:
@@ -57,7 +59,8 @@ class FindingItem:
                    severity=_value(get("severity")), start=int(get("start")),
                    end=int(get("end")), match=str(get("match") or ""),
                    explanation=str(get("explanation") or ""),
-                   suggestion=str(get("suggestion") or ""))
+                   suggestion=str(get("suggestion") or ""),
+                   basis=basis_text(str(get("basis") or "")))
 
 
 def items_of(findings: Iterable[Any]) -> list[FindingItem]:

@@ -136,3 +136,14 @@ def test_every_shipped_pattern_compiles_with_its_word_classes():
     for rule in pack.rules:
         for pattern in expand_classes(rule, pack.classes).patterns:
             re.compile(pattern)
+
+
+def test_every_law_a_rule_cites_has_an_english_name():
+    from branchdesk.compliance.basis import basis_in
+
+    for rule in load_rulepack().rules:
+        english = basis_in(rule.basis, "en")
+        assert rule.basis and "《" not in english and "第" not in english, (rule.id, english)
+    assert basis_in("《证券法》第50条、第53条；《广告法》第25条", "en") == (
+        "Securities Law arts. 50, 53; Advertising Law art. 25")
+    assert basis_in("《某某条例》第3条", "en") == "《某某条例》 art. 3"  # an unknown law keeps its title
