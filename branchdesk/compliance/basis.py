@@ -22,6 +22,18 @@ def _law_names() -> dict[str, str]:
     return dict(_shipped().laws)
 
 
+@cache
+def _shipped_bases() -> dict[str, str]:
+    from branchdesk.compliance.rulepack import _shipped
+
+    return {rule.id: rule.basis for rule in _shipped().rules}
+
+
+def shipped_basis(rule_id: str) -> str:
+    """The basis of a shipped rule: for a finding kept before findings carried theirs."""
+    return _shipped_bases().get(rule_id, "")
+
+
 def _articles(m: re.Match[str]) -> str:
     numbers = re.findall(r"\d+", m.group(0))
     return (" art. " if len(numbers) == 1 else " arts. ") + ", ".join(numbers)
