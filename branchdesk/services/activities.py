@@ -20,7 +20,7 @@ from branchdesk.engagement_enums import (
     KIND_WORDS,
     ActivityKind,
     ContactChannel,
-    codes,
+    allowed,
     from_text,
 )
 from branchdesk.errors import UserError
@@ -71,7 +71,7 @@ def parse_kind(value: ActivityKind | str) -> ActivityKind:
         return value
     kind = from_text(ActivityKind, value, KIND_WORDS)
     if kind is None:
-        raise UserError("engagement.bad_kind", value=value, allowed=", ".join(codes(ActivityKind)))
+        raise UserError("engagement.bad_kind", value=value, allowed=allowed(ActivityKind))
     return kind  # type: ignore[return-value]
 
 
@@ -82,7 +82,7 @@ def parse_channel(value: ContactChannel | str | None, kind: ActivityKind) -> Con
         return value
     channel = from_text(ContactChannel, value)
     if channel is None:
-        raise UserError("engagement.bad_channel", value=value, allowed=", ".join(codes(ContactChannel)))
+        raise UserError("engagement.bad_channel", value=value, allowed=allowed(ContactChannel))
     return channel  # type: ignore[return-value]
 
 

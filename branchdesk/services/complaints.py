@@ -18,7 +18,7 @@ from branchdesk.engagement_enums import (
     ComplaintCategory,
     ComplaintChannel,
     ComplaintStatus,
-    codes,
+    allowed,
     from_text,
 )
 from branchdesk.enums import LabelledEnum
@@ -118,7 +118,7 @@ def _parse(enum: type[E], value: E | str, error_key: str) -> E:
     UserError (`error_key`) listing the codes allowed."""
     found = value if isinstance(value, enum) else from_text(enum, value or "")
     if found is None:
-        raise UserError(error_key, value=value, allowed=", ".join(codes(enum)))
+        raise UserError(error_key, value=value, allowed=allowed(enum))
     return found  # type: ignore[return-value]
 
 

@@ -232,3 +232,13 @@ def test_activity_import_dry_run_import_and_undo(db, capsys, tmp_path):
     code, out, _ = run(db, capsys, "activity", "undo", str(done["batch_id"]))
     assert code == 0 and str(done["batch_id"]) in out
     refused(db, capsys, "activity", "import", str(tmp_path / "missing.xlsx"))
+
+
+def test_an_unknown_choice_lists_the_words_a_chinese_reader_can_type(db, capsys):
+    err = refused(db, capsys, "--lang", "zh", "activity", "add", "1", "--kind", "飞鸽")
+    assert "call (电话)" in err and "chat (私聊)" in err
+    err = refused(db, capsys, "--lang", "zh", "complaints", "add", "1", "--channel", "电话",
+                  "--category", "天气", "--summary", "x")
+    assert "fees (收费)" in err
+    err = refused(db, capsys, "--lang", "en", "complaints", "list", "--status", "closed")
+    assert "open, in_progress, resolved" in err  # English names add nothing to the codes
