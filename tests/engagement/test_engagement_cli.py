@@ -242,3 +242,20 @@ def test_an_unknown_choice_lists_the_words_a_chinese_reader_can_type(db, capsys)
     assert "fees (收费)" in err
     err = refused(db, capsys, "--lang", "en", "complaints", "list", "--status", "closed")
     assert "open, in_progress, resolved" in err  # English names add nothing to the codes
+
+
+def test_the_demo_logs_no_contact_later_than_now(tmp_path, capsys, monkeypatch):
+    """Built at 08:40, the demo's contacts of today are all before 08:40 (logging a later one
+    by hand is refused as in the future)."""
+    from datetime import datetime, time
+
+    morning = datetime.combine(datetimes.today(), time(8, 40), tzinfo=datetimes.branch_zone())
+    monkeypatch.setattr(datetimes, "now", lambda: morning)
+    path = tmp_path / "demo.db"
+    assert main(["--db", str(path), "demo", "--members", "300", "--seed", "3"]) == 0
+    with sqlite3.connect(path) as conn:
+        rows = conn.execute("SELECT at FROM activities").fetchall()
+    today = [datetimes.from_stored(at) for (at,) in rows if datetimes.from_stored(at).date()
+             == morning.date()]
+    assert today, "the demo logs some contacts today"
+    assert max(today) <= morning
