@@ -88,6 +88,9 @@ def test_activity_add_by_id_account_or_mobile(db, capsys):
     ("complaints", "add", "1", "--channel", "phone", "--category", "fees", "--summary", "x",
      "--opened", "13-45"),
     ("followup", "1", "--on", "13-45"),
+    ("activity", "add", "1", "--kind", "call", "--at", "1980-01-01 10:00"),
+    ("complaints", "add", "1", "--channel", "phone", "--category", "fees", "--summary", "x",
+     "--opened", "1026-01-01"),
 ])
 def test_bad_input_is_one_message_exit_2_and_nothing_changed(db, capsys, args):
     refused(db, capsys, *args)
