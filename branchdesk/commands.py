@@ -14,10 +14,11 @@ from typing import Any
 
 from textual.actions import parse
 from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.content import Content
 from textual.dom import DOMNode
 from textual.screen import Screen
 
-from branchdesk.i18n import t
+from branchdesk.i18n import get_language, speaking, t
 from branchdesk.screens.base import HasCommands, PaletteCommand
 from branchdesk.screens.help import is_catalog_key
 
@@ -98,10 +99,34 @@ class BranchDeskCommands(Provider):
         for title, help_text, callback, _action in self.commands():
             yield DiscoveryHit(title, callback, help=help_text)
 
+    def other_names(self, commands: list[PaletteCommand]) -> list[tuple[str, str]]:
+        """For each command in a Chinese app, its English title and the pinyin initials of
+        its title: a bilingual user types "audit" or "sjjl" for 审计记录. In English, none."""
+        if get_language() == "en":
+            return [("", "")] * len(commands)
+        from branchdesk.pinyin_sort import initials
+
+        with speaking("en"):
+            english = self.commands()
+        if len(english) != len(commands):  # the screen changed in between: no English
+            english = []
+        return [(english[i].title if english else "", initials(command.title))
+                for i, command in enumerate(commands)]
+
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
-        for title, help_text, callback, _action in self.commands():
+        commands = self.commands()
+        for command, (english, letters) in zip(commands, self.other_names(commands), strict=True):
+            title, help_text = command.title, command.help
             # Match the help text too: "导入" finds the import wizard whatever its title says.
             score = max(matcher.match(title), matcher.match(help_text) * 0.5)
+            shown = matcher.highlight(title)
+            by_english = matcher.match(english) if english else 0
+            by_letters = matcher.match(letters) if letters else 0
+            if by_english > score and by_english >= by_letters:
+                # Found by its English name: show that name too, so the hit makes sense.
+                score, shown = by_english, Content(title + " · ") + matcher.highlight(english)
+            elif by_letters > score:
+                score = by_letters
             if score > 0:
-                yield Hit(score, matcher.highlight(title), callback, text=title, help=help_text)
+                yield Hit(score, shown, command.callback, text=title, help=help_text)

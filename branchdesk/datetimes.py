@@ -66,16 +66,22 @@ def now() -> datetime:
 
 # A moment "in the future" is a typo; a few minutes cover clocks that disagree.
 FUTURE_SLACK = timedelta(minutes=10)
+# So is a contact or a complaint before this year (1908 for 2008, 1026 for 2026).
+EARLIEST_YEAR = 1990
 
 
 def happened_at(at: datetime | None, error_key: str) -> datetime:
     """When something happened: `at` (a naive one in the branch's zone), else now. Later
-    than now by more than FUTURE_SLACK: UserError(`error_key`, at=the moment as typed)."""
+    than now by more than FUTURE_SLACK: UserError(`error_key`, at=the moment as typed);
+    before EARLIEST_YEAR: a UserError asking to check the year."""
     moment = at or now()
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=_zone)
+    shown = moment.astimezone(_zone).strftime("%Y-%m-%d %H:%M")
     if moment > now() + FUTURE_SLACK:
-        raise UserError(error_key, at=moment.astimezone(_zone).strftime("%Y-%m-%d %H:%M"))
+        raise UserError(error_key, at=shown)
+    if moment.year < EARLIEST_YEAR:
+        raise UserError("datetimes.too_old", at=shown, year=EARLIEST_YEAR)
     return moment
 
 

@@ -91,6 +91,17 @@ def codes(enum: type[LabelledEnum]) -> tuple[str, ...]:
     return tuple(member.value for member in enum)
 
 
+def allowed(enum: type[LabelledEnum]) -> str:
+    """The choices of an enum for an error message: each code with its name in the reader's
+    language when that says more (call (电话), fees (收费)); either is accepted."""
+    parts = []
+    for member in enum:
+        label = member.label()
+        same = label.lower().replace(" ", "_") == member.value
+        parts.append(member.value if same else f"{member.value} ({label})")
+    return ", ".join(parts)
+
+
 def sql_in(enum: type[LabelledEnum], members: tuple[LabelledEnum, ...] | None = None) -> str:
     """``('a', 'b')`` for a CHECK constraint or a filter (codes are plain words, never quoted)."""
     return "(" + ", ".join(f"'{m.value}'" for m in (members or tuple(enum))) + ")"

@@ -11,11 +11,16 @@ from __future__ import annotations
 import locale
 import os
 import tomllib
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from functools import cache
 from importlib import resources
 
 LANGUAGES = ("zh", "en")
 _current = "en"
+# A language spoken for a moment in one task or thread only (see `speaking`).
+_speaking: ContextVar[str | None] = ContextVar("speaking", default=None)
 
 
 def _flatten(prefix: str, table: dict, out: dict[str, str]) -> None:
@@ -60,11 +65,24 @@ def set_language(language: str) -> None:
 
 
 def get_language() -> str:
-    return _current
+    return _speaking.get() or _current
+
+
+@contextmanager
+def speaking(language: str) -> Iterator[None]:
+    """`t` answers in `language` inside the block, in this task or thread only (the command
+    palette reads its commands' English names while the app stays in Chinese)."""
+    if language not in LANGUAGES:
+        raise ValueError(f"unknown language {language!r}; choose one of {', '.join(LANGUAGES)}")
+    token = _speaking.set(language)
+    try:
+        yield
+    finally:
+        _speaking.reset(token)
 
 
 def _text(key: str) -> str | None:
-    return catalog(_current).get(key) or catalog("en").get(key)
+    return catalog(get_language()).get(key) or catalog("en").get(key)
 
 
 def _number(value: object) -> int | None:

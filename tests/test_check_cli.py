@@ -38,9 +38,21 @@ def test_jsonl_in_order_with_ids_and_spans(tmp_path, capsys):
     assert [o["verdict"] for o in lines] == ["pass", "block", "pass"]
     finding = lines[1]["findings"][0]
     assert set(finding) == {"rule", "category", "categories", "severity", "start", "end", "match",
-                            "explanation", "suggestion"}
+                            "explanation", "suggestion", "basis", "basis_en"}
+    # The law as the pack cites it, and as an English reader reads it.
+    assert finding["basis"].startswith("《证券法》第")
+    assert finding["basis_en"].startswith("Securities Law art")
     assert finding["category"] in finding["categories"]
     assert BAD[finding["start"]:finding["end"]] == finding["match"]
+
+
+def test_text_output_names_the_law_in_the_readers_language(tmp_path, capsys):
+    code = main(["--db", str(tmp_path / "b.db"), "--lang", "zh", "check", "--text", BAD])
+    assert code == 1 and "依据：《证券法》第135条；《广告法》第25条" in capsys.readouterr().out
+    code = main(["--db", str(tmp_path / "b.db"), "--lang", "en", "check", "--text", BAD])
+    out = capsys.readouterr().out
+    assert code == 1 and "Law: Securities Law art. 135; Advertising Law art. 25" in out
+    assert "《" not in out
 
 
 def test_csv_and_xlsx_with_a_text_column(tmp_path, capsys):
@@ -72,6 +84,7 @@ def test_report_workbook_lists_findings_safely(tmp_path, capsys):
     sheet = openpyxl.load_workbook(report).worksheets[0]
     rows = list(sheet.iter_rows(values_only=True))
     assert len(rows) > 1 and any(row[7] == "稳赚不赔" for row in rows[1:])
+    assert rows[0][10] == "Legal basis" and all(row[10].startswith("Securities Law") for row in rows[1:])
     assert "<f>" not in zipfile.ZipFile(report).read("xl/worksheets/sheet1.xml").decode()
 
 

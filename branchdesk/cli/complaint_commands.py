@@ -20,6 +20,7 @@ from branchdesk.cli.engagement_common import (
     member_id_of,
     one_line,
     parse_moment,
+    person_arg,
     print_items,
 )
 from branchdesk.i18n import t
@@ -76,7 +77,7 @@ def cmd_complaints_list(args: argparse.Namespace, settings: Settings) -> int:
     store = open_db(settings, read_only=True)
     member_id = member_id_of(store, args.member) if args.member else None
     found = complaints.list_complaints(store, status=args.status, overdue_only=args.overdue,
-                                       member_id=member_id, owner=args.owner)
+                                       member_id=member_id, owner=person_arg(store, args.owner))
     if args.json:
         print_json([c.to_json() for c in found])
         years = sorted({y for c in found for y in c.assumed_years})

@@ -14,11 +14,15 @@ from branchdesk.settings import Settings
 
 
 def _print_result(item_id: str, result) -> None:
+    from branchdesk.compliance.basis import basis_text
+
     print(t("cli.check_line", id=item_id, verdict=t(f"report.verdict_{result.verdict.value}")))
     for f in result.findings:
         print("  " + t("cli.finding_line", start=f.start, end=f.end, match=f.match,
                        severity=f.severity.label(), category=f.category.label(), rule=f.rule))
         print("    " + f.explanation)
+        if f.basis:
+            print("    " + t("compliance.basis_label") + basis_text(f.basis))
         if f.suggestion:
             print("    → " + f.suggestion)
 

@@ -20,6 +20,7 @@ from branchdesk.cli.engagement_common import (
     json_flag,
     member_id_of,
     one_line,
+    person_arg,
     parse_day,
     parse_moment,
     print_items,
@@ -59,7 +60,7 @@ def cmd_activity_list(args: argparse.Namespace, settings: Settings) -> int:
 
     first, last = parse_day(args.from_), parse_day(args.to)
     if args.limit is not None and args.limit < 1:
-        raise UserError("cli.bad_count", value=args.limit)
+        raise UserError("engagement_cli.bad_limit", value=args.limit)
     store = open_db(settings, read_only=True)
     member_id = member_id_of(store, args.member) if args.member else None
     found = activities.list_activities(store, member_id=member_id, first=first, last=last,
@@ -143,8 +144,9 @@ def cmd_reactivation(args: argparse.Namespace, settings: Settings) -> int:
     from branchdesk.services import reactivation
 
     if args.limit is not None and args.limit < 1:
-        raise UserError("cli.bad_count", value=args.limit)
+        raise UserError("engagement_cli.bad_limit", value=args.limit)
     store = open_db(settings, read_only=True)
+    args.advisor = person_arg(store, args.advisor)
     today = datetimes.today()
     if args.reactivated:
         woke = reactivation.reactivated_this_week(store, today, settings.dormant_days, args.advisor)
@@ -192,6 +194,7 @@ def cmd_followups(args: argparse.Namespace, settings: Settings) -> int:
     from branchdesk.services import followups
 
     store = open_db(settings, read_only=True)
+    args.advisor = person_arg(store, args.advisor)
     today = datetimes.today()
     due = followups.due_follow_ups(store, today, args.due, args.advisor)
     if print_json_or_empty(args, due, lambda f: f.to_json(today),
@@ -245,8 +248,9 @@ def cmd_birthdays(args: argparse.Namespace, settings: Settings) -> int:
     from branchdesk.services import followups
 
     if not 0 <= args.days <= 366:
-        raise UserError("cli.bad_count", value=args.days)
+        raise UserError("engagement_cli.bad_days", value=args.days)
     store = open_db(settings, read_only=True)
+    args.advisor = person_arg(store, args.advisor)
     today = datetimes.today()
     found = followups.upcoming_birthdays(store, today, args.days, args.advisor)
     if print_json_or_empty(args, found, lambda b: b.to_json(today),

@@ -75,6 +75,14 @@ def member_id_of(store, text: str) -> int:
     return resolve(store.conn, text)
 
 
+def person_arg(store, name: str | None) -> str | None:
+    """An --advisor / --owner filter as typed: a name nobody in the branch has is refused
+    (a typo would otherwise list nothing and say there is nothing)."""
+    from branchdesk.services.known_people import check_known
+
+    return None if name is None else check_known(store, name)
+
+
 def parse_moment(text: str | None, prefer: str = "past"):
     return datetimes.parse_datetime(text, prefer=prefer) if text else None  # type: ignore[arg-type]
 

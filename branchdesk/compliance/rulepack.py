@@ -229,6 +229,8 @@ class RulePack(BaseModel):
     context: ContextCues = Field(default_factory=ContextCues)
     # Word classes shared by rules: "@audience" in a word list, "{@audience}" in a pattern.
     classes: dict[str, list[str]] = Field(default_factory=dict)
+    # English names of the laws the rules' ``basis`` cites (证券法 → Securities Law).
+    laws: dict[str, str] = Field(default_factory=dict)
     rules: list[Rule]
 
     @model_validator(mode="after")

@@ -25,24 +25,27 @@ def write_findings_report(path: str | Path, results: list, pack_version: str) ->
     import openpyxl  # heavy: imported only when a report is written
     from openpyxl.styles import Font
 
+    from branchdesk.compliance.basis import basis_text
+
     path = check_report_path(path)
     book = openpyxl.Workbook()
     sheet = book.active
     sheet.title = t("report.sheet_findings")
     headers = [t(f"report.col_{name}") for name in (
         "id", "verdict", "rule", "category", "severity", "start", "end", "match",
-        "explanation", "suggestion", "text")]
+        "explanation", "suggestion", "basis", "text")]
     append_row(sheet, headers)
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for item, result in results:
         verdict = t(f"report.verdict_{result.verdict.value}")
         if not result.findings:
-            append_row(sheet, [item.id, verdict, "", "", "", None, None, "", "", "", item.text])
+            append_row(sheet, [item.id, verdict, "", "", "", None, None, "", "", "", "", item.text])
         for f in result.findings:
             append_row(sheet, [item.id, verdict, f.rule, f.category.label(), f.severity.label(),
-                               f.start, f.end, f.match, f.explanation, f.suggestion, item.text])
-    for letter, width in zip("ABCDEFGHIJK", (8, 8, 22, 12, 8, 6, 6, 16, 40, 40, 60), strict=True):
+                               f.start, f.end, f.match, f.explanation, f.suggestion,
+                               basis_text(f.basis), item.text])
+    for letter, width in zip("ABCDEFGHIJKL", (8, 8, 22, 12, 8, 6, 6, 16, 40, 40, 30, 60), strict=True):
         sheet.column_dimensions[letter].width = width
     sheet.freeze_panes = "A2"
     info = book.create_sheet(t("report.sheet_about"))

@@ -20,10 +20,16 @@ HEADER_FILL = "#DDEBF7"
 COLORS = {"active": "#2E75B6", "dormant": "#C00000", "reactivated": "#70AD47"}
 
 
-def _points_format() -> str:
-    """Excel's number format for a change in percentage points, in the workbook's language."""
-    unit = t("weekly_review.points", value="").strip().replace('"', "")
-    return f'+0.0" {unit}";-0.0" {unit}";0.0" {unit}"'
+def _change_format(number: str, unit: str = "", zero: str | None = None) -> str:
+    """Excel's number format for a change, signed as the dashboard signs it
+    (review_figures.show_change): +3, −2 (a minus sign, not a hyphen), ±0 for no change."""
+    tail = f'" {unit}"' if unit else ""
+    return f'+{number}{tail};"−"{number}{tail};"±"{zero or number}{tail}'
+
+
+def _points_unit() -> str:
+    """"pt" / "个百分点": a rate's change in percentage points, in the workbook's language."""
+    return t("weekly_review.points", value="").strip().replace('"', "")
 
 
 class SheetWriter:
@@ -53,10 +59,13 @@ class SheetWriter:
             "alert": fmt(bold=True, font_color="#C00000"),
             "text": fmt(**base),
             "note": fmt(italic=True, font_color="#7F7F7F"),
-            "change_count": fmt(num_format="+#,##0;-#,##0;0"),
+            "change_count": fmt(num_format=_change_format("#,##0")),
             # a rate's change in percentage points, as the dashboard and `review` say it
-            "change_rate": fmt(num_format=_points_format()),
-            "change_decimal": fmt(num_format="+0.0;-0.0;0.0"),
+            "change_rate": fmt(num_format=_change_format("0.0", _points_unit())),
+            "change_hours": fmt(num_format=_change_format("0.0")),
+            "change_days": fmt(num_format=_change_format("General", zero="0")),  # 1.5, 2
+            # what the dashboard shows for a figure with no value (no events, no reviews)
+            "unknown": fmt(align="right", font_color="#7F7F7F"),
         }
 
     def sheet(self, key: str) -> Any:
@@ -119,19 +128,21 @@ def summary(out: SheetWriter, review: WeeklyReview, branch: str, events_name: st
                           [f["section"]] * 4)
             row += 1
         value_format = {"count": f["count"], "rate": f["rate"]}.get(figure.kind, f["decimal"])
-        change_format = {"count": f["change_count"], "rate": f["change_rate"]}.get(
-            figure.kind, f["change_decimal"])
+        change_format = f[f"change_{figure.kind}"]
         change = figure.change(current, previous)
         if figure.kind == "rate" and change is not None:
             change = round(change * 100, 6)  # points: 0.30 → 0.25 is −5.0 pt, not −5.0%
-        out.cells.row(sheet, row, [figure.label, figure.value(current), figure.value(previous),
-                                   change],
-                      [f["text"], value_format, value_format, change_format])
+        values = [figure.value(current), figure.value(previous), change]
+        out.cells.row(sheet, row, [figure.label, *("—" if v is None else v for v in values)],
+                      [f["text"], *(f["unknown"] if v is None else fmt
+                                    for v, fmt in zip(values, (value_format, value_format,
+                                                               change_format), strict=True))])
         row += 1
     figures_end = row
     sheet.set_row(0, 26)
     sheet.set_column(0, 0, 34)
     sheet.set_column(1, 13, 12)
+    sheet.set_column(3, 3, 15)  # a change in points: "−9.0 个百分点"
     name = sheet.name
 
     def ref(first_row: int, last_row: int, column: int) -> list[Any]:
@@ -214,6 +225,8 @@ def summary(out: SheetWriter, review: WeeklyReview, branch: str, events_name: st
         put(sheet, top, 9, t("review_export.no_events"), f["note"])
     sheet.freeze_panes(5, 0)
     sheet.print_area(0, 0, max(cat_last, top + 17), 13)
+    # One page: figures, trend, tables and charts are read together (the lists fit to width).
+    sheet.fit_to_pages(1, 1)
     sheet.activate()
 
 

@@ -196,7 +196,7 @@ def _moment(cell: Cell, now: datetime, cache: dict[str, datetime]) -> datetime:
         raise _RowError("at", _REASON + "at_unreadable", cell)
     if moment > now + timedelta(minutes=10):
         raise _RowError("at", _REASON + "at_future", cell)
-    if moment.year < 1990:
+    if moment.year < datetimes.EARLIEST_YEAR:
         raise _RowError("at", _REASON + "at_too_old", cell)
     return moment
 

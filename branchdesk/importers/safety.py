@@ -52,7 +52,8 @@ _CHUNK = 1 << 20
 
 
 def refuse(key: str, file: Path, **params: object) -> UserError:
-    return UserError(f"reader.{key}", file=file.name, **params)
+    # A path with no name of its own ("." or "..") is shown as typed, not as a blank.
+    return UserError(f"reader.{key}", file=file.name or str(file), **params)
 
 
 def too_many_rows(height: int, limits: Limits) -> bool:

@@ -37,6 +37,15 @@ def load() -> None:
     _tables()
 
 
+def initials(text: str) -> str:
+    """The pinyin initials of the Chinese in `text`, other letters and digits as they are,
+    lower case: 审计记录 → ``sjjl``, 导出 Excel → ``dcexcel`` (what a Chinese reader types
+    to find a name quickly)."""
+    table, _surnames = _tables()
+    return "".join(table[ord(c)][0] if ord(c) in table else c for c in text.lower()
+                   if ord(c) in table or c.isalnum())
+
+
 def sort_key(name: str | None) -> str:
     """The text that orders `name` among others by pinyin."""
     return sort_keys([name])[0] or ""

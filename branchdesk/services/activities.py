@@ -20,11 +20,12 @@ from branchdesk.engagement_enums import (
     KIND_WORDS,
     ActivityKind,
     ContactChannel,
-    codes,
+    allowed,
     from_text,
 )
 from branchdesk.errors import UserError
 from branchdesk.services import followups
+from branchdesk.services.known_people import check_known
 from branchdesk.services.member_lookup import exists
 from branchdesk.store import activities as activity_rows
 from branchdesk.store import audit
@@ -70,7 +71,7 @@ def parse_kind(value: ActivityKind | str) -> ActivityKind:
         return value
     kind = from_text(ActivityKind, value, KIND_WORDS)
     if kind is None:
-        raise UserError("engagement.bad_kind", value=value, allowed=", ".join(codes(ActivityKind)))
+        raise UserError("engagement.bad_kind", value=value, allowed=allowed(ActivityKind))
     return kind  # type: ignore[return-value]
 
 
@@ -81,7 +82,7 @@ def parse_channel(value: ContactChannel | str | None, kind: ActivityKind) -> Con
         return value
     channel = from_text(ContactChannel, value)
     if channel is None:
-        raise UserError("engagement.bad_channel", value=value, allowed=", ".join(codes(ContactChannel)))
+        raise UserError("engagement.bad_channel", value=value, allowed=allowed(ContactChannel))
     return channel  # type: ignore[return-value]
 
 
@@ -126,8 +127,11 @@ def log_activity(store: Store, operator: str, member_id: int, kind: ActivityKind
                  at: datetime | None = None, note: str | None = None,
                  channel: ContactChannel | str | None = None, staff: str | None = None,
                  follow_up: FollowUpChange | None = None) -> Activity:
-    """Log a contact (or another activity) as one audited action."""
+    """Log a contact (or another activity) as one audited action. A `staff` other than the
+    operator must be a staff member or an advisor of the branch (a typo is refused)."""
     moment = datetimes.happened_at(at, "engagement.activity_in_future")
+    if staff and " ".join(staff.split()) not in ("", operator):
+        staff = check_known(store, staff)
     with store.transaction() as conn:
         activity_id = record_activity(conn, member_id=member_id, kind=kind, at=moment,
                                       staff=staff or operator, channel=channel, note=note)

@@ -169,6 +169,13 @@ def _import(store: Store, path: Path, sheet_name: str, header: ActivityHeader,
     sha = file_sha256(path)
     with store.transaction() as conn:
         fresh, skipped = _plan(store, rows, header, operator, issues)
+        if issues and not fresh and not skipped:
+            # Every row is wrong (a date column of 13-45s): an empty batch would only say so
+            # in the import list; one message says it, and nothing is written.
+            first = issues[0]
+            raise UserError("activity_import.nothing_usable", file=path.name, sheet=sheet_name,
+                            count=len(issues), row=first.row, column=first.column,
+                            value=first.value or "—", reason=first.reason)
         batch_id = activity_rows.record_batch(conn, file_name=path.name, sha256=sha,
                                               sheet=sheet_name, operator=operator,
                                               added=len(fresh), skipped=skipped, invalid=len(issues))

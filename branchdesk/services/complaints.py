@@ -18,13 +18,14 @@ from branchdesk.engagement_enums import (
     ComplaintCategory,
     ComplaintChannel,
     ComplaintStatus,
-    codes,
+    allowed,
     from_text,
 )
 from branchdesk.enums import LabelledEnum
 from branchdesk.errors import UserError
 from branchdesk.i18n import t
 from branchdesk.member_fields import mask_phone
+from branchdesk.services.known_people import check_known, known_people
 from branchdesk.services.member_lookup import exists
 from branchdesk.store import audit
 from branchdesk.store import complaints as complaint_rows
@@ -117,7 +118,7 @@ def _parse(enum: type[E], value: E | str, error_key: str) -> E:
     UserError (`error_key`) listing the codes allowed."""
     found = value if isinstance(value, enum) else from_text(enum, value or "")
     if found is None:
-        raise UserError(error_key, value=value, allowed=", ".join(codes(enum)))
+        raise UserError(error_key, value=value, allowed=allowed(enum))
     return found  # type: ignore[return-value]
 
 
@@ -144,7 +145,7 @@ def _text(value: str | None, limit: int, key: str) -> str:
 
 def known_owners(store: Store) -> list[str]:
     """Who can own a complaint: active staff and the roster's advisors."""
-    return complaint_rows.owner_names(store.conn)
+    return known_people(store)
 
 
 def _check_owner(store: Store, owner: str) -> str:
@@ -153,11 +154,7 @@ def _check_owner(store: Store, owner: str) -> str:
         raise UserError("engagement.owner_blank")
     if len(owner) > OWNER_MAX:
         raise UserError("engagement.text_too_long", what="owner", length=len(owner), limit=OWNER_MAX)
-    known = known_owners(store)
-    if known and owner not in known:
-        shown = "、".join(known[:12]) + ("…" if len(known) > 12 else "")
-        raise UserError("engagement.owner_unknown", owner=owner, known=shown)
-    return owner
+    return check_known(store, owner)
 
 
 def deadlines(config: EngagementConfig, channel: ComplaintChannel, category: ComplaintCategory,
@@ -250,7 +247,7 @@ def assign(store: Store, operator: str, complaint_id: int, owner: str) -> Compla
 def respond(store: Store, operator: str, complaint_id: int, note: str | None = None,
             at: datetime | None = None) -> Complaint:
     """The first response was given: the complaint is in progress."""
-    moment = at or datetimes.now()
+    moment = datetimes.happened_at(at, "engagement.response_in_future")
     text = " ".join((note or "").split()) or None
     if text and len(text) > TEXT_MAX:
         raise UserError("engagement.text_too_long", what="response", length=len(text), limit=TEXT_MAX)
@@ -272,12 +269,15 @@ def resolve(store: Store, operator: str, complaint_id: int, resolution: str,
             at: datetime | None = None) -> Complaint:
     """The complaint is resolved, with what was done; it was answered then at the latest."""
     text = _text(resolution, TEXT_MAX, "resolution")
-    moment = at or datetimes.now()
+    moment = datetimes.happened_at(at, "engagement.resolution_in_future")
 
     def decide(complaint: Complaint) -> dict[str, Any]:
         _refuse_if_resolved(complaint)
         if moment < complaint.opened_at:
             raise UserError("engagement.before_opened", id=complaint.id)
+        if complaint.responded_at is not None and moment < complaint.responded_at:
+            raise UserError("engagement.before_answered", id=complaint.id,
+                            at=complaint.responded_at.strftime("%Y-%m-%d %H:%M"))
         changes: dict[str, Any] = {"status": ComplaintStatus.RESOLVED.value, "resolution": text,
                                    "resolved_at": datetimes.to_utc_text(moment)}
         if complaint.responded_at is None:

@@ -26,6 +26,10 @@ KINDS = (ActivityKind.CHAT, ActivityKind.CALL, ActivityKind.VISIT, ActivityKind.
 def _moment(day: date, rng: random.Random) -> tuple[str, str]:
     at = datetime.combine(day, time(rng.randint(9, 19), rng.choice((0, 15, 30, 45))),
                           tzinfo=datetimes.branch_zone())
+    # A contact today happened before now: the app refuses to log one later than that.
+    now = datetimes.now().astimezone(datetimes.branch_zone())
+    if day == now.date() and at > now:
+        at = datetime.combine(day, time(now.hour, now.minute - now.minute % 15), tzinfo=at.tzinfo)
     return datetimes.to_utc_text(at), day.isoformat()
 
 

@@ -164,10 +164,13 @@ def audience_overlap(a: dict[str, list[str]], b: dict[str, list[str]]) -> float:
 def audience_warnings(store: Store, event_id: int | None, audience: dict[str, list[str]],
                       start: datetime, end: datetime, exclude: set[int], tz: tzinfo) -> list[str]:
     """Events at the same time whose audience is largely this one's: they compete for the
-    same people. Judged on who each event is for, and on who is already listed for both."""
+    same people. Judged on who each event is for, when both say so (an event with no audience
+    set says nothing about who comes: it is compared with none), and on who is already listed
+    for both."""
     out: list[str] = []
     for row in event_rows.overlapping(store.conn, start, end, exclude):
-        heavy = audience_overlap(audience, row["audience"]) >= HEAVY_OVERLAP
+        heavy = (bool(audience) and bool(row["audience"])
+                 and audience_overlap(audience, row["audience"]) >= HEAVY_OVERLAP)
         if not heavy and event_id is not None:
             both, mine, theirs = registration_rows.shared_members(store.conn, event_id, row["id"])
             heavy = both > 0 and both >= HEAVY_OVERLAP * min(mine, theirs)

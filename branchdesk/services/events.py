@@ -169,7 +169,8 @@ def update_event(store: Store, operator: str, event_id: int, changes: dict[str, 
                  tz: tzinfo, later: bool = False, allow_conflict: str | None = None,
                  now: datetime | None = None) -> Saved:
     """Change one event, or (`later`) it and every later event of its series: a new start or
-    end moves each of them by the same amount, other fields are set as given."""
+    end moves each of them by the same amount, other fields are set as given. Moved to a
+    start in the past, it is kept with the warning a new event starting then gets."""
     unknown = set(changes) - set(EDITABLE)
     if unknown:
         raise ValueError(f"not editable: {', '.join(sorted(unknown))}")
@@ -194,7 +195,8 @@ def update_event(store: Store, operator: str, event_id: int, changes: dict[str, 
     reason = (allow_conflict or "").strip() or None
     if conflicts and reason is None:
         raise conflict_error(conflicts, tz)
-    warnings: list[str] = []
+    # The first of the targets starts earliest: if it was moved into the past, say so.
+    warnings = started_in_past(plans[0][1]["start"], now, tz) if shift_start else []
     promoted: list[dict[str, Any]] = []
     with store.transaction() as conn:
         for target, new in plans:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 from typing import Any
 
+from branchdesk.compliance.basis import basis_in
 from branchdesk.errors import UserError
 from branchdesk.i18n import t
 from branchdesk.services.checking import check_text
@@ -20,7 +21,7 @@ from branchdesk.store import messages as message_rows
 from branchdesk.store.database import Store
 
 FINDING_FIELDS = ("rule", "category", "severity", "start", "end", "match", "explanation",
-                  "suggestion")
+                  "suggestion", "basis")
 
 
 def finding_json(finding: Any) -> dict[str, Any]:
@@ -31,6 +32,7 @@ def finding_json(finding: Any) -> dict[str, Any]:
         value = getattr(finding, name)
         out[name] = getattr(value, "value", value)
     out["categories"] = [str(c) for c in getattr(finding, "categories", (finding.category,))]
+    out["basis_en"] = basis_in(finding.basis, "en")  # ``basis`` cites the law as written
     return out
 
 

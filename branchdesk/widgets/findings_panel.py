@@ -49,7 +49,10 @@ def finding_detail(item: FindingItem, fix_hint: str = "") -> Content:
         (t(f"compliance.severity.{item.severity}") + " · "
          + t(f"compliance.category.{item.category}") + "\n", "bold"),
     ]
-    # What to change first: at 80x24 the box shows four or five lines.
+    # Which law it breaks, in one short line: the writer's answer to "says who?".
+    if item.basis:
+        parts += [(t("compliance.basis_label"), "bold"), (item.basis + "\n", "$text-muted")]
+    # What to change next: at 80x24 the box shows four or five lines.
     # The label's own punctuation (zh "：" has no space, so the text wraps right after it).
     if item.suggestion:
         parts += [(t("compose.suggestion_label"), "bold"), item.suggestion + "\n"]

@@ -15,6 +15,7 @@ from typing import Any
 from textual.content import Content
 from textual.widgets import Static
 
+from branchdesk.compliance.basis import basis_text, shipped_basis
 from branchdesk.i18n import get_language, t
 
 # Theme variables, so the marks read on light and dark themes alike.
@@ -39,6 +40,7 @@ class FindingItem:
     match: str
     explanation: str
     suggestion: str
+    basis: str = ""  # the legal basis, in the current language
 
     @classmethod
     def of(cls, finding: Any) -> FindingItem:
@@ -50,14 +52,18 @@ class FindingItem:
 
             def get(name: str) -> Any:
                 return finding.get(f"{name}_{language}") or finding.get(name)
+            # One kept before findings carried their law: the shipped rule's.
+            basis = finding["basis"] if "basis" in finding else shipped_basis(str(finding["rule"]))
         else:
             def get(name: str) -> Any:
                 return getattr(finding, name)
+            basis = finding.basis
         return cls(rule=str(get("rule")), category=_value(get("category")),
                    severity=_value(get("severity")), start=int(get("start")),
                    end=int(get("end")), match=str(get("match") or ""),
                    explanation=str(get("explanation") or ""),
-                   suggestion=str(get("suggestion") or ""))
+                   suggestion=str(get("suggestion") or ""),
+                   basis=basis_text(str(basis or "")))
 
 
 def items_of(findings: Iterable[Any]) -> list[FindingItem]:

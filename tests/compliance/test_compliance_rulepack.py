@@ -136,3 +136,29 @@ def test_every_shipped_pattern_compiles_with_its_word_classes():
     for rule in pack.rules:
         for pattern in expand_classes(rule, pack.classes).patterns:
             re.compile(pattern)
+
+
+def test_every_law_a_rule_cites_has_an_english_name():
+    from branchdesk.compliance.basis import basis_in
+
+    for rule in load_rulepack().rules:
+        english = basis_in(rule.basis, "en")
+        assert rule.basis and "《" not in english and "第" not in english, (rule.id, english)
+    assert basis_in("《证券法》第50条、第53条；《广告法》第25条", "en") == (
+        "Securities Law arts. 50, 53; Advertising Law art. 25")
+    assert basis_in("《某某条例》第3条", "en") == "《某某条例》 art. 3"  # an unknown law keeps its title
+
+
+def test_a_finding_kept_before_findings_carried_their_law_shows_the_rules():
+    from branchdesk.i18n import set_language
+    from branchdesk.widgets.findings_view import FindingItem
+
+    kept = {"rule": "guarantee.return", "category": "guarantee", "severity": "block", "start": 0,
+            "end": 4, "match": "稳赚不赔", "explanation_en": "x", "suggestion_en": "y"}
+    set_language("en")
+    assert FindingItem.of(kept).basis == "Securities Law art. 135; Advertising Law art. 25"
+    set_language("zh")
+    try:
+        assert FindingItem.of({**kept, "basis": "《广告法》第25条"}).basis == "《广告法》第25条"
+    finally:
+        set_language("en")

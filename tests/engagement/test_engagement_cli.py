@@ -43,7 +43,8 @@ def count(db, table: str) -> int:
 
 
 def refused(db, capsys, *args) -> str:
-    before = {t: count(db, t) for t in ("activities", "complaints", "follow_ups", "audit_log")}
+    before = {t: count(db, t) for t in ("activities", "activity_batches", "complaints",
+                                         "follow_ups", "audit_log")}
     code, out, err = run(db, capsys, *args)
     assert code == 2 and out == ""
     assert err.startswith("branchdesk: ") and err.count("\n") == 1, err
@@ -82,9 +83,88 @@ def test_activity_add_by_id_account_or_mobile(db, capsys):
     ("complaints", "respond", "999"),
     ("complaints", "list", "--status", "closed"),
     ("activity", "undo", "77"),
+    ("activity", "add", "1", "--kind", "call", "--at", "13-45"),
+    ("activity", "list", "--from", "13-45", "--json"),
+    ("complaints", "add", "1", "--channel", "phone", "--category", "fees", "--summary", "x",
+     "--opened", "13-45"),
+    ("followup", "1", "--on", "13-45"),
+    ("activity", "add", "1", "--kind", "call", "--at", "1980-01-01 10:00"),
+    ("complaints", "add", "1", "--channel", "phone", "--category", "fees", "--summary", "x",
+     "--opened", "1026-01-01"),
 ])
 def test_bad_input_is_one_message_exit_2_and_nothing_changed(db, capsys, args):
     refused(db, capsys, *args)
+
+
+@pytest.mark.parametrize(("args", "said"), [
+    (("activity", "add", "1", "--kind", "call", "--staff", "王五"), "“王五” is neither"),
+    (("activity", "add", "1", "--kind", "call", "--staff", "王五", "--json"), "“王五” is neither"),
+    (("reactivation", "--advisor", "王五"), "“王五” is neither"),
+    (("reactivation", "--advisor", "王五", "--json"), "“王五” is neither"),
+    (("followups", "--advisor", "王五"), "“王五” is neither"),
+    (("birthdays", "--advisor", "王五"), "“王五” is neither"),
+    (("complaints", "list", "--owner", "王五"), "“王五” is neither"),
+    (("activity", "list", "--limit", "0"), "--limit takes a whole number, 1 or more (got 0)"),
+    (("reactivation", "--limit", "-5"), "--limit takes a whole number, 1 or more (got -5)"),
+    (("birthdays", "--days", "400"), "--days takes a number of days from 0 to 366"),
+])
+def test_a_name_nobody_has_or_a_bad_number_is_refused_not_an_empty_list(db, capsys, args,
+                                                                         said):
+    """A typo in a name used to list nothing and say "No dormant members": a false answer."""
+    err = refused(db, capsys, "--lang", "en", *args)
+    assert said in err
+    if "neither" in said:
+        advisor = as_json(db, capsys, "members", "--limit", "1")[0]["advisor"]
+        assert advisor in err  # the names it could have been
+
+
+def test_a_complaint_is_not_answered_or_resolved_in_the_future_or_before_its_answer(db, capsys):
+    made = as_json(db, capsys, "complaints", "add", "2", "--channel", "phone", "--category",
+                   "fees", "--summary", "佣金异议", "--opened", "2026-09-30 10:00")
+    cid = str(made["id"])
+    err = refused(db, capsys, "--lang", "en", "complaints", "respond", cid, "--at", "2099-01-01 10:00")
+    assert "2099-01-01 10:00 is in the future" in err
+    err = refused(db, capsys, "--lang", "zh", "complaints", "resolve", cid, "--resolution", "已退费",
+                  "--at", "2099-01-01 10:00")
+    assert "还没到" in err
+    answered = as_json(db, capsys, "complaints", "respond", cid, "--at", "2026-10-09 10:00")
+    assert answered["status"] == "in_progress"
+    err = refused(db, capsys, "--lang", "en", "complaints", "resolve", cid, "--resolution", "已退费",
+                  "--at", "2026-10-08 10:00")
+    assert "before complaint" in err and "answered (2026-10-09 10:00)" in err
+
+
+def _sheet(path, *rows) -> str:
+    book = openpyxl.Workbook()
+    for row in rows:
+        book.active.append(row)
+    book.save(path)
+    return str(path)
+
+
+def test_an_activity_file_with_nothing_usable_is_refused_whole(db, capsys, tmp_path):
+    member = as_json(db, capsys, "members", "--limit", "1", "--reveal")[0]
+    header = ["资金账号", "日期", "类型", "备注"]
+    all_bad = _sheet(tmp_path / "bad.xlsx", header, [member["account_no"], "13-45", "电话", ""],
+                     [member["account_no"], "2026-11-02", "飞鸽", ""])
+    err = refused(db, capsys, "--lang", "en", "activity", "import", all_bad)
+    assert "No row of sheet" in err and "(2 rows with problems)" in err
+    assert "row 2, column 日期, value 13-45" in err and "Nothing was written" in err
+    refused(db, capsys, "activity", "import", all_bad, "--json")
+    dry = as_json(db, capsys, "activity", "import", all_bad, "--dry-run")  # a preview lists them
+    assert dry["invalid"] == 2 and dry["added"] == 0
+    empty = _sheet(tmp_path / "empty.xlsx")
+    assert "no data" in refused(db, capsys, "--lang", "en", "activity", "import", empty)
+    only_header = _sheet(tmp_path / "header.xlsx", header)
+    assert "no activity rows" in refused(db, capsys, "--lang", "en", "activity", "import",
+                                         only_header)
+    not_a_book = tmp_path / "really.xlsx"  # a CSV someone named .xlsx
+    not_a_book.write_text("姓名,电话\n张三,13800000000\n", encoding="utf-8")
+    err = refused(db, capsys, "--lang", "en", "activity", "import", str(not_a_book))
+    assert "really.xlsx has no column for: Date" in err
+    not_a_book.write_text(f"资金账号,日期,类型\n{member['account_no']},13-45,电话\n", encoding="utf-8")
+    assert "13-45" in refused(db, capsys, "--lang", "en", "activity", "import", str(not_a_book))
+    assert ". is a folder" in refused(db, capsys, "--lang", "en", "activity", "import", ".")
 
 
 def test_followups_and_birthdays(db, capsys):
@@ -155,3 +235,30 @@ def test_activity_import_dry_run_import_and_undo(db, capsys, tmp_path):
     code, out, _ = run(db, capsys, "activity", "undo", str(done["batch_id"]))
     assert code == 0 and str(done["batch_id"]) in out
     refused(db, capsys, "activity", "import", str(tmp_path / "missing.xlsx"))
+
+
+def test_an_unknown_choice_lists_the_words_a_chinese_reader_can_type(db, capsys):
+    err = refused(db, capsys, "--lang", "zh", "activity", "add", "1", "--kind", "飞鸽")
+    assert "call (电话)" in err and "chat (私聊)" in err
+    err = refused(db, capsys, "--lang", "zh", "complaints", "add", "1", "--channel", "电话",
+                  "--category", "天气", "--summary", "x")
+    assert "fees (收费)" in err
+    err = refused(db, capsys, "--lang", "en", "complaints", "list", "--status", "closed")
+    assert "open, in_progress, resolved" in err  # English names add nothing to the codes
+
+
+def test_the_demo_logs_no_contact_later_than_now(tmp_path, capsys, monkeypatch):
+    """Built at 08:40, the demo's contacts of today are all before 08:40 (logging a later one
+    by hand is refused as in the future)."""
+    from datetime import datetime, time
+
+    morning = datetime.combine(datetimes.today(), time(8, 40), tzinfo=datetimes.branch_zone())
+    monkeypatch.setattr(datetimes, "now", lambda: morning)
+    path = tmp_path / "demo.db"
+    assert main(["--db", str(path), "demo", "--members", "300", "--seed", "3"]) == 0
+    with sqlite3.connect(path) as conn:
+        rows = conn.execute("SELECT at FROM activities").fetchall()
+    today = [datetimes.from_stored(at) for (at,) in rows if datetimes.from_stored(at).date()
+             == morning.date()]
+    assert today, "the demo logs some contacts today"
+    assert max(today) <= morning

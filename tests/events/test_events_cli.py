@@ -219,3 +219,20 @@ def test_moving_the_start_keeps_the_length(db, capsys):
     [event] = add(db, capsys)
     [moved] = run_json(db, capsys, "events", "edit", str(event["id"]), "--start", "2030-03-03 10:00")
     assert (moved["start"], moved["end"]) == ("2030-03-03T10:00:00+08:00", "2030-03-03T12:00:00+08:00")
+
+
+@pytest.mark.parametrize(("language", "said"), [("en", "warning: it starts in the past ("),
+                                                 ("zh", "按已举办的活动记录")])
+def test_moving_an_event_into_the_past_warns_as_adding_one_there_does(db, capsys, language, said):
+    [event] = add(db, capsys)
+    code = main(["--db", str(db), "--lang", language, "events", "edit", str(event["id"]),
+                 "--start", "昨天 14:00"])
+    out = capsys.readouterr()
+    assert code == 0 and said in out.err and "14:00" in out.err
+    assert len(out.err.strip().splitlines()) == 1
+    code, _, err = run(db, capsys, "events", "add", "--kind", "salon", "--title", "下月沙龙",
+                       "--start", "2030-03-09 14:00", "--end", "16:00", "--room", "302",
+                       "--capacity", "20")
+    [other] = run_json(db, capsys, "events", "list", "--from", "2030-03-09", "--to", "2030-03-09")
+    code, _, err = run(db, capsys, "events", "edit", str(other["id"]), "--title", "新名字")
+    assert code == 0 and err == ""  # a change that leaves the start alone says nothing

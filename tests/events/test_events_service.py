@@ -172,3 +172,35 @@ def test_an_event_held_yesterday_is_kept_and_said_to_be_in_the_past(demo_store):
     assert saved.warnings == ["it starts in the past (12-01 Tue 14:00): recorded as already held."]
     later = events.create_events(demo_store, "李娜", salon(room="502"), tz=TZ, now=NOW)
     assert later.warnings == []
+
+
+def test_moving_an_event_into_the_past_warns_as_scheduling_it_there_does(demo_store, make_event):
+    event = make_event("周末沙龙")  # 12-05, after NOW
+    moved = events.update_event(demo_store, "李娜", event.id, {"start": at("2026-12-01 14:00"),
+                                                               "end": at("2026-12-01 16:00")},
+                                tz=TZ, now=NOW)
+    assert moved.warnings == ["it starts in the past (12-01 Tue 14:00): recorded as already held."]
+    assert events.get_event(demo_store, event.id).start == at("2026-12-01 14:00")  # kept, as a new one
+    other = make_event("讲座", start="12-06 14:00", room="302")
+    renamed = events.update_event(demo_store, "李娜", other.id, {"title": "新讲座"}, tz=TZ,
+                                  now=NOW)
+    assert renamed.warnings == []  # the start did not move: nothing new to say
+    later = events.update_event(demo_store, "李娜", other.id, {"start": at("12-07 14:00"),
+                                                               "end": at("12-07 16:00")},
+                                tz=TZ, now=NOW)
+    assert later.warnings == []
+
+
+def test_events_without_an_audience_do_not_compete_for_one(demo_store, make_event):
+    make_event("A")  # no audience set
+    online = {"room": None, "link": "https://meeting.example/1", "capacity": None}
+    plain = events.create_events(demo_store, "李娜", salon(**online), tz=TZ, now=NOW)
+    assert plain.warnings == []  # neither says who it is for
+    aimed = events.create_events(demo_store, "李娜", salon(
+        **{**online, "link": "https://meeting.example/2"},
+        audience={"communities": ["解套互助群"]}), tz=TZ, now=NOW)
+    assert aimed.warnings == []  # only one of them says
+    both = events.create_events(demo_store, "李娜", salon(
+        **{**online, "link": "https://meeting.example/3"},
+        audience={"communities": ["解套互助群"]}), tz=TZ, now=NOW)
+    assert len(both.warnings) == 1 and f"#{aimed.events[0].id}" in both.warnings[0]

@@ -180,3 +180,51 @@ def test_advisor_sparklines_are_solid_columns_with_high_and_low_marked(exported)
     # week marked
     assert 'type="column"' in group and 'high="1"' in group and 'low="1"' in group
     assert '<x14:colorHigh rgb="FFED7D31"/>' in xml and '<x14:colorSeries rgb="FF1F4E79"/>' in xml
+
+
+def _as_shown(value, number_format: str) -> str:
+    """A cell as a spreadsheet shows it, for the number formats the Summary uses: the section
+    for positive, negative or zero values, its digits and its quoted text."""
+    if isinstance(value, str):
+        return value
+    sections = number_format.split(";")
+    section = sections[0] if value > 0 else sections[1] if value < 0 else sections[2]
+    size = abs(value)
+
+    def digits(m: re.Match) -> str:
+        code = m.group(0)
+        if code == "General":
+            return f"{size:g}"
+        places = len(code.split(".")[1]) if "." in code else 0
+        return f"{size:,.{places}f}" if "," in code else f"{size:.{places}f}"
+
+    return re.sub(r"General|#,##0(?:\.0+)?|0(?:\.0+)?", digits, section).replace('"', "")
+
+
+def test_summary_changes_read_as_on_the_dashboard(exported):
+    """A change of nothing is ±0 everywhere (not 0 here and ±0 there), a fall has a minus
+    sign, a rate moves in points, and a figure with no value is —, as on the dashboard."""
+    from branchdesk.services.review_figures import FIGURES, show_change
+
+    path, _ = exported
+    sheet = openpyxl.load_workbook(path)["Summary"]
+    by_label = {figure.label: figure for figure in FIGURES}
+    seen = []
+    for row in sheet.iter_rows(min_row=6, max_row=45):
+        figure = by_label.get(row[0].value)
+        if figure is None:
+            continue
+        change = row[3].value
+        delta = None if change == "—" else change / 100 if figure.kind == "rate" else change
+        assert _as_shown(change, row[3].number_format) == show_change(figure, delta), figure.name
+        seen.append(_as_shown(change, row[3].number_format))
+    assert len(seen) == len(FIGURES)
+    assert "±0" in seen and "—" in seen and any(s.startswith("−") for s in seen)
+
+
+def test_the_summary_prints_on_one_page(exported):
+    path, _ = exported
+    xml = _sheet_xml(path, "Summary")
+    assert '<pageSetUpPr fitToPage="1"/>' in xml
+    setup = re.search(r"<pageSetup [^>]*/>", xml).group(0)
+    assert 'fitToHeight="0"' not in setup and 'orientation="landscape"' in setup

@@ -232,12 +232,15 @@ async def test_help_and_palette_list_the_compose_keys_and_areas(make_app, settle
             assert title in titles
 
 
-@pytest.mark.parametrize(("language", "category", "suggestion", "rule_line"), [
-    ("zh", "拦截 · 承诺保本保收益", "修改建议：", "规则编号：guarantee.return"),
-    ("en", "Block · Promised returns or capital", "Suggestion: ", "Rule id: guarantee.return"),
+@pytest.mark.parametrize(("language", "category", "basis", "suggestion", "rule_line"), [
+    ("zh", "拦截 · 承诺保本保收益", "依据：《证券法》第135条；《广告法》第25条", "修改建议：",
+     "规则编号：guarantee.return"),
+    ("en", "Block · Promised returns or capital",
+     "Law: Securities Law art. 135; Advertising Law art. 25", "Suggestion: ",
+     "Rule id: guarantee.return"),
 ])
 async def test_a_finding_is_named_by_its_kind_and_says_what_to_change(
-        make_app, settle, language, category, suggestion, rule_line):
+        make_app, settle, language, category, basis, suggestion, rule_line):
     app = make_app(language)
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await open_compose(pilot, settle)
@@ -245,6 +248,11 @@ async def test_a_finding_is_named_by_its_kind_and_says_what_to_change(
         await choose(pilot, screen, "guarantee.return")
         lines = str(screen.query_one("#finding-detail").render()).splitlines()
         assert lines[0] == category  # the kind of problem, not the rule's id
-        assert lines[1].startswith(suggestion)  # what to write instead, next
+        assert lines[1] == basis  # the law it breaks, in the reader's language
+        assert lines[2].startswith(suggestion)  # what to write instead, next
+        # The law is on the 80x24 screen as it is drawn, without scrolling the detail box.
+        shown = "\n".join(strip.text for strip in screen._compositor.render_strips())
+        law = basis.split("；")[0].split(";")[0]
+        assert law in shown
         assert lines[-1] == rule_line  # the id last, for asking compliance about it
         assert not any("guarantee.return" in line for line in lines[:-1])

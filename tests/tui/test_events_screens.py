@@ -296,3 +296,24 @@ async def test_moving_an_event_in_the_form_keeps_its_length(make_app, settle, de
     moved = events.get_event(demo_store, event.id)
     assert moved.start == later and moved.end - moved.start == timedelta(hours=2)
     assert moved.sequence == 1
+
+
+@pytest.mark.parametrize("language", ["zh", "en"])
+async def test_moving_an_event_into_the_past_is_saved_with_a_warning(make_app, settle, demo_store,
+                                                                     language):
+    event = plan(demo_store, title="周末沙龙", days=2)
+    app = make_app(language)
+    async with app.run_test(size=(80, 24)) as pilot:
+        agenda = await open_events(pilot, settle)
+        agenda.agenda.select_event(event.id)
+        await pilot.press("e")
+        await pilot.pause()
+        assert isinstance(app.screen, EventForm)
+        await pilot.press("tab", "home", "ctrl+k", *"昨天 14:00", "ctrl+s")
+        await pilot.pause()
+        assert app.screen is agenda
+        moved = events.get_event(demo_store, event.id).start
+        assert moved == parse_datetime("昨天 14:00", TZ)
+        warnings = [n.message for n in app._notifications if n.severity == "warning"]
+    said = "按已举办的活动记录" if language == "zh" else "recorded as already held"
+    assert len(warnings) == 1 and said in warnings[0] and "14:00" in warnings[0]

@@ -120,3 +120,36 @@ async def test_screens_say_what_they_offer_through_the_protocols(make_app, settl
             assert isinstance(app.screen, HasCommands)
         if where in ("roster", "review", "rules", "staff", "communities", "dashboard"):
             assert isinstance(app.screen, Reloads)
+
+
+async def palette_hits(pilot) -> list[str]:
+    """The lines the palette shows for what was typed, best first."""
+    from textual.widgets import OptionList
+
+    await pilot.pause(0.3)  # the palette searches a moment after the last key
+    await pilot.pause()
+    options = pilot.app.screen.query_one(OptionList)
+    return [str(options.get_option_at_index(i).prompt) for i in range(options.option_count)]
+
+
+@pytest.mark.parametrize(("typed", "shown"), [("audit", "打开审计记录 · Go to Audit trail"),
+                                              ("dksjjl", "打开审计记录")])
+async def test_in_chinese_the_palette_finds_a_command_by_its_english_name_or_pinyin_initials(
+        make_app, settle, typed, shown):
+    app = make_app("zh")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+p", *typed)
+        hits = await palette_hits(pilot)
+        assert hits and hits[0].splitlines()[0] == shown, hits
+        await pilot.press("enter")
+        await settle(pilot)
+        assert not CommandPalette.is_open(app) and app.current_mode == "audit"
+
+
+async def test_in_english_the_palette_does_not_answer_to_pinyin(make_app, settle):
+    app = make_app("en")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+p", *"sjjl")
+        assert not any("Audit" in hit for hit in await palette_hits(pilot))
