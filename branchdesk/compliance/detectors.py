@@ -63,7 +63,7 @@ _GROUP = re.compile(r"(?<!\d)(?:(?<![a-z])[a-z])?\d(?:[\d.,、;/]*\d)?")
 # What may stand between the parts of one number (前三位139，中间8765，最后4321).
 _PART_GAP = re.compile(
     r"(?:前面|前|中间|中|后面|后|最后|然后|再|接着|是|为|和|加|末尾|尾号|尾数|开头|出生日期|生日|日期|号码|号|"
-    r"\d{1,2}位|位)*"
+    r"\d{1,2}位|[一二三四五六七八两]位|位)*"
 )
 # Between a keyword and a number: words saying the number is an amount, not an identifier.
 _AMOUNT_WORDS = re.compile(

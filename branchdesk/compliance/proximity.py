@@ -133,6 +133,11 @@ class Pairs:
             piece = nz.compact[nz.to_compact(start) : nz.to_compact(end)]
             if start < end and negators.search(piece, nz.norm[start:end]):
                 return True
+        # The left word named after the right one, in a clause of its own that it opens
+        # with a negation (期权卖方损失无限，新手别碰期权): that clause is a warning.
+        if cuts and right.cend <= left.cstart:
+            tail = nz.compact[left.cend : left.cend + _AFTER_LEFT]
+            return negators.search(tail, "", before=_AFTER_LEFT - 2)
         return False
 
     @staticmethod
@@ -162,6 +167,9 @@ class Pairs:
             return True  # 承诺的是服务，但收益要看市场 / we promise service, but returns vary
         negators = self.frames.negators
         return any(ch in "不没非无未别" for ch in between_c) or negators.search(between_c, between_o)
+
+
+_AFTER_LEFT = 6  # compact characters after a later left word in which its clause's negator stands
 
 
 def _within(spans: list[tuple[int, int]], starts: list[int], low: int, high: int) -> bool:

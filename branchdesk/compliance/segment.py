@@ -28,6 +28,7 @@ from branchdesk.compliance.segment_patterns import (
     ADDRESSEE,
     ANSWER_LABEL,
     ARITHMETIC,
+    BACK_REFERENCE,
     CLAUSE_END,
     CLOSERS,
     FRAME_REACH,
@@ -37,6 +38,7 @@ from branchdesk.compliance.segment_patterns import (
     LIST_REACH,
     NEGATOR_REACH,
     NO_ANSWER,
+    OWN_ACT,
     PERSON_AFTER_DE,
     PUSH_ANSWER,
     PUSH_QUESTION,
@@ -47,6 +49,7 @@ from branchdesk.compliance.segment_patterns import (
     SELLING,
     SENTENCE_END,
     SPEAKER_LINE,
+    YES_ANSWER,
 )
 from branchdesk.compliance.textnorm import Normalised
 
@@ -146,17 +149,43 @@ class Segment:
         clause = self.clause_start(ostart, scope_start)
         if self.negated(clause, ostart):
             return True
-        if f.before.search(*self._views(scope_start, ostart)):
+        if f.before.search(*self._views(self.own_act_cut(scope_start, ostart), ostart)):
             return True
         if f.after.search(*self._views(oend, self.after_scope(oend, s_end))):
             return True
         if self.taught(s_start, s_end):
             return True
-        if self.asked(clause, ostart, oend) or self.topic(ostart, oend) or self.reported(s_start, ostart):
+        if self.asked(clause, ostart, oend) or self.topic(ostart, oend):
+            return True
+        if self.reported(s_start, ostart, oend, s_end):
             return True
         if self.news(ostart, oend, s_start, s_end):
             return True
-        return self.quoted(ostart, oend, s_start, s_end) or self.listed(ostart)
+        if self.quoted(ostart, oend, s_start, s_end) or self.listed(ostart):
+            return True
+        return self.condemned_next(s_start, s_end)
+
+    def own_act_cut(self, scope_start: int, ostart: int) -> int:
+        """Start of the part before a match that a reporting frame can cover: after the
+        writer's own act (客户说自己是保守型，我让他重做测评改成激进型 is said, not reported)."""
+        last = None
+        for m in OWN_ACT.finditer(self.nz.norm, scope_start, ostart):
+            last = m
+        return last.start() if last is not None else scope_start
+
+    def condemned_next(self, s_start: int, s_end: int) -> bool:
+        """The next sentence names this one with a demonstrative and condemns it
+        (…提前买卖股票。这是违法的 / …5% a week. That's a scam) — unless this one is a pitch."""
+        if s_end >= self.end:
+            return False
+        head = s_end + 1
+        m = BACK_REFERENCE.match(self.nz.norm, head, self.end)
+        if m is None or m.end() == head:
+            return False
+        reach = min(self.end, m.end() + 16)
+        if not self.frames.after.search(*self._views(m.end(), reach)):
+            return False
+        return not SELLING.search(self._compact(s_start, s_end))
 
     def news(self, ostart: int, oend: int, s_start: int, s_end: int) -> bool:
         """The match sits in everyday news naming no product: 主队这赛季稳赢, 票房翻倍."""
@@ -192,9 +221,10 @@ class Segment:
             SPEAKER_LINE.search(norm, line_end, min(self.end, line_end + FRAME_REACH))
         )
 
-    def reported(self, s_start: int, ostart: int) -> bool:
+    def reported(self, s_start: int, ostart: int, oend: int | None = None, s_end: int | None = None) -> bool:
         """The match sits in a client's question that staff report, before any answer:
-        客户问这个能保本不，我说不能 / the client asked if it was guaranteed."""
+        客户问这个能保本不，我说不能 / the client asked if it was guaranteed — unless the
+        answer after it says yes (有个大爷问能不能买期权，我说可以啊)."""
         f = self.frames
         if f.reported is None or ostart <= s_start:
             return False
@@ -206,7 +236,15 @@ class Segment:
         if k < len(self.clause_ends) and self.clause_ends[k] < ostart:
             return False
         answers = f.answers.spans(self.nz, questions[-1][1], ostart) if f.answers is not None else []
-        return not answers
+        if answers:
+            return False
+        if oend is not None and s_end is not None and f.answers is not None:
+            later = f.answers.spans(self.nz, oend, min(s_end, oend + FRAME_REACH))
+            if later:
+                reply = ANSWER_LABEL.sub("", ADDRESSEE.sub("", self.nz.norm[later[0][1] : later[0][1] + 16], count=1))
+                if YES_ANSWER.match(reply.lstrip(" :,")):
+                    return False
+        return True
 
     def sentence_excused(self, ostart: int, oend: int) -> bool:
         """The context checks for a whole sentence the model points at: under an education
@@ -222,8 +260,13 @@ class Segment:
         if self.dialogue_question(ostart):
             return True
         tail = norm.rstrip(" ~～。.!！…")
-        asked = self.nz.norm[s_end : s_end + 1] == "?" or tail.endswith(("吗", "么", "嘛", "?"))
-        if asked and not PUSH_QUESTION.search(norm) and not PUSH_ANSWER.match(self.nz.norm, s_end + 1):
+        asked = (
+            self.nz.norm[s_end : s_end + 1] == "?"
+            or tail.endswith(("吗", "么", "嘛", "?"))
+            or (self.nz.norm[oend : oend + 1] == "?" and bool(INTERROGATIVE.search(norm)))
+        )
+        answer_at = oend + 1 if self.nz.norm[oend : oend + 1] == "?" else s_end + 1
+        if asked and not PUSH_QUESTION.search(norm) and not PUSH_ANSWER.match(self.nz.norm, answer_at):
             return True
         f = self.frames
         if f.reported is not None:

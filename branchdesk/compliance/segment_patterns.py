@@ -52,5 +52,17 @@ ARITHMETIC = re.compile(
 )
 
 
+# The writer's own act after a reported remark: what follows is said, not reported
+# (客户说自己是保守型，我让他重做测评…): a reporting frame before it does not reach past it.
+OWN_ACT = re.compile(r"我(?:就|直接)?(?:让|帮|替|给)(?:他|她|客户|人家|对方)")
+# A later sentence that condemns what came before it, named by a demonstrative
+# (…提前买卖股票。这是违法的 / …a week. That's a scam): the earlier sentence is an example.
+BACK_REFERENCE = re.compile(
+    r"\s*(?:这|那|以上|上面|上述|此类|这些|这种|这类|这样|这都|那都|都)(?:些|种|类|样|个|就|都|也)?(?:是|属于|叫|就是|都是|纯属)"
+    r"|\s*(?:that|this|these|those|it)(?:'s| is| are| was)"
+)
+# A reported question answered yes: 有个大爷问能不能买期权，我说可以啊.
+YES_ANSWER = re.compile(r"\s*(?:可以|能|行|没问题|当然|肯定|好啊|好的|没事|yes|sure|of course)")
+
 # A later line opened by a short label and a colon: someone answers (经理：, 小赵:, A:).
 SPEAKER_LINE = re.compile(r"\n[ \t]*[^\n:,.!?;。]{1,8}:")
