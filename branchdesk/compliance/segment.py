@@ -334,7 +334,11 @@ class Segment:
             and not PUSH_ANSWER.match(norm, q_mark + 1)
         ):
             return True
-        if INTERROGATIVE.search(norm, max(clause_start, ostart - FRAME_REACH), q_mark):
+        # The question word stands in the match's clause or the next one, not anywhere
+        # before the mark (…亏了算我的，赚了算您的，…什么时候让客户吃过亏？ is a boast).
+        k = bisect_left(self.clause_ends, oend if oend is not None else ostart)
+        limit = min(q_mark, self.clause_ends[k + 1] if k + 1 < len(self.clause_ends) else q_mark)
+        if INTERROGATIVE.search(norm, max(clause_start, ostart - FRAME_REACH), limit):
             return True
         # A question answered "no" right after: 一定能赚钱吗？不一定。
         answer = ANSWER_LABEL.sub("", norm[q_mark + 1 : q_mark + 16].lstrip(), count=1)

@@ -21,7 +21,7 @@ LIST_REACH = 400  # characters back to a framing line's colon (keeps long texts 
 # A question that asks (哪只、能不能、有没有…) reports or explores a claim rather than making it.
 # (还在等什么、怕什么 are rhetorical pushes, not questions.)
 INTERROGATIVE = re.compile(
-    r"哪只|哪个|哪些|哪种|哪里|(?<![等豫怕])什么|能不能|有没有|会不会|是不是|可不可以|怎么|如何|为什么"
+    r"哪只|哪个|哪些|哪种|哪里|(?<![等豫怕])什么|(?<![等豫怕还])啥|能不能|有没有|会不会|是不是|可不可以|怎么|如何|为什么"
 )
 QUOTED_ASKED = re.compile(r"\s*(?:是不是|是否|算不算|能不能|靠不靠谱|可不可信|是真的吗|可信吗|靠谱吗)")
 PERSON_AFTER_DE = re.compile(r"我|你|您|他|她|大家")
