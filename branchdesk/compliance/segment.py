@@ -49,6 +49,7 @@ from branchdesk.compliance.segment_patterns import (
     SELLING,
     SENTENCE_END,
     SPEAKER_LINE,
+    SUCH_THINGS,
     YES_ANSWER,
 )
 from branchdesk.compliance.textnorm import Normalised
@@ -180,12 +181,16 @@ class Segment:
             return False
         head = s_end + 1
         m = BACK_REFERENCE.match(self.nz.norm, head, self.end)
-        if m is None or m.end() == head:
-            return False
-        reach = min(self.end, m.end() + 16)
-        if not self.frames.after.search(*self._views(m.end(), reach)):
-            return False
-        return not SELLING.search(self._compact(s_start, s_end))
+        if m is not None and m.end() > head:
+            condemned = self.frames.after.search(*self._views(m.end(), min(self.end, m.end() + 16)))
+        else:
+            # …or says that such things are never done (正规机构不会做这样的事).
+            reach = min(self.end, head + 40)
+            such = SUCH_THINGS.search(self.nz.norm, head, reach)
+            condemned = such is not None and self.frames.negators.search(
+                *self._views(head, such.start())
+            )
+        return bool(condemned) and not SELLING.search(self._compact(s_start, s_end))
 
     def news(self, ostart: int, oend: int, s_start: int, s_end: int) -> bool:
         """The match sits in everyday news naming no product: 主队这赛季稳赢, 票房翻倍."""
@@ -263,7 +268,10 @@ class Segment:
         asked = (
             self.nz.norm[s_end : s_end + 1] == "?"
             or tail.endswith(("吗", "么", "嘛", "?"))
-            or (self.nz.norm[oend : oend + 1] == "?" and bool(INTERROGATIVE.search(norm)))
+            or (
+                self.nz.norm[oend : oend + 1] == "?"
+                and (bool(INTERROGATIVE.search(norm)) or self.nz.norm[oend - 1 : oend] in ("不", "没", "否"))
+            )
         )
         answer_at = oend + 1 if self.nz.norm[oend : oend + 1] == "?" else s_end + 1
         if asked and not PUSH_QUESTION.search(norm) and not PUSH_ANSWER.match(self.nz.norm, answer_at):
