@@ -204,10 +204,11 @@ class Segment(Speech):
             # after the match (这个基金能保本吗).
             end = self.sentence_ends[j] if j < len(self.sentence_ends) else self.end
             tail = norm[oend if oend is not None else ostart : end].rstrip(" ~～。.!…")
+            # 嘛 after 就 urges rather than asks (想安逸点的就买它嘛).
             return (
                 oend is not None
                 and 0 < len(tail) <= 3
-                and tail[-1] in "吗么嘛"
+                and (tail[-1] in "吗么" or (tail[-1] == "嘛" and "就" not in norm[max(ostart, oend - 12) : oend]))
                 and not PUSH_QUESTION.search(norm, clause_start, end)
             )
         if self.sentence_ends[j] - ostart > FRAME_REACH:

@@ -287,7 +287,18 @@ _HARD_TEMPLATES = [
     "我想重新做风险测评，之前是{level_name}，情况变了",
     "请问开通{perm}需要满足什么条件",
     "【新品】XX{fund_kind}，{level}风险等级，适合{level_name}及以上投资者，不保本，投资需谨慎",
+    "这些年{good}的{thing}一{unit}都没{met}过，{bad}倒是{seen}",
+    "{good}的{thing}我从来没拿到过，{bad}的我倒是都赶上了",
+    "{my_pos}抄底抄在半山腰，{my_loss}，{my_take}",
+    "这钱是{purpose}的，{old_ask}？",
 ]
+_GOOD = ["涨停", "翻倍", "十倍", "大牛"]
+_BAD = ["跌停", "腰斩", "退市", "闪崩"]
+_THINGS = ["票", "股", "基金"]
+_UNITS = ["只", "回", "次"]
+_MET = ["碰上", "遇到", "赶上", "抓住"]
+_SEEN = ["见了不少", "碰过好几回", "没少挨", "经历了三回"]
+_PURPOSES = ["养老用", "给孙子上学用", "留着看病", "我们老两口的棺材本"]
 _WHO = ["某上市公司董秘", "一名公司高管", "某券商员工", "一位财务人员"]
 _ACTIONS = ["重组", "收购", "业绩", "分红"]
 _FUND_KINDS = ["优选混合", "价值精选", "行业轮动", "稳利债券", "多元配置"]
@@ -303,6 +314,8 @@ def _hard(rng: random.Random) -> str:
         rule1=rule1, rule2=rule2, own=own, drop=drop, twice=2 * drop, perm=rng.choice(_PERMISSIONS),
         level=level, level_name=level_name, who=rng.choice(_WHO), action=rng.choice(_ACTIONS),
         old=rng.choice(_OLD), old_ask=rng.choice(_OLD_ASK), fund_kind=rng.choice(_FUND_KINDS),
+        good=rng.choice(_GOOD), bad=rng.choice(_BAD), thing=rng.choice(_THINGS), unit=rng.choice(_UNITS),
+        met=rng.choice(_MET), seen=rng.choice(_SEEN), purpose=rng.choice(_PURPOSES),
     )
 
 
@@ -362,7 +375,7 @@ def negatives() -> list[str]:
             seen.add(text)
             out.append(text)
     hard = 0
-    while hard < 500 and attempts < 60000:
+    while hard < 700 and attempts < 60000:
         attempts += 1
         text = _hard(rng)
         if text not in seen:
