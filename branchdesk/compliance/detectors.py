@@ -56,8 +56,10 @@ def luhn_valid(number: str) -> bool:
 # Chinese numerals, everyday and financial (壹贰叁), as digits: the digit view keeps offsets.
 _NUMERALS = "零〇一二三四五六七八九幺两壹贰叁肆伍陆柒捌玖"
 _NUMERAL_DIGITS = str.maketrans(_NUMERALS, "00123456789" + "12" + "123456789")
-# Three or more in a row, or numerals mixed with figures (1③9-88七六-5④③2 → 139887654 32).
-_NUMERAL_RUN = re.compile(f"[{_NUMERALS}]{{3,}}|\\d+[{_NUMERALS}]+[\\d{_NUMERALS}]*|[{_NUMERALS}]+\\d[\\d{_NUMERALS}]*")
+# Three or more in a row, or numerals mixed with figures (1③9-88七六-5④③2 → 13988765432).
+_NUMERAL_RUN = re.compile(
+    f"[{_NUMERALS}]{{3,}}|\\d+[{_NUMERALS}]+[\\d{_NUMERALS}]*|[{_NUMERALS}]+\\d[\\d{_NUMERALS}]*"
+)
 # A group of a number written in parts: digits, maybe led by a letter (股东账号 A123456789),
 # with the separators compact text keeps between digits (600036、601318 / 3,000).
 _GROUP = re.compile(r"(?<!\d)(?:(?<![a-z])[a-z])?\d(?:[\d.,、;/]*\d)?")

@@ -99,7 +99,8 @@ class Speech:
         if oend is not None and s_end is not None and f.answers is not None:
             later = f.answers.spans(self.nz, oend, min(s_end, oend + FRAME_REACH))
             if later:
-                reply = ANSWER_LABEL.sub("", ADDRESSEE.sub("", self.nz.norm[later[0][1] : later[0][1] + 16], count=1))
+                said = self.nz.norm[later[0][1] : later[0][1] + 16]
+                reply = ANSWER_LABEL.sub("", ADDRESSEE.sub("", said, count=1))
                 if YES_ANSWER.match(reply.lstrip(" :,")):
                     return False
         return True
