@@ -56,14 +56,17 @@ def luhn_valid(number: str) -> bool:
 # Chinese numerals, everyday and financial (壹贰叁), as digits: the digit view keeps offsets.
 _NUMERALS = "零〇一二三四五六七八九幺两壹贰叁肆伍陆柒捌玖"
 _NUMERAL_DIGITS = str.maketrans(_NUMERALS, "00123456789" + "12" + "123456789")
-_NUMERAL_RUN = re.compile(f"[{_NUMERALS}]{{3,}}")
+# Three or more in a row, or numerals mixed with figures (1③9-88七六-5④③2 → 13988765432).
+_NUMERAL_RUN = re.compile(
+    f"[{_NUMERALS}]{{3,}}|\\d+[{_NUMERALS}]+[\\d{_NUMERALS}]*|[{_NUMERALS}]+\\d[\\d{_NUMERALS}]*"
+)
 # A group of a number written in parts: digits, maybe led by a letter (股东账号 A123456789),
 # with the separators compact text keeps between digits (600036、601318 / 3,000).
 _GROUP = re.compile(r"(?<!\d)(?:(?<![a-z])[a-z])?\d(?:[\d.,、;/]*\d)?")
 # What may stand between the parts of one number (前三位139，中间8765，最后4321).
 _PART_GAP = re.compile(
     r"(?:前面|前|中间|中|后面|后|最后|然后|再|接着|是|为|和|加|末尾|尾号|尾数|开头|出生日期|生日|日期|号码|号|"
-    r"\d{1,2}位|位)*"
+    r"\d{1,2}位|[一二三四五六七八两]位|位)*"
 )
 # Between a keyword and a number: words saying the number is an amount, not an identifier.
 _AMOUNT_WORDS = re.compile(
@@ -71,6 +74,7 @@ _AMOUNT_WORDS = re.compile(
 )
 # After a number: a unit makes it an amount, a date or a count.
 _UNIT_AFTER = re.compile(r"[元块万亿股份%手点倍年月日天人个只次笔号]|美元|港元")
+_CLOCK = re.compile(r"\d:\d\d")
 # Mask characters in the original between the digits of a number: already masked.
 _MASKED = re.compile(r"[*＊xX×•·#]")
 _ID_REGIONS = frozenset(str(code) for code in (
@@ -237,6 +241,8 @@ def _keyed_numbers(
             b = nxt.end()
         if count < 6 or _UNIT_AFTER.match(compact, b) or "." in digits[a:b]:
             continue
+        if _CLOCK.search(nz.norm, *nz.span(a, b)):
+            continue  # hours (9:00-17:00), not a number
         # An account or ID number is the writer's or the office's own only when an owner word
         # names the account itself (我的资金账号, 公司账户): in a call-back list the staff title
         # before a client's name (请客户经理联系：钱伟（资金账号…）) does not make it theirs.

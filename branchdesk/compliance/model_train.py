@@ -47,7 +47,7 @@ BLOCK_RATE = 0.0015
 SUPPORT_RATE = 0.002
 WARN_RATE = 0.012
 EASE_MISS = 0.1
-MIN_BLOCK = 0.6
+MIN_BLOCK = 0.9  # the model blocks on its own only when it is sure (else it warns, or needs a rule's cue)
 MIN_WARN = 0.5
 NEGATIVE_GROUPS = 5
 # Single characters are cheap evidence (本 is in 保本 and in 基本): their columns are scaled

@@ -9,6 +9,7 @@ in one clause with both words or leading into the later one.
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_left, bisect_right
 
 from branchdesk.compliance.context import Frames
@@ -16,6 +17,8 @@ from branchdesk.compliance.hits import LEFT, REQUIRE, RIGHT, Candidate, Hit
 from branchdesk.compliance.rulepack import Near, Rule
 from branchdesk.compliance.textnorm import Normalised
 
+# A quotation opened by a verb of saying between the two words of a pair.
+_REPORTED_QUOTE = re.compile(r"(?:说|称|讲|问|发|写着|道|says|said)\s*:?\s*[“「『\"]")
 _LATIN_START = frozenset("abcdefghijklmnopqrstuvwxyz0123456789")
 _CLAUSE_PUNCT = frozenset("。；，、!?;,\n")  # in folded text (NFKC made ！？；， ASCII)
 _SENTENCE_PUNCT = frozenset("。!?;\n")
@@ -123,6 +126,8 @@ class Pairs:
         between_c = nz.compact[a[1] : b[0]]
         if self.frames.before.search(between_c, between_o):
             return True  # 新手以为买期权就很安全: the pair is reported, not said
+        if _REPORTED_QUOTE.search(between_o):
+            return True  # 给老太太打电话，说“五倍配资…”: the later word is someone's quoted line
         # One clause: a negator between the words breaks them (新手不适合期权). Across clauses,
         # only one leading into the later word does (老人家，千万别碰期权); a negation inside
         # an earlier clause is about that clause (风险揭示书那么厚没人看，签字就行).
@@ -133,6 +138,11 @@ class Pairs:
             piece = nz.compact[nz.to_compact(start) : nz.to_compact(end)]
             if start < end and negators.search(piece, nz.norm[start:end]):
                 return True
+        # The left word named after the right one, in a clause of its own that it opens
+        # with a negation (期权卖方损失无限，新手别碰期权): that clause is a warning.
+        if cuts and right.cend <= left.cstart:
+            tail = nz.compact[left.cend : left.cend + _AFTER_LEFT]
+            return negators.search(tail, "", before=_AFTER_LEFT - 2)
         return False
 
     @staticmethod
@@ -162,6 +172,9 @@ class Pairs:
             return True  # 承诺的是服务，但收益要看市场 / we promise service, but returns vary
         negators = self.frames.negators
         return any(ch in "不没非无未别" for ch in between_c) or negators.search(between_c, between_o)
+
+
+_AFTER_LEFT = 6  # compact characters after a later left word in which its clause's negator stands
 
 
 def _within(spans: list[tuple[int, int]], starts: list[int], low: int, high: int) -> bool:

@@ -16,7 +16,9 @@ is asked, unless it pushes (还不上车吗？) or is answered yes (当然能！
 does not cover a pitch in the first or second person under it; a negator inside a relative
 clause about a person stops at 的 (不会做测评的 | 我帮你们做).
 
-The marks and words looked for are in segment_patterns.py.
+Reported speech (a client's question and its answer, a dialogue, a later sentence that
+condemns this one) is judged in segment_speech.py; the marks and words looked for are in
+segment_patterns.py.
 """
 
 from __future__ import annotations
@@ -25,7 +27,6 @@ from bisect import bisect_left, bisect_right
 
 from branchdesk.compliance.context import CueSet, Frames
 from branchdesk.compliance.segment_patterns import (
-    ADDRESSEE,
     ANSWER_LABEL,
     ARITHMETIC,
     CLAUSE_END,
@@ -46,12 +47,12 @@ from branchdesk.compliance.segment_patterns import (
     QUOTES,
     SELLING,
     SENTENCE_END,
-    SPEAKER_LINE,
 )
+from branchdesk.compliance.segment_speech import Speech
 from branchdesk.compliance.textnorm import Normalised
 
 
-class Segment:
+class Segment(Speech):
     """One message inside a normalised (possibly multi-message) text, with its clause,
     sentence and contrast boundaries computed once, when its first candidate is judged."""
 
@@ -146,17 +147,21 @@ class Segment:
         clause = self.clause_start(ostart, scope_start)
         if self.negated(clause, ostart):
             return True
-        if f.before.search(*self._views(scope_start, ostart)):
+        if f.before.search(*self._views(self.own_act_cut(scope_start, ostart), ostart)):
             return True
         if f.after.search(*self._views(oend, self.after_scope(oend, s_end))):
             return True
         if self.taught(s_start, s_end):
             return True
-        if self.asked(clause, ostart, oend) or self.topic(ostart, oend) or self.reported(s_start, ostart):
+        if self.asked(clause, ostart, oend) or self.topic(ostart, oend):
+            return True
+        if self.reported(s_start, ostart, oend, s_end):
             return True
         if self.news(ostart, oend, s_start, s_end):
             return True
-        return self.quoted(ostart, oend, s_start, s_end) or self.listed(ostart)
+        if self.quoted(ostart, oend, s_start, s_end) or self.listed(ostart):
+            return True
+        return self.condemned_next(s_start, s_end)
 
     def news(self, ostart: int, oend: int, s_start: int, s_end: int) -> bool:
         """The match sits in everyday news naming no product: 主队这赛季稳赢, 票房翻倍."""
@@ -174,81 +179,6 @@ class Segment:
         if self._arithmetic is None:
             self._arithmetic = bool(ARITHMETIC.search(self.nz.norm, self.start, self.end))
         return self._arithmetic
-
-    def dialogue_question(self, ostart: int) -> bool:
-        """The match sits in the asker's line of a dialogue written out line by line, and a
-        later line answers (客户：这个保本吧\n经理：不是的，…): the question is reported."""
-        askers = self.frames.askers
-        if askers is None:
-            return False
-        norm = self.nz.norm
-        line_start = max(self.start, norm.rfind("\n", self.start, ostart) + 1)
-        if not askers.match(norm, line_start):
-            return False
-        line_end = norm.find("\n", ostart, self.end)
-        if line_end < 0:
-            return False
-        return SPEAKER_LINE.match(norm, line_end) is not None or bool(
-            SPEAKER_LINE.search(norm, line_end, min(self.end, line_end + FRAME_REACH))
-        )
-
-    def reported(self, s_start: int, ostart: int) -> bool:
-        """The match sits in a client's question that staff report, before any answer:
-        客户问这个能保本不，我说不能 / the client asked if it was guaranteed."""
-        f = self.frames
-        if f.reported is None or ostart <= s_start:
-            return False
-        questions = f.reported.spans(self.nz, s_start, ostart)
-        if not questions:
-            return False
-        # The question runs to the end of its clause (…问我买什么好，我的建议是：… is an answer).
-        k = bisect_left(self.clause_ends, questions[-1][1])
-        if k < len(self.clause_ends) and self.clause_ends[k] < ostart:
-            return False
-        answers = f.answers.spans(self.nz, questions[-1][1], ostart) if f.answers is not None else []
-        return not answers
-
-    def sentence_excused(self, ostart: int, oend: int) -> bool:
-        """The context checks for a whole sentence the model points at: under an education
-        header, asked (a question mark, or 吗/么/嘛 closing it), a reported question not
-        answered yes, or a warning or education cue in it — unless the sentence is a pitch
-        in the first or second person."""
-        s_start, s_end = self.sentence(ostart, oend)
-        s_start, s_end = min(s_start, ostart), max(s_end, oend)
-        compact, norm = self._views(s_start, s_end)
-        selling = bool(SELLING.search(compact))
-        if self.has_header() and not selling:
-            return True
-        if self.dialogue_question(ostart):
-            return True
-        tail = norm.rstrip(" ~～。.!！…")
-        asked = self.nz.norm[s_end : s_end + 1] == "?" or tail.endswith(("吗", "么", "嘛", "?"))
-        if asked and not PUSH_QUESTION.search(norm) and not PUSH_ANSWER.match(self.nz.norm, s_end + 1):
-            return True
-        f = self.frames
-        if f.reported is not None:
-            questions = f.reported.spans(self.nz, s_start, s_end)
-            if questions:
-                answers = f.answers.spans(self.nz, questions[-1][1], s_end) if f.answers is not None else []
-                if answers:
-                    reply = self.nz.norm[answers[-1][1] : answers[-1][1] + 24].lstrip(" :,")
-                else:
-                    # No answer marker: the question is the rest of its clause; what follows
-                    # it in the sentence is the writer's own words (…问我买什么好，我的建议是：…).
-                    k = bisect_left(self.clause_ends, questions[-1][1])
-                    cut = self.clause_ends[k] + 1 if k < len(self.clause_ends) else s_end
-                    reply = self.nz.norm[cut:s_end].strip(" :,。!?") if cut < s_end else ""
-                    if not reply:
-                        return True
-                reply = ANSWER_LABEL.sub("", ADDRESSEE.sub("", reply, count=1))
-                if NO_ANSWER.match(reply):
-                    return True
-        if selling:
-            return False
-        news = f.everyday is not None and f.everyday.search(compact, norm)
-        if news and (f.product is None or not f.product.search(compact, norm)):
-            return True  # 今年水稻亩产翻倍: news, not a claim about a product
-        return bool(f.warnings is not None and f.warnings.search(compact, norm))
 
     def taught(self, s_start: int, s_end: int) -> bool:
         """An education or enforcement cue in the sentence (memoised: candidates share it)."""
@@ -274,10 +204,11 @@ class Segment:
             # after the match (这个基金能保本吗).
             end = self.sentence_ends[j] if j < len(self.sentence_ends) else self.end
             tail = norm[oend if oend is not None else ostart : end].rstrip(" ~～。.!…")
+            # 嘛 after 就 urges rather than asks (想安逸点的就买它嘛).
             return (
                 oend is not None
                 and 0 < len(tail) <= 3
-                and tail[-1] in "吗么嘛"
+                and (tail[-1] in "吗么" or (tail[-1] == "嘛" and "就" not in norm[max(ostart, oend - 12) : oend]))
                 and not PUSH_QUESTION.search(norm, clause_start, end)
             )
         if self.sentence_ends[j] - ostart > FRAME_REACH:
@@ -291,7 +222,11 @@ class Segment:
             and not PUSH_ANSWER.match(norm, q_mark + 1)
         ):
             return True
-        if INTERROGATIVE.search(norm, max(clause_start, ostart - FRAME_REACH), q_mark):
+        # The question word stands in the match's clause or the next one, not anywhere
+        # before the mark (…亏了算我的，赚了算您的，…什么时候让客户吃过亏？ is a boast).
+        k = bisect_left(self.clause_ends, oend if oend is not None else ostart)
+        limit = min(q_mark, self.clause_ends[k + 1] if k + 1 < len(self.clause_ends) else q_mark)
+        if INTERROGATIVE.search(norm, max(clause_start, ostart - FRAME_REACH), limit):
             return True
         # A question answered "no" right after: 一定能赚钱吗？不一定。
         answer = ANSWER_LABEL.sub("", norm[q_mark + 1 : q_mark + 16].lstrip(), count=1)

@@ -21,7 +21,7 @@ LIST_REACH = 400  # characters back to a framing line's colon (keeps long texts 
 # A question that asks (哪只、能不能、有没有…) reports or explores a claim rather than making it.
 # (还在等什么、怕什么 are rhetorical pushes, not questions.)
 INTERROGATIVE = re.compile(
-    r"哪只|哪个|哪些|哪种|哪里|(?<![等豫怕])什么|能不能|有没有|会不会|是不是|可不可以|怎么|如何|为什么"
+    r"哪只|哪个|哪些|哪种|哪里|(?<![等豫怕])什么|(?<![等豫怕还])啥|(?<![等怕])咩|点样|边只|边个|能不能|有没有|会不会|是不是|可不可以|怎么|如何|为什么"
 )
 QUOTED_ASKED = re.compile(r"\s*(?:是不是|是否|算不算|能不能|靠不靠谱|可不可信|是真的吗|可信吗|靠谱吗)")
 PERSON_AFTER_DE = re.compile(r"我|你|您|他|她|大家")
@@ -51,6 +51,20 @@ ARITHMETIC = re.compile(
     r"\d\s*[×*/÷^]\s*[\d(]|\d\)?\s*[=≈]\s*[\d(]|[=≈]\s*\d[\d.]*\s*%?\s*[^\d\s]|\d\s*[³²]"
 )
 
+
+# The writer's own act after a reported remark: what follows is said, not reported
+# (客户说自己是保守型，我让他重做测评…): a reporting frame before it does not reach past it.
+OWN_ACT = re.compile(r"我(?:就|直接)?(?:让|帮|替|给)(?:他|她|客户|人家|对方)")
+# A later sentence that condemns what came before it, named by a demonstrative
+# (…提前买卖股票。这是违法的 / …a week. That's a scam): the earlier sentence is an example.
+BACK_REFERENCE = re.compile(
+    r"\s*(?:这|那|以上|上面|上述|此类|这些|这种|这类|这样|这都|那都|都)(?:些|种|类|样|个|就|都|也)?(?:是|属于|叫|就是|都是|纯属)"
+    r"|\s*(?:that|this|these|those|it)(?:'s| is| are| was)"
+)
+# A later sentence saying honest firms never do such things (正规证券公司不会做任何一件这样的事).
+SUCH_THINGS = re.compile(r"(?:这样的|这种|这类|这些|such|these)\s*(?:事|话|做法|说法|承诺|things|promises|claims)")
+# A reported question answered yes: 有个大爷问能不能买期权，我说可以啊.
+YES_ANSWER = re.compile(r"\s*(?:可以|能|行|没问题|当然|肯定|好啊|好的|没事|yes|sure|of course)")
 
 # A later line opened by a short label and a colon: someone answers (经理：, 小赵:, A:).
 SPEAKER_LINE = re.compile(r"\n[ \t]*[^\n:,.!?;。]{1,8}:")

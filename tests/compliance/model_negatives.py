@@ -254,6 +254,70 @@ _DENIALS = ["不能，投资都有风险", "不能保证，要看市场", "没�
 _ITEMS = [("快递量", "快递小哥忙坏了"), ("小区停车费", "业主们意见很大"), ("外卖订单", "老板说要招人了"),
           ("电影票房", "周末要去看看"), ("西瓜产量", "果农笑开了花"), ("景区游客", "五一出行要错峰")]
 
+# The hard end of honest traffic, in the violations' own vocabulary (blind rounds' false
+# blocks by kind): a writer's own losses, rules explained, scammers' lines quoted in another
+# sentence, leverage lessons, enforcement news, denials, clients' own requests, product
+# notices naming their level and audience. Own words; the test set (hard_ordinary.py) has
+# other templates.
+_MY_POSITIONS = ["我那只新能源车", "手上的消费基金", "我的创业板ETF", "去年那只芯片股", "老婆买的医疗基金", "我的中概股"]
+_MY_LOSSES = ["被套了三十个点", "亏掉了小半年工资", "跌了四成还没解套", "浮亏一万二", "从没赚过钱", "回撤快一半"]
+_MY_TAKE = ["算了不看了", "长记性了", "再也不满仓了", "慢慢熬吧", "下次不听消息了", "当交学费"]
+_PITCHES = ["月赚百分之三十", "稳赚不亏的项目", "保本保息年化十八", "明天涨停的内部股", "十倍杠杆随借随还",
+            "交会员费带你翻倍", "原始股稳赚", "一对一带单包盈利"]
+_SCAMMERS = ["冒充客服的人", "陌生的“投资导师”", "一个假冒的营业部账号", "网上认识的“理财师”", "某直播间主播"]
+_SCAM_ENDS = ["这就是诈骗", "这是典型骗局", "别理他们", "已经提醒家里老人了", "幸好没转钱"]
+_RULE_ITEMS = ["承诺保底收益", "代客户操作账户", "向低风险客户推高风险产品", "透露未公开信息", "收费荐股",
+               "泄露客户手机号", "帮客户代做测评"]
+_PERMISSIONS = ["融资融券", "股票期权", "科创板权限", "北交所权限", "港股通"]
+_OLD = ["我六十多了", "我快七十了", "我都退休十年了", "我今年七十三"]
+_OLD_ASK = ["买点什么稳妥", "有啥适合老年人的", "哪种产品风险小", "还能不能买基金"]
+_LEVELS = [("R1", "保守型"), ("R2", "稳健型"), ("R3", "平衡型"), ("R4", "成长型"), ("R5", "进取型")]
+_HARD_TEMPLATES = [
+    "{my_pos}{my_loss}，{my_take}",
+    "说真的，这些年{my_loss}，翻倍这种事从来轮不到我",
+    "{scammer}跟我说“{pitch}”，{scam_end}",
+    "有个群天天发“{pitch}”，已经退群了。{scam_end}",
+    "公司规定：不允许{rule1}，更不允许{rule2}，违者处理",
+    "合规要求大家记住：不得{rule1}；不得{rule2}",
+    "算笔账：本金{own}万，融资{own}万，股价跌{drop}%，本金就少了{twice}%。两融有风险",
+    "开通{perm}前要做适当性评估，{level_name}客户一般不建议参与",
+    "新闻：{who}利用未公开的{action}信息炒股，被证监会罚款",
+    "我没说过“{pitch}”这种话，谁说的你找谁",
+    "{old}，{old_ask}？",
+    "我想重新做风险测评，之前是{level_name}，情况变了",
+    "请问开通{perm}需要满足什么条件",
+    "【新品】XX{fund_kind}，{level}风险等级，适合{level_name}及以上投资者，不保本，投资需谨慎",
+    "这些年{good}的{thing}一{unit}都没{met}过，{bad}倒是{seen}",
+    "{good}的{thing}我从来没拿到过，{bad}的我倒是都赶上了",
+    "{my_pos}抄底抄在半山腰，{my_loss}，{my_take}",
+    "这钱是{purpose}的，{old_ask}？",
+]
+_GOOD = ["涨停", "翻倍", "十倍", "大牛"]
+_BAD = ["跌停", "腰斩", "退市", "闪崩"]
+_THINGS = ["票", "股", "基金"]
+_UNITS = ["只", "回", "次"]
+_MET = ["碰上", "遇到", "赶上", "抓住"]
+_SEEN = ["见了不少", "碰过好几回", "没少挨", "经历了三回"]
+_PURPOSES = ["养老用", "给孙子上学用", "留着看病", "我们老两口的棺材本"]
+_WHO = ["某上市公司董秘", "一名公司高管", "某券商员工", "一位财务人员"]
+_ACTIONS = ["重组", "收购", "业绩", "分红"]
+_FUND_KINDS = ["优选混合", "价值精选", "行业轮动", "稳利债券", "多元配置"]
+
+
+def _hard(rng: random.Random) -> str:
+    level, level_name = rng.choice(_LEVELS)
+    own, drop = rng.choice([5, 10, 20, 50]), rng.choice([10, 15, 20, 30])
+    rule1, rule2 = rng.sample(_RULE_ITEMS, 2)
+    return rng.choice(_HARD_TEMPLATES).format(
+        my_pos=rng.choice(_MY_POSITIONS), my_loss=rng.choice(_MY_LOSSES), my_take=rng.choice(_MY_TAKE),
+        scammer=rng.choice(_SCAMMERS), pitch=rng.choice(_PITCHES), scam_end=rng.choice(_SCAM_ENDS),
+        rule1=rule1, rule2=rule2, own=own, drop=drop, twice=2 * drop, perm=rng.choice(_PERMISSIONS),
+        level=level, level_name=level_name, who=rng.choice(_WHO), action=rng.choice(_ACTIONS),
+        old=rng.choice(_OLD), old_ask=rng.choice(_OLD_ASK), fund_kind=rng.choice(_FUND_KINDS),
+        good=rng.choice(_GOOD), bad=rng.choice(_BAD), thing=rng.choice(_THINGS), unit=rng.choice(_UNITS),
+        met=rng.choice(_MET), seen=rng.choice(_SEEN), purpose=rng.choice(_PURPOSES),
+    )
+
 
 @cache
 def negatives() -> list[str]:
@@ -310,4 +374,12 @@ def negatives() -> list[str]:
         if text not in seen:
             seen.add(text)
             out.append(text)
+    hard = 0
+    while hard < 700 and attempts < 60000:
+        attempts += 1
+        text = _hard(rng)
+        if text not in seen:
+            seen.add(text)
+            out.append(text)
+            hard += 1
     return out

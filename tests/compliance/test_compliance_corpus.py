@@ -64,7 +64,12 @@ scored by others are the honest figures (benchmarks/RESULTS.md). ``round12``–`
 (blind_round12–14.jsonl, 320 messages each, written by a helper who saw no code, rules or
 corpus) were scored once on the merged checker — 77.6%, 81.6% and 65.1% blocked with a right
 category, 1.7%, 7.5% and 6.0% false blocks — then tuned on: first on rounds 12 and 13 alone,
-after which round 14 scored 71.4% and 4.4% (the leave-one-out figure), then on all three. Items may carry a
+after which round 14 scored 71.4% and 4.4% (the leave-one-out figure), then on all three.
+``round17`` (blind_round17.jsonl, 320 messages of a rally and a drop) was scored blind by the
+lead (on the merged checker it scores 81.2% blocked right, 50% of missing warnings warned and
+13.0% false blocks), then tuned on by kind; ``structure6`` (78 honest messages in the violations' vocabulary and leftover
+miss kinds) ran first at 75.0% and 15.7% false blocks, ``structure7`` (48, each kind with an
+honest twin) at 94.1% and 10.3%. Items may carry a
 ``categories`` list: a violation is blocked right when a blocking finding has any of them.
 """
 

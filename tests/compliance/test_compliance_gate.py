@@ -8,6 +8,7 @@ from __future__ import annotations
 import pytest
 from compliance.corpus_metrics import load_corpus
 from compliance.model_negatives import negatives
+from compliance.hard_ordinary import hard_ordinary_messages
 from compliance.ordinary_messages import ordinary_messages
 
 from branchdesk.compliance import Checker, load_rulepack
@@ -118,6 +119,20 @@ def test_thousands_of_ordinary_messages_are_rarely_blocked(checker):
     is kept apart from the model's training data (its own templates; no message shared)."""
     messages = ordinary_messages(3000, seed=2026)
     assert len(set(messages)) == 3000
+    training = {item["text"] for item in load_corpus()} | set(negatives())
+    assert not training & set(messages)
+    results = checker.check_many(messages)
+    blocked = [(m, [(f.rule, f.match) for f in r.findings]) for m, r in zip(messages, results, strict=True)
+               if r.verdict.value == "block"]
+    assert len(blocked) <= 0.02 * len(messages), blocked[:20]
+
+
+def test_honest_messages_in_the_violations_vocabulary_are_rarely_blocked(checker):
+    """At most 2% of a generated set of distinct honest messages that talk about losses,
+    rules, scams, leverage lessons, enforcement news, denials, clients' own requests and
+    product notices in the violations' own words is blocked (kept apart from training)."""
+    messages = hard_ordinary_messages(1000, seed=2026)
+    assert len(set(messages)) == 1000
     training = {item["text"] for item in load_corpus()} | set(negatives())
     assert not training & set(messages)
     results = checker.check_many(messages)
