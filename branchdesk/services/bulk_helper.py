@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import contextlib
 import multiprocessing
+import queue
+import threading
 from typing import Any
 
 from branchdesk.compliance import CheckContext, CheckResult
@@ -28,13 +30,26 @@ class Helper:
         self._jobs = 0
         self.received = 0
         self._closed = False
+        # A chunk's texts are larger than a pipe's buffer, and the helper reads its next chunk
+        # only when it has finished the one in hand: sent from this thread, the checker would
+        # wait on the helper for every chunk it hands out. A thread of its own writes them.
+        self._outbox: queue.SimpleQueue[Any] = queue.SimpleQueue()
+        self._sender = threading.Thread(target=self._send_all, name="bulk-check-sender", daemon=True)
+        self._sender.start()
+
+    def _send_all(self) -> None:
+        while (message := self._outbox.get()) is not None:
+            try:
+                self._conn.send(message)
+            except OSError:
+                return  # the helper went away: receive() says so
 
     def send_contexts(self, contexts: dict[str | None, CheckContext]) -> None:
-        self._conn.send(("contexts", contexts))
+        self._outbox.put(("contexts", contexts))
 
     def send(self, community: str | None, texts: list[str]) -> int:
         self._jobs += 1
-        self._conn.send(("check", self._jobs, community, texts))
+        self._outbox.put(("check", self._jobs, community, texts))
         return self._jobs
 
     def ready(self) -> bool:
@@ -54,6 +69,8 @@ class Helper:
         if self._closed:
             return
         self._closed = True
+        self._outbox.put(None)
+        self._sender.join()
         with contextlib.suppress(OSError):
             self._conn.send(None)
         self._conn.close()
@@ -70,6 +87,8 @@ def _helper_main(conn: Any, changes: list[dict[str, Any]]) -> None:
     try:
         with gc_paused():
             checker, version = checker_from_changes(changes)
+            # The first chunk comes once the file is read: compile the patterns meanwhile.
+            checker.warm_up(lambda: not conn.poll())
             while (message := conn.recv()) is not None:
                 if message[0] == "contexts":
                     contexts = message[1]
