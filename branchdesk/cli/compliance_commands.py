@@ -24,6 +24,23 @@ def _print_result(item_id: str, result) -> None:
 
 
 def cmd_check(args: argparse.Namespace, settings: Settings) -> int:
+    import gc
+
+    from branchdesk.gc_pause import gc_paused
+
+    # A file's hundreds of thousands of small objects hold no cycles: a collection over them
+    # while the results are written cost more than the writing itself.
+    try:
+        with gc_paused():
+            return _check(args, settings)
+    finally:
+        # The command is the process's last work: the collection at exit walked the checker,
+        # the model and its readings for nothing (~0.25 s of a bulk check). Frozen objects are
+        # left to the system (a process that goes on may still collect anything newer).
+        gc.freeze()
+
+
+def _check(args: argparse.Namespace, settings: Settings) -> int:
     from branchdesk.services import bulk_check
     from branchdesk.services.checking import checker_for
     from branchdesk.services.messages import finding_json

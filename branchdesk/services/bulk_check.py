@@ -14,7 +14,7 @@ from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from itertools import repeat
 from json.encoder import encode_basestring
-from operator import attrgetter
+from operator import attrgetter, itemgetter
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -218,7 +218,7 @@ def check_items(store: Store, items: Sequence[Item], community: str | None = Non
             pairs = dict.fromkeys(zip(texts, names))  # each distinct (text, community), in order
             # A text sent to several communities is judged per community only when it names a
             # product's risk level (the roster matters to nothing else): otherwise once.
-            several = [t for t, n in Counter(map(_first, pairs)).items() if n > 1]
+            several = [t for t, n in Counter(map(itemgetter(0), pairs)).items() if n > 1]
             names_level = _level_test(changes) if several else None
             plain = {t for t in several if not names_level(t)} if names_level else set()
             wanted: Any = zip(texts, names)
@@ -251,10 +251,6 @@ def check_items(store: Store, items: Sequence[Item], community: str | None = Non
             helper.close()
 
 
-def _first(pair: tuple[str, str | None]) -> str:
-    return pair[0]
-
-
 def _level_test(changes: list[dict[str, Any]]) -> Callable[[str], bool]:
     """Whether a text names a product's risk level, by the suitability rules in force (the
     shipped ones with the branch's edits): only then can a community's roster matter."""
@@ -274,7 +270,12 @@ def _level_test(changes: list[dict[str, Any]]) -> Callable[[str], bool]:
         if r.kind == "suitability" and r.enabled and r.id not in disabled
         for p in expand_classes(r, pack.classes).patterns
     ]
-    return lambda text: any(p.search(compact_phrase(text)) for p in patterns)
+
+    def names_level(text: str) -> bool:
+        compact = compact_phrase(text)  # once, not once per pattern
+        return any(p.search(compact) for p in patterns)
+
+    return names_level
 
 
 def rule_changes_of(store: Store) -> list[dict[str, Any]]:
