@@ -69,9 +69,9 @@ def _check(args: argparse.Namespace, settings: Settings) -> int:
         # A big file: a second process builds its checker while this one reads the file,
         # then both check (the app never forks: its worker threads must not be copied).
         if bulk_check.worth_a_helper(args.file):
-            helper = bulk_check.start_helper(store)
+            helper = bulk_check.start_helper(store, split=bulk_check.splits(args.file))
         try:
-            items = bulk_check.read_items(args.file)
+            items = bulk_check.read_items(args.file, helper)
         except BaseException:
             if helper is not None:
                 helper.close()

@@ -21,6 +21,7 @@ from typing import Any, NamedTuple
 from branchdesk.compliance import CheckContext, CheckResult
 from branchdesk.errors import UserError
 from branchdesk.gc_pause import gc_paused
+from branchdesk.services.bulk_columns import MAX_MESSAGE, Columns, columns
 from branchdesk.services.bulk_helper import AHEAD, HEAD_START, Helper
 from branchdesk.store.database import Store
 
@@ -28,12 +29,10 @@ TEXT_HEADERS = ("text", "message", "content", "内容", "消息", "消息内容"
 ID_HEADERS = ("id", "编号", "序号", "消息编号")
 COMMUNITY_HEADERS = ("community", "社群", "群", "群名", "所在社群")
 MAX_TEXT_FILE = 50 * 1024 * 1024
-# One message longer than this is no chat message or post anyone could mean (a long article
-# is a tenth of it); the check refuses it by name rather than take minutes over it.
-MAX_MESSAGE = 100_000
 # From this many distinct texts a second process checks half of them.
 PARALLEL_FROM = 4_000
 HELPER_FROM_BYTES = 1_000_000
+SPLIT_FROM_BYTES = 2_000_000  # JSON Lines from which the helper parses the second half
 CHUNK = 500  # distinct texts per check_many call (and per share of work between processes)
 
 
@@ -74,22 +73,22 @@ def _long(path: Path, line: int, text: str) -> None:
                         limit=MAX_MESSAGE)
 
 
-def _jsonl(path: Path) -> list[Item]:
+def _jsonl(path: Path, helper: Helper | None = None) -> list[Item]:
     data = _read_bytes(path).removeprefix(b"\xef\xbb\xbf").replace(b"\r\n", b"\n")
     body = data.strip()
     if body and b"\n\n" not in body:
-        objects: Any = None
-        try:
-            # UTF-8 in one parse for the whole file (bytes: no copy of a 20 MB str); a line it
-            # cannot take is found line by line below.
-            objects = json.loads(b"[" + body.replace(b"\n", b",") + b"]")
-        except (ValueError, RecursionError):
-            objects = None
-        if isinstance(objects, list) and len(objects) == body.count(b"\n") + 1:
-            first = data[: len(data) - len(data.lstrip())].count(b"\n") + 1  # line of the first
-            items = _plain_items(objects, first)
-            if items is not None:
-                return items
+        first = data[: len(data) - len(data.lstrip())].count(b"\n") + 1  # line of the first
+        # The whole file in one parse in C; a line it cannot take is found line by line
+        # below. A helper parses the second half of a big file meanwhile.
+        cut = body.find(b"\n", len(body) // 2) if helper is not None and len(body) >= SPLIT_FROM_BYTES else -1
+        if cut > 0:
+            head, tail = body[:cut], body[cut + 1:]
+            helper.parse(tail, first + head.count(b"\n") + 1)
+            found = _joined(columns(head, first), helper.parsed())
+        else:
+            found = columns(body, first)
+        if found is not None:
+            return _items(found)
     text = _decode(path, data)
     # JSON Lines are separated by \n only (a string may hold U+2028, which splitlines cuts).
     numbered = [(n, line) for n, line in enumerate(text.split("\n"), 1) if line.strip()]
@@ -107,24 +106,14 @@ def _jsonl(path: Path) -> list[Item]:
     return items
 
 
-def _plain_items(objects: list[Any], first: int) -> list[Item] | None:
-    """Items from well-formed objects in a few passes in C; None when any is odd (the slow
-    path then names the line)."""
-    try:
-        texts = [obj["text"] for obj in objects]
-        communities = [obj.get("community") for obj in objects]
-        ids = [obj.get("id") for obj in objects]
-    except (TypeError, KeyError, AttributeError):
+def _joined(head: Columns | None, tail: Columns | None) -> Columns | None:
+    if head is None or tail is None:
         return None
-    if not (
-        all(type(t) is str for t in texts)
-        and all(c is None or type(c) is str for c in communities)
-        and max(map(len, texts), default=0) <= MAX_MESSAGE
-    ):
-        return None
-    if not all(type(i) is str for i in ids):
-        ids = [i if type(i) is str else str(n if i is None else i) for n, i in enumerate(ids, first)]
-    return list(map(tuple.__new__, repeat(Item), zip(ids, texts, [c or None for c in communities])))
+    return head[0] + tail[0], head[1] + tail[1], head[2] + tail[2]
+
+
+def _items(found: Columns) -> list[Item]:
+    return list(map(tuple.__new__, repeat(Item), zip(*found)))
 
 
 def _parse_line(path: Path, number: int, line: str) -> Any:
@@ -166,10 +155,18 @@ def _sheet(path: Path) -> Iterator[Item]:
     raise UserError("checking.no_text_column", file=str(path), names=" / ".join(TEXT_HEADERS))
 
 
-def read_items(path: str | Path) -> list[Item]:
+def read_items(path: str | Path, helper: Helper | None = None) -> list[Item]:
     """Messages from .txt (one message), .jsonl (``text``, optional ``id`` and
-    ``community``), .csv or .xlsx (a text column, optional id and community columns)."""
-    path = Path(path)
+    ``community``), .csv or .xlsx (a text column, optional id and community columns).
+    A ``helper`` started with ``split`` parses half of a big JSON Lines file."""
+    try:
+        return _read_items(Path(path), helper)
+    finally:
+        if helper is not None:
+            helper.parse(None, 0)  # it waits for a half to parse, or to be told there is none
+
+
+def _read_items(path: Path, helper: Helper | None) -> list[Item]:
     if not path.exists():
         raise UserError("checking.missing", file=str(path))
     if path.is_dir():
@@ -180,7 +177,7 @@ def read_items(path: str | Path) -> list[Item]:
         _long(path, 1, text)
         return [Item("1", text)]
     if suffix in (".jsonl", ".ndjson"):
-        return _jsonl(path)
+        return _jsonl(path, helper)
     if suffix in (".csv", ".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"):
         return list(_sheet(path))
     raise UserError("checking.unsupported", file=str(path))
@@ -292,12 +289,18 @@ def worth_a_helper(path: str | Path) -> bool:
         return False
 
 
-def start_helper(store: Store) -> Helper | None:
+def start_helper(store: Store, split: bool = False) -> Helper | None:
     """A second process that builds its checker now, while the caller reads the file, and
-    then checks what it is sent. None on a machine with one core."""
+    then checks what it is sent (with ``split``, it first parses the second half of the file
+    when read_items sends it). None on a machine with one core."""
     if (os.cpu_count() or 1) < 2:
         return None
-    return Helper(rule_changes_of(store))
+    return Helper(rule_changes_of(store), split)
+
+
+def splits(path: str | Path) -> bool:
+    """Whether read_items can share the parsing of this file with a helper."""
+    return Path(path).suffix.lower() in (".jsonl", ".ndjson")
 
 
 def unknown_communities(store: Store, items: Sequence[Item]) -> dict[str, int]:
