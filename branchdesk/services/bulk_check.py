@@ -21,7 +21,7 @@ from typing import Any, NamedTuple
 from branchdesk.compliance import CheckContext, CheckResult
 from branchdesk.errors import UserError
 from branchdesk.gc_pause import gc_paused
-from branchdesk.services.bulk_columns import MAX_MESSAGE, Columns, columns
+from branchdesk.services.bulk_columns import MAX_MESSAGE, Columns, columns, joined
 from branchdesk.services.bulk_helper import AHEAD, HEAD_START, Helper
 from branchdesk.store.database import Store
 
@@ -34,6 +34,7 @@ PARALLEL_FROM = 4_000
 HELPER_FROM_BYTES = 1_000_000
 SPLIT_FROM_BYTES = 2_000_000  # JSON Lines from which the helper parses the second half
 CHUNK = 500  # distinct texts per check_many call (and per share of work between processes)
+TAIL = 4  # chunks at the end cut smaller
 
 
 class Item(NamedTuple):
@@ -84,7 +85,7 @@ def _jsonl(path: Path, helper: Helper | None = None) -> list[Item]:
         if cut > 0:
             head, tail = body[:cut], body[cut + 1:]
             helper.parse(tail, first + head.count(b"\n") + 1)
-            found = _joined(columns(head, first), helper.parsed())
+            found = joined(columns(head, first), helper.parsed())
         else:
             found = columns(body, first)
         if found is not None:
@@ -104,12 +105,6 @@ def _jsonl(path: Path, helper: Helper | None = None) -> list[Item]:
         ident = obj.get("id", number)
         items.append(Item(ident if isinstance(ident, str) else str(ident), obj["text"], community or None))
     return items
-
-
-def _joined(head: Columns | None, tail: Columns | None) -> Columns | None:
-    if head is None or tail is None:
-        return None
-    return head[0] + tail[0], head[1] + tail[1], head[2] + tail[2]
 
 
 def _items(found: Columns) -> list[Item]:
@@ -326,11 +321,15 @@ def _chunks(unique: list[Key]) -> list[Chunk]:
     by_community: dict[str | None, list[int]] = {}
     for n, (_, name) in enumerate(unique):
         by_community.setdefault(name, []).append(n)
-    return [
+    chunks = [
         (name, positions[start:start + CHUNK])
         for name, positions in by_community.items()
         for start in range(0, len(positions), CHUNK)
     ]
+    # The last few in quarters: the process that finishes first waits less for the other.
+    quarter = max(1, CHUNK // 4)
+    return chunks[:-TAIL] + [(name, part[s:s + quarter]) for name, part in chunks[-TAIL:]
+                             for s in range(0, len(part), quarter)]
 
 
 def _check_unique(changes: list[dict[str, Any]], unique: list[Key], contexts: dict[str | None, CheckContext],

@@ -47,3 +47,10 @@ def plain_columns(objects: list[Any], first: int) -> Columns | None:
     if not all(type(i) is str for i in ids):
         ids = [i if type(i) is str else str(n if i is None else i) for n, i in enumerate(ids, first)]
     return ids, texts, [c or None for c in communities]
+
+
+def joined(head: Columns | None, tail: Columns | None) -> Columns | None:
+    """The columns of a file parsed in two parts; None if either was not plain."""
+    if head is None or tail is None:
+        return None
+    return head[0] + tail[0], head[1] + tail[1], head[2] + tail[2]
