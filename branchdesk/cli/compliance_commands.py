@@ -27,6 +27,7 @@ def cmd_check(args: argparse.Namespace, settings: Settings) -> int:
     import gc
 
     from branchdesk.gc_pause import gc_paused
+    from branchdesk.services import bulk_check
 
     # A file's hundreds of thousands of small objects hold no cycles: a collection over them
     # while the results are written cost more than the writing itself.
@@ -34,10 +35,11 @@ def cmd_check(args: argparse.Namespace, settings: Settings) -> int:
         with gc_paused():
             return _check(args, settings)
     finally:
-        # The command is the process's last work: the collection at exit walked the checker,
-        # the model and its readings for nothing (~0.25 s of a bulk check). Frozen objects are
-        # left to the system (a process that goes on may still collect anything newer).
-        gc.freeze()
+        if args.text is None and args.file not in (None, "-") and bulk_check.worth_a_helper(args.file):
+            # A big file's check is the process's last work: the collection at exit walked the
+            # checker, the model and its readings for nothing (~0.25 s). Frozen objects are
+            # left to the system (a process that goes on still collects anything newer).
+            gc.freeze()
 
 
 def _check(args: argparse.Namespace, settings: Settings) -> int:
