@@ -152,3 +152,71 @@ def test_a_text_sent_to_several_communities_is_judged_once_unless_it_names_a_ris
     assert [t for t, _ in seen].count(chatter) == 1
     assert [t for t, roster in seen if roster].count(R5) == 2  # each community's members count
     assert results[0][1] is results[1][1]
+
+
+def _split_rows(n: int) -> list[dict]:
+    rows = []
+    for k in range(n):
+        row: dict = {"text": f"第{k}条：收到，谢谢" if k % 3 else R5}
+        if k % 4:
+            row["id"] = f"m{k}" if k % 5 else k  # a number as id, and lines with none
+        if k % 2:
+            row["community"] = "银发理财沙龙" if k % 7 else ""
+        rows.append(row)
+    return rows
+
+
+def test_a_helper_parsing_half_the_file_reads_the_same_items(store, tmp_path, monkeypatch):
+    monkeypatch.setattr(bulk_check, "SPLIT_FROM_BYTES", 10)
+    path = tmp_path / "export.jsonl"
+    path.write_text("\n\n" + "\n".join(json.dumps(r, ensure_ascii=False) for r in _split_rows(41)) + "\n",
+                    encoding="utf-8")
+    alone = bulk_check.read_items(path)
+    helper = bulk_check.start_helper(store, split=True)
+    assert helper is not None
+    try:
+        shared = bulk_check.read_items(path, helper)
+        # The helper then checks as before.
+        results = bulk_check.check_items(store, shared, helper=helper)
+    finally:
+        helper.close()
+    assert shared == alone
+    assert [i.id for i in shared[:5]] == ["3", "m1", "m2", "m3", "7"]  # line numbers count the blank lines
+    assert [r.verdict for _, r in results] == [r.verdict for _, r in bulk_check.check_items(store, alone)]
+
+
+def test_a_broken_line_in_the_helpers_half_is_named_as_without_it(store, tmp_path, monkeypatch):
+    monkeypatch.setattr(bulk_check, "SPLIT_FROM_BYTES", 10)
+    rows = [json.dumps(r, ensure_ascii=False) for r in _split_rows(30)]
+    rows[25] = '{"text": 5}'
+    path = tmp_path / "export.jsonl"
+    path.write_text("\n".join(rows), encoding="utf-8")
+    with pytest.raises(bulk_check.UserError) as alone:
+        bulk_check.read_items(path)
+    helper = bulk_check.start_helper(store, split=True)
+    assert helper is not None
+    try:
+        with pytest.raises(bulk_check.UserError) as shared:
+            bulk_check.read_items(path, helper)
+    finally:
+        helper.close()
+    assert shared.value.message == alone.value.message
+    assert "26" in alone.value.message
+
+
+def test_a_helper_waiting_for_a_half_checks_after_a_file_it_cannot_share(store, tmp_path, monkeypatch):
+    from compliance.corpus_metrics import load_corpus
+
+    monkeypatch.setattr(bulk_check, "PARALLEL_FROM", 100)
+    monkeypatch.setattr(bulk_check, "CHUNK", 40)
+    path = tmp_path / "one.txt"
+    path.write_text(R5, encoding="utf-8")
+    helper = bulk_check.start_helper(store, split=True)
+    assert helper is not None
+    items = bulk_check.read_items(path, helper)
+    items += [bulk_check.Item(str(n), item["text"]) for n, item in enumerate(load_corpus()[:200])]
+    results = bulk_check.check_items(store, items, helper=helper)
+    checker, version = checker_from_changes([])
+    context = CheckContext(known_numbers=set())
+    for item, result in results:
+        assert result == checker.check(item.text, context)._replace(pack_version=version), item.id

@@ -20,7 +20,7 @@ import gc
 import re
 from bisect import bisect_right
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from itertools import accumulate
 
 from branchdesk.compliance import detectors
@@ -193,6 +193,15 @@ class Checker(Matching, Judging):
         ]
 
     # -- public API -----------------------------------------------------------------------
+    def warm_up(self, idle: Callable[[], bool]) -> None:
+        """Compile the patterns ahead of the messages while ``idle()`` says there is nothing
+        else to do (a bulk check's second process, waiting for its first chunk)."""
+        for patterns in (self._patterns, self._figure_patterns):
+            for rule in patterns.uncompiled():
+                if not idle():
+                    return
+                patterns[rule]
+
     def check(self, text: str, context: CheckContext | None = None) -> CheckResult:
         return self.check_many([text], context)[0]
 

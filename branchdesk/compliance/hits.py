@@ -50,3 +50,8 @@ class LazyPatterns:
         if found is None:
             found = self._compiled[rule] = [re.compile(p) for p in self._sources[rule]]
         return found
+
+    def uncompiled(self) -> list[int]:
+        """The rules whose patterns are not compiled yet (a process with time to spare can
+        compile them ahead of its first message: ``self[rule]``)."""
+        return [rule for rule, found in enumerate(self._compiled) if found is None]

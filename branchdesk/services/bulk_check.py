@@ -10,14 +10,18 @@ from __future__ import annotations
 
 import json
 import os
+from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
+from itertools import repeat
+from json.encoder import encode_basestring
+from operator import attrgetter, itemgetter
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from branchdesk.compliance import CheckContext, CheckResult
 from branchdesk.errors import UserError
 from branchdesk.gc_pause import gc_paused
+from branchdesk.services.bulk_columns import MAX_MESSAGE, Columns, columns, joined
 from branchdesk.services.bulk_helper import AHEAD, HEAD_START, Helper
 from branchdesk.store.database import Store
 
@@ -25,17 +29,17 @@ TEXT_HEADERS = ("text", "message", "content", "内容", "消息", "消息内容"
 ID_HEADERS = ("id", "编号", "序号", "消息编号")
 COMMUNITY_HEADERS = ("community", "社群", "群", "群名", "所在社群")
 MAX_TEXT_FILE = 50 * 1024 * 1024
-# One message longer than this is no chat message or post anyone could mean (a long article
-# is a tenth of it); the check refuses it by name rather than take minutes over it.
-MAX_MESSAGE = 100_000
 # From this many distinct texts a second process checks half of them.
 PARALLEL_FROM = 4_000
 HELPER_FROM_BYTES = 1_000_000
+SPLIT_FROM_BYTES = 2_000_000  # JSON Lines from which the helper parses the second half
 CHUNK = 500  # distinct texts per check_many call (and per share of work between processes)
+TAIL = 4  # chunks at the end cut smaller
 
 
-@dataclass(slots=True)
-class Item:
+class Item(NamedTuple):
+    """One message of a file: a tuple, so that a 100,000-line export's items are made in C."""
+
     id: str
     text: str
     community: str | None = None
@@ -70,22 +74,22 @@ def _long(path: Path, line: int, text: str) -> None:
                         limit=MAX_MESSAGE)
 
 
-def _jsonl(path: Path) -> list[Item]:
+def _jsonl(path: Path, helper: Helper | None = None) -> list[Item]:
     data = _read_bytes(path).removeprefix(b"\xef\xbb\xbf").replace(b"\r\n", b"\n")
     body = data.strip()
     if body and b"\n\n" not in body:
-        objects: Any = None
-        try:
-            # UTF-8 in one parse for the whole file (bytes: no copy of a 20 MB str); a line it
-            # cannot take is found line by line below.
-            objects = json.loads(b"[" + body.replace(b"\n", b",") + b"]")
-        except (ValueError, RecursionError):
-            objects = None
-        if isinstance(objects, list) and len(objects) == body.count(b"\n") + 1:
-            first = data[: len(data) - len(data.lstrip())].count(b"\n") + 1  # line of the first
-            items = _plain_items(objects, first)
-            if items is not None:
-                return items
+        first = data[: len(data) - len(data.lstrip())].count(b"\n") + 1  # line of the first
+        # The whole file in one parse in C; a line it cannot take is found line by line
+        # below. A helper parses the second half of a big file meanwhile.
+        cut = body.find(b"\n", len(body) // 2) if helper is not None and len(body) >= SPLIT_FROM_BYTES else -1
+        if cut > 0:
+            head, tail = body[:cut], body[cut + 1:]
+            helper.parse(tail, first + head.count(b"\n") + 1)
+            found = joined(columns(head, first), helper.parsed())
+        else:
+            found = columns(body, first)
+        if found is not None:
+            return _items(found)
     text = _decode(path, data)
     # JSON Lines are separated by \n only (a string may hold U+2028, which splitlines cuts).
     numbered = [(n, line) for n, line in enumerate(text.split("\n"), 1) if line.strip()]
@@ -103,23 +107,8 @@ def _jsonl(path: Path) -> list[Item]:
     return items
 
 
-def _plain_items(objects: list[Any], first: int) -> list[Item] | None:
-    """Items from well-formed objects in a few passes in C; None when any is odd (the slow
-    path then names the line)."""
-    try:
-        texts = [obj["text"] for obj in objects]
-        communities = [obj.get("community") for obj in objects]
-        ids = [obj.get("id") for obj in objects]
-    except (TypeError, KeyError, AttributeError):
-        return None
-    if not (
-        all(type(t) is str for t in texts)
-        and all(c is None or type(c) is str for c in communities)
-        and max(map(len, texts), default=0) <= MAX_MESSAGE
-    ):
-        return None
-    ids = [i if type(i) is str else str(n if i is None else i) for n, i in enumerate(ids, first)]
-    return list(map(Item, ids, texts, [c or None for c in communities]))
+def _items(found: Columns) -> list[Item]:
+    return list(map(tuple.__new__, repeat(Item), zip(*found)))
 
 
 def _parse_line(path: Path, number: int, line: str) -> Any:
@@ -161,10 +150,18 @@ def _sheet(path: Path) -> Iterator[Item]:
     raise UserError("checking.no_text_column", file=str(path), names=" / ".join(TEXT_HEADERS))
 
 
-def read_items(path: str | Path) -> list[Item]:
+def read_items(path: str | Path, helper: Helper | None = None) -> list[Item]:
     """Messages from .txt (one message), .jsonl (``text``, optional ``id`` and
-    ``community``), .csv or .xlsx (a text column, optional id and community columns)."""
-    path = Path(path)
+    ``community``), .csv or .xlsx (a text column, optional id and community columns).
+    A ``helper`` started with ``split`` parses half of a big JSON Lines file."""
+    try:
+        return _read_items(Path(path), helper)
+    finally:
+        if helper is not None:
+            helper.parse(None, 0)  # it waits for a half to parse, or to be told there is none
+
+
+def _read_items(path: Path, helper: Helper | None) -> list[Item]:
     if not path.exists():
         raise UserError("checking.missing", file=str(path))
     if path.is_dir():
@@ -175,7 +172,7 @@ def read_items(path: str | Path) -> list[Item]:
         _long(path, 1, text)
         return [Item("1", text)]
     if suffix in (".jsonl", ".ndjson"):
-        return _jsonl(path)
+        return _jsonl(path, helper)
     if suffix in (".csv", ".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"):
         return list(_sheet(path))
     raise UserError("checking.unsupported", file=str(path))
@@ -208,17 +205,21 @@ def check_items(store: Store, items: Sequence[Item], community: str | None = Non
     try:
         with gc_paused():
             changes = rule_changes_of(store)
-            wanted = [(item.text, item.community or community) for item in items]
+            texts = list(map(attrgetter("text"), items))
+            names = [c or community for c in map(attrgetter("community"), items)]
+            pairs = dict.fromkeys(zip(texts, names))  # each distinct (text, community), in order
             # A text sent to several communities is judged per community only when it names a
             # product's risk level (the roster matters to nothing else): otherwise once.
-            spread: dict[str, set[str | None]] = {}
-            for text, name in wanted:
-                spread.setdefault(text, set()).add(name)
-            names_level = _level_test(changes)
-            plain = {t for t, names in spread.items() if len(names) > 1 and not names_level(t)}
-            keys: dict[Key, int] = {}
-            slots = [keys.setdefault((t, None) if t in plain else (t, c), len(keys)) for t, c in wanted]
-            unique = list(keys)
+            several = [t for t, n in Counter(map(itemgetter(0), pairs)).items() if n > 1]
+            names_level = _level_test(changes) if several else None
+            plain = {t for t in several if not names_level(t)} if names_level else set()
+            wanted: Any = zip(texts, names)
+            if plain:
+                wanted = [(t, None) if t in plain else (t, c) for t, c in wanted]
+                pairs = dict.fromkeys(wanted)
+            unique = list(pairs)
+            keys = {key: n for n, key in enumerate(unique)}
+            slots = list(map(keys.__getitem__, wanted if plain else zip(texts, names)))
             contexts: dict[str | None, CheckContext] = {}
             bulk = len(unique) > 200
             known: Any = member_lookups.all_numbers(store.conn) if bulk else _known_lookup(store)
@@ -236,7 +237,7 @@ def check_items(store: Store, items: Sequence[Item], community: str | None = Non
                 helper = None
             contexts.setdefault(None, CheckContext(known_numbers=known))
             results = _check_unique(changes, unique, contexts, progress, helper)
-            return [(item, results[slot]) for item, slot in zip(items, slots, strict=True)]
+            return list(zip(items, map(results.__getitem__, slots), strict=True))
     finally:
         if helper is not None:
             helper.close()
@@ -261,7 +262,12 @@ def _level_test(changes: list[dict[str, Any]]) -> Callable[[str], bool]:
         if r.kind == "suitability" and r.enabled and r.id not in disabled
         for p in expand_classes(r, pack.classes).patterns
     ]
-    return lambda text: any(p.search(compact_phrase(text)) for p in patterns)
+
+    def names_level(text: str) -> bool:
+        compact = compact_phrase(text)  # once, not once per pattern
+        return any(p.search(compact) for p in patterns)
+
+    return names_level
 
 
 def rule_changes_of(store: Store) -> list[dict[str, Any]]:
@@ -278,12 +284,18 @@ def worth_a_helper(path: str | Path) -> bool:
         return False
 
 
-def start_helper(store: Store) -> Helper | None:
+def start_helper(store: Store, split: bool = False) -> Helper | None:
     """A second process that builds its checker now, while the caller reads the file, and
-    then checks what it is sent. None on a machine with one core."""
+    then checks what it is sent (with ``split``, it first parses the second half of the file
+    when read_items sends it). None on a machine with one core."""
     if (os.cpu_count() or 1) < 2:
         return None
-    return Helper(rule_changes_of(store))
+    return Helper(rule_changes_of(store), split)
+
+
+def splits(path: str | Path) -> bool:
+    """Whether read_items can share the parsing of this file with a helper."""
+    return Path(path).suffix.lower() in (".jsonl", ".ndjson")
 
 
 def unknown_communities(store: Store, items: Sequence[Item]) -> dict[str, int]:
@@ -291,11 +303,8 @@ def unknown_communities(store: Store, items: Sequence[Item]) -> dict[str, int]:
     their suitability against a roster cannot be checked."""
     from branchdesk.services.roster import community_exists
 
-    counts: dict[str, int] = {}
-    for item in items:
-        if item.community is not None:
-            counts[item.community] = counts.get(item.community, 0) + 1
-    return {name: n for name, n in counts.items() if not community_exists(store, name)}
+    counts = Counter(map(attrgetter("community"), items))
+    return {name: n for name, n in counts.items() if name is not None and not community_exists(store, name)}
 
 
 def _known_lookup(store: Store) -> Callable[[str], bool]:
@@ -312,11 +321,15 @@ def _chunks(unique: list[Key]) -> list[Chunk]:
     by_community: dict[str | None, list[int]] = {}
     for n, (_, name) in enumerate(unique):
         by_community.setdefault(name, []).append(n)
-    return [
+    chunks = [
         (name, positions[start:start + CHUNK])
         for name, positions in by_community.items()
         for start in range(0, len(positions), CHUNK)
     ]
+    # The last few in quarters: the process that finishes first waits less for the other.
+    quarter = max(1, CHUNK // 4)
+    return chunks[:-TAIL] + [(name, part[s:s + quarter]) for name, part in chunks[-TAIL:]
+                             for s in range(0, len(part), quarter)]
 
 
 def _check_unique(changes: list[dict[str, Any]], unique: list[Key], contexts: dict[str | None, CheckContext],
@@ -387,4 +400,5 @@ def json_lines(
         if tail is None:
             findings = dumps([finding_json(f) for f in result.findings]) if result.findings else "[]"
             tail = encoded[id(result)] = f', "verdict": "{result.verdict.value}", "findings": {findings}}}'
-        yield '{"id": ' + dumps(item.id) + tail
+        # An id is a str (read_items): the encoder's own string quoting, without its dispatch.
+        yield '{"id": ' + (encode_basestring(item.id) if type(item.id) is str else dumps(item.id)) + tail
