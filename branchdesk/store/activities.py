@@ -14,6 +14,7 @@ import sqlite3
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import date
+from operator import itemgetter
 from typing import Any, NamedTuple
 
 from branchdesk.store import dormancy
@@ -39,6 +40,16 @@ class NewActivity(NamedTuple):
     source: str | None = None
 
 
+def _getter(*names: str) -> itemgetter:
+    return itemgetter(*(NewActivity._fields.index(name) for name in names))
+
+
+# What makes two activities the same one (an import leaves out what is logged already), and
+# the order an import writes in (the member index's, page after page).
+SAME = _getter("member_id", "at", "kind", "note")
+ORDER = _getter("member_id", "at")
+
+
 def insert(conn: sqlite3.Connection, activity: NewActivity, batch_id: int | None = None) -> int:
     """Write one activity and bring its member's derived values up to date."""
     cursor = conn.execute(
@@ -56,7 +67,7 @@ def insert_many(conn: sqlite3.Connection, activities: Sequence[NewActivity],
     back-dated history) are refreshed from the first new one."""
     if not activities:
         return 0
-    ordered = sorted(activities, key=lambda a: (a.member_id, a.at))  # index pages in order
+    ordered = sorted(activities, key=ORDER)  # index pages in order
     conn.execute("CREATE TEMP TABLE IF NOT EXISTS incoming_rows (seq INTEGER PRIMARY KEY,"
                  " member_id INTEGER, kind TEXT, channel TEXT, at TEXT, on_date TEXT, staff TEXT,"
                  " note TEXT, source TEXT)")
@@ -227,8 +238,7 @@ def existing(conn: sqlite3.Connection, candidates: Sequence[NewActivity]) -> set
     conn.execute("CREATE TEMP TABLE IF NOT EXISTS incoming"
                  " (member_id INTEGER, at TEXT, kind TEXT, note TEXT)")
     conn.execute("DELETE FROM temp.incoming")
-    conn.executemany("INSERT INTO temp.incoming VALUES (?, ?, ?, ?)",
-                     ((a.member_id, a.at, a.kind, a.note) for a in candidates))
+    conn.executemany("INSERT INTO temp.incoming VALUES (?, ?, ?, ?)", map(SAME, candidates))
     found = {tuple(row) for row in conn.execute(
         "SELECT i.member_id, i.at, i.kind, i.note FROM temp.incoming AS i"
         " WHERE EXISTS (SELECT 1 FROM activities AS a WHERE a.member_id = i.member_id"
