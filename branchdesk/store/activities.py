@@ -68,12 +68,22 @@ def insert_many(conn: sqlite3.Connection, activities: Sequence[NewActivity],
     if not activities:
         return 0
     ordered = sorted(activities, key=ORDER)  # index pages in order
+    # Each row with the day of the member's activity before it when that is a new one too
+    # (the row before in this order): what a window over the rows would find, without
+    # sorting them all again inside SQLite.
+    rows: list[tuple] = []
+    before = None
+    for a in ordered:
+        rows.append((*a, before.on_date if before is not None and before.member_id == a.member_id
+                     else None))
+        before = a
     conn.execute("CREATE TEMP TABLE IF NOT EXISTS incoming_rows (seq INTEGER PRIMARY KEY,"
                  " member_id INTEGER, kind TEXT, channel TEXT, at TEXT, on_date TEXT, staff TEXT,"
-                 " note TEXT, source TEXT)")
+                 " note TEXT, source TEXT, prev TEXT)")
     conn.execute("DELETE FROM temp.incoming_rows")
-    conn.executemany(f"INSERT INTO temp.incoming_rows ({', '.join(NewActivity._fields)})"
-                     f" VALUES ({', '.join('?' * len(NewActivity._fields))})", ordered)
+    conn.executemany(f"INSERT INTO temp.incoming_rows ({', '.join(NewActivity._fields)}, prev)"
+                     f" VALUES ({', '.join('?' * (len(NewActivity._fields) + 1))})", rows)
+    del rows
     since: dict[int, str] = {}
     for a in ordered:
         since.setdefault(a.member_id, a.at)
@@ -82,19 +92,19 @@ def insert_many(conn: sqlite3.Connection, activities: Sequence[NewActivity],
     interleaved = {row[0]: row[1] for row in conn.execute(
         "SELECT t.member_id, t.since FROM temp.touched AS t WHERE EXISTS (SELECT 1 FROM activities"
         " AS a WHERE a.member_id = t.member_id AND a.at >= t.since)")}
-    gap = dormancy.gap_sql("s.on_date", "s.prev", "m.last_active_on", dormancy.joined_on("m"))
+    # A member's first new row: the day of their latest activity before it, from the index.
+    conn.execute(
+        "UPDATE temp.incoming_rows AS i SET prev = (SELECT p.on_date FROM activities AS p"
+        " WHERE p.member_id = i.member_id AND p.at < i.at ORDER BY p.at DESC, p.id DESC LIMIT 1)"
+        " WHERE i.prev IS NULL")
+    gap = dormancy.gap_sql("i.on_date", "i.prev", "m.last_active_on", dormancy.joined_on("m"))
     conn.execute(
         f"""
         INSERT INTO activities ({', '.join(_INSERT_COLUMNS)}, gap_days)
-        SELECT s.member_id, s.kind, s.channel, s.at, s.on_date, s.staff, s.note, ?, s.source, ?,
+        SELECT i.member_id, i.kind, i.channel, i.at, i.on_date, i.staff, i.note, ?, i.source, ?,
                {gap}
-        FROM (SELECT i.*, coalesce(
-                  lag(i.on_date) OVER (PARTITION BY i.member_id ORDER BY i.at, i.seq),
-                  (SELECT p.on_date FROM activities AS p WHERE p.member_id = i.member_id
-                   AND p.at < i.at ORDER BY p.at DESC, p.id DESC LIMIT 1)) AS prev
-              FROM temp.incoming_rows AS i) AS s
-        CROSS JOIN members AS m ON m.id = s.member_id
-        ORDER BY s.seq
+        FROM temp.incoming_rows AS i CROSS JOIN members AS m ON m.id = i.member_id
+        ORDER BY i.seq
         """, (batch_id, now_text()))
     conn.execute(
         "UPDATE members SET last_activity_on = t.last FROM (SELECT member_id, max(on_date) AS last"
