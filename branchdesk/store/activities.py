@@ -72,32 +72,36 @@ def insert_many(conn: sqlite3.Connection, activities: Sequence[NewActivity],
     # (the row before in this order): what a window over the rows would find, without
     # sorting them all again inside SQLite.
     rows: list[tuple] = []
+    firsts: dict[int, int] = {}  # member → seq of their first new row
     before = None
-    for a in ordered:
-        rows.append((*a, before.on_date if before is not None and before.member_id == a.member_id
-                     else None))
+    for seq, a in enumerate(ordered, start=1):
+        same = before is not None and before.member_id == a.member_id
+        rows.append((seq, *a, before.on_date if same else None))
+        if not same:
+            firsts[a.member_id] = seq
         before = a
     conn.execute("CREATE TEMP TABLE IF NOT EXISTS incoming_rows (seq INTEGER PRIMARY KEY,"
                  " member_id INTEGER, kind TEXT, channel TEXT, at TEXT, on_date TEXT, staff TEXT,"
                  " note TEXT, source TEXT, prev TEXT)")
     conn.execute("DELETE FROM temp.incoming_rows")
-    conn.executemany(f"INSERT INTO temp.incoming_rows ({', '.join(NewActivity._fields)}, prev)"
-                     f" VALUES ({', '.join('?' * (len(NewActivity._fields) + 1))})", rows)
+    conn.executemany(f"INSERT INTO temp.incoming_rows (seq, {', '.join(NewActivity._fields)}, prev)"
+                     f" VALUES ({', '.join('?' * (len(NewActivity._fields) + 2))})", rows)
     del rows
-    since: dict[int, str] = {}
-    for a in ordered:
-        since.setdefault(a.member_id, a.at)
-    _touched(conn, since)
+    _touched(conn, {member_id: ordered[seq - 1].at for member_id, seq in firsts.items()})
     # Members with activities at or after their first new one: gaps need the whole sequence.
     interleaved = {row[0]: row[1] for row in conn.execute(
         "SELECT t.member_id, t.since FROM temp.touched AS t WHERE EXISTS (SELECT 1 FROM activities"
         " AS a WHERE a.member_id = t.member_id AND a.at >= t.since)")}
-    # A member's first new row: the day of their latest activity before it, from the index.
-    conn.execute(
-        "UPDATE temp.incoming_rows AS i SET prev = (SELECT p.on_date FROM activities AS p"
-        " WHERE p.member_id = i.member_id AND p.at < i.at ORDER BY p.at DESC, p.id DESC LIMIT 1)"
-        " WHERE i.prev IS NULL")
-    gap = dormancy.gap_sql("i.on_date", "i.prev", "m.last_active_on", dormancy.joined_on("m"))
+    # A member's first new row follows their latest activity: the day of it is their last
+    # activity day (members.last_activity_on, not yet updated) — unless older activities
+    # interleave with the new ones; then their latest one before it, from the index ('' for
+    # none, which the gap rule reads as no activity).
+    conn.executemany(
+        "UPDATE temp.incoming_rows AS i SET prev = coalesce((SELECT p.on_date FROM activities AS p"
+        " WHERE p.member_id = i.member_id AND p.at < i.at ORDER BY p.at DESC, p.id DESC LIMIT 1),"
+        " '') WHERE i.seq = ?", ((firsts[member_id],) for member_id in interleaved))
+    gap = dormancy.gap_sql("i.on_date", "coalesce(i.prev, m.last_activity_on)", "m.last_active_on",
+                           dormancy.joined_on("m"))
     conn.execute(
         f"""
         INSERT INTO activities ({', '.join(_INSERT_COLUMNS)}, gap_days)
