@@ -114,9 +114,9 @@ def _plan(store: Store, rows: ActivityColumns, header: ActivityHeader, operator:
                                       on_date, staff or operator, note))
     seen: set[tuple] = set()
     unique: list[NewActivity] = []
-    candidates.sort(key=lambda a: (a.member_id, a.at))  # the index in order, page after page
+    candidates.sort(key=activity_rows.ORDER)  # the index in order, page after page
     for activity in candidates:
-        key = (activity.member_id, activity.at, activity.kind, activity.note)
+        key = activity_rows.SAME(activity)
         if key not in seen:
             seen.add(key)
             unique.append(activity)
@@ -124,7 +124,7 @@ def _plan(store: Store, rows: ActivityColumns, header: ActivityHeader, operator:
     last = matcher.last_activity
     maybe = [a for a in unique if last.get(a.member_id, "") >= a.on_date]
     already = activity_rows.existing(store.conn, maybe)
-    fresh = [a for a in unique if (a.member_id, a.at, a.kind, a.note) not in already]
+    fresh = [a for a in unique if activity_rows.SAME(a) not in already] if already else unique
     issues.sort(key=lambda issue: issue.row)
     return fresh, len(candidates) - len(fresh)
 

@@ -13,9 +13,9 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from operator import itemgetter
+from typing import Any, NamedTuple
 
 from branchdesk.store import dormancy
 from branchdesk.store.members import now_text
@@ -26,9 +26,9 @@ _INSERT_COLUMNS = ("member_id", "kind", "channel", "at", "on_date", "staff", "no
                    "source", "created_at")
 
 
-@dataclass(frozen=True, slots=True)
-class NewActivity:
-    """One activity to write (kind and channel as codes; `at` UTC ISO; `on_date` local ISO)."""
+class NewActivity(NamedTuple):
+    """One activity to write (kind and channel as codes; `at` UTC ISO; `on_date` local ISO).
+    A tuple: an import makes 100,000 of them and hands them to SQLite as they are."""
 
     member_id: int
     kind: str
@@ -38,6 +38,16 @@ class NewActivity:
     staff: str
     note: str | None = None
     source: str | None = None
+
+
+def _getter(*names: str) -> itemgetter:
+    return itemgetter(*(NewActivity._fields.index(name) for name in names))
+
+
+# What makes two activities the same one (an import leaves out what is logged already), and
+# the order an import writes in (the member index's, page after page).
+SAME = _getter("member_id", "at", "kind", "note")
+ORDER = _getter("member_id", "at")
 
 
 def insert(conn: sqlite3.Connection, activity: NewActivity, batch_id: int | None = None) -> int:
@@ -57,43 +67,56 @@ def insert_many(conn: sqlite3.Connection, activities: Sequence[NewActivity],
     back-dated history) are refreshed from the first new one."""
     if not activities:
         return 0
-    ordered = sorted(activities, key=lambda a: (a.member_id, a.at))  # index pages in order
+    ordered = sorted(activities, key=ORDER)  # index pages in order
+    # Each row with the day of the member's activity before it when that is a new one too
+    # (the row before in this order): what a window over the rows would find, without
+    # sorting them all again inside SQLite.
+    rows: list[tuple] = []
+    firsts: dict[int, int] = {}  # member → seq of their first new row
+    before = None
+    for seq, a in enumerate(ordered, start=1):
+        same = before is not None and before.member_id == a.member_id
+        rows.append((seq, *a, before.on_date if same else None))
+        if not same:
+            firsts[a.member_id] = seq
+        before = a
     conn.execute("CREATE TEMP TABLE IF NOT EXISTS incoming_rows (seq INTEGER PRIMARY KEY,"
                  " member_id INTEGER, kind TEXT, channel TEXT, at TEXT, on_date TEXT, staff TEXT,"
-                 " note TEXT, source TEXT)")
+                 " note TEXT, source TEXT, prev TEXT)")
     conn.execute("DELETE FROM temp.incoming_rows")
-    conn.executemany("INSERT INTO temp.incoming_rows VALUES (NULL, ?, ?, ?, ?, ?, ?, ?, ?)",
-                     ((a.member_id, a.kind, a.channel, a.at, a.on_date, a.staff, a.note, a.source)
-                      for a in ordered))
-    since: dict[int, str] = {}
-    for a in ordered:
-        since.setdefault(a.member_id, a.at)
-    _touched(conn, since)
+    conn.executemany(f"INSERT INTO temp.incoming_rows (seq, {', '.join(NewActivity._fields)}, prev)"
+                     f" VALUES ({', '.join('?' * (len(NewActivity._fields) + 2))})", rows)
+    del rows
+    _touched(conn, {member_id: ordered[seq - 1].at for member_id, seq in firsts.items()})
     # Members with activities at or after their first new one: gaps need the whole sequence.
     interleaved = {row[0]: row[1] for row in conn.execute(
         "SELECT t.member_id, t.since FROM temp.touched AS t WHERE EXISTS (SELECT 1 FROM activities"
         " AS a WHERE a.member_id = t.member_id AND a.at >= t.since)")}
-    gap = dormancy.gap_sql("s.on_date", "s.prev", "m.last_active_on", dormancy.joined_on("m"))
+    # A member's first new row follows their latest activity: the day of it is their last
+    # activity day (members.last_activity_on, not yet updated) — unless older activities
+    # interleave with the new ones; then their latest one before it, from the index ('' for
+    # none, which the gap rule reads as no activity).
+    conn.executemany(
+        "UPDATE temp.incoming_rows AS i SET prev = coalesce((SELECT p.on_date FROM activities AS p"
+        " WHERE p.member_id = i.member_id AND p.at < i.at ORDER BY p.at DESC, p.id DESC LIMIT 1),"
+        " '') WHERE i.seq = ?", ((firsts[member_id],) for member_id in interleaved))
+    gap = dormancy.gap_sql("i.on_date", "coalesce(i.prev, m.last_activity_on)", "m.last_active_on",
+                           dormancy.joined_on("m"))
     conn.execute(
         f"""
         INSERT INTO activities ({', '.join(_INSERT_COLUMNS)}, gap_days)
-        SELECT s.member_id, s.kind, s.channel, s.at, s.on_date, s.staff, s.note, ?, s.source, ?,
+        SELECT i.member_id, i.kind, i.channel, i.at, i.on_date, i.staff, i.note, ?, i.source, ?,
                {gap}
-        FROM (SELECT i.*, coalesce(
-                  lag(i.on_date) OVER (PARTITION BY i.member_id ORDER BY i.at, i.seq),
-                  (SELECT p.on_date FROM activities AS p WHERE p.member_id = i.member_id
-                   AND p.at < i.at ORDER BY p.at DESC, p.id DESC LIMIT 1)) AS prev
-              FROM temp.incoming_rows AS i) AS s
-        CROSS JOIN members AS m ON m.id = s.member_id
-        ORDER BY s.seq
+        FROM temp.incoming_rows AS i CROSS JOIN members AS m ON m.id = i.member_id
+        ORDER BY i.seq
         """, (batch_id, now_text()))
     conn.execute(
         "UPDATE members SET last_activity_on = t.last FROM (SELECT member_id, max(on_date) AS last"
         " FROM temp.incoming_rows GROUP BY member_id) AS t"
         " WHERE members.id = t.member_id AND t.last > coalesce(members.last_activity_on, '')")
     conn.execute("DELETE FROM temp.incoming_rows")
-    conn.execute("DELETE FROM temp.touched")
-    refresh(conn, interleaved)
+    # Their last activity day is right already (the UPDATE above): only their gaps follow.
+    refresh(conn, interleaved, last_day=False)
     return len(activities)
 
 
@@ -119,9 +142,10 @@ def _touched(conn: sqlite3.Connection, since: Mapping[int, str]) -> None:
     conn.executemany("INSERT INTO temp.touched VALUES (?, ?)", since.items())
 
 
-def refresh(conn: sqlite3.Connection, since: Mapping[int, str]) -> None:
+def refresh(conn: sqlite3.Connection, since: Mapping[int, str], *, last_day: bool = True) -> None:
     """After activities of these members changed from the given moment on (UTC ISO): their
-    gap_days from that moment, and their last activity day."""
+    gap_days from that moment, and (unless the caller set it already) their last activity
+    day."""
     if not since:
         return
     _touched(conn, since)
@@ -143,10 +167,11 @@ def refresh(conn: sqlite3.Connection, since: Mapping[int, str]) -> None:
         WHERE activities.id = seq.id AND m.id = activities.member_id AND seq.at >= seq.since
           AND activities.gap_days IS NOT ({gap})  -- rewrite only the rows whose gap changed
         """)
-    conn.execute(
-        "UPDATE members SET last_activity_on = (SELECT a.on_date FROM activities AS a"
-        " WHERE a.member_id = members.id ORDER BY a.at DESC, a.id DESC LIMIT 1)"
-        " WHERE id IN (SELECT member_id FROM temp.touched)")
+    if last_day:
+        conn.execute(
+            "UPDATE members SET last_activity_on = (SELECT a.on_date FROM activities AS a"
+            " WHERE a.member_id = members.id ORDER BY a.at DESC, a.id DESC LIMIT 1)"
+            " WHERE id IN (SELECT member_id FROM temp.touched)")
     conn.execute("DELETE FROM temp.touched")
 
 
@@ -227,8 +252,7 @@ def existing(conn: sqlite3.Connection, candidates: Sequence[NewActivity]) -> set
     conn.execute("CREATE TEMP TABLE IF NOT EXISTS incoming"
                  " (member_id INTEGER, at TEXT, kind TEXT, note TEXT)")
     conn.execute("DELETE FROM temp.incoming")
-    conn.executemany("INSERT INTO temp.incoming VALUES (?, ?, ?, ?)",
-                     ((a.member_id, a.at, a.kind, a.note) for a in candidates))
+    conn.executemany("INSERT INTO temp.incoming VALUES (?, ?, ?, ?)", map(SAME, candidates))
     found = {tuple(row) for row in conn.execute(
         "SELECT i.member_id, i.at, i.kind, i.note FROM temp.incoming AS i"
         " WHERE EXISTS (SELECT 1 FROM activities AS a WHERE a.member_id = i.member_id"
