@@ -157,7 +157,10 @@ def install(conn: sqlite3.Connection) -> None:
     conn.execute("CREATE TEMP TABLE IF NOT EXISTS bd_touched (tbl TEXT NOT NULL, bucket INTEGER NOT NULL)")
     for table in existing_tables(conn):
         mark_old = f"INSERT INTO bd_touched VALUES ('{table}', OLD.rowid >> {BUCKET_BITS});"
-        mark_new = f"INSERT INTO bd_touched VALUES ('{table}', NEW.rowid >> {BUCKET_BITS});"
+        # the new bucket only when the rowid moved: an update in place (an import's 100,000
+        # changed members) notes each row once, not twice
+        mark_new = (f"INSERT INTO bd_touched SELECT '{table}', NEW.rowid >> {BUCKET_BITS}"
+                    " WHERE NEW.rowid IS NOT OLD.rowid;")
         conn.execute(f'CREATE TEMP TRIGGER IF NOT EXISTS "bd_upd_{table}" AFTER UPDATE'
                      f' ON main."{table}" BEGIN {mark_old} {mark_new} END')
         conn.execute(f'CREATE TEMP TRIGGER IF NOT EXISTS "bd_del_{table}" AFTER DELETE'

@@ -16,6 +16,7 @@ from branchdesk.store.members import (
     JSON_LIST_COLUMNS,
     SEARCH_FIELDS,
 )
+from branchdesk.store.staging import IN_MEMORY_COLUMNS, file_table_of
 from branchdesk.store.staging_match import columns_of
 
 
@@ -39,13 +40,21 @@ def apply_plain(conn: sqlite3.Connection, parts: Sequence[str], batch_id: int,
         assignments = [f"{c} = s.{c}" for c in columns]
         if "name" in columns:
             assignments.append("name_key = branchdesk_sort_key(s.name)")
-        if set(columns) & set(SEARCH_FIELDS):
+        searched = bool(set(columns) & set(SEARCH_FIELDS))
+        if searched:
             merged = ", ".join(f"coalesce(s.{c}, members.{c})" for c in SEARCH_FIELDS)
             assignments.append(f"search_text = branchdesk_search_doc({merged})")
+        # A change that needs no phone or account number (a new advisor, notes, risk level:
+        # the usual month) reads the staging file itself, not the part's view, which joins
+        # every row to its numbers.
+        source = parts[number] if searched or set(columns) & set(IN_MEMORY_COLUMNS) \
+            else file_table_of(parts[number])
+        read = dict.fromkeys((*columns, *(SEARCH_FIELDS if searched else ())))
         conn.execute(
             f"UPDATE members SET {', '.join(assignments)}, updated_at = ?, version = version + 1"
-            " FROM (SELECT p.member_id, st.* FROM temp.import_plain AS p"
-            f"       JOIN {parts[number]} AS st ON st.row = p.row"
+            f" FROM (SELECT p.member_id, {', '.join(f'st.{c}' for c in read)}"
+            "       FROM temp.import_plain AS p"
+            f"       JOIN {source} AS st ON st.row = p.row"
             "       WHERE p.part = ? AND p.mask = ?) AS s"
             " WHERE members.id = s.member_id", (stamp, number, mask))
     return sum(n for _, _, n in groups)
