@@ -51,9 +51,9 @@ def apply_plain(conn: sqlite3.Connection, parts: Sequence[str], batch_id: int,
             " JOIN members AS m ON m.id = p.member_id WHERE p.part = ? AND p.mask = ?",
             (batch_id, number, mask))
         updates.append((_update(parts, number, columns), number, mask))
-    low, high = conn.execute("SELECT min(member_id), max(member_id) FROM temp.import_plain"
-                             ).fetchone()
-    for first in range(low or 0, (high or -1) + 1, _UPDATE_IDS):
+    ranges = conn.execute("SELECT DISTINCT member_id / ?1 * ?1 FROM temp.import_plain"
+                          " ORDER BY 1", (_UPDATE_IDS,)).fetchall()  # only where members are
+    for (first,) in ranges:
         for update, number, mask in updates:
             conn.execute(update, (stamp, number, mask, first, first + _UPDATE_IDS - 1))
     return sum(n for _, _, n in groups)
