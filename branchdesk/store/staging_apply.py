@@ -31,11 +31,9 @@ def apply_plain(conn: sqlite3.Connection, parts: Sequence[str], batch_id: int,
     erases: only the changed columns are written. Returns how many members were updated.
 
     The UPDATEs go range by range of _UPDATE_IDS member ids, every set of columns in a
-    range before the next range. SQLite keeps the pages a statement changes in a statement
-    journal, in memory here (temp_store): one UPDATE of 17,000 members spread over the table
-    held ~18 MB until it ended. And a range's pages stay in the page cache while each set of
-    columns is written in turn, instead of going to the write-ahead log and back once per
-    set."""
+    range before the next range: SQLite keeps the pages a statement changes in a statement
+    journal, in memory here (temp_store), and one UPDATE of 17,000 members spread over the
+    table held ~18 MB until it ended (a range: ~2 MB; the same CPU)."""
     register_functions(conn)
     groups = conn.execute("SELECT part, mask, count(*) FROM temp.import_plain"
                           " GROUP BY part, mask").fetchall()
