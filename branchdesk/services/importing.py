@@ -25,7 +25,7 @@ from branchdesk.services.import_prepare import (
     prepare,
     read_and_prepare,
 )
-from branchdesk.store import audit, batches, staging, staging_apply
+from branchdesk.store import audit, batches, integrity, staging, staging_apply
 from branchdesk.store import members as member_rows
 from branchdesk.store.database import Store
 
@@ -103,6 +103,9 @@ def apply(store: Store, prepared: PreparedRoster, operator: str,
             staging.attached(store.conn, prepared.paths, prepared.identities()) as parts, \
             store.transaction() as conn:
         plan_ = plan_attached(conn, parts, prepared)
+        # the audit row's digests of these members before: read while they are written
+        integrity.prefetch_before(conn, "members", [*(m for m, _, _ in plan_.plain),
+                                                    *(after["id"] for _, after in plan_.updates)])
         work = plan_.created + plan_.updated
         stamp = member_rows.now_text()
         if cancelled and cancelled():

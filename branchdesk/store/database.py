@@ -205,7 +205,8 @@ class Store:
         conn.bd_schema = version
         if conn.bd_pending is None:
             conn.bd_pending = integrity.Pending(
-                snapshot=None if self.in_memory else self._committed_digests)
+                snapshot=None if self.in_memory else self._committed_digests,
+                parallel=not self.network_share)  # WAL: a reader never waits for the writer
 
     def _committed_digests(self, table: str, buckets: list[int]) -> dict[int, str | None]:
         """Bucket digests as last committed, through a second (read-only) connection: while

@@ -24,7 +24,8 @@ from __future__ import annotations
 import hashlib
 import json
 import sqlite3
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from itertools import groupby
 from operator import itemgetter
@@ -157,7 +158,10 @@ def install(conn: sqlite3.Connection) -> None:
     conn.execute("CREATE TEMP TABLE IF NOT EXISTS bd_touched (tbl TEXT NOT NULL, bucket INTEGER NOT NULL)")
     for table in existing_tables(conn):
         mark_old = f"INSERT INTO bd_touched VALUES ('{table}', OLD.rowid >> {BUCKET_BITS});"
-        mark_new = f"INSERT INTO bd_touched VALUES ('{table}', NEW.rowid >> {BUCKET_BITS});"
+        # the new bucket only when the rowid moved: an update in place (an import's 100,000
+        # changed members) notes each row once, not twice
+        mark_new = (f"INSERT INTO bd_touched SELECT '{table}', NEW.rowid >> {BUCKET_BITS}"
+                    " WHERE NEW.rowid IS NOT OLD.rowid;")
         conn.execute(f'CREATE TEMP TRIGGER IF NOT EXISTS "bd_upd_{table}" AFTER UPDATE'
                      f' ON main."{table}" BEGIN {mark_old} {mark_new} END')
         conn.execute(f'CREATE TEMP TRIGGER IF NOT EXISTS "bd_del_{table}" AFTER DELETE'
@@ -173,16 +177,37 @@ def high_water(conn: sqlite3.Connection) -> dict[str, int]:
 Snapshot = Callable[[str, list[int]], dict[int, str | None]]
 
 
+class _Prefetch(threading.Thread):
+    """The digests as last committed of buckets a transaction is about to change, read on
+    another thread through the snapshot's own connection while this one writes."""
+
+    def __init__(self, snapshot: Snapshot, table: str, buckets: list[int]) -> None:
+        super().__init__(name="branchdesk-digests", daemon=True)
+        self.table, self.buckets = table, buckets
+        self._snapshot = snapshot
+        self.found: dict[int, str | None] | None = None  # None: could not be read
+
+    def run(self) -> None:
+        try:
+            self.found = self._snapshot(self.table, self.buckets)
+        except sqlite3.Error:
+            self.found = None
+
+
 @dataclass
 class Pending:
     """Per connection, for the running transaction: the rowids each table had when it began
     (and at the last audit row), the buckets already recorded in it, and how to read the
-    digests of buckets as last committed (another connection's view: the state before)."""
+    digests of buckets as last committed (another connection's view: the state before).
+    `parallel`: that view may be read on another thread while this connection writes (WAL);
+    `prefetched`: such reads under way, by table."""
 
     start: dict[str, int] = field(default_factory=dict)
     begun: dict[str, int] = field(default_factory=dict)
     recorded: dict[tuple[str, int], str | None] = field(default_factory=dict)
     snapshot: Snapshot | None = None
+    parallel: bool = False
+    prefetched: dict[str, _Prefetch] = field(default_factory=dict)
 
 
 def begin(conn: sqlite3.Connection, pending: Pending) -> None:
@@ -190,6 +215,24 @@ def begin(conn: sqlite3.Connection, pending: Pending) -> None:
     conn.execute("DELETE FROM temp.bd_touched")
     pending.start = pending.begun = high_water(conn)
     pending.recorded = {}
+    pending.prefetched = {}
+
+
+def prefetch_before(conn: sqlite3.Connection, table: str, rowids: Iterable[int]) -> None:
+    """Start reading, beside this connection's writes, the digests before this transaction
+    of the buckets of rows it is about to update (an import's changed members): the audit
+    row's `fold` then finds them read (100,000 members: ~0.3 s off the import's critical
+    path, on the core its parsing processes have left). Only where a reader may run beside
+    the writer (WAL), only for rows that existed at BEGIN, once per table and transaction."""
+    pending = getattr(conn, "bd_pending", None)
+    if pending is None or pending.snapshot is None or not pending.parallel \
+            or table in pending.prefetched:
+        return
+    top = pending.begun.get(table, 0)
+    buckets = sorted({rowid >> BUCKET_BITS for rowid in rowids if rowid <= top})
+    if buckets:
+        pending.prefetched[table] = thread = _Prefetch(pending.snapshot, table, buckets)
+        thread.start()
 
 
 def reset(conn: sqlite3.Connection, pending: Pending) -> None:
@@ -214,6 +257,13 @@ def _before(pending: Pending, table: str, buckets: list[int]) -> dict[int, str |
             out[bucket] = None  # only new rows: it was empty
         else:
             read.append(bucket)
+    prefetched = pending.prefetched.pop(table, None)
+    if prefetched is not None and read:
+        prefetched.join()
+        if prefetched.found is not None:
+            for bucket in set(read) & set(prefetched.buckets):
+                out[bucket] = prefetched.found.get(bucket)
+        read = [bucket for bucket in read if bucket not in out]
     if read:
         try:
             found = pending.snapshot(table, read) if pending.snapshot else None

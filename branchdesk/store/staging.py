@@ -72,8 +72,10 @@ class PackedTexts:
     def __init__(self, values: Sequence[str | None]) -> None:
         texts = [self._NONE if v is None else v for v in values]
         joined = self._SEPARATOR.join(texts)
-        if joined.count(self._SEPARATOR) != max(len(texts) - 1, 0) or any(
-                v is not None and self._NONE in v for v in values):
+        # Counted in C: a text holding either mark shows as one mark too many (a test per
+        # text in Python cost 0.1-0.3 s at 100,000 rows).
+        if (joined.count(self._SEPARATOR) != max(len(texts) - 1, 0)
+                or joined.count(self._NONE) != values.count(None)):
             self._packed: str | list[str | None] = list(values)
         else:
             self._packed = joined

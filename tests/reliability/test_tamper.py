@@ -243,6 +243,21 @@ def test_a_table_edit_is_still_found_after_later_actions(copy, capsys):
     assert code == 1 and "ids 1–255 were CHANGED outside BranchDesk before the action of audit row" in out
 
 
+def test_a_table_edit_is_still_found_after_a_reimport_that_changes_the_edited_rows(copy, capsys,
+                                                                                   tmp_path):
+    """A re-import reads the digests before its changes beside its writes (WAL): they are
+    still the file's digests before the import, edit included, not the trail's."""
+    path, _ = copy
+    _sql(path, "UPDATE members SET branch = '外人改的' WHERE account_no = '880000000005'")
+    store = Store(path)
+    report = importing.import_roster(store, write_roster(tmp_path / "again.xlsx", 40, seed=7),
+                                     "李娜")
+    store.close()
+    assert report.updated == 40
+    code, out = _verify(path, capsys)
+    assert code == 1 and "were CHANGED outside BranchDesk before the action of audit row" in out
+
+
 def test_the_file_replaced_by_an_older_copy_is_caught_by_the_head(original, tmp_path, capsys, tally):
     path, _ = original
     older = tmp_path / "branch.db"

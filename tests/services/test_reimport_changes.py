@@ -12,6 +12,7 @@ import pytest
 from branchdesk.importers import reader
 from branchdesk.pinyin_sort import sort_key
 from branchdesk.services import import_undo, importing
+from branchdesk.store import staging_apply
 from branchdesk.store.database import Store
 from branchdesk.store.member_search import search_doc
 
@@ -72,9 +73,14 @@ EXPECTED_CHANGES = {  # member id (file order of January) → the fields Februar
 }
 
 
-@pytest.mark.parametrize("parts_from", [1, 10_000])  # two parsing processes, one
-def test_a_reimport_reports_and_stores_exactly_the_changes(tmp_path, monkeypatch, parts_from):
+@pytest.mark.parametrize(("parts_from", "ids_per_update"), [
+    (1, 2048), (10_000, 2048),  # two parsing processes, one
+    (1, 1), (1, 2),  # the changes written one or two member ids at a time: every edge met
+])
+def test_a_reimport_reports_and_stores_exactly_the_changes(tmp_path, monkeypatch, parts_from,
+                                                           ids_per_update):
     monkeypatch.setattr(reader, "TWO_PARTS_FROM", parts_from)
+    monkeypatch.setattr(staging_apply, "_UPDATE_IDS", ids_per_update)
     store = Store(tmp_path / "b.db")
     first = importing.import_roster(store, _workbook(tmp_path / "1月.xlsx", _january()), "tester")
     assert (first.created, first.updated, first.invalid) == (40, 0, 0)
