@@ -32,6 +32,7 @@ from branchdesk.compliance.segment_patterns import (
     CLAUSE_END,
     CLOSERS,
     FRAME_REACH,
+    HEADER_REACH,
     IMMEDIATE_NEGATORS,
     INTERROGATIVE,
     LATIN_CHAR,
@@ -204,11 +205,12 @@ class Segment(Speech):
             # after the match (这个基金能保本吗).
             end = self.sentence_ends[j] if j < len(self.sentence_ends) else self.end
             tail = norm[oend if oend is not None else ostart : end].rstrip(" ~～。.!…")
-            # 嘛 after 就 urges rather than asks (想安逸点的就买它嘛).
+            # 嘛 after 就 or 可以 urges rather than asks (想安逸点的就买它嘛, 大家可以看一哈嘛).
+            urged = norm[max(clause_start, oend - 12) : oend]
             return (
                 oend is not None
                 and 0 < len(tail) <= 3
-                and (tail[-1] in "吗么" or (tail[-1] == "嘛" and "就" not in norm[max(ostart, oend - 12) : oend]))
+                and (tail[-1] in "吗么" or (tail[-1] == "嘛" and "就" not in urged and "可以" not in urged))
                 and not PUSH_QUESTION.search(norm, clause_start, end)
             )
         if self.sentence_ends[j] - ostart > FRAME_REACH:
@@ -295,15 +297,26 @@ class Segment(Speech):
         colon = norm.rfind(":", max(self.start, ostart - LIST_REACH), ostart)
         if colon < 0 or "\n\n" in norm[colon:ostart]:
             return False
+        # A colon with its item on the same line (2. 投教活动2场：《…》) introduces no list below.
+        line_end = norm.find("\n", colon, ostart)
+        if line_end >= 0 and norm[colon + 1 : line_end].strip():
+            return False
         line_start = max(norm.rfind("\n", self.start, colon) + 1, self.start, colon - 30)
         views = self._views(line_start, colon)
         f = self.frames
         return f.before.search(*views) or f.education.search(*views)
 
     def has_header(self) -> bool:
+        """The message opens with an education header (【投资者教育】), or with a bracketed
+        title that names a warning (【防骗再提提：…】, 【转发｜证监局投资者风险提示】)."""
         if self._header is None:
             head = self._compact(self.start, min(self.end, self.start + 24))
             self._header = bool(self.frames.headers) and head.startswith(self.frames.headers)
+            if not self._header and self.frames.warnings is not None:
+                norm = self.nz.norm
+                close = norm.find("】", self.start, min(self.end, self.start + HEADER_REACH))
+                if norm.startswith("【", self.start) and close > 0:
+                    self._header = self.frames.warnings.search(*self._views(self.start, close))
         return self._header
 
     def clause_mentions(self, cues: CueSet, ostart: int, oend: int) -> bool:

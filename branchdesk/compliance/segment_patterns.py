@@ -17,6 +17,7 @@ IMMEDIATE_NEGATORS = frozenset("不非没无别勿未莫唔冇")  # 唔保本, �
 NEGATOR_REACH = 12  # compact characters before a match in which a negator still counts
 QUOTE_FRAME_REACH = 10
 FRAME_REACH = 240  # characters either side of a match in which a frame may stand
+HEADER_REACH = 40  # characters of a bracketed title (【…】) read for a warning word
 LIST_REACH = 400  # characters back to a framing line's colon (keeps long texts linear)
 # A question that asks (哪只、能不能、有没有…) reports or explores a claim rather than making it.
 # (还在等什么、怕什么 are rhetorical pushes, not questions.)
