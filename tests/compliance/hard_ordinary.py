@@ -16,7 +16,8 @@ The false-block test checks the checker on a thousand of these.
 from __future__ import annotations
 
 import random
-from collections.abc import Iterator
+
+from compliance.ordinary_messages import distinct_messages
 
 _SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖"
 _KIN = ["我妈", "我爸", "我舅舅", "隔壁老太太", "我岳母", "楼下的大姐", "我同学的父亲"]
@@ -131,17 +132,4 @@ _FAMILIES = (
 
 def hard_ordinary_messages(count: int, seed: int = 1) -> list[str]:
     """``count`` distinct honest messages in the violations' vocabulary."""
-    return list(_distinct(count, seed))
-
-
-def _distinct(count: int, seed: int) -> Iterator[str]:
-    rng = random.Random(seed)
-    makers = [maker for maker, weight in _FAMILIES for _ in range(weight)]
-    seen: set[str] = set()
-    attempts = 0
-    while len(seen) < count and attempts < count * 50:
-        attempts += 1
-        text = rng.choice(makers)(rng)
-        if text not in seen:
-            seen.add(text)
-            yield text
+    return list(distinct_messages(_FAMILIES, count, seed))

@@ -16,7 +16,7 @@ speed benchmark builds its chat exports from them.
 from __future__ import annotations
 
 import random
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘蒋蔡余杜叶程"
 TITLES = ["经理", "老师", "姐", "哥", "总", "阿姨", "叔", "先生", "女士", "大爷"]
@@ -184,18 +184,24 @@ _FAMILIES = (
 
 def ordinary_messages(count: int, seed: int = 1) -> list[str]:
     """``count`` distinct ordinary messages (sometimes two joined in one, as people write)."""
-    return list(_distinct(count, seed))
+    return list(distinct_messages(_FAMILIES, count, seed, joined=0.15))
 
 
-def _distinct(count: int, seed: int) -> Iterator[str]:
+Maker = Callable[[random.Random], str]
+
+
+def distinct_messages(families: Iterable[tuple[Maker, int]], count: int, seed: int,
+                      joined: float = 0.0) -> Iterator[str]:
+    """Up to ``count`` distinct texts from weighted makers; with ``joined`` > 0, that share
+    of them is two messages run together."""
     rng = random.Random(seed)
-    makers = [maker for maker, weight in _FAMILIES for _ in range(weight)]
+    makers = [maker for maker, weight in families for _ in range(weight)]
     seen: set[str] = set()
     attempts = 0
     while len(seen) < count and attempts < count * 50:
         attempts += 1
         text = rng.choice(makers)(rng)
-        if rng.random() < 0.15:
+        if joined and rng.random() < joined:
             text += rng.choice(["", " ", "\n"]) + rng.choice(makers)(rng)
         if text not in seen:
             seen.add(text)

@@ -114,17 +114,23 @@ def test_false_block_traps_pass(checker, text):
     assert result.verdict.value != "block", [(f.rule, f.match) for f in result.findings]
 
 
-def test_thousands_of_ordinary_messages_are_rarely_blocked(checker):
-    """At most 2% of a large generated set of distinct ordinary messages is blocked. The set
-    is kept apart from the model's training data (its own templates; no message shared)."""
-    messages = ordinary_messages(3000, seed=2026)
-    assert len(set(messages)) == 3000
+def _blocked_share_apart_from_training(checker, messages: list[str]) -> None:
+    """At most 2% of ``messages`` (distinct, none in the model's training data) is blocked."""
+    assert len(set(messages)) == len(messages)
     training = {item["text"] for item in load_corpus()} | set(negatives())
     assert not training & set(messages)
     results = checker.check_many(messages)
     blocked = [(m, [(f.rule, f.match) for f in r.findings]) for m, r in zip(messages, results, strict=True)
                if r.verdict.value == "block"]
     assert len(blocked) <= 0.02 * len(messages), blocked[:20]
+
+
+def test_thousands_of_ordinary_messages_are_rarely_blocked(checker):
+    """At most 2% of a large generated set of distinct ordinary messages is blocked. The set
+    is kept apart from the model's training data (its own templates; no message shared)."""
+    messages = ordinary_messages(3000, seed=2026)
+    assert len(messages) == 3000
+    _blocked_share_apart_from_training(checker, messages)
 
 
 def test_honest_messages_in_the_violations_vocabulary_are_rarely_blocked(checker):
@@ -132,13 +138,8 @@ def test_honest_messages_in_the_violations_vocabulary_are_rarely_blocked(checker
     rules, scams, leverage lessons, enforcement news, denials, clients' own requests and
     product notices in the violations' own words is blocked (kept apart from training)."""
     messages = hard_ordinary_messages(1000, seed=2026)
-    assert len(set(messages)) == 1000
-    training = {item["text"] for item in load_corpus()} | set(negatives())
-    assert not training & set(messages)
-    results = checker.check_many(messages)
-    blocked = [(m, [(f.rule, f.match) for f in r.findings]) for m, r in zip(messages, results, strict=True)
-               if r.verdict.value == "block"]
-    assert len(blocked) <= 0.02 * len(messages), blocked[:20]
+    assert len(messages) == 1000
+    _blocked_share_apart_from_training(checker, messages)
 
 
 def test_reading_sentences_together_equals_reading_each_alone():
