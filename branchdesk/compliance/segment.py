@@ -42,6 +42,9 @@ from branchdesk.compliance.segment_patterns import (
     PERSON_AFTER_DE,
     PUSH_ANSWER,
     PUSH_QUESTION,
+    PROHIBITION,
+    LIST_JOINER,
+    CLAUSE_OPENERS,
     QUOTE_CHARS,
     QUOTE_FRAME_REACH,
     QUOTED_ASKED,
@@ -236,6 +239,8 @@ class Segment(Speech):
 
     def negated(self, clause_start: int, ostart: int) -> bool:
         nz = self.nz
+        if clause_start > 0 and nz.norm[clause_start - 1] == LIST_JOINER and self._prohibited_list(clause_start):
+            return True
         cpos = nz.to_compact(ostart)
         cfloor = nz.to_compact(clause_start)
         # …unless the character ends a word that does not negate (类别C1, 特别保本).
@@ -260,6 +265,14 @@ class Segment(Speech):
         norm = nz.norm[max(clause_start, ostart - 4 * NEGATOR_REACH) : ostart]
         english = norm if LATIN_CHAR.search(norm) else ""
         return self.frames.negators.search(compact, english, before=cpos - begin)
+
+    def _prohibited_list(self, clause_start: int) -> bool:
+        """The match's clause is an item of a list joined by 、 whose first item opens with a
+        prohibition (不得承诺收益、代客操作)."""
+        norm = self.nz.norm
+        floor = max(0, clause_start - LIST_REACH)
+        opened = max(norm.rfind(c, floor, clause_start) for c in CLAUSE_OPENERS) + 1
+        return bool(PROHIBITION.match(norm, max(opened, floor)))
 
     def quoted(self, ostart: int, oend: int, s_start: int, s_end: int) -> bool:
         norm = self.nz.norm

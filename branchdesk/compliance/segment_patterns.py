@@ -32,8 +32,13 @@ SELLING = re.compile(
     r"跟着我|跟我买|我们的产品|我们家的|我们这款|我这款|私聊|私信我|加我|找我|联系我|我告诉你|我保证|"
     r"名额有限|抓紧|赶紧上车|赶紧买"
 )
+# A prohibition that opens a clause reaches every item joined to it by 、
+# (不得向客户索要密码、代客操作): the items after it are forbidden too.
+PROHIBITION = re.compile(r"\s*(?:\d{1,2}\s*[.、)]\s*)?(?:不得(?!不)|严禁|禁止|不准|切勿|请勿|不允许|never|do not|don't)")
+LIST_JOINER = "、"
+CLAUSE_OPENERS = "。!?;\n,:"
 # A question that pushes rather than asks: 还不上车吗？ 难道不买吗？
-PUSH_QUESTION = re.compile(r"还不|还没|难道|怎么还|还等|不赶紧|还犹豫|想要|想不想|谁想|要不要")
+PUSH_QUESTION = re.compile(r"还不|还没|难道|怎么还|还等|不赶紧|还犹豫|还在犹豫|还在等|还观望|还在观望|想要|想不想|谁想|要不要")
 # …and one answered yes, or by a call to act: 一定能翻倍吗？当然能！ 想要吗？马上加入！
 PUSH_ANSWER = re.compile(
     r"\s*(?:当然|肯定|必须|绝对|毫无疑问|是的|没错|能|会|yes|马上|赶紧|赶快|快来|快|抓紧|立即|"

@@ -72,7 +72,11 @@ miss kinds) ran first at 75.0% and 15.7% false blocks, ``structure7`` (48, each 
 honest twin) at 94.1% and 10.3%. ``round18`` (blind_round18.jsonl, 320 long posts, forwards,
 dialect and English) was scored once on main before tuning — 83.3% blocked right, 87.5% of
 missing warnings warned, 12.0% false blocks — and ``structure8`` (66, each kind with an honest
-twin, written before that tuning) ran first at 88.5% and 10.8%. Items may carry a
+twin, written before that tuning) ran first at 88.5% and 10.8%. ``round19``
+(blind_round19.jsonl, 320 messages of a month of one client-service group at base rates) was
+scored once on main before tuning — 78.1% blocked right, 84.6% of missing warnings warned, 3.5%
+false blocks — and ``structure9`` (66, each kind with an honest twin, written before that
+tuning) ran first at 85.2% and 2.8%. Items may carry a
 ``categories`` list: a violation is blocked right when a blocking finding has any of them.
 """
 
