@@ -16,13 +16,13 @@ import struct
 import zipfile
 import zlib
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from html import unescape
-from operator import itemgetter
 from pathlib import Path
 from typing import BinaryIO, Literal
 
 from branchdesk.errors import UserError
+from branchdesk.importers.cell_extent import Extent, measure_cells
 
 Kind = Literal["xlsx", "xlsb", "ods", "xls", "text", "html"]
 
@@ -205,60 +205,6 @@ def _xlsx_sheet_parts(path: Path) -> dict[str, str]:
 # ---------------------------------------------------------------- XML scan
 
 _DOCTYPE = re.compile(rb"<!(?i:doctype|entity)")
-# calamine places a cell by its r="…" and skips cells without a value, so the rectangle comes
-# from cells that hold a <v>, <is> or <f> (Gnumeric writes empty styled cells down to row
-# 1,048,576: they must not count). Fast pattern for the form every writer uses; any other
-# form in a piece (prefix, r not first or missing, odd spacing) sends it to the general one.
-_CONTENT_CELL = re.compile(rb'<c r="([A-Za-z]+)([0-9]+)"[^>]*(?<!/)>\s*<[vif]')
-_ODD_CELL = re.compile(rb'<c(?:[>/\t\r\n]| (?!r="))')  # one literal start each: fast search
-_PREFIXED_CELL = re.compile(rb":c[\s>/]")
-_ANY_CELL = re.compile(
-    rb"<(?:[\w.-]+:)?c(?=[\s>/])(?:[^>]*?\sr\s*=\s*[\"']([A-Za-z]+)([0-9]+)[\"'])?[^>]*(?<!/)>"
-    rb"\s*<(?:[\w.-]+:)?[vif]"
-)
-_ROW_REF = re.compile(rb"<(?:[\w.-]+:)?row\s[^>]*?\br\s*=\s*[\"']([0-9]+)[\"']")
-_letters, _digits = itemgetter(0), itemgetter(1)
-
-
-@dataclass
-class Extent:
-    """The rectangle calamine will allocate for a sheet: from its cells with references."""
-
-    min_row: int = 1 << 62
-    max_row: int = 0
-    columns: set[bytes] = field(default_factory=set)
-    cells_without_refs: bool = False  # then calamine counts rows from <row r=…>
-    max_row_element: int = 0
-
-    def add(self, refs: list[tuple[bytes, bytes]], letters: set[bytes]) -> None:
-        digits = list(filter(None, map(_digits, refs)))
-        if b"" in letters:
-            self.cells_without_refs = True
-        if digits:
-            if len(set(map(len, digits))) == 1:  # usual: compare the bytes, no int() per cell
-                low, high = int(min(digits)), int(max(digits))
-            else:
-                numbers = list(map(int, digits))
-                low, high = min(numbers), max(numbers)
-            self.min_row, self.max_row = min(self.min_row, low), max(self.max_row, high)
-        self.columns |= letters
-
-    def size(self) -> tuple[int, int]:
-        max_row = max(self.max_row, self.max_row_element if self.cells_without_refs else 0)
-        if max_row == 0:
-            return 0, 0
-        low = 1 if self.cells_without_refs else min(self.min_row, max_row)
-        cols = [_column_number(c) for c in self.columns if c]
-        width = (max(cols) - min(cols) + 1) if cols else 1
-        return max_row - low + 1, width
-
-
-def _column_number(letters: bytes) -> int:
-    n = 0
-    for ch in letters.upper()[:8]:  # more than 8 letters is absurd either way
-        n = n * 26 + ch - 64
-    return n
-
 
 _DIMENSION = re.compile(rb'<(?:[\w.-]+:)?dimension\s[^>]*?\bref\s*=\s*["\'][A-Za-z]*([0-9]+)'
                         rb'(?::[A-Za-z]*([0-9]+))?["\']')
@@ -327,17 +273,8 @@ def _scan_body(body: bytes, path: Path, limits: Limits, window: int,
     for start in range(0, len(body) - window + 1, window):
         if body.find(b"<", start, start + window) < 0:
             _check_run(body, start, path, limits)
-    if extent is None:
-        return
-    if _ODD_CELL.search(body) or _PREFIXED_CELL.search(body):
-        refs = _ANY_CELL.findall(body)
-        rows = _ROW_REF.findall(body)
-        if rows:
-            extent.max_row_element = max(extent.max_row_element, max(map(int, rows)))
-    else:
-        refs = _CONTENT_CELL.findall(body)
-    if refs:
-        extent.add(refs, set(map(_letters, refs)))
+    if extent is not None:
+        measure_cells(body, extent)
 
 
 def _check_run(body: bytes, inside: int, path: Path, limits: Limits) -> None:
