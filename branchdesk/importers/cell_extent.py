@@ -48,6 +48,9 @@ class Extent:
     columns: set[bytes] = field(default_factory=set)
     cells_without_refs: bool = False  # then calamine counts rows from <row r=…>
     max_row_element: int = 0
+    # The <row r=…> last opened in an earlier piece: cells without references at the start of
+    # the next piece sit in that row, though its tag was measured with the piece before.
+    open_row: int = 0
 
     def add(self, refs: list[tuple[bytes, bytes]], letters: set[bytes]) -> None:
         digits = list(filter(None, map(_digits, refs)))
@@ -81,17 +84,27 @@ def _column_number(letters: bytes) -> int:
 
 def measure_cells(body: bytes, extent: Extent) -> None:
     """Add the content cells of `body` (whole tags: safety._scan_xml cuts before a '<')."""
+    opened_before = extent.open_row
+    extent.open_row = _last_row_opened(body, opened_before)
     if _ODD_CELL.search(body) or _PREFIXED_CELL.search(body):
         refs = _ANY_CELL.findall(body)
         rows = _ROW_REF.findall(body)
-        if rows:
-            extent.max_row_element = max(extent.max_row_element, max(map(int, rows)))
+        extent.max_row_element = max(extent.max_row_element, opened_before, *map(int, rows))
     elif _within_known(body, extent):
         return
     else:
         refs = _CONTENT_CELL.findall(body)
     if refs:
         extent.add(refs, set(map(_letters, refs)))
+
+
+def _last_row_opened(body: bytes, before: int) -> int:
+    """The number of the last <row r=…> tag in `body`, else `before` (none in this piece)."""
+    at = max(body.rfind(b"<row"), body.rfind(b":row"))
+    if at < 0:
+        return before
+    found = _ROW_REF.match(body, body.rfind(b"<", 0, at + 1))
+    return int(found.group(1)) if found else before
 
 
 def _within_known(body: bytes, extent: Extent) -> bool:

@@ -252,7 +252,7 @@ def _scan_xml(pieces: Iterator[bytes], path: Path, limits: Limits, with_cells: b
         if decoder is not None:
             piece = decoder.decode(piece).encode("utf-8")
         data = carry + piece
-        cut = data.rfind(b"<")
+        cut = _cut_before_open_cell(data, data.rfind(b"<"))
         if cut <= 0:
             carry = data
             if len(carry) > 10 * limits.max_cell_chars:  # no tag in 320 KB: a giant text
@@ -263,6 +263,20 @@ def _scan_xml(pieces: Iterator[bytes], path: Path, limits: Limits, with_cells: b
     if carry:
         _scan_body(carry, path, limits, window, extent)
     return extent
+
+
+# A cell's opening tag, then nothing but spaces: its <v>, <is> or <f> has not come yet.
+_OPEN_CELL = re.compile(rb"<(?:[\w.-]+:)?c(?=[\s>/])[^>]*(?<!/)>\s*")
+
+
+def _cut_before_open_cell(data: bytes, cut: int) -> int:
+    """Where to cut ``data`` (before its last '<'), so that no tag is split and a cell whose
+    opening tag ends the body while its value starts the rest is kept whole with the rest:
+    cut there, neither part would show a cell with a value, and a far cell could pass unseen."""
+    last = data.rfind(b"<", 0, cut) if cut > 0 else -1
+    if last >= 0 and _OPEN_CELL.fullmatch(data, last, cut):
+        return last
+    return cut
 
 
 def _scan_body(body: bytes, path: Path, limits: Limits, window: int,
