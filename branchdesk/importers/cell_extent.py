@@ -100,11 +100,13 @@ def measure_cells(body: bytes, extent: Extent) -> None:
 
 def _last_row_opened(body: bytes, before: int) -> int:
     """The number of the last <row r=…> tag in `body`, else `before` (none in this piece)."""
-    at = max(body.rfind(b"<row"), body.rfind(b":row"))
-    if at < 0:
-        return before
-    found = _ROW_REF.match(body, body.rfind(b"<", 0, at + 1))
-    return int(found.group(1)) if found else before
+    end = len(body)
+    while (at := max(body.rfind(b"<row", 0, end), body.rfind(b":row", 0, end))) >= 0:
+        found = _ROW_REF.match(body, body.rfind(b"<", 0, at + 1))
+        if found:
+            return int(found.group(1))
+        end = at  # <rowBreaks…> or the like: look further back
+    return before
 
 
 def _within_known(body: bytes, extent: Extent) -> bool:

@@ -29,11 +29,13 @@ _ROW = re.compile(rb"<(?:[\w.-]+:)?row\s[^>]*?\br\s*=\s*[\"']([0-9]+)[\"']")
 
 
 def reference_measure(body: bytes, extent: cell_extent.Extent) -> None:
+    opened_before = extent.open_row
+    rows = _ROW.findall(body)
+    if rows:
+        extent.open_row = int(rows[-1])
     if _ODD.search(body) or _PREFIXED.search(body):
         refs = _ANY.findall(body)
-        rows = _ROW.findall(body)
-        if rows:
-            extent.max_row_element = max(extent.max_row_element, max(map(int, rows)))
+        extent.max_row_element = max(extent.max_row_element, opened_before, *map(int, rows))
     else:
         refs = _CONTENT.findall(body)
     if not refs:
