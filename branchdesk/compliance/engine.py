@@ -264,11 +264,7 @@ class Checker(Matching, Judging):
             todo |= {
                 k
                 for k in range(len(texts))
-                if any(
-                    self._matches(rule, p, joined[cstarts[k] : ends[k] - 1])
-                    for rule in self._suitability_rules
-                    for p in self._patterns[rule]
-                )
+                if k not in todo and self._any_match(self._suitability_rules, joined[cstarts[k] : ends[k] - 1])
             }
         todo |= with_digits
         version = self.pack_version

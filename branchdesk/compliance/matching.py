@@ -5,7 +5,7 @@ pattern's anchor is not a match: most "涨" are not "涨了12%")."""
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 import ahocorasick_rs
 
@@ -119,13 +119,26 @@ class Matching:
         rules = anchored - satisfied
         if not rules:
             return False
-        if any(self._matches(rule, p, compact) for rule in rules for p in self._patterns[rule]):
+        if self._any_match(rules, compact):
             return True
         numeric = [(rule, p) for rule in rules for p in self._figure_patterns[rule]]
         if not numeric:
             return False
         view = self._numeric_view(compact, 0, len(compact))
         return view is not None and any(self._matches(rule, p, view[0]) for rule, p in numeric)
+
+    def _any_match(self, rules: Iterable[int], text: str) -> bool:
+        """Whether a pattern of one of ``rules`` matches (``_matches``), the patterns of a rule
+        without a figure threshold searched directly (most of them)."""
+        patterns, defined = self._patterns, self.rules
+        for rule in rules:
+            if defined[rule].min_value is None:
+                for pattern in patterns[rule]:
+                    if pattern.search(text) is not None:
+                        return True
+            elif any(self._matches(rule, p, text) for p in patterns[rule]):
+                return True
+        return False
 
     def _matches(self, rule: int, pattern: re.Pattern[str], text: str) -> bool:
         """Whether a rule's pattern matches, its figure (group ``n``) reaching ``min_value``:

@@ -99,6 +99,17 @@ def _sigmoid(x: float) -> float:
     return e / (1.0 + e)
 
 
+@cache
+def below_score(floor: float) -> float | None:
+    """A score under which ``_sigmoid`` is below ``floor`` whatever the rounding: a hair
+    under the exact logit, checked (``_sigmoid`` never decreases, so every score under it
+    has a probability under ``floor`` too); None when no such score is worth having."""
+    if not 0.0 < floor < 1.0:
+        return None
+    limit = math.log(floor / (1.0 - floor)) - 1e-6
+    return limit if _sigmoid(limit) < floor else None
+
+
 # Every n-gram's integer weights for all classes packed into one Python integer, a lane of
 # _LANE bits per class: summing a message's n-grams is then one sum() in C, exact.
 _LANE = 48
@@ -164,7 +175,7 @@ class Model:
         # is read once. The reading depends on the text alone, so the memo is always right.
         reading = self._memo.get(norm)
         if reading is None:
-            reading = self._reading(self._sum(grams(compact, norm)), compact)
+            reading = self._reading(self._total(compact, norm), compact)
             self._remember(norm, reading)
         return reading
 
@@ -193,17 +204,45 @@ class Model:
             out.append(reading)
         return out
 
+    def read_unless_below(self, compact: str, norm: str, floor: float, labels: list[int]) -> Reading | None:
+        """``read(compact, norm)``, or None when the probability of every class in
+        ``labels`` (indexes into ``classes``) is below ``floor``: the decision most messages
+        need, made on the scores without the sigmoids and the Reading (exact: a score below
+        ``below_score(floor)`` has a probability below ``floor``)."""
+        reading = self._memo.get(norm)
+        if reading is not None:
+            return None if all(reading.of(self.classes[k]) < floor for k in labels) else reading
+        scores = self._scores(self._total(compact, norm), compact)
+        limit = below_score(floor)
+        if limit is not None and all(scores[k] < limit for k in labels):
+            return None
+        reading = Reading(dict(zip(self.classes, map(_sigmoid, scores), strict=True)))
+        self._remember(norm, reading)
+        return None if all(reading.of(self.classes[k]) < floor for k in labels) else reading
+
     def _sum(self, found: set[str]) -> int:
         return sum(map(self._packed.get, found, _ZEROS))
 
-    def _reading(self, total: int, compact: str) -> Reading:
+    def _total(self, compact: str, norm: str) -> int:
+        """``_sum(grams(compact, norm))`` with one set built in one go: the characters and
+        pairs, then the English words apart (they start with "#", which compact text never
+        holds, so no feature is counted twice or missed)."""
+        compact = _DIGIT.sub("0", compact)
+        get = self._packed.get
+        total = sum(map(get, {*compact, *map(str.__add__, compact, compact[1:])}, _ZEROS))
+        if _LATIN.search(compact):
+            total += sum(map(get, {"#" + w for w in _WORD.findall(norm)}, _ZEROS))
+        return total
+
+    def _scores(self, total: int, compact: str) -> list[float]:
         if not total:
-            scores = list(self.bias)
-        else:
-            scale = length_scale(compact) / self.scale
-            sums = _unpack(total, len(self.classes))
-            scores = [b + scale * s for b, s in zip(self.bias, sums, strict=True)]
-        return Reading(dict(zip(self.classes, map(_sigmoid, scores), strict=True)))
+            return list(self.bias)
+        scale = length_scale(compact) / self.scale
+        sums = _unpack(total, len(self.classes))
+        return [b + scale * s for b, s in zip(self.bias, sums, strict=True)]
+
+    def _reading(self, total: int, compact: str) -> Reading:
+        return Reading(dict(zip(self.classes, map(_sigmoid, self._scores(total, compact)), strict=True)))
 
     def _remember(self, key: str, reading: Reading) -> None:
         if len(key) <= _MEMO_TEXT:

@@ -61,6 +61,7 @@ class SecondReader:
         self.rules = {str(rule.category): rule for rule in rules if str(rule.category) in model.classes}
         # No reading below the lowest warning threshold can lead to a finding.
         self._floor = min((model.thresholds[label].warn for label in self.rules), default=1.0)
+        self._labels = [model.classes.index(label) for label in self.rules]
 
     def support_wanted(self, compact: str, norm: str, categories: set[str]) -> set[str]:
         """Of ``categories``, those the model reads the message in high enough for a support
@@ -94,8 +95,7 @@ class SecondReader:
         cue (a block is eased only then)."""
         if not findings and len(compact) < LONG_MESSAGE:
             # Most messages: nothing reported, one reading, under every warning threshold.
-            reading = self.model.read(compact, norm)
-            if all(reading.of(label) < self._floor for label in self.rules):
+            if self.model.read_unless_below(compact, norm, self._floor, self._labels) is None:
                 return findings
         readings = self._readings(text, compact, norm, normalised)
         whole = readings[0][1]

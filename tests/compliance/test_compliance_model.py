@@ -41,6 +41,40 @@ def test_reading_is_one_logistic_per_category():
     assert tiny.thresholds["guarantee"].support == 0.6
 
 
+def test_the_fast_readings_agree_with_the_features_and_the_full_reading():
+    """The engine's shortcuts — one set for all features, the gate decided on scores —
+    give what grams() and the full reading give, on labelled and ordinary messages and on
+    readings that sit on a threshold."""
+    from compliance.corpus_metrics import load_corpus
+    from compliance.ordinary_messages import ordinary_messages
+
+    from branchdesk.compliance.model import _sigmoid, below_score
+    from branchdesk.compliance.textnorm import fold, strip_filler
+
+    model = shipped_model()
+    texts = [item["text"] for item in load_corpus()][:1500] + ordinary_messages(1500, seed=5)
+    texts += ["Guaranteed return 保本 8% 年化", "保本保本", "", "a1 b2"]
+    every = list(range(len(model.classes)))
+    fresh = Model(model.version, model.classes, model.bias, model._ints, model.scale)
+    seen_below = seen_above = 0
+    for text in texts:
+        norm = fold(text)
+        compact = strip_filler(norm)
+        assert model._total(compact, norm) == model._sum(grams(compact, norm))
+        full = model._reading(model._sum(grams(compact, norm)), compact)
+        for floor in (0.5, full.of("guarantee"), 0.3):
+            fresh._memo.clear()  # the scores' path, not a remembered reading
+            got = fresh.read_unless_below(compact, norm, floor, every)
+            below = all(full.of(c) < floor for c in model.classes)
+            assert (got is None) == below
+            assert got is None or got.probabilities == full.probabilities
+            seen_below += below
+            seen_above += not below
+    assert seen_below and seen_above
+    assert below_score(0.5) < 0 and _sigmoid(below_score(0.5)) < 0.5
+    assert below_score(1.0) is None and below_score(0.0) is None
+
+
 def test_shipped_model_is_multi_label_and_calibrated():
     model = shipped_model()
     wording = {"guarantee", "exaggeration", "unlicensed", "insider", "disclosure", "suitability"}
