@@ -8,7 +8,7 @@ from typing import Any
 
 from branchdesk.cli.common import open_db, print_json
 from branchdesk.cli.event_common import event_id_arg, now_in_branch
-from branchdesk.cli.member_filters import member_query
+from branchdesk.cli.member_filters import known_advisor, member_query
 from branchdesk.i18n import t
 from branchdesk.settings import Settings
 
@@ -18,7 +18,7 @@ def cmd_events_invite(args: argparse.Namespace, settings: Settings) -> int:
 
     store = open_db(settings)
     event = events.get_event(store, event_id_arg(args.event))
-    query = member_query(args, settings)
+    query = known_advisor(store, member_query(args, settings))
     result = registrations.invite(store, settings.operator, event.id, query,
                                   include_unsuitable=args.include_unsuitable,
                                   dry_run=args.dry_run, today=now_in_branch(settings).date())

@@ -7,7 +7,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from branchdesk.cli.member_filters import add_member_filters, member_query
+from branchdesk.cli.member_filters import add_member_filters, known_advisor, member_query
 from branchdesk.i18n import t
 from branchdesk.settings import Settings
 
@@ -38,6 +38,7 @@ def cmd_export_members(args: argparse.Namespace, settings: Settings) -> int:
     query = member_query(args, settings, sort=args.sort, descending=args.desc)
     # A masked export only reads; a reveal, or a whole number searched for, is audited.
     store = open_db(settings, read_only=not (args.reveal or roster_listing.names_numbers(query)))
+    query = known_advisor(store, query)
     count = export_members(store, settings.operator, query, args.output, reveal=args.reveal)
     if args.json:
         print(json.dumps({"file": str(args.output), "members": count, "revealed": args.reveal},

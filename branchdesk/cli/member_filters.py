@@ -88,3 +88,15 @@ def member_query(args: argparse.Namespace, settings: Any, **extra: Any):
     except BadQuery as error:
         raise UserError("roster_cli.bad_query", field=error.field, value=error.value,
                         allowed=", ".join(error.allowed)) from error
+
+
+def known_advisor(store: Any, query: Any) -> Any:
+    """`query` with its --advisor checked against the branch's people: a name nobody has is
+    refused with the names there are (a typo would otherwise list nothing and say so)."""
+    if not query.advisor:
+        return query
+    from dataclasses import replace
+
+    from branchdesk.services.known_people import check_known
+
+    return replace(query, advisor=check_known(store, query.advisor))

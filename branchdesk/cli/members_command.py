@@ -17,7 +17,7 @@ from rich.cells import cell_len
 
 from branchdesk import datetimes
 from branchdesk.cli.common import pad
-from branchdesk.cli.member_filters import add_member_filters, member_query
+from branchdesk.cli.member_filters import add_member_filters, known_advisor, member_query
 from branchdesk.i18n import catalog, get_language, t, t_count
 from branchdesk.member_fields import SORTABLE_FIELDS
 from branchdesk.settings import Settings
@@ -109,6 +109,7 @@ def cmd_members(args: argparse.Namespace, settings: Settings) -> int:
     # A plain listing only reads (read-only media, never behind a writer); a reveal or a
     # whole number searched for is audited, so it writes.
     store = open_db(settings, read_only=not (args.reveal or roster_listing.names_numbers(query)))
+    query = known_advisor(store, query)
     limit = args.limit
     paged = (limit is None and not getattr(args, "all", False) and not args.json
              and sys.stdout.isatty())

@@ -104,6 +104,8 @@ def test_bad_input_is_one_message_exit_2_and_nothing_changed(db, capsys, args):
     (("followups", "--advisor", "王五"), "“王五” is neither"),
     (("birthdays", "--advisor", "王五"), "“王五” is neither"),
     (("complaints", "list", "--owner", "王五"), "“王五” is neither"),
+    (("members", "--dormant", "--advisor", "王五"), "“王五” is neither"),
+    (("members", "--advisor", "王五", "--json"), "“王五” is neither"),
     (("activity", "list", "--limit", "0"), "--limit takes a whole number, 1 or more (got 0)"),
     (("reactivation", "--limit", "-5"), "--limit takes a whole number, 1 or more (got -5)"),
     (("birthdays", "--days", "400"), "--days takes a number of days from 0 to 366"),
