@@ -4,13 +4,18 @@ argparse looks its texts up through the module-level gettext functions `_` and `
 while the command line is built and parsed they are pointed at BranchDesk's catalog
 (``cli_args.toml``). A text the catalog does not know (a newer Python's) stays as argparse
 wrote it.
+
+A mistake on the command line is one line, not argparse's usage block above a message: the
+command that was meant, what is wrong, and where its help is (`Parser`).
 """
 
 from __future__ import annotations
 
 import argparse
-from collections.abc import Iterator
+import sys
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from typing import Any, NoReturn
 
 from branchdesk.i18n import t
 
@@ -21,7 +26,6 @@ TEXTS = {
     "positional arguments": "positional_arguments",
     "show this help message and exit": "help",
     "show program's version number and exit": "version",
-    "%(prog)s: error: %(message)s\n": "error",
     "argument %(argument_name)s: %(message)s": "argument",
     "invalid choice: %(value)r (choose from %(choices)s)": "invalid_choice",
     "invalid %(type)s value: %(value)r": "invalid_value",
@@ -61,3 +65,39 @@ def translated() -> Iterator[None]:
         yield
     finally:
         argparse._, argparse.ngettext = saved  # type: ignore[attr-defined]
+
+
+# Where the innermost (sub)command that read the arguments is noted, for the error about
+# arguments nobody took: argparse raises that one from the top, which knows no subcommand.
+_COMMAND = "_branchdesk_command"
+
+
+class Parser(argparse.ArgumentParser):
+    """argparse whose errors are one line: ``branchdesk events add: <what is wrong> (see
+    branchdesk events add --help)``, exit code 2. Subcommands inherit the class."""
+
+    def parse_known_args(self, args: Sequence[str] | None = None,  # type: ignore[override]
+                         namespace: argparse.Namespace | None = None
+                         ) -> tuple[argparse.Namespace, list[str]]:
+        parsed, extras = super().parse_known_args(args, namespace)
+        if not hasattr(parsed, _COMMAND):  # a subcommand's parser returns first
+            setattr(parsed, _COMMAND, self.prog)
+        return parsed, extras
+
+    def parse_args(self, args: Sequence[str] | None = None,  # type: ignore[override]
+                   namespace: Any = None) -> argparse.Namespace:
+        parsed, extras = self.parse_known_args(args, namespace)
+        command = getattr(parsed, _COMMAND, self.prog)
+        delattr(parsed, _COMMAND)
+        if extras:
+            fail(command, translate("unrecognized arguments: %s") % " ".join(extras))
+        return parsed
+
+    def error(self, message: str) -> NoReturn:
+        fail(self.prog, message)
+
+
+def fail(command: str, message: str) -> NoReturn:
+    """Say in one line what is wrong with the command line, and stop with exit code 2."""
+    sys.stderr.write(t("cli_args.one_line", command=command, message=message) + "\n")
+    raise SystemExit(2)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 
 from branchdesk import __version__
+from branchdesk.cli.argparse_i18n import Parser
 from branchdesk.cli.common import help_text as _h
 from branchdesk.cli.community_commands import add_community_commands
 from branchdesk.cli.compliance_commands import (
@@ -49,7 +50,7 @@ def _global_options() -> argparse.ArgumentParser:
 
 def build_parser() -> argparse.ArgumentParser:
     common = _global_options()
-    parser = argparse.ArgumentParser(
+    parser = Parser(  # its subcommands' parsers are Parsers too: one-line errors everywhere
         prog="branchdesk", parents=[common],
         description=_h("BranchDesk: run a brokerage branch's investor communities."),
     )

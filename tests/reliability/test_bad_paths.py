@@ -408,3 +408,49 @@ def test_demo_size_is_limited_with_a_clear_message(tmp_path, capsys):
     db = tmp_path / "demo.db"
     assert main(["--db", str(db), "--lang", "en", "demo", "--members", "99999999999999999999"]) == 2
     assert "goes up to 1,000,000 members" in capsys.readouterr().err
+
+
+# --- mistakes on the command line ------------------------------------------------------------------
+
+@pytest.mark.parametrize("language", ["en", "zh"])
+def test_a_command_line_mistake_is_one_line_for_every_command(language, inputs, tmp_path, capsys,
+                                                            monkeypatch):
+    """An option nobody knows, after arguments that are otherwise right: one line naming the
+    command, the option and where its help is, in the user's language; no usage block."""
+    db = tmp_path / "untouched.db"
+    for command in COMMAND_ARGS:
+        argv = [*_argv(command, inputs, db, lang=False), "--lang", language, "--no-such-option"]
+        code, output = _run(argv, capsys, monkeypatch)
+        prog = " ".join(("branchdesk", *command))
+        assert code == 2, (command, output)
+        assert output.count("\n") == 1 and "usage" not in output and "用法：" not in output, output
+        assert output.startswith(f"{prog}{':' if language == 'en' else '：'}"), output
+        assert "--no-such-option" in output and f"{prog} --help" in output, output
+        assert not db.exists()
+
+
+MISTAKES = {  # what is typed → what the one line must say, in English and in Chinese
+    "missing option": (["events", "add", "--kind", "salon"],
+                       "the following arguments are required: --title, --start, --end",
+                       "缺少必需的参数：--title, --start, --end"),
+    "bad choice": (["events", "add", "--kind", "party"], "argument --kind: invalid choice: 'party'",
+                   "参数 --kind：无效的选择：'party'"),
+    "missing value": (["review", "--week"], "argument --week: expected one argument",
+                      "参数 --week：需要一个值"),
+    "unknown command": (["evnts", "list"], "invalid choice: 'evnts'", "无效的选择：'evnts'"),
+}
+
+
+@pytest.mark.parametrize("mistake", list(MISTAKES))
+@pytest.mark.parametrize("language", ["en", "zh"])
+def test_the_one_line_says_what_is_wrong(mistake, language, tmp_path):
+    argv, english, chinese = MISTAKES[mistake]
+    done = subprocess.run(cli("--lang", language, "--db", str(tmp_path / "none.db"), *argv),
+                          env=env_for(tmp_path), capture_output=True, text=True, timeout=60)
+    assert done.returncode == 2 and done.stdout == ""
+    assert done.stderr.count("\n") == 1, done.stderr
+    assert (english if language == "en" else chinese) in done.stderr
+    command = "branchdesk events add" if mistake == "missing option" else None
+    if command:
+        assert done.stderr.rstrip().endswith(
+            f"(see {command} --help)" if language == "en" else f"（用法见 {command} --help）")
