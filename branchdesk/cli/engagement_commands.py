@@ -99,10 +99,17 @@ def cmd_activity_import(args: argparse.Namespace, settings: Settings) -> int:
     if args.json:
         print_json(report.to_json())
         return 0
-    key = "engagement_cli.import_dry_run" if args.dry_run else "engagement_cli.import_done"
-    print(t(key, file=report.file, sheet=report.sheet, batch=report.batch_id))
-    print(t("engagement_cli.import_counts", added=report.added, skipped=report.skipped,
-            invalid=report.invalid))
+    if report.nothing_new:  # the same file again: say so, not "0 added"
+        print(t("engagement_cli.import_nothing_new", file=report.file, sheet=report.sheet,
+                count=report.skipped))
+        if report.first_imported_at is not None:
+            print(t("engagement_cli.import_first_seen", batch=report.first_batch_id,
+                    at=datetimes.local_text(report.first_imported_at)))
+    else:
+        key = "engagement_cli.import_dry_run" if args.dry_run else "engagement_cli.import_done"
+        print(t(key, file=report.file, sheet=report.sheet, batch=report.batch_id))
+        print(t("engagement_cli.import_counts", added=report.added, skipped=report.skipped,
+                invalid=report.invalid))
     _print_issues(report.errors)
     if report.batch_id is not None:
         print(t("engagement_cli.import_undo_hint", batch=report.batch_id))

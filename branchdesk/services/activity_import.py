@@ -46,10 +46,20 @@ class ActivityImportReport:
     batch_id: int | None
     errors: list[Issue] = field(default_factory=list)
     dry_run: bool = False
+    # Nothing new (every usable row already logged): the import of the same file whose
+    # activities are there, if there is one.
+    first_batch_id: int | None = None
+    first_imported_at: str | None = None
+
+    @property
+    def nothing_new(self) -> bool:
+        return not self.added and bool(self.skipped)
 
     def to_json(self) -> dict[str, Any]:
         return {"file": self.file, "sheet": self.sheet, "added": self.added, "skipped": self.skipped,
                 "invalid": self.invalid, "batch_id": self.batch_id, "dry_run": self.dry_run,
+                "nothing_new": self.nothing_new, "first_batch_id": self.first_batch_id,
+                "first_imported_at": self.first_imported_at,
                 "errors": [{"row": i.row, "column": i.column, "value": i.value, "reason": i.reason}
                            for i in self.errors]}
 
@@ -160,12 +170,13 @@ def import_activities(store: Store, path: str | Path, operator: str, *, sheet: s
 def _import(store: Store, path: Path, sheet_name: str, header: ActivityHeader,
             rows: ActivityColumns, issues: list[Issue], operator: str,
             dry_run: bool) -> ActivityImportReport:
-    if dry_run:
-        fresh, skipped = _plan(store, rows, header, operator, issues)
-        return ActivityImportReport(path.name, sheet_name, len(fresh), skipped, len(issues), None,
-                                    issues, dry_run=True)
     from branchdesk.services.importing import file_sha256
 
+    if dry_run:
+        fresh, skipped = _plan(store, rows, header, operator, issues)
+        report = ActivityImportReport(path.name, sheet_name, len(fresh), skipped, len(issues),
+                                      None, issues, dry_run=True)
+        return _with_first_import(store, report, path) if report.nothing_new else report
     sha = file_sha256(path)
     with store.transaction() as conn:
         fresh, skipped = _plan(store, rows, header, operator, issues)
@@ -176,6 +187,10 @@ def _import(store: Store, path: Path, sheet_name: str, header: ActivityHeader,
             raise UserError("activity_import.nothing_usable", file=path.name, sheet=sheet_name,
                             count=len(issues), row=first.row, column=first.column,
                             value=first.value or "—", reason=first.reason)
+        if not fresh:  # all already logged (the same file again): no empty batch, no audit row
+            report = ActivityImportReport(path.name, sheet_name, 0, skipped, len(issues), None,
+                                          issues)
+            return _with_first_import(store, report, path, sha)
         batch_id = activity_rows.record_batch(conn, file_name=path.name, sha256=sha,
                                               sheet=sheet_name, operator=operator,
                                               added=len(fresh), skipped=skipped, invalid=len(issues))
@@ -186,6 +201,18 @@ def _import(store: Store, path: Path, sheet_name: str, header: ActivityHeader,
                             "added": len(fresh), "skipped": skipped, "invalid": len(issues)})
     return ActivityImportReport(path.name, sheet_name, len(fresh), skipped, len(issues), batch_id,
                                 issues)
+
+
+def _with_first_import(store: Store, report: ActivityImportReport, path: Path,
+                       sha: str | None = None) -> ActivityImportReport:
+    """The report of a file with nothing new, with when the same file was imported first."""
+    from branchdesk.services.importing import file_sha256
+
+    first = activity_rows.first_batch_of(store.conn, sha or file_sha256(path))
+    if first is not None:
+        report.first_batch_id = first["id"]
+        report.first_imported_at = first["imported_at"]
+    return report
 
 
 def undo_activity_import(store: Store, operator: str, batch_id: int) -> dict[str, int]:

@@ -282,6 +282,14 @@ def get_batch(conn: sqlite3.Connection, batch_id: int) -> dict[str, Any] | None:
     return dict(zip(BATCH_COLUMNS, row, strict=True)) if row else None
 
 
+def first_batch_of(conn: sqlite3.Connection, sha256: str) -> dict[str, Any] | None:
+    """The earliest import of a file (by its bytes) whose activities are still there."""
+    row = conn.execute(f"SELECT {', '.join(BATCH_COLUMNS)} FROM activity_batches WHERE sha256 = ?"
+                       " AND undone_at IS NULL AND added > 0 ORDER BY id LIMIT 1",
+                       (sha256,)).fetchone()
+    return dict(zip(BATCH_COLUMNS, row, strict=True)) if row else None
+
+
 def recent_batches(conn: sqlite3.Connection, limit: int = 50) -> list[dict[str, Any]]:
     rows = conn.execute(f"SELECT {', '.join(BATCH_COLUMNS)} FROM activity_batches"
                         " ORDER BY id DESC LIMIT ?", (limit,))

@@ -239,6 +239,29 @@ def test_activity_import_dry_run_import_and_undo(db, capsys, tmp_path):
     refused(db, capsys, "activity", "import", str(tmp_path / "missing.xlsx"))
 
 
+def test_the_same_activity_file_again_says_nothing_new_and_writes_nothing(db, capsys, tmp_path):
+    member = as_json(db, capsys, "members", "--limit", "1", "--reveal")[0]
+    path = _sheet(tmp_path / "visits.xlsx", ["资金账号", "日期", "类型", "备注"],
+                  [member["account_no"], "2026-11-02 09:00", "电话", "问候"],
+                  [member["account_no"], "2026-11-03 10:00", "面谈", "来访"])
+    first = as_json(db, capsys, "activity", "import", path)
+    assert first["added"] == 2
+    before = {t: count(db, t) for t in ("activities", "activity_batches", "audit_log")}
+    code, out, err = run(db, capsys, "--lang", "en", "activity", "import", path)
+    assert code == 0 and err == ""
+    assert "Nothing new in visits.xlsx" in out and "all 2 activities are already recorded" in out
+    assert "first imported 20" in out and f"(activity import {first['batch_id']})" in out
+    assert "undo" not in out and "0 added" not in out
+    code, out, _ = run(db, capsys, "--lang", "zh", "activity", "import", path)
+    assert code == 0 and "没有新内容" in out and f"首次导入（导入批次 {first['batch_id']}）" in out
+    again = as_json(db, capsys, "activity", "import", path)
+    assert again["nothing_new"] and again["batch_id"] is None
+    assert (again["added"], again["skipped"], again["first_batch_id"]) == (0, 2, first["batch_id"])
+    assert {t: count(db, t) for t in before} == before  # no empty import, no audit row
+    imports = as_json(db, capsys, "activity", "imports")
+    assert [b["id"] for b in imports if b["file_name"] == "visits.xlsx"] == [first["batch_id"]]
+
+
 def test_an_unknown_choice_lists_the_words_a_chinese_reader_can_type(db, capsys):
     err = refused(db, capsys, "--lang", "zh", "activity", "add", "1", "--kind", "飞鸽")
     assert "call (电话)" in err and "chat (私聊)" in err
