@@ -68,6 +68,7 @@ def cmd_activity_list(args: argparse.Namespace, settings: Settings) -> int:
     if print_json_or_empty(args, found, lambda a: a.to_json(settings.dormant_days),
                            t("engagement_cli.no_activities")):
         return 0
+    starred = any(a.reactivated(settings.dormant_days) for a in found)
     print_items(found, [
         ("at", lambda a: a.at.strftime("%Y-%m-%d %H:%M")),
         ("member", lambda a: f"{a.member_name} #{a.member_id}"),
@@ -75,7 +76,9 @@ def cmd_activity_list(args: argparse.Namespace, settings: Settings) -> int:
         ("staff", lambda a: a.staff),
         ("note", lambda a: one_line(a.note, 40)),
     ])
-    print(t("engagement_cli.activities_count", count=len(found)))
+    # The ★ is explained only where a row shows one.
+    key = "engagement_cli.activities_count" + ("_starred" if starred else "")
+    print(t(key, count=len(found)))
     return 0
 
 

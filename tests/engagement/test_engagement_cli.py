@@ -68,6 +68,19 @@ def test_activity_add_by_id_account_or_mobile(db, capsys):
     assert code == 0 and "问候" in out
 
 
+@pytest.mark.parametrize("language", ["en", "zh"])
+def test_the_star_is_explained_only_when_a_row_shows_one(db, capsys, language):
+    legend = "★ reactivated the member" if language == "en" else "★ 表示该次互动唤醒了客户"
+    code, out, _ = run(db, capsys, "--lang", language, "activity", "list")
+    assert code == 0 and " ★ " in out and legend in out  # the demo wakes some members up
+    member = as_json(db, capsys, "members", "--limit", "1")[0]
+    for _ in range(2):  # the second call finds the member just contacted: no ★
+        as_json(db, capsys, "activity", "add", str(member["id"]), "--kind", "call")
+    code, out, _ = run(db, capsys, "--lang", language, "activity", "list", str(member["id"]),
+                       "--limit", "1")
+    assert code == 0 and "★" not in out and ("1 activity." in out or "共 1 条互动记录。" in out)
+
+
 @pytest.mark.parametrize("args", [
     ("activity", "add", "1", "--kind", "fax"),
     ("activity", "add", "999999", "--kind", "call"),
