@@ -9,7 +9,7 @@ import pytest
 
 from branchdesk.cli import main
 from branchdesk.compliance import CheckContext, Checker
-from branchdesk.services import bulk_check
+from branchdesk.services import bulk_check, bulk_share
 from branchdesk.services.checking import checker_from_changes
 
 R5 = "本周主推XX进取一号（R5），感兴趣的联系我。投资有风险，入市需谨慎。"
@@ -119,11 +119,11 @@ def test_a_second_process_changes_nothing(store, monkeypatch):
     """Split between two processes, every message gets exactly what checking it alone gives."""
     from compliance.corpus_metrics import load_corpus
 
-    monkeypatch.setattr(bulk_check, "PARALLEL_FROM", 100)
-    monkeypatch.setattr(bulk_check, "CHUNK", 40)
+    monkeypatch.setattr(bulk_share, "PARALLEL_FROM", 100)
+    monkeypatch.setattr(bulk_share, "CHUNK", 40)
     texts = [item["text"] for item in load_corpus()[:400]]
     items = [bulk_check.Item(str(n), text) for n, text in enumerate(texts)]
-    helper = bulk_check.start_helper(store)
+    helper = bulk_share.start_helper(store)
     assert helper is not None
     results = bulk_check.check_items(store, items, helper=helper)
     checker, version = checker_from_changes([])
@@ -172,7 +172,7 @@ def test_a_helper_parsing_half_the_file_reads_the_same_items(store, tmp_path, mo
     path.write_text("\n\n" + "\n".join(json.dumps(r, ensure_ascii=False) for r in _split_rows(41)) + "\n",
                     encoding="utf-8")
     alone = bulk_check.read_items(path)
-    helper = bulk_check.start_helper(store, split=True)
+    helper = bulk_share.start_helper(store, split=True)
     assert helper is not None
     try:
         shared = bulk_check.read_items(path, helper)
@@ -193,7 +193,7 @@ def test_a_broken_line_in_the_helpers_half_is_named_as_without_it(store, tmp_pat
     path.write_text("\n".join(rows), encoding="utf-8")
     with pytest.raises(bulk_check.UserError) as alone:
         bulk_check.read_items(path)
-    helper = bulk_check.start_helper(store, split=True)
+    helper = bulk_share.start_helper(store, split=True)
     assert helper is not None
     try:
         with pytest.raises(bulk_check.UserError) as shared:
@@ -207,11 +207,11 @@ def test_a_broken_line_in_the_helpers_half_is_named_as_without_it(store, tmp_pat
 def test_a_helper_waiting_for_a_half_checks_after_a_file_it_cannot_share(store, tmp_path, monkeypatch):
     from compliance.corpus_metrics import load_corpus
 
-    monkeypatch.setattr(bulk_check, "PARALLEL_FROM", 100)
-    monkeypatch.setattr(bulk_check, "CHUNK", 40)
+    monkeypatch.setattr(bulk_share, "PARALLEL_FROM", 100)
+    monkeypatch.setattr(bulk_share, "CHUNK", 40)
     path = tmp_path / "one.txt"
     path.write_text(R5, encoding="utf-8")
-    helper = bulk_check.start_helper(store, split=True)
+    helper = bulk_share.start_helper(store, split=True)
     assert helper is not None
     items = bulk_check.read_items(path, helper)
     items += [bulk_check.Item(str(n), item["text"]) for n, item in enumerate(load_corpus()[:200])]

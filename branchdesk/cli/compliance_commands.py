@@ -31,7 +31,7 @@ def cmd_check(args: argparse.Namespace, settings: Settings) -> int:
     import gc
 
     from branchdesk.gc_pause import gc_paused
-    from branchdesk.services import bulk_check
+    from branchdesk.services import bulk_share
 
     # A file's hundreds of thousands of small objects hold no cycles: a collection over them
     # while the results are written cost more than the writing itself.
@@ -39,7 +39,7 @@ def cmd_check(args: argparse.Namespace, settings: Settings) -> int:
         with gc_paused():
             return _check(args, settings)
     finally:
-        if args.text is None and args.file not in (None, "-") and bulk_check.worth_a_helper(args.file):
+        if args.text is None and args.file not in (None, "-") and bulk_share.worth_a_helper(args.file):
             # A big file's check is the process's last work: the collection at exit walked the
             # checker, the model and its readings for nothing (~0.25 s). Frozen objects are
             # left to the system (a process that goes on still collects anything newer).
@@ -47,7 +47,7 @@ def cmd_check(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _check(args: argparse.Namespace, settings: Settings) -> int:
-    from branchdesk.services import bulk_check
+    from branchdesk.services import bulk_check, bulk_share
     from branchdesk.services.checking import checker_for
     from branchdesk.services.messages import finding_json
     from branchdesk.services.roster import community_exists
@@ -74,8 +74,8 @@ def _check(args: argparse.Namespace, settings: Settings) -> int:
     if args.text is None and args.file != "-":
         # A big file: a second process builds its checker while this one reads the file,
         # then both check (the app never forks: its worker threads must not be copied).
-        if bulk_check.worth_a_helper(args.file):
-            helper = bulk_check.start_helper(store, split=bulk_check.splits(args.file))
+        if bulk_share.worth_a_helper(args.file):
+            helper = bulk_share.start_helper(store, split=bulk_share.splits(args.file))
         try:
             items = bulk_check.read_items(args.file, helper)
         except BaseException:

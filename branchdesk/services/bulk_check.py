@@ -9,7 +9,6 @@ check of that message alone.
 from __future__ import annotations
 
 import json
-import os
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from itertools import repeat
@@ -22,19 +21,15 @@ from branchdesk.compliance import CheckContext, CheckResult
 from branchdesk.errors import UserError
 from branchdesk.gc_pause import gc_paused
 from branchdesk.services.bulk_columns import MAX_MESSAGE, Columns, columns, joined
-from branchdesk.services.bulk_helper import AHEAD, HEAD_START, Helper
+from branchdesk.services.bulk_helper import Helper
+from branchdesk.services.bulk_share import check_unique, helper_for
 from branchdesk.store.database import Store
 
 TEXT_HEADERS = ("text", "message", "content", "内容", "消息", "消息内容", "话术", "正文")
 ID_HEADERS = ("id", "编号", "序号", "消息编号")
 COMMUNITY_HEADERS = ("community", "社群", "群", "群名", "所在社群")
 MAX_TEXT_FILE = 50 * 1024 * 1024
-# From this many distinct texts a second process checks half of them.
-PARALLEL_FROM = 4_000
-HELPER_FROM_BYTES = 1_000_000
 SPLIT_FROM_BYTES = 2_000_000  # JSON Lines from which the helper parses the second half
-CHUNK = 500  # distinct texts per check_many call (and per share of work between processes)
-TAIL = 4  # chunks at the end cut smaller
 
 
 class Item(NamedTuple):
@@ -186,8 +181,6 @@ def check_text_item(text: str) -> None:
 
 # ── Checking ─────────────────────────────────────────────────────────────────────────────
 
-Key = tuple[str, str | None]  # a distinct text and the community it goes to
-
 
 def check_items(store: Store, items: Sequence[Item], community: str | None = None,
                 progress: Callable[[int, int], None] | None = None,
@@ -196,9 +189,9 @@ def check_items(store: Store, items: Sequence[Item], community: str | None = Non
     community no member belongs to is checked without a roster: see unknown_communities).
 
     Every distinct (text, community) is judged once. With ``workers`` > 1 (or a ``helper``
-    started early with start_helper) and many distinct texts, a second process judges part
-    of them (the command line does this; the app, whose worker threads must not be forked,
-    checks in one). The helper is closed on return."""
+    started early with bulk_share.start_helper) and many distinct texts, a second process
+    judges part of them (the command line does this; the app, whose worker threads must not
+    be forked, checks in one). The helper is closed on return."""
     from branchdesk.services.roster import community_exists
     from branchdesk.store import member_lookups
 
@@ -229,14 +222,9 @@ def check_items(store: Store, items: Sequence[Item], community: str | None = Non
                 known_name = name is not None and community_exists(store, name)
                 counts = member_lookups.risk_counts(store.conn, name) if known_name else None
                 contexts[name] = CheckContext(community_risk_counts=counts, known_numbers=known)
-            parallel = len(unique) >= PARALLEL_FROM and (os.cpu_count() or 1) > 1
-            if parallel and helper is None and workers > 1:
-                helper = start_helper(store)
-            if not parallel and helper is not None:
-                helper.close()
-                helper = None
+            helper = helper_for(store, len(unique), helper, workers)
             contexts.setdefault(None, CheckContext(known_numbers=known))
-            results = _check_unique(changes, unique, contexts, progress, helper)
+            results = check_unique(changes, unique, contexts, progress, helper)
             return list(zip(items, map(results.__getitem__, slots), strict=True))
     finally:
         if helper is not None:
@@ -276,28 +264,6 @@ def rule_changes_of(store: Store) -> list[dict[str, Any]]:
     return rule_changes(store)
 
 
-def worth_a_helper(path: str | Path) -> bool:
-    """Whether a file is big enough for a second process (a few thousand messages)."""
-    try:
-        return Path(path).stat().st_size >= HELPER_FROM_BYTES
-    except OSError:
-        return False
-
-
-def start_helper(store: Store, split: bool = False) -> Helper | None:
-    """A second process that builds its checker now, while the caller reads the file, and
-    then checks what it is sent (with ``split``, it first parses the second half of the file
-    when read_items sends it). None on a machine with one core."""
-    if (os.cpu_count() or 1) < 2:
-        return None
-    return Helper(rule_changes_of(store), split)
-
-
-def splits(path: str | Path) -> bool:
-    """Whether read_items can share the parsing of this file with a helper."""
-    return Path(path).suffix.lower() in (".jsonl", ".ndjson")
-
-
 def unknown_communities(store: Store, items: Sequence[Item]) -> dict[str, int]:
     """Communities named by lines that no member belongs to, with how many lines name each:
     their suitability against a roster cannot be checked."""
@@ -312,78 +278,6 @@ def _known_lookup(store: Store) -> Callable[[str], bool]:
 
     conn = store.conn
     return lambda digits: bool(member_lookups.find_by_number(conn, [digits]))
-
-
-Chunk = tuple[str | None, list[int]]  # a community and positions of distinct texts
-
-
-def _chunks(unique: list[Key]) -> list[Chunk]:
-    by_community: dict[str | None, list[int]] = {}
-    for n, (_, name) in enumerate(unique):
-        by_community.setdefault(name, []).append(n)
-    chunks = [
-        (name, positions[start:start + CHUNK])
-        for name, positions in by_community.items()
-        for start in range(0, len(positions), CHUNK)
-    ]
-    # The last few in quarters: the process that finishes first waits less for the other.
-    quarter = max(1, CHUNK // 4)
-    return chunks[:-TAIL] + [(name, part[s:s + quarter]) for name, part in chunks[-TAIL:]
-                             for s in range(0, len(part), quarter)]
-
-
-def _check_unique(changes: list[dict[str, Any]], unique: list[Key], contexts: dict[str | None, CheckContext],
-                  progress: Callable[[int, int], None] | None, helper: Helper | None) -> list[CheckResult]:
-    """Every distinct text's result. With a helper, chunks are shared out as each process
-    becomes free: the helper starts on a few while this process builds its checker."""
-    from branchdesk.services.checking import checker_from_changes
-
-    results: list[CheckResult | None] = [None] * len(unique)
-    chunks = _chunks(unique)
-    total, done = len(unique), 0
-
-    def store(chunk: Chunk, found: list[CheckResult]) -> None:
-        nonlocal done
-        for n, result in zip(chunk[1], found, strict=True):
-            results[n] = result
-        done += len(found)
-        if progress:
-            progress(done, total)
-
-    def texts(chunk: Chunk) -> list[str]:
-        return [unique[n][0] for n in chunk[1]]
-
-    queue = iter(range(len(chunks)))
-    sent: dict[int, int] = {}  # the helper's job → chunk number
-
-    def feed() -> bool:
-        number = next(queue, None)
-        if number is None:
-            return False
-        assert helper is not None
-        sent[helper.send(chunks[number][0], texts(chunks[number]))] = number
-        return True
-
-    if helper is not None:
-        helper.send_contexts(contexts)
-        for _ in range(HEAD_START):
-            if not feed():
-                break
-    checker, version = checker_from_changes(changes)
-    for number in queue if helper is None else iter(lambda: next(queue, None), None):
-        # Collect what the helper finished, and keep it a couple of chunks ahead.
-        while helper is not None and helper.ready():
-            job, found = helper.receive()
-            store(chunks[sent[job]], found)
-        while helper is not None and len(sent) - helper.received < AHEAD and feed():
-            pass
-        chunk = chunks[number]
-        found = checker.check_many(texts(chunk), contexts[chunk[0]])
-        store(chunk, [r if r.pack_version == version else r._replace(pack_version=version) for r in found])
-    while helper is not None and helper.received < len(sent):
-        job, found = helper.receive()
-        store(chunks[sent[job]], found)
-    return results  # type: ignore[return-value]
 
 
 # ── Writing ──────────────────────────────────────────────────────────────────────────────
