@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from branchdesk.gc_pause import gc_paused
 from branchdesk.i18n import t
@@ -17,6 +17,9 @@ from branchdesk.importers.rows import Issue
 from branchdesk.services.import_prepare import PreparedRoster
 from branchdesk.store import members as member_rows
 from branchdesk.store import staging, staging_match
+
+if TYPE_CHECKING:
+    from branchdesk.store.database import Store
 
 LIST_FIELDS = member_rows.JSON_LIST_COLUMNS
 
@@ -111,13 +114,13 @@ _EMPTY_ROW = {c: None for c in member_rows.DATA_COLUMNS} | {
     "needs": "[]", "tags": "[]", "communities": "[]", "extra": "{}"}
 
 
-def plan(conn, prepared: PreparedRoster) -> Plan:
+def plan(store: Store, prepared: PreparedRoster) -> Plan:
     """Compare the staged rows with the database: which members to create, update, leave alone."""
-    with gc_paused(), staging.attached(conn, prepared.paths, prepared.identities()) as parts:
-        return plan_attached(conn, parts, prepared)
+    with gc_paused(), staging.attached(store, prepared.paths, prepared.identities()) as parts:
+        return plan_attached(store, parts, prepared)
 
 
-def plan_attached(conn, parts: list[str], prepared: PreparedRoster) -> Plan:
+def plan_attached(store: Store, parts: list[str], prepared: PreparedRoster) -> Plan:
     """`plan` with the staging files already attached as `parts` (staging.attached).
 
     SQLite settles the plain rows: a member's only row in the file that is new, that holds
@@ -127,29 +130,29 @@ def plan_attached(conn, parts: list[str], prepared: PreparedRoster) -> Plan:
     records also finds is judged with them, in file order, so the result is the one a
     row-by-row pass would give. Every step reads the rows once: linear in the rows, whatever
     changed."""
-    matched = staging_match.match_rows(conn, parts)
+    matched = staging_match.match_rows(store, parts)
     new_rows = matched.new
     judged = set(matched.judged)
     if prepared.repeated:
         new_rows = [r for r in new_rows if r not in prepared.repeated]
         judged |= prepared.repeated
     if matched.by_phone:  # a row without an account number may find a member another row finds
-        judged |= _sharing_a_member(staging_match.rows_of_members(conn, parts,
+        judged |= _sharing_a_member(staging_match.rows_of_members(store, parts,
                                                             matched.by_phone.values()))
     while True:
-        result = _judge(conn, parts, prepared, sorted(judged))
+        result = _judge(store, parts, prepared, sorted(judged))
         if not result.found:
             break
-        again = set(staging_match.rows_of_members(conn, parts, result.found)) - judged
+        again = set(staging_match.rows_of_members(store, parts, result.found)) - judged
         if not again:
             break
         judged |= again
     if judged:
-        staging_match.leave_to_python(conn, judged)
-    plain = staging_match.plain_changes(conn)
+        staging_match.leave_to_python(store, judged)
+    plain = staging_match.plain_changes(store)
     unchanged = len(prepared.rows) - len(new_rows) - len(judged) - len(plain)
     warnings = sorted([*prepared.warnings, *result.repeats], key=lambda w: w.row)
-    renamed = [_renamed(prepared.header, *rename) for rename in staging_match.plain_renames(conn)]
+    renamed = [_renamed(prepared.header, *rename) for rename in staging_match.plain_renames(store)]
     return Plan(new_rows, result.creates, result.updates, plain, unchanged + result.unchanged,
                 result.merged, [*prepared.invalid, *result.invalid],
                 warnings + sorted([*renamed, *result.warnings], key=lambda w: w.row))
@@ -182,12 +185,12 @@ class _Judged:
     found: set[int] = field(default_factory=set)       # ids of the stored members found
 
 
-def _judge(conn, parts: list[str], prepared: PreparedRoster, rows: list[int]) -> _Judged:
+def _judge(store: Store, parts: list[str], prepared: PreparedRoster, rows: list[int]) -> _Judged:
     """The rows SQLite did not settle: merged by member key, matched, compared."""
     judged = _Judged()
     if not rows:
         return judged
-    values = staging_match.values_of(conn, parts, rows)
+    values = staging_match.values_of(store, parts, rows)
     header = prepared.header
     by_key: dict[str, Record] = {}
     for row in rows:
@@ -202,7 +205,7 @@ def _judge(conn, parts: list[str], prepared: PreparedRoster, rows: list[int]) ->
             existing.rows.append(row)
     records = list(by_key.values())
     stored = staging_match.stored_members_for(
-        conn, [r.values["account_no"] for r in records if r.values.get("account_no")],
+        store, [r.values["account_no"] for r in records if r.values.get("account_no")],
         [r.values["phone"] for r in records if r.values.get("phone")])
     by_account = {m["account_no"]: m for m in stored if m["account_no"]}
     by_phone: dict[str, list[dict[str, Any]]] = {}

@@ -90,7 +90,7 @@ def _report(plan_: Plan, prepared: PreparedRoster, batch_id: int | None,
 
 def preview(store: Store, prepared: PreparedRoster) -> ImportReport:
     """The counts applying would give now, without writing anything."""
-    return _report(plan(store.conn, prepared), prepared, None, dry_run=True)
+    return _report(plan(store, prepared), prepared, None, dry_run=True)
 
 
 def apply(store: Store, prepared: PreparedRoster, operator: str,
@@ -100,11 +100,11 @@ def apply(store: Store, prepared: PreparedRoster, operator: str,
     sha = file_sha256(loaded.path)
     # Attached outside the transaction: SQLite will not detach a file a transaction has read.
     with gc_paused(), \
-            staging.attached(store.conn, prepared.paths, prepared.identities()) as parts, \
+            staging.attached(store, prepared.paths, prepared.identities()) as parts, \
             store.transaction() as conn:
-        plan_ = plan_attached(conn, parts, prepared)
+        plan_ = plan_attached(store, parts, prepared)
         # the audit row's digests of these members before: read while they are written
-        integrity.prefetch_before(conn, "members", [*(m for m, _, _ in plan_.plain),
+        integrity.prefetch_before(store, "members", [*(m for m, _, _ in plan_.plain),
                                                     *(after["id"] for _, after in plan_.updates)])
         work = plan_.created + plan_.updated
         stamp = member_rows.now_text()
@@ -118,7 +118,7 @@ def apply(store: Store, prepared: PreparedRoster, operator: str,
                                       *member_rows.derived_values(values)))
                                for row, values in plan_.creates]
                 staging_apply.copy_new_members(
-                    conn, parts, [r for r in prepared.rows if r not in new], merged_rows, stamp)
+                    store, parts, [r for r in prepared.rows if r not in new], merged_rows, stamp)
         if cancelled and cancelled():  # asked while the new members were written
             raise ImportCancelled()
         created_ids = list(range(first_id, first_id + plan_.created))
@@ -131,7 +131,7 @@ def apply(store: Store, prepared: PreparedRoster, operator: str,
             operator=operator, counts=report.counts(),
             created_ids=created_ids, updated_before=[before for before, _ in plan_.updates],
         )
-        done += staging_apply.apply_plain(conn, parts, batch_id, stamp)
+        done += staging_apply.apply_plain(store, parts, batch_id, stamp)
         if progress:
             progress(done, work)
         by_columns: dict[tuple[str, ...], list[dict[str, Any]]] = {}

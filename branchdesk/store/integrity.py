@@ -29,7 +29,10 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from itertools import groupby
 from operator import itemgetter
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from branchdesk.store.database import Store
 
 # The tables whose content the audit trail vouches for. A new table that holds records a
 # user must be able to trust is added here (and nothing else is needed).
@@ -218,12 +221,13 @@ def begin(conn: sqlite3.Connection, pending: Pending) -> None:
     pending.prefetched = {}
 
 
-def prefetch_before(conn: sqlite3.Connection, table: str, rowids: Iterable[int]) -> None:
+def prefetch_before(store: Store, table: str, rowids: Iterable[int]) -> None:
     """Start reading, beside this connection's writes, the digests before this transaction
     of the buckets of rows it is about to update (an import's changed members): the audit
     row's `fold` then finds them read (100,000 members: ~0.3 s off the import's critical
     path, on the core its parsing processes have left). Only where a reader may run beside
     the writer (WAL), only for rows that existed at BEGIN, once per table and transaction."""
+    conn = store.conn
     pending = getattr(conn, "bd_pending", None)
     if pending is None or pending.snapshot is None or not pending.parallel \
             or table in pending.prefetched:

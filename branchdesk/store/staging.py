@@ -32,9 +32,12 @@ from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from branchdesk.store.members import DATA_COLUMNS, DERIVED_COLUMNS
+
+if TYPE_CHECKING:
+    from branchdesk.store.database import Store
 
 STAGED_COLUMNS = ("row", *DATA_COLUMNS, *DERIVED_COLUMNS)  # row: the spreadsheet row
 # Kept in the import's memory, never written to a staging file (see the module's doc).
@@ -125,11 +128,12 @@ def _create_private(path: Path) -> None:
 
 
 @contextmanager
-def attached(conn: sqlite3.Connection, paths: Sequence[Path],
+def attached(store: Store, paths: Sequence[Path],
              identities: Identities) -> Iterator[list[str]]:
     """The staging files attached to the import's connection, each behind a temporary view
     that adds the rows' phones and account numbers (`identities`, from memory) to the file's
     columns: the views' names, in part order, for the statements below."""
+    conn = store.conn
     names: list[str] = []
     views: list[str] = []
     conn.execute("DROP TABLE IF EXISTS temp.import_ids")

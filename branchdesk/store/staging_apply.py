@@ -5,9 +5,8 @@ with one UPDATE … FROM per part and set of changed columns, their values befor
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from branchdesk.store.member_fts import register_functions
 from branchdesk.store.members import (
@@ -19,11 +18,14 @@ from branchdesk.store.members import (
 from branchdesk.store.staging import IN_MEMORY_COLUMNS, file_table_of
 from branchdesk.store.staging_match import columns_of
 
+if TYPE_CHECKING:
+    from branchdesk.store.database import Store
+
 
 _UPDATE_IDS = 2048  # members' ids per UPDATE (see apply_plain)
 
 
-def apply_plain(conn: sqlite3.Connection, parts: Sequence[str], batch_id: int,
+def apply_plain(store: Store, parts: Sequence[str], batch_id: int,
                 stamp: str) -> int:
     """Write the plain changes left in `import_plain`: first each member's values before
     (for undo: the id, the columns that change and updated_at, as JSON), then UPDATE the
@@ -35,6 +37,7 @@ def apply_plain(conn: sqlite3.Connection, parts: Sequence[str], batch_id: int,
     journal, in memory here (temp_store), and one UPDATE of 17,000 members spread over the
     table held ~18 MB until it ended (ranges: SQLite's memory peaks ~5 MB above its resting
     level; the same CPU)."""
+    conn = store.conn
     register_functions(conn)
     groups = conn.execute("SELECT part, mask, count(*) FROM temp.import_plain"
                           " GROUP BY part, mask").fetchall()
@@ -82,11 +85,12 @@ def _update(parts: Sequence[str], number: int, columns: tuple[str, ...]) -> str:
             " WHERE members.id = s.member_id")
 
 
-def copy_new_members(conn: sqlite3.Connection, parts: Sequence[str], skipped: Sequence[int],
+def copy_new_members(store: Store, parts: Sequence[str], skipped: Sequence[int],
                      others: Sequence[tuple[int, Sequence[Any]]], stamp: str) -> None:
     """Insert new members in file order: every staged row but the `skipped` ones, and the
     `others` (row, values in STAGED_COLUMNS order but "row") made in Python: members listed
     twice."""
+    conn = store.conn
     register_functions(conn)
     defaults = {c: "'[]'" for c in JSON_LIST_COLUMNS} | {"extra": "'{}'"} | {
         # a row staged without its derived columns (a re-import) gets them here

@@ -6,13 +6,15 @@ temporary table, and the rows that need judgement read back into Python
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from branchdesk.store.members import DATA_COLUMNS, JSON_COLUMNS, raw_rows_where
 from branchdesk.store.staging import file_table_of
+
+if TYPE_CHECKING:
+    from branchdesk.store.database import Store
 
 _CHUNK = 500  # values per IN (...) list
 
@@ -63,7 +65,7 @@ _PLAIN_TABLE = ("CREATE TEMP TABLE IF NOT EXISTS import_plain (row INTEGER PRIMA
                 " name TEXT, old_name TEXT, account_no TEXT)")
 
 
-def match_rows(conn: sqlite3.Connection, parts: Sequence[str]) -> Matched:
+def match_rows(store: Store, parts: Sequence[str]) -> Matched:
     """Each staged row against the stored members, in one pass per part and kind of key.
 
     A member is found as `services.import_plan` finds it: by account number; a row without one
@@ -71,6 +73,7 @@ def match_rows(conn: sqlite3.Connection, parts: Sequence[str]) -> Matched:
     neither returned nor left in `import_plain` finds one stored member and holds nothing new
     for them.
     """
+    conn = store.conn
     matched = Matched()
     conn.execute(_PLAIN_TABLE)
     conn.execute("DELETE FROM temp.import_plain")
@@ -125,29 +128,33 @@ def match_rows(conn: sqlite3.Connection, parts: Sequence[str]) -> Matched:
     return matched
 
 
-def leave_to_python(conn: sqlite3.Connection, rows: Iterable[int]) -> None:
+def leave_to_python(store: Store, rows: Iterable[int]) -> None:
     """These rows are judged in Python after all: not among the plain changes any more."""
+    conn = store.conn
     conn.execute("DELETE FROM temp.import_plain WHERE row IN (SELECT value FROM json_each(?))",
                  (_json_ints(rows),))
 
 
-def plain_changes(conn: sqlite3.Connection) -> list[tuple[int, str, int]]:
+def plain_changes(store: Store) -> list[tuple[int, str, int]]:
     """(member id, name, mask of the columns it changes) of each plain change, by member."""
+    conn = store.conn
     return conn.execute("SELECT member_id, name, mask FROM temp.import_plain ORDER BY member_id"
                         ).fetchall()
 
 
-def plain_renames(conn: sqlite3.Connection) -> list[tuple[int, str, str, str | None]]:
+def plain_renames(store: Store) -> list[tuple[int, str, str, str | None]]:
     """(row, new name, old name, account number) of the plain changes that rename a member."""
+    conn = store.conn
     return conn.execute("SELECT row, name, old_name, account_no FROM temp.import_plain"
                         " WHERE old_name IS NOT NULL ORDER BY row").fetchall()
 
 
-def rows_of_members(conn: sqlite3.Connection, parts: Sequence[str],
+def rows_of_members(store: Store, parts: Sequence[str],
                     member_ids: Iterable[int]) -> dict[int, int]:
     """Staged row → member, for every row that finds one of these members by its account
     number, or (without one) by its phone and name. One pass over each part: the rows are
     read in order and the few members looked up, never a join of members by rows."""
+    conn = store.conn
     wanted = sorted(set(member_ids))
     if not wanted:
         return {}
@@ -175,9 +182,10 @@ def _json_ints(values: Iterable[int]) -> str:
     return "[" + ",".join(map(str, values)) + "]"
 
 
-def values_of(conn: sqlite3.Connection, parts: Sequence[str],
+def values_of(store: Store, parts: Sequence[str],
               rows: Iterable[int]) -> dict[int, dict[str, Any]]:
     """Row → its non-empty values in stored form, as the parser gave them."""
+    conn = store.conn
     wanted = sorted(rows)
     columns = DATA_COLUMNS
     out: dict[int, dict[str, Any]] = {}
@@ -192,9 +200,10 @@ def values_of(conn: sqlite3.Connection, parts: Sequence[str],
     return out
 
 
-def stored_members_for(conn: sqlite3.Connection, accounts: Iterable[str],
+def stored_members_for(store: Store, accounts: Iterable[str],
                        phones: Iterable[str]) -> list[dict[str, Any]]:
     """Every stored member holding one of these account numbers or phones, raw."""
+    conn = store.conn
     found: dict[int, dict[str, Any]] = {}
     for column, values in (("account_no", sorted(set(accounts))), ("phone", sorted(set(phones)))):
         for start in range(0, len(values), _CHUNK):

@@ -52,10 +52,10 @@ def seen(monkeypatch) -> list[tuple[str, bytes]]:
     files: list[tuple[str, bytes]] = []
     attached = staging.attached
 
-    def looking(conn, paths, identities):
+    def looking(store, paths, identities):
         for folder in {Path(p).parent for p in paths}:
             files.extend((f.name, f.read_bytes()) for f in sorted(folder.iterdir()) if f.is_file())
-        return attached(conn, paths, identities)
+        return attached(store, paths, identities)
 
     monkeypatch.setattr(staging, "attached", looking)
     return files
