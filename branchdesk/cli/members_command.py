@@ -139,7 +139,7 @@ def cmd_members(args: argparse.Namespace, settings: Settings) -> int:
             matching=t_count("roster_words.members", matching, count=f"{matching:,}"),
             total=in_roster))
     if shown < matching:
-        print(t("roster_cli.more" if paged else "roster_cli.more_limited", limit=limit))
+        print(t_count("roster_cli.more" if paged else "roster_cli.more_limited", limit, limit=f"{limit:,}"))
     return 0
 
 
