@@ -75,8 +75,9 @@ _AMOUNT_WORDS = re.compile(
 # After a number: a unit makes it an amount, a date or a count.
 _UNIT_AFTER = re.compile(r"[元块万亿股份%手点倍年月日天人个只次笔号]|美元|港元")
 _CLOCK = re.compile(r"\d:\d\d")
-# Mask characters in the original between the digits of a number: already masked.
-_MASKED = re.compile(r"[*＊xX×•·#]")
+# Mask characters in the original between the digits of a number: already masked (a single
+# middle dot between groups, 139·5770·3312, only separates them; 138··5678 masks).
+_MASKED = re.compile(r"[*＊xX×#]|[•·]{2}")
 _ID_REGIONS = frozenset(str(code) for code in (
     11, 12, 13, 14, 15, 21, 22, 23, 31, 32, 33, 34, 35, 36, 37, 41, 42, 43, 44, 45, 46,
     50, 51, 52, 53, 54, 61, 62, 63, 64, 65, 71, 81, 82, 83, 91,
