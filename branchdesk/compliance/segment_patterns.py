@@ -30,7 +30,7 @@ LATIN_CHAR = re.compile(r"[a-z]")
 # A pitch in the first or second person: an education header does not cover it.
 SELLING = re.compile(
     r"跟着我|跟我买|我们的产品|我们家的|我们这款|我这款|私聊|私信我|加我|找我|联系我|我告诉你|我保证|"
-    r"名额有限|抓紧|赶紧上车|赶紧买"
+    r"名额有限|抓紧|赶紧上车|赶紧买|私我|帮大家|我帮你|我帮您|统一下单|正合适|最适合我们|最适合你|最适合您|别犹豫"
 )
 # A prohibition that opens a clause reaches every item joined to it by 、
 # (不得向客户索要密码、代客操作): the items after it are forbidden too.
