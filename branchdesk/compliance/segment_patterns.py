@@ -52,9 +52,10 @@ NO_ANSWER = re.compile(
     r"不|没|冇|唔|未必|当然不|并不|并非|因人而异|很难说|说不准|谁也|没人|想多了|做梦|别逗|呵呵|我看是|"
     r"no\b|not\b|nobody|never"
 )
-# Worked arithmetic: figures joined by an operator, or an equation's result.
+# Worked arithmetic: figures joined by an operator, or an equation's result. A slash alone
+# is a ratio or a date (60/40 equity-bond, 12/25): a division counts with its result.
 ARITHMETIC = re.compile(
-    r"\d\s*[×*/÷^]\s*[\d(]|\d\)?\s*[=≈]\s*[\d(]|[=≈]\s*\d[\d.]*\s*%?\s*[^\d\s]|\d\s*[³²]"
+    r"\d\s*[×*÷^]\s*[\d(]|\d\s*/\s*\(?\d[\d.]*\)?\s*[=≈×*]|\d\)?\s*[=≈]\s*[\d(]|[=≈]\s*\d[\d.]*\s*%?\s*[^\d\s]|\d\s*[³²]"
 )
 
 
