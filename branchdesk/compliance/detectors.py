@@ -16,7 +16,8 @@ from branchdesk.compliance.textnorm import Normalised
 
 # In compact text spaces and dashes are gone, so "138 1234 5678" and "138-1234-5678" are
 # eleven digits in a row. A +86/0086 prefix may precede a mobile number.
-_MOBILE = re.compile(r"(?<!\d)(?:0{0,2}86)?(1[3-9]\d{9})(?!\d)")
+_MOBILE = re.compile(r"(?<![\d.])(?:0{0,2}86)?(1[3-9]\d(?:\d{8}|\.\d{4}\.\d{4}))(?![\d.])")
+# (A dot may part its groups: 135.8826.4410.)
 _ID_CARD = re.compile(r"(?<!\d)(\d{17}[\dx])(?![\dx])")
 _DIGITS = re.compile(r"(?<!\d)(\d{6,20})(?!\d)")
 # A bank card: 16 to 19 digits under a card issuer's prefix (UnionPay 62, Visa 4, Mastercard
@@ -65,7 +66,7 @@ _NUMERAL_RUN = re.compile(
 _GROUP = re.compile(r"(?<!\d)(?:(?<![a-z])[a-z])?\d(?:[\d.,、;/]*\d)?")
 # What may stand between the parts of one number (前三位139，中间8765，最后4321).
 _PART_GAP = re.compile(
-    r"(?:前面|前|中间|中|后面|后|最后|然后|再|接着|是|为|和|加|末尾|尾号|尾数|开头|出生日期|生日|日期|号码|号|"
+    r"(?:前面|前|中间|中|后面|后|最后|然后|再|接着|我记得|记得|好像|应该|是|为|和|加|末尾|尾号|尾数|开头|出生日期|生日|日期|号码|号|"
     r"\d{1,2}位|[一二三四五六七八两]位|位)*"
 )
 # Between a keyword and a number: words saying the number is an amount, not an identifier.
@@ -75,8 +76,12 @@ _AMOUNT_WORDS = re.compile(
 # After a number: a unit makes it an amount, a date or a count.
 _UNIT_AFTER = re.compile(r"[元块万亿股份%手点倍年月日天人个只次笔号]|美元|港元")
 _CLOCK = re.compile(r"\d:\d\d")
-# Mask characters in the original between the digits of a number: already masked.
-_MASKED = re.compile(r"[*＊xX×•·#]")
+# A landline with its area code (025-8456 7700, 0755 8330 2266): an office's line, not a
+# client's identifier; mobiles and account numbers do not start with 0.
+_LANDLINE = re.compile(r"0(?:[1-9]\d|[3-9]\d\d)\d{7,8}")
+# Mask characters in the original between the digits of a number: already masked (a single
+# middle dot between groups, 139·5770·3312, only separates them; 138··5678 masks).
+_MASKED = re.compile(r"[*＊xX×#]|[•·]{2}")
 _ID_REGIONS = frozenset(str(code) for code in (
     11, 12, 13, 14, 15, 21, 22, 23, 31, 32, 33, 34, 35, 36, 37, 41, 42, 43, 44, 45, 46,
     50, 51, 52, 53, 54, 61, 62, 63, 64, 65, 71, 81, 82, 83, 91,
@@ -123,12 +128,18 @@ class ContactCues:
         return cls(re.compile(alternation))
 
     def is_own(self, compact: str, cstart: int, floor: int) -> bool:
+        return self.owner_of(compact, cstart, floor) == "own"
+
+    def owner_of(self, compact: str, cstart: int, floor: int) -> str | None:
+        """"own", "third", or None when no owner word stands in ``[floor, cstart)``."""
         if self.owner is None:
-            return False
+            return None
         last = None
         for m in self.owner.finditer(compact, max(floor, cstart - 16), cstart):
             last = m
-        return last is not None and (last.lastgroup or "").startswith("own")
+        if last is None:
+            return None
+        return "own" if (last.lastgroup or "").startswith("own") else "third"
 
 
 _NO_CONTACTS = ContactCues(None)
@@ -147,8 +158,26 @@ def _masked(nz: Normalised, cstart: int, cend: int) -> bool:
     return bool(_MASKED.search(nz.norm, ostart, oend)) and not nz.norm[ostart:oend].isdigit()
 
 
-def _own(nz: Normalised, contacts: ContactCues, cstart: int) -> bool:
-    return contacts.is_own(nz.compact, cstart, _clause_floor(nz, cstart))
+# After a number, in its sentence: the writer says it is their own work number
+# (…5520 3917，都是我本人的工作号 / （均为本人工作号）).
+_OWN_AFTER = re.compile(r"(?:我|本人)(?:本人)?的?(?:工作|办公)(?:号|手机|电话)|本人(?:的)?(?:工作)?(?:号|手机|电话)")
+
+
+def _own(nz: Normalised, contacts: ContactCues, cstart: int, cend: int | None = None) -> bool:
+    floor = _clause_floor(nz, cstart)
+    owner = contacts.owner_of(nz.compact, cstart, floor)
+    if owner is None and floor > 0:
+        # No owner word in the number's clause: the clause before it in the same sentence
+        # may name it (我的工作号换了，新号 177…; 王阿姨换了号，139…).
+        ostart = nz.to_original(floor)
+        if ostart > 0 and nz.norm[ostart - 1] == ",":
+            owner = contacts.owner_of(nz.compact, floor, _clause_floor(nz, max(0, floor - 1)))
+    if owner is None and cend is not None:
+        oend = nz.to_original(cend)
+        stop = min((i for i in (nz.norm.find(ch, oend) for ch in "。!?\n") if i >= 0), default=len(nz.norm))
+        after = nz.compact[cend : min(cend + 20, nz.to_compact(stop))]
+        owner = "own" if _OWN_AFTER.search(after) else None
+    return owner == "own"
 
 
 def find(
@@ -176,7 +205,7 @@ def find(
             if span not in found:
                 found.add(span)
                 spans.append(span)
-        return [(a, b) for a, b in sorted(spans) if not _own(nz, contacts, a) and not _masked(nz, a, b)]
+        return [(a, b) for a, b in sorted(spans) if not _own(nz, contacts, a, b) and not _masked(nz, a, b)]
     if detector == "id_card":
         digits = digit_view(compact)
         return [
@@ -247,7 +276,9 @@ def _keyed_numbers(
         # names the account itself (我的资金账号, 公司账户): in a call-back list the staff title
         # before a client's name (请客户经理联系：钱伟（资金账号…）) does not make it theirs.
         if _PHONE_KEY.search(compact, kstart, kend):
-            own = _own(nz, contacts, a)
+            own = _own(nz, contacts, a, b) or bool(
+                _LANDLINE.fullmatch(digits, a, b) and contacts.owner_of(compact, a, _clause_floor(nz, a)) != "third"
+            )
         else:
             own = contacts.is_own(compact, kstart, max(_clause_floor(nz, kstart), kstart - 4))
         if own or _masked(nz, a, b):

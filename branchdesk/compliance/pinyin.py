@@ -18,6 +18,7 @@ _READINGS = """
 稳wen 胜sheng 到dao 手shou 刚gang 兑dui 息xi 费fei 会hui 员yuan 群qun 私si 募mu 原yuan 始shi
 金jin 回hui 报bao 本ben 利li 率lv 年nian 化hua 月yue 每mei 天tian 日ri 周zhou 大da 肉rou
 吃chi 上shang 车che 富fu 自zi 由you 夜ye 闭bi 眼yan 买mai 跌die 只zhi 对dui 绝jue 百bai 分fen
+命ming 中zhong 红hong
 """
 
 
@@ -60,13 +61,13 @@ _HOMOPHONES = {
     "幕": "慕募墓",
     "赚": "转撰",
     "赔": "陪培",
-    "稳": "吻温",
+    "稳": "吻温文问",
     "保": "宝堡饱",
     "益": "溢亦",
     "涨": "胀长",
     "停": "亭婷",
     "翻": "番帆",
-    "倍": "贝背",
+    "倍": "贝背蓓",
     "荐": "见建",
     "股": "鼓古",
     "消": "宵销",
@@ -117,9 +118,15 @@ def sound_variants(phrase: str) -> list[str]:
     """Spellings by initials of a Chinese phrase: the whole phrase (wzbp, bb) and, for a
     phrase of four characters or more, each half (wz不赔, 稳赚bp, nm消息). They are short
     and ambiguous (bb is also a baby), so the engine counts them only next to a product."""
-    if not 2 <= len(phrase) <= 6:
-        return []
     out: list[str] = []
+    # A figure after the words (胜率100% → sl100%): the words by initials, the figure as it is.
+    head = phrase.rstrip("0123456789%")
+    if head != phrase and 2 <= len(head) <= 4:
+        short = initials(head)
+        if short and short not in _COMMON_INITIALS:
+            out.append(short + phrase[len(head):])
+    if not 2 <= len(phrase) <= 6:
+        return out
     whole = initials(phrase)
     if whole and whole not in _COMMON_INITIALS:
         out.append(whole)

@@ -307,7 +307,12 @@ class Segment(Speech):
     def listed(self, ostart: int) -> bool:
         """A match in a list introduced by a framing line: "常见违规话术有：1.保本 2.…"."""
         norm = self.nz.norm
-        colon = norm.rfind(":", max(self.start, ostart - LIST_REACH), ostart)
+        floor = max(self.start, ostart - LIST_REACH)
+        colon = norm.rfind(":", floor, ostart)
+        # A line that ends in a dash introduces a list as a colon does (下面这些话都不能说——).
+        dash = norm.rfind("—\n", floor, ostart)
+        if dash > colon:
+            colon = dash
         if colon < 0 or "\n\n" in norm[colon:ostart]:
             return False
         # A colon with its item on the same line (2. 投教活动2场：《…》) introduces no list below.

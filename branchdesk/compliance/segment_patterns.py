@@ -30,7 +30,7 @@ LATIN_CHAR = re.compile(r"[a-z]")
 # A pitch in the first or second person: an education header does not cover it.
 SELLING = re.compile(
     r"跟着我|跟我买|我们的产品|我们家的|我们这款|我这款|私聊|私信我|加我|找我|联系我|我告诉你|我保证|"
-    r"名额有限|抓紧|赶紧上车|赶紧买"
+    r"名额有限|抓紧|赶紧上车|赶紧买|私我|帮大家|我帮你|我帮您|统一下单|正合适|最适合我们|最适合你|最适合您|别犹豫"
 )
 # A prohibition that opens a clause reaches every item joined to it by 、
 # (不得向客户索要密码、代客操作): the items after it are forbidden too.
@@ -52,9 +52,10 @@ NO_ANSWER = re.compile(
     r"不|没|冇|唔|未必|当然不|并不|并非|因人而异|很难说|说不准|谁也|没人|想多了|做梦|别逗|呵呵|我看是|"
     r"no\b|not\b|nobody|never"
 )
-# Worked arithmetic: figures joined by an operator, or an equation's result.
+# Worked arithmetic: figures joined by an operator, or an equation's result. A slash alone
+# is a ratio or a date (60/40 equity-bond, 12/25): a division counts with its result.
 ARITHMETIC = re.compile(
-    r"\d\s*[×*/÷^]\s*[\d(]|\d\)?\s*[=≈]\s*[\d(]|[=≈]\s*\d[\d.]*\s*%?\s*[^\d\s]|\d\s*[³²]"
+    r"\d\s*[×*÷^]\s*[\d(]|\d\s*/\s*\(?\d[\d.]*\)?\s*[=≈×*]|\d\)?\s*[=≈]\s*[\d(]|[=≈]\s*\d[\d.]*\s*%?\s*[^\d\s]|\d\s*[³²]"
 )
 
 

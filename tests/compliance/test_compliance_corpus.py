@@ -76,7 +76,13 @@ twin, written before that tuning) ran first at 88.5% and 10.8%. ``round19``
 (blind_round19.jsonl, 320 messages of a month of one client-service group at base rates) was
 scored once on main before tuning — 78.1% blocked right, 84.6% of missing warnings warned, 3.5%
 false blocks — and ``structure9`` (66, each kind with an honest twin, written before that
-tuning) ran first at 85.2% and 2.8%. Items may carry a
+tuning) ran first at 85.2% and 2.8%. ``round20`` (blind_round20.jsonl, 320 messages of a quarter
+of small-business owners' groups) was scored once on main before tuning — 77.0% blocked right,
+71.4% of missing warnings warned, 6.0% false blocks. ``structure10`` and ``structure11``
+(structure_probes10/11.jsonl, 400 each, written as training sets by people who saw no code:
+violations with honest twins and implicit wording; evasions, English, long posts, numbers in
+parts) ran first, after the round-20 tuning, at 76.7% / 78.6% / 7.0% and 73.3% / 95.8% / 10.5%
+(on main before it: 76.2% / 82.1% / 6.5% and 73.3% / 95.8% / 10.0%). Items may carry a
 ``categories`` list: a violation is blocked right when a blocking finding has any of them.
 """
 
