@@ -208,14 +208,19 @@ class Pending:
     snapshot: Snapshot | None = None
     parallel: bool = False
     prefetched: dict[str, _Prefetch] = field(default_factory=dict)
+    # digests of whole tables read before the next transaction (digests_ahead.Ahead): taken
+    # as prefetched by `begin` when nothing was committed since
+    ahead: dict[str, Any] = field(default_factory=dict)
 
 
 def begin(conn: sqlite3.Connection, pending: Pending) -> None:
-    """At BEGIN: forget marks from a transaction that wrote no audit row, note the rowids."""
+    """At BEGIN: forget marks from a transaction that wrote no audit row, note the rowids,
+    take the digests read ahead that are still the state as committed."""
     conn.execute("DELETE FROM temp.bd_touched")
     pending.start = pending.begun = high_water(conn)
     pending.recorded = {}
-    pending.prefetched = {}
+    ahead, pending.ahead = pending.ahead, {}
+    pending.prefetched = {table: read for table, read in ahead.items() if read.current()}
 
 
 def prefetch_before(conn: sqlite3.Connection, table: str, rowids: Iterable[int]) -> None:
