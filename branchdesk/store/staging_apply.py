@@ -36,10 +36,10 @@ def apply_plain(conn: sqlite3.Connection, parts: Sequence[str], batch_id: int,
     table held ~18 MB until it ended (ranges: SQLite's memory peaks ~5 MB above its resting
     level; the same CPU)."""
     register_functions(conn)
-    groups = conn.execute("SELECT part, mask, count(*) FROM temp.import_plain"
-                          " GROUP BY part, mask").fetchall()
     conn.execute("CREATE INDEX IF NOT EXISTS temp.import_plain_group"
                  " ON import_plain(part, mask, member_id)")  # each range found by seeking
+    groups = conn.execute("SELECT part, mask, count(*) FROM temp.import_plain"
+                          " GROUP BY part, mask ORDER BY part, mask").fetchall()  # the index's order
     updates = []
     for number, mask, _ in groups:
         columns = columns_of(mask)
