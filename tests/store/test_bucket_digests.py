@@ -1,9 +1,11 @@
-"""A bucket's digest is the same whichever way it is read: bucket by bucket (what an action's
-audit row records) or in one pass over the table (what `audit verify` compares it with)."""
+"""A bucket's digest: BLAKE2b over its rows' canonical bytes in rowid order, char(30) between
+two rows, whichever buckets are asked for (what an action's audit row records, what `audit
+verify` compares it with)."""
 
 from __future__ import annotations
 
 import sqlite3
+from itertools import groupby
 
 from branchdesk.store import integrity
 
@@ -20,9 +22,26 @@ def _table() -> sqlite3.Connection:
     return conn
 
 
+def _reference(conn: sqlite3.Connection) -> dict[int, str]:
+    """Every row fetched in rowid order, joined and hashed here, bucket by bucket."""
+    rows = conn.execute(
+        "SELECT rowid >> 8, CAST(json_array(rowid, id, name, CASE WHEN typeof(amount) = 'real'"
+        " THEN CAST(amount * 1048576 AS INTEGER) ELSE amount END, n, data) AS BLOB)"
+        " FROM t WHERE typeof(data) != 'blob' ORDER BY rowid").fetchall()
+    out = {}
+    for bucket, group in groupby(rows, key=lambda r: r[0]):
+        digest = integrity._hasher("t", bucket)
+        digest.update(b"\x1e".join(row for _, row in group))
+        out[bucket] = digest.hexdigest()
+    return out
+
+
 def test_bucket_by_bucket_gives_the_digests_of_one_pass():
     conn = _table()
     whole = integrity.bucket_digests(conn, "t")
+    reference = _reference(conn)
+    assert {b: whole[b] for b in reference if b != 4} == {b: d for b, d in reference.items()
+                                                           if b != 4}
     assert sorted(whole) == [0, 1, 3, 4, 5]
     asked = [5, 0, 2, 3, 4, 1, 9]
     assert integrity.bucket_digests(conn, "t", asked) == {b: whole.get(b) for b in asked}
