@@ -100,7 +100,8 @@ def read_and_stage(path: str | Path, *, sheet: str | None,
     `choose(previews)` picks the sheet and its header from the top rows of every sheet (it may
     raise UserError). `derive`: see stage.stage_part. Sheets of TWO_PARTS_FROM data rows or
     more are parsed in two processes. `started()` is called once the reader's process runs
-    (this process may start threads from then on: nothing more is forked from it).
+    and this process has scanned the file, while the reader still reads it (this process may
+    start threads from then on: nothing more is forked from it).
     None for files the reader does not parse in a child (CSV and text): read those with
     `read_workbook`. Raises UserError (reader.*) as `read_workbook` does.
     """
@@ -118,10 +119,10 @@ def read_and_stage(path: str | Path, *, sheet: str | None,
     if kind in _ZIPPED:
         safety.check_zip_directory(path, limits)
     with Child(kind, path, sheet, limits, timeout, target=stage_child.main) as child:
-        if started is not None:
-            started()
         if kind in _ZIPPED:
             safety.scan_zip_parts(path, kind, limits)
+        if started is not None:  # after the scan, which it would slow: the reader still reads
+            started()
         messages = child.messages()
         previews = _previews(next(messages), path)
         if not previews:
