@@ -93,12 +93,15 @@ def read_workbook(path: str | Path, *, sheet: str | None = None,
 def read_and_stage(path: str | Path, *, sheet: str | None,
                    choose: Callable[[list[SheetData]], tuple[SheetData, Any]],
                    stage_dir: Path, timeout: float = 120.0,
-                   derive: bool = True) -> StagedRead | None:
+                   derive: bool = True,
+                   started: Callable[[], None] | None = None) -> StagedRead | None:
     """Read a workbook and have the reader's process parse and stage the roster sheet.
 
     `choose(previews)` picks the sheet and its header from the top rows of every sheet (it may
     raise UserError). `derive`: see stage.stage_part. Sheets of TWO_PARTS_FROM data rows or
-    more are parsed in two processes.
+    more are parsed in two processes. `started()` is called once the reader's process runs
+    and this process has scanned the file, while the reader still reads it (this process may
+    start threads from then on: nothing more is forked from it).
     None for files the reader does not parse in a child (CSV and text): read those with
     `read_workbook`. Raises UserError (reader.*) as `read_workbook` does.
     """
@@ -118,6 +121,8 @@ def read_and_stage(path: str | Path, *, sheet: str | None,
     with Child(kind, path, sheet, limits, timeout, target=stage_child.main) as child:
         if kind in _ZIPPED:
             safety.scan_zip_parts(path, kind, limits)
+        if started is not None:  # after the scan, which it would slow: the reader still reads
+            started()
         messages = child.messages()
         previews = _previews(next(messages), path)
         if not previews:

@@ -114,16 +114,17 @@ def prepare(loaded: LoadedRoster, header: HeaderMatch | None = None,
     return PreparedRoster(loaded, header, [folder / "part0.db"], [part], folder)
 
 
-def read_and_prepare(path: str | Path, sheet: str | None = None, *,
-                     derive: bool = True) -> PreparedRoster:
+def read_and_prepare(path: str | Path, sheet: str | None = None, *, derive: bool = True,
+                     started: Callable[[], None] | None = None) -> PreparedRoster:
     """`load` and `prepare` in one go, the reader's processes parsing the rows where they were
     read (two cores on a big sheet); CSV and text files are read and parsed here. `derive`:
     the parsing processes also compute each row's pinyin key and search text (for a first
     import, where every row becomes a member; otherwise the new rows get them as they are
-    copied)."""
+    copied). `started()`: called once the reader's process runs (reader.read_and_stage)."""
     path = Path(path)
     with _staging_folder() as folder:
         read = read_and_stage(path, sheet=sheet, stage_dir=folder.path, derive=derive,
+                              started=started,
                               choose=lambda sheets: choose_sheet(sheets, sheet, file=str(path)))
     if read is None:
         folder.remove()

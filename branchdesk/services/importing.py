@@ -166,7 +166,11 @@ def import_roster(store: Store, path: str | Path, operator: str, *, sheet: str |
         if progress or cancelled:  # steps that report as they go, as the wizard runs them
             prepared = prepare(load(path, sheet), progress=progress, cancelled=cancelled)
         else:
-            prepared = read_and_prepare(path, sheet, derive=member_rows.is_empty(store.conn))
+            first = member_rows.is_empty(store.conn)
+            # A re-import's audit row needs the members' digests before it: read beside the
+            # reader's parse (store/digests_ahead.py), not while the import writes.
+            ahead = None if first or dry_run else lambda: store.digests_ahead("members")
+            prepared = read_and_prepare(path, sheet, derive=first, started=ahead)
         try:
             if dry_run:
                 return preview(store, prepared)

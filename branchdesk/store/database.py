@@ -16,7 +16,7 @@ from branchdesk.errors import UserError
 from branchdesk.owner_only import create_private
 from branchdesk.store import audit, integrity, protections
 from branchdesk.store.migrations import SCHEMA_VERSION, SchemaTooNew, migrate
-from branchdesk.store.opening import connect_read_only, create_atomically, probe
+from branchdesk.store.opening import connect_read_only, create_atomically, probe, ro_uri
 
 if TYPE_CHECKING:
     import sqlite_utils
@@ -215,6 +215,25 @@ class Store:
         if conn is None:
             conn = self._local.snapshot = connect_read_only(self.path, 1.0)
         return integrity.bucket_digests(conn, table, buckets)
+
+    def digests_ahead(self, table: str) -> None:
+        """Start reading, on another thread, the digests of every bucket of `table` as
+        committed now (store/digests_ahead.py): the next transaction of this thread takes its
+        audit row's "before" digests from them if nothing was committed in between. Only
+        where a reader may run beside the writer (WAL); call it while no process is to be
+        forked from this one (a thread runs until it is read)."""
+        if self.read_only or self.in_memory or self.network_share:
+            return
+        from branchdesk.store.digests_ahead import Ahead
+
+        conn = self.conn
+        self._track(conn)
+        if table not in conn.bd_pending.ahead:
+            conn.bd_pending.ahead[table] = Ahead(self._read_only_connection, table)
+
+    def _read_only_connection(self) -> sqlite3.Connection:
+        return sqlite3.connect(ro_uri(self.path), uri=True, timeout=1.0, isolation_level=None,
+                               check_same_thread=False)
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:

@@ -27,8 +27,6 @@ import sqlite3
 import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from itertools import groupby
-from operator import itemgetter
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -39,7 +37,6 @@ if TYPE_CHECKING:
 TRACKED = ("members", "messages", "staff", "rule_changes",
            "import_batches", "import_changes", "import_created", "audit_private")
 BUCKET_BITS = 8  # 256 rows per bucket
-_SEPARATOR_BYTES = b"\x1e"  # between two rows of a bucket (char(30))
 # REAL values as an exact integer (a power-of-two multiple is exact in IEEE arithmetic): SQLite
 # has changed how it prints floats across versions, and a digest must not change with it.
 _REAL_SCALE = 1 << 20
@@ -80,7 +77,7 @@ def _fallback_row_expression(conn: sqlite3.Connection, table: str, schema: str =
 
 
 def _hasher(table: str, bucket: int) -> Any:
-    """A bucket's digest, before its rows (joined by _SEPARATOR_BYTES) are added."""
+    """A bucket's digest, before its rows (joined by char(30)) are added."""
     h = hashlib.blake2b(digest_size=16, person=b"branchdesk-rows")
     h.update(f"{table}\x1f{bucket}\x1f".encode())
     return h
@@ -96,59 +93,29 @@ def _digest(table: str, bucket: int, content: bytes | None) -> str | None:
 
 def bucket_digests(conn: sqlite3.Connection, table: str, buckets: list[int] | None = None,
                    schema: str = "main") -> dict[int, str | None]:
-    """Digest per bucket: the given buckets (None for an empty one), or every non-empty one."""
-    expression = _row_expression(conn, table, schema)
+    """Digest per bucket: the given buckets (None for an empty one), or every non-empty one.
+
+    Bucket by bucket, its rows' canonical bytes joined in rowid order by SQLite (char(30)
+    between two rows) and hashed here: no row is a Python object (391 buckets of 256
+    members: 0.21 s of CPU, where fetching the rows to join them here took 0.25 s, and held
+    the GIL for a third of it)."""
     source = f'{schema}."{table}"'
+    if buckets is None:
+        buckets = [b for (b,) in conn.execute(
+            f"SELECT DISTINCT rowid >> {BUCKET_BITS} FROM {source}")]
+    joined = ("SELECT CAST(group_concat(r, char(30)) AS BLOB) FROM (SELECT CAST({} AS BLOB)"
+              f" AS r FROM {source} WHERE rowid BETWEEN ? AND ? ORDER BY rowid)")
+    query = joined.format(_row_expression(conn, table, schema).replace("bd_rowid", "rowid"))
     out: dict[int, str | None] = {}
-
-    def run(expr: str, where: str, params: tuple) -> list[tuple[int, str | None]]:
-        # Rows in rowid order, each as its canonical bytes, hashed bucket by bucket as they
-        # come: the same bytes as group_concat(…, char(30)) cast to a BLOB, at half the cost
-        # (no subquery sorted into a scratch table, no text decoded into Python strings) and
-        # never more than a few thousand rows in memory.
-        cursor = conn.execute(
-            f"SELECT rowid >> {BUCKET_BITS}, CAST({expr.replace('bd_rowid', 'rowid')} AS BLOB)"
-            f" FROM {source} {where} ORDER BY rowid", params)
-        found: list[tuple[int, str | None]] = []
-        current, hasher = None, None
-        while chunk := cursor.fetchmany(4096):
-            for bucket, rows in groupby(chunk, key=itemgetter(0)):
-                content = _SEPARATOR_BYTES.join(map(itemgetter(1), rows))
-                if bucket == current:  # a bucket split between two chunks
-                    hasher.update(_SEPARATOR_BYTES)
-                else:
-                    if hasher is not None:
-                        found.append((current, hasher.hexdigest()))
-                    current, hasher = bucket, _hasher(table, bucket)
-                hasher.update(content)
-        if hasher is not None:
-            found.append((current, hasher.hexdigest()))
-        return found
-
-    def one_pass(where: str, params: tuple) -> list[tuple[int, str | None]]:
+    for bucket in sorted(set(buckets)):
         try:
-            return run(expression, where, params)
+            content = conn.execute(query, _bucket_range(bucket)).fetchone()[0]
         except sqlite3.OperationalError as error:
             if "BLOB" not in str(error):
                 raise
-            return run(_fallback_row_expression(conn, table, schema), where, params)
-
-    if buckets is None:
-        out.update(one_pass("", ()))
-        return out
-    wanted = sorted(set(buckets))
-    for bucket in wanted:
-        out[bucket] = None
-    # Consecutive buckets are read in one range (an import's new rows are one range).
-    runs: list[list[int]] = []
-    for bucket in wanted:
-        if runs and runs[-1][1] == bucket - 1:
-            runs[-1][1] = bucket
-        else:
-            runs.append([bucket, bucket])
-    for first, last in runs:
-        low, high = _bucket_range(first)[0], _bucket_range(last)[1]
-        out.update(one_pass("WHERE rowid BETWEEN ? AND ?", (low, high)))
+            fallback = _fallback_row_expression(conn, table, schema).replace("bd_rowid", "rowid")
+            content = conn.execute(joined.format(fallback), _bucket_range(bucket)).fetchone()[0]
+        out[bucket] = _digest(table, bucket, content)
     return out
 
 
@@ -211,14 +178,19 @@ class Pending:
     snapshot: Snapshot | None = None
     parallel: bool = False
     prefetched: dict[str, _Prefetch] = field(default_factory=dict)
+    # digests of whole tables read before the next transaction (digests_ahead.Ahead): taken
+    # as prefetched by `begin` when nothing was committed since
+    ahead: dict[str, Any] = field(default_factory=dict)
 
 
 def begin(conn: sqlite3.Connection, pending: Pending) -> None:
-    """At BEGIN: forget marks from a transaction that wrote no audit row, note the rowids."""
+    """At BEGIN: forget marks from a transaction that wrote no audit row, note the rowids,
+    take the digests read ahead that are still the state as committed."""
     conn.execute("DELETE FROM temp.bd_touched")
     pending.start = pending.begun = high_water(conn)
     pending.recorded = {}
-    pending.prefetched = {}
+    ahead, pending.ahead = pending.ahead, {}
+    pending.prefetched = {table: read for table, read in ahead.items() if read.current()}
 
 
 def prefetch_before(store: Store, table: str, rowids: Iterable[int]) -> None:

@@ -140,7 +140,18 @@ def attached(store: Store, paths: Sequence[Path],
     conn.execute("CREATE TEMP TABLE import_ids"
                  " (row INTEGER PRIMARY KEY, phone TEXT, account_no TEXT)")
     try:
-        conn.executemany("INSERT INTO temp.import_ids VALUES (?, ?, ?)", identities)
+        # In one transaction of the temporary database (a savepoint: whether or not one is
+        # open): outside one, every row was a transaction of its own, 0.19 s instead of
+        # 0.11 s for 100,000 rows. It writes no table of the main database, so it takes no
+        # lock there, and it ends before the files are attached (ATTACH needs no transaction).
+        conn.execute("SAVEPOINT import_ids")
+        try:
+            conn.executemany("INSERT INTO temp.import_ids VALUES (?, ?, ?)", identities)
+        except BaseException:
+            conn.execute("ROLLBACK TO import_ids")
+            conn.execute("RELEASE import_ids")
+            raise
+        conn.execute("RELEASE import_ids")
         chosen = ", ".join(f"i.{c}" if c in IN_MEMORY_COLUMNS else f"s.{c}"
                            for c in STAGED_COLUMNS)
         for number, path in enumerate(paths):

@@ -39,10 +39,10 @@ def apply_plain(store: Store, parts: Sequence[str], batch_id: int,
     level; the same CPU)."""
     conn = store.conn
     register_functions(conn)
-    groups = conn.execute("SELECT part, mask, count(*) FROM temp.import_plain"
-                          " GROUP BY part, mask").fetchall()
     conn.execute("CREATE INDEX IF NOT EXISTS temp.import_plain_group"
                  " ON import_plain(part, mask, member_id)")  # each range found by seeking
+    groups = conn.execute("SELECT part, mask, count(*) FROM temp.import_plain"
+                          " GROUP BY part, mask ORDER BY part, mask").fetchall()  # the index's order
     updates = []
     for number, mask, _ in groups:
         columns = columns_of(mask)

@@ -165,14 +165,18 @@ def rows_of_members(store: Store, parts: Sequence[str],
     try:
         conn.execute("INSERT INTO temp.import_found SELECT id, account_no, phone, name FROM members"
                      " WHERE id IN (SELECT value FROM json_each(?))", (_json_ints(wanted),))
-        found: dict[int, int] = {}
+        # The rows' numbers alone (staging.attached's table of them, every part's rows):
+        # read once, with the staging files read only for the names of the few rows whose
+        # phone is one of these members' (four passes over the parts' views took 0.035 s
+        # at 100,000 rows, on every re-import whose file repeats a phone).
+        found: dict[int, int] = dict(conn.execute(
+            "SELECT i.row, f.id FROM temp.import_ids AS i CROSS JOIN temp.import_found AS f"
+            " ON f.account_no = i.account_no WHERE i.account_no IS NOT NULL"))
         for part in parts:
             found.update(conn.execute(
-                f"SELECT s.row, f.id FROM {part} AS s CROSS JOIN temp.import_found AS f"
-                " ON f.account_no = s.account_no WHERE s.account_no IS NOT NULL"))
-            found.update(conn.execute(
-                f"SELECT s.row, f.id FROM {part} AS s CROSS JOIN temp.import_found AS f"
-                " ON f.phone = s.phone AND f.name = s.name WHERE s.account_no IS NULL"))
+                "SELECT i.row, f.id FROM temp.import_ids AS i CROSS JOIN temp.import_found AS f"
+                f" ON f.phone = i.phone CROSS JOIN {file_table_of(part)} AS s ON s.row = i.row"
+                " WHERE i.account_no IS NULL AND f.name = s.name"))
         return found
     finally:
         conn.execute("DELETE FROM temp.import_found")
