@@ -28,6 +28,7 @@ from bisect import bisect_left, bisect_right
 from branchdesk.compliance.context import CueSet, Frames
 from branchdesk.compliance.segment_patterns import (
     ANSWER_LABEL,
+    ALLOWED_ASK,
     ARITHMETIC,
     CLAUSE_END,
     CLOSERS,
@@ -221,8 +222,11 @@ class Segment(Speech):
         q_mark = self.sentence_ends[j]
         if (
             oend is not None
-            and 0 < q_mark - oend <= 3
-            and norm[q_mark - 1] in "吗么嘛"
+            and (
+                (0 < q_mark - oend <= 5 and norm[q_mark - 1] in "吗么嘛")
+                # …or asks whether it is allowed (用信用卡套现的钱炒股可以吗？).
+                or (0 < q_mark - oend <= 10 and ALLOWED_ASK.search(norm, max(oend, q_mark - 4), q_mark))
+            )
             and not PUSH_QUESTION.search(norm, clause_start, q_mark)
             and not PUSH_ANSWER.match(norm, q_mark + 1)
         ):
@@ -234,7 +238,7 @@ class Segment(Speech):
         if INTERROGATIVE.search(norm, max(clause_start, ostart - FRAME_REACH), limit):
             return True
         # A question answered "no" right after: 一定能赚钱吗？不一定。
-        answer = ANSWER_LABEL.sub("", norm[q_mark + 1 : q_mark + 16].lstrip(), count=1)
+        answer = ANSWER_LABEL.sub("", norm[q_mark + 1 : q_mark + 16].lstrip(" \t\n-—–―~"), count=1)
         return bool(NO_ANSWER.match(answer))
 
     def negated(self, clause_start: int, ostart: int) -> bool:

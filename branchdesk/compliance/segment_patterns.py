@@ -22,15 +22,17 @@ LIST_REACH = 400  # characters back to a framing line's colon (keeps long texts 
 # A question that asks (哪只、能不能、有没有…) reports or explores a claim rather than making it.
 # (还在等什么、怕什么 are rhetorical pushes, not questions.)
 INTERROGATIVE = re.compile(
-    r"哪只|哪个|哪些|哪种|哪里|(?<![等豫怕])什么|(?<![等豫怕还])啥|(?<![等怕])咩|点样|边只|边个|能不能|有没有|会不会|是不是|可不可以|怎么|如何|为什么"
+    r"哪只|哪个|哪些|哪种|哪里|(?<![等豫怕])什么(?![都也])|(?<![等豫怕还])啥(?![都也])|(?<![等怕])咩|点样|边只|边个|能不能|有没有|会不会|是不是|可不可以|怎么|如何|为什么|能否|可否"
 )
+# A question closing on whether something is allowed or sound (…炒股可以吗, …合法吗).
+ALLOWED_ASK = re.compile(r"(?:可以|行|能行|对|合法|违法|合规|靠谱|正规)吗$")
 QUOTED_ASKED = re.compile(r"\s*(?:是不是|是否|算不算|能不能|靠不靠谱|可不可信|是真的吗|可信吗|靠谱吗)")
 PERSON_AFTER_DE = re.compile(r"我|你|您|他|她|大家")
 LATIN_CHAR = re.compile(r"[a-z]")
 # A pitch in the first or second person: an education header does not cover it.
 SELLING = re.compile(
     r"跟着我|跟我买|我们的产品|我们家的|我们这款|我这款|私聊|私信我|加我|找我|联系我|我告诉你|我保证|"
-    r"名额有限|抓紧|赶紧上车|赶紧买|私我|帮大家|我帮你|我帮您|统一下单|正合适|最适合我们|最适合你|最适合您|别犹豫"
+    r"名额有限|抓紧|赶紧上车|赶紧买|私我|帮大家|我帮你|我帮您|统一下单|正合适|最适合我们|最适合你|最适合您|别犹豫|欢迎订阅|欢迎认购|欢迎申购|我们精选"
 )
 # A prohibition that opens a clause reaches every item joined to it by 、
 # (不得向客户索要密码、代客操作): the items after it are forbidden too.

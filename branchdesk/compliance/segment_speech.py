@@ -5,6 +5,7 @@ model points at."""
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_left
 
 from branchdesk.compliance.context import Frames
@@ -24,6 +25,9 @@ from branchdesk.compliance.segment_patterns import (
     YES_ANSWER,
 )
 from branchdesk.compliance.textnorm import Normalised
+
+# A clause that adds an alternative to a reported question (…，或者帮朋友代操作).
+_ALTERNATIVE = re.compile(r"\s*(?:或者|或是|还是|or\b)")
 
 
 class Speech:
@@ -91,6 +95,11 @@ class Speech:
             return False
         # The question runs to the end of its clause (…问我买什么好，我的建议是：… is an answer).
         k = bisect_left(self.clause_ends, questions[-1][1])
+        # …or a clause that adds an alternative to the question (问能不能借账户，或者代操作).
+        while k + 1 < len(self.clause_ends) and self.clause_ends[k] < ostart and _ALTERNATIVE.match(
+            self.nz.norm, self.clause_ends[k] + 1
+        ):
+            k += 1
         if k < len(self.clause_ends) and self.clause_ends[k] < ostart:
             return False
         answers = f.answers.spans(self.nz, questions[-1][1], ostart) if f.answers is not None else []

@@ -48,7 +48,8 @@ _LOOKALIKES = {
 }
 
 # Punctuation that ends a clause; a match may not run across one (see Normalised.crosses_hard).
-HARD_PUNCT = frozenset('。！？；，、!?;,\n\r“”「」『』"《》()（）[]【】')
+# Quote marks are not among them: a word in scare quotes (账户可以"托管"给我们) is still said.
+HARD_PUNCT = frozenset('。！？；，、!?;,\n\r《》()（）[]【】')
 
 # Anything that is not a letter, digit, CJK character or percent sign is filler, except a dot,
 # comma, enumeration comma, semicolon or slash between two digits: 15.5%, 3,000, and

@@ -82,7 +82,14 @@ of small-business owners' groups) was scored once on main before tuning — 77.0
 (structure_probes10/11.jsonl, 400 each, written as training sets by people who saw no code:
 violations with honest twins and implicit wording; evasions, English, long posts, numbers in
 parts) ran first, after the round-20 tuning, at 76.7% / 78.6% / 7.0% and 73.3% / 95.8% / 10.5%
-(on main before it: 76.2% / 82.1% / 6.5% and 73.3% / 95.8% / 10.0%). Items may carry a
+(on main before it: 76.2% / 82.1% / 6.5% and 73.3% / 95.8% / 10.0%). ``round21`` and
+``round22`` (blind_round21/22.jsonl, 320 each, Spring Festival groups and an advice team's
+volatile month) were scored once on main before the tuning on round 20 — 83.7% and 80.2%
+blocked right, 4.2% and 5.2% false blocks — and again after it with their misses unread (85.9%,
+86.5%; 4.2%, 4.2%). ``structure12`` and ``structure13`` (structure_probes12/13.jsonl, 400 each,
+training sets by people who saw no code: privacy, unlicensed and exaggeration with honest twins;
+staff long posts, missing warnings, suitability, insider, dialect) ran first at 74.6% / 86.7% /
+7.0% and 85.0% / 82.5% / 3.8% (main scored them the same). Items may carry a
 ``categories`` list: a violation is blocked right when a blocking finding has any of them.
 """
 
