@@ -192,12 +192,13 @@ def check_items(store: Store, items: Sequence[Item], community: str | None = Non
     started early with bulk_share.start_helper) and many distinct texts, a second process
     judges part of them (the command line does this; the app, whose worker threads must not
     be forked, checks in one). The helper is closed on return."""
+    from branchdesk.services.checking import rule_changes
     from branchdesk.services.roster import community_exists
     from branchdesk.store import member_lookups
 
     try:
         with gc_paused():
-            changes = rule_changes_of(store)
+            changes = rule_changes(store)
             texts = list(map(attrgetter("text"), items))
             names = [c or community for c in map(attrgetter("community"), items)]
             pairs = dict.fromkeys(zip(texts, names))  # each distinct (text, community), in order
@@ -258,10 +259,6 @@ def _level_test(changes: list[dict[str, Any]]) -> Callable[[str], bool]:
     return names_level
 
 
-def rule_changes_of(store: Store) -> list[dict[str, Any]]:
-    from branchdesk.services.checking import rule_changes
-
-    return rule_changes(store)
 
 
 def unknown_communities(store: Store, items: Sequence[Item]) -> dict[str, int]:

@@ -232,6 +232,8 @@ class Store:
             conn.bd_pending.ahead[table] = Ahead(self._read_only_connection, table)
 
     def _read_only_connection(self) -> sqlite3.Connection:
+        # Not connect_read_only(): its fallback opens the file immutable, where data_version
+        # never changes and digests read ahead would pass as current after a commit.
         return sqlite3.connect(ro_uri(self.path), uri=True, timeout=1.0, isolation_level=None,
                                check_same_thread=False)
 
@@ -281,6 +283,11 @@ class Store:
         dest.close()
 
     def close(self) -> None:
+        pending = getattr(getattr(self._local, "conn", None), "bd_pending", None)
+        if pending is not None:  # digests read ahead for an import that ended before writing
+            for ahead in pending.ahead.values():
+                ahead.current()  # joins its thread and closes its connection
+            pending.ahead = {}
         for name in ("snapshot", "conn"):
             conn = getattr(self._local, name, None)
             if conn is not None:

@@ -4,11 +4,15 @@ built from the same fields (as the database will store them) plug into a checker
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from pydantic import ValidationError
 
 from branchdesk.compliance import Category, Checker, Rule, load_rulepack, parse_rulepack
+from branchdesk.compliance.rulepack import _trie_alternation
 from branchdesk.i18n import catalog
 
 
@@ -162,3 +166,17 @@ def test_a_finding_kept_before_findings_carried_their_law_shows_the_rules():
         assert FindingItem.of({**kept, "basis": "《广告法》第25条"}).basis == "《广告法》第25条"
     finally:
         set_language("en")
+
+
+@settings(max_examples=300, deadline=None)
+@given(words=st.sets(st.text(alphabet="老王李小张a1", min_size=1, max_size=4), min_size=1, max_size=12),
+       text=st.text(alphabet="老王李小张a1x", max_size=40))
+def test_a_word_class_in_a_pattern_matches_as_its_longest_first_alternation(words, text):
+    """A word class expands into a prefix tree (rulepack._trie_alternation, for speed): every
+    pattern finds the same spans as with the words tried longest first, one by one — alone,
+    and followed by more pattern that forces backtracking into a shorter word."""
+    flat = "(?:" + "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)) + ")"
+    trie = _trie_alternation(words)
+    for tail in ("", "x", "a?1"):
+        assert [m.span() for m in re.finditer(flat + tail, text)] == \
+            [m.span() for m in re.finditer(trie + tail, text)]

@@ -114,3 +114,19 @@ def test_own_commits_count_too(tmp_path, taken):
                      entity_id=3)
     assert taken == [True, False]
     store.close()
+
+
+def test_an_import_refused_before_writing_leaves_no_reader_open(tmp_path):
+    """A re-import refused after the read ahead began (here: a sheet the file does not have)
+    wrote nothing; closing the store ends the read ahead and its connection."""
+    from branchdesk.errors import UserError
+
+    store = Store(tmp_path / "b.db")
+    importing.import_roster(store, _roster(tmp_path / "1.xlsx", 300), "tester")
+    with pytest.raises(UserError):
+        importing.import_roster(store, _roster(tmp_path / "2.xlsx", 300, "回访"), "tester",
+                                sheet="没有这张表")
+    ahead = store.conn.bd_pending.ahead.get("members")
+    assert ahead is not None  # the refusal came after the read ahead had started
+    store.close()
+    assert not ahead.is_alive() and ahead._conn is None
