@@ -68,11 +68,12 @@ def cmd_activity_list(args: argparse.Namespace, settings: Settings) -> int:
     if print_json_or_empty(args, found, lambda a: a.to_json(settings.dormant_days),
                            t("engagement_cli.no_activities")):
         return 0
-    starred = any(a.reactivated(settings.dormant_days) for a in found)
+    stars = {id(a) for a in found if a.reactivated(settings.dormant_days)}
+    starred = bool(stars)
     print_items(found, [
         ("at", lambda a: a.at.strftime("%Y-%m-%d %H:%M")),
         ("member", lambda a: f"{a.member_name} #{a.member_id}"),
-        ("kind", lambda a: a.kind.label() + (" ★" if a.reactivated(settings.dormant_days) else "")),
+        ("kind", lambda a: a.kind.label() + (" ★" if id(a) in stars else "")),
         ("staff", lambda a: a.staff),
         ("note", lambda a: one_line(a.note, 40)),
     ])

@@ -172,12 +172,20 @@ def _import(store: Store, path: Path, sheet_name: str, header: ActivityHeader,
             dry_run: bool) -> ActivityImportReport:
     from branchdesk.services.importing import file_sha256
 
-    if dry_run:
-        fresh, skipped = _plan(store, rows, header, operator, issues)
-        report = ActivityImportReport(path.name, sheet_name, len(fresh), skipped, len(issues),
-                                      None, issues, dry_run=True)
-        return _with_first_import(store, report, path) if report.nothing_new else report
     sha = file_sha256(path)
+
+    def report(fresh: list, skipped: int, batch_id: int | None = None) -> ActivityImportReport:
+        made = ActivityImportReport(path.name, sheet_name, len(fresh), skipped, len(issues),
+                                    batch_id, issues, dry_run=dry_run)
+        if made.nothing_new:  # the same file again: say when it was imported first
+            first = activity_rows.first_batch_of(store.conn, sha)
+            if first is not None:
+                made.first_batch_id = first["id"]
+                made.first_imported_at = first["imported_at"]
+        return made
+
+    if dry_run:
+        return report(*_plan(store, rows, header, operator, issues))
     with store.transaction() as conn:
         fresh, skipped = _plan(store, rows, header, operator, issues)
         if issues and not fresh and not skipped:
@@ -188,9 +196,7 @@ def _import(store: Store, path: Path, sheet_name: str, header: ActivityHeader,
                             count=len(issues), row=first.row, column=first.column,
                             value=first.value or "—", reason=first.reason)
         if not fresh:  # all already logged (the same file again): no empty batch, no audit row
-            report = ActivityImportReport(path.name, sheet_name, 0, skipped, len(issues), None,
-                                          issues)
-            return _with_first_import(store, report, path, sha)
+            return report(fresh, skipped)
         batch_id = activity_rows.record_batch(conn, file_name=path.name, sha256=sha,
                                               sheet=sheet_name, operator=operator,
                                               added=len(fresh), skipped=skipped, invalid=len(issues))
@@ -199,20 +205,7 @@ def _import(store: Store, path: Path, sheet_name: str, header: ActivityHeader,
                      entity_id=batch_id,
                      after={"file": path.name, "sha256": sha, "sheet": sheet_name,
                             "added": len(fresh), "skipped": skipped, "invalid": len(issues)})
-    return ActivityImportReport(path.name, sheet_name, len(fresh), skipped, len(issues), batch_id,
-                                issues)
-
-
-def _with_first_import(store: Store, report: ActivityImportReport, path: Path,
-                       sha: str | None = None) -> ActivityImportReport:
-    """The report of a file with nothing new, with when the same file was imported first."""
-    from branchdesk.services.importing import file_sha256
-
-    first = activity_rows.first_batch_of(store.conn, sha or file_sha256(path))
-    if first is not None:
-        report.first_batch_id = first["id"]
-        report.first_imported_at = first["imported_at"]
-    return report
+    return report(fresh, skipped, batch_id)
 
 
 def undo_activity_import(store: Store, operator: str, batch_id: int) -> dict[str, int]:
