@@ -20,9 +20,9 @@ from branchdesk.cli.engagement_common import (
     json_flag,
     member_id_of,
     one_line,
-    person_arg,
     parse_day,
     parse_moment,
+    person_arg,
     print_items,
     print_json_or_empty,
 )

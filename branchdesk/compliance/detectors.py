@@ -160,7 +160,8 @@ def _masked(nz: Normalised, cstart: int, cend: int) -> bool:
 
 # After a number, in its sentence: the writer says it is their own work number
 # (…5520 3917，都是我本人的工作号 / （均为本人工作号）).
-_OWN_AFTER = re.compile(r"(?:我|本人)(?:本人)?的?(?:工作|办公)(?:号|手机|电话)|本人(?:的)?(?:工作)?(?:号|手机|电话)")
+_OWN_AFTER = re.compile(r"(?:我|本人)(?:本人)?的?(?:工作|办公)(?:号|手机|电话)"
+                        r"|本人(?:的)?(?:工作)?(?:号|手机|电话)")
 
 
 def _own(nz: Normalised, contacts: ContactCues, cstart: int, cend: int | None = None) -> bool:
@@ -277,7 +278,8 @@ def _keyed_numbers(
         # before a client's name (请客户经理联系：钱伟（资金账号…）) does not make it theirs.
         if _PHONE_KEY.search(compact, kstart, kend):
             own = _own(nz, contacts, a, b) or bool(
-                _LANDLINE.fullmatch(digits, a, b) and contacts.owner_of(compact, a, _clause_floor(nz, a)) != "third"
+                _LANDLINE.fullmatch(digits, a, b)
+                and contacts.owner_of(compact, a, _clause_floor(nz, a)) != "third"
             )
         else:
             own = contacts.is_own(compact, kstart, max(_clause_floor(nz, kstart), kstart - 4))

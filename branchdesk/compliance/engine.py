@@ -264,7 +264,8 @@ class Checker(Matching, Judging):
             todo |= {
                 k
                 for k in range(len(texts))
-                if k not in todo and self._any_match(self._suitability_rules, joined[cstarts[k] : ends[k] - 1])
+                if k not in todo
+                and self._any_match(self._suitability_rules, joined[cstarts[k] : ends[k] - 1])
             }
         todo |= with_digits
         version = self.pack_version

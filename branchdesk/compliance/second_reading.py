@@ -93,10 +93,10 @@ class SecondReader:
         end)``: whether a sentence is asked, reported, framed or taught (the context checks);
         ``framed(start, end)``: whether the sentence around a rule's match holds a warning
         cue (a block is eased only then)."""
-        if not findings and len(compact) < LONG_MESSAGE:
-            # Most messages: nothing reported, one reading, under every warning threshold.
-            if self.model.read_unless_below(compact, norm, self._floor, self._labels) is None:
-                return findings
+        # Most messages: nothing reported, one reading, under every warning threshold.
+        if not findings and len(compact) < LONG_MESSAGE and self.model.read_unless_below(
+                compact, norm, self._floor, self._labels) is None:
+            return findings
         readings = self._readings(text, compact, norm, normalised)
         whole = readings[0][1]
         size = _size(compact)

@@ -27,25 +27,25 @@ from bisect import bisect_left, bisect_right
 
 from branchdesk.compliance.context import CueSet, Frames
 from branchdesk.compliance.segment_patterns import (
-    ANSWER_LABEL,
     ALLOWED_ASK,
+    ANSWER_LABEL,
     ARITHMETIC,
     CLAUSE_END,
+    CLAUSE_OPENERS,
     CLOSERS,
     FRAME_REACH,
     HEADER_REACH,
     IMMEDIATE_NEGATORS,
     INTERROGATIVE,
     LATIN_CHAR,
+    LIST_JOINER,
     LIST_REACH,
     NEGATOR_REACH,
     NO_ANSWER,
     PERSON_AFTER_DE,
+    PROHIBITION,
     PUSH_ANSWER,
     PUSH_QUESTION,
-    PROHIBITION,
-    LIST_JOINER,
-    CLAUSE_OPENERS,
     QUOTE_CHARS,
     QUOTE_FRAME_REACH,
     QUOTED_ASKED,
@@ -243,7 +243,8 @@ class Segment(Speech):
 
     def negated(self, clause_start: int, ostart: int) -> bool:
         nz = self.nz
-        if clause_start > 0 and nz.norm[clause_start - 1] == LIST_JOINER and self._prohibited_list(clause_start):
+        if (clause_start > 0 and nz.norm[clause_start - 1] == LIST_JOINER
+                and self._prohibited_list(clause_start)):
             return True
         cpos = nz.to_compact(ostart)
         cfloor = nz.to_compact(clause_start)

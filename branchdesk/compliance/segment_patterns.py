@@ -36,11 +36,13 @@ SELLING = re.compile(
 )
 # A prohibition that opens a clause reaches every item joined to it by 、
 # (不得向客户索要密码、代客操作): the items after it are forbidden too.
-PROHIBITION = re.compile(r"\s*(?:\d{1,2}\s*[.、)]\s*)?(?:不得(?!不)|严禁|禁止|不准|切勿|请勿|不允许|never|do not|don't)")
+PROHIBITION = re.compile(r"\s*(?:\d{1,2}\s*[.、)]\s*)?"
+                         r"(?:不得(?!不)|严禁|禁止|不准|切勿|请勿|不允许|never|do not|don't)")
 LIST_JOINER = "、"
 CLAUSE_OPENERS = "。!?;\n,:"
 # A question that pushes rather than asks: 还不上车吗？ 难道不买吗？
-PUSH_QUESTION = re.compile(r"还不|还没|难道|怎么还|还等|不赶紧|还犹豫|还在犹豫|还在等|还观望|还在观望|想要|想不想|谁想|要不要")
+PUSH_QUESTION = re.compile(r"还不|还没|难道|怎么还|还等|不赶紧|还犹豫|还在犹豫|还在等|还观望|还在观望"
+                           r"|想要|想不想|谁想|要不要")
 # …and one answered yes, or by a call to act: 一定能翻倍吗？当然能！ 想要吗？马上加入！
 PUSH_ANSWER = re.compile(
     r"\s*(?:当然|肯定|必须|绝对|毫无疑问|是的|没错|能|会|yes|马上|赶紧|赶快|快来|快|抓紧|立即|"
@@ -71,7 +73,8 @@ BACK_REFERENCE = re.compile(
     r"|\s*(?:that|this|these|those|it)(?:'s| is| are| was)"
 )
 # A later sentence saying honest firms never do such things (正规证券公司不会做任何一件这样的事).
-SUCH_THINGS = re.compile(r"(?:这样的|这种|这类|这些|such|these)\s*(?:事|话|做法|说法|承诺|things|promises|claims)")
+SUCH_THINGS = re.compile(r"(?:这样的|这种|这类|这些|such|these)\s*"
+                         r"(?:事|话|做法|说法|承诺|things|promises|claims)")
 # A reported question answered yes: 有个大爷问能不能买期权，我说可以啊.
 YES_ANSWER = re.compile(r"\s*(?:可以|能|行|没问题|当然|肯定|好啊|好的|没事|yes|sure|of course)")
 

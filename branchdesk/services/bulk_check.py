@@ -103,7 +103,7 @@ def _jsonl(path: Path, helper: Helper | None = None) -> list[Item]:
 
 
 def _items(found: Columns) -> list[Item]:
-    return list(map(tuple.__new__, repeat(Item), zip(*found)))
+    return list(map(tuple.__new__, repeat(Item), zip(*found, strict=True)))
 
 
 def _parse_line(path: Path, number: int, line: str) -> Any:
@@ -201,19 +201,19 @@ def check_items(store: Store, items: Sequence[Item], community: str | None = Non
             changes = rule_changes(store)
             texts = list(map(attrgetter("text"), items))
             names = [c or community for c in map(attrgetter("community"), items)]
-            pairs = dict.fromkeys(zip(texts, names))  # each distinct (text, community), in order
+            pairs = dict.fromkeys(zip(texts, names, strict=True))  # each distinct (text, community), in order
             # A text sent to several communities is judged per community only when it names a
             # product's risk level (the roster matters to nothing else): otherwise once.
             several = [t for t, n in Counter(map(itemgetter(0), pairs)).items() if n > 1]
             names_level = _level_test(changes) if several else None
             plain = {t for t in several if not names_level(t)} if names_level else set()
-            wanted: Any = zip(texts, names)
+            wanted: Any = zip(texts, names, strict=True)
             if plain:
                 wanted = [(t, None) if t in plain else (t, c) for t, c in wanted]
                 pairs = dict.fromkeys(wanted)
             unique = list(pairs)
             keys = {key: n for n, key in enumerate(unique)}
-            slots = list(map(keys.__getitem__, wanted if plain else zip(texts, names)))
+            slots = list(map(keys.__getitem__, wanted if plain else zip(texts, names, strict=True)))
             contexts: dict[str | None, CheckContext] = {}
             bulk = len(unique) > 200
             known: Any = member_lookups.all_numbers(store.conn) if bulk else _known_lookup(store)

@@ -67,30 +67,29 @@ category, 1.7%, 7.5% and 6.0% false blocks — then tuned on: first on rounds 12
 after which round 14 scored 71.4% and 4.4% (the leave-one-out figure), then on all three.
 ``round17`` (blind_round17.jsonl, 320 messages of a rally and a drop) was scored blind by the
 lead (on the merged checker it scores 81.2% blocked right, 50% of missing warnings warned and
-13.0% false blocks), then tuned on by kind; ``structure6`` (78 honest messages in the violations' vocabulary and leftover
-miss kinds) ran first at 75.0% and 15.7% false blocks, ``structure7`` (48, each kind with an
-honest twin) at 94.1% and 10.3%. ``round18`` (blind_round18.jsonl, 320 long posts, forwards,
-dialect and English) was scored once on main before tuning — 83.3% blocked right, 87.5% of
-missing warnings warned, 12.0% false blocks — and ``structure8`` (66, each kind with an honest
-twin, written before that tuning) ran first at 88.5% and 10.8%. ``round19``
-(blind_round19.jsonl, 320 messages of a month of one client-service group at base rates) was
-scored once on main before tuning — 78.1% blocked right, 84.6% of missing warnings warned, 3.5%
-false blocks — and ``structure9`` (66, each kind with an honest twin, written before that
-tuning) ran first at 85.2% and 2.8%. ``round20`` (blind_round20.jsonl, 320 messages of a quarter
-of small-business owners' groups) was scored once on main before tuning — 77.0% blocked right,
-71.4% of missing warnings warned, 6.0% false blocks. ``structure10`` and ``structure11``
-(structure_probes10/11.jsonl, 400 each, written as training sets by people who saw no code:
-violations with honest twins and implicit wording; evasions, English, long posts, numbers in
-parts) ran first, after the round-20 tuning, at 76.7% / 78.6% / 7.0% and 73.3% / 95.8% / 10.5%
-(on main before it: 76.2% / 82.1% / 6.5% and 73.3% / 95.8% / 10.0%). ``round21`` and
-``round22`` (blind_round21/22.jsonl, 320 each, Spring Festival groups and an advice team's
-volatile month) were scored once on main before the tuning on round 20 — 83.7% and 80.2%
+13.0% false blocks), then tuned on by kind; ``structure6`` (78 honest messages in the violations'
+vocabulary and leftover miss kinds) ran first at 75.0% and 15.7% false blocks, ``structure7`` (48,
+each kind with an honest twin) at 94.1% and 10.3%. ``round18`` (blind_round18.jsonl, 320 long posts,
+forwards, dialect and English) was scored once on main before tuning — 83.3% blocked right, 87.5% of
+missing warnings warned, 12.0% false blocks — and ``structure8`` (66, each kind with an honest twin,
+written before that tuning) ran first at 88.5% and 10.8%. ``round19`` (blind_round19.jsonl, 320
+messages of a month of one client-service group at base rates) was scored once on main before tuning
+— 78.1% blocked right, 84.6% of missing warnings warned, 3.5% false blocks — and ``structure9`` (66,
+each kind with an honest twin, written before that tuning) ran first at 85.2% and 2.8%. ``round20``
+(blind_round20.jsonl, 320 messages of a quarter of small-business owners' groups) was scored once on
+main before tuning — 77.0% blocked right, 71.4% of missing warnings warned, 6.0% false blocks.
+``structure10`` and ``structure11`` (structure_probes10/11.jsonl, 400 each, written as training sets
+by people who saw no code: violations with honest twins and implicit wording; evasions, English,
+long posts, numbers in parts) ran first, after the round-20 tuning, at 76.7% / 78.6% / 7.0% and
+73.3% / 95.8% / 10.5% (on main before it: 76.2% / 82.1% / 6.5% and 73.3% / 95.8% / 10.0%).
+``round21`` and ``round22`` (blind_round21/22.jsonl, 320 each, Spring Festival groups and an advice
+team's volatile month) were scored once on main before the tuning on round 20 — 83.7% and 80.2%
 blocked right, 4.2% and 5.2% false blocks — and again after it with their misses unread (85.9%,
 86.5%; 4.2%, 4.2%). ``structure12`` and ``structure13`` (structure_probes12/13.jsonl, 400 each,
 training sets by people who saw no code: privacy, unlicensed and exaggeration with honest twins;
-staff long posts, missing warnings, suitability, insider, dialect) ran first at 74.6% / 86.7% /
-7.0% and 85.0% / 82.5% / 3.8% (main scored them the same). Items may carry a
-``categories`` list: a violation is blocked right when a blocking finding has any of them.
+staff long posts, missing warnings, suitability, insider, dialect) ran first at 74.6% / 86.7% / 7.0%
+and 85.0% / 82.5% / 3.8% (main scored them the same). Items may carry a ``categories`` list: a
+violation is blocked right when a blocking finding has any of them.
 """
 
 from __future__ import annotations

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import pytest
 from compliance.corpus_metrics import load_corpus
-from compliance.model_negatives import negatives
 from compliance.hard_ordinary import hard_ordinary_messages
+from compliance.model_negatives import negatives
 from compliance.ordinary_messages import ordinary_messages
 
 from branchdesk.compliance import Checker, load_rulepack

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from itertools import pairwise
 from operator import itemgetter
 from pathlib import Path
 from unittest import mock
@@ -103,7 +104,7 @@ def _found(extent) -> tuple:
 
 def _split(xml: bytes, cuts: list[int]) -> list[bytes]:
     points = sorted({c % (len(xml) + 1) for c in cuts} | {0, len(xml)})
-    return [xml[a:b] for a, b in zip(points, points[1:], strict=False) if b > a]
+    return [xml[a:b] for a, b in pairwise(points) if b > a]
 
 
 def _outcome(pieces: list[bytes], measure, limits: safety.Limits) -> object:
