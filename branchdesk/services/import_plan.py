@@ -14,6 +14,7 @@ from branchdesk.gc_pause import gc_paused
 from branchdesk.i18n import t
 from branchdesk.importers.headers import HeaderMatch
 from branchdesk.importers.rows import Issue
+from branchdesk.member_fields import mask_account, mask_phone
 from branchdesk.services.import_prepare import PreparedRoster
 from branchdesk.store import members as member_rows
 from branchdesk.store import staging, staging_match
@@ -153,6 +154,8 @@ def plan_attached(store: Store, parts: list[str], prepared: PreparedRoster) -> P
     unchanged = len(prepared.rows) - len(new_rows) - len(judged) - len(plain)
     warnings = sorted([*prepared.warnings, *result.repeats], key=lambda w: w.row)
     renamed = [_renamed(prepared.header, *rename) for rename in staging_match.plain_renames(store)]
+    renamed += [_look_alike(prepared.header, *alike) for alike in staging_match.look_alikes(
+        store, parts, [*new_rows, *(row for row, _ in result.creates)])]
     return Plan(new_rows, result.creates, result.updates, plain, unchanged + result.unchanged,
                 result.merged, [*prepared.invalid, *result.invalid],
                 warnings + sorted([*renamed, *result.warnings], key=lambda w: w.row))
@@ -171,6 +174,19 @@ def _renamed(header: HeaderMatch, row: int, name: str, old_name: str,
     column = header.column_for("account_no")
     return Issue(row, column.header if column else "account_no",
                  t("importing.renamed", old=old_name, new=name), account_no or "")
+
+
+def _look_alike(header: HeaderMatch, row: int, count: int, member: int, phone: str | None,
+                account: str | None) -> Issue:
+    """A new member who may be a stored one with a new mobile or account number: said, with
+    how to make them one (staging_match.look_alikes)."""
+    column = header.column_for("name")
+    if account is None or phone is None:
+        reason = t("importing.look_alike_phone", id=member, phone=mask_phone(phone), count=count)
+    else:
+        reason = t("importing.look_alike_account", id=member, account=mask_account(account),
+                   count=count)
+    return Issue(row, column.header if column else "name", reason, "")
 
 
 @dataclass
