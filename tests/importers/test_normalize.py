@@ -229,6 +229,17 @@ def test_experience_words(cell, expected):
     ("5-10年", Experience.VETERAN),
     ("十年以上", Experience.VETERAN),
     ("10年+", Experience.VETERAN),
+    # years among words about them, as hand-made sheets write them
+    ("入市10年", Experience.VETERAN),
+    ("炒股8年", Experience.VETERAN),
+    ("10年股龄", Experience.VETERAN),
+    ("股龄两年", Experience.INTERMEDIATE),
+    ("有10年炒股经验", Experience.VETERAN),
+    ("投资经验5年以上", Experience.VETERAN),
+    ("不到1年", Experience.NOVICE),
+    ("入市 3 年", Experience.INTERMEDIATE),
+    ("over 10 years", Experience.VETERAN),
+    ("2 years", Experience.INTERMEDIATE),
 ])
 def test_experience_in_years(cell, expected):
     assert normalize_experience(cell) is expected
@@ -239,7 +250,9 @@ def test_blank_experience_is_none(cell):
     assert normalize_experience(cell) is None
 
 
-@pytest.mark.parametrize("cell", ["abc", 3, 3.0, "很多"])
+@pytest.mark.parametrize("cell", ["abc", 3, 3.0, "很多",
+                                  "2015年入市",  # a calendar year, not a span
+                                  "3年或5年"])  # two spans: which one?
 def test_unknown_experience(cell):
     # a bare number could be a level code as well as years: rejected rather than guessed
     assert reason_of(normalize_experience, cell) == levels.EXPERIENCE_UNKNOWN

@@ -1,0 +1,50 @@
+"""Roster imports of real-world sheets through the CLI: what the user reads and what is kept."""
+
+from __future__ import annotations
+
+import json
+
+import openpyxl
+
+from branchdesk.cli import main
+
+
+def workbook(path, header, rows):
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(header)
+    for row in rows:
+        sheet.append(row)
+    book.save(path)
+    return path
+
+
+def run(db, capsys, *args, lang="en"):
+    code = main(["--db", str(db), "--lang", lang, *args])
+    out = capsys.readouterr()
+    return code, out.out, out.err
+
+
+def imported(db, capsys, path, *args, lang="en") -> dict:
+    code, out, err = run(db, capsys, "import", "roster", str(path), "--json", *args, lang=lang)
+    assert code == 0, err
+    return json.loads(out)
+
+
+def members(db, capsys) -> dict[str, dict]:
+    code, out, err = run(db, capsys, "members", "--json", "--reveal")
+    assert code == 0, err
+    return {m["name"]: m for m in json.loads(out)}
+
+
+def test_experience_written_as_years_among_words_is_read(tmp_path, capsys):
+    path = workbook(tmp_path / "名单.xlsx", ["客户姓名", "手机号码", "投资经验"], [
+        ["甲", "13800000001", "入市10年"],
+        ["乙", "13800000002", "炒股2年"],
+        ["丙", "13800000003", "10年股龄"],
+    ])
+    report = imported(tmp_path / "b.db", capsys, path)
+    assert report["warnings"] == [] and report["created"] == 3
+    kept = members(tmp_path / "b.db", capsys)
+    assert {name: m["experience"] for name, m in kept.items()} == {
+        "甲": "veteran", "乙": "intermediate", "丙": "veteran"}
