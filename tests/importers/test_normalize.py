@@ -154,9 +154,30 @@ def test_date_out_of_range(cell):
     assert reason_of(normalize_date, cell) == dates.DATE_OUT_OF_RANGE
 
 
-@pytest.mark.parametrize("cell", ["7/2/2024", "24/7/2", "2024年7月", "yesterday", True])
+@pytest.mark.parametrize("cell", ["24/7/2", "2024年7月", "yesterday", "7/2-2024", True])
 def test_date_not_in_a_known_format(cell):
     assert reason_of(normalize_date, cell) == dates.DATE_FORMAT
+
+
+@pytest.mark.parametrize("cell", ["7/2/2024", "07-02-2024", "2/7/2024 10:30"])
+def test_day_and_month_either_way_round_is_ambiguous(cell):
+    assert reason_of(normalize_date, cell) == dates.DATE_AMBIGUOUS
+
+
+@pytest.mark.parametrize(("cell", "expected"), [
+    ("12/25/2019", date(2019, 12, 25)),  # month first (US): only one order makes a date
+    ("25/12/2019", date(2019, 12, 25)),  # day first
+    ("25.12.2019", date(2019, 12, 25)),
+    ("4/4/2019", date(2019, 4, 4)),      # either order, the same date
+    ("7/22/2024 3:30 PM", date(2024, 7, 22)),
+])
+def test_year_last_dates_with_only_one_reading(cell, expected):
+    assert normalize_date(cell) == expected
+
+
+def test_year_last_date_that_is_no_date_either_way():
+    assert reason_of(normalize_date, "2/30/2019") == dates.DATE_IMPOSSIBLE
+    assert reason_of(normalize_date, "13/13/2019") == dates.DATE_IMPOSSIBLE
 
 
 def test_time_without_date():

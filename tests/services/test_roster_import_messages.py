@@ -48,3 +48,18 @@ def test_experience_written_as_years_among_words_is_read(tmp_path, capsys):
     kept = members(tmp_path / "b.db", capsys)
     assert {name: m["experience"] for name, m in kept.items()} == {
         "甲": "veteran", "乙": "intermediate", "丙": "veteran"}
+
+
+def test_day_month_dates_are_read_when_only_one_order_makes_a_date(tmp_path, capsys):
+    path = workbook(tmp_path / "roster.xlsx", ["Name", "Mobile", "Open Date"], [
+        ["Ann", "13800000001", "12/25/2019"],
+        ["Bob", "13800000002", "25/12/2019"],
+        ["Cy", "13800000003", "03/04/2019"],
+    ])
+    report = imported(tmp_path / "b.db", capsys, path)
+    kept = members(tmp_path / "b.db", capsys)
+    assert kept["Ann"]["opened_on"] == kept["Bob"]["opened_on"] == "2019-12-25"
+    assert kept["Cy"]["opened_on"] is None
+    [warning] = report["warnings"]
+    assert warning["row"] == 4 and warning["column"] == "Open Date"
+    assert "either way round" in warning["reason"] and "2019-03-04" in warning["reason"]
