@@ -63,3 +63,11 @@ def test_day_month_dates_are_read_when_only_one_order_makes_a_date(tmp_path, cap
     [warning] = report["warnings"]
     assert warning["row"] == 4 and warning["column"] == "Open Date"
     assert "either way round" in warning["reason"] and "2019-03-04" in warning["reason"]
+
+
+def test_scientific_account_message_gives_its_number_as_an_example(tmp_path, capsys):
+    path = workbook(tmp_path / "roster.xlsx", ["Name", "Mobile", "Account"], [
+        ["Ann", "13800000001", "3.30000E+11"],
+    ])
+    [warning] = imported(tmp_path / "b.db", capsys, path)["warnings"]
+    assert "scientific notation (for example 1.23E+11)" in warning["reason"]
