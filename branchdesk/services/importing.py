@@ -49,7 +49,7 @@ class ImportReport:
 
     def to_json(self) -> dict[str, Any]:
         def issue(i: Issue) -> dict[str, Any]:
-            return {"row": i.row, "column": i.column, "reason": i.reason}
+            return {"row": i.row, "column": i.column, "reason": i.reason, "value": i.value}
 
         return {
             "created": self.created, "updated": self.updated, "unchanged": self.unchanged,
@@ -60,7 +60,7 @@ class ImportReport:
             "warnings": [issue(i) for i in self.warnings],
             "changes": [{"member_id": m, "name": n, "fields": list(f)}
                         for m, n, f in self.changes],
-            "left_out": [{**issue(i), "value": i.value} for i in self.footers],
+            "left_out": [issue(i) for i in self.footers],
         }
 
     def counts(self) -> dict[str, int]:

@@ -71,3 +71,33 @@ def test_scientific_account_message_gives_its_number_as_an_example(tmp_path, cap
     ])
     [warning] = imported(tmp_path / "b.db", capsys, path)["warnings"]
     assert "scientific notation (for example 1.23E+11)" in warning["reason"]
+
+
+def test_each_problem_quotes_its_value_once_with_its_rows(tmp_path, capsys):
+    rows = [[f"客户{i}", f"138{i:08d}", "入市多年" if i < 55 else "新手"] for i in range(60)]
+    rows.append(["号码短", "1381", ""])
+    path = workbook(tmp_path / "名单.xlsx", ["客户姓名", "手机号码", "投资经验"], rows)
+    db = tmp_path / "b.db"
+    code, out, err = run(db, capsys, "import", "roster", str(path), "--dry-run", lang="zh")
+    assert code == 0, err
+    lines = out.splitlines()
+    [grouped] = [line for line in lines if "入市多年" in line]
+    assert grouped.strip().startswith("第 2、3、4、5、6、7、8、9、10、11 … 行（共 55 行）")
+    assert "“投资经验”列，值「入市多年」：无法识别的投资经验" in grouped
+    assert any("值「1381」" in line and "第 62 行" in line for line in lines)
+    assert "另有" not in out
+
+    report = imported(db, capsys, path, "--dry-run")
+    [error] = report["errors"]
+    assert error == {"row": 62, "column": "手机号码", "value": "1381",
+                     "reason": "Not a mainland mobile number (11 digits starting with 1)."}
+    assert {w["value"] for w in report["warnings"]} == {"入市多年"}
+
+
+def test_past_fifty_problems_the_rest_are_counted(tmp_path, capsys):
+    rows = [[f"客户{i}", f"138{i:08d}", f"怪{i}"] for i in range(53)]
+    path = workbook(tmp_path / "roster.xlsx", ["Name", "Mobile", "Experience"], rows)
+    code, out, err = run(tmp_path / "b.db", capsys, "import", "roster", str(path), "--dry-run")
+    assert code == 0, err
+    assert 'row 2, column Experience, value “怪0”: Unknown experience' in out
+    assert out.rstrip().endswith("… and 3 more")
