@@ -113,8 +113,13 @@ def cmd_import_roster(args: argparse.Namespace, settings: Settings) -> int:
     if args.json:
         print(json.dumps(report.to_json(), ensure_ascii=False))
         return 0
-    key = "cli.import_dry_run" if args.dry_run else "cli.import_done"
-    print(t(key, file=args.file, sheet=report.sheet, batch=report.batch_id))
+    if report.nothing_new and not args.dry_run:  # the roster holds the file already
+        key = "roster_cli.import_nothing_new" if report.unchanged or report.merged else \
+            "roster_cli.import_nothing_usable"
+        print(t(key, file=args.file, sheet=report.sheet, count=report.unchanged))
+    else:
+        key = "cli.import_dry_run" if args.dry_run else "cli.import_done"
+        print(t(key, file=args.file, sheet=report.sheet, batch=report.batch_id))
     print(t("cli.import_counts", created=report.created, updated=report.updated,
             unchanged=report.unchanged, merged=report.merged, invalid=report.invalid))
     if report.unknown_columns:

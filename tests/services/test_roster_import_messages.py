@@ -101,3 +101,36 @@ def test_past_fifty_problems_the_rest_are_counted(tmp_path, capsys):
     assert code == 0, err
     assert 'row 2, column Experience, value “怪0”: Unknown experience' in out
     assert out.rstrip().endswith("… and 3 more")
+
+
+def batches(db, capsys) -> list[str]:
+    code, out, err = run(db, capsys, "import", "list")
+    assert code == 0, err
+    return [line for line in out.splitlines() if line.startswith("#")]
+
+
+def test_a_sheet_with_only_a_header_is_refused_and_nothing_is_written(tmp_path, capsys):
+    db = tmp_path / "b.db"
+    first = workbook(tmp_path / "first.xlsx", ["客户姓名", "手机号码"], [["甲", "13800000001"]])
+    imported(db, capsys, first)
+    path = workbook(tmp_path / "empty.xlsx", ["客户姓名", "手机号码", "资金账号"], [])
+    for extra in ([], ["--dry-run"], ["--json"]):
+        code, out, err = run(db, capsys, "import", "roster", str(path), *extra)
+        assert code == 2 and out == ""
+        assert "no member rows under the header (row 1)" in err and "empty.xlsx" in err
+    assert len(batches(db, capsys)) == 1
+
+
+def test_reimporting_a_file_that_changes_nothing_writes_nothing(tmp_path, capsys):
+    db = tmp_path / "b.db"
+    path = workbook(tmp_path / "名单.xlsx", ["客户姓名", "手机号码"],
+                    [["甲", "13800000001"], ["乙", "13800000002"]])
+    imported(db, capsys, path)
+    code, out, err = run(db, capsys, "import", "roster", str(path))
+    assert code == 0, err
+    assert out.startswith("Nothing new in") and "all 2 members" in out
+    assert "Nothing was written." in out and "import undo" not in out
+    report = imported(db, capsys, path, lang="zh")
+    assert report["nothing_new"] is True and report["batch_id"] is None
+    assert report["unchanged"] == 2
+    assert len(batches(db, capsys)) == 1
