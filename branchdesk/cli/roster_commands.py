@@ -151,9 +151,13 @@ def cmd_import_list(args: argparse.Namespace, settings: Settings) -> int:
     batches = import_undo.list_batches(open_db(settings, read_only=True))
     if not batches:
         print(t("cli.no_batches"))
-    for b in batches:
-        state = t("cli.batch_undone", at=b["undone_at"]) if b["undone_at"] else ""
-        print(t("cli.batch_line", **b) + state)
+    from branchdesk import datetimes
+
+    for b in batches:  # moments in the branch's time, as activity imports shows them
+        state = t("cli.batch_undone", at=datetimes.local_text(b["undone_at"])) \
+            if b["undone_at"] else ""
+        print(t("cli.batch_line", **{**b, "imported_at": datetimes.local_text(b["imported_at"])})
+              + state)
     return 0
 
 

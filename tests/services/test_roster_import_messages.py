@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
 import openpyxl
 
@@ -134,3 +136,22 @@ def test_reimporting_a_file_that_changes_nothing_writes_nothing(tmp_path, capsys
     assert report["nothing_new"] is True and report["batch_id"] is None
     assert report["unchanged"] == 2
     assert len(batches(db, capsys)) == 1
+
+
+def test_import_list_shows_the_branch_time_in_both_languages(tmp_path, capsys):
+    from branchdesk.store.database import Store
+
+    db = tmp_path / "b.db"
+    path = workbook(tmp_path / "名单.xlsx", ["客户姓名", "手机号码"], [["甲", "13800000001"]])
+    imported(db, capsys, path)
+    assert run(db, capsys, "import", "undo", "1")[0] == 0
+    imported_at, undone_at = Store(db).conn.execute(
+        "SELECT imported_at, undone_at FROM import_batches").fetchone()
+    shanghai = ZoneInfo("Asia/Shanghai")
+    local = [datetime.fromisoformat(m).astimezone(shanghai).strftime("%Y-%m-%d %H:%M")
+             for m in (imported_at, undone_at)]
+    for lang in ("en", "zh"):
+        code, out, err = run(db, capsys, "import", "list", lang=lang)
+        assert code == 0, err
+        assert out.startswith(f"#1  {local[0]}  名单.xlsx") and f"{local[1]}" in out
+        assert "+00:00" not in out and "T" not in out.split("名单")[0]
