@@ -12,6 +12,8 @@ masked on screen and in listings.
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from dataclasses import dataclass
 
 from branchdesk.enums import Experience, LabelledEnum, Need, RiskLevel, ValueTier
@@ -106,6 +108,32 @@ def tier_bounds(tier: ValueTier, thresholds: Thresholds = DEFAULT_TIER_THRESHOLD
     silver, gold, diamond = thresholds
     return {ValueTier.BASIC: (None, silver), ValueTier.SILVER: (silver, gold),
             ValueTier.GOLD: (gold, diamond), ValueTier.DIAMOND: (diamond, None)}[tier]
+
+
+# --- numbers as people type them ------------------------------------------------------------
+
+# Dashes and invisible marks that land in numbers copied from web pages, chats and Word.
+DASHES_AND_INVISIBLES = str.maketrans({
+    **dict.fromkeys(map(ord, "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe63\uff0d"), "-"),
+    **dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff"), None),
+})
+_NUMBER_TERM = re.compile(r"[0-9+\-()]+")
+_TERM = re.compile(r"\S+")
+
+
+def typed_numbers(text: str) -> str:
+    """Text as typed, with every number in it in ASCII: full-width digits and marks folded
+    (NFKC: ``１３８－００００`` → ``138-0000``), odd dashes made ``-``, invisible marks
+    dropped. Words that are not numbers are left exactly as typed."""
+    if text.isascii():
+        return text
+
+    def fold(match: re.Match[str]) -> str:
+        term = match.group(0)
+        folded = unicodedata.normalize("NFKC", term).translate(DASHES_AND_INVISIBLES)
+        return folded if _NUMBER_TERM.fullmatch(folded) else term
+
+    return _TERM.sub(fold, text.replace("\u3000", " "))
 
 
 # --- masks ------------------------------------------------------------------------------------

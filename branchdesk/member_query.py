@@ -13,7 +13,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from branchdesk.enums import Experience, LabelledEnum, Need, RiskLevel, ValueTier
-from branchdesk.member_fields import DEFAULT_TIER_THRESHOLDS, SORTABLE_FIELDS, Thresholds
+from branchdesk.member_fields import (
+    DEFAULT_TIER_THRESHOLDS,
+    SORTABLE_FIELDS,
+    Thresholds,
+    typed_numbers,
+)
 
 _ENUM_FILTERS: dict[str, type[LabelledEnum]] = {
     "need": Need, "experience": Experience, "risk_level": RiskLevel, "value_tier": ValueTier,
@@ -58,7 +63,8 @@ class MemberQuery:
             raise BadQuery("sort", self.sort, list(SORTABLE_FIELDS))
         if int(self.dormant_days) < 1:
             raise BadQuery("dormant_days", self.dormant_days, ["1, 2, 3, …"])
-        object.__setattr__(self, "search", self.search or "")
+        # numbers in full-width digits (２０４５) searched as the roster stores them
+        object.__setattr__(self, "search", typed_numbers(self.search or ""))
         object.__setattr__(self, "tier_thresholds", tuple(float(x) for x in self.tier_thresholds))
 
     @property

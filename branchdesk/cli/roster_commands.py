@@ -49,14 +49,41 @@ def _demo_engagement(settings: Settings, seed: int):
                    config=engagement_config.from_settings(settings))
 
 
+ROWS_NAMED = 10  # row numbers listed for one problem found on many rows
+VALUE_SHOWN = 40  # characters of a bad cell quoted
+
+
 def _print_issues(title: str, issues: list, limit: int = 50) -> None:
+    """Each problem once, quoting the cell: the same value refused for the same reason in
+    the same column is one line with its rows (rows 23, 31, 40 … (55 rows))."""
     if not issues:
         return
     print(title)
-    for issue in issues[:limit]:
-        print("  " + t("cli.issue_line", row=issue.row, column=issue.column, reason=issue.reason))
-    if len(issues) > limit:
-        print("  " + t("cli.more_issues", count=len(issues) - limit))
+    groups: dict[tuple[str, str, str], list[int]] = {}
+    for issue in issues:
+        groups.setdefault((issue.column, issue.reason, issue.value), []).append(issue.row)
+    shown = list(groups.items())[:limit]
+    for (column, reason, value), rows in shown:
+        print("  " + issue_line(rows, column, reason, value))
+    rest = len(issues) - sum(len(rows) for _, rows in shown)
+    if rest:
+        print("  " + t("cli.more_issues", count=rest))
+
+
+def issue_line(rows: list[int], column: str, reason: str, value: str) -> str:
+    """One problem of an import as a line: where (its rows), the column, the value, why."""
+    if len(rows) == 1:
+        where = t("cli.issue_row", row=rows[0])
+    else:
+        named = t("roster_fields.list_separator").join(map(str, rows[:ROWS_NAMED]))
+        if len(rows) > ROWS_NAMED:
+            named += " …"
+        where = t("cli.issue_rows", rows=named, count=len(rows))
+    if not value:
+        return t("cli.issue_line", where=where, column=column, reason=reason)
+    if len(value) > VALUE_SHOWN:
+        value = value[:VALUE_SHOWN - 1] + "…"
+    return t("cli.issue_value_line", where=where, column=column, value=value, reason=reason)
 
 
 def _print_changes(changes: list, limit: int = 50) -> None:
@@ -86,8 +113,13 @@ def cmd_import_roster(args: argparse.Namespace, settings: Settings) -> int:
     if args.json:
         print(json.dumps(report.to_json(), ensure_ascii=False))
         return 0
-    key = "cli.import_dry_run" if args.dry_run else "cli.import_done"
-    print(t(key, file=args.file, sheet=report.sheet, batch=report.batch_id))
+    if report.nothing_new and not args.dry_run:  # the roster holds the file already
+        key = "roster_cli.import_nothing_new" if report.unchanged or report.merged else \
+            "roster_cli.import_nothing_usable"
+        print(t(key, file=args.file, sheet=report.sheet, count=report.unchanged))
+    else:
+        key = "cli.import_dry_run" if args.dry_run else "cli.import_done"
+        print(t(key, file=args.file, sheet=report.sheet, batch=report.batch_id))
     print(t("cli.import_counts", created=report.created, updated=report.updated,
             unchanged=report.unchanged, merged=report.merged, invalid=report.invalid))
     if report.unknown_columns:
@@ -119,9 +151,13 @@ def cmd_import_list(args: argparse.Namespace, settings: Settings) -> int:
     batches = import_undo.list_batches(open_db(settings, read_only=True))
     if not batches:
         print(t("cli.no_batches"))
-    for b in batches:
-        state = t("cli.batch_undone", at=b["undone_at"]) if b["undone_at"] else ""
-        print(t("cli.batch_line", **b) + state)
+    from branchdesk import datetimes
+
+    for b in batches:  # moments in the branch's time, as activity imports shows them
+        state = t("cli.batch_undone", at=datetimes.local_text(b["undone_at"])) \
+            if b["undone_at"] else ""
+        print(t("cli.batch_line", **{**b, "imported_at": datetimes.local_text(b["imported_at"])})
+              + state)
     return 0
 
 

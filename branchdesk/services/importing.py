@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from branchdesk.errors import UserError
 from branchdesk.gc_pause import gc_paused
 from branchdesk.importers.rows import Issue
 from branchdesk.services.import_plan import Plan, changed_fields, plan, plan_attached
@@ -47,20 +48,25 @@ class ImportReport:
     changes: list[tuple[int, str, tuple[str, ...]]] = field(default_factory=list)
     footers: list[Issue] = field(default_factory=list)  # totals and notes rows left out
 
+    @property
+    def nothing_new(self) -> bool:
+        """Nothing to create or update: the file as the roster already holds it."""
+        return not (self.created or self.updated)
+
     def to_json(self) -> dict[str, Any]:
         def issue(i: Issue) -> dict[str, Any]:
-            return {"row": i.row, "column": i.column, "reason": i.reason}
+            return {"row": i.row, "column": i.column, "reason": i.reason, "value": i.value}
 
         return {
             "created": self.created, "updated": self.updated, "unchanged": self.unchanged,
             "merged": self.merged, "invalid": self.invalid, "batch_id": self.batch_id,
-            "dry_run": self.dry_run, "sheet": self.sheet,
+            "dry_run": self.dry_run, "nothing_new": self.nothing_new, "sheet": self.sheet,
             "unknown_columns": self.unknown_columns,
             "errors": [issue(i) for i in self.errors],
             "warnings": [issue(i) for i in self.warnings],
             "changes": [{"member_id": m, "name": n, "fields": list(f)}
                         for m, n, f in self.changes],
-            "left_out": [{**issue(i), "value": i.value} for i in self.footers],
+            "left_out": [issue(i) for i in self.footers],
         }
 
     def counts(self) -> dict[str, int]:
@@ -88,14 +94,25 @@ def _report(plan_: Plan, prepared: PreparedRoster, batch_id: int | None,
     )
 
 
+def require_member_rows(prepared: PreparedRoster) -> None:
+    """Refuse a sheet with nothing under its header (no member, not even a bad row)."""
+    if not prepared.rows and not prepared.invalid:
+        loaded = prepared.loaded
+        raise UserError("importing.no_member_rows", file=loaded.path.name,
+                        sheet=loaded.sheet.name, row=loaded.sheet.first_row + prepared.header.row_index)
+
+
 def preview(store: Store, prepared: PreparedRoster) -> ImportReport:
     """The counts applying would give now, without writing anything."""
+    require_member_rows(prepared)
     return _report(plan(store, prepared), prepared, None, dry_run=True)
 
 
 def apply(store: Store, prepared: PreparedRoster, operator: str,
           progress: Progress | None = None, cancelled: IsCancelled | None = None) -> ImportReport:
-    """Write the plan in one transaction, record the batch and one audit row."""
+    """Write the plan in one transaction, record the batch and one audit row. A file that
+    creates and updates nothing writes nothing: no batch, no audit row (`nothing_new`)."""
+    require_member_rows(prepared)
     loaded = prepared.loaded
     sha = file_sha256(loaded.path)
     # Attached outside the transaction: SQLite will not detach a file a transaction has read.
@@ -103,6 +120,8 @@ def apply(store: Store, prepared: PreparedRoster, operator: str,
             staging.attached(store, prepared.paths, prepared.identities()) as parts, \
             store.transaction() as conn:
         plan_ = plan_attached(store, parts, prepared)
+        if not (plan_.created or plan_.updated):  # the roster holds the file already
+            return _report(plan_, prepared, None, dry_run=False)
         # the audit row's digests of these members before: read while they are written
         integrity.prefetch_before(store, "members", [*(m for m, _, _ in plan_.plain),
                                                     *(after["id"] for _, after in plan_.updates)])

@@ -31,7 +31,11 @@ ROSTER_MATCHES = 20  # how many roster members the door lists when nobody listed
 
 def find_member(store: Store, text: str) -> int:
     """MEMBER as scripts pass it: an account number, a mobile number or a member id."""
-    found = member_lookups.ids_by_key(store.conn, text)
+    from branchdesk.services.member_lookup import typed_keys
+
+    found: list[int] = []
+    for key in typed_keys(text):  # as typed, then without spaces and dashes
+        found = found or member_lookups.ids_by_key(store.conn, key)
     if not found:
         raise UserError("events.no_such_member", value=text)
     if len(found) > 1:
@@ -284,9 +288,14 @@ def door(store: Store, operator: str, event_id: int, text: str, *, tz: tzinfo,
     event's list is checked in at once; several are listed masked to choose from. Nobody
     listed matches: members of the roster who do are offered (chosen, never checked in
     at once), else nobody."""
+    from branchdesk.services.member_lookup import typed_keys
+
     text = " ".join(text.split())
     if not text:
         raise UserError("events.door_empty")
+    keys = typed_keys(text)
+    # a phone's tail or a whole number, however typed (９２８２, 152 9282 2045): its digits
+    text = keys[-1] if keys[-1].isdigit() and keys[-1].isascii() else keys[0]
     event = get_event(store, event_id)
     now = now or datetime.now(tz)
     if event.stored_status == EventStatus.CANCELLED.value or event.closed:

@@ -154,9 +154,30 @@ def test_date_out_of_range(cell):
     assert reason_of(normalize_date, cell) == dates.DATE_OUT_OF_RANGE
 
 
-@pytest.mark.parametrize("cell", ["7/2/2024", "24/7/2", "2024年7月", "yesterday", True])
+@pytest.mark.parametrize("cell", ["24/7/2", "2024年7月", "yesterday", "7/2-2024", True])
 def test_date_not_in_a_known_format(cell):
     assert reason_of(normalize_date, cell) == dates.DATE_FORMAT
+
+
+@pytest.mark.parametrize("cell", ["7/2/2024", "07-02-2024", "2/7/2024 10:30"])
+def test_day_and_month_either_way_round_is_ambiguous(cell):
+    assert reason_of(normalize_date, cell) == dates.DATE_AMBIGUOUS
+
+
+@pytest.mark.parametrize(("cell", "expected"), [
+    ("12/25/2019", date(2019, 12, 25)),  # month first (US): only one order makes a date
+    ("25/12/2019", date(2019, 12, 25)),  # day first
+    ("25.12.2019", date(2019, 12, 25)),
+    ("4/4/2019", date(2019, 4, 4)),      # either order, the same date
+    ("7/22/2024 3:30 PM", date(2024, 7, 22)),
+])
+def test_year_last_dates_with_only_one_reading(cell, expected):
+    assert normalize_date(cell) == expected
+
+
+def test_year_last_date_that_is_no_date_either_way():
+    assert reason_of(normalize_date, "2/30/2019") == dates.DATE_IMPOSSIBLE
+    assert reason_of(normalize_date, "13/13/2019") == dates.DATE_IMPOSSIBLE
 
 
 def test_time_without_date():
@@ -229,6 +250,17 @@ def test_experience_words(cell, expected):
     ("5-10年", Experience.VETERAN),
     ("十年以上", Experience.VETERAN),
     ("10年+", Experience.VETERAN),
+    # years among words about them, as hand-made sheets write them
+    ("入市10年", Experience.VETERAN),
+    ("炒股8年", Experience.VETERAN),
+    ("10年股龄", Experience.VETERAN),
+    ("股龄两年", Experience.INTERMEDIATE),
+    ("有10年炒股经验", Experience.VETERAN),
+    ("投资经验5年以上", Experience.VETERAN),
+    ("不到1年", Experience.NOVICE),
+    ("入市 3 年", Experience.INTERMEDIATE),
+    ("over 10 years", Experience.VETERAN),
+    ("2 years", Experience.INTERMEDIATE),
 ])
 def test_experience_in_years(cell, expected):
     assert normalize_experience(cell) is expected
@@ -239,7 +271,9 @@ def test_blank_experience_is_none(cell):
     assert normalize_experience(cell) is None
 
 
-@pytest.mark.parametrize("cell", ["abc", 3, 3.0, "很多"])
+@pytest.mark.parametrize("cell", ["abc", 3, 3.0, "很多",
+                                  "2015年入市",  # a calendar year, not a span
+                                  "3年或5年"])  # two spans: which one?
 def test_unknown_experience(cell):
     # a bare number could be a level code as well as years: rejected rather than guessed
     assert reason_of(normalize_experience, cell) == levels.EXPERIENCE_UNKNOWN

@@ -193,7 +193,8 @@ def test_cli_json_report(store, tmp_path, capsys):
     assert {k: report[k] for k in ("created", "updated", "unchanged", "merged", "invalid")} == {
         "created": 3, "updated": 0, "unchanged": 0, "merged": 0, "invalid": 1}
     assert isinstance(report["batch_id"], int)
-    assert report["errors"] == [{"row": 7, "column": "客户姓名", "reason": report["errors"][0]["reason"]}]
+    assert report["errors"] == [{"row": 7, "column": "客户姓名", "value": "",
+                                 "reason": report["errors"][0]["reason"]}]
     assert roster.count_members(store, MemberQuery(search="王芳")) == 1
 
 

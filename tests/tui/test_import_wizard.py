@@ -220,3 +220,23 @@ async def test_language_switch_keeps_the_step_and_the_file(demo_store, make_app,
         assert "新增 3" in text(wizard, "#preview-counts")
         assert "第 3 步" in text(wizard, "#wizard-title")
         assert {b.description for _, b in wizard._bindings} >= {"导入", "返回"}
+
+
+async def test_applying_a_file_the_roster_already_holds_writes_no_batch(demo_store, make_app,
+                                                                       settle, roster_file):
+    from branchdesk.services import importing
+
+    importing.import_roster(demo_store, roster_file, "tester")
+    batches_before = len(import_undo.list_batches(demo_store))
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        wizard = await open_wizard(pilot, settle)
+        await pilot.press("down", "enter")
+        await settle_all(pilot)
+        await pilot.press("p", "a")
+        await settle_all(pilot)
+        assert wizard.step == "summary"
+        summary = text(wizard, "#summary")
+        assert "Nothing new in 名单.xlsx" in summary and "Nothing was written" in summary
+        assert "ctrl+z" not in summary and "#None" not in summary
+    assert len(import_undo.list_batches(demo_store)) == batches_before

@@ -14,6 +14,7 @@ from branchdesk.importers.normalize.cells import (
     Cell,
     fold,
 )
+from branchdesk.member_fields import DASHES_AND_INVISIBLES
 
 ACCOUNT_INVALID = REASON + "account_invalid"
 ACCOUNT_SCIENTIFIC = REASON + "account_scientific"
@@ -31,7 +32,7 @@ def normalize_account(cell: Cell) -> str | None:
         text = cell.strip()
         if text.isascii() and text.isalnum():
             return text
-        text = WHITESPACE.sub("", fold(text))
+        text = WHITESPACE.sub("", fold(text).translate(DASHES_AND_INVISIBLES))
         if text.lower() in PLACEHOLDERS:
             return None
         if match := FLOAT_TEXT.fullmatch(text):

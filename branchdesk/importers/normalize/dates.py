@@ -17,17 +17,21 @@ DATE_FORMAT = REASON + "date_format"
 DATE_IMPOSSIBLE = REASON + "date_impossible"
 DATE_OUT_OF_RANGE = REASON + "date_out_of_range"
 DATE_TIME_ONLY = REASON + "date_time_only"
+DATE_AMBIGUOUS = REASON + "date_ambiguous"
 
 EARLIEST_DATE = date(1900, 1, 1)
 LATEST_DATE = date(2100, 12, 31)
 _EXCEL_EPOCH = date(1899, 12, 30)  # serial 0, for serials after Excel's phantom 1900-02-29
 _LAST_SERIAL = (LATEST_DATE - _EXCEL_EPOCH).days
+_TIME_OF_DAY = (r"(?:(?:\s+|T|\s*(?:上午|下午|am|pm)\s*)[0-9]{1,2}(?::[0-9]{1,2}){1,2}"
+                r"(?:\.[0-9]+)?(?:\s*(?:am|pm))?)?")
 _DATE_TEXT = re.compile(
-    r"([0-9]{4})\s*[-/.年]\s*([0-9]{1,2})\s*[-/.月]\s*([0-9]{1,2})\s*日?"
-    r"(?:(?:\s+|T|\s*(?:上午|下午|am|pm)\s*)[0-9]{1,2}(?::[0-9]{1,2}){1,2}(?:\.[0-9]+)?"
-    r"(?:\s*(?:am|pm))?)?",
+    r"([0-9]{4})\s*[-/.年]\s*([0-9]{1,2})\s*[-/.月]\s*([0-9]{1,2})\s*日?" + _TIME_OF_DAY,
     re.IGNORECASE,
 )
+# the year last: 12/25/2019 (month first, US) or 25/12/2019 (day first, Europe)
+_DATE_YEAR_LAST = re.compile(
+    r"([0-9]{1,2})\s*([-/.])\s*([0-9]{1,2})\s*\2\s*([0-9]{4})" + _TIME_OF_DAY, re.IGNORECASE)
 _NUMBER_TEXT = re.compile(r"[0-9]{1,8}(?:\.[0-9]+)?")
 _DATE_COMPACT = re.compile(r"([0-9]{4})([0-9]{2})([0-9]{2})(?:[T\s]?[0-9]{2}:?[0-9]{2}:?[0-9]{2})?")
 
@@ -95,9 +99,24 @@ def _from_text(text: str) -> date | None:
         return _from_number(float(text))
     match = _DATE_TEXT.fullmatch(text) or _DATE_COMPACT.fullmatch(text)
     if match is None:
+        if year_last := _DATE_YEAR_LAST.fullmatch(text):
+            return _year_last(*(int(year_last.group(i)) for i in (1, 3, 4)))
         raise ValueError(DATE_FORMAT)
     year, month, day = (int(part) for part in match.groups())
     return _make_date(year, month, day)
+
+
+def _year_last(first: int, second: int, year: int) -> date:
+    """A date written day and month first: read when only one order makes a date
+    (12/25/2019 is 25 December, 25/12/2019 too); refused as ambiguous when both do
+    (03/04/2019: 3 April or 4 March), never guessed."""
+    if first > 12 >= second:
+        return _make_date(year, second, first)
+    if second > 12 >= first or first == second:
+        return _make_date(year, first, second)
+    if first > 12:
+        raise ValueError(DATE_IMPOSSIBLE)
+    raise ValueError(DATE_AMBIGUOUS)
 
 
 def _make_date(year: int, month: int, day: int) -> date:

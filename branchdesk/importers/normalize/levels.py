@@ -103,11 +103,12 @@ for _level, _words in {
         _EXPERIENCE_WORDS[_word] = _level
 
 _YEARS = re.compile(
-    r"(不足|少于|低于|小于|未满|超过|多于|大于|满)?\s*"
+    r"(不足|少于|低于|小于|未满|不到|超过|多于|大于|满|近|约|大约|over|morethan|under|lessthan)?\s*"
     r"(?:([0-9]+(?:\.[0-9]+)?)\s*(?:年|个月)?\s*(?:-|~|至|到)\s*)?"
-    r"([0-9]+(?:\.[0-9]+)?)\s*(年|个?月)\s*"
-    r"(以上|及以上|以下|以内|之内|内|左右|多|\+)?(?:经验|投资经验)?"
+    r"([0-9]+(?:\.[0-9]+)?)\s*(年|个?月|years?|yrs?|months?)\s*"
+    r"(以上|及以上|以下|以内|之内|内|左右|多|\+|ormore|orless)?"
 )
+_MOST_YEARS = 80  # a larger "N年" is a calendar year (2015年入市), not a span
 _EXPERIENCE_JUNK = re.compile(r"[\s()\[\]【】（）<>《》:：,，。·]+")
 _CHINESE_TEN = re.compile(r"([一二两三四五六七八九])?十([一二三四五六七八九])?")
 _CHINESE_DIGIT = re.compile("[一二两三四五六七八九]")
@@ -119,6 +120,7 @@ def normalize_experience(cell: Cell) -> Experience | None:
     Years are read as the time someone has invested; a range counts as its midpoint and
     "under N" as N/2. Under 1 year is novice, 1 to under 5 intermediate, 5 or more veteran.
     So 1-3年 and 3年以上 are intermediate, 5年以上 veteran, 半年/6个月/1年以下 novice.
+    The span may sit among other words (入市10年, 炒股8年, 10年股龄, over 10 years).
     A bare number is rejected: it could be a level code as well as a count of years.
     """
     if cell is None:
@@ -150,14 +152,21 @@ def _years_of(text: str) -> float | None:
         text,
     )
     text = _CHINESE_DIGIT.sub(lambda m: str(_CHINESE_DIGITS[m.group(0)]), text)
-    match = _YEARS.fullmatch(text)
-    if match is None:
+    # one span of time among words about it: 入市10年, 炒股8年, 10年股龄, 5年以上投资经验
+    matches = list(_YEARS.finditer(text))
+    if len(matches) != 1:
+        return None
+    match = matches[0]
+    if any(c.isdigit() for c in text[:match.start()] + text[match.end():]):
         return None
     before, low, high, unit, after = match.groups()
-    scale = 1.0 if unit == "年" else 1 / 12
+    scale = 1.0 if unit in ("年", "year", "years", "yr", "yrs") else 1 / 12
+    if float(high) * scale > _MOST_YEARS:
+        return None
     high_years = float(high) * scale
     if low is not None:
         return (float(low) * scale + high_years) / 2
-    if before in ("不足", "少于", "低于", "小于", "未满") or after in ("以下", "以内", "之内", "内"):
+    if before in ("不足", "少于", "低于", "小于", "未满", "不到", "under", "lessthan") \
+            or after in ("以下", "以内", "之内", "内", "orless"):
         return high_years / 2
     return high_years

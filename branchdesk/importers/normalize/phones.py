@@ -21,7 +21,8 @@ PHONE_LANDLINE = REASON + "phone_landline"
 PHONE_MASKED = REASON + "phone_masked"
 
 _MOBILE = re.compile(r"1[3-9][0-9]{9}")
-_PHONE_JUNK = str.maketrans("", "", " \t\r\n-()._—–")
+# separators, the dashes of web pages and Word (‐ ‑ ‒ − ﹣) and invisible marks (zero-width, BOM)
+_PHONE_JUNK = str.maketrans("", "", " \t\r\n-()._—–‐‑‒―−﹣\u200b\u200c\u200d\u2060\ufeff")
 _PHONE_MASK = re.compile(r"[0-9][*xX×#]{2,}[0-9]")
 _PHONE_LIST_SPLIT = re.compile(r"[/;,、|\n]+")
 
