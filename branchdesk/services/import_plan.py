@@ -87,8 +87,15 @@ def _repeat_warning(header: HeaderMatch, first: Record, again: Record) -> Issue:
         reason = t("importing.repeat_other_name", first=first.row, old=old_name, new=new_name)
     else:
         reason = t("importing.repeat", first=first.row)
-    key = again.values.get("account_no") or again.values.get("phone") or ""
-    return Issue(again.row, _key_header(header, again), reason, str(key))
+    return Issue(again.row, _key_header(header, again), reason, _masked_key(again.values))
+
+
+def _masked_key(values: dict[str, Any]) -> str:
+    """The number a plan-level problem is about, masked: the cell itself is fine (the problem
+    is which member it means), and the report is shown and kept where the file is not."""
+    if values.get("account_no"):
+        return mask_account(values["account_no"])
+    return mask_phone(values["phone"]) if values.get("phone") else ""
 
 
 def merge_values(old: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
@@ -173,7 +180,8 @@ def _renamed(header: HeaderMatch, row: int, name: str, old_name: str,
              account_no: str | None) -> Issue:
     column = header.column_for("account_no")
     return Issue(row, column.header if column else "account_no",
-                 t("importing.renamed", old=old_name, new=name), account_no or "")
+                 t("importing.renamed", old=old_name, new=name),
+                 mask_account(account_no) if account_no else "")
 
 
 def _look_alike(header: HeaderMatch, row: int, count: int, member: int, phone: str | None,
@@ -243,7 +251,7 @@ def _judge_record(record: Record, header: HeaderMatch, by_account: dict[str, dic
     match = _match(record, by_account, by_phone)
     if isinstance(match, str):  # a phone that cannot say which member it means
         judged.invalid.append(Issue(record.row, _key_header(header, record), match,
-                                    values.get("phone") or ""))
+                                    _masked_key(values)))
         return
     if match is None:
         judged.creates.append((record.row, {**_EMPTY_ROW, **values}))
@@ -253,7 +261,7 @@ def _judge_record(record: Record, header: HeaderMatch, by_account: dict[str, dic
     if values.get("name") and values["name"] != match["name"]:
         judged.warnings.append(Issue(record.row, _key_header(header, record),
                                      t("importing.renamed", old=match["name"], new=values["name"]),
-                                     values.get("account_no") or ""))
+                                     _masked_key(values)))
     if member_id in updates:  # two records of the file found the same member
         judged.merged += 1
         before, after = updates[member_id]

@@ -243,6 +243,7 @@ def test_a_shared_phone_never_overwrites_the_wrong_member(store, tmp_path):
              _row("李Y", "13800000001", "310000000009")]     # new account: a new member
     report = importing.import_roster(store, write_openpyxl(tmp_path / "b.xlsx", later), "李娜")
     assert report.invalid == 1 and "2 members share" in report.errors[0].reason
+    assert report.errors[0].value == "138****0001"  # the cell is fine: which member, masked
     assert (report.created, report.unchanged) == (1, 1)
     assert sorted(m.name for m in roster.list_members(store)) == ["女儿", "李Y", "父亲"]
 
