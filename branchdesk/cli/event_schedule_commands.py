@@ -8,7 +8,14 @@ from datetime import datetime
 from typing import Any
 
 from branchdesk.cli.common import open_db, print_json
-from branchdesk.cli.event_common import event_id_arg, event_line, now_in_branch, parse_day, warn
+from branchdesk.cli.event_common import (
+    event_id_arg,
+    event_line,
+    now_in_branch,
+    parse_day,
+    parse_days,
+    warn,
+)
 from branchdesk.i18n import t
 from branchdesk.settings import Settings
 
@@ -90,9 +97,9 @@ def cmd_events_list(args: argparse.Namespace, settings: Settings) -> int:
     from branchdesk.services import events
 
     now = now_in_branch(settings)
-    first = parse_day(args.first, settings) or now.date()
+    first, last = parse_days(args.first, args.last, settings)
     store = open_db(settings, read_only=True)
-    found = events.list_events(store, settings.tz, first, parse_day(args.last, settings))
+    found = events.list_events(store, settings.tz, first or now.date(), last)
     if args.json:
         print_json([e.to_json(settings.tz, now) for e in found])
         return 0
@@ -174,8 +181,7 @@ def cmd_export_calendar(args: argparse.Namespace, settings: Settings) -> int:
     if args.event:
         found = [events.get_event(store, event_id_arg(args.event))]
     else:
-        found = events.list_events(store, settings.tz, parse_day(args.first, settings),
-                                   parse_day(args.last, settings))
+        found = events.list_events(store, settings.tz, *parse_days(args.first, args.last, settings))
     from branchdesk.services.roster import main_branch
 
     # As the app names it: the configured branch, else the one most members belong to.
