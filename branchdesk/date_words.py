@@ -5,11 +5,13 @@ one is meant depends on what is typed (`Reading`):
 
 - ``nearest`` (a bound of a range, a filter): the nearest such day — this year's 12-01 on
   7 December; next year's 01-05 (nearer than the last one); a weekday of this week.
-- ``future`` (something to come: an event, a follow-up, a series' last day): the first such
-  day on or after today; a weekday the coming one (today included).
+- ``future`` (something to come: an event, a follow-up, a series' last day): the nearest
+  such day too, and a weekday the coming one. A day read so that is already past is refused
+  by the caller (`datetimes.parse_datetime`), never moved a year on.
 - ``past`` (something done: a contact, a complaint received): the latest such day not
   after today; a weekday the last one (today included).
-- ``onward`` (the end of a range read from its start): the first such day on or after `today`.
+- ``onward`` (the suggestion after a refusal, the end of a range read from its start): the
+  first such day on or after `today`.
 
 Pure: no zone, no clock; `branchdesk.datetimes` is the API the rest of the code calls.
 """
@@ -97,10 +99,10 @@ def month_day(month: int, day: int, today: date, reading: Reading, text: str) ->
     if reading == "past":
         earlier = [c for c in candidates if c <= today]
         return max(earlier) if earlier else min(candidates)
-    if reading in ("onward", "future"):
+    if reading == "onward":
         later = [c for c in candidates if c >= today]
         return min(later) if later else max(candidates)
-    # nearest: a tie goes to the later one
+    # nearest (and future, whose passed days the caller refuses); a tie goes to the later one
     return min(candidates, key=lambda c: (abs((c - today).days), c < today))
 
 

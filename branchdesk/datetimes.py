@@ -1,7 +1,7 @@
 """Dates and times as people type them, in the branch's time zone.
 
     parse_datetime("2026-12-05 14:00", now=now)       # a full date and time
-    parse_datetime("12-05 14:00", now=now)            # the next 5 December
+    parse_datetime("12-05 14:00", now=now)            # the nearest 5 December (refused if past)
     parse_datetime("周六 14:00", now=now)              # the coming Saturday
     parse_datetime("明天 19:30", now=now)              # tomorrow
     parse_datetime("周六", now=now, prefer="past")     # last Saturday (for a contact already made)
@@ -9,10 +9,10 @@
 
 A date without a year, or a weekday alone, is read by one rule (`branchdesk.date_words`):
 for a range, the nearest such day; for things to come (`prefer="future"`: events, follow-ups),
-the first such day from today on; for things that happened (`prefer="past"`: a contact, a
-complaint received), the latest such day not after today. Everything returned is
-timezone-aware, in the branch's zone (config ``timezone``, default Asia/Shanghai, chosen once
-at start-up; a function given `tz` uses that zone instead).
+the nearest too, refused in one line naming the full date when it has passed; for things that
+happened (`prefer="past"`: a contact, a complaint received), the latest such day not after
+today. Everything returned is timezone-aware, in the branch's zone (config ``timezone``,
+default Asia/Shanghai, chosen once at start-up; a function given `tz` uses that zone instead).
 Text that cannot be read is a UserError that shows what can be typed. Dates are shown the way
 the agenda and forms show them (`show_datetime`, `show_span`) and written for scripts as ISO
 8601 with the branch's offset (`iso`). Pure: no Textual, no SQL; the screens, the CLI and the
@@ -157,6 +157,17 @@ def _as_local(moment: datetime | None, tz: tzinfo) -> datetime:
     return moment.astimezone(tz)
 
 
+def _read_day(text: str, today: date, prefer: words.Reading) -> tuple[date | None, str, bool]:
+    """`words.split_date`, refusing a future-meant day whose open year or week made it past:
+    never moved a year on without a word — the message names the date to type instead."""
+    day, rest, open_ended = words.split_date(text, today, prefer)
+    if prefer == "future" and open_ended and day is not None and day < today:
+        coming, _, _ = words.split_date(text, today, "onward")
+        raise UserError("datetimes.passed", value=text, passed=day.isoformat(),
+                        weekday=weekday_name(day), typed=f"{coming.isoformat()}{rest}".strip())
+    return day, rest, open_ended
+
+
 def parse_datetime(text: str, tz: tzinfo | None = None, *, now: datetime | None = None,
                    base: date | None = None, prefer: Prefer = "future",
                    default_time: time | None = time(0, 0)) -> datetime:
@@ -176,7 +187,7 @@ def parse_datetime(text: str, tz: tzinfo | None = None, *, now: datetime | None 
         return _iso_moment(cleaned, tz)
     if cleaned.lower() in words.NOW_WORDS:
         return current.replace(microsecond=0)
-    day, rest, _ = words.split_date(cleaned, current.date(), prefer)
+    day, rest, _ = _read_day(cleaned, current.date(), prefer)
     if day is None:
         day = base or current.date()
         clock = words.split_time(cleaned, cleaned)
@@ -209,8 +220,7 @@ def _date_of(text: str, today: date, prefer: words.Reading) -> tuple[date, bool]
     cleaned = words.clean(text or "")
     if _ISO_MOMENT.match(cleaned):  # an ISO date-time: its day
         return _iso_moment(cleaned, _zone).date(), False
-    day, rest, open_ended = (words.split_date(cleaned, today, prefer) if cleaned
-                             else (None, "", False))
+    day, rest, open_ended = _read_day(cleaned, today, prefer) if cleaned else (None, "", False)
     if day is None or rest.strip():
         raise UserError("datetimes.unreadable_date", value=text or "",
                         examples="2026-12-05 · 12-05 · 周六 · 明天 · Sat")

@@ -18,9 +18,10 @@ def now_in_branch(settings: Settings) -> datetime:
 
 
 def parse_day(text: str | None, settings: Settings) -> date | None:
+    """A day to come (a series' last day): one already past is refused."""
     from branchdesk.datetimes import parse_date
 
-    return parse_date(text, today=now_in_branch(settings).date()) if text else None
+    return parse_date(text, today=now_in_branch(settings).date(), prefer="future") if text else None
 
 
 def parse_days(first: str | None, last: str | None, settings: Settings

@@ -92,3 +92,23 @@ def test_a_range_reads_its_bounds_as_the_nearest_days_together(first, last, expe
 def test_a_range_with_full_dates_the_wrong_way_round_is_left_for_the_caller_to_refuse():
     assert parse_range("2026-12-31", "2026-12-01", today=MONDAY) == \
         (date(2026, 12, 31), date(2026, 12, 1))
+
+
+@pytest.mark.parametrize(("typed", "passed", "next_one"), [
+    ("12-05 14:00", "2026-12-05", "2027-12-05 14:00"),
+    ("12月5日 下午2点", "2026-12-05", "2027-12-05 下午2点"),
+    ("06-10 09:00", "2026-06-10", "2027-06-10 09:00"),     # nearer than next June
+])
+def test_a_day_to_come_that_has_just_passed_is_refused_naming_the_next_one(typed, passed,
+                                                                           next_one):
+    monday = datetime(2026, 12, 7, 9, 0, tzinfo=TZ)
+    with pytest.raises(UserError) as caught:
+        parse_datetime(typed, TZ, now=monday)
+    assert caught.value.key == "datetimes.passed"
+    assert passed in caught.value.message and next_one in caught.value.message
+    with pytest.raises(UserError):
+        parse_date(typed.split()[0], today=MONDAY)
+    # Something done takes the latest past one; today is not passed; a full date is as typed.
+    assert parse_datetime(typed, TZ, now=monday, prefer="past").date().isoformat() == passed
+    assert parse_date("12-07", today=MONDAY) == MONDAY
+    assert parse_datetime(f"{passed} 14:00", TZ, now=monday).date().isoformat() == passed

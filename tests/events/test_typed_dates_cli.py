@@ -1,5 +1,6 @@
 """Dates typed without a year or a week, on the command line, on Monday 7 December 2026 (the
-branch clock stopped there): ranges read as the nearest days."""
+branch clock stopped there): ranges read as the nearest days, a day to come that has just
+passed refused in one line."""
 
 from __future__ import annotations
 
@@ -84,6 +85,52 @@ def test_the_calendar_export_reads_from_as_the_list_does(db, capsys, december, t
               .walk("VEVENT")]
     assert sorted(titles) == ["明年沙龙", "本月沙龙"]
     assert len(icalendar.Calendar.from_ical(full.read_bytes()).walk("VEVENT")) == len(titles)
+
+
+@pytest.mark.parametrize(("language", "said"), [
+    ("en", "“12-05 14:00” is 2026-12-05 (Sat), which has passed: type 2027-12-05 14:00 for the"
+           " next one, or the full date you mean."),
+    ("zh", "“12-05 14:00”是 2026-12-05（周六），已经过去：如指下一个，请输入 2027-12-05 14:00；"
+           "否则请写完整日期。"),
+])
+def test_an_event_on_a_day_just_passed_is_refused_not_put_a_year_on(db, capsys, language, said):
+    before = counts(db)
+    code, out, err = run(db, capsys, "events", "add", "--kind", "salon", "--title", "沙龙",
+                         "--start", "12-05 14:00", "--end", "16:00", "--room", "301",
+                         "--capacity", "20", language=language)
+    assert (code, out, err) == (2, "", f"branchdesk: {said}\n")
+    assert counts(db) == before
+    # The full dates it names are taken: next year's, or this one recorded as held.
+    assert starts(add(db, capsys, "2027-12-05 14:00")) == ["2027-12-05T14:00"]
+    code, out, err = run(db, capsys, "events", "add", "--kind", "salon", "--title", "补记",
+                         "--start", "2026-12-05 14:00", "--end", "16:00", "--room", "302",
+                         "--capacity", "20")
+    assert code == 0 and "starts in the past" in err
+
+
+def test_a_day_to_come_not_yet_passed_and_a_weekday_are_taken(db, capsys):
+    assert starts(add(db, capsys, "12-09 14:00")) == ["2026-12-09T14:00"]
+    assert starts(add(db, capsys, "01-05 14:00")) == ["2027-01-05T14:00"]  # the nearest one
+    assert starts(add(db, capsys, "周六 14:00")) == ["2026-12-12T14:00"]
+
+
+def test_a_series_until_a_day_just_passed_is_refused(db, capsys):
+    before = counts(db)
+    code, _, err = run(db, capsys, "events", "add", "--kind", "salon", "--title", "系列",
+                       "--start", "2026-12-19 14:00", "--end", "16:00", "--room", "301",
+                       "--capacity", "20", "--repeat", "weekly", "--until", "12-01")
+    assert code == 2 and "type 2027-12-01 for the next one" in err and counts(db) == before
+
+
+def test_a_follow_up_on_a_day_just_passed_is_refused_in_one_line(db, capsys):
+    before = counts(db)
+    code, out, err = run(db, capsys, "followup", "7", "--on", "12-05")
+    assert (code, out) == (2, "")
+    assert err == ("branchdesk: “12-05” is 2026-12-05 (Sat), which has passed: type 2027-12-05"
+                   " for the next one, or the full date you mean.\n")
+    assert counts(db) == before
+    set_to = run_json(db, capsys, "followup", "7", "--on", "12-15")
+    assert set_to["due_on"] == "2026-12-15"
 
 
 def test_a_contact_on_a_day_still_to_come_is_last_years(db, capsys):
