@@ -6,8 +6,9 @@ one is meant depends on what is typed (`Reading`):
 - ``nearest`` (a bound of a range, a filter): the nearest such day — this year's 12-01 on
   7 December; next year's 01-05 (nearer than the last one); a weekday of this week.
 - ``future`` (something to come: an event, a follow-up, a series' last day): the nearest
-  such day too, and a weekday the coming one. A day read so that is already past is refused
-  by the caller (`datetimes.parse_datetime`), never moved a year on.
+  such day too, and a weekday the coming one — or, when `week` is given (the day of the
+  event being edited), that weekday in that week (Monday to Sunday). A day read so that is
+  already past is refused by the caller (`datetimes.parse_datetime`), never moved a year on.
 - ``past`` (something done: a contact, a complaint received): the latest such day not
   after today; a weekday the last one (today included).
 - ``onward`` (the suggestion after a refusal, the end of a range read from its start): the
@@ -110,21 +111,25 @@ _SHIFTS = {"上": -7, "上个": -7, "上上": -14, "last": -7, "下": 7, "下个
            "本": 0, "这": 0, "这个": 0, "this": 0}
 
 
-def weekday(target: int, modifier: str, today: date, reading: Reading) -> date:
+def weekday(target: int, modifier: str, today: date, reading: Reading,
+            week: date | None = None) -> date:
     """A weekday word: with 上/下/本 (last/next/this) in a week counted from today's; alone,
-    the one `reading` means."""
+    the one `reading` means (`week`: the day whose week a future-meant weekday is in)."""
     monday = today - timedelta(days=today.weekday())
     if modifier:
         return monday + timedelta(days=_SHIFTS[modifier.lower()] + target)
     if reading == "nearest":
         return monday + timedelta(days=target)
+    if reading == "future" and week is not None:
+        return week - timedelta(days=week.weekday()) + timedelta(days=target)
     ahead = (target - today.weekday()) % 7
     if reading == "past":
         return today - timedelta(days=(7 - ahead) % 7)
     return today + timedelta(days=ahead)
 
 
-def split_date(text: str, today: date, reading: Reading) -> tuple[date | None, str, bool]:
+def split_date(text: str, today: date, reading: Reading, week: date | None = None
+               ) -> tuple[date | None, str, bool]:
     """The date at the start of `text` (None when it starts with none), what follows, and
     whether the words left the year or the week open (a month and day, a weekday alone)."""
     lowered = text.lower()
@@ -142,7 +147,8 @@ def split_date(text: str, today: date, reading: Reading) -> tuple[date | None, s
     if found := _WEEKDAY_ZH.match(text) or _WEEKDAY_EN.match(text):
         modifier = found.group(1) or ""
         target = _WEEKDAYS[found.group(2).lower()]
-        return weekday(target, modifier, today, reading), text[found.end():], not modifier
+        return (weekday(target, modifier, today, reading, week), text[found.end():],
+                not modifier)
     return None, text, False
 
 

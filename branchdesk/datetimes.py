@@ -157,10 +157,11 @@ def _as_local(moment: datetime | None, tz: tzinfo) -> datetime:
     return moment.astimezone(tz)
 
 
-def _read_day(text: str, today: date, prefer: words.Reading) -> tuple[date | None, str, bool]:
+def _read_day(text: str, today: date, prefer: words.Reading, week: date | None = None
+              ) -> tuple[date | None, str, bool]:
     """`words.split_date`, refusing a future-meant day whose open year or week made it past:
     never moved a year on without a word — the message names the date to type instead."""
-    day, rest, open_ended = words.split_date(text, today, prefer)
+    day, rest, open_ended = words.split_date(text, today, prefer, week)
     if prefer == "future" and open_ended and day is not None and day < today:
         coming, _, _ = words.split_date(text, today, "onward")
         raise UserError("datetimes.passed", value=text, passed=day.isoformat(),
@@ -175,7 +176,8 @@ def parse_datetime(text: str, tz: tzinfo | None = None, *, now: datetime | None 
 
     A date alone gets `default_time` (None: an error saying the time is needed, as for an
     event's start); a time alone is on `base`, else today. A weekday, or a month and day
-    without a year, is read as `prefer` says (see `branchdesk.date_words`).
+    without a year, is read as `prefer` says (see `branchdesk.date_words`); for the future,
+    a weekday alone is in `base`'s week when `base` is given (the event being edited).
     Raises UserError (datetimes.*) with the accepted forms when the text cannot be read.
     """
     tz = tz or _zone
@@ -187,7 +189,7 @@ def parse_datetime(text: str, tz: tzinfo | None = None, *, now: datetime | None 
         return _iso_moment(cleaned, tz)
     if cleaned.lower() in words.NOW_WORDS:
         return current.replace(microsecond=0)
-    day, rest, _ = _read_day(cleaned, current.date(), prefer)
+    day, rest, _ = _read_day(cleaned, current.date(), prefer, base)
     if day is None:
         day = base or current.date()
         clock = words.split_time(cleaned, cleaned)

@@ -35,8 +35,9 @@ def _values(args: argparse.Namespace, settings: Settings, base: dict[str, Any] |
         out["room"], out["link"] = args.room, None
     if args.link is not None:
         out["link"], out["room"] = args.link, None
-    if args.start is not None:
-        out["start"] = parse_datetime(args.start, settings.tz, now=now, default_time=None)
+    if args.start is not None:  # edited: a time or a weekday alone is on the event's day, week
+        on = base["start"].astimezone(settings.tz).date() if base is not None else None
+        out["start"] = parse_datetime(args.start, settings.tz, now=now, base=on, default_time=None)
     start = out.get("start") or (base or {}).get("start")
     if args.end is not None:
         out["end"] = parse_datetime(args.end, settings.tz, now=now,

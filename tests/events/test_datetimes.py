@@ -112,3 +112,19 @@ def test_a_day_to_come_that_has_just_passed_is_refused_naming_the_next_one(typed
     assert parse_datetime(typed, TZ, now=monday, prefer="past").date().isoformat() == passed
     assert parse_date("12-07", today=MONDAY) == MONDAY
     assert parse_datetime(f"{passed} 14:00", TZ, now=monday).date().isoformat() == passed
+
+
+def test_a_weekday_alone_is_in_the_week_of_the_base_day_when_editing():
+    monday = datetime(2026, 12, 7, 9, 0, tzinfo=TZ)
+    saturday = date(2026, 12, 19)
+    assert parse_datetime("周日 10:00", TZ, now=monday, base=saturday) == \
+        datetime(2026, 12, 20, 10, 0, tzinfo=TZ)
+    assert parse_datetime("Mon 10:00", TZ, now=monday, base=saturday) == \
+        datetime(2026, 12, 14, 10, 0, tzinfo=TZ)
+    assert parse_datetime("下周三 10:00", TZ, now=monday, base=saturday) == \
+        datetime(2026, 12, 16, 10, 0, tzinfo=TZ)                  # 下周 counts from today
+    assert parse_datetime("周日 10:00", TZ, now=monday) == datetime(2026, 12, 13, 10, 0, tzinfo=TZ)
+    wednesday = datetime(2026, 12, 9, 9, 0, tzinfo=TZ)
+    with pytest.raises(UserError) as caught:
+        parse_datetime("周二 14:00", TZ, now=wednesday, base=date(2026, 12, 11))
+    assert caught.value.key == "datetimes.passed" and "2026-12-15 14:00" in caught.value.message

@@ -1,6 +1,6 @@
 """Dates typed without a year or a week, on the command line, on Monday 7 December 2026 (the
 branch clock stopped there): ranges read as the nearest days, a day to come that has just
-passed refused in one line."""
+passed refused in one line, an edited event's weekday in the event's own week."""
 
 from __future__ import annotations
 
@@ -141,3 +141,33 @@ def test_a_contact_on_a_day_still_to_come_is_last_years(db, capsys):
     assert listed == []  # this December's: the contact was logged last year
     listed = run_json(db, capsys, "activity", "list", "114", "--from", "2025-12-01")
     assert [a["at"][:16] for a in listed] == ["2025-12-25T10:00"]
+
+
+def test_editing_a_series_on_a_weekday_keeps_it_in_its_own_week(db, capsys):
+    series = add(db, capsys, "2026-12-19 14:00", "--repeat", "weekly", "--count", "3")
+    assert starts(series) == ["2026-12-19T14:00", "2026-12-26T14:00", "2027-01-02T14:00"]
+    moved = run_json(db, capsys, "events", "edit", str(series[0]["id"]), "--start", "周日 10:00",
+                     "--end", "12:00", "--later")
+    assert starts(moved) == ["2026-12-20T10:00", "2026-12-27T10:00", "2027-01-03T10:00"]
+    assert [e["end"][:16] for e in moved] == ["2026-12-20T12:00", "2026-12-27T12:00",
+                                              "2027-01-03T12:00"]
+    # A time alone stays on the event's day; 下周 still counts from today's week.
+    again = run_json(db, capsys, "events", "edit", str(series[1]["id"]), "--start", "15:00")
+    assert starts(again) == ["2026-12-27T15:00"]
+    next_week = run_json(db, capsys, "events", "edit", str(series[2]["id"]), "--start",
+                         "下周三 14:00")
+    assert starts(next_week) == ["2026-12-16T14:00"]
+
+
+def test_an_edit_to_a_weekday_already_past_in_the_events_week_is_refused(db, capsys,
+                                                                        monkeypatch):
+    [event] = add(db, capsys, "2026-12-11 14:00")  # Friday of this week
+    monkeypatch.setattr(datetimes, "now", lambda: TODAY.replace(day=9))  # Wednesday
+    before = counts(db)
+    code, out, err = run(db, capsys, "events", "edit", str(event["id"]), "--start", "周二 14:00")
+    assert (code, out) == (2, "")
+    assert err == ("branchdesk: “周二 14:00” is 2026-12-08 (Tue), which has passed: type"
+                   " 2026-12-15 14:00 for the next one, or the full date you mean.\n")
+    assert counts(db) == before
+    moved = run_json(db, capsys, "events", "edit", str(event["id"]), "--start", "周四 14:00")
+    assert starts(moved) == ["2026-12-10T14:00"]
