@@ -58,7 +58,7 @@ def cmd_activity_add(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_activity_list(args: argparse.Namespace, settings: Settings) -> int:
     from branchdesk.services import activities
 
-    first, last = parse_day(args.from_), parse_day(args.to)
+    first, last = datetimes.parse_range(args.from_, args.to)
     if args.limit is not None and args.limit < 1:
         raise UserError("engagement_cli.bad_limit", value=args.limit)
     store = open_db(settings, read_only=True)

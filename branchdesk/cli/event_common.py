@@ -12,13 +12,24 @@ from branchdesk.settings import Settings
 
 
 def now_in_branch(settings: Settings) -> datetime:
-    return datetime.now(settings.tz)
+    from branchdesk import datetimes
+
+    return datetimes.now().astimezone(settings.tz)
 
 
 def parse_day(text: str | None, settings: Settings) -> date | None:
+    """A day to come (a series' last day): one already past is refused."""
     from branchdesk.datetimes import parse_date
 
-    return parse_date(text, today=now_in_branch(settings).date()) if text else None
+    return parse_date(text, today=now_in_branch(settings).date(), prefer="future") if text else None
+
+
+def parse_days(first: str | None, last: str | None, settings: Settings
+               ) -> tuple[date | None, date | None]:
+    """--from and --to as typed: the nearest such days, read together (datetimes.parse_range)."""
+    from branchdesk.datetimes import parse_range
+
+    return parse_range(first, last, today=now_in_branch(settings).date())
 
 
 def event_line(event: Any, settings: Settings, now: datetime) -> str:

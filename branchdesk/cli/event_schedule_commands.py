@@ -8,7 +8,14 @@ from datetime import datetime
 from typing import Any
 
 from branchdesk.cli.common import open_db, print_json
-from branchdesk.cli.event_common import event_id_arg, event_line, now_in_branch, parse_day, warn
+from branchdesk.cli.event_common import (
+    event_id_arg,
+    event_line,
+    now_in_branch,
+    parse_day,
+    parse_days,
+    warn,
+)
 from branchdesk.i18n import t
 from branchdesk.settings import Settings
 
@@ -28,8 +35,9 @@ def _values(args: argparse.Namespace, settings: Settings, base: dict[str, Any] |
         out["room"], out["link"] = args.room, None
     if args.link is not None:
         out["link"], out["room"] = args.link, None
-    if args.start is not None:
-        out["start"] = parse_datetime(args.start, settings.tz, now=now, default_time=None)
+    if args.start is not None:  # edited: a time or a weekday alone is on the event's day, week
+        on = base["start"].astimezone(settings.tz).date() if base is not None else None
+        out["start"] = parse_datetime(args.start, settings.tz, now=now, base=on, default_time=None)
     start = out.get("start") or (base or {}).get("start")
     if args.end is not None:
         out["end"] = parse_datetime(args.end, settings.tz, now=now,
@@ -90,9 +98,9 @@ def cmd_events_list(args: argparse.Namespace, settings: Settings) -> int:
     from branchdesk.services import events
 
     now = now_in_branch(settings)
-    first = parse_day(args.first, settings) or now.date()
+    first, last = parse_days(args.first, args.last, settings)
     store = open_db(settings, read_only=True)
-    found = events.list_events(store, settings.tz, first, parse_day(args.last, settings))
+    found = events.list_events(store, settings.tz, first or now.date(), last)
     if args.json:
         print_json([e.to_json(settings.tz, now) for e in found])
         return 0
@@ -174,8 +182,7 @@ def cmd_export_calendar(args: argparse.Namespace, settings: Settings) -> int:
     if args.event:
         found = [events.get_event(store, event_id_arg(args.event))]
     else:
-        found = events.list_events(store, settings.tz, parse_day(args.first, settings),
-                                   parse_day(args.last, settings))
+        found = events.list_events(store, settings.tz, *parse_days(args.first, args.last, settings))
     from branchdesk.services.roster import main_branch
 
     # As the app names it: the configured branch, else the one most members belong to.

@@ -17,6 +17,7 @@ from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.widgets import Footer, Label
 
+from branchdesk import datetimes
 from branchdesk.i18n import t
 from branchdesk.screens.base import AppContext
 from branchdesk.services import events
@@ -60,7 +61,7 @@ class EventsScreen(AppContext, Screen[None]):
         return self.app.settings.tz  # type: ignore[attr-defined]
 
     def now(self) -> datetime:
-        return datetime.now(self.tz)
+        return datetimes.now().astimezone(self.tz)
 
     def compose(self) -> ComposeResult:
         yield AppHeader(self.TITLE_KEY)
@@ -164,12 +165,11 @@ class EventsScreen(AppContext, Screen[None]):
         first, _ = self.window()
 
         def submit(values: Values) -> None:
-            from branchdesk.datetimes import parse_date
+            from branchdesk.datetimes import parse_range
             from branchdesk.exports.calendar import write_calendar
 
-            today = self.now().date()
-            start = parse_date(values["from"], today=today) if values["from"].strip() else None
-            end = parse_date(values["to"], today=today) if values["to"].strip() else None
+            start, end = parse_range(values["from"].strip() or None, values["to"].strip() or None,
+                                     today=self.now().date())
             found = events.list_events(self.store, self.tz, start, end)
             settings = self.app.settings  # type: ignore[attr-defined]
             path = write_calendar(self.store, found, values["file"].strip() or "events.ics",

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, tzinfo
 from typing import Any
 
+from branchdesk import datetimes
 from branchdesk.datetimes import branch_zone
 from branchdesk.errors import UserError
 from branchdesk.event_types import Cadence, EventStatus
@@ -123,7 +124,7 @@ def create_events(store: Store, operator: str, values: dict[str, Any], *, tz: tz
         raise conflict_error(conflicts, tz)
     warnings = [w for s, e in dates
                 for w in audience_warnings(store, None, clean["audience"], s, e, set(), tz)]
-    past = started_in_past(dates[0][0], now or datetime.now(tz), tz)
+    past = started_in_past(dates[0][0], now or datetimes.now().astimezone(tz), tz)
     with store.transaction() as conn:
         series_id = event_rows.insert_series(conn, cadence.value) if cadence else None
         ids = []
@@ -174,7 +175,7 @@ def update_event(store: Store, operator: str, event_id: int, changes: dict[str, 
     unknown = set(changes) - set(EDITABLE)
     if unknown:
         raise ValueError(f"not editable: {', '.join(sorted(unknown))}")
-    now = now or datetime.now(tz)
+    now = now or datetimes.now().astimezone(tz)
     event = get_event(store, event_id)
     _editable(event, now)
     targets = [event]
@@ -235,7 +236,7 @@ def cancel_event(store: Store, operator: str, event_id: int, *, later: bool = Fa
     """Cancel an event (or it and every later one of its series). Registrations stay as
     they were, for the record; the calendar shows it cancelled."""
     event = get_event(store, event_id)
-    _editable(event, now or datetime.now(event.start.tzinfo))
+    _editable(event, now or datetimes.now())
     ids = [event.id]
     if later and event.series_id is not None:
         ids = [row["id"] for row in event_rows.in_series(store.conn, event.series_id, event.start)
@@ -254,7 +255,7 @@ def close_event(store: Store, operator: str, event_id: int, *, now: datetime | N
     """After the event: registered members who were not checked in become no-shows."""
     event = get_event(store, event_id)
     tz = tz or branch_zone()
-    now = now or datetime.now(tz)
+    now = now or datetimes.now().astimezone(tz)
     if event.stored_status == EventStatus.CANCELLED.value:
         raise UserError("events.not_editable", id=event.id, status=EventStatus.CANCELLED.label())
     if event.closed:

@@ -6,7 +6,7 @@ from datetime import date, datetime
 
 import pytest
 
-from branchdesk.datetimes import parse_date, parse_datetime, zone
+from branchdesk.datetimes import parse_date, parse_datetime, parse_range, zone
 from branchdesk.errors import UserError
 
 TZ = zone("Asia/Shanghai")
@@ -26,7 +26,7 @@ NOW = datetime(2026, 12, 2, 10, 0, tzinfo=TZ)  # Wednesday 2 December 2026
     ("周三 10:00", datetime(2026, 12, 2, 10, 0)),           # today counts
     ("12月5日 14:00", datetime(2026, 12, 5, 14, 0)),
     ("2026/12/5 14:00", datetime(2026, 12, 5, 14, 0)),
-    ("01-10 09:00", datetime(2027, 1, 10, 9, 0)),           # past this year: next year's
+    ("01-10 09:00", datetime(2027, 1, 10, 9, 0)),           # next year's is the nearest
     ("今天 晚上7点半", datetime(2026, 12, 2, 19, 30)),
     ("2026-12-05T14:00:00+08:00", datetime(2026, 12, 5, 14, 0)),
 ])
@@ -68,3 +68,63 @@ def test_a_wrong_zone_name_is_reported():
     with pytest.raises(UserError) as caught:
         zone("Mars/Olympus")
     assert "Mars/Olympus" in caught.value.message
+
+
+MONDAY = date(2026, 12, 7)
+
+
+@pytest.mark.parametrize(("first", "last", "expected"), [
+    ("12-01", "12-31", (date(2026, 12, 1), date(2026, 12, 31))),      # the newcomer's December
+    ("12-01", None, (date(2026, 12, 1), None)),
+    (None, "12-31", (None, date(2026, 12, 31))),
+    ("12-20", "01-10", (date(2026, 12, 20), date(2027, 1, 10))),      # across the new year
+    ("06-01", "12-31", (date(2026, 6, 1), date(2026, 12, 31))),       # the farther bound gives way
+    ("11-01", "02-28", (date(2026, 11, 1), date(2027, 2, 28))),
+    ("12-20", "2026-12-31", (date(2026, 12, 20), date(2026, 12, 31))),
+    ("2026-12-01", "12-31", (date(2026, 12, 1), date(2026, 12, 31))),
+    ("周一", "周日", (date(2026, 12, 7), date(2026, 12, 13))),           # this week
+    ("上周一", "今天", (date(2026, 11, 30), MONDAY)),
+])
+def test_a_range_reads_its_bounds_as_the_nearest_days_together(first, last, expected):
+    assert parse_range(first, last, today=MONDAY) == expected
+
+
+def test_a_range_with_full_dates_the_wrong_way_round_is_left_for_the_caller_to_refuse():
+    assert parse_range("2026-12-31", "2026-12-01", today=MONDAY) == \
+        (date(2026, 12, 31), date(2026, 12, 1))
+
+
+@pytest.mark.parametrize(("typed", "passed", "next_one"), [
+    ("12-05 14:00", "2026-12-05", "2027-12-05 14:00"),
+    ("12月5日 下午2点", "2026-12-05", "2027-12-05 下午2点"),
+    ("06-10 09:00", "2026-06-10", "2027-06-10 09:00"),     # nearer than next June
+])
+def test_a_day_to_come_that_has_just_passed_is_refused_naming_the_next_one(typed, passed,
+                                                                           next_one):
+    monday = datetime(2026, 12, 7, 9, 0, tzinfo=TZ)
+    with pytest.raises(UserError) as caught:
+        parse_datetime(typed, TZ, now=monday)
+    assert caught.value.key == "datetimes.passed"
+    assert passed in caught.value.message and next_one in caught.value.message
+    with pytest.raises(UserError):
+        parse_date(typed.split()[0], today=MONDAY)
+    # Something done takes the latest past one; today is not passed; a full date is as typed.
+    assert parse_datetime(typed, TZ, now=monday, prefer="past").date().isoformat() == passed
+    assert parse_date("12-07", today=MONDAY) == MONDAY
+    assert parse_datetime(f"{passed} 14:00", TZ, now=monday).date().isoformat() == passed
+
+
+def test_a_weekday_alone_is_in_the_week_of_the_base_day_when_editing():
+    monday = datetime(2026, 12, 7, 9, 0, tzinfo=TZ)
+    saturday = date(2026, 12, 19)
+    assert parse_datetime("周日 10:00", TZ, now=monday, base=saturday) == \
+        datetime(2026, 12, 20, 10, 0, tzinfo=TZ)
+    assert parse_datetime("Mon 10:00", TZ, now=monday, base=saturday) == \
+        datetime(2026, 12, 14, 10, 0, tzinfo=TZ)
+    assert parse_datetime("下周三 10:00", TZ, now=monday, base=saturday) == \
+        datetime(2026, 12, 16, 10, 0, tzinfo=TZ)                  # 下周 counts from today
+    assert parse_datetime("周日 10:00", TZ, now=monday) == datetime(2026, 12, 13, 10, 0, tzinfo=TZ)
+    wednesday = datetime(2026, 12, 9, 9, 0, tzinfo=TZ)
+    with pytest.raises(UserError) as caught:
+        parse_datetime("周二 14:00", TZ, now=wednesday, base=date(2026, 12, 11))
+    assert caught.value.key == "datetimes.passed" and "2026-12-15 14:00" in caught.value.message

@@ -20,6 +20,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Select, Static
 
+from branchdesk import datetimes
 from branchdesk.datetimes import parse_date, parse_datetime, show_datetime
 from branchdesk.enums import Experience, Need, ProductRisk
 from branchdesk.errors import UserError
@@ -154,8 +155,13 @@ class EventForm(ModalScreen[FormResult | None]):
         value = nodes.first().value
         return "" if value is Select.NULL or value is None else str(value).strip()
 
+    def _now(self) -> datetime:
+        return datetimes.now().astimezone(self.tz)
+
     def _start(self) -> datetime:
-        return parse_datetime(self.text("start"), self.tz, now=datetime.now(self.tz),
+        # Editing: a time or a weekday alone is on the event's own day, in its own week.
+        on = self.event.start.astimezone(self.tz).date() if self.event is not None else None
+        return parse_datetime(self.text("start"), self.tz, now=self._now(), base=on,
                               default_time=None)
 
     def _end(self, start: datetime | None) -> datetime:
@@ -163,7 +169,7 @@ class EventForm(ModalScreen[FormResult | None]):
         if e is not None and start is not None and start != e.start \
                 and self.text("end") == self._typed(e.end):
             return e.end + (start - e.start)  # moved, end untouched: the same length
-        return parse_datetime(self.text("end"), self.tz, now=datetime.now(self.tz),
+        return parse_datetime(self.text("end"), self.tz, now=self._now(),
                               base=start.astimezone(self.tz).date() if start else None,
                               default_time=None)
 
@@ -183,7 +189,7 @@ class EventForm(ModalScreen[FormResult | None]):
     @on(Input.Changed, "#field-start, #field-end")
     def _show_hints(self) -> None:
         """Under each time: what will be saved, or why it cannot be read."""
-        today = datetime.now(self.tz).date()
+        today = self._now().date()
         start: datetime | None = None
         for name in ("start", "end"):
             hint = self.query_one(f"#hint-{name}", Static)
@@ -234,7 +240,7 @@ class EventForm(ModalScreen[FormResult | None]):
                     raise UserError("events.bad_count", count=count_text,
                                     most=events.MAX_OCCURRENCES)
                 count = int(count_text)
-            until: date | None = parse_date(until_text, today=datetime.now(self.tz).date(),
+            until: date | None = parse_date(until_text, today=self._now().date(),
                                             prefer="future") if until_text else None
             return events.create_events(self.store, self.operator, values, tz=self.tz,
                                         repeat=repeat, count=count, until=until,
