@@ -8,11 +8,20 @@ import sqlite3
 
 from branchdesk.errors import UserError
 from branchdesk.member_fields import mask_phone
+from branchdesk.store import erased
 from branchdesk.store.member_refs import by_column as _by
 from branchdesk.store.member_refs import exists as exists
 
 _ID = re.compile(r"^(?:#|id:)?\s*(\d{1,9})$", re.IGNORECASE)
 _PHONE_JUNK = str.maketrans("", "", " -()（）")
+
+
+def refuse_erased(conn: sqlite3.Connection, member_id: int,
+                  key: str = "erasure.member_erased") -> None:
+    """An erased member (个人信息保护法 §47) is not registered, followed up or written about
+    again: one clear UserError (`key` says what is refused) before anything is written."""
+    if erased.is_erased(conn, member_id):
+        raise UserError(key, id=member_id)
 
 
 def resolve(conn: sqlite3.Connection, text: str) -> int:
