@@ -296,3 +296,26 @@ def test_a_follow_up_left_on_an_erased_member_is_not_listed_as_due(tmp_path, cap
     assert main(["--db", str(db), "--lang", "en", "followups", "--due", "week", "--json"]) == 0
     listed = {f["member_id"] for f in json.loads(capsys.readouterr().out)}
     assert 3 in listed and 2 not in listed
+
+
+@pytest.mark.parametrize("language, words", [("en", "already erased on"), ("zh", "已于")])
+def test_erasing_a_member_twice_says_when_and_writes_nothing(tmp_path, capsys, monkeypatch,
+                                                             language, words):
+    from branchdesk import datetimes
+
+    db = _erased_on_the_cli(tmp_path, capsys, monkeypatch)
+    head = _head(db)
+    erased_on = datetimes.from_stored(head.at).date().isoformat()  # the erasure is the head
+    monkeypatch.setattr("sys.stdin", io.StringIO(PASSWORD + "\n"))
+    assert main(["--db", str(db), "--user", "周经理", "--lang", language, "erase-member", "#2",
+                 "--reason", "申请单 9", "--password-stdin"]) == 2
+    out = capsys.readouterr()
+    assert words in out.err and erased_on in out.err and "#2" in out.err
+    assert out.out == "" and "Traceback" not in out.err
+    assert _head(db) == head  # no second erasure row
+    store = Store(db)
+    with pytest.raises(UserError) as refused:  # the app's dialog calls the same service
+        erasure.erase_member(store, "周经理", 2, Credentials("周经理", PASSWORD), "申请单 9")
+    assert refused.value.key == "erasure.already_erased"
+    assert len(audit.entries_where(store.conn, "action = 'member.erase'", ())) == 1
+    store.close()
