@@ -169,3 +169,40 @@ def test_rules_on_a_branch_without_staff_say_how_to_set_it_up(tmp_path, monkeypa
     code, _, err = run(monkeypatch, capsys, db, "rules", "disable", "guarantee.capital",
                        "--password-stdin", stdin="whatever\n")
     assert code == 2 and "staff init" in err and not disabled(db)
+
+
+def test_restore_replaces_everything_so_it_takes_a_staff_member_and_a_managers_password(
+        tmp_path, monkeypatch, capsys):
+    db, before_staff = tmp_path / "b.db", tmp_path / "before-staff.db"
+    assert run(monkeypatch, capsys, db, "demo", "--members", "5")[0] == 0
+    assert run(monkeypatch, capsys, db, "backup", "-o", str(before_staff))[0] == 0
+    assert run(monkeypatch, capsys, db, "staff", "init", "周经理", "--password-stdin",
+               stdin="mgr-pass\nmgr-pass\n")[0] == 0
+    assert run(monkeypatch, capsys, db, "--user", "周经理", "staff", "add", "小李", "--manager",
+               "周经理", "--password-stdin", stdin="mgr-pass\nstf-pass\nstf-pass\n")[0] == 0
+    restore = ("restore", str(before_staff))
+    for args, stdin, words in (
+            ((), "", "is not an active staff member"),  # no --user: the OS login
+            (("--user", "小李"), "", "needs an active manager's name and password"),
+            (("--user", "小李", "--manager", "周经理"), "wrong-pass\n", "Wrong name or password"),
+            (("--user", "小李", "--manager", "小李"), "stf-pass\n", "does not have the manager"),
+    ):
+        code, _, err = run(monkeypatch, capsys, db, *restore, *args, "--password-stdin",
+                           stdin=stdin)
+        assert (code, words in err) == (2, True), err
+        assert {p["name"] for p in _staff_of(db)} == {"周经理", "小李"}
+        assert not list(tmp_path.glob("b.replaced-*"))  # nothing replaced, nothing kept aside
+    code, out, err = run(monkeypatch, capsys, db, "--user", "小李", *restore, "--manager", "周经理",
+                         "--password-stdin", stdin="mgr-pass\n")
+    assert code == 0, err
+    assert "has no staff" in out and "staff init" in out  # the app will open without sign-in
+    assert _staff_of(db) == []
+    assert audit_rows(db, "backup.restore") == [("周经理", None)]  # whose password allowed it
+
+
+def _staff_of(db) -> list[dict]:
+    store = Store(db)
+    try:
+        return staff.list_staff(store)
+    finally:
+        store.close()

@@ -41,6 +41,7 @@ def cmd_erase_member(args: argparse.Namespace, settings: Settings) -> int:
 
     store = open_db(settings)
     member_id = resolve(store.conn, args.member)
+    erasure.refuse_if_erased(store.conn, member_id)  # before a password is asked
     approver = args.approver or settings.operator
     password = ask_password(args, t("erasure.password_for", name=approver, member=member_id))
     done = erasure.erase_member(store, settings.operator, member_id,

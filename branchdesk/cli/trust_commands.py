@@ -11,7 +11,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from branchdesk.cli.common import open_db
+from branchdesk.cli.common import manager_credentials, open_db
+from branchdesk.cli.staff_commands import add_password_stdin
 from branchdesk.errors import UserError
 from branchdesk.i18n import t
 from branchdesk.settings import Settings
@@ -55,6 +56,8 @@ def add_backup_commands(sub: Any, common: argparse.ArgumentParser) -> None:
     restore = sub.add_parser("restore", parents=[common],
                              help=_h("replace the database with a checked backup"))
     restore.add_argument("file", metavar="FILE")
+    restore.add_argument("--manager", metavar="NAME", help=t("signin.cli_help.manager"))
+    add_password_stdin(restore)
     restore.set_defaults(handler=cmd_restore)
 
 
@@ -171,7 +174,14 @@ def cmd_backup(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_restore(args: argparse.Namespace, settings: Settings) -> int:
     from branchdesk.services import backup
 
-    result = backup.restore(Path(args.file), settings.db_path, settings.operator)
+    candidate = Path(args.file)
+    backup.check_restore_paths(candidate, settings.db_path)  # before a password is asked
+    manager = None
+    if backup.restore_needs_manager(settings.db_path, settings.operator):
+        if not args.manager:
+            raise UserError("staff.manager_needed")
+        manager = manager_credentials(args)
+    result = backup.restore(candidate, settings.db_path, settings.operator, manager)
     print(t("backup.restored", file=args.file, db=str(settings.db_path),
             anchor=result.restored_head.anchor))
     if result.kept_aside is not None:
@@ -179,4 +189,6 @@ def cmd_restore(args: argparse.Namespace, settings: Settings) -> int:
     if result.lost_rows:
         print(t("backup.rows_not_in_backup", count=result.lost_rows,
                 anchor=result.replaced_head.anchor if result.replaced_head else ""))
+    if result.staff_dropped:
+        print(t("backup.restored_without_staff"))
     return 0

@@ -26,7 +26,7 @@ from branchdesk.engagement_enums import (
 from branchdesk.errors import UserError
 from branchdesk.services import followups
 from branchdesk.services.known_people import check_known
-from branchdesk.services.member_lookup import exists
+from branchdesk.services.member_lookup import exists, refuse_erased
 from branchdesk.store import activities as activity_rows
 from branchdesk.store import audit
 from branchdesk.store.database import Store
@@ -133,6 +133,7 @@ def log_activity(store: Store, operator: str, member_id: int, kind: ActivityKind
     if staff and " ".join(staff.split()) not in ("", operator):
         staff = check_known(store, staff)
     with store.transaction() as conn:
+        refuse_erased(conn, member_id)  # no new contact, note or follow-up about them
         activity_id = record_activity(conn, member_id=member_id, kind=kind, at=moment,
                                       staff=staff or operator, channel=channel, note=note)
         row = activity_rows.get(conn, activity_id)

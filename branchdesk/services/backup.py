@@ -17,6 +17,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from branchdesk import datetimes
 from branchdesk.errors import UserError
@@ -25,6 +26,9 @@ from branchdesk.store import audit
 from branchdesk.store.audit import Head
 from branchdesk.store.database import BUSY_TIMEOUT_SECONDS, Store
 from branchdesk.store.opening import connect_read_only, probe
+
+if TYPE_CHECKING:
+    from branchdesk.services.staff import Credentials
 
 DAILY_PREFIX = "daily-"
 
@@ -153,6 +157,7 @@ class RestoreResult:
     replaced_head: Head | None
     kept_aside: Path | None
     lost_rows: int  # audit rows of the replaced file after the backup's head (kept aside)
+    staff_dropped: bool = False  # the replaced database had staff, the restored one has none
 
 
 def _sha256(path: Path) -> str:
@@ -163,11 +168,12 @@ def _sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def _check_candidate(candidate: Path, staging: Path) -> Head:
+def _check_candidate(candidate: Path, staging: Path) -> tuple[Head, bool]:
     """Copy the backup to `staging` and prove it: SQLite's integrity check, a BranchDesk
     database of a schema this version knows (an older one is upgraded in the copy), and
-    an audit log whose chain holds and whose tables match it."""
-    from branchdesk.services import audit_trail
+    an audit log whose chain holds and whose tables match it. Returns its head and
+    whether it has staff."""
+    from branchdesk.services import audit_trail, staff
 
     found = probe(candidate)
     if found.version > _schema_version():
@@ -192,7 +198,7 @@ def _check_candidate(candidate: Path, staging: Path) -> Head:
         if not verification.ok:
             raise UserError("backup.chain_broken", file=str(candidate),
                             problems=" ".join(verification.problems()))
-        return verification.head
+        return verification.head, staff.has_staff(store)
     finally:
         store.close()
 
@@ -214,20 +220,80 @@ def _current_head(db_path: Path) -> Head | None:
         return None
 
 
-def restore(candidate: Path, db_path: Path, operator: str) -> RestoreResult:
-    """Replace the database with a backup, after checking the backup. The file it replaces
-    is kept aside (a consistent copy, or the raw file when it cannot be read). The restore's
-    own audit row is written into the checked copy before it goes live, so the database
-    holds the backup and the record of its restore, or neither."""
+def check_restore_paths(candidate: Path, db_path: Path) -> None:
+    """What a restore refuses before anything is asked or read: no backup file, the
+    database itself as its own backup, a file it may not replace."""
     if not candidate.is_file():
         raise UserError("backup.no_such_file", file=str(candidate))
     if db_path.exists() and candidate.resolve() == db_path.resolve():
         raise UserError("backup.same_file", file=str(candidate))
     _check_replaceable(db_path)
+
+
+def _staffed_store(db_path: Path, operator: str) -> Store | None:
+    """The database to be replaced, open, when it has staff, after checking that `operator`
+    is one of them, as for every change. None when nobody there can be asked: no database
+    yet (a new PC), one too damaged to read (what a restore is for), or one without staff."""
+    from branchdesk.services import staff
+
+    if not db_path.exists():
+        return None
+    try:
+        store = Store(db_path, read_only=True)
+    except UserError as error:
+        if error.key == "opening.damaged":
+            return None
+        raise
+    try:
+        if not staff.has_staff(store):
+            store.close()
+            return None
+        staff.check_operator(store, operator)
+    except BaseException:
+        store.close()
+        raise
+    return store
+
+
+def restore_needs_manager(db_path: Path, operator: str) -> bool:
+    """Whether replacing this database takes a manager's password: it does once it has
+    staff, since a restore replaces everything, its staff included. Refuses an operator
+    who is not an active staff member of it."""
+    store = _staffed_store(db_path, operator)
+    if store is None:
+        return False
+    store.close()
+    return True
+
+
+def _authorise_restore(db_path: Path, operator: str, manager: Credentials | None) -> str | None:
+    """The manager whose password allows the restore (the audit row names them), or None
+    where the database has no staff to ask."""
+    from branchdesk.services import staff
+
+    store = _staffed_store(db_path, operator)
+    if store is None:
+        return None
+    try:
+        return staff.authorise(store, manager, "manager")
+    finally:
+        store.close()
+
+
+def restore(candidate: Path, db_path: Path, operator: str,
+            manager: Credentials | None = None) -> RestoreResult:
+    """Replace the database with a backup, after checking the backup. Once the database has
+    staff, `operator` must be one of them and an active manager's password allows it. The
+    file it replaces is kept aside (a consistent copy, or the raw file when it cannot be
+    read). The restore's own audit row is written into the checked copy before it goes
+    live, so the database holds the backup and the record of its restore, or neither."""
+    check_restore_paths(candidate, db_path)
+    authorised_by = _authorise_restore(db_path, operator, manager)
+    operator = authorised_by or operator
     db_path.parent.mkdir(parents=True, exist_ok=True)
     staging = _temporary(db_path, "restore")
     try:
-        restored_head = _check_candidate(candidate, staging)
+        restored_head, has_staff = _check_candidate(candidate, staging)
         replaced_head = _current_head(db_path) if db_path.exists() else None
         aside = _aside_name(db_path) if db_path.exists() else None
         store = Store(staging)
@@ -252,7 +318,8 @@ def restore(candidate: Path, db_path: Path, operator: str) -> RestoreResult:
         raise UserError("backup.cannot_write", file=str(db_path), error=str(error)) from error
     finally:
         _discard(staging)
-    return RestoreResult(restored_head, replaced_head, aside, lost)
+    return RestoreResult(restored_head, replaced_head, aside, lost,
+                         staff_dropped=authorised_by is not None and not has_staff)
 
 
 def _check_replaceable(db_path: Path) -> None:

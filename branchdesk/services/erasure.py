@@ -23,11 +23,12 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+from branchdesk import datetimes
 from branchdesk.errors import UserError
 from branchdesk.member_fields import BY_NAME, PERSONAL_FIELDS
 from branchdesk.services.staff import Credentials, authenticate
 from branchdesk.store import activities as activity_rows
-from branchdesk.store import audit, audit_privacy, erasing
+from branchdesk.store import audit, audit_privacy, erased, erasing
 from branchdesk.store import followups as follow_rows
 from branchdesk.store import members as member_rows
 from branchdesk.store.database import Store
@@ -64,15 +65,24 @@ class Erasure:
     follow_up: bool = False  # a follow-up removed
 
 
+def refuse_if_erased(conn, member_id: int) -> None:
+    """A member is erased once: a second request writes nothing and says when it was done."""
+    when = erased.erased_at(conn, member_id)
+    if when is not None:
+        raise UserError("erasure.already_erased", member=member_id,
+                        day=datetimes.from_stored(when).date().isoformat())
+
+
 def erase_member(store: Store, operator: str, member_id: int, approver: Credentials,
                  reason: str) -> Erasure:
-    """Remove the member's personal data; UserError (nothing changed) for an unknown member,
-    a missing reason or an approver who is not a reviewer or manager."""
+    """Remove the member's personal data; UserError (nothing changed) for an unknown or an
+    already erased member, a missing reason or an approver who is not a reviewer or manager."""
     reason = " ".join(reason.split())
     if not reason:
         raise UserError("erasure.reason_needed")
     if member_rows.get(store.conn, member_id) is None:
         raise UserError("erasure.no_such_member", member=member_id)
+    refuse_if_erased(store.conn, member_id)
     person = authenticate(store, approver, role="reviewer")  # before the write lock: ~50 ms
     with erasing.secure_delete(store.conn):
         done = _erase(store, operator, member_id, person["name"], reason)
@@ -84,10 +94,11 @@ def _erase(store: Store, operator: str, member_id: int, approver: str, reason: s
     with store.transaction() as conn:
         if member_rows.get(conn, member_id) is None:  # removed meanwhile (an undone import)
             raise UserError("erasure.no_such_member", member=member_id)
-        erased = {name: _ERASED.get(name) for name in PERSONAL_FIELDS}
+        refuse_if_erased(conn, member_id)  # or erased meanwhile by someone else
+        emptied = {name: _ERASED.get(name) for name in PERSONAL_FIELDS}
         row = {c: v for c, v in member_rows.raw_rows_where(conn, "id = ?", (member_id,))[0].items()
                if c in member_rows.DATA_COLUMNS}
-        member_rows.update_many(conn, [{**row, **erased, "id": member_id}])
+        member_rows.update_many(conn, [{**row, **emptied, "id": member_id}])
         snapshots = _clear_snapshots(conn, member_id)
         notes, follow_up = _clear_free_text(conn, member_id)
         erasing.purge_search_index(conn)  # the old name's words out of the index

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from branchdesk import datetimes
 from branchdesk.errors import UserError
 from branchdesk.member_fields import mask_phone
-from branchdesk.services.member_lookup import exists
+from branchdesk.services.member_lookup import exists, refuse_erased
 from branchdesk.store import audit
 from branchdesk.store import followups as follow_rows
 from branchdesk.store.database import Store
@@ -91,6 +91,7 @@ def set_follow_up(store: Store, operator: str, member_id: int, due_on: date,
     with store.transaction() as conn:
         if not exists(conn, member_id):
             raise UserError("roster.no_such_member", id=member_id)
+        refuse_erased(conn, member_id)
         before = follow_rows.get(conn, member_id)
         text = clean_reason(reason if reason is not None else (before or {}).get("reason", ""))
         follow_rows.put(conn, member_id, due_on, text, operator)

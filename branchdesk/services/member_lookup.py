@@ -8,6 +8,7 @@ import sqlite3
 
 from branchdesk.errors import UserError
 from branchdesk.member_fields import mask_phone, typed_numbers
+from branchdesk.store import erased
 from branchdesk.store.member_refs import by_column as _by
 from branchdesk.store.member_refs import exists as exists
 
@@ -24,6 +25,14 @@ def typed_keys(text: str) -> list[str]:
     if squeezed.startswith("+86"):
         squeezed = squeezed[3:]
     return [typed] if squeezed in (typed, "") else [typed, squeezed]
+
+
+def refuse_erased(conn: sqlite3.Connection, member_id: int,
+                  key: str = "erasure.member_erased") -> None:
+    """An erased member (个人信息保护法 §47) is not registered, followed up or written about
+    again: one clear UserError (`key` says what is refused) before anything is written."""
+    if erased.is_erased(conn, member_id):
+        raise UserError(key, id=member_id)
 
 
 def resolve(conn: sqlite3.Connection, text: str) -> int:

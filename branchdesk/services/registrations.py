@@ -19,8 +19,9 @@ from branchdesk.services import roster
 from branchdesk.services.attendance import record_attendance, undo_attendance
 from branchdesk.services.event_clock import require_door_open
 from branchdesk.services.events import Event, get_event
+from branchdesk.services.member_lookup import refuse_erased
 from branchdesk.services.waitlist import promote, suits
-from branchdesk.store import audit, erased, member_listing, member_lookups
+from branchdesk.store import audit, member_listing, member_lookups
 from branchdesk.store import events as event_rows
 from branchdesk.store import members as member_rows
 from branchdesk.store import registrations as registration_rows
@@ -140,8 +141,7 @@ def register(store: Store, operator: str, event_id: int, member_id: int, *,
     now = now or datetime.now(event.start.tzinfo)
     _open_for_registration(event, now)
     name = _member_name(store, member_id)
-    if erased.is_erased(store.conn, member_id):
-        raise UserError("events.member_erased", id=member_id)
+    refuse_erased(store.conn, member_id, "events.member_erased")
     reason = (include_unsuitable or "").strip() or None
     with store.transaction() as conn:
         row = registration_rows.get(conn, event.id, member_id)

@@ -30,6 +30,12 @@ def not_erased(conn: sqlite3.Connection, alias: str = "members") -> tuple[str, l
 
 
 def is_erased(conn: sqlite3.Connection, member_id: int) -> bool:
-    return conn.execute("SELECT 1 FROM audit_log WHERE action = ? AND entity = 'member'"
-                        " AND entity_id = ? LIMIT 1", (ERASE_ACTION, str(member_id))).fetchone() \
-        is not None
+    return erased_at(conn, member_id) is not None
+
+
+def erased_at(conn: sqlite3.Connection, member_id: int) -> str | None:
+    """When the member was erased (the stored UTC moment of the erasure's audit row), or None."""
+    row = conn.execute("SELECT at FROM audit_log WHERE action = ? AND entity = 'member'"
+                       " AND entity_id = ? ORDER BY id LIMIT 1",
+                       (ERASE_ACTION, str(member_id))).fetchone()
+    return row[0] if row else None

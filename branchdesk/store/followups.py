@@ -6,7 +6,7 @@ import sqlite3
 from datetime import date, timedelta
 from typing import Any
 
-from branchdesk.store import tables
+from branchdesk.store import erased, tables
 from branchdesk.store.members import now_text
 
 COLUMNS = ("member_id", "due_on", "reason", "set_by", "set_at")
@@ -41,6 +41,10 @@ def due(conn: sqlite3.Connection, until: date, advisor: str | None = None,
     if advisor is not None:
         clause = " AND m.advisor = ?"
         params.append(advisor)
+    gone, gone_params = erased.not_erased(conn, "m")  # nobody calls an erased member
+    if gone:
+        clause += f" AND {gone}"
+        params.extend(gone_params)
     rows = conn.execute(
         f"SELECT {', '.join('f.' + c for c in COLUMNS)}, {', '.join('m.' + c for c in _MEMBER)}"
         " FROM follow_ups AS f JOIN members AS m ON m.id = f.member_id"

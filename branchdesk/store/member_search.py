@@ -123,6 +123,9 @@ class SearchTerms:
 
     words: tuple[str, ...]   # each found as the start of a member's word
     numbers: tuple[str, ...]  # whole phone or account numbers (also tried as words)
+    # Something was typed, but nothing a member can be found by (punctuation, an emoji):
+    # it finds nobody, never the whole roster.
+    finds_nobody: bool = False
 
     def match_text(self, words: Iterable[str]) -> str:
         return " AND ".join(f'"{w}"*' for w in words)
@@ -130,7 +133,8 @@ class SearchTerms:
 
 def parse(search: str) -> SearchTerms:
     """Split a search into terms. A whole mobile number typed with spaces or dashes
-    (138 1234 5678) is one number; digits of a phone's middle never match anything."""
+    (138 1234 5678) is one number; digits of a phone's middle never match anything; a
+    search of only punctuation or symbols (!, %, 。, 😀) finds nobody."""
     text = search.strip()
     squeezed = text.translate(_PHONE_PUNCTUATION).removeprefix("+86")
     if _MOBILE.fullmatch(squeezed):
@@ -143,7 +147,8 @@ def parse(search: str) -> SearchTerms:
             numbers.append(runs[0])  # a whole phone or account number, or a word
         else:
             words.extend(run.lower() for run in runs)
-    return SearchTerms(tuple(dict.fromkeys(words)), tuple(dict.fromkeys(numbers)))
+    return SearchTerms(tuple(dict.fromkeys(words)), tuple(dict.fromkeys(numbers)),
+                       finds_nobody=bool(text) and not words and not numbers)
 
 
 # How a page of a search is read (store.members chooses, from how many members match):
@@ -159,6 +164,8 @@ def where(terms: SearchTerms, *, how: str = LOOKUP) -> tuple[list[str], list[Any
     reading in the order asked)."""
     clauses: list[str] = []
     params: list[Any] = []
+    if terms.finds_nobody:
+        return ["0"], []
     if terms.words and how == SCAN:
         for word in terms.words:  # a word starting a word of the text, as the index finds it
             clauses.append("(' ' || members.search_text) LIKE ?")

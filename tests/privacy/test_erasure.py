@@ -4,6 +4,7 @@ tamper-evident audit chain stay."""
 from __future__ import annotations
 
 import io
+import json
 import sqlite3
 
 import pytest
@@ -224,3 +225,97 @@ def test_an_erased_member_is_never_listed_invited_registered_or_called_again(bra
     write_members(store, MemberQuery(), target)
     sheet = load_workbook(target, read_only=True).worksheets[0]
     assert sheet.max_row == everyone - 2 + 1  # the header row and the members left
+
+
+def _erased_on_the_cli(tmp_path, capsys, monkeypatch):
+    """A demo branch with a manager, member #2 erased through the CLI."""
+    db = tmp_path / "b.db"
+    assert main(["--db", str(db), "demo", "--members", "5"]) == 0
+    store = Store(db)
+    staff.init_branch(store, "周经理", PASSWORD)
+    store.close()
+    monkeypatch.setattr("sys.stdin", io.StringIO(PASSWORD + "\n"))
+    assert main(["--db", str(db), "--user", "周经理", "erase-member", "#2", "--reason",
+                 "申请单 8", "--password-stdin"]) == 0
+    capsys.readouterr()
+    return db
+
+
+def _head(db):
+    store = Store(db)
+    try:
+        return audit.head(store.conn)
+    finally:
+        store.close()
+
+
+@pytest.mark.parametrize("language, words", [("en", "was erased"), ("zh", "已应本人经核实的请求删除")])
+def test_an_erased_member_gets_no_follow_up_and_no_contact_or_note(tmp_path, capsys, monkeypatch,
+                                                                  language, words):
+    """The CLI refuses (one message, exit 2, nothing written) through the services the app
+    calls too."""
+    from datetime import date, timedelta
+
+    from branchdesk.services import followups
+
+    db = _erased_on_the_cli(tmp_path, capsys, monkeypatch)
+    head = _head(db)
+    user = ["--db", str(db), "--user", "周经理", "--lang", language]
+    for command in (["followup", "2", "--on", "下周一", "--reason", "问问近况"],
+                    ["activity", "add", "2", "--kind", "call", "--note", "她说搬去了杭州"]):
+        assert main([*user, *command]) == 2, command
+        out = capsys.readouterr()
+        assert words in out.err and "#2" in out.err and "Traceback" not in out.err
+        assert out.out == ""
+    assert _head(db) == head  # nothing written
+    store = Store(db)
+    assert followups.get_follow_up(store, 2) is None
+    assert [a.note for a in activities.member_activities(store, 2)] == []
+    for attempt in (lambda: followups.set_follow_up(store, "周经理", 2,
+                                                    date.today() + timedelta(days=3), "x"),
+                    lambda: activities.log_activity(store, "周经理", 2, "call", note="x")):
+        with pytest.raises(UserError) as refused:
+            attempt()
+        assert refused.value.key == "erasure.member_erased"
+    store.close()
+
+
+def test_a_follow_up_left_on_an_erased_member_is_not_listed_as_due(tmp_path, capsys, monkeypatch):
+    """A database where an erased member still has a follow-up (set before erasures refused
+    them): the due list does not ask anyone to call them."""
+    from datetime import date, timedelta
+
+    from branchdesk.store import followups as follow_rows
+
+    db = _erased_on_the_cli(tmp_path, capsys, monkeypatch)
+    store = Store(db)
+    with store.transaction() as conn:
+        for member_id in (2, 3):
+            follow_rows.put(conn, member_id, date.today() + timedelta(days=2), "回访", "周经理")
+    store.close()
+    assert main(["--db", str(db), "--lang", "en", "followups", "--due", "week", "--json"]) == 0
+    listed = {f["member_id"] for f in json.loads(capsys.readouterr().out)}
+    assert 3 in listed and 2 not in listed
+
+
+@pytest.mark.parametrize("language, words", [("en", "already erased on"), ("zh", "已于")])
+def test_erasing_a_member_twice_says_when_and_writes_nothing(tmp_path, capsys, monkeypatch,
+                                                             language, words):
+    from branchdesk import datetimes
+
+    db = _erased_on_the_cli(tmp_path, capsys, monkeypatch)
+    head = _head(db)
+    erased_on = datetimes.from_stored(head.at).date().isoformat()  # the erasure is the head
+    monkeypatch.setattr("sys.stdin", io.StringIO(PASSWORD + "\n"))
+    assert main(["--db", str(db), "--user", "周经理", "--lang", language, "erase-member", "#2",
+                 "--reason", "申请单 9", "--password-stdin"]) == 2
+    out = capsys.readouterr()
+    assert words in out.err and erased_on in out.err and "#2" in out.err
+    assert out.out == "" and "Traceback" not in out.err
+    assert _head(db) == head  # no second erasure row
+    store = Store(db)
+    with pytest.raises(UserError) as refused:  # the app's dialog calls the same service
+        erasure.erase_member(store, "周经理", 2, Credentials("周经理", PASSWORD), "申请单 9")
+    assert refused.value.key == "erasure.already_erased"
+    assert len(audit.entries_where(store.conn, "action = 'member.erase'", ())) == 1
+    store.close()

@@ -78,3 +78,17 @@ def test_an_unwritable_path_is_one_message_and_no_file(tmp_path, capsys):
     assert main(["--db", str(db), "export", "members", "-o", str(out)]) == 2
     assert "Traceback" not in capsys.readouterr().err
     assert not out.exists() and not list(tmp_path.glob("*.partial-*"))
+
+
+def test_an_export_searching_for_only_symbols_writes_nobody(tmp_path, capsys):
+    """A search of an emoji or punctuation finds nobody: not every member, revealed or not."""
+    db, _ = _demo(tmp_path, capsys)
+    for number, extra in enumerate(([], ["--reveal"])):
+        out = tmp_path / f"x{number}.xlsx"
+        assert main(["--db", str(db), "--user", "李娜", "export", "members", "--search", "😀",
+                     *extra, "-o", str(out), "--json"]) == 0
+        assert json.loads(capsys.readouterr().out)["members"] == 0
+        rows, _ = _rows(out)
+        assert len(rows) == 1  # the header only
+    assert main(["--db", str(db), "--lang", "en", "members", "--search", "!"]) == 0
+    assert "0 members match" in capsys.readouterr().out

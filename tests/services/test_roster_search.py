@@ -83,6 +83,15 @@ def test_a_whole_number_finds_its_member_and_is_audited_masked(people):
     assert audit.verify(people.conn).ok
 
 
+@pytest.mark.parametrize("search", ["😀", "!", "-", "%", '"', "。", "_", "！？ -- “”", "👍🏻"])
+def test_a_search_of_only_punctuation_or_symbols_finds_nobody(people, search):
+    """Not the whole roster: nothing in it can be found by what was typed."""
+    assert names(people, search=search) == []
+    assert roster.count_members(people, MemberQuery(search=search), TODAY) == 0
+    assert names(people, search=f"{search} 王") == ["王芳"]  # beside a word, it is left out
+    assert len(names(people, search=" ")) == len(PEOPLE)  # blank: no search at all
+
+
 def test_names_sort_by_pinyin(people):
     assert names(people) == ["Alice", "安娜", "白雪", "李秀英", "王芳", "曾国藩"]  # al < an
     assert names(people, descending=True)[0] == "曾国藩"

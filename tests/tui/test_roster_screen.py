@@ -80,6 +80,16 @@ async def test_search_by_chinese_surname_then_escape_clears_it(settle, make_app,
         assert table(app).has_focus
 
 
+async def test_a_search_of_only_punctuation_shows_nobody(settle, make_app, demo_store):
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("exclamation_mark")     # the search box has focus at start
+        await settle(pilot)
+        assert table(app).row_count == 0
+        assert "0 of 200 members" in status(app)
+
+
 async def test_newest_search_wins_when_typing_fast(settle, make_app, demo_store):
     member = everyone(demo_store)[120]
     app = make_app()
