@@ -1,0 +1,71 @@
+"""The weekly review workbook as it reads on screen and on paper: numbers in message texts
+masked, the Compliance sheet's findings under the right heading in each language, wrapped
+cells in rows tall enough to show them."""
+
+from __future__ import annotations
+
+import openpyxl
+import pytest
+from weekly_review_support import TODAY, build_branch, local_noon
+
+from branchdesk import datetimes
+from branchdesk.cli import main
+from branchdesk.exports.text_masks import mask_numbers
+from branchdesk.services import messages
+from branchdesk.store import messages as message_rows
+from branchdesk.store.database import Store
+
+pytestmark = pytest.mark.filterwarnings("ignore:Sparkline Group extension")
+
+LEAKY = "客户张三的手机 139 1234 5678，资金账号310000001234，有兴趣的朋友联系我13812345678"
+
+
+@pytest.fixture
+def db(tmp_path, monkeypatch):
+    path = tmp_path / "branch.db"
+    store = Store(path)
+    build_branch(store, monkeypatch)
+    with monkeypatch.context() as patch:  # checked on Wednesday of the week exported
+        patch.setattr(message_rows, "now_text", lambda: "2026-12-02T03:00:00+00:00")
+        messages.save_draft(store, "周明远", LEAKY, "解套互助群")
+    store.close()
+    monkeypatch.setattr(datetimes, "now", lambda: local_noon(TODAY))
+    return path
+
+
+def _export(db, tmp_path, capsys, language: str):
+    target = tmp_path / f"review-{language}.xlsx"
+    assert main(["--db", str(db), "--lang", language, "export", "review", "--week", "2026-W49",
+                 "-o", str(target)]) == 0
+    capsys.readouterr()
+    return openpyxl.load_workbook(target)
+
+
+def _leaky_row(sheet) -> dict[str, str]:
+    headers = [c.value for c in sheet[1]]
+    for row in sheet.iter_rows(min_row=2, values_only=True):
+        if row[headers.index(headers[-1])] and "张三" in row[-1]:
+            return dict(zip(headers, row, strict=True))
+    raise AssertionError("the message with numbers is not on the sheet")
+
+
+@pytest.mark.parametrize("language", ["en", "zh"])
+def test_numbers_in_message_texts_are_masked(db, tmp_path, capsys, language):
+    book = _export(db, tmp_path, capsys, language)
+    sheet = book[book.sheetnames[3]]  # Compliance / 合规
+    row = _leaky_row(sheet)
+    everything = " ".join(str(c.value) for r in sheet.iter_rows() for c in r if c.value)
+    for full in ("13812345678", "139 1234 5678", "310000001234"):
+        assert full not in everything
+    text = row[sheet["J1"].value]
+    # the client's phone and account as the privacy rule's rewrite masks them, the author's
+    # own phone as the app masks phones everywhere
+    assert text == "客户张三的手机 139 **** 5678，资金账号********1234，有兴趣的朋友联系我138****5678"
+    assert "139 **** 5678" in row[sheet["E1"].value]
+
+
+def test_dates_prices_and_rates_stay_readable_beside_masked_numbers():
+    assert mask_numbers("2026-12-07 13:54 开讲，年化 3.5%，门槛 100000 元，账户 310000001234"
+                        ) == "2026-12-07 13:54 开讲，年化 3.5%，门槛 100000 元，账户 310*****1234"
+    assert mask_numbers("call 138-1234-5678 or １３９１２３４５６７８") == \
+        "call 138-****-5678 or １３９****５６７８"
