@@ -17,6 +17,8 @@ from branchdesk.services.weekly_review_model import WeeklyReview
 
 SAMPLE_ROWS = 2_000  # widths are measured on the first rows of a long list
 HEADER_FILL = "#DDEBF7"
+LINE_HEIGHT = 14  # points: a line of 10-point text, Chinese or Latin, with its leading
+MAX_ROW_HEIGHT = 409  # points: Excel's tallest row
 COLORS = {"active": "#2E75B6", "dormant": "#C00000", "reactivated": "#70AD47"}
 
 
@@ -87,21 +89,42 @@ class SheetWriter:
         sheet = self.sheet(key)
         headers = [t(f"review_export.col.{name}") for name in columns] + list(extra_headers or [])
         self.cells.row(sheet, 0, headers, [self.formats["header"]] * len(headers))
+        sample = data[:SAMPLE_ROWS]
+        sizes = []
+        for column, header in enumerate(headers):
+            fixed = (widths or {}).get(column)
+            width = fixed or text_width([header, *(r[column] for r in sample if column < len(r))])
+            sheet.set_column(column, column, width)
+            sizes.append(width)
         formats = [fmt or self.formats["text"] for fmt in formats]
+        wrapped = [(column, sizes[column]) for column, fmt in enumerate(formats)
+                   if fmt is self.formats["wrap"]]
         for index, values in enumerate(data):
             self.cells.row(sheet, index + 1, values, formats)
+            lines = max((wrapped_lines(values[column], width) for column, width in wrapped
+                         if column < len(values)), default=1)
+            if lines > 1:  # xlsxwriter does not fit a row's height to its wrapped text
+                sheet.set_row(index + 1, min(LINE_HEIGHT * lines + 3, MAX_ROW_HEIGHT))
         if not data:
             self.cells.put(sheet, 1, 0, t("review_export.none"), self.formats["note"])
         sheet.freeze_panes(1, 0)
         sheet.autofilter(0, 0, max(len(data), 1), len(headers) - 1)
         sheet.repeat_rows(0)
-        sample = data[:SAMPLE_ROWS]
-        for column, header in enumerate(headers):
-            fixed = (widths or {}).get(column)
-            width = fixed or text_width([header, *(r[column] for r in sample if column < len(r))])
-            sheet.set_column(column, column, width)
         sheet.set_row(0, 30)
         return sheet
+
+
+def wrapped_lines(value: Any, width: int) -> int:
+    """How many lines `value` takes in a wrapping cell `width` characters wide: each of its
+    lines by terminal cells (a Chinese character takes two, as in Excel's width units),
+    over the width less a character of padding; rounded up, so a word wrap's ragged end
+    rarely spills."""
+    from rich.cells import cell_len
+
+    if not isinstance(value, str):
+        return 1
+    room = max(width - 1, 1)
+    return sum(max(1, -(-cell_len(line) // room)) for line in value.splitlines()) or 1
 
 
 def summary(out: SheetWriter, review: WeeklyReview, branch: str, events_name: str) -> None:

@@ -195,8 +195,9 @@ def _compliance(out: SheetWriter, flagged: list[dict[str, Any]]) -> None:
             match = finding.get("match")
             if match and privacy(finding):
                 match = mask(match)  # as the privacy rule's rewrite shows it
-            parts.append(f"{label}：{match}" if match else label)
-        return mask_numbers("；".join(parts)) or ""
+            parts.append(t("review_export.finding", category=label, match=match) if match
+                         else label)
+        return mask_numbers("\n".join(parts)) or ""  # one a line: the cell wraps
 
     f = out.formats
     rows = []
@@ -207,7 +208,7 @@ def _compliance(out: SheetWriter, flagged: list[dict[str, Any]]) -> None:
                      t(f"messages.status.{m['status']}"), m["reviewer"],
                      mask_numbers(m["review_reason"]), mask_numbers(m["override_reason"]),
                      mask_message(m["text"], found)])
-    out.table("compliance", ["created", "author", "community", "verdict", "findings", "status",
+    out.table("compliance", ["created", "author", "community", "verdict", "found", "status",
                              "reviewer", "review_reason", "override_reason", "text"], rows,
               [f["datetime"], None, None, None, f["wrap"], None, None, f["wrap"], f["wrap"],
                f["wrap"]], widths={4: 40, 7: 24, 8: 24, 9: 60})

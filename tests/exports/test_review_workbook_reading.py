@@ -69,3 +69,25 @@ def test_dates_prices_and_rates_stay_readable_beside_masked_numbers():
                         ) == "2026-12-07 13:54 开讲，年化 3.5%，门槛 100000 元，账户 310*****1234"
     assert mask_numbers("call 138-1234-5678 or １３９１２３４５６７８") == \
         "call 138-****-5678 or １３９****５６７８"
+
+
+@pytest.mark.parametrize(("language", "heading", "colon"), [("en", "Findings", ": "),
+                                                            ("zh", "命中内容", "：")])
+def test_findings_column_is_named_for_what_it_holds_and_rows_show_it_whole(
+        db, tmp_path, capsys, language, heading, colon):
+    book = _export(db, tmp_path, capsys, language)
+    sheet = book[book.sheetnames[3]]
+    assert sheet["E1"].value == heading
+    row = _leaky_row(sheet)
+    found = row[heading].splitlines()
+    assert len(found) >= 2 and all(colon in line for line in found)  # one finding a line
+    if language == "en":
+        assert not any(mark in row[heading] for mark in "：；")
+    # every wrapped row is tall enough for its lines: on paper nothing is cut off
+    for number in range(2, sheet.max_row + 1):
+        lines = max(len(str(sheet.cell(number, column).value or "").splitlines())
+                    for column in (5, 8, 9, 10))
+        height = sheet.row_dimensions[number].height or 15
+        assert height >= 13 * lines, (number, lines, height)
+    wide = next(n for n in range(2, sheet.max_row + 1) if "张三" in str(sheet.cell(n, 10).value))
+    assert sheet.row_dimensions[wide].height >= 13 * len(found)
