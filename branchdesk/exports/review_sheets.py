@@ -45,22 +45,27 @@ class SheetWriter:
         def fmt(**extra: Any) -> Any:
             return self.cells.format(**{**base, **extra})
 
+        # Text stands left, one indent in: beside a right-aligned number or date in the column
+        # before, it still reads as its own ("0  not closed", not "0not closed").
         self.formats = {
             "header": fmt(bold=True, bg_color=HEADER_FILL, bottom=1, text_wrap=True,
-                          valign="vcenter"),
+                          valign="vcenter", align="left", indent=1),
+            # over a column of numbers or dates, which stand right: the heading stands with them
+            "header_number": fmt(bold=True, bg_color=HEADER_FILL, bottom=1, text_wrap=True,
+                                 valign="vcenter", align="right"),
             "title": fmt(font_size=16, bold=True),
             "subtitle": fmt(font_color="#595959"),
-            "section": fmt(bold=True, bg_color="#F2F2F2", top=1),
-            "count": fmt(num_format="#,##0"),
+            "section": fmt(bold=True, bg_color="#F2F2F2", top=1, align="left", indent=1),
+            "count": fmt(num_format="#,##0", align="right"),  # also "not closed" in a count column
             "money": fmt(num_format="#,##0"),
             "rate": fmt(num_format="0.0%"),
             "decimal": fmt(num_format="0.0"),
             "date": fmt(num_format="yyyy-mm-dd"),
             "datetime": fmt(num_format="yyyy-mm-dd hh:mm"),
-            "wrap": fmt(text_wrap=True),
-            "alert": fmt(bold=True, font_color="#C00000"),
-            "text": fmt(**base),
-            "note": fmt(italic=True, font_color="#7F7F7F"),
+            "wrap": fmt(text_wrap=True, align="left", indent=1),
+            "alert": fmt(bold=True, font_color="#C00000", align="left", indent=1),
+            "text": fmt(align="left", indent=1),
+            "note": fmt(italic=True, font_color="#7F7F7F", align="left", indent=1),
             "change_count": fmt(num_format=_change_format("#,##0")),
             # a rate's change in percentage points, as the dashboard and `review` say it
             "change_rate": fmt(num_format=_change_format("0.0", _points_unit())),
@@ -80,6 +85,13 @@ class SheetWriter:
         self.sheets[key] = made
         return made
 
+    def header_for(self, fmt: Any) -> Any:
+        """The heading format over a column written in `fmt`: right-aligned over numbers and
+        dates, so a number never reads as belonging to the next column's heading."""
+        numeric = {self.formats[k] for k in ("count", "money", "rate", "decimal", "date",
+                                               "datetime")}
+        return self.formats["header_number" if fmt in numeric else "header"]
+
     def table(self, key: str, columns: list[str], data: list[list[Any]], formats: list[Any],
               *, extra_headers: list[str] | None = None,
               widths: dict[int, int] | None = None) -> Any:
@@ -88,7 +100,6 @@ class SheetWriter:
 
         sheet = self.sheet(key)
         headers = [t(f"review_export.col.{name}") for name in columns] + list(extra_headers or [])
-        self.cells.row(sheet, 0, headers, [self.formats["header"]] * len(headers))
         sample = data[:SAMPLE_ROWS]
         sizes = []
         for column, header in enumerate(headers):
@@ -97,6 +108,7 @@ class SheetWriter:
             sheet.set_column(column, column, width)
             sizes.append(width)
         formats = [fmt or self.formats["text"] for fmt in formats]
+        self.cells.row(sheet, 0, headers, [self.header_for(fmt) for fmt in formats])
         wrapped = [(column, sizes[column]) for column, fmt in enumerate(formats)
                    if fmt is self.formats["wrap"]]
         for index, values in enumerate(data):
@@ -117,13 +129,13 @@ class SheetWriter:
 def wrapped_lines(value: Any, width: int) -> int:
     """How many lines `value` takes in a wrapping cell `width` characters wide: each of its
     lines by terminal cells (a Chinese character takes two, as in Excel's width units),
-    over the width less a character of padding; rounded up, so a word wrap's ragged end
+    over the width less two characters of padding and indent; rounded up, so a word wrap's ragged end
     rarely spills."""
     from rich.cells import cell_len
 
     if not isinstance(value, str):
         return 1
-    room = max(width - 1, 1)
+    room = max(width - 2, 1)
     return sum(max(1, -(-cell_len(line) // room)) for line in value.splitlines()) or 1
 
 
@@ -142,7 +154,7 @@ def summary(out: SheetWriter, review: WeeklyReview, branch: str, events_name: st
     # the figures: this week, last week, change
     out.cells.row(sheet, 4, [t("weekly_review.figure_heading"), t("weekly_review.this_week"),
                              t("weekly_review.last_week"), t("weekly_review.change")],
-                  [f["header"]] * 4)
+                  [f["header"], *[f["header_number"]] * 3])
     row, section = 5, ""
     for figure in FIGURES:
         if figure.section != section:
@@ -180,7 +192,7 @@ def summary(out: SheetWriter, review: WeeklyReview, branch: str, events_name: st
     put(sheet, top, 0, section_label("trend"), f["section"])
     out.cells.row(sheet, top + 1, [t("review_export.col.week"),
                                    *(by_name[n].label for n in trend_names)],
-                  [f["header"]] * (len(trend_names) + 1))
+                  [f["header"], *[f["header_number"]] * len(trend_names)])
     sheet.set_row(top + 1, 45)
     trend_first = top + 2
     for index, week in enumerate(review.trend):
@@ -194,7 +206,7 @@ def summary(out: SheetWriter, review: WeeklyReview, branch: str, events_name: st
     names = ("total", "new", "active", "dormant", "reactivated")
     out.cells.row(sheet, tier_top, [section_label("tiers"),
                                     *(by_name[("members", n)].label for n in names)],
-                  [f["header"]] * (len(names) + 1))
+                  [f["header"], *[f["header_number"]] * len(names)])
     sheet.set_row(tier_top, 45)
     for index, tier in enumerate(current.members.by_tier):
         out.cells.row(sheet, tier_top + 1 + index,
@@ -207,7 +219,7 @@ def summary(out: SheetWriter, review: WeeklyReview, branch: str, events_name: st
     counts = {c.category: c.findings for c in current.compliance.by_category}
     cat_top = tier_top + len(current.members.by_tier) + 2
     out.cells.row(sheet, cat_top, [section_label("categories"), t("review_export.col.findings")],
-                  [f["header"]] * 2)
+                  [f["header"], f["header_number"]])
     for index, category in enumerate(Category):
         out.cells.row(sheet, cat_top + 1 + index, [category.label(), counts.get(category.value, 0)],
                       [f["text"], f["count"]])

@@ -91,3 +91,31 @@ def test_findings_column_is_named_for_what_it_holds_and_rows_show_it_whole(
         assert height >= 13 * lines, (number, lines, height)
     wide = next(n for n in range(2, sheet.max_row + 1) if "张三" in str(sheet.cell(n, 10).value))
     assert sheet.row_dimensions[wide].height >= 13 * len(found)
+
+
+def _heading_row(sheet, first_cell: str) -> int:
+    return next(c.row for row in sheet.iter_rows(max_col=1) for c in row
+                if c.value == first_cell)
+
+
+def test_headings_stand_over_their_numbers(db, tmp_path, capsys):
+    book = _export(db, tmp_path, capsys, "en")
+    advisors = book["Advisors"][1]
+    assert advisors[0].alignment.horizontal == "left"  # the advisor's name
+    # members … complaints, then the sparkline (no number), then the eight weeks' counts
+    assert [c.alignment.horizontal for c in advisors[1:8]] == ["right"] * 7
+    assert advisors[8].alignment.horizontal == "left"
+    assert [c.alignment.horizontal for c in advisors[9:]] == ["right"] * 8
+    events = {c.value: c.alignment.horizontal for c in book["Events"][1]}
+    assert events["Kind"] == events["Title"] == "left"
+    assert events["Starts"] == events["Capacity"] == events["Attendance rate"] == "right"
+    summary = book["Summary"]
+    for first in ("Week", "Members by value tier", "Figure", "Findings by category"):
+        row = summary[_heading_row(summary, first)]
+        numbers = [c for c in row[1:] if c.value]
+        assert row[0].alignment.horizontal == "left" and numbers, first
+        assert all(c.alignment.horizontal == "right" for c in numbers), first
+        # and the numbers under them stand right too (a section's name may come first)
+        below = next(summary.cell(n, 2) for n in range(row[0].row + 1, row[0].row + 4)
+                     if isinstance(summary.cell(n, 2).value, int | float))
+        assert below.alignment.horizontal in ("right", None)
