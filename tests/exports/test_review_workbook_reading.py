@@ -119,3 +119,13 @@ def test_headings_stand_over_their_numbers(db, tmp_path, capsys):
         below = next(summary.cell(n, 2) for n in range(row[0].row + 1, row[0].row + 4)
                      if isinstance(summary.cell(n, 2).value, int | float))
         assert below.alignment.horizontal in ("right", None)
+
+
+def test_tiers_read_as_names_in_english(db, tmp_path, capsys):
+    book = _export(db, tmp_path, capsys, "en")
+    summary = book["Summary"]
+    first = _heading_row(summary, "Members by value tier")
+    tiers = [summary.cell(first + n, 1).value for n in range(1, 6)]
+    assert tiers == ["Diamond", "Gold", "Silver", "Basic", "Assets unknown"]
+    shown = {row[0] for row in book["Dormant to call"].iter_rows(min_row=2, values_only=True)}
+    assert shown and shown <= {"Diamond", "Gold", "Silver", "Basic", "Assets unknown"}
