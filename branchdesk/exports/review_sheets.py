@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from branchdesk.exports import review_pages as pages
 from branchdesk.exports.safe_cell import XlsxCells
 from branchdesk.i18n import t
 from branchdesk.services.review_figures import (
@@ -19,6 +20,9 @@ SAMPLE_ROWS = 2_000  # widths are measured on the first rows of a long list
 HEADER_FILL = "#DDEBF7"
 LINE_HEIGHT = 14  # points: a line of 10-point text, Chinese or Latin, with its leading
 MAX_ROW_HEIGHT = 409  # points: Excel's tallest row
+# The Summary's columns A..N, in characters: the figures' names, this and last week, the change
+# (in points: "−9.0 个百分点"), then the trend's and tables' columns, under the charts.
+SUMMARY_WIDTHS = [34, 12, 12, 15, *[12] * 10]
 COLORS = {"active": "#2E75B6", "dormant": "#C00000", "reactivated": "#70AD47"}
 
 
@@ -35,8 +39,13 @@ def _points_unit() -> str:
 
 
 class SheetWriter:
-    def __init__(self, book: Any) -> None:
+    def __init__(self, book: Any, page_title: str, branch: str) -> None:
+        """`page_title` (the week and its days, the Summary's title) and `branch` head every
+        printed page beside the sheet's name: a page that says only "Nothing this week."
+        still tells what it is."""
         self.book = book
+        self.page_title = page_title
+        self.branch = branch
         self.cells = XlsxCells(book)
         self.sheets: dict[str, Any] = {}
         base = {"font_name": "Microsoft YaHei", "font_size": 10, "valign": "top"}
@@ -78,10 +87,8 @@ class SheetWriter:
     def sheet(self, key: str) -> Any:
         made = self.book.add_worksheet(t(f"review_export.sheet.{key}"))
         made.hide_gridlines(2)
-        made.set_landscape()
-        made.set_paper(9)  # A4
-        made.fit_to_pages(1, 0)
-        made.set_margins(0.4, 0.4, 0.5, 0.5)
+        pages.set_up(made)
+        pages.label(made, self.page_title, self.branch)
         self.sheets[key] = made
         return made
 
@@ -123,6 +130,7 @@ class SheetWriter:
         sheet.autofilter(0, 0, max(len(data), 1), len(headers) - 1)
         sheet.repeat_rows(0)
         sheet.set_row(0, 30)
+        pages.label(sheet, self.page_title, self.branch, pages.fit_scale(sizes))
         return sheet
 
 
@@ -139,14 +147,13 @@ def wrapped_lines(value: Any, width: int) -> int:
     return sum(max(1, -(-cell_len(line) // room)) for line in value.splitlines()) or 1
 
 
-def summary(out: SheetWriter, review: WeeklyReview, branch: str, events_name: str) -> None:
+def summary(out: SheetWriter, review: WeeklyReview, events_name: str) -> None:
     f = out.formats
     put = out.cells.put
     sheet = out.sheet("summary")
     current, previous = review.current, review.previous
-    put(sheet, 0, 0, t("review_export.heading", week=review.week.label,
-                       start=current.start.isoformat(), end=current.end.isoformat()), f["title"])
-    put(sheet, 1, 0, "  ·  ".join(p for p in (branch, t("review_export.as_of",
+    put(sheet, 0, 0, out.page_title, f["title"])
+    put(sheet, 1, 0, "  ·  ".join(p for p in (out.branch, t("review_export.as_of",
                                                        day=current.as_of.isoformat())) if p),
         f["subtitle"])
     put(sheet, 2, 0, t("review_export.audit_head", seq=review.audit_head.seq,
@@ -174,10 +181,9 @@ def summary(out: SheetWriter, review: WeeklyReview, branch: str, events_name: st
                                                                change_format), strict=True))])
         row += 1
     figures_end = row
-    sheet.set_row(0, 26)
-    sheet.set_column(0, 0, 34)
-    sheet.set_column(1, 13, 12)
-    sheet.set_column(3, 3, 15)  # a change in points: "−9.0 个百分点"
+    heights = {0: 26}  # points, by row; the rest DEFAULT_ROW
+    for column, width in enumerate(SUMMARY_WIDTHS):
+        sheet.set_column(column, column, width)
     name = sheet.name
 
     def ref(first_row: int, last_row: int, column: int) -> list[Any]:
@@ -193,7 +199,7 @@ def summary(out: SheetWriter, review: WeeklyReview, branch: str, events_name: st
     out.cells.row(sheet, top + 1, [t("review_export.col.week"),
                                    *(by_name[n].label for n in trend_names)],
                   [f["header"], *[f["header_number"]] * len(trend_names)])
-    sheet.set_row(top + 1, 45)
+    heights[top + 1] = 45
     trend_first = top + 2
     for index, week in enumerate(review.trend):
         out.cells.row(sheet, trend_first + index,
@@ -207,7 +213,7 @@ def summary(out: SheetWriter, review: WeeklyReview, branch: str, events_name: st
     out.cells.row(sheet, tier_top, [section_label("tiers"),
                                     *(by_name[("members", n)].label for n in names)],
                   [f["header"], *[f["header_number"]] * len(names)])
-    sheet.set_row(tier_top, 45)
+    heights[tier_top] = 45
     for index, tier in enumerate(current.members.by_tier):
         out.cells.row(sheet, tier_top + 1 + index,
                       [tier_label(tier.tier), *(getattr(tier, n) for n in names)],
@@ -259,9 +265,14 @@ def summary(out: SheetWriter, review: WeeklyReview, branch: str, events_name: st
     else:
         put(sheet, top, 9, t("review_export.no_events"), f["note"])
     sheet.freeze_panes(5, 0)
-    sheet.print_area(0, 0, max(cat_last, top + 17), 13)
+    last = max(cat_last, top + 17)
+    sheet.print_area(0, 0, last, 13)
     # One page: figures, trend, tables and charts are read together (the lists fit to width).
     sheet.fit_to_pages(1, 1)
+    for at, height in heights.items():
+        sheet.set_row(at, height)
+    pages.label(sheet, out.page_title, out.branch, pages.fit_scale(
+        SUMMARY_WIDTHS, [heights.get(at, pages.DEFAULT_ROW) for at in range(last + 1)]))
     sheet.activate()
 
 

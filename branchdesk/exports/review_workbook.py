@@ -89,8 +89,10 @@ def write_review(store: Store, review: WeeklyReview, path: str | Path, *, settin
         book.set_properties({"title": t("review_export.title", week=review.week.label),
                              "subject": branch, "comments": f"audit {review.audit_head.seq}:"
                                                              f"{review.audit_head.hash}"})
-        out = SheetWriter(book)
-        summary(out, review, branch, t("review_export.sheet.events"))
+        out = SheetWriter(book, t("review_export.heading", week=review.week.label,
+                                  start=review.current.start.isoformat(),
+                                  end=review.current.end.isoformat()), branch)
+        summary(out, review, t("review_export.sheet.events"))
         _advisors(out, review)
         _events(out, review)
         report(0.5)

@@ -129,3 +129,32 @@ def test_tiers_read_as_names_in_english(db, tmp_path, capsys):
     assert tiers == ["Diamond", "Gold", "Silver", "Basic", "Assets unknown"]
     shown = {row[0] for row in book["Dormant to call"].iter_rows(min_row=2, values_only=True)}
     assert shown and shown <= {"Diamond", "Gold", "Silver", "Basic", "Assets unknown"}
+
+
+@pytest.mark.parametrize(("language", "week", "page"), [
+    ("en", "Weekly review 2026-W49: 2026-11-30 to 2026-12-06", "Page &P of &N"),
+    ("zh", "2026-W49 周报：2026-11-30 至 2026-12-06", "第 &P 页，共 &N 页")])
+def test_every_printed_page_says_which_sheet_and_week_it_is(db, tmp_path, capsys, language,
+                                                            week, page):
+    book = _export(db, tmp_path, capsys, language)
+    sizes = {}
+    for sheet in book.worksheets:
+        header, footer = sheet.oddHeader, sheet.oddFooter
+        assert header.left.text == f"&B{sheet.title}&B", sheet.title
+        assert header.right.text.strip() == week, sheet.title
+        assert footer.center.text == page, sheet.title
+        sizes[sheet.title] = header.left.size
+    # a wide sheet is shrunk to the page's width, and its header is made larger to match
+    compliance, newcomers = book.sheetnames[3], book.sheetnames[-1]
+    assert sizes[compliance] > sizes[newcomers] >= 10
+
+
+def test_the_branch_heads_every_page_and_an_ampersand_stays_one(db, tmp_path, capsys,
+                                                                 monkeypatch):
+    config = tmp_path / "config.toml"
+    config.write_text('branch_name = "陆家嘴 & 张江营业部"\n', encoding="utf-8")
+    monkeypatch.setenv("BRANCHDESK_CONFIG", str(config))
+    book = _export(db, tmp_path, capsys, "en")
+    for sheet in book.worksheets:
+        # "&&" is how a header writes one "&" ("& " alone would start a code)
+        assert sheet.oddHeader.center.text == "陆家嘴 && 张江营业部", sheet.title
