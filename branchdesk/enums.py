@@ -46,8 +46,8 @@ class LabelledEnum(str, Enum):
         out = []
         for member in cls:
             label = member.label(language)
-            if label == member.value:
-                out.append(label)
+            if label.casefold() == member.value.casefold():  # "gold", not "gold/Gold"
+                out.append(member.value)
             else:
                 out.append(f"{label}/{member.value}" if language == "zh" else f"{member.value}/{label}")
         return out
@@ -79,10 +79,12 @@ class RiskLevel(LabelledEnum):
 
 
 class ValueTier(LabelledEnum):
-    BASIC = ("basic", "普通", "basic")
-    SILVER = ("silver", "银卡", "silver")
-    GOLD = ("gold", "金卡", "gold")
-    DIAMOND = ("diamond", "钻石", "diamond")
+    # Named like the cards they stand for, capitalised in English wherever they are shown
+    # (a row of the weekly review, the member card, the roster's filter); typed in any case.
+    BASIC = ("basic", "普通", "Basic")
+    SILVER = ("silver", "银卡", "Silver")
+    GOLD = ("gold", "金卡", "Gold")
+    DIAMOND = ("diamond", "钻石", "Diamond")
 
 
 class ProductRisk(LabelledEnum):

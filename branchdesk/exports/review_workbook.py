@@ -4,8 +4,9 @@ services/weekly_review_model.py laid out on sheets a person reads without help.
 Written with xlsxwriter, not openpyxl: its charts keep the values they draw (cached in the
 chart XML), so a mail or phone preview that does not recalculate still shows them, and it
 writes in-cell sparklines. Every text cell goes through exports/safe_cell.py; phones are
-masked; the audit log's head is printed on the Summary; the file is written under a
-temporary name and renamed (exports/atomic.py).
+masked, also inside a message, a finding, a reason or a complaint (exports/text_masks.py);
+the audit log's head is printed on the Summary; the file is written under a temporary name
+and renamed (exports/atomic.py).
 """
 
 from __future__ import annotations
@@ -17,9 +18,11 @@ from pathlib import Path
 from typing import Any
 
 from branchdesk import datetimes
+from branchdesk.compliance.detectors import mask
 from branchdesk.errors import UserError
 from branchdesk.exports.atomic import save_workbook
 from branchdesk.exports.review_sheets import SheetWriter, summary
+from branchdesk.exports.text_masks import mask_message, mask_numbers, privacy
 from branchdesk.i18n import t
 from branchdesk.member_fields import mask_phone, value_tier_for
 from branchdesk.services.iso_week import IsoWeek
@@ -86,8 +89,10 @@ def write_review(store: Store, review: WeeklyReview, path: str | Path, *, settin
         book.set_properties({"title": t("review_export.title", week=review.week.label),
                              "subject": branch, "comments": f"audit {review.audit_head.seq}:"
                                                              f"{review.audit_head.hash}"})
-        out = SheetWriter(book)
-        summary(out, review, branch, t("review_export.sheet.events"))
+        out = SheetWriter(book, t("review_export.heading", week=review.week.label,
+                                  start=review.current.start.isoformat(),
+                                  end=review.current.end.isoformat()), branch)
+        summary(out, review, t("review_export.sheet.events"))
         _advisors(out, review)
         _events(out, review)
         report(0.5)
@@ -182,24 +187,31 @@ def _advisors(out: SheetWriter, review: WeeklyReview) -> None:
 def _compliance(out: SheetWriter, flagged: list[dict[str, Any]]) -> None:
     from branchdesk.compliance.rulepack import Category
 
-    def findings(raw: str) -> str:
+    def findings(found: list[dict[str, Any]]) -> str:
         parts = []
-        for finding in json.loads(raw or "[]"):
+        for finding in found:
             try:
                 label = Category(finding.get("category")).label()
             except ValueError:
                 label = str(finding.get("category"))
             match = finding.get("match")
-            parts.append(f"{label}：{match}" if match else label)
-        return "；".join(parts)
+            if match and privacy(finding):
+                match = mask(match)  # as the privacy rule's rewrite shows it
+            parts.append(t("review_export.finding", category=label, match=match) if match
+                         else label)
+        return mask_numbers("\n".join(parts)) or ""  # one a line: the cell wraps
 
     f = out.formats
-    out.table("compliance", ["created", "author", "community", "verdict", "findings", "status",
-                             "reviewer", "review_reason", "override_reason", "text"],
-              [[_local(m["created_at"]), m["author"], m["community"],
-                t(f"compliance.verdict.{m['verdict']}"), findings(m["findings"]),
-                t(f"messages.status.{m['status']}"), m["reviewer"], m["review_reason"],
-                m["override_reason"], m["text"]] for m in flagged],
+    rows = []
+    for m in flagged:
+        found = json.loads(m["findings"] or "[]")
+        rows.append([_local(m["created_at"]), m["author"], m["community"],
+                     t(f"compliance.verdict.{m['verdict']}"), findings(found),
+                     t(f"messages.status.{m['status']}"), m["reviewer"],
+                     mask_numbers(m["review_reason"]), mask_numbers(m["override_reason"]),
+                     mask_message(m["text"], found)])
+    out.table("compliance", ["created", "author", "community", "verdict", "found", "status",
+                             "reviewer", "review_reason", "override_reason", "text"], rows,
               [f["datetime"], None, None, None, f["wrap"], None, None, f["wrap"], f["wrap"],
                f["wrap"]], widths={4: 40, 7: 24, 8: 24, 9: 60})
 
@@ -214,8 +226,8 @@ def _complaints(out: SheetWriter, complaints: list[dict[str, Any]]) -> None:
               [[t("review_export.yes") if c["overdue"] else None, c["id"], _day(c["opened_on"]),
                 c["name"], mask_phone(c["phone"]), c["advisor"],
                 ComplaintChannel(c["channel"]).label(), ComplaintCategory(c["category"]).label(),
-                c["summary"], c["owner"], t(f"review_export.complaint_status.{c['status']}"),
-                _day(c["resolution_due"]), _local(c["resolved_at"])] for c in complaints],
+                mask_numbers(c["summary"]), c["owner"],
+                t(f"review_export.complaint_status.{c['status']}"), _day(c["resolution_due"]), _local(c["resolved_at"])] for c in complaints],
               [f["alert"], f["count"], f["date"], None, None, None, None, None, f["wrap"], None,
                None, f["date"], f["datetime"]], widths={8: 40})
 

@@ -69,13 +69,13 @@ async def test_the_card_shows_the_tier_rule_and_follows_a_save(demo_store, make_
         card.query_one("#field-total_assets", Input).focus()
         await pilot.press("end", "ctrl+u", *"8万", "ctrl+s")
         await pilot.pause()
-        assert tier_text(card) == "basic: under 100,000 yuan (silver from 100,000)"
+        assert tier_text(card) == "Basic: under 100,000 yuan (Silver from 100,000)"
         await pilot.press("end", "ctrl+u", *"60万", "ctrl+s")
         await pilot.pause()
-        assert tier_text(card) == "gold: 500,000 yuan or more (diamond from 3,000,000)"
+        assert tier_text(card) == "Gold: 500,000 yuan or more (Diamond from 3,000,000)"
         await pilot.press("end", "ctrl+u", *"5000万", "ctrl+s")
         await pilot.pause()
-        assert tier_text(card) == "diamond: 3,000,000 yuan or more (the top tier)"
+        assert tier_text(card) == "Diamond: 3,000,000 yuan or more (the top tier)"
         await pilot.press("f2")
         await pilot.pause()
         assert tier_text(card) == "钻石：总资产不低于 3,000,000 元（最高等级）"

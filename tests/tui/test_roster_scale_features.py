@@ -48,7 +48,7 @@ async def test_tier_filter_from_the_filter_bar(settle, make_app, demo_store):
         gold = roster.list_members(demo_store, MemberQuery(value_tier="gold"), today=TODAY)
         assert table(app).row_count == len(gold) > 0
         assert all(m.value_tier is ValueTier.GOLD for m in on_screen(app))
-        assert "Tier: gold" in app.screen.query_one(StatusLine).text
+        assert "Tier: Gold" in app.screen.query_one(StatusLine).text
 
 
 async def test_names_are_in_pinyin_order_and_account_numbers_masked(settle, make_app, demo_store):
