@@ -227,7 +227,8 @@ def _complaints(out: SheetWriter, complaints: list[dict[str, Any]]) -> None:
                 c["name"], mask_phone(c["phone"]), c["advisor"],
                 ComplaintChannel(c["channel"]).label(), ComplaintCategory(c["category"]).label(),
                 mask_numbers(c["summary"]), c["owner"],
-                t(f"review_export.complaint_status.{c['status']}"), _day(c["resolution_due"]), _local(c["resolved_at"])] for c in complaints],
+                t(f"review_export.complaint_status.{c['status']}"), _day(c["resolution_due"]),
+                _local(c["resolved_at"])] for c in complaints],
               [f["alert"], f["count"], f["date"], None, None, None, None, None, f["wrap"], None,
                None, f["date"], f["datetime"]], widths={8: 40})
 
