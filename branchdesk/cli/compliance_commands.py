@@ -57,6 +57,8 @@ def _check(args: argparse.Namespace, settings: Settings) -> int:
         from branchdesk.exports.findings import check_report_path
 
         check_report_path(args.report)
+    if args.text is not None and args.file:  # one input: a file's messages are never skipped
+        raise UserError("checking.file_and_text")
     if args.text is not None:
         bulk_check.check_text_item(args.text)
         items = [bulk_check.Item("1", args.text)]
@@ -82,6 +84,10 @@ def _check(args: argparse.Namespace, settings: Settings) -> int:
             if helper is not None:
                 helper.close()
             raise
+        if not items:  # nothing was checked: a script gating on the exit code must not pass
+            if helper is not None:
+                helper.close()
+            raise UserError("checking.no_messages", file=args.file)
     results = bulk_check.check_items(store, items, args.community, workers=2, helper=helper)
     for name, lines in bulk_check.unknown_communities(store, items).items():
         print(t("bulk_check.unknown_community", community=name, lines=lines), file=sys.stderr)
