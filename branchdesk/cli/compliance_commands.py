@@ -153,6 +153,10 @@ def cmd_rules_save(args: argparse.Namespace, settings: Settings) -> int:
     from branchdesk.services import rules
 
     path = Path(args.file)
+    if not path.exists():  # one line naming the file, not the system's error text
+        raise UserError("cli.no_rule_file", file=str(path))
+    if path.is_dir():
+        raise UserError("cli.rule_file_is_folder", file=str(path))
     try:
         text = path.read_text(encoding="utf-8")
         definition = json.loads(text) if path.suffix.lower() == ".json" else tomllib.loads(text)

@@ -171,7 +171,15 @@ def cmd_backup(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_restore(args: argparse.Namespace, settings: Settings) -> int:
     from branchdesk.services import backup
 
-    result = backup.restore(Path(args.file), settings.db_path, settings.operator)
+    candidate = Path(args.file)
+    if candidate.is_dir():
+        raise UserError("backup.backup_is_folder", file=args.file)
+    try:
+        result = backup.restore(candidate, settings.db_path, settings.operator)
+    except UserError as error:  # the file given is the backup argument, not --db
+        if error.key == "opening.not_a_database" and error.params.get("file") == str(candidate):
+            raise UserError("backup.not_a_backup", file=args.file) from None
+        raise
     print(t("backup.restored", file=args.file, db=str(settings.db_path),
             anchor=result.restored_head.anchor))
     if result.kept_aside is not None:
