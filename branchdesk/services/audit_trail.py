@@ -319,6 +319,8 @@ def change_lines(entry: dict[str, Any]) -> list[str]:
         after = after if isinstance(after, dict) else {}
         lines = []
         entity = entry.get("entity") or "member"
+        # An undo puts back the columns its import changed: the others are kept, not wiped.
+        partial_after = entry.get("action") == "member.restore"
         for name in dict.fromkeys([*before, *after]):
             old, new = before.get(name), after.get(name)
             label = audit_labels.field_label(name, entity)
@@ -326,6 +328,8 @@ def change_lines(entry: dict[str, Any]) -> list[str]:
                 lines.append(f"{label}: {_shown(name, new, entity)}")
             elif name in before and name in after:
                 lines.append(f"{label}: {_shown(name, old, entity)} → {_shown(name, new, entity)}")
+            elif name in before and partial_after:
+                continue
             elif name in before:
                 lines.append(f"{label}: {_shown(name, old, entity)} → —")
             else:
