@@ -100,3 +100,17 @@ def test_rules_save_of_a_missing_file_is_one_translated_line(db, capsys, tmp_pat
     assert code == 2 and err == f"branchdesk: There is no rule file {missing}: check the path.\n"
     code, _, err = run(db, capsys, "--lang", "zh", "rules", "save", str(missing))
     assert code == 2 and err == f"branchdesk: 规则文件 {missing} 不存在，请检查路径。\n"
+
+
+def test_a_password_without_a_terminal_names_password_stdin(tmp_path):
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-m", "branchdesk", "--db", str(tmp_path / "b.db"),
+                           "--lang", "en", "staff", "init", "周经理"],
+                          stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=60,
+                          start_new_session=True)  # no controlling terminal, as under cron
+    assert done.returncode == 2 and done.stdout == ""
+    assert done.stderr == ("branchdesk: There is no terminal to type a password at: give it with"
+                           " --password-stdin (one line of standard input per password;"
+                           " a new password twice).\n")

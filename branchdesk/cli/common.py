@@ -62,8 +62,14 @@ def ask_password(args: argparse.Namespace, prompt: str) -> str:
         args.password_lines_read = read + 1
         return line.rstrip("\r\n")
     import getpass
+    import warnings
 
-    return getpass.getpass(prompt)
+    with warnings.catch_warnings():  # no terminal: Python's warning lines, then an echoed read
+        warnings.simplefilter("error", getpass.GetPassWarning)
+        try:
+            return getpass.getpass(prompt)
+        except getpass.GetPassWarning:
+            raise UserError("cli.no_terminal_for_password") from None
 
 
 def manager_credentials(args: argparse.Namespace):
