@@ -8,7 +8,7 @@ import sys
 from itertools import islice
 
 from branchdesk.cli.common import ask_password, open_db
-from branchdesk.errors import UserError
+from branchdesk.errors import UserError, quoted
 from branchdesk.i18n import t
 from branchdesk.settings import Settings
 
@@ -71,7 +71,7 @@ def _check(args: argparse.Namespace, settings: Settings) -> int:
     # With no database yet, check with the shipped rules in a throwaway in-memory one.
     store = open_db(settings, read_only=True) if settings.db_path.exists() else open_store(":memory:")
     if args.community and not community_exists(store, args.community):
-        raise UserError("cli.no_such_community", community=args.community)
+        raise UserError("cli.no_such_community", community=quoted(args.community))
     helper = None
     if args.text is None and args.file != "-":
         # A big file: a second process builds its checker while this one reads the file,
