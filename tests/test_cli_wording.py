@@ -61,3 +61,33 @@ def test_a_very_long_community_name_is_cut_in_the_error(db, capsys, language, sa
     name = "群" * 3000
     code, _, err = run(db, capsys, "--lang", language, "communities", "add", name)
     assert code == 2 and err == "branchdesk: " + said.format(cut="群" * 20 + "…") + "\n"
+
+
+def test_import_list_and_undo_and_backup_print_json(tmp_path, capsys):
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    book.active.append(["客户姓名", "手机号码", "资金账号"])
+    book.active.append(["王芳", "13812345678", "880000000001"])
+    book.active.append(["李强", "13912345678", "880000000002"])
+    roster = tmp_path / "名单.xlsx"
+    book.save(roster)
+    db = tmp_path / "b.db"
+    assert main(["--db", str(db), "import", "roster", str(roster), "--json"]) == 0
+    batch = json.loads(capsys.readouterr().out)["batch_id"]
+    code, out, _ = run(db, capsys, "import", "list", "--json")
+    [listed] = json.loads(out)
+    assert code == 0 and listed["batch_id"] == batch and listed["file_name"] == "名单.xlsx"
+    assert set(listed) == {"batch_id", "file_name", "sha256", "sheet", "operator", "imported_at",
+                           "created", "updated", "unchanged", "merged", "invalid", "undone_at"}
+    assert (listed["created"], listed["undone_at"]) == (2, None)
+    code, out, _ = run(db, capsys, "import", "undo", str(batch), "--json")
+    assert code == 0 and json.loads(out) == {"batch_id": batch, "removed": 2, "restored": 0,
+                                             "edits_lost": 0}
+    assert json.loads(run(db, capsys, "import", "list", "--json")[1])[0]["undone_at"]
+    copy = tmp_path / "copy.db"
+    code, out, _ = run(db, capsys, "backup", "-o", str(copy), "--json")
+    written = json.loads(out)
+    head = json.loads(run(db, capsys, "audit", "head", "--json")[1])
+    assert code == 0 and written["file"] == str(copy) and written["size_bytes"] == copy.stat().st_size
+    assert written["head"] == {k: head[k] for k in ("seq", "hash", "anchor")}

@@ -11,7 +11,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from branchdesk.cli.common import open_db
+from branchdesk.cli.common import open_db, print_json
 from branchdesk.errors import UserError
 from branchdesk.i18n import t
 from branchdesk.settings import Settings
@@ -51,6 +51,7 @@ def add_backup_commands(sub: Any, common: argparse.ArgumentParser) -> None:
                             help=_h("copy the database safely, even while it is in use"))
     backup.add_argument("-o", "--output", metavar="FILE",
                         help=_h("where to write the copy (default: the backups folder)"))
+    backup.add_argument("--json", action="store_true", help=_h("print one JSON object"))
     backup.set_defaults(handler=cmd_backup)
     restore = sub.add_parser("restore", parents=[common],
                              help=_h("replace the database with a checked backup"))
@@ -163,6 +164,11 @@ def cmd_backup(args: argparse.Namespace, settings: Settings) -> int:
         raise UserError("cli.no_database", file=str(settings.db_path))
     result = backup.backup(settings.db_path, Path(args.output) if args.output else None,
                            folder=settings.backup_folder)
+    if args.json:
+        head = result.head
+        print_json({"file": str(result.path), "size_bytes": result.size,
+                    "head": {"seq": head.seq, "hash": head.hash, "anchor": head.anchor}})
+        return 0
     print(t("backup.done", file=str(result.path), size=f"{result.size / 1_048_576:.1f}",
             anchor=result.head.anchor))
     return 0
