@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from branchdesk.i18n import t
 
-
 QUOTED_MAX = 20  # characters of a user's long value an error repeats before "…"
 
 
