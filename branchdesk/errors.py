@@ -5,6 +5,14 @@ from __future__ import annotations
 
 from branchdesk.i18n import t
 
+QUOTED_MAX = 20  # characters of a user's long value an error repeats before "…"
+
+
+def quoted(value: str) -> str:
+    """A value the user typed, as an error repeats it: cut after QUOTED_MAX characters, so
+    a pasted page does not fill the terminal."""
+    return value if len(value) <= QUOTED_MAX else value[:QUOTED_MAX] + "…"
+
 
 class UserError(Exception):
     """A problem with the user's input or environment, never a bug.

@@ -105,3 +105,20 @@ def test_report_path_is_checked_before_checking(tmp_path, capsys):
     assert code == 2 and ".xlsx" in out.err and out.out == ""
     code, out = _run(tmp_path, capsys, "--text", BAD, "--report", str(tmp_path / "no" / "r.xlsx"))
     assert code == 2 and "does not exist" in out.err
+
+
+def test_a_file_and_text_together_are_refused(tmp_path, capsys):
+    source = tmp_path / "msgs.jsonl"
+    source.write_text(json.dumps({"text": BAD}, ensure_ascii=False), encoding="utf-8")
+    code, out = _run(tmp_path, capsys, str(source), "--text", GOOD)
+    assert code == 2 and out.out == ""
+    assert out.err.strip() == "branchdesk: Give a FILE or --text, not both."
+
+
+def test_an_empty_file_is_not_a_pass(tmp_path, capsys):
+    for name, content in (("empty.jsonl", ""), ("blank.jsonl", "\n\n"), ("head.csv", "id,text\n")):
+        source = tmp_path / name
+        source.write_text(content, encoding="utf-8")
+        code, out = _run(tmp_path, capsys, str(source))
+        assert code == 2 and out.out == ""
+        assert out.err.strip() == f"branchdesk: No messages in {source}: nothing was checked."

@@ -5,6 +5,7 @@ off takes a reviewer's or manager's password (the audit row names whoever gave i
 from __future__ import annotations
 
 import io
+import json
 
 import pytest
 
@@ -206,3 +207,29 @@ def _staff_of(db) -> list[dict]:
         return staff.list_staff(store)
     finally:
         store.close()
+
+
+def test_a_deactivated_staff_member_is_switched_back_on(branch, monkeypatch, capsys):
+    manager = ("--user", "周经理")
+    assert run(monkeypatch, capsys, branch, *manager, "staff", "deactivate", "王合规",
+               "--manager", "周经理", "--password-stdin", stdin="mgr-pass\n")[0] == 0
+    code, _, err = run(monkeypatch, capsys, branch, *manager, "staff", "add", "王合规",
+                       "--manager", "周经理", "--password-stdin",
+                       stdin="mgr-pass\nnew-pass\nnew-pass\n")
+    assert code == 2 and "staff activate 王合规 --manager" in err
+    code, _, err = run(monkeypatch, capsys, branch, *manager, "staff", "activate", "王合规",
+                       "--manager", "小李", "--password-stdin", stdin="stf-pass\n")
+    assert code == 2 and audit_rows(branch, "staff.activate") == []       # not a manager
+    code, out, err = run(monkeypatch, capsys, branch, *manager, "staff", "activate", "王合规",
+                         "--manager", "周经理", "--password-stdin", stdin="mgr-pass\n")
+    assert code == 0 and out == "王合规 is switched back on.\n"
+    assert audit_rows(branch, "staff.activate") == [("周经理", "王合规")]
+    # Back with the role they had, and an operator again.
+    listed = json.loads(run(monkeypatch, capsys, branch, "staff", "list", "--json")[1])
+    assert {"name": "王合规", "role": "reviewer", "active": 1}.items() <= next(
+        p for p in listed if p["name"] == "王合规").items()
+    assert run(monkeypatch, capsys, branch, "--user", "王合规", "messages", "draft",
+               "--text", "注意风险")[0] == 0
+    code, _, err = run(monkeypatch, capsys, branch, *manager, "staff", "activate", "王合规",
+                       "--manager", "周经理", "--password-stdin", stdin="mgr-pass\n")
+    assert code == 2 and err == "branchdesk: 王合规 is already active.\n"

@@ -44,3 +44,42 @@ def test_trail_json_masks_phones(tmp_path, capsys):
     assert main(["--db", str(db), "audit", "trail", "--member", "1", "--json"]) == 0
     out = capsys.readouterr().out
     assert "13900001111" not in out and "139****1111" in out
+
+
+def _trail_actions(db, capsys, member: int) -> list[str]:
+    capsys.readouterr()
+    assert main(["--db", str(db), "audit", "trail", "--member", str(member), "--json"]) == 0
+    return [e["action"] for e in json.loads(capsys.readouterr().out)["entries"]]
+
+
+def test_a_members_trail_holds_its_event_rows_and_complaints(tmp_path, capsys):
+    import sqlite3
+
+    db = tmp_path / "b.db"
+    assert main(["--db", str(db), "demo", "--members", "60", "--seed", "7", "--events"]) == 0
+    with sqlite3.connect(db) as conn:
+        member = conn.execute("SELECT member_id FROM registrations"
+                              " WHERE state = 'registered' LIMIT 1").fetchone()[0]
+        other = conn.execute("SELECT id FROM members WHERE id NOT IN"
+                             " (SELECT member_id FROM registrations) LIMIT 1").fetchone()[0]
+    capsys.readouterr()
+    assert main(["--db", str(db), "complaints", "add", str(member), "--channel", "phone",
+                 "--category", "service", "--summary", "等太久", "--json"]) == 0
+    complaint = json.loads(capsys.readouterr().out)["id"]
+    assert main(["--db", str(db), "complaints", "respond", str(complaint), "--note", "已回电"]) == 0
+    actions = _trail_actions(db, capsys, member)
+    for action in ("event.invite", "registration.register", "complaint.open", "complaint.respond"):
+        assert action in actions, action
+    # Another member's trail does not hold them.
+    assert not {"registration.register", "complaint.open"} & set(
+        _trail_actions(db, capsys, other))
+
+
+def test_unknown_member_and_message_are_refused_alike(tmp_path, capsys):
+    db = tmp_path / "b.db"
+    assert main(["--db", str(db), "demo", "--members", "3"]) == 0
+    for option, noun in (("--member", "member"), ("--message", "message")):
+        capsys.readouterr()
+        assert main(["--db", str(db), "audit", "trail", option, "9999"]) == 2
+        err = capsys.readouterr().err
+        assert err.startswith(f"branchdesk: There is no {noun} 9999") and err.count("\n") == 1

@@ -10,7 +10,7 @@ import sys
 from collections.abc import Sequence
 
 from branchdesk.cli.argparse_i18n import translated
-from branchdesk.cli.common import Handler
+from branchdesk.cli.common import Handler, refusal_text
 from branchdesk.cli.parser import build_parser
 from branchdesk.cli.roster_commands import cmd_open_app
 from branchdesk.datetimes import set_branch_zone
@@ -47,7 +47,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         handler: Handler = getattr(args, "handler", cmd_open_app)
         return handler(args, settings)
     except UserError as error:
-        print(f"branchdesk: {error.message}", file=sys.stderr)
+        print(f"branchdesk: {refusal_text(error)}", file=sys.stderr)
         return 2
     except sqlite3.DatabaseError as error:  # a file damaged under us: say so, no traceback
         named = str(settings.db_path) if settings else "--db"

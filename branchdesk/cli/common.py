@@ -55,12 +55,21 @@ def pad(text: str, width: int) -> str:
 def ask_password(args: argparse.Namespace, prompt: str) -> str:
     if getattr(args, "password_stdin", False):  # one line per prompt, in the prompts' order
         line = sys.stdin.readline()
-        if not line:
-            raise EOFError
+        read = getattr(args, "password_lines_read", 0)
+        if not line:  # piped, but a line short: say which one, not "pipe it"
+            raise UserError("cli.stdin_ended" if read else "cli.stdin_empty", count=read,
+                            prompt=prompt.strip().rstrip(":："))
+        args.password_lines_read = read + 1
         return line.rstrip("\r\n")
     import getpass
+    import warnings
 
-    return getpass.getpass(prompt)
+    with warnings.catch_warnings():  # no terminal: Python's warning lines, then an echoed read
+        warnings.simplefilter("error", getpass.GetPassWarning)
+        try:
+            return getpass.getpass(prompt)
+        except getpass.GetPassWarning:
+            raise UserError("cli.no_terminal_for_password") from None
 
 
 def manager_credentials(args: argparse.Namespace):
@@ -69,6 +78,21 @@ def manager_credentials(args: argparse.Namespace):
     if not args.manager:
         return None
     return Credentials(args.manager, ask_password(args, t("cli.password_for", name=args.manager)))
+
+
+# Refusals the app words for its forms ("confirm it anyway with a reason"): on the command line
+# they name the option that overrides them. The same parameters fill both wordings.
+_OPTION_WORDING = {
+    "events.conflict_room": "events_cli.conflict_room",
+    "events.conflict_speaker": "events_cli.conflict_speaker",
+    "events.unsuitable_member": "events_cli.unsuitable_member",
+}
+
+
+def refusal_text(error: UserError) -> str:
+    """A user error as the command line says it."""
+    key = _OPTION_WORDING.get(error.key)
+    return t(key, **error.params) if key else error.message
 
 
 def print_json(data: Any) -> None:

@@ -8,7 +8,7 @@ import sys
 from itertools import islice
 
 from branchdesk.cli.common import ask_password, open_db
-from branchdesk.errors import UserError
+from branchdesk.errors import UserError, quoted
 from branchdesk.i18n import t
 from branchdesk.settings import Settings
 
@@ -57,6 +57,8 @@ def _check(args: argparse.Namespace, settings: Settings) -> int:
         from branchdesk.exports.findings import check_report_path
 
         check_report_path(args.report)
+    if args.text is not None and args.file:  # one input: a file's messages are never skipped
+        raise UserError("checking.file_and_text")
     if args.text is not None:
         bulk_check.check_text_item(args.text)
         items = [bulk_check.Item("1", args.text)]
@@ -69,7 +71,7 @@ def _check(args: argparse.Namespace, settings: Settings) -> int:
     # With no database yet, check with the shipped rules in a throwaway in-memory one.
     store = open_db(settings, read_only=True) if settings.db_path.exists() else open_store(":memory:")
     if args.community and not community_exists(store, args.community):
-        raise UserError("cli.no_such_community", community=args.community)
+        raise UserError("cli.no_such_community", community=quoted(args.community))
     helper = None
     if args.text is None and args.file != "-":
         # A big file: a second process builds its checker while this one reads the file,
@@ -82,6 +84,10 @@ def _check(args: argparse.Namespace, settings: Settings) -> int:
             if helper is not None:
                 helper.close()
             raise
+        if not items:  # nothing was checked: a script gating on the exit code must not pass
+            if helper is not None:
+                helper.close()
+            raise UserError("checking.no_messages", file=args.file)
     results = bulk_check.check_items(store, items, args.community, workers=2, helper=helper)
     for name, lines in bulk_check.unknown_communities(store, items).items():
         print(t("bulk_check.unknown_community", community=name, lines=lines), file=sys.stderr)
@@ -147,6 +153,10 @@ def cmd_rules_save(args: argparse.Namespace, settings: Settings) -> int:
     from branchdesk.services import rules
 
     path = Path(args.file)
+    if not path.exists():  # one line naming the file, not the system's error text
+        raise UserError("cli.no_rule_file", file=str(path))
+    if path.is_dir():
+        raise UserError("cli.rule_file_is_folder", file=str(path))
     try:
         text = path.read_text(encoding="utf-8")
         definition = json.loads(text) if path.suffix.lower() == ".json" else tomllib.loads(text)

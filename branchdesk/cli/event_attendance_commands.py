@@ -9,6 +9,7 @@ from typing import Any
 from branchdesk.cli.common import open_db, print_json
 from branchdesk.cli.event_common import event_id_arg, now_in_branch
 from branchdesk.cli.member_filters import known_advisor, member_query
+from branchdesk.errors import UserError
 from branchdesk.i18n import t
 from branchdesk.settings import Settings
 
@@ -123,12 +124,15 @@ def cmd_events_checkin(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_events_walk_in(args: argparse.Namespace, settings: Settings) -> int:
-    from branchdesk.services import registrations
+    from branchdesk.services import registrations, roster
 
     store = open_db(settings)
     event_id = event_id_arg(args.event)
-    done = registrations.walk_in(store, settings.operator, event_id, args.name, args.mobile,
-                                 tz=settings.tz)
+    try:
+        done = registrations.walk_in(store, settings.operator, event_id, args.name, args.mobile,
+                                     tz=settings.tz)
+    except roster.FieldErrors as error:  # the roster's reasons, without the form's "save again"
+        raise UserError("events_cli.walk_in_invalid", fields=error.described) from None
     return _print_checkin(args, event_id, done)
 
 

@@ -95,9 +95,10 @@ def add_members_command(sub: argparse._SubParsersAction, common: argparse.Argume
                          metavar=t("roster_cli.metavar.field"),
                          help=t("roster_cli.help.sort", fields="  ".join(_sort_labels())))
     members.add_argument("--desc", action="store_true", help=t("roster_cli.help.desc"))
-    members.add_argument("--limit", type=_limit, default=None, metavar="N",
-                         help=t("roster_cli.help.limit"))
-    members.add_argument("--all", action="store_true", help=t("roster_cli.help.all"))
+    how_many = members.add_mutually_exclusive_group()  # `--all --limit 5` asks for both
+    how_many.add_argument("--limit", type=_limit, default=None, metavar="N",
+                          help=t("roster_cli.help.limit"))
+    how_many.add_argument("--all", action="store_true", help=t("roster_cli.help.all"))
     members.set_defaults(handler=cmd_members)
 
 

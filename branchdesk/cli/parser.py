@@ -79,8 +79,10 @@ def build_parser() -> argparse.ArgumentParser:
     undo.add_argument("batch_id", type=int)
     undo.add_argument("--force", action="store_true",
                       help=_h("undo even if members were edited since (those edits are lost)"))
+    undo.add_argument("--json", action="store_true", help=_h("print one JSON object"))
     undo.set_defaults(handler=cmd_import_undo)
     listing = imports.add_parser("list", parents=[common], help=_h("list import batches"))
+    listing.add_argument("--json", action="store_true", help=_h("print JSON"))
     listing.set_defaults(handler=cmd_import_list)
 
     audit = sub.add_parser("audit", parents=[common], help=_h("the audit log")).add_subparsers(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 
-from branchdesk.cli.common import open_db
+from branchdesk.cli.common import open_db, print_json
 from branchdesk.errors import UserError
 from branchdesk.i18n import t
 from branchdesk.settings import Settings, demo_db_path
@@ -141,14 +141,24 @@ def cmd_import_undo(args: argparse.Namespace, settings: Settings) -> int:
     from branchdesk.services import import_undo
 
     result = import_undo.undo(open_db(settings), args.batch_id, settings.operator, force=args.force)
+    if args.json:
+        print_json({"batch_id": args.batch_id, **result})
+        return 0
     print(t("cli.undo_done", batch=args.batch_id, **result))
     return 0
+
+
+# `import list --json`: each batch's keys, named as `import roster --json` names them.
+_BATCH_JSON = {"id": "batch_id"}
 
 
 def cmd_import_list(args: argparse.Namespace, settings: Settings) -> int:
     from branchdesk.services import import_undo
 
     batches = import_undo.list_batches(open_db(settings, read_only=True))
+    if args.json:
+        print_json([{_BATCH_JSON.get(k, k): v for k, v in b.items()} for b in batches])
+        return 0
     if not batches:
         print(t("cli.no_batches"))
     from branchdesk import datetimes

@@ -115,8 +115,17 @@ def cmd_staff_deactivate(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_staff_activate(args: argparse.Namespace, settings: Settings) -> int:
+    from branchdesk.services import staff
+
+    store = open_db(settings)
+    staff.activate(store, _authorised_manager(store, args), args.name)
+    print(t("cli.staff_activated", name=args.name))
+    return 0
+
+
 def add_staff_commands(sub: Any, common: argparse.ArgumentParser) -> None:
-    """`staff init|list|add|role|passwd|deactivate`."""
+    """`staff init|list|add|role|passwd|deactivate|activate`."""
     staff = sub.add_parser("staff", parents=[common], help=t("signin.cli_help.staff")
                            ).add_subparsers(dest="staff_command", metavar="WHAT", required=True)
     init = staff.add_parser("init", parents=[common], help=t("signin.cli_help.init"),
@@ -140,11 +149,13 @@ def add_staff_commands(sub: Any, common: argparse.ArgumentParser) -> None:
     staff_off = staff.add_parser("deactivate", parents=[common],
                                  help=t("signin.cli_help.deactivate"))
     staff_off.add_argument("name")
-    for command in (staff_add, staff_role, staff_pw, staff_off):
+    staff_on = staff.add_parser("activate", parents=[common], help=t("signin.cli_help.activate"))
+    staff_on.add_argument("name")
+    for command in (staff_add, staff_role, staff_pw, staff_off, staff_on):
         command.add_argument("--manager", metavar="NAME", help=t("signin.cli_help.manager"))
     for command, handler in ((init, cmd_staff_init), (staff_add, cmd_staff_add),
                              (staff_role, cmd_staff_role), (staff_pw, cmd_staff_passwd),
-                             (staff_off, cmd_staff_deactivate)):
+                             (staff_off, cmd_staff_deactivate), (staff_on, cmd_staff_activate)):
         add_password_stdin(command)
         command.set_defaults(handler=handler)
 

@@ -11,7 +11,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from branchdesk.cli.common import manager_credentials, open_db
+from branchdesk.cli.common import manager_credentials, open_db, print_json
 from branchdesk.cli.staff_commands import add_password_stdin
 from branchdesk.errors import UserError
 from branchdesk.i18n import t
@@ -52,6 +52,7 @@ def add_backup_commands(sub: Any, common: argparse.ArgumentParser) -> None:
                             help=_h("copy the database safely, even while it is in use"))
     backup.add_argument("-o", "--output", metavar="FILE",
                         help=_h("where to write the copy (default: the backups folder)"))
+    backup.add_argument("--json", action="store_true", help=_h("print one JSON object"))
     backup.set_defaults(handler=cmd_backup)
     restore = sub.add_parser("restore", parents=[common],
                              help=_h("replace the database with a checked backup"))
@@ -166,6 +167,11 @@ def cmd_backup(args: argparse.Namespace, settings: Settings) -> int:
         raise UserError("cli.no_database", file=str(settings.db_path))
     result = backup.backup(settings.db_path, Path(args.output) if args.output else None,
                            folder=settings.backup_folder)
+    if args.json:
+        head = result.head
+        print_json({"file": str(result.path), "size_bytes": result.size,
+                    "head": {"seq": head.seq, "hash": head.hash, "anchor": head.anchor}})
+        return 0
     print(t("backup.done", file=str(result.path), size=f"{result.size / 1_048_576:.1f}",
             anchor=result.head.anchor))
     return 0
@@ -175,13 +181,20 @@ def cmd_restore(args: argparse.Namespace, settings: Settings) -> int:
     from branchdesk.services import backup
 
     candidate = Path(args.file)
-    backup.check_restore_paths(candidate, settings.db_path)  # before a password is asked
-    manager = None
-    if backup.restore_needs_manager(settings.db_path, settings.operator):
-        if not args.manager:
-            raise UserError("staff.manager_needed")
-        manager = manager_credentials(args)
-    result = backup.restore(candidate, settings.db_path, settings.operator, manager)
+    if candidate.is_dir():
+        raise UserError("backup.backup_is_folder", file=args.file)
+    try:
+        backup.check_restore_paths(candidate, settings.db_path)  # before a password is asked
+        manager = None
+        if backup.restore_needs_manager(settings.db_path, settings.operator):
+            if not args.manager:
+                raise UserError("staff.manager_needed")
+            manager = manager_credentials(args)
+        result = backup.restore(candidate, settings.db_path, settings.operator, manager)
+    except UserError as error:  # the file given is the backup argument, not --db
+        if error.key == "opening.not_a_database" and error.params.get("file") == str(candidate):
+            raise UserError("backup.not_a_backup", file=args.file) from None
+        raise
     print(t("backup.restored", file=args.file, db=str(settings.db_path),
             anchor=result.restored_head.anchor))
     if result.kept_aside is not None:

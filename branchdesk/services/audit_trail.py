@@ -194,16 +194,7 @@ def entries(store: Store, scope: Scope, limit: int | None = None) -> list[dict[s
     """The audit rows in scope, oldest first."""
     conn = store.conn
     if scope.kind == "member":
-        member = str(scope.member_id)
-        batches = [row[0] for row in conn.execute(
-            "SELECT batch_id FROM import_changes WHERE member_id = ?"
-            " UNION SELECT batch_id FROM import_created WHERE ? BETWEEN first_id AND last_id",
-            (scope.member_id, scope.member_id))]
-        condition = "(entity = 'member' AND entity_id = ?)"
-        params: list[Any] = [member]
-        if batches:
-            condition += f" OR (entity = 'import_batch' AND entity_id IN ({', '.join('?' * len(batches))}))"
-            params += [str(b) for b in batches]
+        condition, params = _about_member(conn, scope.member_id or 0)
         found = audit.entries_where(conn, condition, params, limit)
         if not found and member_rows.get(conn, scope.member_id or 0) is None:
             raise UserError("audit_trail.no_such_member", id=scope.member_id)
@@ -211,12 +202,53 @@ def entries(store: Store, scope: Scope, limit: int | None = None) -> list[dict[s
     if scope.kind == "message":
         family = _message_family(conn, scope.message_id or 0)
         marks = ", ".join("?" * len(family))
-        return audit.entries_where(conn, f"entity = 'message' AND entity_id IN ({marks})",
-                                   [str(i) for i in family], limit)
+        found = audit.entries_where(conn, f"entity = 'message' AND entity_id IN ({marks})",
+                                    [str(i) for i in family], limit)
+        if not found and not _message_exists(conn, scope.message_id or 0):
+            raise UserError("audit_trail.no_such_message", id=scope.message_id)
+        return found
     assert scope.start is not None and scope.end is not None
     return audit.entries_where(conn, "at >= ? AND at < ?",
                                [_utc_bound(scope.start), _utc_bound(scope.end + timedelta(days=1))],
                                limit)
+
+
+# Rows about a member that name it inside their values rather than as their entity: its
+# registrations and check-ins (the event is the entity), the invitations and waitlist moves
+# that list it, and the number searches that found it. Only these actions' values are read.
+_MEMBER_IN_VALUES = (
+    "(action IN ('registration.register', 'registration.cancel', 'registration.checkin',"
+    " 'registration.undo_checkin') AND json_extract(after, '$.member_id') = :member)",
+    "(action = 'event.invite' AND (EXISTS (SELECT 1 FROM json_each(after, '$.invited')"
+    " WHERE value = :member) OR EXISTS (SELECT 1 FROM json_each(after, '$.left_out_unsuitable')"
+    " WHERE value = :member)))",
+    "(action = 'registration.cancel' AND EXISTS (SELECT 1 FROM json_each(after, '$.promoted')"
+    " WHERE value = :member))",
+    "(action = 'members.search_number' AND EXISTS (SELECT 1 FROM json_each(after, '$.found')"
+    " WHERE value = :member))",
+)
+
+
+def _about_member(conn, member_id: int) -> tuple[str, dict[str, Any]]:
+    """Every audit row about one member: its own (edits, reveals, activities, follow-ups,
+    erasure), the roster and activity imports that touched it, its complaints, and the event
+    rows that name it (_MEMBER_IN_VALUES)."""
+    conditions = [
+        "(entity = 'member' AND entity_id = :member_text)",
+        "(entity = 'import_batch' AND entity_id IN (SELECT CAST(batch_id AS TEXT) FROM"
+        " import_changes WHERE member_id = :member UNION SELECT CAST(batch_id AS TEXT) FROM"
+        " import_created WHERE :member BETWEEN first_id AND last_id))",
+        "(entity = 'activity_batch' AND entity_id IN (SELECT DISTINCT CAST(batch_id AS TEXT)"
+        " FROM activities WHERE member_id = :member AND batch_id IS NOT NULL))",
+        "(entity = 'complaint' AND entity_id IN (SELECT CAST(id AS TEXT) FROM complaints"
+        " WHERE member_id = :member))",
+        *_MEMBER_IN_VALUES,
+    ]
+    return " OR ".join(conditions), {"member": member_id, "member_text": str(member_id)}
+
+
+def _message_exists(conn, message_id: int) -> bool:
+    return conn.execute("SELECT 1 FROM messages WHERE id = ?", (message_id,)).fetchone() is not None
 
 
 def _message_family(conn, message_id: int) -> list[int]:
@@ -287,6 +319,8 @@ def change_lines(entry: dict[str, Any]) -> list[str]:
         after = after if isinstance(after, dict) else {}
         lines = []
         entity = entry.get("entity") or "member"
+        # An undo puts back the columns its import changed: the others are kept, not wiped.
+        partial_after = entry.get("action") == "member.restore"
         for name in dict.fromkeys([*before, *after]):
             old, new = before.get(name), after.get(name)
             label = audit_labels.field_label(name, entity)
@@ -294,6 +328,8 @@ def change_lines(entry: dict[str, Any]) -> list[str]:
                 lines.append(f"{label}: {_shown(name, new, entity)}")
             elif name in before and name in after:
                 lines.append(f"{label}: {_shown(name, old, entity)} → {_shown(name, new, entity)}")
+            elif name in before and partial_after:
+                continue
             elif name in before:
                 lines.append(f"{label}: {_shown(name, old, entity)} → —")
             else:

@@ -9,7 +9,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
 
-from branchdesk.errors import UserError
+from branchdesk.errors import UserError, quoted
 from branchdesk.models import Member
 from branchdesk.services import roster
 from branchdesk.store import audit
@@ -69,7 +69,8 @@ def clean_name(name: str) -> str:
     if not name:
         raise UserError("communities.empty_name")
     if len(name) > NAME_MAX:
-        raise UserError("communities.name_too_long", name=name, most=NAME_MAX)
+        raise UserError("communities.name_too_long", name=quoted(name), length=len(name),
+                        most=NAME_MAX)
     return name
 
 

@@ -9,7 +9,8 @@ from pydantic import ValidationError
 
 from branchdesk import datetimes, member_fields
 from branchdesk.errors import UserError
-from branchdesk.i18n import t
+from branchdesk.i18n import catalog, get_language, t
+from branchdesk.importers.normalize.cells import REASON
 from branchdesk.models import DEFAULT_TIER_THRESHOLDS, Member, MemberQuery, value_tier_for
 from branchdesk.store import audit, member_listing, member_lookups
 from branchdesk.store import members as member_rows
@@ -77,15 +78,43 @@ def validate_changes(member: Member, changes: dict[str, Any]) -> Member:
     try:
         return Member.model_validate(data)
     except ValidationError as error:
-        raise FieldErrors({str(e["loc"][0]): e["msg"] for e in error.errors()}) from error
+        raise FieldErrors(_reasons(error)) from error
 
 
 class FieldErrors(UserError):
-    """Validation failed; `fields` maps each bad field to its reason (shown next to the field)."""
+    """Validation failed; `fields` maps each bad field to its reason (shown next to the field),
+    `described` names each field by its label with its reason, in the user's language."""
 
     def __init__(self, fields: dict[str, str]) -> None:
-        super().__init__("roster.invalid_fields", fields=", ".join(f"{k}: {v}" for k, v in fields.items()))
+        self.described = " ".join(f"{_field_label(k)}{t('roster.label_colon')}{v}" for k, v in fields.items())
+        super().__init__("roster.invalid_fields", fields=self.described)
         self.fields = fields
+
+
+def _field_label(name: str) -> str:
+    key = f"roster_fields.field.{name}"
+    return t(key) if key in catalog(get_language()) else name
+
+
+def _reasons(error: ValidationError) -> dict[str, str]:
+    """Each bad field's reason in the user's language (pydantic's own are English)."""
+    reasons = {}
+    for e in error.errors():
+        kind, limits = e["type"], e.get("ctx") or {}
+        if kind == "string_too_short":
+            reason = t("roster.value_needed")
+        elif kind == "string_too_long":
+            reason = t("roster.value_too_long", limit=limits.get("max_length"))
+        else:
+            reason = e["msg"]
+        reasons[str(e["loc"][0])] = reason
+    return reasons
+
+
+def _phone_reason(error: ValueError) -> str:
+    """A normaliser names its reason by catalog key (the import's own reasons)."""
+    reason = str(error)
+    return t(reason) if reason.startswith(REASON) else reason
 
 
 def update_member(store: Store, operator: str, member_id: int, changes: dict[str, Any],
@@ -114,7 +143,7 @@ def update_member(store: Store, operator: str, member_id: int, changes: dict[str
                 (after["account_no"], member_id),
             ).fetchone()
             if clash:
-                raise FieldErrors({"account_no": f"already used by {clash[0]}"})
+                raise FieldErrors({"account_no": t("roster.account_taken", name=clash[0])})
         member_rows.update_many(conn, [{**after, "id": member_id}])
         audit.append(
             conn, operator=operator, action="member.update", entity="member", entity_id=member_id,
@@ -174,13 +203,13 @@ def add_member(store: Store, operator: str, name: str, phone: str,
     try:
         mobile = normalize_phone(phone.strip()) if phone.strip() else None
     except ValueError as error:
-        raise FieldErrors({"phone": str(error)}) from error
+        raise FieldErrors({"phone": _phone_reason(error)}) from error
     if not mobile:
         raise FieldErrors({"phone": t("roster.mobile_needed")})
     try:
         member = Member(name=name, phone=mobile, **fields)
     except ValidationError as error:
-        raise FieldErrors({str(e["loc"][0]): e["msg"] for e in error.errors()}) from error
+        raise FieldErrors(_reasons(error)) from error
     with store.transaction() as conn:
         for member_id in member_lookups.ids_by_key(conn, mobile):
             row = member_rows.get(conn, member_id)

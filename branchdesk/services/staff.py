@@ -160,8 +160,10 @@ def add_staff(store: Store, manager: Credentials | None, name: str, role: str,
         _check_password_strength(password)
     operator = authorise(store, manager, "manager")
     with store.transaction() as conn:
-        if staff_rows.get(conn, name):
-            raise UserError("staff.exists", name=name)
+        existing = staff_rows.get(conn, name)
+        if existing:
+            raise UserError("staff.exists" if existing["active"] else "staff.exists_inactive",
+                            name=name)
         staff_rows.insert(conn, name, role, hash_password(password) if password else None)
         audit.append(conn, operator=operator, action="staff.add", entity="staff", entity_id=name,
                      after={"role": role, "password_set": password is not None})
@@ -218,6 +220,20 @@ def deactivate(store: Store, manager: Credentials | None, name: str) -> None:
         _keep_a_manager(conn, person, True)
         staff_rows.update(conn, name, active=0)
         audit.append(conn, operator=operator, action="staff.deactivate", entity="staff",
+                     entity_id=name)
+
+
+def activate(store: Store, manager: Credentials | None, name: str) -> None:
+    """Switch a deactivated staff member back on, with their role and password as they were."""
+    operator = authorise(store, manager, "manager")
+    with store.transaction() as conn:
+        person = staff_rows.get(conn, name)
+        if person is None:
+            raise UserError("staff.no_such", name=name)
+        if person["active"]:
+            raise UserError("staff.already_active", name=name)
+        staff_rows.update(conn, name, active=1)
+        audit.append(conn, operator=operator, action="staff.activate", entity="staff",
                      entity_id=name)
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 import hashlib
 import json
 import sqlite3
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -223,7 +223,8 @@ def entries_for(conn: sqlite3.Connection, entity: str, entity_id: str | int, lim
     return [dict(zip(keys, row, strict=True)) for row in cursor]
 
 
-def entries_where(conn: sqlite3.Connection, condition: str, params: Sequence[Any],
+def entries_where(conn: sqlite3.Connection, condition: str,
+                  params: Sequence[Any] | Mapping[str, Any],
                   limit: int | None = None) -> list[dict[str, Any]]:
     """Audit rows matching an SQL condition, oldest first."""
     sql = f"SELECT {', '.join(ENTRY_KEYS)} FROM audit_log WHERE {condition} ORDER BY id"

@@ -236,3 +236,23 @@ def test_moving_an_event_into_the_past_warns_as_adding_one_there_does(db, capsys
     [other] = run_json(db, capsys, "events", "list", "--from", "2030-03-09", "--to", "2030-03-09")
     code, _, err = run(db, capsys, "events", "edit", str(other["id"]), "--title", "新名字")
     assert code == 0 and err == ""  # a change that leaves the start alone says nothing
+
+
+@pytest.mark.parametrize(("language", "name", "mobile", "said"), [
+    ("en", "赵", "123", "The walk-in was not added. Mobile: Not a mainland mobile number"
+                        " (11 digits starting with 1)."),
+    ("zh", "赵", "123", "未添加现场来宾。手机号码：不是有效的大陆手机号码（以 1 开头的 11 位数字）。"),
+    ("en", "", "13900002222", "The walk-in was not added. Name: Missing; fill it in."),
+    ("zh", "", "13900002222", "未添加现场来宾。姓名：为空，请填写。"),
+    ("en", "赵" * 5000, "13900002222", "The walk-in was not added. Name: Longer than 100 characters."),
+    ("zh", "赵" * 5000, "13900002222", "未添加现场来宾。姓名：超过 100 个字符。"),
+])
+def test_a_walk_in_with_a_bad_value_says_which_in_the_users_language(
+        db, capsys, language, name, mobile, said):
+    [event] = add_around_now(db, capsys, starts_in=timedelta(hours=1))
+    before = table_counts(db)
+    code = main(["--db", str(db), "--lang", language, "events", "walk-in", str(event["id"]),
+                 name, mobile])
+    out = capsys.readouterr()
+    assert code == 2 and out.out == "" and out.err == f"branchdesk: {said}\n"
+    assert table_counts(db) == before

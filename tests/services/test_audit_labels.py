@@ -171,3 +171,29 @@ def test_every_detail_of_an_erasure_has_a_label(erased_branch, language):
                 raw |= {f"{entry['action']}.{k}" for k in data
                         if audit_labels.field_label(k, entry["entity"]) == k}
     assert raw == set()
+
+
+@pytest.mark.parametrize(("language", "words"), [
+    ("en", ["Removed: 2", "Restored: 1", "Later edits lost: 0", "Members found: [114]"]),
+    ("zh", ["删除: 2", "恢复: 1", "丢失的后续修改: 0", "找到的客户: [114]"]),
+])
+def test_an_undo_and_a_number_search_read_as_words(language, words):
+    set_language(language)
+    undo = {"action": "import.undo", "entity": "import_batch", "before": None,
+            "after": json.dumps({"removed": 2, "restored": 1, "edits_lost": 0})}
+    search = {"action": "members.search_number", "entity": "member", "before": None,
+              "after": json.dumps({"found": [114]})}
+    assert audit_trail.change_lines(undo) + audit_trail.change_lines(search) == words
+
+
+def test_a_restored_member_keeps_what_the_undo_does_not_put_back():
+    set_language("en")
+    current = {"id": 114, "name": "白晨", "phone": "15200002045", "advisor": "王丽华"}
+    entry = {"action": "member.restore", "entity": "member",
+             "before": json.dumps(current, ensure_ascii=False),
+             "after": json.dumps({"id": 114, "advisor": "李娜", "import_batch": 3},
+                                 ensure_ascii=False)}
+    lines = audit_trail.change_lines(entry)
+    assert not any(line.endswith("→ —") for line in lines)
+    assert any(line.endswith("王丽华 → 李娜") for line in lines)
+    assert not any("白晨" in line or "2045" in line for line in lines)
