@@ -105,21 +105,28 @@ def _trace(workbook: str, db: str) -> dict[str, float]:
     return marks
 
 
-def spans(marks: dict[str, float]) -> dict[str, float]:
-    """The steps' lengths from one trace's marks."""
+def spans(marks: dict[str, float]) -> dict[str, float | None]:
+    """The steps' lengths from one trace's marks (None: the step did not run — a re-import
+    that changes nothing writes nothing)."""
     m = marks
     last = "got part 2" if "got part 2" in m else "got part 1"
+
+    def span(begin: str, end: str) -> float | None:
+        return m[end] - m[begin] if begin in m and end in m else None
+
+    match = span("match start", "matched")
+    plan = span("plan start", "planned")
     return {
         "start-up": m["reader start"],
-        "reader": m["got previews"] - m["reader start"],
-        "parse": m[last] - m["got previews"],
-        "receive": m["prepared"] - m[last],
-        "attach": m["attached"] - m["attach start"],
-        "match": m["matched"] - m["match start"],
-        "plan (rest)": m["planned"] - m["plan start"] - (m["matched"] - m["match start"]),
-        "write": m["written"] - m["write start"],
-        "audit": m["audited"] - m["audit start"],
-        "commit": m["committed"] - m["audited"],
+        "reader": span("reader start", "got previews"),
+        "parse": span("got previews", last),
+        "receive": span(last, "prepared"),
+        "attach": span("attach start", "attached"),
+        "match": match,
+        "plan (rest)": plan - match if plan is not None and match is not None else None,
+        "write": span("write start", "written"),
+        "audit": span("audit start", "audited"),
+        "commit": span("audited", "committed"),
         "whole": m["end"],
     }
 
@@ -193,8 +200,10 @@ def main() -> None:
     print("|---|" + "---:|" * (len(results) + 1))
     for step in results[0][1]:
         values = [s[step] for _, s in results]
-        print(f"| {step} | " + " | ".join(f"{v:.2f}" for v in values)
-              + f" | {statistics.median(values):.2f} |")
+        ran = [v for v in values if v is not None]
+        median = f"{statistics.median(ran):.2f}" if ran else "—"
+        print(f"| {step} | " + " | ".join("—" if v is None else f"{v:.2f}" for v in values)
+              + f" | {median} |")
     if args.contention:
         figures = _contention(files[0])
         print("\nParsing and staging half the rows (derive off, as a re-import): "
