@@ -1,0 +1,43 @@
+"""The door and the event card as a newcomer meets them: what stays in the box after an answer,
+what the card's footer offers, and what `x` asks before it cancels a place."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+import pytest
+
+from branchdesk.datetimes import zone
+from branchdesk.screens.checkin import CheckInScreen
+from branchdesk.services import events, registrations
+
+TZ = zone("Asia/Shanghai")
+
+
+def plan(store, start, capacity=30):
+    return events.create_events(store, "tester", {
+        "kind": "salon", "title": "价值投资沙龙", "start": start, "end": start + timedelta(hours=2),
+        "room": "301", "capacity": capacity}, tz=TZ).events[0]
+
+
+@pytest.mark.parametrize("language", ["zh", "en"])
+async def test_the_door_box_is_ready_for_the_next_person_after_a_refusal(make_app, settle,
+                                                                          demo_store, language):
+    start = datetime.now(TZ).replace(hour=14, minute=0, second=0, microsecond=0) + \
+        timedelta(days=1)  # tomorrow: the door refuses until 12:00
+    event = plan(demo_store, start)
+    member = demo_store.conn.execute("SELECT id, name, phone FROM members ORDER BY id"
+                                     " LIMIT 1").fetchone()
+    registrations.register(demo_store, "tester", event.id, member[0])
+    app = make_app(language)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        app.push_screen(CheckInScreen(event.id))
+        await pilot.pause()
+        await pilot.press(member[1][0], "enter")
+        await pilot.pause()
+        box = app.screen.query_one("#door-input")
+        assert "12:00" in str(app.screen.query_one("#door-result").render())
+        await pilot.press(*member[2][-4:])
+        await pilot.pause()
+        assert box.value == member[2][-4:]
