@@ -18,11 +18,12 @@ from branchdesk.errors import UserError
 from branchdesk.event_types import RegistrationState
 from branchdesk.i18n import t
 from branchdesk.screens.base import AppContext
-from branchdesk.services import events, messages, registrations
+from branchdesk.services import events, messages, registrations, waitlist
 from branchdesk.widgets.app_header import AppHeader
 from branchdesk.widgets.events.event_form import EventForm, FormResult
 from branchdesk.widgets.events.invite_dialog import InviteDialog
 from branchdesk.widgets.form_dialog import FormDialog, FormField, Values
+from branchdesk.widgets.import_wizard_dialogs import ConfirmScreen
 from branchdesk.widgets.row_table import RowTable
 from branchdesk.widgets.translated_bindings import translate_bindings
 
@@ -234,10 +235,22 @@ class EventCardScreen(AppContext, Screen[None]):
                              lambda done: self.reload_data() if done else None)
 
     def action_cancel_registration(self) -> None:
+        """Asks first, naming the member and who moves up from the waitlist into the seat."""
         member_id = self.chosen_member()
         if member_id is None:
             self.notify(t("event_card.nobody_chosen"), severity="warning", markup=False)
             return
+        table = self.query_one(RegistrationTable)
+        name = str(table.get_cell_at((table.cursor_row, 0)))
+        question = t("event_card.confirm_cancel_place", name=name)
+        if self.view in ("registered", "moved_up"):
+            following = waitlist.next_up(self.store, self.event_id)
+            question += "\n" + (t("event_card.confirm_moves_up", name=following["name"])
+                                 if following else t("event_card.confirm_nobody_waiting"))
+        self.app.push_screen(ConfirmScreen(question),
+                             lambda yes: self._cancel_registration(member_id) if yes else None)
+
+    def _cancel_registration(self, member_id: int) -> None:
         try:
             done = registrations.cancel_registration(self.store, self.operator, self.event_id,
                                                      member_id)

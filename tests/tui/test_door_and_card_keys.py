@@ -41,3 +41,52 @@ async def test_the_door_box_is_ready_for_the_next_person_after_a_refusal(make_ap
         await pilot.press(*member[2][-4:])
         await pilot.pause()
         assert box.value == member[2][-4:]
+
+
+def full_event_with_a_waitlist(store):
+    """Two seats, both taken, one member waiting."""
+    start = datetime.now(TZ).replace(hour=14, minute=0, second=0, microsecond=0) + \
+        timedelta(days=2)
+    event = plan(store, start, capacity=2)
+    members = store.conn.execute("SELECT id, name FROM members WHERE risk_level IS NOT NULL"
+                                 " ORDER BY id LIMIT 3").fetchall()
+    for member_id, _ in members:
+        registrations.register(store, "tester", event.id, member_id)
+    return event, members
+
+
+def states(store, event_id) -> dict[int, str]:
+    return dict(store.conn.execute("SELECT member_id, state FROM registrations WHERE event_id = ?",
+                                   (event_id,)).fetchall())
+
+
+@pytest.mark.parametrize("language", ["zh", "en"])
+async def test_x_asks_before_cancelling_a_place_and_names_who_moves_up(make_app, settle,
+                                                                       demo_store, language):
+    from branchdesk.screens.event_card import EventCardScreen
+    from branchdesk.widgets.import_wizard_dialogs import ConfirmScreen
+
+    event, members = full_event_with_a_waitlist(demo_store)
+    before = states(demo_store, event.id)
+    app = make_app(language)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        app.push_screen(EventCardScreen(event.id))
+        await pilot.pause()
+        await pilot.press("x")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmScreen)
+        question = " ".join(str(label.render()) for label in app.screen.query("Label"))
+        assert members[0][1] in question and members[2][1] in question
+        assert ("候补" in question) if language == "zh" else "waitlist" in question
+        await pilot.press("n")                               # no: nothing changes
+        await pilot.pause()
+        assert isinstance(app.screen, EventCardScreen)
+        assert states(demo_store, event.id) == before
+        await pilot.press("x")
+        await pilot.pause()
+        await pilot.press("y")                               # yes: cancelled, the next moves up
+        await pilot.pause()
+        assert isinstance(app.screen, EventCardScreen)
+    after = states(demo_store, event.id)
+    assert after[members[0][0]] == "cancelled" and after[members[2][0]] == "registered"
