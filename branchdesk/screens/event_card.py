@@ -18,7 +18,7 @@ from branchdesk.errors import UserError
 from branchdesk.event_types import RegistrationState
 from branchdesk.i18n import t
 from branchdesk.screens.base import AppContext
-from branchdesk.services import events, messages, registrations, waitlist
+from branchdesk.services import desk_lookup, events, messages, registrations, waitlist
 from branchdesk.widgets.app_header import AppHeader
 from branchdesk.widgets.events.event_form import EventForm, FormResult
 from branchdesk.widgets.events.invite_dialog import InviteDialog
@@ -221,7 +221,8 @@ class EventCardScreen(AppContext, Screen[None]):
         event_id = self.event_id
 
         def submit(values: Values) -> None:
-            member_id = registrations.find_member(self.store, values["member"])
+            member_id = desk_lookup.lookup_member(self.store, values["member"],
+                                                  datetime.now(self.tz).date())
             done = registrations.register(self.store, self.operator, event_id, member_id,
                                           include_unsuitable=values["reason"] or None)
             key = "event_card.waitlisted" if done.position else "event_card.registered"

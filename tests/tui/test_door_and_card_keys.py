@@ -90,3 +90,41 @@ async def test_x_asks_before_cancelling_a_place_and_names_who_moves_up(make_app,
         assert isinstance(app.screen, EventCardScreen)
     after = states(demo_store, event.id)
     assert after[members[0][0]] == "cancelled" and after[members[2][0]] == "registered"
+
+
+@pytest.mark.parametrize("language", ["zh", "en"])
+async def test_r_registers_by_name_as_the_door_finds_people(make_app, settle, demo_store,
+                                                            language):
+    from branchdesk.screens.event_card import EventCardScreen
+    from branchdesk.widgets.form_dialog import FormDialog
+
+    conn = demo_store.conn
+    event = plan(demo_store, datetime.now(TZ).replace(hour=14, minute=0, second=0,
+                                                      microsecond=0) + timedelta(days=2))
+    unique = conn.execute("SELECT id, name FROM members m WHERE risk_level IS NOT NULL AND"
+                          " (SELECT count(*) FROM members o WHERE instr(o.name, m.name)) = 1"
+                          " ORDER BY id LIMIT 1").fetchone()
+    surname = conn.execute("SELECT substr(name, 1, 1) s FROM members GROUP BY s"
+                           " HAVING count(*) >= 3 ORDER BY count(*) DESC LIMIT 1").fetchone()[0]
+    app = make_app(language)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        app.push_screen(EventCardScreen(event.id))
+        await pilot.pause()
+        await pilot.press("r")
+        await pilot.pause()
+        await pilot.press(surname, "enter", "enter")          # several: said, masked, not guessed
+        await pilot.pause()
+        dialog = app.screen
+        assert isinstance(dialog, FormDialog)
+        error = str(dialog.query_one("#form-error").render())
+        assert surname in error and "****" in error
+        assert ("多位客户" in error) if language == "zh" else "several members" in error
+        dialog.set_value("member", unique[1])                 # a whole, unique name: registered
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, EventCardScreen)
+    assert conn.execute("SELECT state FROM registrations WHERE event_id = ? AND member_id = ?",
+                        (event.id, unique[0])).fetchone()[0] == "registered"
+    assert conn.execute("SELECT count(*) FROM registrations WHERE event_id = ?",
+                        (event.id,)).fetchone()[0] == 1
