@@ -46,15 +46,18 @@ class EventCardScreen(AppContext, Screen[None]):
     HELP_SECTION = "event_card.help.screen"
     TITLE_KEY = "event_card.title"
     AUTO_FOCUS = "#card-list"
+    # The footer has the keys used most (the list's x comes first); the event's own acts, shown
+    # with show=False, are spelled out on the line above it (#card-keys), so all fit at 80.
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("i", "invite", "event_card.key.invite"),
         Binding("r", "register", "event_card.key.register"),
+        Binding("i", "invite", "event_card.key.invite"),
         Binding("d", "door", "event_card.key.door"),
+        Binding("left_square_bracket", "previous_view", "event_card.key.previous_view",
+                group=Binding.Group("event_card.key.views", compact=True)),
+        Binding("right_square_bracket", "next_view", "event_card.key.next_view",
+                group=Binding.Group("event_card.key.views", compact=True)),
         Binding("m", "write_invitation", "event_card.key.write"),
         Binding("e", "edit", "event_card.key.edit", show=False),
-        Binding("left_square_bracket", "previous_view", "event_card.key.previous_view",
-                show=False),
-        Binding("right_square_bracket", "next_view", "event_card.key.next_view", show=False),
         Binding("k", "close_event", "event_card.key.close", show=False),
         Binding("c", "cancel_event", "event_card.key.cancel_event", show=False),
         Binding("s", "save_ics", "event_card.key.save_ics", show=False),
@@ -80,7 +83,20 @@ class EventCardScreen(AppContext, Screen[None]):
                    id="card-tabs")
         yield RegistrationTable(id="card-list")
         yield Static("", id="card-note", markup=False)
-        yield Footer()
+        yield Static(self._key_line(), id="card-keys")
+        yield Footer(compact=True, id="card-footer")
+
+    def _key_line(self) -> Text:
+        """The event's own keys the footer leaves out: key in bold, what it does, from the
+        bindings themselves (in the user's language)."""
+        own = {b.action for b in self.BINDINGS if isinstance(b, Binding)}
+        line = Text()
+        for bindings in self._bindings.key_to_bindings.values():
+            for binding in bindings:
+                if not binding.show and binding.action in own:
+                    line.append(self.app.get_key_display(binding), style="bold")
+                    line.append(f" {binding.description}  ")
+        return line
 
     def on_mount(self) -> None:
         self._columns()
@@ -354,6 +370,7 @@ class EventCardScreen(AppContext, Screen[None]):
 
     def relabel(self) -> None:
         self.query_one(AppHeader).refresh()
+        self.query_one("#card-keys", Static).update(self._key_line())
         self._columns()
         self.reload_data()
 

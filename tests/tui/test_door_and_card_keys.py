@@ -128,3 +128,29 @@ async def test_r_registers_by_name_as_the_door_finds_people(make_app, settle, de
                         (event.id, unique[0])).fetchone()[0] == "registered"
     assert conn.execute("SELECT count(*) FROM registrations WHERE event_id = ?",
                         (event.id,)).fetchone()[0] == 1
+
+
+@pytest.mark.parametrize(("language", "words"), [
+    ("zh", ("x 取消名额", "r 报名", "[] 名单", "e 修改", "k 结束登记", "c 取消活动", "s 保存 .ics",
+            "esc 返回")),
+    ("en", ("x Cancel", "r Register", "[] Lists", "e Edit", "k Close event", "c Cancel event",
+            "s Save .ics", "esc Back"))])
+async def test_the_card_shows_all_its_keys_at_80_columns(make_app, settle, demo_store, language,
+                                                         words):
+    from branchdesk.screens.event_card import EventCardScreen
+
+    event = plan(demo_store, datetime.now(TZ).replace(hour=14, minute=0, second=0,
+                                                      microsecond=0) + timedelta(days=2))
+    app = make_app(language)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        app.push_screen(EventCardScreen(event.id))
+        await pilot.pause()
+        app.clear_notifications()
+        await pilot.pause()
+        bottom = "\n".join(strip.text for strip in app.screen._compositor.render_strips()[-2:])
+        assert all(word in bottom for word in words), bottom
+        await pilot.press("f2")                              # the other language: the line too
+        await settle(pilot)
+        keys = str(app.screen.query_one("#card-keys").render())
+    assert ("修改" in keys) == (language == "en") and ("Edit" in keys) == (language == "zh")
