@@ -154,3 +154,38 @@ async def test_the_card_shows_all_its_keys_at_80_columns(make_app, settle, demo_
         await settle(pilot)
         keys = str(app.screen.query_one("#card-keys").render())
     assert ("修改" in keys) == (language == "en") and ("Edit" in keys) == (language == "zh")
+
+
+@pytest.mark.parametrize(("language", "listed", "unsuitable"), [
+    ("zh", "已在本活动名单上 {n} 位（含已报名、候补", "风险等级不适合 R4 级产品。"),
+    ("en", "{n} already on the list (registered and waitlisted too", "does not allow an R4 product.")])
+async def test_the_invite_dialog_says_who_is_already_listed_and_keeps_phrases_whole(
+        make_app, settle, demo_store, language, listed, unsuitable):
+    """The card's "invited" tab counts open invitations; the dialog counts everyone listed —
+    said so. At 80x24 the unsuitable note is not broken inside a phrase."""
+    from branchdesk.screens.event_card import EventCardScreen
+    from branchdesk.widgets.events.invite_dialog import InviteDialog
+
+    start = datetime.now(TZ).replace(hour=14, minute=0, second=0, microsecond=0) + \
+        timedelta(days=2)
+    event = events.create_events(demo_store, "tester", {
+        "kind": "salon", "title": "沙龙", "start": start, "end": start + timedelta(hours=2),
+        "room": "301", "capacity": 30, "product_risk": "R4"}, tz=TZ).events[0]
+    fit = [r[0] for r in demo_store.conn.execute(
+        "SELECT id FROM members WHERE risk_level IN ('C4', 'C5') ORDER BY id LIMIT 2")]
+    registrations.register(demo_store, "tester", event.id, fit[0])  # registered, not "invited"
+    registrations.invite(demo_store, "tester", event.id,
+                         registrations.MemberQuery(search=demo_store.conn.execute(
+                             "SELECT name FROM members WHERE id = ?", (fit[1],)).fetchone()[0]))
+    app = make_app(language)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        app.push_screen(EventCardScreen(event.id))
+        await pilot.pause()
+        await pilot.press("i")
+        await settle(pilot)
+        assert isinstance(app.screen, InviteDialog)
+        lines = [strip.text for strip in app.screen._compositor.render_strips()]
+    shown = "\n".join(lines)
+    assert listed.format(n=2) in shown, shown
+    assert any(unsuitable in line for line in lines), shown
