@@ -343,7 +343,9 @@ class EventCardScreen(AppContext, Screen[None]):
             self.notify(t("event_card.event_cancelled", count=len(done)), markup=False)
 
         self.app.push_screen(FormDialog(t("event_card.cancel_title", title=event.title), fields,
-                                        submit, note=t("event_card.cancel_note")),
+                                        submit, note=t("event_card.cancel_note"),
+                                        ok_label=t("event_card.cancel_ok"),
+                                        cancel_key="event_card.keep_event"),
                              lambda done: self.reload_data() if done else None)
 
     def action_save_ics(self) -> None:

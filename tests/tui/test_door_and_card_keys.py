@@ -189,3 +189,30 @@ async def test_the_invite_dialog_says_who_is_already_listed_and_keeps_phrases_wh
     shown = "\n".join(lines)
     assert listed.format(n=2) in shown, shown
     assert any(unsuitable in line for line in lines), shown
+
+
+@pytest.mark.parametrize(("language", "ok", "keep"), [("zh", "取消活动", "不取消"),
+                                                      ("en", "Cancel the event", "Keep the event")])
+async def test_the_cancel_event_dialog_says_keep_not_cancel(make_app, settle, demo_store,
+                                                            language, ok, keep):
+    from textual.widgets import Button
+
+    from branchdesk.screens.event_card import EventCardScreen
+    from branchdesk.widgets.form_dialog import FormDialog
+
+    event = plan(demo_store, datetime.now(TZ).replace(hour=14, minute=0, second=0,
+                                                      microsecond=0) + timedelta(days=2))
+    app = make_app(language)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        app.push_screen(EventCardScreen(event.id))
+        await pilot.pause()
+        await pilot.press("c")
+        await pilot.pause()
+        assert isinstance(app.screen, FormDialog)
+        labels = [str(b.label) for b in app.screen.query(Button)]
+        assert labels == [ok, keep]
+        app.screen.query_one("#form-cancel", Button).press()
+        await pilot.pause()
+        assert isinstance(app.screen, EventCardScreen)
+    assert events.get_event(demo_store, event.id).stored_status != "cancelled"
