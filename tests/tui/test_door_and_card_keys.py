@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 import pytest
 
 from branchdesk.datetimes import zone
+from branchdesk.member_query import MemberQuery
 from branchdesk.screens.checkin import CheckInScreen
 from branchdesk.services import events, registrations
 
@@ -131,8 +132,8 @@ async def test_r_registers_by_name_as_the_door_finds_people(make_app, settle, de
 
 
 @pytest.mark.parametrize(("language", "words"), [
-    ("zh", ("x 取消名额", "r 报名", "[] 名单", "e 修改", "k 结束登记", "c 取消活动", "s 保存 .ics",
-            "esc 返回")),
+    ("zh", ("x 取消名额", "r 报名", "[] 名单", "e 修改", "k 结束登记", "c 取消活动",
+            "s 保存 .ics", "esc 返回")),
     ("en", ("x Cancel", "r Register", "[] Lists", "e Edit", "k Close event", "c Cancel event",
             "s Save .ics", "esc Back"))])
 async def test_the_card_shows_all_its_keys_at_80_columns(make_app, settle, demo_store, language,
@@ -157,7 +158,8 @@ async def test_the_card_shows_all_its_keys_at_80_columns(make_app, settle, demo_
 
 
 @pytest.mark.parametrize(("language", "listed", "unsuitable"), [
-    ("zh", "已在本活动名单上 {n} 位（含已报名、候补", "风险等级不适合 R4 级产品。"),
+    ("zh", "已在本活动名单上 {n} 位（含已报名、候补",
+     "风险等级不适合 R4 级产品。"),
     ("en", "{n} already on the list (registered and waitlisted too", "does not allow an R4 product.")])
 async def test_the_invite_dialog_says_who_is_already_listed_and_keeps_phrases_whole(
         make_app, settle, demo_store, language, listed, unsuitable):
@@ -175,7 +177,7 @@ async def test_the_invite_dialog_says_who_is_already_listed_and_keeps_phrases_wh
         "SELECT id FROM members WHERE risk_level IN ('C4', 'C5') ORDER BY id LIMIT 2")]
     registrations.register(demo_store, "tester", event.id, fit[0])  # registered, not "invited"
     registrations.invite(demo_store, "tester", event.id,
-                         registrations.MemberQuery(search=demo_store.conn.execute(
+                         MemberQuery(search=demo_store.conn.execute(
                              "SELECT name FROM members WHERE id = ?", (fit[1],)).fetchone()[0]))
     app = make_app(language)
     async with app.run_test(size=(80, 24)) as pilot:

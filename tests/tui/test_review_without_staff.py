@@ -16,7 +16,8 @@ from branchdesk.widgets.form_dialog import FormDialog
 
 
 def submitted(store) -> int:
-    row = messages.save_draft(store, "tester", "周六下午的投资沙龙，欢迎报名。投资有风险，入市需谨慎。")
+    row = messages.save_draft(store, "tester",
+                              "周六下午的投资沙龙，欢迎报名。投资有风险，入市需谨慎。")
     messages.submit(store, "tester", row["id"])
     return row["id"]
 

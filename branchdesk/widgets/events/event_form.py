@@ -1,7 +1,8 @@
 """Create or edit an event from the keyboard: Tab or Enter moves on, Ctrl+S saves, Esc leaves.
 
 Start and end take what people type (2026-12-05 14:00, 12-05 14:00, 周六 14:00, 明天 19:30,
-Sat 14:00, tomorrow 19:30; the examples shown are in the user's language, dated from today); an end may be a time alone, on the start's day); what the field will save is
+Sat 14:00, tomorrow 19:30; an end may be a time alone, on the start's day); the examples
+shown are in the user's language and dated from today. What the field will save is
 shown under it as you type. The events service checks everything; its message appears in
 the form, which stays open. A booked room or speaker shows the other event and a reason
 field: saving again with a reason books it anyway (audited).
