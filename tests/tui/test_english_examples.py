@@ -19,7 +19,7 @@ CJK = re.compile(r"[\u3000-\u9fff\uff00-\uffef]")
 def test_the_example_date_is_the_coming_saturday():
     assert examples(date(2026, 12, 7))["date"] == "2026-12-12"     # a Monday
     assert examples(date(2026, 12, 12))["date"] == "2026-12-19"    # a Saturday: the next one
-    assert examples(date(2026, 12, 7))["short"] == "12-12"
+    assert examples(date(2026, 12, 7))["until"] == "2027-03-06"
 
 
 @pytest.mark.parametrize("language", ["en", "zh"])

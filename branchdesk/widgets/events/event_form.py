@@ -45,8 +45,7 @@ def examples(today: date) -> dict[str, str]:
     """Dates for the form's examples, from today: the coming Saturday (a week on when today
     is one), so an example is never in the past; a last date for a series twelve weeks on."""
     saturday = today + timedelta(days=(5 - today.weekday()) % 7 or 7)
-    return {"date": saturday.isoformat(), "short": f"{saturday:%m-%d}",
-            "until": (saturday + timedelta(weeks=12)).isoformat()}
+    return {"date": saturday.isoformat(), "until": (saturday + timedelta(weeks=12)).isoformat()}
 
 
 def _labels(enum: Any, codes: list[str]) -> str:
