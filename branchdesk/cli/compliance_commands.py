@@ -235,6 +235,7 @@ def cmd_messages_approve(args: argparse.Namespace, settings: Settings) -> int:
 
     store = open_db(settings)
     # Said before the password prompt, so nobody types a password only to be told to start over.
+    messages.require_reviewers(store)
     if not (args.override or "").strip() and messages.needs_override(store, args.message_id):
         raise UserError("messages.override_option", id=args.message_id)
     reviewer = Credentials(settings.operator, ask_password(args, t("cli.password_for",
@@ -247,9 +248,11 @@ def cmd_messages_reject(args: argparse.Namespace, settings: Settings) -> int:
     from branchdesk.services import messages
     from branchdesk.services.staff import Credentials
 
+    store = open_db(settings)
+    messages.require_reviewers(store)  # before the password prompt, as for approve
     reviewer = Credentials(settings.operator, ask_password(args, t("cli.password_for",
                                                                 name=settings.operator)))
-    _print_message(messages.reject(open_db(settings), reviewer, args.message_id, args.reason))
+    _print_message(messages.reject(store, reviewer, args.message_id, args.reason))
     return 0
 
 

@@ -163,12 +163,14 @@ class CheckInScreen(AppContext, Screen[None]):
             found = registrations.door(self.store, self.operator, self.event_id, text, tz=self.tz)
         except UserError as error:
             self._result(error.message, "error")
+            self.input.select_all()  # the next person's typing replaces it
             return
         if found.checked_in is not None:
             self._checked(found.checked_in)
             return
         if not found.matches:
             self._result(t("checkin.no_match", query=text), "warn")
+            self.input.select_all()  # kept for a walk-in (ctrl+n); typing replaces it
             return
         self._offer(found)
 

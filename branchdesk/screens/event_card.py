@@ -18,11 +18,12 @@ from branchdesk.errors import UserError
 from branchdesk.event_types import RegistrationState
 from branchdesk.i18n import t
 from branchdesk.screens.base import AppContext
-from branchdesk.services import events, messages, registrations
+from branchdesk.services import desk_lookup, events, messages, registrations, waitlist
 from branchdesk.widgets.app_header import AppHeader
 from branchdesk.widgets.events.event_form import EventForm, FormResult
 from branchdesk.widgets.events.invite_dialog import InviteDialog
 from branchdesk.widgets.form_dialog import FormDialog, FormField, Values
+from branchdesk.widgets.import_wizard_dialogs import ConfirmScreen
 from branchdesk.widgets.row_table import RowTable
 from branchdesk.widgets.translated_bindings import translate_bindings
 
@@ -45,15 +46,18 @@ class EventCardScreen(AppContext, Screen[None]):
     HELP_SECTION = "event_card.help.screen"
     TITLE_KEY = "event_card.title"
     AUTO_FOCUS = "#card-list"
+    # The footer has the keys used most (the list's x comes first); the event's own acts, shown
+    # with show=False, are spelled out on the line above it (#card-keys), so all fit at 80.
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("i", "invite", "event_card.key.invite"),
         Binding("r", "register", "event_card.key.register"),
+        Binding("i", "invite", "event_card.key.invite"),
         Binding("d", "door", "event_card.key.door"),
+        Binding("left_square_bracket", "previous_view", "event_card.key.previous_view",
+                group=Binding.Group("event_card.key.views", compact=True)),
+        Binding("right_square_bracket", "next_view", "event_card.key.next_view",
+                group=Binding.Group("event_card.key.views", compact=True)),
         Binding("m", "write_invitation", "event_card.key.write"),
         Binding("e", "edit", "event_card.key.edit", show=False),
-        Binding("left_square_bracket", "previous_view", "event_card.key.previous_view",
-                show=False),
-        Binding("right_square_bracket", "next_view", "event_card.key.next_view", show=False),
         Binding("k", "close_event", "event_card.key.close", show=False),
         Binding("c", "cancel_event", "event_card.key.cancel_event", show=False),
         Binding("s", "save_ics", "event_card.key.save_ics", show=False),
@@ -79,7 +83,20 @@ class EventCardScreen(AppContext, Screen[None]):
                    id="card-tabs")
         yield RegistrationTable(id="card-list")
         yield Static("", id="card-note", markup=False)
-        yield Footer()
+        yield Static(self._key_line(), id="card-keys")
+        yield Footer(compact=True, id="card-footer")
+
+    def _key_line(self) -> Text:
+        """The event's own keys the footer leaves out: key in bold, what it does, from the
+        bindings themselves (in the user's language)."""
+        own = {b.action for b in self.BINDINGS if isinstance(b, Binding)}
+        line = Text()
+        for bindings in self._bindings.key_to_bindings.values():
+            for binding in bindings:
+                if not binding.show and binding.action in own:
+                    line.append(self.app.get_key_display(binding), style="bold")
+                    line.append(f" {binding.description}  ")
+        return line
 
     def on_mount(self) -> None:
         self._columns()
@@ -220,7 +237,8 @@ class EventCardScreen(AppContext, Screen[None]):
         event_id = self.event_id
 
         def submit(values: Values) -> None:
-            member_id = registrations.find_member(self.store, values["member"])
+            member_id = desk_lookup.lookup_member(self.store, values["member"],
+                                                  datetime.now(self.tz).date())
             done = registrations.register(self.store, self.operator, event_id, member_id,
                                           include_unsuitable=values["reason"] or None)
             key = "event_card.waitlisted" if done.position else "event_card.registered"
@@ -234,10 +252,22 @@ class EventCardScreen(AppContext, Screen[None]):
                              lambda done: self.reload_data() if done else None)
 
     def action_cancel_registration(self) -> None:
+        """Asks first, naming the member and who moves up from the waitlist into the seat."""
         member_id = self.chosen_member()
         if member_id is None:
             self.notify(t("event_card.nobody_chosen"), severity="warning", markup=False)
             return
+        table = self.query_one(RegistrationTable)
+        name = str(table.get_cell_at((table.cursor_row, 0)))
+        question = t("event_card.confirm_cancel_place", name=name)
+        if self.view in ("registered", "moved_up"):
+            following = waitlist.next_up(self.store, self.event_id)
+            question += "\n" + (t("event_card.confirm_moves_up", name=following["name"])
+                                 if following else t("event_card.confirm_nobody_waiting"))
+        self.app.push_screen(ConfirmScreen(question),
+                             lambda yes: self._cancel_registration(member_id) if yes else None)
+
+    def _cancel_registration(self, member_id: int) -> None:
         try:
             done = registrations.cancel_registration(self.store, self.operator, self.event_id,
                                                      member_id)
@@ -313,7 +343,9 @@ class EventCardScreen(AppContext, Screen[None]):
             self.notify(t("event_card.event_cancelled", count=len(done)), markup=False)
 
         self.app.push_screen(FormDialog(t("event_card.cancel_title", title=event.title), fields,
-                                        submit, note=t("event_card.cancel_note")),
+                                        submit, note=t("event_card.cancel_note"),
+                                        ok_label=t("event_card.cancel_ok"),
+                                        cancel_key="event_card.keep_event"),
                              lambda done: self.reload_data() if done else None)
 
     def action_save_ics(self) -> None:
@@ -340,6 +372,7 @@ class EventCardScreen(AppContext, Screen[None]):
 
     def relabel(self) -> None:
         self.query_one(AppHeader).refresh()
+        self.query_one("#card-keys", Static).update(self._key_line())
         self._columns()
         self.reload_data()
 

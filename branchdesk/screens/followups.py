@@ -37,8 +37,9 @@ class Listed:
 
 class FollowUpSource(Listed):
     def __init__(self, screen: FollowUpsScreen) -> None:
+        # One list without advisor headings: by date, the advisor in its column.
         super().__init__(followups.due_follow_ups(screen.store, screen.today, screen.due,
-                                                  screen.advisor))
+                                                  screen.advisor, by_advisor=False))
 
 
 class BirthdaySource(Listed):

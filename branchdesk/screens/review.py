@@ -206,13 +206,22 @@ class ReviewScreen(RecordListScreen):
             return None
         return row
 
+    def _reviewers_exist(self) -> bool:
+        """No staff yet (a demo): said at once, with how to set one up, not after a password."""
+        try:
+            messages.require_reviewers(self.store)
+        except UserError as error:
+            self.notify(error.message, severity="error", markup=False, timeout=20)
+            return False
+        return True
+
     def _credentials(self) -> list[FormField]:
         return [FormField("name", t("review.field_name"), value=self.operator),
                 FormField("password", t("review.field_password"), kind="password")]
 
     def action_approve(self) -> None:
         row = self._chosen(("submitted",))
-        if row is None:
+        if row is None or not self._reviewers_exist():
             return
         fields = self._credentials()
         note = t("review.approve_note", id=row["id"], author=row["author"])
@@ -232,7 +241,7 @@ class ReviewScreen(RecordListScreen):
 
     def action_reject(self) -> None:
         row = self._chosen(("submitted",))
-        if row is None:
+        if row is None or not self._reviewers_exist():
             return
         fields = [*self._credentials(), FormField("reason", t("review.field_reason"))]
 

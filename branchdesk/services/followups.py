@@ -138,13 +138,18 @@ def apply_change(conn: sqlite3.Connection, operator: str, member_id: int,
 
 
 def due_follow_ups(store: Store, today: date, due: Due = "today",
-                   advisor: str | None = None) -> list[FollowUp]:
+                   advisor: str | None = None, *, by_advisor: bool = True) -> list[FollowUp]:
     """Follow-ups due today or overdue (`due="today"`), or also in the coming 7 days
-    (`due="week"`), grouped by advisor, overdue first within each."""
+    (`due="week"`), grouped by advisor, overdue first within each (for a listing that heads
+    each advisor's group); `by_advisor=False`: oldest date first across advisors (for one
+    list without group headings, where a group's dates would seem out of order)."""
     if due not in ("today", "week"):
         raise UserError("engagement.bad_due", value=due)
     until = today if due == "today" else today + timedelta(days=WEEK_DAYS)
-    return [_follow_up(r) for r in follow_rows.due(store.conn, until, advisor)]
+    found = [_follow_up(r) for r in follow_rows.due(store.conn, until, advisor)]
+    if not by_advisor:
+        found.sort(key=lambda f: f.due_on)  # stable: advisor, then name, within a day
+    return found
 
 
 def _next_on(birthday: date, today: date) -> date:

@@ -13,6 +13,7 @@ from typing import Any
 from branchdesk.compliance.basis import basis_in
 from branchdesk.errors import UserError
 from branchdesk.i18n import t
+from branchdesk.services import staff
 from branchdesk.services.checking import check_text
 from branchdesk.services.staff import Credentials, authenticate
 from branchdesk.store import audit
@@ -115,10 +116,19 @@ def submit(store: Store, operator: str, message_id: int) -> dict[str, Any]:
                        submitted_at=message_rows.stamp())
 
 
+def require_reviewers(store: Store) -> None:
+    """Approving or rejecting takes a reviewer's (or manager's) password: on a branch with no
+    staff yet (a demo) there is nobody to give one, and that is said, with how to set one up,
+    before anyone is asked for a password that does not exist."""
+    if not staff.has_staff(store):
+        raise UserError("messages.no_reviewers")
+
+
 def approve(store: Store, reviewer: Credentials, message_id: int,
             override_reason: str | None = None) -> dict[str, Any]:
     """Approve in the reviewer's own name: their password, never their own message, and a
     reason on record to override a block."""
+    require_reviewers(store)
     authenticate(store, reviewer, role="reviewer")
     message = _get(store, message_id)
     if message["author"] == reviewer.name:
@@ -132,6 +142,7 @@ def approve(store: Store, reviewer: Credentials, message_id: int,
 
 
 def reject(store: Store, reviewer: Credentials, message_id: int, reason: str) -> dict[str, Any]:
+    require_reviewers(store)
     authenticate(store, reviewer, role="reviewer")
     if not reason.strip():
         raise UserError("messages.reason_needed")

@@ -17,6 +17,8 @@ from branchdesk.member_fields import mask_phone
 from branchdesk.member_query import MemberQuery
 from branchdesk.services import roster
 from branchdesk.services.attendance import record_attendance, undo_attendance
+from branchdesk.services.desk_lookup import find_member as find_member
+from branchdesk.services.desk_lookup import roster_matches
 from branchdesk.services.event_clock import require_door_open
 from branchdesk.services.events import Event, get_event
 from branchdesk.services.member_lookup import refuse_erased
@@ -26,24 +28,6 @@ from branchdesk.store import events as event_rows
 from branchdesk.store import members as member_rows
 from branchdesk.store import registrations as registration_rows
 from branchdesk.store.database import Store
-
-ROSTER_MATCHES = 20  # how many roster members the door lists when nobody listed matches
-
-
-def find_member(store: Store, text: str) -> int:
-    """MEMBER as scripts pass it: an account number, a mobile number or a member id."""
-    from branchdesk.services.member_lookup import typed_keys
-
-    found: list[int] = []
-    for key in typed_keys(text):  # as typed, then without spaces and dashes
-        found = found or member_lookups.ids_by_key(store.conn, key)
-    if not found:
-        raise UserError("events.no_such_member", value=text)
-    if len(found) > 1:
-        names = [member_rows.get(store.conn, i) for i in found]
-        listing = "; ".join(f"#{m['id']} {m['name']}" for m in names if m)
-        raise UserError("events.several_members", value=text, members=listing)
-    return found[0]
 
 
 def _member_name(store: Store, member_id: int) -> str:
@@ -309,11 +293,7 @@ def door(store: Store, operator: str, event_id: int, text: str, *, tz: tzinfo,
                                    now=now))
     if found:
         return DoorResult(matches=[_masked(r, True) for r in found])
-    today = now.astimezone(tz).date()
-    rows = member_listing.page(store.conn, MemberQuery(search=text), today, 0, ROSTER_MATCHES * 5)
-    digits = text.isdigit()
-    near = [r for r in rows if text.lower() in r["name"].lower()
-            or (digits and (r["phone"] or "").endswith(text))][:ROSTER_MATCHES]
+    near = roster_matches(store, text, now.astimezone(tz).date())
     return DoorResult(matches=[_masked(r, False) for r in near], from_roster=True)
 
 

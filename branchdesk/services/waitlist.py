@@ -8,7 +8,9 @@ from typing import Any
 
 from branchdesk.enums import product_suits
 from branchdesk.event_types import SEATED, RegistrationState
+from branchdesk.store import events as event_rows
 from branchdesk.store import registrations as registration_rows
+from branchdesk.store.database import Store
 from branchdesk.store.members import now_text
 
 
@@ -38,3 +40,14 @@ def promote(conn: sqlite3.Connection, event: dict[str, Any]) -> list[dict[str, A
         moved.append(row)
         seated += 1
     return moved
+
+
+def next_up(store: Store, event_id: int) -> dict[str, Any] | None:
+    """Who would take a seat freed now: the first waitlisted member who suits the event (whom
+    `promote` would move up into one free seat), or None."""
+    event = event_rows.get(store.conn, event_id) or {}
+    for row in registration_rows.listed(store.conn, event_id,
+                                        [RegistrationState.WAITLISTED.value]):
+        if suits(row, event.get("product_risk")):
+            return row
+    return None

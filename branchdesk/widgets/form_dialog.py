@@ -62,7 +62,7 @@ class FormDialog(ModalScreen[bool]):
 
     def __init__(self, title: str, fields: Sequence[FormField],
                  submit: Callable[[Values], object], *, note: str = "",
-                 ok_label: str | None = None) -> None:
+                 ok_label: str | None = None, cancel_key: str = "form_dialog.cancel") -> None:
         super().__init__()
         translate_bindings(self)
         self.title_text = title
@@ -70,6 +70,7 @@ class FormDialog(ModalScreen[bool]):
         self.submit = submit
         self.note = note
         self.ok_label = ok_label or t("form_dialog.ok")
+        self.cancel_key = cancel_key  # a catalog key: "取消" would be ambiguous where the act cancels
 
     def compose(self) -> ComposeResult:
         with Vertical(id="form-box"):
@@ -83,7 +84,7 @@ class FormDialog(ModalScreen[bool]):
             yield Static("", id="form-error", markup=False)
             with Horizontal(id="form-buttons"):
                 yield Button(self.ok_label, id="form-ok", variant="primary")
-                yield Button(t("form_dialog.cancel"), id="form-cancel")
+                yield Button(t(self.cancel_key), id="form-cancel")
 
     @staticmethod
     def _input(spec: FormField) -> Input | Select[str]:
@@ -108,7 +109,7 @@ class FormDialog(ModalScreen[bool]):
     def relabel(self) -> None:
         """The language changed: keep what was typed (recomposing would clear it); the
         field labels were given by the caller and stay as they are."""
-        self.query_one("#form-cancel", Button).label = t("form_dialog.cancel")
+        self.query_one("#form-cancel", Button).label = t(self.cancel_key)
 
     def values(self) -> Values:
         out: Values = {}

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from textual.binding import BindingsMap
+from textual.binding import Binding, BindingsMap
 from textual.dom import DOMNode
 from textual.widgets._select import SelectOverlay
 
@@ -20,12 +20,21 @@ def translate_bindings(node: DOMNode) -> None:
     """Replace `node`'s binding descriptions that are catalog keys (``area.key``) by their text."""
     keys = {
         key: [
-            replace(b, description=t(b.description)) if _is_key(b.description) else b
-            for b in bindings
+            _translated(b) for b in bindings
         ]
         for key, bindings in node._bindings.key_to_bindings.items()
     }
     node._bindings = BindingsMap.from_keys(keys)
+
+
+def _translated(binding: Binding) -> Binding:
+    """The binding with its description, and its footer group's, in the user's language."""
+    if _is_key(binding.description):
+        binding = replace(binding, description=t(binding.description))
+    group = binding.group
+    if group is not None and _is_key(group.description):
+        binding = replace(binding, group=replace(group, description=t(group.description)))
+    return binding
 
 
 def _is_key(text: str) -> bool:

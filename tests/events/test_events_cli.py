@@ -97,7 +97,7 @@ def test_invite_register_waitlist_cancel_checkin_close(db, capsys):
     invited = run_json(db, capsys, "events", "invite", eid, "--community", "解套互助群")
     assert invited["invited"] == dry["invited"] and invited["unsuitable"] == dry["unsuitable"]
     code, out, _ = run(db, capsys, "events", "invite", eid, "--community", "解套互助群")
-    assert code == 0 and "Already invited" in out and str(invited["unsuitable"][0]) in out
+    assert code == 0 and "Already on the event's list" in out and str(invited["unsuitable"][0]) in out
     members = invited["invited_ids"][:4]
     states = [run_json(db, capsys, "events", "register", eid, str(m))["state"] for m in members]
     assert states == ["registered", "registered", "waitlisted", "waitlisted"]

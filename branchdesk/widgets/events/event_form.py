@@ -1,7 +1,8 @@
 """Create or edit an event from the keyboard: Tab or Enter moves on, Ctrl+S saves, Esc leaves.
 
 Start and end take what people type (2026-12-05 14:00, 12-05 14:00, 周六 14:00, 明天 19:30,
-Sat 14:00; an end may be a time alone, on the start's day); what the field will save is
+Sat 14:00, tomorrow 19:30; an end may be a time alone, on the start's day); the examples
+shown are in the user's language and dated from today. What the field will save is
 shown under it as you type. The events service checks everything; its message appears in
 the form, which stays open. A booked room or speaker shows the other event and a reason
 field: saving again with a reason books it anyway (audited).
@@ -10,7 +11,7 @@ field: saving again with a reason books it anyway (audited).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, tzinfo
+from datetime import date, datetime, timedelta, tzinfo
 from typing import Any, ClassVar
 
 from textual import on
@@ -39,6 +40,13 @@ class FormResult:
 
 def _options(enum: Any, with_code: bool = False) -> list[tuple[str, str]]:
     return [(f"{m.value} {m.label()}" if with_code else m.label(), m.value) for m in enum]
+
+
+def examples(today: date) -> dict[str, str]:
+    """Dates for the form's examples, from today: the coming Saturday (a week on when today
+    is one), so an example is never in the past; a last date for a series twelve weeks on."""
+    saturday = today + timedelta(days=(5 - today.weekday()) % 7 or 7)
+    return {"date": saturday.isoformat(), "until": (saturday + timedelta(weeks=12)).isoformat()}
 
 
 def _labels(enum: Any, codes: list[str]) -> str:
@@ -114,10 +122,13 @@ class EventForm(ModalScreen[FormResult | None]):
                row_classes: str = "") -> ComposeResult:
         with self._row(name, row_classes):
             yield Label(t(f"events_form.field.{name}"), classes="form-label", id=f"label-{name}")
-            yield Input(value, placeholder=t(f"events_form.placeholder.{name}"),
+            yield Input(value, placeholder=self._placeholder(name),
                         id=f"field-{name}", compact=True)
         if hint:
             yield Static("", id=f"hint-{name}", classes="form-hint", markup=False)
+
+    def _placeholder(self, name: str) -> str:
+        return t(f"events_form.placeholder.{name}", **examples(datetime.now(self.tz).date()))
 
     def _select(self, name: str, options: list[tuple[str, str]], value: str | None, *,
                 blank: bool = False) -> ComposeResult:
@@ -137,7 +148,7 @@ class EventForm(ModalScreen[FormResult | None]):
             label.update(t(f"events_form.field.{name}"))
             field = self.query_one(f"#field-{name}")
             if isinstance(field, Input):
-                field.placeholder = t(f"events_form.placeholder.{name}")
+                field.placeholder = self._placeholder(name)
         self.query_one("#event-form-hint", Label).update(t("events_form.hint"))
         self._show_hints()
 
@@ -194,7 +205,7 @@ class EventForm(ModalScreen[FormResult | None]):
         for name in ("start", "end"):
             hint = self.query_one(f"#hint-{name}", Static)
             if not self.text(name):
-                hint.update(t("events_form.time_hint"))
+                hint.update(t("events_form.time_hint", **examples(today)))
                 continue
             try:
                 value = self._start() if name == "start" else self._end(start)
