@@ -37,8 +37,9 @@ if TYPE_CHECKING:
     pass
 
 SEARCH_DEBOUNCE = 0.15  # seconds of quiet typing before a search runs
-# What `s` cycles through: the columns people sort by, each backed by an index.
-SORT_CYCLE = ("name", "last_active_on", "risk_level", "experience", "advisor", "account_no")
+# The sortable columns (each backed by an index), left to right as the table shows them: `s`
+# cycles through those on screen, the palette offers them all.
+SORT_CYCLE = tuple(SORT_COLUMNS)
 
 
 class RosterScreen(Screen[None]):
@@ -309,8 +310,9 @@ class RosterScreen(Screen[None]):
         self.requery()
 
     def action_cycle_sort(self) -> None:
-        index = SORT_CYCLE.index(self.sort) if self.sort in SORT_CYCLE else -1
-        self.sort_by(SORT_CYCLE[(index + 1) % len(SORT_CYCLE)])
+        cycle = self.table.shown_sort_fields or list(SORT_CYCLE)
+        index = cycle.index(self.sort) if self.sort in cycle else -1
+        self.sort_by(cycle[(index + 1) % len(cycle)])
 
     def action_reverse_sort(self) -> None:
         self.sort_by(self.sort, not self.descending)

@@ -128,19 +128,34 @@ async def test_dormant_only_and_clear(settle, make_app, demo_store):
         assert "dormant only" not in status(app)
 
 
-async def test_sort_cycles_and_reverses(settle, make_app, demo_store):
+async def test_sort_cycles_through_the_columns_left_to_right_and_reverses(settle, make_app,
+                                                                         demo_store):
+    from branchdesk.widgets.roster_columns import SORT_COLUMNS
+
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        await pilot.press("s")                    # name → last active
+        header = table(app).render_line(0).text
+        # The sortable columns' titles, in the order they stand on the header line.
+        on_header = sorted((c for c in SORT_COLUMNS.values() if c.title in header),
+                           key=lambda c: header.index(c.title))
+        assert len(on_header) >= 4
+        seen = []
+        for _ in on_header:
+            await pilot.press("s")
+            await settle(pilot)
+            seen.append(next(c.title for c in on_header if f"Sort: {c.title} ▲" in status(app)))
+        # From Name, every column to its right in turn, then back to Name.
+        assert seen == [c.title for c in on_header[1:]] + ["Name"]
+        await pilot.press("s")                    # the column next to Name
         await settle(pilot)
-        assert "Sort: Last active ▲" in status(app)
-        oldest = everyone(demo_store, sort="last_active_on")[0]
-        assert shown_members(app)[0].id == oldest.id
+        assert f"Sort: {on_header[1].title} ▲" in status(app)
+        field = on_header[1].sort_field
+        assert shown_members(app)[0].id == everyone(demo_store, sort=field)[0].id
         await pilot.press("r")
         await settle(pilot)
-        assert "Sort: Last active ▼" in status(app)
-        newest = everyone(demo_store, sort="last_active_on", descending=True)[0]
+        assert f"Sort: {on_header[1].title} ▼" in status(app)
+        newest = everyone(demo_store, sort=field, descending=True)[0]
         assert shown_members(app)[0].id == newest.id
 
 
