@@ -56,6 +56,8 @@ class RosterScreen(Screen[None]):
         # help screen and the palette.
         Binding("slash", "focus_search", "roster_screen.key.search", show=False),
         Binding("f", "toggle_filters", "roster_screen.key.filters"),
+        # Shown only while a filter has focus: back to the list, the filters kept.
+        Binding("escape", "close_filters", "roster_screen.key.close_filters"),
         Binding("d", "toggle_dormant", "roster_screen.key.dormant"),
         Binding("l", "log_contact", "engagement_screens.key.log_contact"),
         Binding("a", "toggle_reactivated", "engagement_screens.key.reactivated_filter", show=False),
@@ -121,6 +123,8 @@ class RosterScreen(Screen[None]):
         return self.query_one(SearchBox)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "close_filters":
+            return self._filter_focused()
         # False hides the key from the footer while the user types in a field.
         return not (action in self.LETTER_ACTIONS and isinstance(self.focused, (Input, OptionList)))
 
@@ -259,6 +263,15 @@ class RosterScreen(Screen[None]):
                 self.table.focus()
         else:
             bar.query_one("#filter-need").focus()
+
+    def _filter_focused(self) -> bool:
+        focused = self.focused
+        return focused is not None and self.filter_bar in focused.ancestors_with_self
+
+    def action_close_filters(self) -> None:
+        """Esc in the filters: hide them and go back to the list; the filters stay in force."""
+        self.filter_bar.add_class("-hidden")
+        self.table.focus()
 
     def show_community(self, name: str) -> None:
         """The members of one community (the communities screen's Enter): that filter alone,

@@ -31,6 +31,13 @@ def shown_members(app):
     return [t.member_at(row) for row in rows]
 
 
+def footer_text(app) -> str:
+    from textual.widgets import Footer
+
+    footer = app.screen.query_one(Footer)
+    return " ".join(str(key.render()) for key in footer.query("FooterKey"))
+
+
 def everyone(store, **query):
     return roster.list_members(store, MemberQuery(**query), today=TODAY)
 
@@ -110,6 +117,26 @@ async def test_need_filter_from_the_filter_bar(settle, make_app, demo_store):
         await pilot.press("f")                    # hide the bar: the filter stays, shown below
         assert not bar.display and table(app).has_focus
         assert "Need: recovery" in status(app)
+
+
+async def test_escape_in_the_filters_goes_back_to_the_list_keeping_them(settle, make_app,
+                                                                      demo_store):
+    app = make_app("zh")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("f")
+        bar = app.screen.query_one(FilterBar)
+        await pilot.press("enter", "down", "down", "enter")  # the second need: recovery
+        await settle(pilot)
+        assert "返回列表" in footer_text(app)    # Esc says where it goes
+        await pilot.press("escape")
+        await settle(pilot)
+        assert not bar.display and table(app).has_focus
+        assert table(app).row_count == len(everyone(demo_store, need=Need.RECOVERY))
+        assert "打开" in footer_text(app) and "返回列表" not in footer_text(app)
+        await pilot.press("1")                    # a digit in the list starts a search again
+        await settle(pilot)
+        assert app.screen.search_box.value == "1"
 
 
 async def test_dormant_only_and_clear(settle, make_app, demo_store):
