@@ -67,7 +67,8 @@ class RosterScreen(Screen[None]):
         Binding("i", "import_roster", "app.key.import", show=False),
         Binding("f5", "reload", "roster_screen.key.reload", show=False),
         # Not a letter: a letter typed in the list starts a search (names in pinyin too).
-        Binding("ctrl+e", "export_members", "member_export.key", show=False),
+        # Priority: the search box (an Input) would take ctrl+e as "cursor to the end".
+        Binding("ctrl+e", "export_members", "member_export.key", show=False, priority=True),
         # The other areas' keys work everywhere (the app binds them); the home screen shows them.
         Binding("m", "app.switch_mode('compose')", "compose.key.open"),
         Binding("v", "app.switch_mode('review')", "review.key.open"),

@@ -139,6 +139,22 @@ async def test_escape_in_the_filters_goes_back_to_the_list_keeping_them(settle, 
         assert app.screen.search_box.value == "1"
 
 
+async def test_ctrl_e_in_the_search_box_exports_the_rows_shown(settle, make_app, demo_store):
+    from branchdesk.widgets.member_export.dialog import MemberExportDialog
+
+    app = make_app("zh")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("/", *"稳健")
+        await settle(pilot)
+        assert app.screen.search_box.has_focus
+        shown = table(app).row_count
+        await pilot.press("ctrl+e")
+        await settle(pilot)
+        assert isinstance(app.screen, MemberExportDialog)
+        assert f"{shown}" in " ".join(str(label.render()) for label in app.screen.query("Label"))
+
+
 async def test_dormant_only_and_clear(settle, make_app, demo_store):
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
