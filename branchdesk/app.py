@@ -24,7 +24,7 @@ from textual.worker import WorkerFailed
 from branchdesk.commands import BranchDeskCommands
 from branchdesk.errors import UserError
 from branchdesk.i18n import get_language, set_language, t
-from branchdesk.screens.base import Relabels, Reloads
+from branchdesk.screens.base import HoldsUnsavedWork, Relabels, Reloads
 from branchdesk.screens.help import HelpScreen
 from branchdesk.screens.roster import RosterScreen
 from branchdesk.services import staff
@@ -265,6 +265,22 @@ class BranchDeskApp(App[None]):
         if self.use_command_palette and not CommandPalette.is_open(self):
             self.push_screen(CommandPalette(placeholder=t("app.palette_placeholder"),
                                             id="--command-palette"))
+
+    async def action_quit(self) -> None:
+        """Ctrl+Q and the palette's Quit: at once, unless a screen (in any area) holds unsaved
+        changes; then ask. Asked already, Ctrl+Q again quits."""
+        from branchdesk.widgets.quit_dialog import QuitWithUnsavedScreen
+
+        where = [screen.unsaved_work_title() for screen in self._all_screens()
+                 if isinstance(screen, HoldsUnsavedWork) and screen.has_unsaved_changes()]
+        if not where or isinstance(self.screen, QuitWithUnsavedScreen):
+            self.exit()
+            return
+        self.push_screen(QuitWithUnsavedScreen(where), self._quit_answered)
+
+    def _quit_answered(self, quit_anyway: bool | None) -> None:
+        if quit_anyway:
+            self.exit()
 
     def action_help_quit(self) -> None:
         """Ctrl+C copies in a text field; say how to quit, in the user's language."""

@@ -61,3 +61,15 @@ class Reloads(Protocol):
     """A screen that shows data from the database and can read it again (after an import)."""
 
     def reload_data(self) -> None: ...
+
+
+@runtime_checkable
+class HoldsUnsavedWork(Protocol):
+    """A screen where the user types something that is lost unless saved (a member card, a
+    message draft): quitting the app asks first while any such screen has unsaved changes."""
+
+    def has_unsaved_changes(self) -> bool: ...
+
+    def unsaved_work_title(self) -> str:
+        """What holds the unsaved changes, in the user's language ("客户卡片 张三")."""
+        ...
