@@ -17,6 +17,7 @@ from textual._context import active_app
 from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.dom import DOMNode
+from textual.notifications import Notification, Notify
 from textual.screen import Screen
 from textual.widgets import Input, TextArea
 from textual.worker import WorkerFailed
@@ -37,6 +38,7 @@ from branchdesk.widgets.translated_bindings import translate_bindings, translate
 # What works on the sign-in screen: help, language, theme, quitting, moving between fields.
 SIGN_IN_ACTIONS = frozenset({"quit", "help", "switch_language", "toggle_theme", "focus_next",
                              "focus_previous", "help_quit"})
+SIGN_IN_HINT_SECONDS = 6  # a hint, not a warning: long enough to read, then out of the way
 DARK_THEME = "textual-dark"
 LIGHT_THEME = "textual-light"
 
@@ -132,6 +134,7 @@ class BranchDeskApp(App[None]):
         # Once a branch has staff, nobody works until someone signs in (see signed_in).
         self.signing_in = staff.has_staff(store)
         self.hint_sign_in = False  # run_app: on a branch without staff, say how to set it up
+        self._sign_in_hint: Notification | None = None  # while shown: said again after F2
         translate_bindings(self)
         translate_textual_bindings()
 
@@ -139,13 +142,26 @@ class BranchDeskApp(App[None]):
         for notice in self.startup_notices:  # a repaired audit log, a failed daily backup
             self.notify(notice, severity="warning", timeout=20, markup=False)
         if self.hint_sign_in and not self.signing_in:
-            self.notify(t("signin.no_staff_hint", name=self.settings.operator), timeout=15,
-                        markup=False)
+            self._say_sign_in_hint()
         if self.signing_in:
             from branchdesk.screens.signin import SignInScreen
 
             self.push_screen(SignInScreen(self.settings.operator if staff.is_active_staff(
                 self.store, self.settings.operator) else ""), self.signed_in)
+
+    def _say_sign_in_hint(self) -> None:
+        """How to set up staff, briefly (it covers the corner of the screen while shown)."""
+        self._sign_in_hint = Notification(t("signin.no_staff_hint", name=self.settings.operator),
+                                          timeout=SIGN_IN_HINT_SECONDS)
+        self.post_message(Notify(self._sign_in_hint))
+
+    def _resay_sign_in_hint(self) -> None:
+        """After a language switch, a hint still on screen is said again in the new language."""
+        hint = self._sign_in_hint
+        if hint is None or hint.has_expired or hint not in self._notifications:
+            return
+        self._unnotify(hint)
+        self._say_sign_in_hint()
 
     def signed_in(self, name: str | None) -> None:
         """Everything from now on is recorded under the signed-in person's name."""
@@ -236,6 +252,7 @@ class BranchDeskApp(App[None]):
         set_language(language)
         self.settings.language = language
         await self.relabel()
+        self._resay_sign_in_hint()
         self.notify(t("app.language_switched"))
 
     async def relabel(self) -> None:

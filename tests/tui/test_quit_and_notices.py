@@ -1,4 +1,5 @@
-"""Quitting with unsaved work asks first (ctrl+q and the palette's Quit)."""
+"""Quitting with unsaved work asks first (ctrl+q and the palette's Quit), and the start-up
+hint is brief and follows a language switch."""
 
 from __future__ import annotations
 
@@ -69,3 +70,25 @@ async def test_ctrl_q_with_nothing_unsaved_quits_at_once(make_app, settle):
         await pilot.press("ctrl+q")
         await pilot.pause()
         assert not app.is_running
+
+
+def toasts(app) -> list[str]:
+    """The notifications on screen now (expired ones are gone)."""
+    return [str(n.message) for n in app._notifications]
+
+
+async def test_the_sign_in_hint_is_brief_and_follows_a_language_switch(make_app, settle):
+    from branchdesk.app import SIGN_IN_HINT_SECONDS
+
+    app = make_app("zh")
+    app.hint_sign_in = True
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert any("尚未设立员工" in text for text in toasts(app))
+        assert SIGN_IN_HINT_SECONDS <= 8
+        await pilot.press("f2")
+        await settle(pilot)
+        shown = " ".join(toasts(app))
+        assert "尚未设立员工" not in shown and "no staff" in shown.lower()
+        await pilot.pause(SIGN_IN_HINT_SECONDS + 0.5)
+        assert not any("no staff" in text.lower() for text in toasts(app))
