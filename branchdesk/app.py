@@ -229,6 +229,14 @@ class BranchDeskApp(App[None]):
         if not isinstance(self.screen, ImportWizardScreen):
             self.push_screen(ImportWizardScreen(), self._import_closed)
 
+    async def action_export_review(self) -> None:
+        """The weekly review workbook from any area: the dashboard, then its export dialog."""
+        from branchdesk.screens.dashboard import DashboardScreen
+
+        await self.switch_mode("dashboard")
+        if isinstance(self.screen, DashboardScreen):
+            self.screen.export_when_ready()
+
     def _import_closed(self, imported: Any) -> None:
         """The wizard dismisses with what it imported (a report or True), or None/False."""
         if not imported:

@@ -41,6 +41,11 @@ def app_commands(app: Any) -> list[PaletteCommand]:
         PaletteCommand(t("app.cmd.import"), t("app.cmd.import_help"), app.action_import_roster,
                        "import_roster"),
         PaletteCommand(t("app.cmd.help"), t("app.cmd.help_help"), app.action_help, "help"),
+    ]
+    if app.current_mode != "dashboard":  # there, the dashboard's own command does it
+        found.append(PaletteCommand(t("app.cmd.export_review"), t("app.cmd.export_review_help"),
+                                    app.action_export_review, "export_review"))
+    found += [
         PaletteCommand(t("app.cmd.language"), t("app.cmd.language_help"),
                        app.action_switch_language, "switch_language"),
         PaletteCommand(t("app.cmd.theme"), t("app.cmd.theme_help"), app.action_toggle_theme,
