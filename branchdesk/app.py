@@ -205,6 +205,22 @@ class BranchDeskApp(App[None]):
             return self._can_sign_out()
         return True
 
+    async def action_switch_mode(self, mode: str) -> None:
+        """An area opened for the first time takes a moment to build (the dashboard computes
+        the week's figures): the screen left shows a busy sign at once, until it is up."""
+        if mode in self._screen_stacks or not isinstance(self.MODES.get(mode), Area):
+            await self.switch_mode(mode)
+            return
+        left = self.screen
+        left.loading = True
+        self.call_after_refresh(self._switch_when_painted, mode, left)
+
+    async def _switch_when_painted(self, mode: str, left: Screen) -> None:
+        try:
+            await self.switch_mode(mode)
+        finally:
+            left.loading = False
+
     def _can_sign_out(self) -> bool:
         """On a branch with staff, from an area's own screen (the palette may be open over it),
         never over a card or a dialog left half done."""
