@@ -52,27 +52,24 @@ class RosterScreen(Screen[None]):
     # empty roster) work at once; anything else typed there goes to the search box.
     AUTO_FOCUS = "#roster-table"
     BINDINGS: ClassVar[list[BindingType]] = [
-        # The footer keeps room for the other areas' keys at 80 columns: "/" and "i" are in the
-        # help screen and the palette.
+        # The footer, most used first, fits 80 columns in Chinese with the help key: "/" is
+        # in the help screen and the palette; the other areas' keys (m, v, e…: the app binds
+        # them everywhere) in the help screen, and each area is in the palette.
         Binding("slash", "focus_search", "roster_screen.key.search", show=False),
         Binding("f", "toggle_filters", "roster_screen.key.filters"),
         # Shown only while a filter has focus: back to the list, the filters kept.
         Binding("escape", "close_filters", "roster_screen.key.close_filters"),
+        Binding("s", "cycle_sort", "roster_screen.key.sort"),
+        Binding("r", "reverse_sort", "roster_screen.key.reverse"),
         Binding("d", "toggle_dormant", "roster_screen.key.dormant"),
         Binding("l", "log_contact", "engagement_screens.key.log_contact"),
-        Binding("a", "toggle_reactivated", "engagement_screens.key.reactivated_filter", show=False),
-        Binding("s", "cycle_sort", "roster_screen.key.sort", show=False),  # shown in the status line
-        Binding("r", "reverse_sort", "roster_screen.key.reverse", show=False),
-        Binding("c", "clear_filters", "roster_screen.key.clear", show=False),
-        Binding("i", "import_roster", "app.key.import", show=False),
-        Binding("f5", "reload", "roster_screen.key.reload", show=False),
         # Not a letter: a letter typed in the list starts a search (names in pinyin too).
         # Priority: the search box (an Input) would take ctrl+e as "cursor to the end".
-        Binding("ctrl+e", "export_members", "member_export.key", show=False, priority=True),
-        # The other areas' keys work everywhere (the app binds them); the home screen shows them.
-        Binding("m", "app.switch_mode('compose')", "compose.key.open"),
-        Binding("v", "app.switch_mode('review')", "review.key.open"),
-        Binding("e", "app.switch_mode('events')", "events_screen.key.area"),
+        Binding("ctrl+e", "export_members", "roster_screen.key.export", priority=True),
+        Binding("c", "clear_filters", "roster_screen.key.clear"),  # while a filter is in force
+        Binding("i", "import_roster", "app.key.import"),
+        Binding("a", "toggle_reactivated", "engagement_screens.key.reactivated_filter", show=False),
+        Binding("f5", "reload", "roster_screen.key.reload", show=False),
     ]
     # Single letters would be typed into a text field: they act only when none has focus.
     LETTER_ACTIONS = frozenset({"focus_search", "toggle_filters", "toggle_dormant",
@@ -126,6 +123,8 @@ class RosterScreen(Screen[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "close_filters":
             return self._filter_focused()
+        if action == "clear_filters" and not (self.filters or self.search_text.strip()):
+            return False  # nothing to clear: off the footer
         # False hides the key from the footer while the user types in a field.
         return not (action in self.LETTER_ACTIONS and isinstance(self.focused, (Input, OptionList)))
 
@@ -158,6 +157,7 @@ class RosterScreen(Screen[None]):
     def requery(self) -> None:
         self.table.load(self.current_query())
         self._show_status()
+        self.refresh_bindings()  # "c" is in the footer while a filter or search is in force
 
     @on(Input.Changed, "#search")
     def _search_changed(self, event: Input.Changed) -> None:
