@@ -7,7 +7,7 @@ MemberQuery; the table fetches the rows; the roster service does the SQL.
 from __future__ import annotations
 
 import time
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import Any, ClassVar
 
 from textual import events, on, work
 from textual.app import ComposeResult
@@ -33,9 +33,6 @@ from branchdesk.widgets.roster_table import RosterTable
 from branchdesk.widgets.status_line import StatusLine
 from branchdesk.widgets.translated_bindings import translate_bindings
 
-if TYPE_CHECKING:
-    pass
-
 SEARCH_DEBOUNCE = 0.15  # seconds of quiet typing before a search runs
 # The sortable columns (each backed by an index), left to right as the table shows them: `s`
 # cycles through those on screen, the palette offers them all.
@@ -52,22 +49,20 @@ class RosterScreen(Screen[None]):
     # empty roster) work at once; anything else typed there goes to the search box.
     AUTO_FOCUS = "#roster-table"
     BINDINGS: ClassVar[list[BindingType]] = [
-        # The footer, most used first, fits 80 columns in Chinese with the help key: "/" is
-        # in the help screen and the palette; the other areas' keys (m, v, e…: the app binds
-        # them everywhere) in the help screen, and each area is in the palette.
+        # The footer fits 80 columns in both languages, most used first; "/", "r", "i" and
+        # the other areas' keys (the app binds them everywhere) are in the help and the palette.
         Binding("slash", "focus_search", "roster_screen.key.search", show=False),
         Binding("f", "toggle_filters", "roster_screen.key.filters"),
-        # Shown only while a filter has focus: back to the list, the filters kept.
-        Binding("escape", "close_filters", "roster_screen.key.close_filters"),
+        Binding("escape", "close_filters", "roster_screen.key.close_filters"),  # in the filters
         Binding("s", "cycle_sort", "roster_screen.key.sort"),
-        Binding("r", "reverse_sort", "roster_screen.key.reverse"),
         Binding("d", "toggle_dormant", "roster_screen.key.dormant"),
         Binding("l", "log_contact", "engagement_screens.key.log_contact"),
-        # Not a letter: a letter typed in the list starts a search (names in pinyin too).
-        # Priority: the search box (an Input) would take ctrl+e as "cursor to the end".
+        # Not a letter (a letter typed in the list searches); priority: the search box would
+        # take it as "cursor to the end".
         Binding("ctrl+e", "export_members", "roster_screen.key.export", priority=True),
         Binding("c", "clear_filters", "roster_screen.key.clear"),  # while a filter is in force
-        Binding("i", "import_roster", "app.key.import"),
+        Binding("r", "reverse_sort", "roster_screen.key.reverse", show=False),
+        Binding("i", "import_roster", "app.key.import", show=False),
         Binding("a", "toggle_reactivated", "engagement_screens.key.reactivated_filter", show=False),
         Binding("f5", "reload", "roster_screen.key.reload", show=False),
     ]
@@ -122,7 +117,7 @@ class RosterScreen(Screen[None]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "close_filters":
-            return self._filter_focused()
+            return self.focused is not None and self.filter_bar in self.focused.ancestors_with_self
         if action == "clear_filters" and not (self.filters or self.search_text.strip()):
             return False  # nothing to clear: off the footer
         # False hides the key from the footer while the user types in a field.
@@ -265,18 +260,13 @@ class RosterScreen(Screen[None]):
         else:
             bar.query_one("#filter-need").focus()
 
-    def _filter_focused(self) -> bool:
-        focused = self.focused
-        return focused is not None and self.filter_bar in focused.ancestors_with_self
-
     def action_close_filters(self) -> None:
         """Esc in the filters: hide them and go back to the list; the filters stay in force."""
         self.filter_bar.add_class("-hidden")
         self.table.focus()
 
     def show_community(self, name: str) -> None:
-        """The members of one community (the communities screen's Enter): that filter alone,
-        the search cleared, the list focused."""
+        """One community's members (its screen's Enter): that filter alone, no search."""
         self.filters = {"community": name}
         self.search_text = ""
         with self.prevent(Input.Changed):
@@ -286,9 +276,8 @@ class RosterScreen(Screen[None]):
         self.table.focus()
 
     def action_toggle_dormant(self) -> None:
-        self.filters["dormant_only"] = not self.filters.get("dormant_only", False)
-        if not self.filters["dormant_only"]:
-            del self.filters["dormant_only"]
+        if not self.filters.pop("dormant_only", False):
+            self.filters["dormant_only"] = True
         self.filter_bar.set_values(self.filters)
         self.requery()
 
