@@ -1,6 +1,6 @@
-"""What every screen reaches through the app (the database, who is operating), and the three
+"""What every screen reaches through the app (the database, who is operating), and the four
 things a screen may offer the app: commands for the palette, labels that follow a language
-switch, and data that can be read again.
+switch, data that can be read again, and unsaved work to ask about before quitting.
 
 A screen offers one by defining the Protocol's method with its signature; the app and the
 palette ask with `isinstance(screen, Relabels)`, in one place each, never by probing for a
