@@ -35,7 +35,7 @@ def app_commands(app: Any) -> list[PaletteCommand]:
         if title_key:
             help_key = getattr(screen_type, "AREA_HELP", "app.cmd.area_help")
             found.append(PaletteCommand(t("app.cmd.area", area=t(title_key)), t(help_key),
-                                        lambda mode=mode: app.switch_mode(mode),
+                                        lambda mode=mode: app.action_switch_mode(mode),
                                         f"switch_mode('{mode}')"))
     found += [
         PaletteCommand(t("app.cmd.import"), t("app.cmd.import_help"), app.action_import_roster,
