@@ -17,6 +17,7 @@ from textual._context import active_app
 from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.dom import DOMNode
+from textual.notifications import Notification, Notify
 from textual.screen import Screen
 from textual.widgets import Input, TextArea
 from textual.worker import WorkerFailed
@@ -24,7 +25,7 @@ from textual.worker import WorkerFailed
 from branchdesk.commands import BranchDeskCommands
 from branchdesk.errors import UserError
 from branchdesk.i18n import get_language, set_language, t
-from branchdesk.screens.base import Relabels, Reloads
+from branchdesk.screens.base import HoldsUnsavedWork, Relabels, Reloads
 from branchdesk.screens.help import HelpScreen
 from branchdesk.screens.roster import RosterScreen
 from branchdesk.services import staff
@@ -37,6 +38,7 @@ from branchdesk.widgets.translated_bindings import translate_bindings, translate
 # What works on the sign-in screen: help, language, theme, quitting, moving between fields.
 SIGN_IN_ACTIONS = frozenset({"quit", "help", "switch_language", "toggle_theme", "focus_next",
                              "focus_previous", "help_quit"})
+SIGN_IN_HINT_SECONDS = 6  # a hint, not a warning: long enough to read, then out of the way
 DARK_THEME = "textual-dark"
 LIGHT_THEME = "textual-light"
 
@@ -132,6 +134,7 @@ class BranchDeskApp(App[None]):
         # Once a branch has staff, nobody works until someone signs in (see signed_in).
         self.signing_in = staff.has_staff(store)
         self.hint_sign_in = False  # run_app: on a branch without staff, say how to set it up
+        self._sign_in_hint: Notification | None = None  # while shown: said again after F2
         translate_bindings(self)
         translate_textual_bindings()
 
@@ -139,13 +142,26 @@ class BranchDeskApp(App[None]):
         for notice in self.startup_notices:  # a repaired audit log, a failed daily backup
             self.notify(notice, severity="warning", timeout=20, markup=False)
         if self.hint_sign_in and not self.signing_in:
-            self.notify(t("signin.no_staff_hint", name=self.settings.operator), timeout=15,
-                        markup=False)
+            self._say_sign_in_hint()
         if self.signing_in:
             from branchdesk.screens.signin import SignInScreen
 
             self.push_screen(SignInScreen(self.settings.operator if staff.is_active_staff(
                 self.store, self.settings.operator) else ""), self.signed_in)
+
+    def _say_sign_in_hint(self) -> None:
+        """How to set up staff, briefly (it covers the corner of the screen while shown)."""
+        self._sign_in_hint = Notification(t("signin.no_staff_hint", name=self.settings.operator),
+                                          timeout=SIGN_IN_HINT_SECONDS)
+        self.post_message(Notify(self._sign_in_hint))
+
+    def _resay_sign_in_hint(self) -> None:
+        """After a language switch, a hint still on screen is said again in the new language."""
+        hint = self._sign_in_hint
+        if hint is None or hint.has_expired or hint not in self._notifications:
+            return
+        self._unnotify(hint)
+        self._say_sign_in_hint()
 
     def signed_in(self, name: str | None) -> None:
         """Everything from now on is recorded under the signed-in person's name."""
@@ -189,6 +205,22 @@ class BranchDeskApp(App[None]):
             return self._can_sign_out()
         return True
 
+    async def action_switch_mode(self, mode: str) -> None:
+        """An area opened for the first time takes a moment to build (the dashboard computes
+        the week's figures): the screen left shows a busy sign at once, until it is up."""
+        if mode in self._screen_stacks or not isinstance(self.MODES.get(mode), Area):
+            await self.switch_mode(mode)
+            return
+        left = self.screen
+        left.loading = True
+        self.call_after_refresh(self._switch_when_painted, mode, left)
+
+    async def _switch_when_painted(self, mode: str, left: Screen) -> None:
+        try:
+            await self.switch_mode(mode)
+        finally:
+            left.loading = False
+
     def _can_sign_out(self) -> bool:
         """On a branch with staff, from an area's own screen (the palette may be open over it),
         never over a card or a dialog left half done."""
@@ -213,6 +245,14 @@ class BranchDeskApp(App[None]):
         if not isinstance(self.screen, ImportWizardScreen):
             self.push_screen(ImportWizardScreen(), self._import_closed)
 
+    async def action_export_review(self) -> None:
+        """The weekly review workbook from any area: the dashboard, then its export dialog."""
+        from branchdesk.screens.dashboard import DashboardScreen
+
+        await self.switch_mode("dashboard")
+        if isinstance(self.screen, DashboardScreen):
+            self.screen.export_when_ready()
+
     def _import_closed(self, imported: Any) -> None:
         """The wizard dismisses with what it imported (a report or True), or None/False."""
         if not imported:
@@ -236,6 +276,7 @@ class BranchDeskApp(App[None]):
         set_language(language)
         self.settings.language = language
         await self.relabel()
+        self._resay_sign_in_hint()
         self.notify(t("app.language_switched"))
 
     async def relabel(self) -> None:
@@ -265,6 +306,22 @@ class BranchDeskApp(App[None]):
         if self.use_command_palette and not CommandPalette.is_open(self):
             self.push_screen(CommandPalette(placeholder=t("app.palette_placeholder"),
                                             id="--command-palette"))
+
+    async def action_quit(self) -> None:
+        """Ctrl+Q and the palette's Quit: at once, unless a screen (in any area) holds unsaved
+        changes; then ask. Asked already, Ctrl+Q again quits."""
+        from branchdesk.widgets.quit_dialog import QuitWithUnsavedScreen
+
+        where = [screen.unsaved_work_title() for screen in self._all_screens()
+                 if isinstance(screen, HoldsUnsavedWork) and screen.has_unsaved_changes()]
+        if not where or isinstance(self.screen, QuitWithUnsavedScreen):
+            self.exit()
+            return
+        self.push_screen(QuitWithUnsavedScreen(where), self._quit_answered)
+
+    def _quit_answered(self, quit_anyway: bool | None) -> None:
+        if quit_anyway:
+            self.exit()
 
     def action_help_quit(self) -> None:
         """Ctrl+C copies in a text field; say how to quit, in the user's language."""

@@ -35,12 +35,17 @@ def app_commands(app: Any) -> list[PaletteCommand]:
         if title_key:
             help_key = getattr(screen_type, "AREA_HELP", "app.cmd.area_help")
             found.append(PaletteCommand(t("app.cmd.area", area=t(title_key)), t(help_key),
-                                        lambda mode=mode: app.switch_mode(mode),
+                                        lambda mode=mode: app.action_switch_mode(mode),
                                         f"switch_mode('{mode}')"))
     found += [
         PaletteCommand(t("app.cmd.import"), t("app.cmd.import_help"), app.action_import_roster,
                        "import_roster"),
         PaletteCommand(t("app.cmd.help"), t("app.cmd.help_help"), app.action_help, "help"),
+    ]
+    if app.current_mode != "dashboard":  # there, the dashboard's own command does it
+        found.append(PaletteCommand(t("app.cmd.export_review"), t("app.cmd.export_review_help"),
+                                    app.action_export_review, "export_review"))
+    found += [
         PaletteCommand(t("app.cmd.language"), t("app.cmd.language_help"),
                        app.action_switch_language, "switch_language"),
         PaletteCommand(t("app.cmd.theme"), t("app.cmd.theme_help"), app.action_toggle_theme,

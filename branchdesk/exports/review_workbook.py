@@ -34,7 +34,8 @@ DORMANT_ROWS = 50_000  # the wake-up list, highest tiers first: the rest is in t
 
 
 def default_name(week: IsoWeek) -> str:
-    return f"weekly-review-{week.label}.xlsx"
+    """In the user's language, like the roster's export (客户-2026-12-07.xlsx)."""
+    return t("review_export.file_name", week=week.label)
 
 
 def check_target(path: Path) -> None:

@@ -1,6 +1,6 @@
-"""What every screen reaches through the app (the database, who is operating), and the three
+"""What every screen reaches through the app (the database, who is operating), and the four
 things a screen may offer the app: commands for the palette, labels that follow a language
-switch, and data that can be read again.
+switch, data that can be read again, and unsaved work to ask about before quitting.
 
 A screen offers one by defining the Protocol's method with its signature; the app and the
 palette ask with `isinstance(screen, Relabels)`, in one place each, never by probing for a
@@ -61,3 +61,15 @@ class Reloads(Protocol):
     """A screen that shows data from the database and can read it again (after an import)."""
 
     def reload_data(self) -> None: ...
+
+
+@runtime_checkable
+class HoldsUnsavedWork(Protocol):
+    """A screen where the user types something that is lost unless saved (a member card, a
+    message draft): quitting the app asks first while any such screen has unsaved changes."""
+
+    def has_unsaved_changes(self) -> bool: ...
+
+    def unsaved_work_title(self) -> str:
+        """What holds the unsaved changes, in the user's language ("客户卡片 张三")."""
+        ...

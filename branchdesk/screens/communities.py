@@ -73,6 +73,8 @@ class CommunitiesScreen(RecordListScreen):
         Binding("r", "rename", "communities.key.rename"),
         Binding("j", "merge", "communities.key.merge"),
         Binding("a", "set_advisor", "communities.key.advisor"),
+        # The detail says "press m to write" when a community has no message yet.
+        Binding("m", "app.switch_mode('compose')", "compose.key.open"),
         Binding("f5", "reload", "communities.key.reload", show=False),
         Binding("escape", "leave", "communities.key.roster"),
     ]

@@ -155,6 +155,12 @@ class ComposeScreen(AppContext, Screen[None]):
         text, _ = self.current
         return self.current != self.saved and (bool(text.strip()) or self.saved is not None)
 
+    def has_unsaved_changes(self) -> bool:
+        return self.unsaved
+
+    def unsaved_work_title(self) -> str:
+        return t(self.TITLE_KEY)
+
     # --- the live check ------------------------------------------------------------------------
 
     @on(TextArea.Changed, "#compose-editor")

@@ -110,6 +110,7 @@ class DashboardScreen(AppContext, Screen[None]):
         self.review: WeeklyReview | None = None
         self.counts: TodayCounts | None = None
         self._left = False  # the screen was left (another area, a dialog) since it was mounted
+        self._export_wanted = False  # the palette asked for the workbook before the figures came
 
     @property
     def today(self):
@@ -180,6 +181,9 @@ class DashboardScreen(AppContext, Screen[None]):
             return  # the whole review is here already
         self.review, self.counts = review, message.computed.counts
         self._show()
+        if self._export_wanted:
+            self._export_wanted = False
+            self.action_export()
 
     def _heading(self, computing: bool = False) -> None:
         week = self.week
@@ -315,6 +319,11 @@ class DashboardScreen(AppContext, Screen[None]):
 
         assert self.week is not None
         return Path.home() / default_name(self.week)
+
+    def export_when_ready(self) -> None:
+        """The export dialog now, or once this week's figures are in (opened from elsewhere)."""
+        self._export_wanted = self.review is None
+        self.action_export()
 
     def action_export(self) -> None:
         from branchdesk.exports.review_workbook import check_target

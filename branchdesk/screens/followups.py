@@ -70,10 +70,10 @@ class FollowUpsScreen(EngagementScreen):
     AUTO_FOCUS = "#follow-ups"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("l", "log_contact", "engagement_screens.key.log_contact"),
-        Binding("n", "move", "engagement_screens.key.move_follow_up", show=False),
+        Binding("n", "move", "engagement_screens.key.move_follow_up"),
         Binding("x", "clear", "engagement_screens.key.clear_follow_up"),
         Binding("a", "next_advisor", "engagement_screens.key.advisor", show=False),
-        Binding("d", "toggle_due", "engagement_screens.key.due_range", show=False),
+        Binding("d", "toggle_due", "engagement_screens.key.due_range"),
     ]
 
     def __init__(self) -> None:

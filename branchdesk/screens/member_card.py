@@ -293,8 +293,14 @@ class MemberCardScreen(AppContext, Screen[bool]):
                   "tab-history": "#card-history"}[tab]
         self.query_one(target).focus()
 
+    def has_unsaved_changes(self) -> bool:
+        return self.member is not None and bool(self.changes())
+
+    def unsaved_work_title(self) -> str:
+        return f"{t('member_card.title')} {self.member.name if self.member else ''}".strip()
+
     def action_close(self) -> None:
-        if self.member is None or not self.changes():
+        if not self.has_unsaved_changes():
             self.dismiss(self.saved)
             return
 

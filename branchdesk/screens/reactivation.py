@@ -90,7 +90,7 @@ class ReactivationScreen(EngagementScreen):
         Binding("l", "log_contact", "engagement_screens.key.log_contact"),
         Binding("a", "next_advisor", "engagement_screens.key.advisor"),
         Binding("w", "toggle_woken", "engagement_screens.key.woken"),
-        Binding("r", "reverse", "engagement_screens.key.reverse", show=False),
+        Binding("r", "reverse", "engagement_screens.key.reverse"),
     ]
 
     def __init__(self) -> None:

@@ -7,7 +7,7 @@ MemberQuery; the table fetches the rows; the roster service does the SQL.
 from __future__ import annotations
 
 import time
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import Any, ClassVar
 
 from textual import events, on, work
 from textual.app import ComposeResult
@@ -33,12 +33,10 @@ from branchdesk.widgets.roster_table import RosterTable
 from branchdesk.widgets.status_line import StatusLine
 from branchdesk.widgets.translated_bindings import translate_bindings
 
-if TYPE_CHECKING:
-    pass
-
 SEARCH_DEBOUNCE = 0.15  # seconds of quiet typing before a search runs
-# What `s` cycles through: the columns people sort by, each backed by an index.
-SORT_CYCLE = ("name", "last_active_on", "risk_level", "experience", "advisor", "account_no")
+# The sortable columns (each backed by an index), left to right as the table shows them: `s`
+# cycles through those on screen, the palette offers them all.
+SORT_CYCLE = tuple(SORT_COLUMNS)
 
 
 class RosterScreen(Screen[None]):
@@ -51,24 +49,22 @@ class RosterScreen(Screen[None]):
     # empty roster) work at once; anything else typed there goes to the search box.
     AUTO_FOCUS = "#roster-table"
     BINDINGS: ClassVar[list[BindingType]] = [
-        # The footer keeps room for the other areas' keys at 80 columns: "/" and "i" are in the
-        # help screen and the palette.
+        # The footer fits 80 columns in both languages, most used first; "/", "r", "i" and
+        # the other areas' keys (the app binds them everywhere) are in the help and the palette.
         Binding("slash", "focus_search", "roster_screen.key.search", show=False),
         Binding("f", "toggle_filters", "roster_screen.key.filters"),
+        Binding("escape", "close_filters", "roster_screen.key.close_filters"),  # in the filters
+        Binding("s", "cycle_sort", "roster_screen.key.sort"),
         Binding("d", "toggle_dormant", "roster_screen.key.dormant"),
         Binding("l", "log_contact", "engagement_screens.key.log_contact"),
-        Binding("a", "toggle_reactivated", "engagement_screens.key.reactivated_filter", show=False),
-        Binding("s", "cycle_sort", "roster_screen.key.sort", show=False),  # shown in the status line
+        # Not a letter (a letter typed in the list searches); priority: the search box would
+        # take it as "cursor to the end".
+        Binding("ctrl+e", "export_members", "roster_screen.key.export", priority=True),
+        Binding("c", "clear_filters", "roster_screen.key.clear"),  # while a filter is in force
         Binding("r", "reverse_sort", "roster_screen.key.reverse", show=False),
-        Binding("c", "clear_filters", "roster_screen.key.clear", show=False),
         Binding("i", "import_roster", "app.key.import", show=False),
+        Binding("a", "toggle_reactivated", "engagement_screens.key.reactivated_filter", show=False),
         Binding("f5", "reload", "roster_screen.key.reload", show=False),
-        # Not a letter: a letter typed in the list starts a search (names in pinyin too).
-        Binding("ctrl+e", "export_members", "member_export.key", show=False),
-        # The other areas' keys work everywhere (the app binds them); the home screen shows them.
-        Binding("m", "app.switch_mode('compose')", "compose.key.open"),
-        Binding("v", "app.switch_mode('review')", "review.key.open"),
-        Binding("e", "app.switch_mode('events')", "events_screen.key.area"),
     ]
     # Single letters would be typed into a text field: they act only when none has focus.
     LETTER_ACTIONS = frozenset({"focus_search", "toggle_filters", "toggle_dormant",
@@ -120,6 +116,10 @@ class RosterScreen(Screen[None]):
         return self.query_one(SearchBox)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "close_filters":
+            return self.focused is not None and self.filter_bar in self.focused.ancestors_with_self
+        if action == "clear_filters" and not (self.filters or self.search_text.strip()):
+            return False  # nothing to clear: off the footer
         # False hides the key from the footer while the user types in a field.
         return not (action in self.LETTER_ACTIONS and isinstance(self.focused, (Input, OptionList)))
 
@@ -152,6 +152,7 @@ class RosterScreen(Screen[None]):
     def requery(self) -> None:
         self.table.load(self.current_query())
         self._show_status()
+        self.refresh_bindings()  # "c" is in the footer while a filter or search is in force
 
     @on(Input.Changed, "#search")
     def _search_changed(self, event: Input.Changed) -> None:
@@ -259,9 +260,13 @@ class RosterScreen(Screen[None]):
         else:
             bar.query_one("#filter-need").focus()
 
+    def action_close_filters(self) -> None:
+        """Esc in the filters: hide them and go back to the list; the filters stay in force."""
+        self.filter_bar.add_class("-hidden")
+        self.table.focus()
+
     def show_community(self, name: str) -> None:
-        """The members of one community (the communities screen's Enter): that filter alone,
-        the search cleared, the list focused."""
+        """One community's members (its screen's Enter): that filter alone, no search."""
         self.filters = {"community": name}
         self.search_text = ""
         with self.prevent(Input.Changed):
@@ -271,9 +276,8 @@ class RosterScreen(Screen[None]):
         self.table.focus()
 
     def action_toggle_dormant(self) -> None:
-        self.filters["dormant_only"] = not self.filters.get("dormant_only", False)
-        if not self.filters["dormant_only"]:
-            del self.filters["dormant_only"]
+        if not self.filters.pop("dormant_only", False):
+            self.filters["dormant_only"] = True
         self.filter_bar.set_values(self.filters)
         self.requery()
 
@@ -309,8 +313,9 @@ class RosterScreen(Screen[None]):
         self.requery()
 
     def action_cycle_sort(self) -> None:
-        index = SORT_CYCLE.index(self.sort) if self.sort in SORT_CYCLE else -1
-        self.sort_by(SORT_CYCLE[(index + 1) % len(SORT_CYCLE)])
+        cycle = self.table.shown_sort_fields or list(SORT_CYCLE)
+        index = cycle.index(self.sort) if self.sort in cycle else -1
+        self.sort_by(cycle[(index + 1) % len(cycle)])
 
     def action_reverse_sort(self) -> None:
         self.sort_by(self.sort, not self.descending)

@@ -16,6 +16,7 @@ from branchdesk.datetimes import branch_zone
 from branchdesk.enums import Experience, Need, RiskLevel
 from branchdesk.i18n import catalog, get_language, t
 from branchdesk.member_fields import SENSITIVE_FIELDS, mask_value
+from branchdesk.services import audit_labels
 
 _LISTS = ("needs", "tags", "communities")
 _ENUMS = {"risk_level": RiskLevel, "experience": Experience}
@@ -49,12 +50,13 @@ def show_value(field: str, value: Any, *, reveal: bool) -> str:
         return f"{member.value} {member.label()}" if field == "risk_level" else member.label()
     if field in SENSITIVE_FIELDS and not reveal:
         return str(mask_value(field, str(value)))
-    return str(value)
+    readable = audit_labels.value_text(field, value)  # as the audit trail names it
+    return str(value) if readable is None else readable
 
 
 def _field_name(field: str) -> str:
     key = f"member_card.field.{field}"
-    return t(key) if key in catalog(get_language()) else field
+    return t(key) if key in catalog(get_language()) else audit_labels.field_label(field)
 
 
 def describe(entry: dict[str, Any], *, reveal: bool = False) -> Text:
@@ -70,7 +72,8 @@ def describe(entry: dict[str, Any], *, reveal: bool = False) -> Text:
     if isinstance(before, dict) and isinstance(after, dict):
         for field in dict.fromkeys([*before, *after]):
             text.append(f"\n  {_field_name(field)}: ")
-            text.append(show_value(field, before.get(field), reveal=reveal), "dim")
-            text.append(" → ")
+            if field in before:  # a change: before → after; else what the entry is about
+                text.append(show_value(field, before.get(field), reveal=reveal), "dim")
+                text.append(" → ")
             text.append(show_value(field, after.get(field), reveal=reveal))
     return text

@@ -275,6 +275,12 @@ class RosterTable(CursorRows, can_focus=True):
             self._columns = layout(width)
         return self._columns
 
+    @property
+    def shown_sort_fields(self) -> list[str]:
+        """The sort fields of the columns on screen now, left to right."""
+        columns = self._layout(self.scrollable_content_region.width)
+        return [column.sort_field for column, _width in columns if column.sort_field]
+
     def relabel(self) -> None:
         """The language changed: titles and labels have new widths."""
         self._layout_key = None

@@ -233,3 +233,44 @@ def test_every_area_is_named_like_its_screen():
             screen_type = getattr(module, area.screen)
             assert screen_type.TITLE_KEY == area.TITLE_KEY, mode
             assert getattr(screen_type, "AREA_HELP", area.AREA_HELP) == area.AREA_HELP, mode
+
+
+def footer_keys(app) -> dict[str, str]:
+    """What the footer shows whole at this width: key → description."""
+    keys = list(app.screen.query_one(Footer).query(FooterKey))
+    palette = [k for k in keys if k.action == "command_palette"]
+    edge = palette[0].region.x if palette else app.size.width
+    return {key.key_display: key.description for key in keys
+            if key.action != "command_palette" and 0 < key.region.right <= edge}
+
+
+@pytest.mark.parametrize(("area", "wanted"), [
+    ("roster", {"⏎": "打开", "f": "筛选", "s": "排序", "d": "沉睡", "l": "记联系", "^e": "导出",
+                "f1": "帮助"}),
+    ("followups", {"⏎": "打开", "l": "记联系", "n": "改期", "x": "完成", "d": "今天/本周"}),
+    ("reactivation", {"l": "记联系", "a": "服务人员", "w": "本周唤醒", "r": "排序"}),
+    ("communities", {"n": "新建", "m": "撰写", "esc": "花名册"}),
+])
+async def test_each_area_footer_shows_the_keys_its_screen_needs_at_80_columns(
+        settle, make_app, area, wanted):
+    app = make_app("zh")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        if area != "roster":
+            await app.switch_mode(area)
+            await settle(pilot)
+        shown = footer_keys(app)
+        assert wanted.items() <= shown.items(), shown
+
+
+async def test_the_roster_footer_offers_clear_while_a_filter_is_in_force(settle, make_app):
+    app = make_app("zh")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert "c" not in footer_keys(app)
+        await pilot.press("d")                             # dormant only
+        await settle(pilot)
+        assert footer_keys(app)["c"] == "清除" and footer_keys(app)["f1"] == "帮助"  # all fit
+        await pilot.press("c")
+        await settle(pilot)
+        assert "c" not in footer_keys(app)

@@ -150,3 +150,28 @@ async def test_the_english_trail_names_fields_as_people_do(demo_store, make_app,
         assert str(table.get_row_at(0)[3]) == "member edited"
         change = str(screen.query_one("#audit-change", Static).render())
         assert change.startswith("Advisor: ")
+
+
+async def test_the_scope_hint_gives_examples_in_the_screen_language_that_work(demo_store, make_app,
+                                                                             settle):
+    import re
+
+    from branchdesk.services import audit_trail
+
+    roster.update_member(demo_store, "李娜", 5, {"notes": "电话回访"})
+    for language in ("zh", "en"):
+        app = make_app(language)
+        async with app.run_test(size=(80, 24)) as pilot:
+            screen = await open_trail(pilot, settle)
+            hint = screen.query_one("#audit-scope", Input).placeholder
+            *examples, _empty = hint.split(" · ")
+            if language == "zh":
+                assert not re.search("[A-Za-z]", hint), hint  # no English word on a Chinese screen
+            kinds = [audit_trail.parse_scope(example).kind for example in examples]
+            assert kinds == ["member", "message", "dates"]
+            await pilot.press("/")
+            screen.query_one("#audit-scope", Input).value = ""
+            await pilot.press(*examples[0].replace("12", "5"), "enter")  # the hint, as typed
+            await pilot.pause()
+            assert screen.scope.member_id == 5
+            assert screen.query_one(DataTable).row_count == 1

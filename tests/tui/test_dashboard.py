@@ -218,3 +218,43 @@ async def test_every_card_title_fits_at_80x24(make_app, settle, language):
             text = str(title.content)
             assert text and "…" not in text
             assert cell_len(text) <= title.content_region.width, text
+
+
+@pytest.mark.parametrize(("language", "name"), [("zh", "周报-{week}.xlsx"),
+                                                ("en", "weekly-review-{week}.xlsx")])
+async def test_the_export_file_is_named_in_the_screen_language(make_app, settle, language, name):
+    app = make_app(language)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        screen = await _open(pilot)
+        await pilot.press("x")
+        await pilot.pause()
+        path = app.screen.query_one("Input").value
+        assert path.endswith(name.format(week=screen.review.week.label))
+    from branchdesk.widgets.member_export.dialog import default_path
+
+    assert default_path(TODAY).name.startswith("客户-" if language == "zh" else "Members-")
+
+
+async def test_b_shows_a_busy_sign_at_once_until_the_dashboard_is_up(make_app, settle,
+                                                                     monkeypatch):
+    from branchdesk.screens.roster import RosterScreen
+
+    app = make_app("zh")
+    while_building = []
+    built = DashboardScreen.__init__
+
+    def building(screen) -> None:  # what the user sees while the dashboard is being built
+        while_building.append((type(app.screen), app.screen.loading))
+        built(screen)
+
+    monkeypatch.setattr(DashboardScreen, "__init__", building)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        roster = app.screen
+        await _open(pilot)
+        assert while_building == [(RosterScreen, True)]
+        assert not roster.loading                  # gone once the dashboard is up
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen is roster and not roster.loading

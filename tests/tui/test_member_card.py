@@ -140,6 +140,25 @@ async def test_history_lists_edits_with_phone_masked(demo_store, make_app, settl
         assert "someone" in text and "139****1111" in text and "13900001111" not in text
 
 
+async def test_history_names_a_reveal_as_the_audit_trail_does(demo_store, make_app, settle):
+    from branchdesk.services import audit_trail
+
+    app = make_app("zh")
+    async with app.run_test(size=(120, 36)) as pilot:
+        member = await open_card(pilot, settle)
+        await pilot.press("ctrl+r")                       # reveal: an audited look
+        await pilot.pause()
+        await pilot.press("ctrl+t", "ctrl+t")
+        await pilot.pause()
+        text = " ".join(str(s.render()) for s in app.screen.query(".history-entry"))
+        reveal = roster.member_history(demo_store, member.id)[0]
+        assert reveal["action"] == "member.reveal_phone"
+        trail = audit_trail.change_lines(reveal)          # what the audit screen says
+        assert trail == ["涉及字段: 手机号码、资金账号"]
+        assert "涉及字段: 手机号码、资金账号" in text
+        assert "fields" not in text and "'phone'" not in text and "— →" not in text
+
+
 async def test_language_switch_keeps_the_edits(demo_store, make_app, settle):
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:

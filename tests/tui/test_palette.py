@@ -153,3 +153,27 @@ async def test_in_english_the_palette_does_not_answer_to_pinyin(make_app, settle
         await settle(pilot)
         await pilot.press("ctrl+p", *"sjjl")
         assert not any("Audit" in hit for hit in await palette_hits(pilot))
+
+
+@pytest.mark.parametrize("typed", ["周报", "导出", "dczb", "weekly review"])
+async def test_the_weekly_review_export_is_in_the_palette_from_any_area(make_app, settle, typed):
+    from screens_tour import settle_all
+
+    from branchdesk.widgets.form_dialog import FormDialog
+
+    app = make_app("zh")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+p", *typed)
+        hits = await palette_hits(pilot)
+        assert any(hit.splitlines()[0].startswith("导出周报") for hit in hits), hits
+        for hit in hits:
+            if hit.splitlines()[0].startswith("导出周报"):
+                break
+            await pilot.press("down")
+        await pilot.press("enter")
+        await settle_all(pilot)
+        assert app.current_mode == "dashboard"
+        assert isinstance(app.screen, FormDialog)  # where to save it, once the figures are in
+        assert app.screen.query_one("Input").value.endswith(".xlsx")
+        assert "周报-" in app.screen.query_one("Input").value

@@ -31,6 +31,13 @@ def shown_members(app):
     return [t.member_at(row) for row in rows]
 
 
+def footer_text(app) -> str:
+    from textual.widgets import Footer
+
+    footer = app.screen.query_one(Footer)
+    return " ".join(str(key.render()) for key in footer.query("FooterKey"))
+
+
 def everyone(store, **query):
     return roster.list_members(store, MemberQuery(**query), today=TODAY)
 
@@ -122,6 +129,42 @@ async def test_need_filter_from_the_filter_bar(settle, make_app, demo_store):
         assert "Need: recovery" in status(app)
 
 
+async def test_escape_in_the_filters_goes_back_to_the_list_keeping_them(settle, make_app,
+                                                                      demo_store):
+    app = make_app("zh")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("f")
+        bar = app.screen.query_one(FilterBar)
+        await pilot.press("enter", "down", "down", "enter")  # the second need: recovery
+        await settle(pilot)
+        assert "返回列表" in footer_text(app)    # Esc says where it goes
+        await pilot.press("escape")
+        await settle(pilot)
+        assert not bar.display and table(app).has_focus
+        assert table(app).row_count == len(everyone(demo_store, need=Need.RECOVERY))
+        assert "打开" in footer_text(app) and "返回列表" not in footer_text(app)
+        await pilot.press("1")                    # a digit in the list starts a search again
+        await settle(pilot)
+        assert app.screen.search_box.value == "1"
+
+
+async def test_ctrl_e_in_the_search_box_exports_the_rows_shown(settle, make_app, demo_store):
+    from branchdesk.widgets.member_export.dialog import MemberExportDialog
+
+    app = make_app("zh")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("/", *"稳健")
+        await settle(pilot)
+        assert app.screen.search_box.has_focus
+        shown = table(app).row_count
+        await pilot.press("ctrl+e")
+        await settle(pilot)
+        assert isinstance(app.screen, MemberExportDialog)
+        assert f"{shown}" in " ".join(str(label.render()) for label in app.screen.query("Label"))
+
+
 async def test_dormant_only_and_clear(settle, make_app, demo_store):
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
@@ -138,19 +181,34 @@ async def test_dormant_only_and_clear(settle, make_app, demo_store):
         assert "dormant only" not in status(app)
 
 
-async def test_sort_cycles_and_reverses(settle, make_app, demo_store):
+async def test_sort_cycles_through_the_columns_left_to_right_and_reverses(settle, make_app,
+                                                                         demo_store):
+    from branchdesk.widgets.roster_columns import SORT_COLUMNS
+
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        await pilot.press("s")                    # name → last active
+        header = table(app).render_line(0).text
+        # The sortable columns' titles, in the order they stand on the header line.
+        on_header = sorted((c for c in SORT_COLUMNS.values() if c.title in header),
+                           key=lambda c: header.index(c.title))
+        assert len(on_header) >= 4
+        seen = []
+        for _ in on_header:
+            await pilot.press("s")
+            await settle(pilot)
+            seen.append(next(c.title for c in on_header if f"Sort: {c.title} ▲" in status(app)))
+        # From Name, every column to its right in turn, then back to Name.
+        assert seen == [c.title for c in on_header[1:]] + ["Name"]
+        await pilot.press("s")                    # the column next to Name
         await settle(pilot)
-        assert "Sort: Last active ▲" in status(app)
-        oldest = everyone(demo_store, sort="last_active_on")[0]
-        assert shown_members(app)[0].id == oldest.id
+        assert f"Sort: {on_header[1].title} ▲" in status(app)
+        field = on_header[1].sort_field
+        assert shown_members(app)[0].id == everyone(demo_store, sort=field)[0].id
         await pilot.press("r")
         await settle(pilot)
-        assert "Sort: Last active ▼" in status(app)
-        newest = everyone(demo_store, sort="last_active_on", descending=True)[0]
+        assert f"Sort: {on_header[1].title} ▼" in status(app)
+        newest = everyone(demo_store, sort=field, descending=True)[0]
         assert shown_members(app)[0].id == newest.id
 
 
