@@ -47,6 +47,7 @@ COMMAND_ARGS: dict[tuple[str, ...], list[str]] = {
     ("staff", "role"): ["新同事", "reviewer"],
     ("staff", "passwd"): ["新同事", "--password-stdin"],
     ("staff", "deactivate"): ["新同事"],
+    ("staff", "activate"): ["新同事"],
     ("rules", "list"): [],
     ("rules", "show"): ["guarantee.capital"],
     ("rules", "save"): ["{rule}"],
