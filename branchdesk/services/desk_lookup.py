@@ -5,10 +5,12 @@ are listed masked, never guessed."""
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from typing import Any
 
 from branchdesk.errors import UserError
+from branchdesk.i18n import t
 from branchdesk.member_fields import mask_phone
 from branchdesk.member_query import MemberQuery
 from branchdesk.services.member_lookup import typed_keys
@@ -18,6 +20,8 @@ from branchdesk.store.database import Store
 
 ROSTER_MATCHES = 20  # how many roster members a name or last digits may list
 LISTED = 5  # how many of several matches a message names
+TAIL_DIGITS = 4  # typed digits up to this many are a mobile's last digits, as at the door
+_NUMBERED = re.compile(r"#\s*(\d{1,9})")
 
 
 def find_member(store: Store, text: str) -> int:
@@ -48,19 +52,23 @@ def lookup_member(store: Store, text: str, today: date) -> int:
     text = " ".join(str(text).split())
     if not text:
         raise UserError("events.member_blank")
-    try:
-        return find_member(store, text)
-    except UserError as error:
-        if error.key != "events.no_such_member":
-            raise
     keys = typed_keys(text)  # a mobile's last digits, however typed (９２８２): its digits
-    near = roster_matches(store, keys[-1] if keys[-1].isdigit() and keys[-1].isascii()
-                          else keys[0], today)
+    digits = keys[-1] if keys[-1].isdigit() and keys[-1].isascii() else None
+    if numbered := _NUMBERED.fullmatch(keys[0]):  # #12: the member id, said as an id
+        return find_member(store, numbered.group(1))
+    if digits is None or len(digits) > TAIL_DIGITS:  # a few digits are a tail, never an id
+        try:
+            return find_member(store, text)
+        except UserError as error:
+            if error.key != "events.no_such_member":
+                raise
+    near = roster_matches(store, digits or keys[0], today)
     exact = [r for r in near if r["name"] == text]
     if len(exact) == 1 or len(near) == 1:
         return (exact or near)[0]["id"]
     if not near:
         raise UserError("events.no_member_named", value=text)
-    listed = "；".join(f"{r['name']} {mask_phone(r['phone'])}" for r in near[:LISTED])
+    listed = t("roster_fields.list_separator").join(
+        f"{r['name']} {mask_phone(r['phone'])}" for r in near[:LISTED])
     more = "…" if len(near) > LISTED else ""
     raise UserError("events.several_named", value=text, members=listed + more)

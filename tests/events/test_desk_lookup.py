@@ -8,6 +8,7 @@ from event_support import NOW
 from branchdesk.errors import UserError
 from branchdesk.i18n import set_language
 from branchdesk.services.desk_lookup import lookup_member
+from branchdesk.store import members as member_rows
 
 TODAY = NOW.date()
 
@@ -34,3 +35,16 @@ def test_several_or_none_are_said_with_masked_mobiles(demo_store, language):
     with pytest.raises(UserError) as none:
         lookup_member(demo_store, "无此人", TODAY)
     assert "无此人" in none.value.message and none.value.key == "events.no_member_named"
+
+
+def test_a_tail_that_is_also_a_member_id_names_the_mobile_s_holder_not_that_member(demo_store):
+    """Four digits are a mobile's last digits, as at the door: member #12 is not whoever's
+    mobile ends in 0012 (the first members' ids are every small tail); #12 is the id."""
+    conn = demo_store.conn
+    holder = conn.execute("SELECT id FROM members WHERE id > 50 LIMIT 1").fetchone()[0]
+    member_rows.update_many(conn, [{**member_rows.get(conn, holder), "phone": "13900000012"}],
+                            ["phone"])  # its search text follows
+    assert lookup_member(demo_store, "0012", TODAY) == holder
+    assert lookup_member(demo_store, "#12", TODAY) == 12
+    if conn.execute("SELECT count(*) FROM members WHERE substr(phone, -4) = '0012'").fetchone()[0] == 1:
+        assert lookup_member(demo_store, "００１２", TODAY) == holder  # however typed
