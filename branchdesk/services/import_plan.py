@@ -184,12 +184,12 @@ def _renamed(header: HeaderMatch, row: int, name: str, old_name: str,
                  mask_account(account_no) if account_no else "")
 
 
-def _look_alike(header: HeaderMatch, row: int, count: int, member: int, phone: str | None,
-                account: str | None) -> Issue:
+def _look_alike(header: HeaderMatch, row: int, has_account: bool, count: int, member: int,
+                phone: str | None, account: str | None) -> Issue:
     """A new member who may be a stored one with a new mobile or account number: said, with
     how to make them one (staging_match.look_alikes)."""
     column = header.column_for("name")
-    if account is None or phone is None:
+    if not has_account:  # a member of that name with another mobile
         reason = t("importing.look_alike_phone", id=member, phone=mask_phone(phone), count=count)
     else:
         reason = t("importing.look_alike_account", id=member, account=mask_account(account),

@@ -183,9 +183,10 @@ def rows_of_members(store: Store, parts: Sequence[str],
 
 
 def look_alikes(store: Store, parts: Sequence[str],
-                rows: Iterable[int]) -> list[tuple[int, int, int, str | None, str | None]]:
+                rows: Iterable[int]) -> list[tuple[int, bool, int, int, str | None, str | None]]:
     """For rows about to become new members, the stored members they may be after all: (row,
-    how many such members, the first one's id, phone, account number). A row without an
+    whether the row has an account number, how many such members, the first one's id, phone,
+    account number). A row without an
     account number is new when no member holds its phone under its name: a member of that
     name with another phone may be the same person with a new mobile. A row with an account
     number is new when no member holds that number: a member with its name and phone and
@@ -195,10 +196,11 @@ def look_alikes(store: Store, parts: Sequence[str],
     wanted = _json_ints(sorted(rows))
     if wanted == "[]" or not conn.execute("SELECT EXISTS (SELECT 1 FROM members)").fetchone()[0]:
         return []
-    found: list[tuple[int, int, int, str | None, str | None]] = []
+    found: list[tuple[int, bool, int, int, str | None, str | None]] = []
     for part in parts:
         found += conn.execute(
-            "SELECT s.row, count(*), min(m.id), m.phone, m.account_no FROM " + part + " AS s"
+            "SELECT s.row, s.account_no IS NOT NULL, count(*), min(m.id), m.phone, m.account_no"
+            " FROM " + part + " AS s"
             " JOIN members AS m ON m.name = s.name"
             " WHERE s.row IN (SELECT value FROM json_each(?))"
             "   AND CASE WHEN s.account_no IS NULL THEN m.phone IS NOT s.phone"

@@ -310,17 +310,19 @@ def test_a_new_member_who_looks_like_a_stored_one_is_said_with_how_to_join_them(
     """A member known by phone only comes back with a new mobile, another with a new account:
     both are new members (nothing says they are the same), and the report says whom they look
     like, masked, and how to make them one."""
-    first = [_row("刘静", "13200007122"), _row("王伍", "13900005555", "310000000555")]
+    first = [_row("刘静", "13200007122"), _row("王伍", "13900005555", "310000000555"),
+             _row("陈默", "13600001111", "310000000666")]  # known with an account too
     importing.import_roster(store, write_openpyxl(tmp_path / "a.xlsx", first), "李娜")
     known = {m.name: m.id for m in roster.list_members(store)}
     later = [_row("刘静", "13900005678"), _row("王伍", "13900005555", "310000000777"),
-             _row("新人", "13700000001")]
+             _row("新人", "13700000001"), _row("陈默", "13600002222")]
     report = importing.import_roster(store, write_openpyxl(tmp_path / "b.xlsx", later), "李娜")
-    assert report.created == 3
+    assert report.created == 4
     said = {w.row: w.reason for w in report.warnings}
     assert f"member #{known['刘静']} " in said[4] and f"member #{known['王伍']} " in said[5]
     assert "132****7122" in said[4] and "new mobile" in said[4] and "13200007122" not in said[4]
     assert "new account" in said[5] and "310000000555" not in said[5]
     assert 6 not in said  # a name nobody has: nothing to say
+    assert "new mobile" in said[7] and "136****1111" in said[7]  # the row has no account
     again = importing.import_roster(store, write_openpyxl(tmp_path / "b.xlsx", later), "李娜")
     assert again.created == 0 and not again.warnings  # found now: nothing looks alike
