@@ -114,9 +114,14 @@ def cmd_import_roster(args: argparse.Namespace, settings: Settings) -> int:
         print(json.dumps(report.to_json(), ensure_ascii=False))
         return 0
     if report.nothing_new and not args.dry_run:  # the roster holds the file already
-        key = "roster_cli.import_nothing_new" if report.unchanged or report.merged else \
-            "roster_cli.import_nothing_usable"
-        print(t(key, file=args.file, sheet=report.sheet, count=report.unchanged))
+        if not (report.unchanged or report.merged):
+            key = "roster_cli.import_nothing_usable"
+        elif report.invalid:  # not "all": some rows could not be read
+            key = "roster_cli.import_nothing_new_some_invalid"
+        else:
+            key = "roster_cli.import_nothing_new"
+        print(t(key, file=args.file, sheet=report.sheet, count=report.unchanged,
+                invalid=report.invalid))
     else:
         key = "cli.import_dry_run" if args.dry_run else "cli.import_done"
         print(t(key, file=args.file, sheet=report.sheet, batch=report.batch_id))

@@ -42,9 +42,12 @@ def issues_title(report: ImportReport, shown: int) -> str:
 
 def summary_lines(report: ImportReport, file_name: str) -> list[str]:
     if report.batch_id is None:  # nothing new: nothing was written, nothing to undo
-        return [t("import_wizard.nothing_new", file=file_name, sheet=report.sheet),
-                counts_line(report), *left_out_lines(report), "",
-                t("import_wizard.summary_keys_nothing")]
+        key = "import_wizard.nothing_new_some_invalid" if report.errors else \
+            "import_wizard.nothing_new"
+        lines = [t(key, file=file_name, sheet=report.sheet), counts_line(report)]
+        if report.errors:
+            lines.append(t("import_wizard.invalid_left_out", count=len(report.errors)))
+        return [*lines, *left_out_lines(report), "", t("import_wizard.summary_keys_nothing")]
     lines = [t("import_wizard.done", file=file_name, sheet=report.sheet, batch=report.batch_id),
              counts_line(report)]
     if report.errors:

@@ -155,3 +155,16 @@ def test_import_list_shows_the_branch_time_in_both_languages(tmp_path, capsys):
         assert code == 0, err
         assert out.startswith(f"#1  {local[0]}  名单.xlsx") and f"{local[1]}" in out
         assert "+00:00" not in out and "T" not in out.split("名单")[0]
+
+
+def test_nothing_new_with_rows_refused_does_not_say_all_members_are_on_the_roster(tmp_path,
+                                                                                 capsys):
+    db = tmp_path / "b.db"
+    imported(db, capsys, workbook(tmp_path / "a.xlsx", ["客户姓名", "手机号码"],
+                                  [["甲", "13800000001"]]))
+    again = workbook(tmp_path / "b.xlsx", ["客户姓名", "手机号码"],
+                     [["甲", "13800000001"], ["乙", "12345"]])
+    code, out, err = run(db, capsys, "import", "roster", str(again))
+    assert code == 0, err
+    assert "1 of its members are on the roster" in out and "1 rows could not be imported" in out
+    assert "all " not in out.splitlines()[0]
