@@ -234,15 +234,20 @@ def parse_date(text: str, *, today: date | None = None, prefer: Prefer = "future
     return _date_of(text, today or _current(_zone).date(), prefer)[0]
 
 
-def parse_range(first: str | None, last: str | None, *, today: date | None = None
-                ) -> tuple[date | None, date | None]:
+def parse_range(first: str | None, last: str | None, *, today: date | None = None,
+                start_default: date | None = None) -> tuple[date | None, date | None]:
     """The two days of a range (--from/--to, a filter), either may be missing. Each is the
     nearest such day; when that puts the end before the start, the bound farther from today
     is read again against the other (the start as the last such day on or before the end,
-    the end as the first on or after the start), if its year or week was left open."""
+    the end as the first on or after the start), if its year or week was left open.
+    `start_default`: where the range starts when `first` is missing (an agenda from today):
+    an end alone is then read on or after it."""
     today = today or _current(_zone).date()
     start, start_open = _date_of(first, today, "nearest") if first else (None, False)
     end, end_open = _date_of(last, today, "nearest") if last else (None, False)
+    if start is None and start_default is not None and end is not None and end_open \
+            and end < start_default:
+        return None, _date_of(last or "", start_default, "onward")[0]
     if start is None or end is None or start <= end or not (start_open or end_open):
         return start, end
     start_farther = abs((start - today).days) >= abs((end - today).days)

@@ -24,12 +24,15 @@ def parse_day(text: str | None, settings: Settings) -> date | None:
     return parse_date(text, today=now_in_branch(settings).date(), prefer="future") if text else None
 
 
-def parse_days(first: str | None, last: str | None, settings: Settings
-               ) -> tuple[date | None, date | None]:
-    """--from and --to as typed: the nearest such days, read together (datetimes.parse_range)."""
+def parse_days(first: str | None, last: str | None, settings: Settings, *,
+               from_today: bool = False) -> tuple[date | None, date | None]:
+    """--from and --to as typed: the nearest such days, read together (datetimes.parse_range).
+    `from_today`: a missing --from means today (the agenda), so a --to alone is read on or
+    after today."""
     from branchdesk.datetimes import parse_range
 
-    return parse_range(first, last, today=now_in_branch(settings).date())
+    today = now_in_branch(settings).date()
+    return parse_range(first, last, today=today, start_default=today if from_today else None)
 
 
 def event_line(event: Any, settings: Settings, now: datetime) -> str:

@@ -98,7 +98,7 @@ def cmd_events_list(args: argparse.Namespace, settings: Settings) -> int:
     from branchdesk.services import events
 
     now = now_in_branch(settings)
-    first, last = parse_days(args.first, args.last, settings)
+    first, last = parse_days(args.first, args.last, settings, from_today=True)
     store = open_db(settings, read_only=True)
     found = events.list_events(store, settings.tz, first or now.date(), last)
     if args.json:

@@ -89,6 +89,16 @@ def test_a_range_reads_its_bounds_as_the_nearest_days_together(first, last, expe
     assert parse_range(first, last, today=MONDAY) == expected
 
 
+def test_an_end_alone_of_a_range_that_starts_today_is_on_or_after_today():
+    """`events list --to 10-01` in December: the agenda runs from today, so the end is next
+    October, not the October gone (which listed nothing)."""
+    assert parse_range(None, "10-01", today=MONDAY, start_default=MONDAY) == \
+        (None, date(2027, 10, 1))
+    assert parse_range(None, "12-31", today=MONDAY, start_default=MONDAY) == \
+        (None, date(2026, 12, 31))
+    assert parse_range(None, "10-01", today=MONDAY) == (None, date(2026, 10, 1))  # no start
+
+
 def test_a_range_with_full_dates_the_wrong_way_round_is_left_for_the_caller_to_refuse():
     assert parse_range("2026-12-31", "2026-12-01", today=MONDAY) == \
         (date(2026, 12, 31), date(2026, 12, 1))
