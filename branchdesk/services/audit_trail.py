@@ -20,7 +20,7 @@ from branchdesk.member_fields import SENSITIVE_FIELDS, mask_value
 from branchdesk.services import audit_labels
 from branchdesk.services.audit_labels import action_label as action_label  # for its callers
 from branchdesk.services.audit_labels import entity_label as entity_label
-from branchdesk.store import audit, integrity, protections
+from branchdesk.store import audit, audit_scopes, integrity, protections
 from branchdesk.store import members as member_rows
 from branchdesk.store.audit import Head
 from branchdesk.store.database import Store
@@ -194,80 +194,19 @@ def entries(store: Store, scope: Scope, limit: int | None = None) -> list[dict[s
     """The audit rows in scope, oldest first."""
     conn = store.conn
     if scope.kind == "member":
-        condition, params = _about_member(conn, scope.member_id or 0)
-        found = audit.entries_where(conn, condition, params, limit)
+        found = audit_scopes.about_member(conn, scope.member_id or 0, limit)
         if not found and member_rows.get(conn, scope.member_id or 0) is None:
             raise UserError("audit_trail.no_such_member", id=scope.member_id)
         return found
     if scope.kind == "message":
-        family = _message_family(conn, scope.message_id or 0)
-        marks = ", ".join("?" * len(family))
-        found = audit.entries_where(conn, f"entity = 'message' AND entity_id IN ({marks})",
-                                    [str(i) for i in family], limit)
-        if not found and not _message_exists(conn, scope.message_id or 0):
+        found = audit_scopes.about_message(conn, scope.message_id or 0, limit)
+        if not found and not audit_scopes.message_exists(conn, scope.message_id or 0):
             raise UserError("audit_trail.no_such_message", id=scope.message_id)
         return found
     assert scope.start is not None and scope.end is not None
     return audit.entries_where(conn, "at >= ? AND at < ?",
                                [_utc_bound(scope.start), _utc_bound(scope.end + timedelta(days=1))],
                                limit)
-
-
-# Rows about a member that name it inside their values rather than as their entity: its
-# registrations and check-ins (the event is the entity), the invitations and waitlist moves
-# that list it, and the number searches that found it. Only these actions' values are read.
-_MEMBER_IN_VALUES = (
-    "(action IN ('registration.register', 'registration.cancel', 'registration.checkin',"
-    " 'registration.undo_checkin') AND json_extract(after, '$.member_id') = :member)",
-    "(action = 'event.invite' AND (EXISTS (SELECT 1 FROM json_each(after, '$.invited')"
-    " WHERE value = :member) OR EXISTS (SELECT 1 FROM json_each(after, '$.left_out_unsuitable')"
-    " WHERE value = :member)))",
-    "(action = 'registration.cancel' AND EXISTS (SELECT 1 FROM json_each(after, '$.promoted')"
-    " WHERE value = :member))",
-    "(action = 'members.search_number' AND EXISTS (SELECT 1 FROM json_each(after, '$.found')"
-    " WHERE value = :member))",
-)
-
-
-def _about_member(conn, member_id: int) -> tuple[str, dict[str, Any]]:
-    """Every audit row about one member: its own (edits, reveals, activities, follow-ups,
-    erasure), the roster and activity imports that touched it, its complaints, and the event
-    rows that name it (_MEMBER_IN_VALUES)."""
-    conditions = [
-        "(entity = 'member' AND entity_id = :member_text)",
-        "(entity = 'import_batch' AND entity_id IN (SELECT CAST(batch_id AS TEXT) FROM"
-        " import_changes WHERE member_id = :member UNION SELECT CAST(batch_id AS TEXT) FROM"
-        " import_created WHERE :member BETWEEN first_id AND last_id))",
-        "(entity = 'activity_batch' AND entity_id IN (SELECT DISTINCT CAST(batch_id AS TEXT)"
-        " FROM activities WHERE member_id = :member AND batch_id IS NOT NULL))",
-        "(entity = 'complaint' AND entity_id IN (SELECT CAST(id AS TEXT) FROM complaints"
-        " WHERE member_id = :member))",
-        *_MEMBER_IN_VALUES,
-    ]
-    return " OR ".join(conditions), {"member": member_id, "member_text": str(member_id)}
-
-
-def _message_exists(conn, message_id: int) -> bool:
-    return conn.execute("SELECT 1 FROM messages WHERE id = ?", (message_id,)).fetchone() is not None
-
-
-def _message_family(conn, message_id: int) -> list[int]:
-    """The message, the versions it replaced and the versions that replaced it."""
-    family = {message_id}
-    current = message_id
-    while True:
-        row = conn.execute("SELECT previous_id FROM messages WHERE id = ?", (current,)).fetchone()
-        if not row or row[0] is None or row[0] in family:
-            break
-        current = row[0]
-        family.add(current)
-    frontier = [message_id]
-    while frontier:
-        marks = ", ".join("?" * len(frontier))
-        frontier = [row[0] for row in conn.execute(
-            f"SELECT id FROM messages WHERE previous_id IN ({marks})", frontier) if row[0] not in family]
-        family.update(frontier)
-    return sorted(family)
 
 
 # --- entries as people read them --------------------------------------------------------------
