@@ -9,11 +9,12 @@ Applying is one transaction: a failure or a cancel leaves the database exactly a
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from branchdesk.errors import UserError
+from branchdesk.exports.text_masks import mask_numbers
 from branchdesk.gc_pause import gc_paused
 from branchdesk.importers.rows import Issue
 from branchdesk.services.import_plan import Plan, changed_fields, plan, plan_attached
@@ -82,12 +83,22 @@ def file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
+def _masked(issues: list[Issue], prepared: PreparedRoster) -> list[Issue]:
+    """The problems with the phone or account number cells they quote masked (a mobile as
+    138****5678, a long number as an account), as every list shows them: the row and column
+    say where to look in the file."""
+    columns = {c.header for f in ("phone", "account_no") if (c := prepared.header.column_for(f))}
+    return [replace(i, value=mask_numbers(i.value) or "") if i.column in columns and i.value
+            else i for i in issues]
+
+
 def _report(plan_: Plan, prepared: PreparedRoster, batch_id: int | None,
             dry_run: bool) -> ImportReport:
     return ImportReport(
         created=plan_.created, updated=plan_.updated, unchanged=plan_.unchanged,
         merged=plan_.merged, invalid=len(plan_.invalid), batch_id=batch_id,
-        errors=plan_.invalid, warnings=plan_.warnings, sheet=prepared.loaded.sheet.name,
+        errors=_masked(plan_.invalid, prepared), warnings=_masked(plan_.warnings, prepared),
+        sheet=prepared.loaded.sheet.name,
         unknown_columns=list(prepared.header.unknown.values()), dry_run=dry_run,
         changes=plan_.changes(),
         footers=prepared.footers,

@@ -168,3 +168,15 @@ def test_nothing_new_with_rows_refused_does_not_say_all_members_are_on_the_roste
     assert code == 0, err
     assert "1 of its members are on the roster" in out and "1 rows could not be imported" in out
     assert "all " not in out.splitlines()[0]
+
+
+def test_a_refused_mobile_is_quoted_masked(tmp_path, capsys):
+    db = tmp_path / "b.db"
+    path = workbook(tmp_path / "a.xlsx", ["客户姓名", "手机号码"],
+                    [["甲", "138 1234 5678 转 12"], ["乙", "13800000002"]])
+    code, out, err = run(db, capsys, "import", "roster", str(path))
+    assert code == 0, err
+    assert "138 **** 5678" in out or "138****5678" in out
+    assert "1234" not in out.replace("row", "")
+    report = imported(db, capsys, path)
+    assert all("1234" not in i["value"] for i in report["warnings"] + report["errors"])
