@@ -44,7 +44,8 @@ _CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四":
 
 _FULL_DATE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*[日号]?")
 _COMPACT_DATE = re.compile(r"^(\d{4})(\d{2})(\d{2})(?!\d)")
-_MONTH_DAY = re.compile(r"^(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*[日号]?(?![\d:])")
+# 日 or 号 ends the day (12月20日14:00); without one no digit or colon may follow (12-05 14:00)
+_MONTH_DAY = re.compile(r"^(\d{1,2})\s*[-/.月]\s*(\d{1,2})(?:\s*[日号]|(?![\d:]))")
 _WEEKDAY_ZH = re.compile(r"^(上上|下下|上|下|本|这|这个|下个|上个)?\s*(?:周|星期|礼拜)([一二三四五六日天七])")
 _WEEKDAY_EN = re.compile(r"^(last|next|this)?\s*(mon|monday|tue|tues|tuesday|wed|wednesday|thu|thur"
                          r"|thurs|thursday|fri|friday|sat|saturday|sun|sunday)\b\.?", re.IGNORECASE)

@@ -165,7 +165,7 @@ def _read_day(text: str, today: date, prefer: words.Reading, week: date | None =
     if prefer == "future" and open_ended and day is not None and day < today:
         coming, _, _ = words.split_date(text, today, "onward")
         raise UserError("datetimes.passed", value=text, passed=day.isoformat(),
-                        weekday=weekday_name(day), typed=f"{coming.isoformat()}{rest}".strip())
+                        weekday=weekday_name(day), typed=f"{coming.isoformat()} {rest.strip()}".strip())
     return day, rest, open_ended
 
 

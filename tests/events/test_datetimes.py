@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -138,3 +139,13 @@ def test_a_weekday_alone_is_in_the_week_of_the_base_day_when_editing():
     with pytest.raises(UserError) as caught:
         parse_datetime("周二 14:00", TZ, now=wednesday, base=date(2026, 12, 11))
     assert caught.value.key == "datetimes.passed" and "2026-12-15 14:00" in caught.value.message
+
+
+def test_a_day_ended_by_ri_may_be_followed_by_its_time_at_once():
+    """12月20日14:00 (no space) is read; a passed one is refused naming a readable date."""
+    tz = ZoneInfo("Asia/Shanghai")
+    now = datetime(2026, 12, 7, 10, 0, tzinfo=tz)
+    assert parse_datetime("12月20日14:00", tz, now=now) == datetime(2026, 12, 20, 14, 0, tzinfo=tz)
+    with pytest.raises(UserError) as passed:
+        parse_datetime("12月1日14:00", tz, now=now)
+    assert "2027-12-01 14:00" in passed.value.message
