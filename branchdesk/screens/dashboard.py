@@ -181,8 +181,8 @@ class DashboardScreen(AppContext, Screen[None]):
             return  # the whole review is here already
         self.review, self.counts = review, message.computed.counts
         self._show()
-        if self._export_wanted:
-            self._export_wanted = False
+        wanted, self._export_wanted = self._export_wanted, False  # asked from the palette…
+        if wanted and self.is_current:  # …and still on this screen, not popped up elsewhere
             self.action_export()
 
     def _heading(self, computing: bool = False) -> None:
