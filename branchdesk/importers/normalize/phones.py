@@ -14,6 +14,7 @@ from branchdesk.importers.normalize.cells import (
     Cell,
     fold,
 )
+from branchdesk.member_fields import DASHES_AND_INVISIBLES
 
 PHONE_NOT_MOBILE = REASON + "phone_not_mobile"
 PHONE_SCIENTIFIC = REASON + "phone_scientific"
@@ -21,8 +22,8 @@ PHONE_LANDLINE = REASON + "phone_landline"
 PHONE_MASKED = REASON + "phone_masked"
 
 _MOBILE = re.compile(r"1[3-9][0-9]{9}")
-# separators, the dashes of web pages and Word (‐ ‑ ‒ − ﹣) and invisible marks (zero-width, BOM)
-_PHONE_JUNK = str.maketrans("", "", " \t\r\n-()._—–‐‑‒―−﹣\u200b\u200c\u200d\u2060\ufeff")
+# separators, and the dashes and invisible marks member_fields folds (web pages', Word's, BOM)
+_PHONE_JUNK = {**dict.fromkeys(DASHES_AND_INVISIBLES, None), **str.maketrans("", "", " \t\r\n-()._")}
 _PHONE_MASK = re.compile(r"[0-9][*xX×#]{2,}[0-9]")
 _PHONE_LIST_SPLIT = re.compile(r"[/;,、|\n]+")
 
