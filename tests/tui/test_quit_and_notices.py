@@ -92,3 +92,24 @@ async def test_the_sign_in_hint_is_brief_and_follows_a_language_switch(make_app,
         assert "尚未设立员工" not in shown and "no staff" in shown.lower()
         await pilot.pause(SIGN_IN_HINT_SECONDS + 0.5)
         assert not any("no staff" in text.lower() for text in toasts(app))
+
+
+async def test_ctrl_q_in_a_half_filled_event_form_asks(make_app, settle):
+    from branchdesk.widgets.events.event_form import EventForm
+
+    app = make_app("en")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("e")
+        await pilot.pause()
+        await pilot.press("n")
+        await pilot.pause()
+        form = app.screen
+        assert isinstance(form, EventForm) and not form.has_unsaved_changes()
+        await pilot.press(*"Saturday salon", "ctrl+q")
+        await pilot.pause()
+        assert isinstance(app.screen, QuitWithUnsavedScreen)
+        assert "New event" in question(app)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen is form and app.is_running

@@ -69,6 +69,7 @@ class EventForm(ModalScreen[FormResult | None]):
         translate_bindings(self)
         self.store, self.operator, self.tz, self.event = store, operator, tz, event
         self.conflicted = False
+        self._as_opened: dict[str | None, Any] = {}  # each field's value when the form opened
 
     # --- layout --------------------------------------------------------------------------------
 
@@ -128,7 +129,7 @@ class EventForm(ModalScreen[FormResult | None]):
             yield Static("", id=f"hint-{name}", classes="form-hint", markup=False)
 
     def _placeholder(self, name: str) -> str:
-        return t(f"events_form.placeholder.{name}", **examples(datetime.now(self.tz).date()))
+        return t(f"events_form.placeholder.{name}", **examples(self._now().date()))
 
     def _select(self, name: str, options: list[tuple[str, str]], value: str | None, *,
                 blank: bool = False) -> ComposeResult:
@@ -156,6 +157,18 @@ class EventForm(ModalScreen[FormResult | None]):
         self.query_one("#event-form-error").display = False
         self.query_one("#field-title", Input).focus()
         self._show_hints()
+        self._as_opened = self._field_values()
+
+    def _field_values(self) -> dict[str | None, Any]:
+        return {field.id: field.value for field in self.query("Input, Select")}
+
+    def has_unsaved_changes(self) -> bool:
+        """Something typed or chosen since the form opened (screens.base.HoldsUnsavedWork)."""
+        return bool(self._as_opened) and self._field_values() != self._as_opened
+
+    def unsaved_work_title(self) -> str:
+        return t("events_form.edit_title", id=self.event.id) if self.event else \
+            t("events_form.new_title")
 
     # --- reading the fields --------------------------------------------------------------------
 
