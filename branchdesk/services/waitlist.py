@@ -43,9 +43,14 @@ def promote(conn: sqlite3.Connection, event: dict[str, Any]) -> list[dict[str, A
 
 
 def next_up(store: Store, event_id: int) -> dict[str, Any] | None:
-    """Who would take a seat freed now: the first waitlisted member who suits the event (whom
-    `promote` would move up into one free seat), or None."""
+    """Who would take the seat a seated member frees now: the first waitlisted member who
+    suits the event (whom `promote` would move up), or None — also when the event stays full
+    without that seat (its capacity lowered below the members seated)."""
     event = event_rows.get(store.conn, event_id) or {}
+    capacity = event.get("capacity")
+    seated = registration_rows.count_in(store.conn, event_id, [s.value for s in SEATED])
+    if capacity is not None and seated - 1 >= capacity:
+        return None
     for row in registration_rows.listed(store.conn, event_id,
                                         [RegistrationState.WAITLISTED.value]):
         if suits(row, event.get("product_risk")):

@@ -263,3 +263,18 @@ def test_the_card_and_events_show_list_people_by_pinyin(demo_store, make_event):
         registrations.register(demo_store, "李娜", event.id, member_id, now=NOW)
     listed = [row["name"] for row in registrations.registrations(demo_store, event.id)]
     assert listed == ["安娜", "丁一", "张三"]
+
+
+def test_who_moves_up_is_named_only_when_a_seat_would_be_free(demo_store, make_event):
+    """The card's question on cancelling a place names who moves up — nobody when the event
+    stays full without that seat (more seated than its capacity: walk-ins at the door)."""
+    from branchdesk.services import waitlist
+
+    event = make_event(capacity=3)
+    for member_id in (1, 2, 3, 4):
+        registrations.register(demo_store, "李娜", event.id, member_id, now=NOW)
+    assert waitlist.next_up(demo_store, event.id)["member_id"] == 4
+    demo_store.conn.execute("UPDATE events SET capacity = 1 WHERE id = ?", (event.id,))
+    assert waitlist.next_up(demo_store, event.id) is None
+    cancelled = registrations.cancel_registration(demo_store, "李娜", event.id, 1, now=NOW)
+    assert cancelled.promoted == []  # as the question said
